@@ -1,0 +1,22 @@
+#!/bin/sh
+# Install what sockwatch needs to build and test on Debian 12 (idempotent).
+# Usage: scripts/deps.sh [build|test]
+set -e
+want=${1:-build}
+pkgs="build-essential autoconf automake autopoint gettext pkg-config libncurses-dev libmnl-dev"
+if [ "$want" = test ]; then
+	pkgs="$pkgs libcmocka-dev tmux jq iproute2 nftables net-tools util-linux procps python3 ncurses-term"
+fi
+missing=""
+for p in $pkgs; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" != 0 ]; then
+	echo "sockwatch: missing packages:$missing (run as root, or: sudo apt-get install$missing)" >&2
+	exit 1
+fi
+echo "sockwatch: installing:$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends $missing

@@ -1,0 +1,1 @@
+/* collect.c: not written yet */

@@ -1,0 +1,51 @@
+/* collect.h - the collector facade: one call fills a snapshot from the
+ * kernel (or from a recording).  No libmnl or curses types leak out, so
+ * main.c and the UI loop include this without pulling in netlink headers.
+ */
+#ifndef SW_COLLECT_H
+#define SW_COLLECT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/snapshot.h"
+
+struct sw_collect_opts {
+	uint32_t protos;         /* SW_PROTO_BIT mask; 0 = all */
+	uint32_t states;         /* SW_STATE_BIT mask asked of the kernel; 0 = all */
+	bool inet4, inet6;       /* both false = both families */
+	bool tcpinfo;            /* tcp_info, congestion, skmem (cheap; default on) */
+	bool procs;              /* map sockets to processes */
+	bool kstat;              /* sysctls and /proc/net counters */
+	const char *netns;       /* NULL: own; a name in /var/run/netns or a path */
+	const char *record_path; /* save raw replies here */
+	const char *replay_path; /* read a recording instead of the kernel */
+	const char *proc_root;   /* NULL: "/proc" */
+};
+
+struct sw_collector;
+
+/* NULL with a translated message in err on failure (e.g. unknown netns,
+ * unreadable recording, netlink unavailable). */
+struct sw_collector *collector_new(const struct sw_collect_opts *o, char *err,
+				   size_t errlen);
+void collector_free(struct sw_collector *c);
+/* Clear s and fill it.  0 or -errno (message in err).  Missing protocols
+ * (ENOENT) are not errors: they are recorded in s->protos_missing. */
+int collector_sample(struct sw_collector *c, struct sw_snapshot *s, char *err,
+		     size_t errlen);
+/* Change what is asked of the kernel (e.g. when the UI filter changes). */
+void collector_set_scope(struct sw_collector *c, uint32_t protos, uint32_t states);
+
+/* Close a socket via SOCK_DESTROY (as ss -K), using the dumped id and
+ * cookie.  0, or -errno: -EPERM (needs CAP_NET_ADMIN), -EOPNOTSUPP (kernel
+ * or protocol cannot), -ENOENT (already gone). */
+int collector_destroy(struct sw_collector *c, const struct sw_conn *conn);
+
+/* Send sig to pid only if it is still the process with this starttime
+ * (pidfd-verified; no pid-reuse race).  0 or -errno: -ESRCH gone (or pid
+ * reused), -EPERM not allowed. */
+int proc_signal_verified(int pid, uint64_t starttime, int sig);
+
+#endif

@@ -1,0 +1,1 @@
+/* kstat.c: not written yet */

@@ -1,0 +1,1 @@
+/* kstat.h: not written yet */

@@ -1,0 +1,1 @@
+/* nlparse.c: not written yet */

@@ -1,0 +1,1 @@
+/* nlparse.h: not written yet */

@@ -1,0 +1,1 @@
+/* prockill.c: not written yet */

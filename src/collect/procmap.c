@@ -1,0 +1,1 @@
+/* procmap.c: not written yet */

@@ -1,0 +1,1 @@
+/* procmap.h: not written yet */

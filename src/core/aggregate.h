@@ -1,0 +1,86 @@
+/* aggregate.h - counting rows: per protocol and state, per remote address
+ * (optionally grouped by /24 or /64), per local port, per process, and the
+ * listeners with their accept queues and connection counts.
+ *
+ * The seed's pipelines, answered directly:
+ *   netstat -an | awk '/tcp/ {print $6}' | sort | uniq -c      -> agg_states
+ *   netstat -ntu | awk '{print $5}' | cut -d: -f1 | sort | uniq -c | sort -n
+ *                                                              -> agg_group(SW_AGG_REMOTE_IP)
+ *   ... | grep SYN_REC ...                                     -> by_state[SYN_RECV]
+ * All functions are O(n) over the rows with hash tables; results are
+ * sorted by count (descending), ties by key.
+ */
+#ifndef SW_AGGREGATE_H
+#define SW_AGGREGATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model.h"
+
+struct sw_agg_states {
+	uint32_t count[SW_PROTO_COUNT][SW_ST_COUNT];
+	uint32_t total[SW_PROTO_COUNT];
+	uint32_t all;
+};
+/* Tombstone rows (SW_ROW_CLOSED) are not counted. */
+void agg_states(const struct sw_row *rows, size_t n, struct sw_agg_states *out);
+
+enum sw_agg_kind {
+	SW_AGG_REMOTE_IP,   /* remote address (inet only, not listeners/unconnected) */
+	SW_AGG_REMOTE_NET,  /* remote IPv4 /24, IPv6 /64 */
+	SW_AGG_LOCAL_PORT,  /* local port of connected inet sockets, per proto */
+	SW_AGG_PROCESS,     /* first owner pid ("-" bucket for unknown) */
+	SW_AGG_KIND_COUNT
+};
+
+struct sw_agg_entry {
+	/* key */
+	uint8_t family;    /* AF_INET / AF_INET6 for address kinds */
+	uint8_t addr[16];  /* address kinds (v4-mapped folded into AF_INET) */
+	uint8_t prefix;    /* REMOTE_NET: 24 or 64; else full */
+	uint8_t proto;     /* LOCAL_PORT */
+	uint16_t port;     /* LOCAL_PORT */
+	int32_t pid;       /* PROCESS: -1 unknown */
+	char comm[16];     /* PROCESS */
+	/* values */
+	uint32_t total;
+	uint32_t by_state[SW_ST_COUNT];
+	double rx_bps, tx_bps; /* sum of row rates */
+};
+
+struct sw_agg {
+	enum sw_agg_kind kind;
+	struct sw_agg_entry *e;
+	size_t n, cap;
+};
+
+void agg_init(struct sw_agg *a);
+void agg_done(struct sw_agg *a);
+/* Recompute a for kind over rows (tombstones skipped). */
+void agg_group(struct sw_agg *a, enum sw_agg_kind kind,
+	       const struct sw_row *rows, size_t n);
+/* Key as text: "10.0.0.7", "10.0.0.0/24", "tcp/3306", "1234/nginx". */
+char *agg_key_str(const struct sw_agg_entry *e, char *buf, size_t len);
+
+/* A LISTEN socket (or a bound, unconnected UDP socket) with what is
+ * connected to it. */
+struct sw_listener {
+	struct sw_row row;       /* the listening socket */
+	uint32_t established;    /* connected sockets on its local port/address */
+	uint32_t syn_recv;       /* half-open (SYN_RECV) for it */
+	uint32_t other;          /* other non-listen states on that port */
+	uint32_t accept_q;       /* rq */
+	uint32_t backlog;        /* wq */
+};
+
+struct sw_listeners {
+	struct sw_listener *l;
+	size_t n, cap;
+};
+void listeners_init(struct sw_listeners *ls);
+void listeners_done(struct sw_listeners *ls);
+/* Sorted by protocol, then port, then address. */
+void agg_listeners(struct sw_listeners *ls, const struct sw_row *rows, size_t n);
+
+#endif

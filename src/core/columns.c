@@ -1,0 +1,1 @@
+/* columns.c: not written yet */

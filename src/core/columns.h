@@ -1,0 +1,80 @@
+/* columns.h - the column table shared by the batch table output and the
+ * connection panel: id, config name, header, width, alignment, a formatter
+ * and a comparator.  Headers and descriptions are N_() and translated at
+ * draw time.
+ */
+#ifndef SW_COLUMNS_H
+#define SW_COLUMNS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "model.h"
+
+enum sw_col_id {
+	SW_COL_PROTO,      /* tcp, udp6, u_str ... */
+	SW_COL_STATE,
+	SW_COL_RECVQ,
+	SW_COL_SENDQ,
+	SW_COL_LOCAL,      /* local addr:port (UNIX: path) */
+	SW_COL_REMOTE,     /* remote addr:port (UNIX: peer) */
+	SW_COL_LPORT,      /* local port alone */
+	SW_COL_RPORT,      /* remote port alone */
+	SW_COL_TIMER,      /* netstat -o style: keepalive (12.34/0/0) */
+	SW_COL_PID,        /* pid/comm of the first owner ("+N" if more) */
+	SW_COL_PROCESS,    /* comm */
+	SW_COL_CMDLINE,
+	SW_COL_USER,       /* user name of the socket uid */
+	SW_COL_UID,
+	SW_COL_INODE,
+	SW_COL_COOKIE,
+	SW_COL_IFACE,
+	SW_COL_RTT,
+	SW_COL_RTTVAR,
+	SW_COL_CWND,
+	SW_COL_SSTHRESH,
+	SW_COL_RETRANS,       /* retrans now / total_retrans */
+	SW_COL_LOST,
+	SW_COL_BYTES_ACKED,
+	SW_COL_BYTES_RECV,
+	SW_COL_BYTES_SENT,
+	SW_COL_SEGS,          /* segs_in/segs_out */
+	SW_COL_DELIVERY_RATE,
+	SW_COL_LAST_SEND,
+	SW_COL_LAST_RECV,
+	SW_COL_BUSY,
+	SW_COL_CONG,
+	SW_COL_RMEM,
+	SW_COL_WMEM,
+	SW_COL_RX_RATE,       /* from the model */
+	SW_COL_TX_RATE,
+	SW_COL_AGE,           /* since first seen */
+	SW_COL_RETRANS_DELTA, /* retransmissions since last refresh */
+	SW_COL_COUNT
+};
+
+struct sw_column {
+	enum sw_col_id id;
+	const char *name;    /* config / --columns / --sort name: "state" */
+	const char *header;  /* N_("State") */
+	const char *desc;    /* N_("TCP state ...") for the column picker */
+	int width;           /* preferred width; 0 = flexible */
+	int minwidth;
+	bool right;          /* right-aligned (numbers) */
+	bool default_on;     /* shown by default in the UI */
+	/* Text for one cell (plain ASCII/UTF-8, no padding); "" for n/a. */
+	void (*format)(const struct sw_row *r, char *buf, size_t len);
+	/* <0, 0, >0 like strcmp; ascending natural order for the column. */
+	int (*compare)(const struct sw_row *a, const struct sw_row *b);
+};
+
+const struct sw_column *column_get(enum sw_col_id id);
+/* By name (case-insensitive, also accepts the untranslated header). */
+const struct sw_column *column_by_name(const char *name);
+/* Parse "state,local,remote,-rtt" into ids (a leading '-' means descending
+ * when used as a sort spec).  Returns count or -1 (with *bad set to the
+ * offending token's offset). */
+int column_parse_list(const char *spec, enum sw_col_id *ids, bool *desc,
+		      int max, int *bad);
+
+#endif

@@ -1,0 +1,163 @@
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+
+#include "conn.h"
+
+static const char *const proto_names[SW_PROTO_COUNT] = {
+	[SW_PROTO_TCP] = "tcp",     [SW_PROTO_UDP] = "udp",
+	[SW_PROTO_UDPLITE] = "udplite", [SW_PROTO_MPTCP] = "mptcp",
+	[SW_PROTO_RAW] = "raw",     [SW_PROTO_SCTP] = "sctp",
+	[SW_PROTO_UNIX] = "unix",
+};
+
+const char *sw_proto_name(unsigned proto)
+{
+	return proto < SW_PROTO_COUNT ? proto_names[proto] : "?";
+}
+
+int sw_proto_from_name(const char *name)
+{
+	for (int i = 0; i < SW_PROTO_COUNT; i++)
+		if (strcasecmp(name, proto_names[i]) == 0)
+			return i;
+	if (strcasecmp(name, "udp-lite") == 0)
+		return SW_PROTO_UDPLITE;
+	return -1;
+}
+
+static const char *const ss_names[SW_ST_COUNT] = {
+	"UNKNOWN", "ESTAB", "SYN-SENT", "SYN-RECV", "FIN-WAIT-1", "FIN-WAIT-2",
+	"TIME-WAIT", "UNCONN", "CLOSE-WAIT", "LAST-ACK", "LISTEN", "CLOSING",
+	"NEW-SYN-RECV", "BOUND-INACTIVE",
+};
+
+static const char *const netstat_names[SW_ST_COUNT] = {
+	"UNKNOWN", "ESTABLISHED", "SYN_SENT", "SYN_RECV", "FIN_WAIT1", "FIN_WAIT2",
+	"TIME_WAIT", "CLOSE", "CLOSE_WAIT", "LAST_ACK", "LISTEN", "CLOSING",
+	"NEW_SYN_RECV", "BOUND_INACTIVE",
+};
+
+const char *sw_state_name(unsigned state, unsigned proto)
+{
+	if (state >= SW_ST_COUNT)
+		return "UNKNOWN";
+	if (state == SW_ST_CLOSE && (proto == SW_PROTO_TCP || proto == SW_PROTO_MPTCP))
+		return "CLOSE";
+	return ss_names[state];
+}
+
+const char *sw_state_netstat_name(unsigned state)
+{
+	return state < SW_ST_COUNT ? netstat_names[state] : "UNKNOWN";
+}
+
+/* Compare ignoring case and treating '-' and '_' alike, and ignoring them
+ * entirely before a trailing digit ("fin-wait-1" == "fin_wait1"). */
+static void canon(const char *in, char *out, size_t len)
+{
+	size_t j = 0;
+	for (size_t i = 0; in[i] && j + 1 < len; i++) {
+		unsigned char ch = (unsigned char)in[i];
+		if (ch == '-' || ch == '_')
+			continue;
+		out[j++] = (char)tolower(ch);
+	}
+	out[j] = '\0';
+}
+
+int sw_state_from_name(const char *name)
+{
+	static const struct {
+		const char *n;
+		int st;
+	} alias[] = {
+		{"established", SW_ST_ESTABLISHED}, {"estab", SW_ST_ESTABLISHED},
+		{"synsent", SW_ST_SYN_SENT},       {"synrecv", SW_ST_SYN_RECV},
+		{"synrcvd", SW_ST_SYN_RECV},       {"synrec", SW_ST_SYN_RECV},
+		{"finwait1", SW_ST_FIN_WAIT1},     {"finwait2", SW_ST_FIN_WAIT2},
+		{"timewait", SW_ST_TIME_WAIT},     {"closed", SW_ST_CLOSE},
+		{"close", SW_ST_CLOSE},            {"unconn", SW_ST_CLOSE},
+		{"closewait", SW_ST_CLOSE_WAIT},   {"lastack", SW_ST_LAST_ACK},
+		{"listen", SW_ST_LISTEN},          {"listening", SW_ST_LISTEN},
+		{"closing", SW_ST_CLOSING},        {"newsynrecv", SW_ST_NEW_SYN_RECV},
+		{"boundinactive", SW_ST_BOUND_INACTIVE},
+	};
+	char c[32];
+	canon(name, c, sizeof c);
+	for (size_t i = 0; i < sizeof alias / sizeof alias[0]; i++)
+		if (strcmp(c, alias[i].n) == 0)
+			return alias[i].st;
+	return -1;
+}
+
+const char *sw_timer_name(unsigned timer)
+{
+	static const char *const n[SW_TIMER_COUNT] = {
+		"off", "on", "keepalive", "timewait", "probe", "delack",
+	};
+	return timer < SW_TIMER_COUNT ? n[timer] : "unknown";
+}
+
+bool sw_addr_is_v4mapped(const uint8_t a[16])
+{
+	static const uint8_t pfx[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+	return memcmp(a, pfx, 12) == 0;
+}
+
+bool sw_conn_is_v4(const struct sw_conn *c)
+{
+	if (c->family == AF_INET)
+		return true;
+	if (c->family != AF_INET6)
+		return false;
+	/* A v4-mapped socket has a mapped local address, or a mapped remote. */
+	return sw_addr_is_v4mapped(c->local.addr) ||
+	       (sw_addr_is_v4mapped(c->remote.addr) &&
+		sw_addr_is_any(AF_INET6, c->local.addr));
+}
+
+bool sw_addr_is_any(int family, const uint8_t a[16])
+{
+	size_t n = family == AF_INET ? 4 : 16;
+	for (size_t i = 0; i < n; i++)
+		if (a[i])
+			return false;
+	return true;
+}
+
+char *sw_addr_str(int family, const uint8_t a[16], bool star_any, char *buf,
+		  size_t len)
+{
+	if (star_any && sw_addr_is_any(family, a)) {
+		snprintf(buf, len, "*");
+		return buf;
+	}
+	if (family == AF_INET6 && sw_addr_is_v4mapped(a)) {
+		if (!inet_ntop(AF_INET, a + 12, buf, (socklen_t)len))
+			snprintf(buf, len, "?");
+	} else if (family == AF_INET || family == AF_INET6) {
+		if (!inet_ntop(family, a, buf, (socklen_t)len))
+			snprintf(buf, len, "?");
+	} else {
+		snprintf(buf, len, "?");
+	}
+	return buf;
+}
+
+char *sw_ep_str(int family, const struct sw_endpoint *ep, char *buf, size_t len)
+{
+	char a[INET6_ADDRSTRLEN];
+	sw_addr_str(family, ep->addr, true, a, sizeof a);
+	bool v6 = family == AF_INET6 && !sw_addr_is_v4mapped(ep->addr) && strcmp(a, "*") != 0;
+	if (ep->port)
+		snprintf(buf, len, v6 ? "[%s]:%u" : "%s:%u", a, ep->port);
+	else
+		snprintf(buf, len, v6 ? "[%s]:*" : "%s:*", a);
+	return buf;
+}

@@ -1,0 +1,225 @@
+/* conn.h - the connection record: one socket as the kernel reported it.
+ *
+ * Pure data, no libc beyond <stdint.h>.  Records live in arrays inside a
+ * snapshot (snapshot.h); variable-length data (UNIX path names, command
+ * lines) lives in the snapshot's string pool and is referenced by offset.
+ */
+#ifndef SW_CONN_H
+#define SW_CONN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define SW_NONE UINT32_MAX /* "no index" for u32 index fields */
+
+enum sw_proto {
+	SW_PROTO_TCP,
+	SW_PROTO_UDP,
+	SW_PROTO_UDPLITE,
+	SW_PROTO_MPTCP,
+	SW_PROTO_RAW,
+	SW_PROTO_SCTP,
+	SW_PROTO_UNIX,
+	SW_PROTO_COUNT
+};
+#define SW_PROTO_BIT(p) (1u << (p))
+#define SW_PROTO_ALL ((1u << SW_PROTO_COUNT) - 1)
+
+/* Socket states, numbered as the kernel numbers them (net/tcp_states.h).
+ * UDP/RAW/UNIX use ESTABLISHED (connected), CLOSE (unconnected, shown as
+ * UNCONN) and LISTEN (unix stream/seqpacket). */
+enum sw_state {
+	SW_ST_UNKNOWN = 0,
+	SW_ST_ESTABLISHED = 1,
+	SW_ST_SYN_SENT = 2,
+	SW_ST_SYN_RECV = 3,
+	SW_ST_FIN_WAIT1 = 4,
+	SW_ST_FIN_WAIT2 = 5,
+	SW_ST_TIME_WAIT = 6,
+	SW_ST_CLOSE = 7,
+	SW_ST_CLOSE_WAIT = 8,
+	SW_ST_LAST_ACK = 9,
+	SW_ST_LISTEN = 10,
+	SW_ST_CLOSING = 11,
+	SW_ST_NEW_SYN_RECV = 12,
+	SW_ST_BOUND_INACTIVE = 13,
+	SW_ST_COUNT = 14
+};
+#define SW_STATE_BIT(s) (1u << (s))
+#define SW_STATE_ALL ((1u << SW_ST_COUNT) - 1)
+
+/* Timer kinds (inet_diag idiag_timer), as netstat -o / ss -o show them. */
+enum sw_timer {
+	SW_TIMER_OFF = 0,
+	SW_TIMER_ON = 1,        /* retransmit / probe0 of SYN etc. */
+	SW_TIMER_KEEPALIVE = 2,
+	SW_TIMER_TIMEWAIT = 3,
+	SW_TIMER_PERSIST = 4,   /* zero window probe */
+	SW_TIMER_DELACK = 5,
+	SW_TIMER_COUNT = 6
+};
+
+/* conn.flags */
+enum {
+	SW_CF_V6ONLY = 1u << 0,     /* IPV6_V6ONLY set (SKV6ONLY attribute) */
+	SW_CF_HAS_V6ONLY = 1u << 1, /* kernel sent SKV6ONLY */
+	SW_CF_HAS_SKMEM = 1u << 2,  /* skmem[] valid */
+	SW_CF_HAS_UID = 1u << 3,    /* uid valid */
+	SW_CF_HAS_SHUTDOWN = 1u << 4,
+	SW_CF_HAS_PEER = 1u << 5,   /* unix peer_inode valid */
+};
+
+/* Indices into conn.skmem (SK_MEMINFO_* order subset). */
+enum {
+	SW_SKMEM_RMEM_ALLOC,
+	SW_SKMEM_RCVBUF,
+	SW_SKMEM_WMEM_ALLOC,
+	SW_SKMEM_SNDBUF,
+	SW_SKMEM_FWD_ALLOC,
+	SW_SKMEM_WMEM_QUEUED,
+	SW_SKMEM_OPTMEM,
+	SW_SKMEM_BACKLOG,
+	SW_SKMEM_DROPS,
+	SW_SKMEM_COUNT
+};
+
+/* An address and port.  IPv4 uses addr[0..3]; IPv6 all 16 bytes (network
+ * order).  A v4-mapped IPv6 address (::ffff:a.b.c.d) keeps family AF_INET6
+ * here; sw_ep_v4() and the formatters treat it as IPv4. */
+struct sw_endpoint {
+	uint8_t addr[16];
+	uint16_t port; /* host byte order */
+};
+
+struct sw_conn {
+	uint64_t cookie;     /* kernel socket cookie: never reused, the key */
+	uint64_t cgroup_id;  /* cgroup v2 id (INET_DIAG_CGROUP_ID), 0 unknown */
+	uint32_t inode;      /* 0: no file (TIME_WAIT, SYN_RECV, orphans) */
+	uint32_t uid;        /* valid if SW_CF_HAS_UID */
+	uint8_t family;      /* AF_INET, AF_INET6, AF_UNIX */
+	uint8_t proto;       /* enum sw_proto */
+	uint8_t state;       /* enum sw_state */
+	uint8_t sotype;      /* UNIX: SOCK_STREAM/SOCK_DGRAM/SOCK_SEQPACKET;
+	                        RAW: IP protocol number; else 0 */
+	uint8_t timer;       /* enum sw_timer */
+	uint8_t retrans;     /* timer retransmits / probes */
+	uint8_t shutdown;    /* bit0: no more receives, bit1: no more sends */
+	uint8_t flags;       /* SW_CF_* */
+	uint32_t expires_ms; /* timer: ms left */
+	uint32_t rq;         /* Recv-Q; LISTEN: accept queue length */
+	uint32_t wq;         /* Send-Q; LISTEN: backlog */
+	uint32_t ifindex;    /* bound interface, 0 none */
+	struct sw_endpoint local;
+	struct sw_endpoint remote;
+	uint32_t peer_inode; /* UNIX: the peer's inode */
+	uint32_t name_off;   /* UNIX: path in snapshot string pool ... */
+	uint32_t name_len;   /* ... its length; 0: unnamed.  Abstract names
+	                        start with '\0' (shown as '@'). */
+	uint32_t tcpx;       /* index into snapshot tcpx[], SW_NONE if none */
+	uint32_t owners_off; /* first entry in snapshot owners[] */
+	uint32_t owners_n;   /* number of processes holding this socket */
+	uint32_t skmem[SW_SKMEM_COUNT];
+};
+
+/* tcp_info "have" bits: which groups of fields the running kernel sent. */
+enum {
+	SW_TI_BASE = 1u << 0,          /* rtt, cwnd, retrans, lost ... (2.6) */
+	SW_TI_PACING = 1u << 1,        /* pacing_rate (3.15) */
+	SW_TI_BYTES = 1u << 2,         /* bytes_acked, bytes_received (4.1) */
+	SW_TI_SEGS = 1u << 3,          /* segs_in/out (4.2) */
+	SW_TI_MINRTT = 1u << 4,        /* notsent_bytes, min_rtt, data_segs (4.6) */
+	SW_TI_DELIVERY = 1u << 5,      /* delivery_rate (4.9) */
+	SW_TI_BUSY = 1u << 6,          /* busy/rwnd/sndbuf limited (4.10) */
+	SW_TI_DELIVERED = 1u << 7,     /* delivered, delivered_ce (4.18) */
+	SW_TI_BYTES_SENT = 1u << 8,    /* bytes_sent, bytes_retrans, dsack, reord (4.19) */
+	SW_TI_SNDWND = 1u << 9,        /* rcv_ooopack, snd_wnd (5.4) */
+	SW_TI_CONG = 1u << 10,         /* cong[] valid (INET_DIAG_CONG) */
+};
+
+/* The TCP extras: tcp_info fields a monitor needs, plus congestion control.
+ * Units: *_us microseconds, *_ms milliseconds, rates bytes/second. */
+struct sw_tcpx {
+	uint32_t have; /* SW_TI_* */
+	uint8_t ca_state;
+	uint8_t retransmits; /* current RTO backoff count */
+	uint8_t probes;
+	uint8_t backoff;
+	uint8_t options;
+	uint8_t snd_wscale;
+	uint8_t rcv_wscale;
+	uint8_t app_limited;
+	uint32_t rto_us;
+	uint32_t ato_us;
+	uint32_t snd_mss;
+	uint32_t rcv_mss;
+	uint32_t unacked;
+	uint32_t sacked;
+	uint32_t lost;
+	uint32_t retrans;
+	uint32_t last_data_sent_ms;
+	uint32_t last_data_recv_ms;
+	uint32_t last_ack_recv_ms;
+	uint32_t pmtu;
+	uint32_t rcv_ssthresh;
+	uint32_t rtt_us;
+	uint32_t rttvar_us;
+	uint32_t snd_ssthresh;
+	uint32_t snd_cwnd;
+	uint32_t advmss;
+	uint32_t reordering;
+	uint32_t rcv_rtt_us;
+	uint32_t rcv_space;
+	uint32_t total_retrans;
+	uint32_t segs_out;
+	uint32_t segs_in;
+	uint32_t notsent_bytes;
+	uint32_t min_rtt_us;
+	uint32_t data_segs_in;
+	uint32_t data_segs_out;
+	uint32_t delivered;
+	uint32_t delivered_ce;
+	uint32_t dsack_dups;
+	uint32_t reord_seen;
+	uint32_t rcv_ooopack;
+	uint32_t snd_wnd;
+	uint64_t pacing_rate;
+	uint64_t max_pacing_rate;
+	uint64_t bytes_acked;
+	uint64_t bytes_received;
+	uint64_t delivery_rate;
+	uint64_t busy_time_us;
+	uint64_t rwnd_limited_us;
+	uint64_t sndbuf_limited_us;
+	uint64_t bytes_sent;
+	uint64_t bytes_retrans;
+	char cong[16]; /* congestion control algorithm, "" unknown */
+};
+
+/* Names and small helpers (conn.c). */
+const char *sw_proto_name(unsigned proto);           /* "tcp", "udp", ... */
+int sw_proto_from_name(const char *name);            /* -1 unknown */
+/* State name as shown: "ESTAB", "SYN-SENT", ... like ss; UDP/RAW CLOSE is
+ * "UNCONN".  `proto` picks the flavour. */
+const char *sw_state_name(unsigned state, unsigned proto);
+/* Long netstat-style name: "ESTABLISHED", "SYN_RECV", "TIME_WAIT", ... */
+const char *sw_state_netstat_name(unsigned state);
+/* Parse a state name in any of the accepted spellings (case-insensitive,
+ * '-' and '_' alike): established/estab, syn-sent, syn-recv/syn_rcvd,
+ * fin-wait-1/fin_wait1, ..., time-wait, closed/close/unconn, close-wait,
+ * last-ack, listen/listening, closing.  Returns -1 if unknown. */
+int sw_state_from_name(const char *name);
+const char *sw_timer_name(unsigned timer);           /* netstat -o words */
+
+bool sw_conn_is_v4(const struct sw_conn *c);         /* AF_INET or v4-mapped */
+bool sw_addr_is_v4mapped(const uint8_t addr[16]);
+bool sw_addr_is_any(int family, const uint8_t addr[16]);
+/* Format an address (no port) into buf; v4-mapped as IPv4; "*" for any
+ * when star_any is set.  Returns buf. */
+char *sw_addr_str(int family, const uint8_t addr[16], bool star_any,
+		  char *buf, size_t len);
+/* "addr:port" ("[v6]:port"), "*:port", "*:*".  Returns buf. */
+char *sw_ep_str(int family, const struct sw_endpoint *ep, char *buf, size_t len);
+#define SW_EP_STRLEN 64
+
+#endif

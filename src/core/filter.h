@@ -1,0 +1,53 @@
+/* filter.h - the selection options and the ss-like filter language.
+ *
+ * Grammar (documented in doc/sockwatch.1, FILTER EXPRESSIONS):
+ *   expr    := term { ("or" | "||" | ",") term }
+ *   term    := factor { ["and" | "&&"] factor }        (juxtaposition = and)
+ *   factor  := ("not" | "!") factor | "(" expr ")" | cond
+ *   cond    := "state" STATE | "exclude" STATE
+ *            | ("src" | "dst") HOSTSPEC
+ *            | ("sport" | "dport") [OP] PORTSPEC
+ *            | "proto" NAME | "proc" NAME | "pid" N | "uid" (N | USER)
+ *            | "inode" N | "cookie" N | "dev" NAME|N
+ *   OP      := "=" | "==" | "!=" | "<" | "<=" | ">" | ">=" | "eq" | "neq" | "lt" | "le" | "gt" | "ge"
+ *   HOSTSPEC:= ADDR["/"PREFIX][":"PORT] | "[" ADDR6 "]"["/"PREFIX][":"PORT] | "*" ...
+ *   PORTSPEC:= [":"]N | [":"]SERVICE
+ *   STATE   := a state name (established, syn-recv, time-wait, ...) or a
+ *              group: all, connected, synchronized, bucket, big, closed
+ */
+#ifndef SW_FILTER_H
+#define SW_FILTER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "snapshot.h"
+
+/* Option-level selection (-t -u -w -x -l -a -4 -6 and the like). */
+struct sw_select {
+	uint32_t protos;   /* SW_PROTO_BIT mask; 0 = all */
+	uint32_t states;   /* SW_STATE_BIT mask; 0 = all */
+	bool inet4, inet6; /* both false = both (UNIX unaffected) */
+};
+bool select_match(const struct sw_select *sel, const struct sw_conn *c);
+
+struct sw_filter;
+
+struct sw_filter_error {
+	int pos;        /* byte offset into the expression where it went wrong */
+	char msg[160];  /* translated message */
+};
+
+/* Parse; NULL (and *err filled) on error.  An empty or all-blank string
+ * gives a filter that matches everything. */
+struct sw_filter *filter_parse(const char *expr, struct sw_filter_error *err);
+void filter_free(struct sw_filter *f);
+bool filter_match(const struct sw_filter *f, const struct sw_snapshot *s,
+		  const struct sw_conn *c);
+/* The source text it was parsed from. */
+const char *filter_text(const struct sw_filter *f);
+/* Conservative hints for the kernel request: every socket the filter can
+ * match has its state in *states and protocol in *protos. */
+void filter_hints(const struct sw_filter *f, uint32_t *states, uint32_t *protos);
+
+#endif

@@ -1,0 +1,1 @@
+/* keymap.c: not written yet */

@@ -1,0 +1,1 @@
+/* keymap.h: not written yet */

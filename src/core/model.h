@@ -1,0 +1,75 @@
+/* model.h - consecutive snapshots merged into rows.
+ *
+ * The model owns the current snapshot and remembers, per socket cookie,
+ * when it was first seen and its previous tcp_info byte counters, so each
+ * row carries rates and marks (new, closed).  Closed sockets stay as
+ * tombstone rows for a few refreshes.  Views are filtered, sorted arrays
+ * of rows; they never copy records.
+ */
+#ifndef SW_MODEL_H
+#define SW_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "filter.h"
+#include "snapshot.h"
+
+enum {
+	SW_ROW_NEW = 1u << 0,    /* appeared in the latest refresh */
+	SW_ROW_CLOSED = 1u << 1, /* tombstone: gone since the last refresh(es) */
+	SW_ROW_MARKED_NEW = 1u << 2,    /* opened since the user's mark */
+	SW_ROW_RATE = 1u << 3,   /* rx_bps/tx_bps valid */
+};
+
+struct sw_rowstat {
+	uint64_t first_seen_ns; /* monotonic */
+	double rx_bps, tx_bps;  /* bytes/s from tcp_info deltas */
+	uint32_t retrans_delta; /* total_retrans growth since last refresh */
+	uint32_t flags;         /* SW_ROW_* */
+	uint32_t gone_for;      /* tombstones: refreshes since it closed */
+};
+
+struct sw_row {
+	const struct sw_snapshot *snap; /* the current snapshot, or the tombstone store */
+	const struct sw_conn *conn;
+	const struct sw_rowstat *st;
+};
+
+struct sw_sortkey {
+	int col;   /* enum sw_col_id (columns.h) */
+	bool desc;
+};
+
+struct sw_view {
+	struct sw_row *rows;
+	size_t n, cap;
+};
+
+struct sw_model;
+
+struct sw_model *model_new(void);
+void model_free(struct sw_model *m);
+/* Take snap's contents (the model swaps buffers with it, so the caller
+ * gets a cleared snapshot with reusable allocations back). */
+void model_update(struct sw_model *m, struct sw_snapshot *snap);
+const struct sw_snapshot *model_snapshot(const struct sw_model *m);
+/* How many refreshes a closed socket stays visible (0 disables). */
+void model_set_tombstone_ttl(struct sw_model *m, unsigned refreshes);
+/* Freeze a baseline: rows opened after it get SW_ROW_MARKED_NEW. */
+void model_mark(struct sw_model *m);
+void model_clear_mark(struct sw_model *m);
+
+/* Build a view of all rows (live, then tombstones) that pass sel and f
+ * (either may be NULL), sorted by keys (ties broken by cookie, so the
+ * order is total and stable across refreshes). */
+void model_view(const struct sw_model *m, const struct sw_select *sel,
+		const struct sw_filter *f, const struct sw_sortkey *keys,
+		size_t nkeys, struct sw_view *v);
+void view_sort(struct sw_view *v, const struct sw_sortkey *keys, size_t nkeys);
+/* Index of the row with this cookie, or -1. */
+long view_find_cookie(const struct sw_view *v, uint64_t cookie);
+void view_done(struct sw_view *v);
+
+#endif

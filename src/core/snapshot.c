@@ -1,0 +1,140 @@
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "snapshot.h"
+#include "util.h"
+
+void snapshot_init(struct sw_snapshot *s)
+{
+	memset(s, 0, sizeof *s);
+	snapshot_clear(s);
+}
+
+void snapshot_done(struct sw_snapshot *s)
+{
+	free(s->conns);
+	free(s->tcpx);
+	free(s->procs);
+	free(s->owners);
+	free(s->pool);
+	memset(s, 0, sizeof *s);
+}
+
+void snapshot_clear(struct sw_snapshot *s)
+{
+	s->nconns = s->ntcpx = s->nprocs = s->nowners = 0;
+	s->pool = xgrow(s->pool, &s->poolcap, 1, 1);
+	s->pool[0] = '\0';
+	s->poollen = 1;
+	s->mono_ns = 0;
+	s->real_sec = 0;
+	s->collect_ms = 0;
+	s->have_kstat = false;
+	s->kstat.ncounters = 0;
+	s->protos_done = s->protos_missing = s->notes = 0;
+	s->procs_unreadable = 0;
+	s->netns[0] = '\0';
+	s->hostname[0] = '\0';
+}
+
+struct sw_conn *snapshot_add_conn(struct sw_snapshot *s)
+{
+	s->conns = xgrow(s->conns, &s->capconns, s->nconns + 1, sizeof *s->conns);
+	struct sw_conn *c = &s->conns[s->nconns++];
+	memset(c, 0, sizeof *c);
+	c->tcpx = SW_NONE;
+	return c;
+}
+
+struct sw_tcpx *snapshot_add_tcpx(struct sw_snapshot *s, size_t ci)
+{
+	s->tcpx = xgrow(s->tcpx, &s->captcpx, s->ntcpx + 1, sizeof *s->tcpx);
+	struct sw_tcpx *t = &s->tcpx[s->ntcpx];
+	memset(t, 0, sizeof *t);
+	s->conns[ci].tcpx = (uint32_t)s->ntcpx++;
+	return t;
+}
+
+uint32_t snapshot_pool_add(struct sw_snapshot *s, const void *p, size_t len)
+{
+	s->pool = xgrow(s->pool, &s->poolcap, s->poollen + len + 1, 1);
+	uint32_t off = (uint32_t)s->poollen;
+	if (len)
+		memcpy(s->pool + off, p, len);
+	s->pool[off + len] = '\0';
+	s->poollen += len + 1;
+	return off;
+}
+
+size_t snapshot_add_proc(struct sw_snapshot *s, const struct sw_proc *p)
+{
+	s->procs = xgrow(s->procs, &s->capprocs, s->nprocs + 1, sizeof *s->procs);
+	s->procs[s->nprocs] = *p;
+	return s->nprocs++;
+}
+
+void snapshot_add_owner(struct sw_snapshot *s, uint32_t proc, int32_t fd)
+{
+	s->owners = xgrow(s->owners, &s->capowners, s->nowners + 1, sizeof *s->owners);
+	s->owners[s->nowners].proc = proc;
+	s->owners[s->nowners].fd = fd;
+	s->nowners++;
+}
+
+const struct sw_proc *snapshot_owner_proc(const struct sw_snapshot *s,
+					  const struct sw_conn *c, size_t i)
+{
+	if (i >= c->owners_n)
+		return NULL;
+	return &s->procs[s->owners[c->owners_off + i].proc];
+}
+
+void snapshot_dedupe(struct sw_snapshot *s)
+{
+	if (s->nconns < 2)
+		return;
+	size_t cap = 16;
+	while (cap < s->nconns * 2)
+		cap *= 2;
+	/* slot holds index+1 of the kept record with that cookie */
+	uint32_t *slot = xcalloc(cap, sizeof *slot);
+	size_t out = 0;
+	for (size_t i = 0; i < s->nconns; i++) {
+		struct sw_conn *c = &s->conns[i];
+		size_t h = sw_hash64(c->cookie ^ ((uint64_t)c->proto << 56)) & (cap - 1);
+		bool dup = false;
+		while (slot[h]) {
+			struct sw_conn *o = &s->conns[slot[h] - 1];
+			if (o->cookie == c->cookie && o->proto == c->proto &&
+			    o->family == c->family) {
+				*o = *c; /* keep the later record in the earlier place */
+				dup = true;
+				break;
+			}
+			h = (h + 1) & (cap - 1);
+		}
+		if (dup)
+			continue;
+		if (out != i)
+			s->conns[out] = *c;
+		slot[h] = (uint32_t)(out + 1);
+		out++;
+	}
+	free(slot);
+	s->nconns = out;
+}
+
+bool kstat_counter(const struct sw_kstat *k, const char *group,
+		   const char *name, uint64_t *value)
+{
+	for (size_t i = 0; i < k->ncounters; i++) {
+		if (strcmp(k->counters[i].name, name) == 0 &&
+		    strcmp(k->counters[i].group, group) == 0) {
+			*value = k->counters[i].value;
+			return true;
+		}
+	}
+	return false;
+}

@@ -1,0 +1,136 @@
+/* snapshot.h - one collection pass: every socket, the processes holding
+ * them, kernel settings and counters, timestamped.
+ *
+ * A snapshot owns all its memory (arrays grow by doubling; nothing is
+ * allocated per socket).  It is filled by the collector (or by a replayed
+ * recording, or by tests by hand) and then handed to the model.
+ */
+#ifndef SW_SNAPSHOT_H
+#define SW_SNAPSHOT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "conn.h"
+
+/* A process holding at least one socket. */
+struct sw_proc {
+	int32_t pid;
+	uint32_t uid;         /* real uid of the process */
+	uint64_t starttime;   /* /proc/<pid>/stat field 22 (clock ticks since boot) */
+	char comm[16];        /* NUL-terminated */
+	uint32_t cmdline_off; /* string pool: argv joined with spaces */
+	uint32_t cmdline_len; /* 0: unknown / kernel thread */
+};
+
+/* One (socket, process, fd) link.  Entries for one socket are contiguous:
+ * conn.owners_off .. owners_off + owners_n - 1. */
+struct sw_owner {
+	uint32_t proc; /* index into snapshot procs[] */
+	int32_t fd;
+};
+
+/* Kernel settings (sysctls of the collected netns) and counters. */
+#define SW_KSTAT_MAX_COUNTERS 640
+struct sw_counter {
+	char group[16]; /* "TcpExt", "IpExt", "Tcp", "Udp", "Ip", ... */
+	char name[40];
+	uint64_t value;
+};
+
+struct sw_kstat {
+	/* -1 where unknown (file missing or unreadable) */
+	int port_lo, port_hi;     /* net.ipv4.ip_local_port_range */
+	int tcp_tw_reuse;
+	int tcp_fin_timeout;
+	int tcp_max_tw_buckets;
+	int tcp_max_syn_backlog;
+	int somaxconn;            /* net.core.somaxconn */
+	int tcp_syncookies;
+	int tcp_tw_recycle;       /* gone since 4.12: -1 */
+	char reserved_ports[128]; /* net.ipv4.ip_local_reserved_ports ("" none) */
+	/* /proc/net/sockstat */
+	int sockstat_tw, sockstat_orphan, sockstat_inuse, sockstat_mem_pages;
+	size_t ncounters;
+	struct sw_counter counters[SW_KSTAT_MAX_COUNTERS];
+};
+
+/* snapshot.notes bits: things the user should be told once. */
+enum {
+	SW_NOTE_NOT_ROOT = 1u << 0,       /* processes of other users hidden */
+	SW_NOTE_PROCS_PARTIAL = 1u << 1,  /* some /proc/<pid>/fd unreadable */
+	SW_NOTE_NO_PROCS = 1u << 2,       /* process mapping not done */
+	SW_NOTE_REPLAY = 1u << 3,         /* data came from a recording */
+	SW_NOTE_KSTAT_PARTIAL = 1u << 4,  /* some sysctl/counter unreadable */
+};
+
+struct sw_snapshot {
+	uint64_t mono_ns;  /* CLOCK_MONOTONIC when collection started */
+	int64_t real_sec;  /* CLOCK_REALTIME seconds, for display/JSON */
+	double collect_ms; /* how long the collection took */
+
+	struct sw_conn *conns;
+	size_t nconns, capconns;
+
+	struct sw_tcpx *tcpx;
+	size_t ntcpx, captcpx;
+
+	struct sw_proc *procs;
+	size_t nprocs, capprocs;
+
+	struct sw_owner *owners;
+	size_t nowners, capowners;
+
+	char *pool; /* string pool; offset 0 is always "" */
+	size_t poollen, poolcap;
+
+	struct sw_kstat kstat;
+	bool have_kstat;
+
+	uint32_t protos_done;     /* SW_PROTO_BIT of protocols dumped */
+	uint32_t protos_missing;  /* kernel has no diag module (ENOENT) */
+	uint32_t notes;           /* SW_NOTE_* */
+	unsigned procs_unreadable;/* processes whose fds could not be read */
+	char netns[64];           /* name or path collected in, "" = own */
+	char hostname[64];
+};
+
+void snapshot_init(struct sw_snapshot *s);
+void snapshot_done(struct sw_snapshot *s);
+/* Forget contents, keep allocations (reuse across refreshes). */
+void snapshot_clear(struct sw_snapshot *s);
+
+/* Append a zeroed record and return it (pointer valid until next add). */
+struct sw_conn *snapshot_add_conn(struct sw_snapshot *s);
+/* Append a tcpx record for conns[ci] and link it; returns it, zeroed. */
+struct sw_tcpx *snapshot_add_tcpx(struct sw_snapshot *s, size_t ci);
+/* Store bytes (not necessarily NUL-terminated, may contain NULs) in the
+ * pool; a NUL is appended.  Returns the offset. */
+uint32_t snapshot_pool_add(struct sw_snapshot *s, const void *p, size_t len);
+static inline const char *snapshot_str(const struct sw_snapshot *s, uint32_t off)
+{
+	return s->pool + off;
+}
+size_t snapshot_add_proc(struct sw_snapshot *s, const struct sw_proc *p);
+void snapshot_add_owner(struct sw_snapshot *s, uint32_t proc, int32_t fd);
+
+static inline const struct sw_tcpx *snapshot_tcpx(const struct sw_snapshot *s,
+						  const struct sw_conn *c)
+{
+	return c->tcpx == SW_NONE ? NULL : &s->tcpx[c->tcpx];
+}
+/* The first owning process of c, or NULL. */
+const struct sw_proc *snapshot_owner_proc(const struct sw_snapshot *s,
+					  const struct sw_conn *c, size_t i);
+
+/* Remove duplicate cookies (dumps resumed under churn can repeat a socket);
+ * keeps the last seen.  O(n) with a hash. */
+void snapshot_dedupe(struct sw_snapshot *s);
+
+/* Counter lookup by group and name; returns false if absent. */
+bool kstat_counter(const struct sw_kstat *k, const char *group,
+		   const char *name, uint64_t *value);
+
+#endif

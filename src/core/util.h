@@ -1,0 +1,40 @@
+/* util.h - allocation that aborts with a message, time, small helpers. */
+#ifndef SW_UTIL_H
+#define SW_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+/* Grow *p (array of elem-size items, capacity *cap) to hold at least need. */
+void *xgrow(void *p, size_t *cap, size_t need, size_t elem);
+char *xstrdup(const char *s);
+
+uint64_t sw_mono_ns(void);
+/* strlcpy semantics: always terminates, returns strlen(src). */
+size_t sw_strlcpy(char *dst, const char *src, size_t size);
+/* 64-bit mix hash (splitmix64 finaliser). */
+static inline uint64_t sw_hash64(uint64_t x)
+{
+	x ^= x >> 30;
+	x *= 0xbf58476d1ce4e5b9ULL;
+	x ^= x >> 27;
+	x *= 0x94d049bb133111ebULL;
+	x ^= x >> 31;
+	return x;
+}
+/* Human sizes: 1.2K 34M ... (1024-based) into buf. */
+char *sw_fmt_bytes(double v, char *buf, size_t len);
+/* Rates: 1.2KB/s ... */
+char *sw_fmt_rate(double bps, char *buf, size_t len);
+/* Durations from ms: 850ms 12.3s 4m05s 2h03m 3d04h */
+char *sw_fmt_ms(uint64_t ms, char *buf, size_t len);
+/* Parse a non-negative decimal seconds value ("0.5", "2"); false if bad. */
+bool sw_parse_seconds(const char *s, double *out);
+/* User name for uid, cached; numeric string if unknown. */
+const char *sw_user_name(uint32_t uid);
+
+#endif

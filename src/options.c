@@ -1,0 +1,248 @@
+#include "config.h"
+
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/i18n.h"
+#include "core/util.h"
+#include "options.h"
+
+enum {
+	OPT_JSON = 256,
+	OPT_FORMAT,
+	OPT_RECORD,
+	OPT_REPLAY,
+	OPT_PROC_ROOT,
+	OPT_COLUMNS,
+	OPT_SORT,
+	OPT_TOP,
+	OPT_COUNT,
+	OPT_NUMERIC,
+	OPT_UDPLITE,
+	OPT_MPTCP,
+	OPT_SCTP,
+};
+
+static const struct option longopts[] = {
+	{"batch", no_argument, NULL, 'b'},
+	{"delay", required_argument, NULL, 'd'},
+	{"count", required_argument, NULL, OPT_COUNT},
+	{"numeric", no_argument, NULL, OPT_NUMERIC},
+	{"tcp", no_argument, NULL, 't'},
+	{"udp", no_argument, NULL, 'u'},
+	{"raw", no_argument, NULL, 'w'},
+	{"unix", no_argument, NULL, 'x'},
+	{"udplite", no_argument, NULL, OPT_UDPLITE},
+	{"mptcp", no_argument, NULL, OPT_MPTCP},
+	{"sctp", no_argument, NULL, OPT_SCTP},
+	{"listening", no_argument, NULL, 'l'},
+	{"all", no_argument, NULL, 'a'},
+	{"processes", no_argument, NULL, 'p'},
+	{"ipv4", no_argument, NULL, '4'},
+	{"ipv6", no_argument, NULL, '6'},
+	{"timers", no_argument, NULL, 'o'},
+	{"extended", no_argument, NULL, 'e'},
+	{"info", no_argument, NULL, 'i'},
+	{"summary", no_argument, NULL, 's'},
+	{"json", no_argument, NULL, OPT_JSON},
+	{"format", required_argument, NULL, OPT_FORMAT},
+	{"no-header", no_argument, NULL, 'H'},
+	{"netns", required_argument, NULL, 'N'},
+	{"readonly", no_argument, NULL, 'r'},
+	{"no-color", no_argument, NULL, 'C'},
+	{"no-colour", no_argument, NULL, 'C'},
+	{"record", required_argument, NULL, OPT_RECORD},
+	{"replay", required_argument, NULL, OPT_REPLAY},
+	{"proc-root", required_argument, NULL, OPT_PROC_ROOT},
+	{"columns", required_argument, NULL, OPT_COLUMNS},
+	{"sort", required_argument, NULL, OPT_SORT},
+	{"top", required_argument, NULL, OPT_TOP},
+	{"help", no_argument, NULL, 'h'},
+	{"version", no_argument, NULL, 'V'},
+	{NULL, 0, NULL, 0},
+};
+
+void options_usage(FILE *fp)
+{
+	fprintf(fp, _("Usage: sockwatch [OPTION]... [FILTER]\n"
+		      "A live, top-style monitor of network connections (TCP, UDP, RAW, UNIX).\n"
+		      "Without -b, opens the full-screen monitor.\n\n"));
+	fputs(_("Modes and output:\n"
+		"  -b, --batch            print a snapshot and exit (no full screen)\n"
+		"  -d, --delay=SEC        refresh interval (default 1; batch: between repeats)\n"
+		"  -n COUNT, --count=COUNT  batch: print COUNT snapshots (-n alone: numeric, the default)\n"
+		"  -s, --summary          totals per protocol and state, top remote IPs,\n"
+		"                         local ports and processes\n"
+		"      --json             one JSON document per snapshot (JSON lines with -n)\n"
+		"      --format=FMT       table (default), json or summary\n"
+		"  -H, --no-header        no table header line\n"
+		"      --columns=LIST     table columns, e.g. proto,state,local,remote,pid\n"
+		"      --sort=LIST        sort keys, e.g. state,-rxrate (- = descending)\n"
+		"      --top=N            rows per group in the summary (default 10)\n\n"), fp);
+	fputs(_("Selection (netstat/ss habits):\n"
+		"  -t, --tcp  -u, --udp  -w, --raw  -x, --unix\n"
+		"      --udplite  --mptcp  --sctp\n"
+		"  -l, --listening        only listening (and bound, unconnected) sockets\n"
+		"  -a, --all              listening and non-listening sockets\n"
+		"  -4, --ipv4  -6, --ipv6 only this address family\n"
+		"  -p, --processes        show the processes holding each socket\n"
+		"  -o, --timers           show timers (as netstat -o)\n"
+		"  -e, --extended         show uid, inode and socket cookie\n"
+		"  -i, --info             show TCP internals (rtt, cwnd, retransmits, bytes)\n"
+		"  FILTER                 an expression, e.g. 'state established and dport = :443'\n"
+		"                         (see FILTER EXPRESSIONS in sockwatch(1))\n\n"), fp);
+	fputs(_("Other:\n"
+		"  -N, --netns=NAME|PATH  collect inside another network namespace\n"
+		"  -r, --readonly         monitor: disable kill and close-socket actions\n"
+		"  -C, --no-color         monochrome (also when NO_COLOR is set)\n"
+		"      --record=FILE      save the raw kernel replies to FILE\n"
+		"      --replay=FILE      read a recording instead of the kernel\n"
+		"  -h, --help             show this help and exit\n"
+		"  -V, --version          show the version and exit\n\n"
+		"Exit status: 0 ok, 1 runtime error, 2 usage error.\n"), fp);
+}
+
+static bool all_digits(const char *s)
+{
+	if (!s || !*s)
+		return false;
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return false;
+	return true;
+}
+
+__attribute__((format(printf, 1, 2)))
+static int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "sockwatch: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n");
+	fprintf(stderr, _("Try 'sockwatch --help' for more information.\n"));
+	return 2;
+}
+
+static int parse_count(struct sw_options *o, const char *arg)
+{
+	char *end;
+	long v = strtol(arg, &end, 10);
+	if (!*arg || *end || v < 0)
+		return usage_error(_("invalid count '%s' (a whole number >= 0)"), arg);
+	o->count = v;
+	o->count_set = true;
+	return 0;
+}
+
+int options_parse(struct sw_options *o, int argc, char **argv, bool *exit_now)
+{
+	memset(o, 0, sizeof *o);
+	o->delay = 1.0;
+	o->summary_top = 10;
+	o->format = SW_FMT_TABLE;
+	*exit_now = false;
+	int c, rc;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":bd:ntuwxlap46oeisHN:rChV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'b': o->batch = true; break;
+		case 'd':
+			if (!sw_parse_seconds(optarg, &o->delay) || o->delay < 0.05)
+				return usage_error(_("invalid delay '%s' (seconds, at least 0.05)"), optarg);
+			break;
+		case 'n':
+			/* "-n 5": a count (top habit); "-n" or "-tan": numeric (netstat habit,
+			 * and the default anyway).  Filters never start with a digit. */
+			if (argv[optind - 1][0] == '-' && strcmp(argv[optind - 1], "-n") == 0 &&
+			    optind < argc && all_digits(argv[optind])) {
+				if ((rc = parse_count(o, argv[optind++])))
+					return rc;
+			}
+			o->numeric = true;
+			break;
+		case OPT_COUNT:
+			if ((rc = parse_count(o, optarg)))
+				return rc;
+			break;
+		case OPT_NUMERIC: o->numeric = true; break;
+		case 't': o->sel.protos |= SW_PROTO_BIT(SW_PROTO_TCP); break;
+		case 'u': o->sel.protos |= SW_PROTO_BIT(SW_PROTO_UDP); break;
+		case 'w': o->sel.protos |= SW_PROTO_BIT(SW_PROTO_RAW); break;
+		case 'x': o->sel.protos |= SW_PROTO_BIT(SW_PROTO_UNIX); break;
+		case OPT_UDPLITE: o->sel.protos |= SW_PROTO_BIT(SW_PROTO_UDPLITE); break;
+		case OPT_MPTCP: o->sel.protos |= SW_PROTO_BIT(SW_PROTO_MPTCP); break;
+		case OPT_SCTP: o->sel.protos |= SW_PROTO_BIT(SW_PROTO_SCTP); break;
+		case 'l': o->listening = true; break;
+		case 'a': o->all = true; break;
+		case 'p': o->procs = true; break;
+		case '4': o->sel.inet4 = true; break;
+		case '6': o->sel.inet6 = true; break;
+		case 'o': o->timers = true; break;
+		case 'e': o->extended = true; break;
+		case 'i': o->info = true; break;
+		case 's': o->format = SW_FMT_SUMMARY; break;
+		case OPT_JSON: o->format = SW_FMT_JSON; break;
+		case OPT_FORMAT:
+			if (strcmp(optarg, "table") == 0 || strcmp(optarg, "text") == 0)
+				o->format = SW_FMT_TABLE;
+			else if (strcmp(optarg, "json") == 0)
+				o->format = SW_FMT_JSON;
+			else if (strcmp(optarg, "summary") == 0)
+				o->format = SW_FMT_SUMMARY;
+			else
+				return usage_error(_("unknown format '%s' (table, json, summary)"), optarg);
+			break;
+		case 'H': o->no_header = true; break;
+		case 'N': o->netns = optarg; break;
+		case 'r': o->readonly = true; break;
+		case 'C': o->no_color = true; break;
+		case OPT_RECORD: o->record = optarg; break;
+		case OPT_REPLAY: o->replay = optarg; break;
+		case OPT_PROC_ROOT: o->proc_root = optarg; break;
+		case OPT_COLUMNS: o->columns = optarg; break;
+		case OPT_SORT: o->sort = optarg; break;
+		case OPT_TOP: {
+			char *end;
+			long v = strtol(optarg, &end, 10);
+			if (!*optarg || *end || v < 1 || v > 100000)
+				return usage_error(_("invalid --top value '%s'"), optarg);
+			o->summary_top = (int)v;
+			break;
+		}
+		case 'h':
+			options_usage(stdout);
+			*exit_now = true;
+			return 0;
+		case 'V':
+			printf("sockwatch %s\n", PACKAGE_VERSION);
+			*exit_now = true;
+			return 0;
+		case ':':
+			return usage_error(_("option '%s' needs an argument"), argv[optind - 1]);
+		default:
+			return usage_error(_("unknown option '%s'"), argv[optind - 1]);
+		}
+	}
+	if (optind < argc) {
+		/* The rest is the filter, joined with spaces (ss habit). */
+		size_t n = 0;
+		for (int i = optind; i < argc; i++)
+			n += strlen(argv[i]) + 1;
+		char *f = xmalloc(n + 1);
+		f[0] = '\0';
+		for (int i = optind; i < argc; i++) {
+			if (i > optind)
+				strcat(f, " ");
+			strcat(f, argv[i]);
+		}
+		o->filter = f;
+	}
+	if (o->count_set && !o->batch)
+		o->batch = true;
+	return 0;
+}

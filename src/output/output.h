@@ -1,0 +1,1 @@
+/* output.h: not written yet */
