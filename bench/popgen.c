@@ -1,0 +1,403 @@
+/* popgen.c - socket population generator for the sockwatch benchmark.
+ *
+ * Run it inside a throwaway network namespace (bench/run.sh creates one and
+ * brings lo up).  It builds, all on loopback:
+ *   - N established TCP pairs (both ends held), clients bound to several
+ *     127.0.x.y source addresses so that one ephemeral port range is no limit;
+ *   - L listeners (127.0.0.1, ports BASE..BASE+L-1);
+ *   - T TIME_WAIT sockets, kept steady: they expire after 60 s, so the master
+ *     tops them up from /proc/net/sockstat every 100 ms;
+ * spread over P processes: the master (TIME_WAIT maker, one listener) and
+ * P-1 holders (the pairs and the other listeners).  Every holder raises
+ * RLIMIT_NOFILE to its hard limit and dies with the master (PDEATHSIG); the
+ * master kills and reaps every holder on SIGINT/SIGTERM/SIGHUP, on a holder's
+ * death and on any error.  When everything is built it writes the ready file
+ * (atomically) and a "READY ..." line on stdout.
+ *
+ * Usage: popgen -e PAIRS -w TW -l LISTENERS -p PROCS [-r READYFILE]
+ *               [-s SOURCES] [-b PORTBASE]
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <arpa/inet.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef IP_BIND_ADDRESS_NO_PORT
+#define IP_BIND_ADDRESS_NO_PORT 24
+#endif
+
+#define MAX_PAIRS_PER_HOLDER 9900
+
+static long n_pairs, n_tw, n_listen = 1, n_procs = 2, n_src = 16, port_base = 20000;
+static const char *ready_path;
+static pid_t *holders;
+static long n_holders;
+static volatile sig_atomic_t stop_sig, child_died;
+
+static void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "popgen[%d]: ", (int)getpid());
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(1);
+}
+
+static void on_stop(int sig)
+{
+	stop_sig = sig;
+}
+
+static void on_child(int sig)
+{
+	(void)sig;
+	child_died = 1;
+}
+
+static void raise_nofile(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
+static long nofile_limit(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return 1024;
+	return rl.rlim_cur == RLIM_INFINITY ? 1L << 20 : (long)rl.rlim_cur;
+}
+
+static struct sockaddr_in sin4(uint32_t host_order_addr, int port)
+{
+	struct sockaddr_in a;
+
+	memset(&a, 0, sizeof(a));
+	a.sin_family = AF_INET;
+	a.sin_port = htons((uint16_t)port);
+	a.sin_addr.s_addr = htonl(host_order_addr);
+	return a;
+}
+
+/* 127.0.1.1, 127.0.1.2, ... 127.0.(1 + i/250).(1 + i%250) */
+static uint32_t source_addr(long i)
+{
+	long k = i % n_src;
+
+	return (127u << 24) | (uint32_t)((1 + k / 250) << 8) | (uint32_t)(1 + k % 250);
+}
+
+static int make_listener(int port)
+{
+	struct sockaddr_in a = sin4(0x7f000001, port);
+	int one = 1, fd;
+
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		die("socket: %s", strerror(errno));
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0)
+		die("bind 127.0.0.1:%d: %s", port, strerror(errno));
+	if (listen(fd, 4096) < 0)
+		die("listen: %s", strerror(errno));
+	return fd;
+}
+
+/* One connected pair: client (from source address number srcidx) -> the
+ * listener on port.  Returns the client fd, the accepted one in *srv. */
+static int make_pair(int lfd, int port, long srcidx, int *srv)
+{
+	struct sockaddr_in src = sin4(source_addr(srcidx), 0);
+	struct sockaddr_in dst = sin4(0x7f000001, port);
+	int one = 1, c, s;
+
+	c = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (c < 0)
+		die("socket: %s", strerror(errno));
+	setsockopt(c, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof(one));
+	if (bind(c, (struct sockaddr *)&src, sizeof(src)) < 0)
+		die("bind source: %s", strerror(errno));
+	if (connect(c, (struct sockaddr *)&dst, sizeof(dst)) < 0)
+		die("connect to :%d: %s", port, strerror(errno));
+	s = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+	if (s < 0)
+		die("accept: %s", strerror(errno));
+	*srv = s;
+	return c;
+}
+
+/* Share `total` over `parts`: part i gets this many. */
+static long share(long total, long parts, long i)
+{
+	return total / parts + (i < total % parts ? 1 : 0);
+}
+
+static long share_start(long total, long parts, long i)
+{
+	return i * (total / parts) + (i < total % parts ? i : total % parts);
+}
+
+static void holder_main(long h, int ready_fd)
+{
+	long np = share(n_pairs, n_holders, h);
+	long nl = share(n_listen - 1, n_holders, h);
+	long l0 = 1 + share_start(n_listen - 1, n_holders, h);
+	long p0 = share_start(n_pairs, n_holders, h);
+	int *lfd;
+	long i;
+	char ok = 'R';
+
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
+	signal(SIGCHLD, SIG_DFL);
+	raise_nofile();
+	if (2 * np + nl + 16 > nofile_limit())
+		die("holder %ld: %ld pairs need more than %ld fds", h, np, nofile_limit());
+	lfd = calloc((size_t)(nl > 0 ? nl : 1), sizeof(*lfd));
+	if (!lfd)
+		die("out of memory");
+	for (i = 0; i < nl; i++)
+		lfd[i] = make_listener((int)(port_base + l0 + i));
+	for (i = 0; i < np; i++) {
+		int srv;
+
+		make_pair(lfd[i % nl], (int)(port_base + l0 + i % nl), p0 + i, &srv);
+	}
+	if (write(ready_fd, &ok, 1) != 1)
+		_exit(1);
+	close(ready_fd);
+	for (;;)
+		pause();
+}
+
+static void kill_holders(void)
+{
+	long i;
+
+	for (i = 0; i < n_holders; i++)
+		if (holders[i] > 0)
+			kill(holders[i], SIGKILL);
+	for (i = 0; i < n_holders; i++)
+		if (holders[i] > 0)
+			while (waitpid(holders[i], NULL, 0) < 0 && errno == EINTR)
+				;
+}
+
+static void cleanup_exit(int code)
+{
+	kill_holders();
+	if (ready_path)
+		unlink(ready_path);
+	exit(code);
+}
+
+/* TIME_WAIT count of this network namespace. */
+static long tw_count(void)
+{
+	char line[256];
+	long tw = -1;
+	FILE *fp = fopen("/proc/net/sockstat", "re");
+
+	if (!fp)
+		return -1;
+	while (fgets(line, sizeof(line), fp)) {
+		char *p = strstr(line, " tw ");
+
+		if (strncmp(line, "TCP:", 4) == 0 && p)
+			tw = strtol(p + 4, NULL, 10);
+	}
+	fclose(fp);
+	return tw;
+}
+
+static long tw_made;
+
+/* Client closes first, so the client end goes to TIME_WAIT. */
+static void make_tw(int lfd, long count)
+{
+	long i;
+
+	for (i = 0; i < count && !stop_sig; i++) {
+		int srv, c = make_pair(lfd, (int)port_base, tw_made++, &srv);
+
+		close(c);
+		close(srv);
+	}
+}
+
+static long parse_num(const char *s, const char *what)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || v < 0)
+		die("bad %s '%s'", what, s);
+	if (*end == 'k' || *end == 'K')
+		v *= 1000, end++;
+	if (*end)
+		die("bad %s '%s'", what, s);
+	return v;
+}
+
+static void write_ready(void)
+{
+	char tmp[4096];
+	FILE *fp;
+
+	if (!ready_path)
+		return;
+	snprintf(tmp, sizeof(tmp), "%s.tmp", ready_path);
+	fp = fopen(tmp, "we");
+	if (!fp)
+		die("%s: %s", tmp, strerror(errno));
+	fprintf(fp, "pid=%d pairs=%ld tw=%ld listeners=%ld procs=%ld\n", (int)getpid(),
+		n_pairs, n_tw, n_listen, n_procs);
+	if (fclose(fp) != 0 || rename(tmp, ready_path) != 0)
+		die("%s: %s", ready_path, strerror(errno));
+}
+
+int main(int argc, char **argv)
+{
+	struct sigaction sa;
+	struct timespec t0, t1;
+	int c, pfd[2], lfd;
+	long i, got = 0, max_np;
+	pid_t master = getpid();
+
+	while ((c = getopt(argc, argv, "e:w:l:p:r:s:b:h")) != -1) {
+		switch (c) {
+		case 'e': n_pairs = parse_num(optarg, "pair count"); break;
+		case 'w': n_tw = parse_num(optarg, "TIME_WAIT count"); break;
+		case 'l': n_listen = parse_num(optarg, "listener count"); break;
+		case 'p': n_procs = parse_num(optarg, "process count"); break;
+		case 'r': ready_path = optarg; break;
+		case 's': n_src = parse_num(optarg, "source count"); break;
+		case 'b': port_base = parse_num(optarg, "port base"); break;
+		default:
+			fprintf(stderr, "usage: popgen -e PAIRS -w TW -l LISTENERS -p PROCS "
+				"[-r READYFILE] [-s SOURCES] [-b PORTBASE]\n");
+			return c == 'h' ? 0 : 2;
+		}
+	}
+	n_holders = n_procs - 1;
+	if (n_listen < 1 || n_src < 1 || n_src > 250 * 250 || port_base + n_listen > 32768)
+		die("need 1+ listeners below port 32768 and 1..62500 sources");
+	if (n_pairs > 0 && (n_holders < 1 || n_listen - 1 < n_holders))
+		die("pairs need PROCS >= 2 and LISTENERS >= PROCS (one listener per holder, "
+		    "plus the master's)");
+	max_np = n_holders > 0 ? share(n_pairs, n_holders, 0) : 0;
+	if (max_np > MAX_PAIRS_PER_HOLDER)
+		die("%ld pairs per holder; at most %d (RLIMIT_NOFILE): raise -p",
+		    max_np, MAX_PAIRS_PER_HOLDER);
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sa.sa_handler = on_child;
+	sa.sa_flags = SA_NOCLDSTOP;
+	sigaction(SIGCHLD, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	raise_nofile();
+	/* Die (cleanly, via on_stop) with whoever started us. */
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	lfd = make_listener((int)port_base);
+	if (pipe2(pfd, O_CLOEXEC) < 0)
+		die("pipe: %s", strerror(errno));
+	holders = calloc((size_t)(n_holders > 0 ? n_holders : 1), sizeof(*holders));
+	if (!holders)
+		die("out of memory");
+	for (i = 0; i < n_holders && !stop_sig; i++) {
+		pid_t pid = fork();
+
+		if (pid < 0) {
+			fprintf(stderr, "popgen: fork: %s\n", strerror(errno));
+			cleanup_exit(1);
+		}
+		if (pid == 0) {
+			if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != master)
+				_exit(1);
+			close(pfd[0]);
+			close(lfd);
+			holder_main(i, pfd[1]);
+			_exit(0);
+		}
+		holders[i] = pid;
+	}
+	close(pfd[1]);
+	while (got < n_holders) {
+		struct pollfd p = { .fd = pfd[0], .events = POLLIN };
+		char buf[256];
+		ssize_t r;
+
+		if (stop_sig)
+			cleanup_exit(1);
+		if (child_died) {
+			fprintf(stderr, "popgen: a holder died while building\n");
+			cleanup_exit(1);
+		}
+		if (poll(&p, 1, 200) <= 0)
+			continue;
+		r = read(pfd[0], buf, sizeof(buf));
+		if (r <= 0) {
+			fprintf(stderr, "popgen: holders failed\n");
+			cleanup_exit(1);
+		}
+		got += r;
+	}
+	close(pfd[0]);
+	make_tw(lfd, n_tw);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (stop_sig)
+		cleanup_exit(1);
+	write_ready();
+	printf("READY pairs=%ld tw=%ld listeners=%ld procs=%ld sockets=%ld build_s=%.2f\n",
+	       n_pairs, n_tw, n_listen, n_procs, 2 * n_pairs + n_tw + n_listen,
+	       (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+	fflush(stdout);
+
+	/* Keep TIME_WAIT steady until told to stop. */
+	while (!stop_sig) {
+		struct timespec d = { 0, 100 * 1000 * 1000 };
+		long tw;
+
+		if (child_died) {
+			fprintf(stderr, "popgen: a holder died\n");
+			cleanup_exit(1);
+		}
+		nanosleep(&d, NULL);
+		tw = n_tw > 0 ? tw_count() : 0;
+		if (tw >= 0 && tw < n_tw)
+			make_tw(lfd, n_tw - tw);
+	}
+	cleanup_exit(0);
+	return 0;
+}
