@@ -1,1 +1,426 @@
-/* aggregate.c: not written yet */
+/* aggregate.c - counting rows per state, remote address, local port,
+ * process, and per listener.  Every function is one pass over the rows
+ * with an open-addressing hash table (allocated once per call, not per
+ * row), then a sort of the (few) groups.
+ *
+ * What is counted where:
+ *  - Tombstone rows (SW_ROW_CLOSED) are never counted.
+ *  - REMOTE_IP / REMOTE_NET: inet sockets that have a peer: not LISTEN,
+ *    not unconnected (CLOSE/UNCONN), remote address not the wildcard.
+ *    v4-mapped IPv6 addresses are folded into IPv4, so a client counts
+ *    once whether it reached an IPv4 or a dual-stack listener.
+ *  - LOCAL_PORT: the same connected inet sockets, keyed by protocol and
+ *    local port (family ignored: tcp/80 covers IPv4 and IPv6).
+ *  - PROCESS: every inet socket (listeners included) by its first owning
+ *    process; sockets without a known owner go to the "-" bucket (pid
+ *    -1).  UNIX sockets are not counted: this answers "which process holds
+ *    network connections".
+ *  - Listeners: LISTEN sockets (inet and UNIX stream/seqpacket) and bound,
+ *    unconnected UDP/UDP-Lite sockets.  A connection belongs to the
+ *    listener of the same protocol and socket family on its local port
+ *    whose address equals its local address, else to the wildcard
+ *    listener (0.0.0.0 or ::) of that family; v4-mapped connections are
+ *    AF_INET6 sockets and so belong to [::] (dual-stack) listeners.  UNIX
+ *    connections belong to the listener with the same type and path.
+ *    With several listeners on one address:port (SO_REUSEPORT), the
+ *    connections are counted on the first of them.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "aggregate.h"
+#include "util.h"
+
+static bool is_tomb(const struct sw_row *r)
+{
+	return r->st && (r->st->flags & SW_ROW_CLOSED);
+}
+
+static bool is_inet(const struct sw_conn *c)
+{
+	return c->family == AF_INET || c->family == AF_INET6;
+}
+
+static size_t table_size(size_t n)
+{
+	size_t cap = 16;
+	while (cap < n * 2)
+		cap *= 2;
+	return cap;
+}
+
+/* Normalise an address: v4-mapped IPv6 becomes AF_INET in addr[0..3]. */
+static uint8_t norm_addr(int family, const uint8_t *a, uint8_t out[16])
+{
+	memset(out, 0, 16);
+	if (family == AF_INET6 && sw_addr_is_v4mapped(a)) {
+		memcpy(out, a + 12, 4);
+		return AF_INET;
+	}
+	memcpy(out, a, family == AF_INET ? 4 : 16);
+	return (uint8_t)family;
+}
+
+static bool zero16(const uint8_t a[16])
+{
+	for (int i = 0; i < 16; i++)
+		if (a[i])
+			return false;
+	return true;
+}
+
+/* ---- per state ----------------------------------------------------------- */
+
+void agg_states(const struct sw_row *rows, size_t n, struct sw_agg_states *out)
+{
+	memset(out, 0, sizeof *out);
+	for (size_t i = 0; i < n; i++) {
+		const struct sw_conn *c = rows[i].conn;
+		if (is_tomb(&rows[i]) || c->proto >= SW_PROTO_COUNT)
+			continue;
+		unsigned st = c->state < SW_ST_COUNT ? c->state : SW_ST_UNKNOWN;
+		out->count[c->proto][st]++;
+		out->total[c->proto]++;
+		out->all++;
+	}
+}
+
+/* ---- groups -------------------------------------------------------------- */
+
+void agg_init(struct sw_agg *a)
+{
+	memset(a, 0, sizeof *a);
+}
+
+void agg_done(struct sw_agg *a)
+{
+	free(a->e);
+	memset(a, 0, sizeof *a);
+}
+
+static uint64_t entry_hash(const struct sw_agg_entry *e)
+{
+	uint64_t x, y;
+	memcpy(&x, e->addr, 8);
+	memcpy(&y, e->addr + 8, 8);
+	uint64_t k = ((uint64_t)e->family << 56) ^ ((uint64_t)e->proto << 48) ^
+		     ((uint64_t)e->port << 32) ^ (uint32_t)e->pid ^ ((uint64_t)e->prefix << 40);
+	return sw_hash64(x ^ sw_hash64(y ^ sw_hash64(k)));
+}
+
+static bool entry_eq(const struct sw_agg_entry *a, const struct sw_agg_entry *b)
+{
+	return a->family == b->family && a->proto == b->proto && a->port == b->port &&
+	       a->pid == b->pid && a->prefix == b->prefix &&
+	       memcmp(a->addr, b->addr, 16) == 0;
+}
+
+static int entry_keycmp(const struct sw_agg_entry *a, const struct sw_agg_entry *b)
+{
+	if (a->family != b->family)
+		return a->family == AF_INET ? -1 : b->family == AF_INET ? 1 : a->family - b->family;
+	int d = memcmp(a->addr, b->addr, 16);
+	if (d)
+		return d;
+	if (a->prefix != b->prefix)
+		return a->prefix - b->prefix;
+	if (a->proto != b->proto)
+		return a->proto - b->proto;
+	if (a->port != b->port)
+		return a->port - b->port;
+	return (a->pid > b->pid) - (a->pid < b->pid);
+}
+
+static int entry_sortcmp(const void *pa, const void *pb)
+{
+	const struct sw_agg_entry *a = pa, *b = pb;
+	if (a->total != b->total)
+		return a->total > b->total ? -1 : 1;
+	return entry_keycmp(a, b);
+}
+
+/* Fill the key of e for row r; false if the row does not count. */
+static bool make_key(enum sw_agg_kind kind, const struct sw_row *r, struct sw_agg_entry *e)
+{
+	const struct sw_conn *c = r->conn;
+	memset(e, 0, sizeof *e);
+	if (!is_inet(c))
+		return false;
+	if (kind == SW_AGG_PROCESS) {
+		const struct sw_proc *p = r->snap && c->owners_n ?
+			snapshot_owner_proc(r->snap, c, 0) : NULL;
+		if (p) {
+			e->pid = p->pid;
+			sw_strlcpy(e->comm, p->comm, sizeof e->comm);
+		} else {
+			e->pid = -1;
+			sw_strlcpy(e->comm, "-", sizeof e->comm);
+		}
+		return true;
+	}
+	if (c->state == SW_ST_LISTEN || c->state == SW_ST_CLOSE)
+		return false;
+	uint8_t ra[16];
+	uint8_t fam = norm_addr(c->family, c->remote.addr, ra);
+	if (zero16(ra))
+		return false;
+	switch (kind) {
+	case SW_AGG_REMOTE_IP:
+		e->family = fam;
+		memcpy(e->addr, ra, 16);
+		e->prefix = fam == AF_INET ? 32 : 128;
+		return true;
+	case SW_AGG_REMOTE_NET:
+		e->family = fam;
+		if (fam == AF_INET) {
+			memcpy(e->addr, ra, 3);
+			e->prefix = 24;
+		} else {
+			memcpy(e->addr, ra, 8);
+			e->prefix = 64;
+		}
+		return true;
+	case SW_AGG_LOCAL_PORT:
+		e->proto = c->proto;
+		e->port = c->local.port;
+		return true;
+	default:
+		return false;
+	}
+}
+
+void agg_group(struct sw_agg *a, enum sw_agg_kind kind, const struct sw_row *rows, size_t n)
+{
+	a->kind = kind;
+	a->n = 0;
+	size_t cap = table_size(n < 1024 ? n : 1024);
+	uint32_t *tab = xcalloc(cap, sizeof *tab); /* entry index + 1 */
+	for (size_t i = 0; i < n; i++) {
+		const struct sw_row *r = &rows[i];
+		struct sw_agg_entry key;
+		if (is_tomb(r) || !make_key(kind, r, &key))
+			continue;
+		size_t h = entry_hash(&key) & (cap - 1);
+		struct sw_agg_entry *e = NULL;
+		while (tab[h]) {
+			if (entry_eq(&a->e[tab[h] - 1], &key)) {
+				e = &a->e[tab[h] - 1];
+				break;
+			}
+			h = (h + 1) & (cap - 1);
+		}
+		if (!e) {
+			a->e = xgrow(a->e, &a->cap, a->n + 1, sizeof *a->e);
+			e = &a->e[a->n++];
+			*e = key;
+			tab[h] = (uint32_t)a->n;
+			if (a->n * 2 > cap) { /* rehash */
+				free(tab);
+				cap *= 2;
+				tab = xcalloc(cap, sizeof *tab);
+				for (size_t j = 0; j < a->n; j++) {
+					size_t k = entry_hash(&a->e[j]) & (cap - 1);
+					while (tab[k])
+						k = (k + 1) & (cap - 1);
+					tab[k] = (uint32_t)(j + 1);
+				}
+			}
+		}
+		e->total++;
+		e->by_state[r->conn->state < SW_ST_COUNT ? r->conn->state : 0]++;
+		if (r->st && (r->st->flags & SW_ROW_RATE)) {
+			e->rx_bps += r->st->rx_bps;
+			e->tx_bps += r->st->tx_bps;
+		}
+	}
+	free(tab);
+	if (a->n > 1)
+		qsort(a->e, a->n, sizeof *a->e, entry_sortcmp);
+}
+
+char *agg_key_str(const struct sw_agg_entry *e, char *buf, size_t len)
+{
+	if (e->family == AF_INET || e->family == AF_INET6) {
+		char s[64];
+		sw_addr_str(e->family, e->addr, false, s, sizeof s);
+		bool full = e->prefix == 0 || e->prefix == (e->family == AF_INET ? 32 : 128);
+		if (full)
+			snprintf(buf, len, "%s", s);
+		else
+			snprintf(buf, len, "%s/%u", s, e->prefix);
+	} else if (e->pid != 0 || e->comm[0]) {
+		if (e->pid < 0)
+			snprintf(buf, len, "-");
+		else
+			snprintf(buf, len, "%d/%s", (int)e->pid, e->comm);
+	} else {
+		snprintf(buf, len, "%s/%u", sw_proto_name(e->proto), e->port);
+	}
+	return buf;
+}
+
+/* ---- listeners ----------------------------------------------------------- */
+
+void listeners_init(struct sw_listeners *ls)
+{
+	memset(ls, 0, sizeof *ls);
+}
+
+void listeners_done(struct sw_listeners *ls)
+{
+	free(ls->l);
+	memset(ls, 0, sizeof *ls);
+}
+
+static bool is_listener(const struct sw_conn *c)
+{
+	if (c->state == SW_ST_LISTEN)
+		return true;
+	return c->state == SW_ST_CLOSE && is_inet(c) && c->local.port &&
+	       (c->proto == SW_PROTO_UDP || c->proto == SW_PROTO_UDPLITE);
+}
+
+static const char *unix_name(const struct sw_row *r, size_t *len)
+{
+	*len = r->snap ? r->conn->name_len : 0;
+	return *len ? snapshot_str(r->snap, r->conn->name_off) : "";
+}
+
+/* Listener key: proto, family, port, address (inet); proto, sotype, name
+ * (UNIX). */
+static uint64_t lkey_hash(const struct sw_row *r, const uint8_t *addr)
+{
+	const struct sw_conn *c = r->conn;
+	uint64_t k = ((uint64_t)c->proto << 40) ^ ((uint64_t)c->family << 32);
+	if (c->proto == SW_PROTO_UNIX) {
+		size_t n;
+		const char *p = unix_name(r, &n);
+		uint64_t h = sw_hash64(k ^ c->sotype);
+		for (size_t i = 0; i < n; i++)
+			h = (h ^ (unsigned char)p[i]) * 0x100000001b3ULL;
+		return sw_hash64(h);
+	}
+	uint64_t x, y;
+	memcpy(&x, addr, 8);
+	memcpy(&y, addr + 8, 8);
+	return sw_hash64(x ^ sw_hash64(y ^ sw_hash64(k ^ c->local.port)));
+}
+
+static bool lkey_match(const struct sw_row *l, const struct sw_row *r, const uint8_t *addr)
+{
+	const struct sw_conn *a = l->conn, *b = r->conn;
+	if (a->proto != b->proto || a->family != b->family)
+		return false;
+	if (a->proto == SW_PROTO_UNIX) {
+		size_t na, nb;
+		const char *pa = unix_name(l, &na), *pb = unix_name(r, &nb);
+		return a->sotype == b->sotype && na == nb && memcmp(pa, pb, na) == 0;
+	}
+	return a->local.port == b->local.port && memcmp(a->local.addr, addr, 16) == 0;
+}
+
+static long lookup(const struct sw_listeners *ls, const uint32_t *tab, size_t cap,
+		   const struct sw_row *r, const uint8_t *addr)
+{
+	size_t h = lkey_hash(r, addr) & (cap - 1);
+	while (tab[h]) {
+		const struct sw_listener *l = &ls->l[tab[h] - 1];
+		if (lkey_match(&l->row, r, addr))
+			return (long)tab[h] - 1;
+		h = (h + 1) & (cap - 1);
+	}
+	return -1;
+}
+
+static int listener_cmp(const void *pa, const void *pb)
+{
+	const struct sw_conn *a = ((const struct sw_listener *)pa)->row.conn;
+	const struct sw_conn *b = ((const struct sw_listener *)pb)->row.conn;
+	if (a->proto != b->proto)
+		return a->proto - b->proto;
+	if (a->local.port != b->local.port)
+		return a->local.port - b->local.port;
+	if (a->proto == SW_PROTO_UNIX) {
+		size_t na, nb;
+		const char *x = unix_name(&((const struct sw_listener *)pa)->row, &na);
+		const char *y = unix_name(&((const struct sw_listener *)pb)->row, &nb);
+		int d = memcmp(x, y, na < nb ? na : nb);
+		if (d)
+			return d;
+		if (na != nb)
+			return na < nb ? -1 : 1;
+		return a->sotype - b->sotype;
+	}
+	uint8_t ka[16], kb[16];
+	uint8_t fa = norm_addr(a->family, a->local.addr, ka);
+	uint8_t fb = norm_addr(b->family, b->local.addr, kb);
+	if (fa != fb)
+		return fa == AF_INET ? -1 : 1;
+	int d = memcmp(ka, kb, 16);
+	if (d)
+		return d;
+	if (a->family != b->family)
+		return a->family == AF_INET ? -1 : 1;
+	return (a->cookie > b->cookie) - (a->cookie < b->cookie);
+}
+
+void agg_listeners(struct sw_listeners *ls, const struct sw_row *rows, size_t n)
+{
+	ls->n = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (is_tomb(&rows[i]) || !is_listener(rows[i].conn))
+			continue;
+		const struct sw_conn *c = rows[i].conn;
+		ls->l = xgrow(ls->l, &ls->cap, ls->n + 1, sizeof *ls->l);
+		struct sw_listener *l = &ls->l[ls->n++];
+		memset(l, 0, sizeof *l);
+		l->row = rows[i];
+		if (c->state == SW_ST_LISTEN) {
+			l->accept_q = c->rq;
+			l->backlog = c->wq;
+		}
+	}
+	if (!ls->n)
+		return;
+	/* Sort first so "the first listener" of a duplicated key is stable. */
+	qsort(ls->l, ls->n, sizeof *ls->l, listener_cmp);
+	size_t cap = table_size(ls->n);
+	uint32_t *tab = xcalloc(cap, sizeof *tab);
+	for (size_t i = 0; i < ls->n; i++) {
+		const struct sw_row *r = &ls->l[i].row;
+		if (lookup(ls, tab, cap, r, r->conn->local.addr) >= 0)
+			continue; /* SO_REUSEPORT sibling: the first one counts */
+		size_t h = lkey_hash(r, r->conn->local.addr) & (cap - 1);
+		while (tab[h])
+			h = (h + 1) & (cap - 1);
+		tab[h] = (uint32_t)(i + 1);
+	}
+	static const uint8_t any[16];
+	for (size_t i = 0; i < n; i++) {
+		const struct sw_row *r = &rows[i];
+		const struct sw_conn *c = r->conn;
+		if (is_tomb(r) || is_listener(c) || c->state == SW_ST_CLOSE)
+			continue;
+		if (!is_inet(c) && c->proto != SW_PROTO_UNIX)
+			continue;
+		if (c->proto == SW_PROTO_UNIX && !c->name_len)
+			continue;
+		long k = lookup(ls, tab, cap, r, c->local.addr);
+		if (k < 0 && c->proto != SW_PROTO_UNIX)
+			k = lookup(ls, tab, cap, r, any);
+		if (k < 0)
+			continue;
+		struct sw_listener *l = &ls->l[k];
+		if (c->state == SW_ST_ESTABLISHED)
+			l->established++;
+		else if (c->state == SW_ST_SYN_RECV || c->state == SW_ST_NEW_SYN_RECV)
+			l->syn_recv++;
+		else
+			l->other++;
+	}
+	free(tab);
+}
