@@ -3,7 +3,7 @@
 #
 #   bench/run.sh [--size 10k|100k] [--runs N] [--no-tui] [--tui-delay SEC]
 #                [--tui-refreshes N] [--sockwatch PATH] [--build DIR] [--out DIR]
-#                [--pairs N --tw N --listen N --procs N]
+#                [--pairs N --tw N --listen N --procs N] [--exec CMD]
 #
 # Builds what it needs (the bench helpers and, unless --sockwatch is given,
 # src/sockwatch in DIR, default <top>/build-bench), creates a network
@@ -15,11 +15,14 @@
 # Prints a table of medians and ratios and writes it with the raw numbers
 # to the output directory.  The namespace and every process started are
 # removed on every exit path.  Root only.
+# --exec CMD runs CMD (bash) in the namespace once the population is up,
+# with $SOCKWATCH and $BENCH_BIN exported, instead of the timings
+# (to profile: --exec 'perf record -g -o /tmp/p.data $SOCKWATCH -b -p').
 set -u
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 size=10k runs=5 tui=1 tui_delay=1 tui_refreshes=20
-sockwatch= build= outdir= pairs= tw= listen= procs=
+sockwatch= build= outdir= pairs= tw= listen= procs= exec_cmd=
 inner=0
 
 while [ $# -gt 0 ]; do
@@ -36,8 +39,9 @@ while [ $# -gt 0 ]; do
 	--tw) tw=$2; shift ;;
 	--listen) listen=$2; shift ;;
 	--procs) procs=$2; shift ;;
+	--exec) exec_cmd=$2; shift ;;
 	--inner) inner=1 ;;
-	-h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "run.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
 	esac
 	shift
@@ -88,6 +92,12 @@ if [ $inner = 1 ]; then
 	fi
 	log "population: $(cat "$R/popgen.out")"
 	total=$((2 * pairs + tw + listen))
+	if [ -n "$exec_cmd" ]; then
+		SOCKWATCH=$SW BENCH_BIN=$B bash -c "$exec_cmd"
+		rc=$?
+		stop_pg
+		exit $rc
+	fi
 
 	tw_now() { awk '/^TCP:/ { for (i = 1; i < NF; i++) if ($i == "tw") print $(i+1) }' \
 		/proc/net/sockstat; }
@@ -318,7 +328,7 @@ ip netns add "$ns" || exit 1
 	echo "machine: $(nproc) CPU ($(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)), $(free -g | awk '/Mem:/ { print $2 }') GiB, kernel $(uname -r)"
 	echo "tools: $(ss -V 2>&1 | head -1), $(netstat -V 2>&1 | head -1)"
 	echo "sockwatch: ${sockwatch:-none} ($(git -C "$top" log -1 --format='%h %cd' --date=short 2>/dev/null))"
-	echo "command: bench/run.sh --size $size --runs $runs"
+	echo "command: bench/run.sh --size $size --runs $runs$([ $tui = 1 ] || echo ' --no-tui')"
 	echo
 } >"$outdir/header.txt"
 cat "$outdir/header.txt"
@@ -326,7 +336,7 @@ cat "$outdir/header.txt"
 BENCH_BIN=$bin BENCH_OUT=$outdir BENCH_SOCKWATCH=$sockwatch \
 	ip netns exec "$ns" bash "$top/bench/run.sh" --inner --size "$size" --runs "$runs" \
 	--pairs "$pairs" --tw "$tw" --listen "$listen" --procs "$procs" \
-	--tui-delay "$tui_delay" --tui-refreshes "$tui_refreshes" \
+	--tui-delay "$tui_delay" --tui-refreshes "$tui_refreshes" --exec "$exec_cmd" \
 	$([ $tui = 1 ] || echo --no-tui) &
 child=$!
 wait $child
