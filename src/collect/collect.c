@@ -1,1 +1,512 @@
-/* collect.c: not written yet */
+/* collect.c - the collector facade: a sample is every sock_diag dump in
+ * scope (live via diag.c, or replayed from a recording through the same
+ * parser), then kstat and the process map.
+ *
+ * Network namespaces: the netns fd is entered only by short-lived helper
+ * threads (setns there, never in the main thread), which create the
+ * netlink sockets (a socket keeps its creation netns) and read kstat each
+ * sample (/proc/sys follows the opener's netns; /proc/thread-self/net the
+ * thread's).  The main thread never leaves its own netns.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/i18n.h"
+#include "core/util.h"
+#include "collect.h"
+#include "diag.h"
+#include "kstat.h"
+#include "nlparse.h"
+#include "procmap.h"
+#include "record.h"
+
+#define INET_PROTOS                                                          \
+	(SW_PROTO_BIT(SW_PROTO_TCP) | SW_PROTO_BIT(SW_PROTO_UDP) |             \
+	 SW_PROTO_BIT(SW_PROTO_UDPLITE) | SW_PROTO_BIT(SW_PROTO_MPTCP) |       \
+	 SW_PROTO_BIT(SW_PROTO_RAW) | SW_PROTO_BIT(SW_PROTO_SCTP))
+
+struct sw_collector {
+	struct sw_collect_opts o;
+	char *proc_root;
+	uint32_t protos;     /* SW_PROTO_BIT mask in scope */
+	uint32_t states;     /* SW_STATE_BIT mask in scope, SW_STATE_ALL = all */
+	uint32_t missing[2]; /* per family (v4, v6): protocols answering ENOENT */
+	bool unix_missing;
+	int nsfd;            /* target netns, -1 = own */
+	char label[64];      /* snapshot netns */
+	struct diag *diag;
+	struct procmap *pm;
+	struct record_writer *rec;
+	struct record_reader *rep;
+	size_t rep_next;     /* next sample to replay */
+	uint64_t rep_mono_off;
+	uint64_t rep_last_mono;
+};
+
+/* ------------------------------------------------------- netns threads */
+
+struct ns_call {
+	int nsfd;
+	void (*fn)(void *);
+	void *arg;
+	int err;
+};
+
+static void *ns_thread(void *a)
+{
+	struct ns_call *c = a;
+	if (setns(c->nsfd, CLONE_NEWNET) < 0) {
+		c->err = -errno;
+		return NULL;
+	}
+	c->fn(c->arg);
+	return NULL; /* the thread, and its netns, end here */
+}
+
+/* Run fn(arg) in the netns nsfd (-1: right here).  0 or -errno of setns. */
+static int in_netns(int nsfd, void (*fn)(void *), void *arg)
+{
+	if (nsfd < 0) {
+		fn(arg);
+		return 0;
+	}
+	struct ns_call c = {nsfd, fn, arg, 0};
+	pthread_t t;
+	int e = pthread_create(&t, NULL, ns_thread, &c);
+	if (e)
+		return -e;
+	pthread_join(t, NULL);
+	return c.err;
+}
+
+struct open_ctx {
+	struct diag *d;
+	int err;
+};
+
+static void open_fn(void *a)
+{
+	struct open_ctx *o = a;
+	o->d = diag_open(&o->err);
+}
+
+/* ------------------------------------------------------------ scope */
+
+static uint32_t kernel_states(uint32_t states)
+{
+	if ((states & SW_STATE_ALL) == SW_STATE_ALL || states == 0)
+		return ~0u;
+	/* request sockets are NEW_SYN_RECV inside the kernel; bound-only TCP
+	 * sockets (BOUND_INACTIVE) are reported as CLOSE */
+	if (states & SW_STATE_BIT(SW_ST_SYN_RECV))
+		states |= SW_STATE_BIT(SW_ST_NEW_SYN_RECV);
+	if (states & SW_STATE_BIT(SW_ST_CLOSE))
+		states |= SW_STATE_BIT(SW_ST_BOUND_INACTIVE);
+	return states;
+}
+
+void collector_set_scope(struct sw_collector *c, uint32_t protos, uint32_t states)
+{
+	c->protos = protos ? protos & SW_PROTO_ALL : SW_PROTO_ALL;
+	c->states = states ? states & SW_STATE_ALL : SW_STATE_ALL;
+}
+
+static int nfamilies(const struct sw_collector *c, uint8_t fam[2])
+{
+	bool both = !c->o.inet4 && !c->o.inet6;
+	int n = 0;
+	if (both || c->o.inet4)
+		fam[n++] = AF_INET;
+	if (both || c->o.inet6)
+		fam[n++] = AF_INET6;
+	return n;
+}
+
+/* --------------------------------------------------------- lifecycle */
+
+static char *dup_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+struct sw_collector *collector_new(const struct sw_collect_opts *o, char *err,
+				   size_t errlen)
+{
+	struct sw_collector *c = xcalloc(1, sizeof *c);
+	c->o = *o;
+	c->o.netns = dup_or_null(o->netns);
+	c->o.record_path = dup_or_null(o->record_path);
+	c->o.replay_path = dup_or_null(o->replay_path);
+	c->proc_root = xstrdup(o->proc_root ? o->proc_root : "/proc");
+	c->o.proc_root = c->proc_root;
+	c->nsfd = -1;
+	collector_set_scope(c, o->protos, o->states);
+
+	if (o->replay_path) {
+		c->rep = record_open(o->replay_path, err, errlen);
+		if (!c->rep)
+			goto fail;
+		return c;
+	}
+
+	if (o->netns && *o->netns) {
+		char path[4096];
+		if (strchr(o->netns, '/'))
+			snprintf(path, sizeof path, "%s", o->netns);
+		else
+			snprintf(path, sizeof path, "/var/run/netns/%s", o->netns);
+		sw_strlcpy(c->label, o->netns, sizeof c->label);
+		c->nsfd = open(path, O_RDONLY | O_CLOEXEC);
+		if (c->nsfd < 0) {
+			if (errno == ENOENT)
+				snprintf(err, errlen, _("unknown network namespace %s (no %s)"),
+					 o->netns, path);
+			else
+				snprintf(err, errlen, _("cannot open network namespace %s: %s"),
+					 path, strerror(errno));
+			goto fail;
+		}
+	}
+	struct open_ctx oc = {NULL, 0};
+	int r = in_netns(c->nsfd, open_fn, &oc);
+	if (r < 0) {
+		if (r == -EPERM)
+			snprintf(err, errlen,
+				 _("cannot enter network namespace %s: %s (needs root or CAP_SYS_ADMIN)"),
+				 o->netns, strerror(-r));
+		else if (r == -EINVAL)
+			snprintf(err, errlen, _("%s is not a network namespace"), o->netns);
+		else
+			snprintf(err, errlen, _("cannot enter network namespace %s: %s"),
+				 o->netns, strerror(-r));
+		goto fail;
+	}
+	if (!oc.d) {
+		snprintf(err, errlen, _("cannot open a sock_diag netlink socket: %s"),
+			 strerror(-oc.err));
+		goto fail;
+	}
+	c->diag = oc.d;
+	if (o->record_path) {
+		c->rec = record_create(o->record_path, err, errlen);
+		if (!c->rec)
+			goto fail;
+	}
+	if (o->procs)
+		c->pm = procmap_new(c->proc_root);
+	return c;
+fail:
+	collector_free(c);
+	return NULL;
+}
+
+void collector_free(struct sw_collector *c)
+{
+	if (!c)
+		return;
+	diag_close(c->diag);
+	if (c->pm)
+		procmap_free(c->pm);
+	record_close(c->rec);
+	record_reader_free(c->rep);
+	if (c->nsfd >= 0)
+		close(c->nsfd);
+	free((char *)c->o.netns);
+	free((char *)c->o.record_path);
+	free((char *)c->o.replay_path);
+	free(c->proc_root);
+	free(c);
+}
+
+/* ------------------------------------------------------------ sample */
+
+struct kstat_ctx {
+	struct sw_collector *c;
+	struct sw_snapshot *s;
+	int missing;
+};
+
+static void rec_text(void *arg, const char *name, const char *text, size_t len)
+{
+	record_kstat(arg, name, text, len);
+}
+
+static void kstat_fn(void *a)
+{
+	struct kstat_ctx *k = a;
+	k->missing = kstat_read_texts(k->c->proc_root, &k->s->kstat,
+				      k->c->rec ? rec_text : NULL, k->c->rec);
+}
+
+static void set_missing(struct sw_collector *c, struct sw_snapshot *s)
+{
+	uint8_t fam[2];
+	int nf = nfamilies(c, fam);
+	uint32_t all = INET_PROTOS;
+	for (int i = 0; i < nf; i++)
+		all &= c->missing[fam[i] == AF_INET ? 0 : 1];
+	s->protos_missing = all & c->protos;
+	if (c->unix_missing && (c->protos & SW_PROTO_BIT(SW_PROTO_UNIX)))
+		s->protos_missing |= SW_PROTO_BIT(SW_PROTO_UNIX);
+}
+
+static const char *fam_name(int family)
+{
+	return family == AF_INET ? "IPv4" : family == AF_INET6 ? "IPv6" : "UNIX";
+}
+
+static int sample_live(struct sw_collector *c, struct sw_snapshot *s, char *err,
+		       size_t errlen)
+{
+	uint8_t fam[2];
+	int nf = nfamilies(c, fam), r = 0;
+	bool dups = false;
+	uint32_t kst = kernel_states(c->states);
+
+	if (c->rec) {
+		struct rec_sample m;
+		memset(&m, 0, sizeof m);
+		m.real_sec = s->real_sec;
+		m.mono_ns = s->mono_ns;
+		sw_strlcpy(m.hostname, s->hostname, sizeof m.hostname);
+		sw_strlcpy(m.netns, s->netns, sizeof m.netns);
+		record_sample_begin(c->rec, &m);
+	}
+	for (int f = 0; f < nf; f++) {
+		uint32_t *miss = &c->missing[fam[f] == AF_INET ? 0 : 1];
+		for (unsigned p = 0; p < SW_PROTO_UNIX; p++) {
+			uint32_t bit = SW_PROTO_BIT(p);
+			if (!(c->protos & bit) || (*miss & bit))
+				continue;
+			struct diag_req q = {fam[f], (uint8_t)p, kst, c->o.tcpinfo};
+			r = diag_dump(c->diag, &q, s, c->rec, &dups);
+			if (r == -ENOENT) {
+				*miss |= bit; /* cached: not asked again */
+				r = 0;
+				continue;
+			}
+			if (r < 0) {
+				snprintf(err, errlen, _("netlink dump of %s %s failed: %s"),
+					 fam_name(fam[f]), sw_proto_name(p), strerror(-r));
+				goto out;
+			}
+			s->protos_done |= bit;
+		}
+	}
+	if ((c->protos & SW_PROTO_BIT(SW_PROTO_UNIX)) && !c->unix_missing) {
+		struct diag_req q = {AF_UNIX, SW_PROTO_UNIX, kst, c->o.tcpinfo};
+		r = diag_dump(c->diag, &q, s, c->rec, &dups);
+		if (r == -ENOENT) {
+			c->unix_missing = true;
+			r = 0;
+		} else if (r < 0) {
+			snprintf(err, errlen, _("netlink dump of %s %s failed: %s"),
+				 fam_name(AF_UNIX), sw_proto_name(SW_PROTO_UNIX),
+				 strerror(-r));
+			goto out;
+		} else {
+			s->protos_done |= SW_PROTO_BIT(SW_PROTO_UNIX);
+		}
+	}
+	set_missing(c, s);
+	if (dups)
+		snapshot_dedupe(s);
+	if (c->o.kstat) {
+		struct kstat_ctx k = {c, s, 0};
+		if (in_netns(c->nsfd, kstat_fn, &k) < 0)
+			kstat_init(&s->kstat), k.missing = 1;
+		s->have_kstat = true;
+		if (k.missing)
+			s->notes |= SW_NOTE_KSTAT_PARTIAL;
+	}
+out:
+	if (c->rec) {
+		uint64_t us = (sw_mono_ns() - s->mono_ns) / 1000;
+		int w = record_sample_end(c->rec, us);
+		if (w < 0 && r == 0) {
+			snprintf(err, errlen, _("cannot write recording %s: %s"),
+				 c->o.record_path, strerror(-w));
+			r = w;
+		}
+	}
+	return r;
+}
+
+/* Keep only records of the states in scope (a replay cannot ask the
+ * kernel to filter). */
+static void filter_states(struct sw_snapshot *s, size_t from, uint32_t states)
+{
+	if ((states & SW_STATE_ALL) == SW_STATE_ALL)
+		return;
+	size_t out = from;
+	for (size_t i = from; i < s->nconns; i++) {
+		unsigned st = s->conns[i].state;
+		if (st < SW_ST_COUNT && (states & SW_STATE_BIT(st)))
+			s->conns[out++] = s->conns[i];
+	}
+	s->nconns = out;
+}
+
+struct replay_dump {
+	bool active, skip;
+	struct nlparse p;
+	uint8_t family, proto;
+};
+
+static int replay_finish(struct sw_collector *c, struct sw_snapshot *s,
+			 struct replay_dump *d, bool *dups, char *err, size_t errlen)
+{
+	if (!d->active || d->skip) {
+		d->active = false;
+		return 0;
+	}
+	d->active = false;
+	int r = d->p.done ? d->p.status : -EBADMSG;
+	const char *what = d->p.done ? strerror(-r) : _("dump without its end");
+	if (r == -ENOENT) {
+		if (d->proto == SW_PROTO_UNIX)
+			c->unix_missing = true;
+		else
+			c->missing[d->family == AF_INET ? 0 : 1] |= SW_PROTO_BIT(d->proto);
+		return 0;
+	}
+	if (r < 0) {
+		snprintf(err, errlen, _("recording %s: %s %s dump: %s"),
+			 c->o.replay_path, fam_name(d->family),
+			 sw_proto_name(d->proto), what);
+		return r;
+	}
+	if (d->p.intr)
+		*dups = true;
+	filter_states(s, d->p.mark_conns, c->states);
+	s->protos_done |= SW_PROTO_BIT(d->proto);
+	return 0;
+}
+
+static int sample_replay(struct sw_collector *c, struct sw_snapshot *s,
+			 char *err, size_t errlen)
+{
+	size_t n = record_nsamples(c->rep);
+	if (c->rep_next >= n) {
+		/* played to the end: start again, time keeps going forward */
+		const struct rec_sample *first = record_seek_sample(c->rep, 0);
+		c->rep_next = 0;
+		c->rep_mono_off = c->rep_last_mono + 1000000000ull - first->mono_ns;
+	}
+	const struct rec_sample *m = record_seek_sample(c->rep, c->rep_next++);
+	s->mono_ns = m->mono_ns + c->rep_mono_off;
+	c->rep_last_mono = s->mono_ns;
+	s->real_sec = m->real_sec;
+	memcpy(s->hostname, m->hostname, sizeof s->hostname);
+	s->hostname[sizeof s->hostname - 1] = '\0';
+	memcpy(s->netns, m->netns, sizeof s->netns);
+	s->netns[sizeof s->netns - 1] = '\0';
+	s->notes |= SW_NOTE_REPLAY | SW_NOTE_NO_PROCS;
+
+	uint8_t fam[2];
+	int nf = nfamilies(c, fam);
+	struct replay_dump d;
+	struct rec_item it;
+	bool dups = false, kst = false;
+	int r = 0;
+	memset(&d, 0, sizeof d);
+	memset(c->missing, 0, sizeof c->missing);
+	c->unix_missing = false;
+	while (record_next(c->rep, &it)) {
+		switch (it.type) {
+		case REC_DUMP: {
+			struct rec_dump rd;
+			memcpy(&rd, it.data, sizeof rd);
+			if ((r = replay_finish(c, s, &d, &dups, err, errlen)) < 0)
+				return r;
+			bool okfam = rd.sw_proto == SW_PROTO_UNIX ? rd.family == AF_UNIX
+				     : (rd.family == AF_INET || rd.family == AF_INET6);
+			if (rd.sw_proto >= SW_PROTO_COUNT || !okfam) {
+				snprintf(err, errlen, _("recording %s: bad dump header"),
+					 c->o.replay_path);
+				return -EBADMSG;
+			}
+			d.active = true;
+			d.family = rd.family;
+			d.proto = rd.sw_proto;
+			d.skip = !(c->protos & SW_PROTO_BIT(rd.sw_proto));
+			if (rd.family != AF_UNIX &&
+			    !((nf > 0 && fam[0] == rd.family) || (nf > 1 && fam[1] == rd.family)))
+				d.skip = true;
+			struct nlparse_req q = {rd.family, rd.sw_proto, rd.seq, rd.portid, true};
+			nlparse_begin(&d.p, &q, s);
+			break;
+		}
+		case REC_CHUNK:
+			if (d.active && !d.skip && !d.p.done)
+				nlparse_feed(&d.p, it.data, it.len);
+			break;
+		case REC_KSTAT:
+			if (!c->o.kstat)
+				break;
+			if (!kst) {
+				kstat_init(&s->kstat);
+				kst = true;
+			}
+			if (kstat_apply(&s->kstat, it.name, it.text, it.textlen) < 0)
+				s->notes |= SW_NOTE_KSTAT_PARTIAL;
+			break;
+		default:
+			break;
+		}
+	}
+	if ((r = replay_finish(c, s, &d, &dups, err, errlen)) < 0)
+		return r;
+	s->have_kstat = kst;
+	set_missing(c, s);
+	if (dups)
+		snapshot_dedupe(s);
+	return 0;
+}
+
+int collector_sample(struct sw_collector *c, struct sw_snapshot *s, char *err,
+		     size_t errlen)
+{
+	snapshot_clear(s);
+	uint64_t t0 = sw_mono_ns();
+	int r;
+
+	if (c->rep) {
+		r = sample_replay(c, s, err, errlen);
+	} else {
+		s->mono_ns = t0;
+		s->real_sec = (int64_t)time(NULL);
+		if (gethostname(s->hostname, sizeof s->hostname) != 0)
+			s->hostname[0] = '\0';
+		s->hostname[sizeof s->hostname - 1] = '\0';
+		sw_strlcpy(s->netns, c->label, sizeof s->netns);
+		r = sample_live(c, s, err, errlen);
+		if (r == 0) {
+			if (c->pm) {
+				if (procmap_attach(c->pm, s) < 0)
+					s->notes |= SW_NOTE_NO_PROCS;
+			} else {
+				s->notes |= SW_NOTE_NO_PROCS;
+			}
+		}
+	}
+	s->collect_ms = (double)(sw_mono_ns() - t0) / 1e6;
+	return r;
+}
+
+int collector_destroy(struct sw_collector *c, const struct sw_conn *conn)
+{
+	if (!c->diag)
+		return -EOPNOTSUPP; /* replay */
+	return diag_destroy(c->diag, conn);
+}

@@ -1,1 +1,44 @@
-/* diag.h: not written yet */
+/* diag.h - the NETLINK_SOCK_DIAG sockets: dump requests, recording, and
+ * SOCK_DESTROY.  The only place that talks netlink to the kernel; replies
+ * are handed to nlparse (pure). */
+#ifndef SW_DIAG_H
+#define SW_DIAG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/snapshot.h"
+#include "record.h"
+
+struct diag;
+
+struct diag_req {
+	uint8_t family;   /* AF_INET, AF_INET6, AF_UNIX */
+	uint8_t proto;    /* enum sw_proto */
+	uint32_t states;  /* kernel state mask (1 << TCP_*), ~0u = all */
+	bool ext;         /* inet: tcp_info, cong, (sk)meminfo; unix: meminfo */
+};
+
+/* Open the dump and destroy sockets in the calling thread's network
+ * namespace.  NULL with *err = -errno on failure. */
+struct diag *diag_open(int *err);
+void diag_close(struct diag *d);
+
+/* Dump one (family, protocol) into s.  0; -ENOENT when the kernel has no
+ * diag module for it; -errno otherwise.  Retries an interrupted dump a few
+ * times, then accepts it and sets *dups (the caller dedupes).  With rec,
+ * the request and every raw reply buffer are recorded. */
+int diag_dump(struct diag *d, const struct diag_req *req, struct sw_snapshot *s,
+	      struct record_writer *rec, bool *dups);
+
+/* SOCK_DESTROY one socket by its dumped id and cookie.  0 or -errno. */
+int diag_destroy(struct diag *d, const struct sw_conn *c);
+
+/* IPPROTO_* number of an inet enum sw_proto (0 for unix). */
+unsigned diag_ipproto(unsigned sw_proto);
+/* The request parameters as sent (for recordings): sdiag_protocol, states
+ * and idiag_ext / udiag_show. */
+void diag_req_params(const struct diag_req *req, uint8_t *sdiag_protocol,
+		     uint32_t *states, uint32_t *ext);
+
+#endif

@@ -19,4 +19,20 @@ int kstat_read(const char *proc_root, struct sw_kstat *k);
 int kstat_parse_counters(const char *buf, size_t len, struct sw_kstat *k);
 int kstat_parse_sockstat(const char *buf, size_t len, struct sw_kstat *k);
 
+/* Additions for recording/replay (the raw source texts are saved so a
+ * replay rebuilds the same sw_kstat). */
+/* Set every value to "unknown" (-1, "", no counters). */
+void kstat_init(struct sw_kstat *k);
+/* Called with each source's name ("sys/net/ipv4/tcp_fin_timeout",
+ * "net/netstat", ...) and its text as read. */
+typedef void (*kstat_text_fn)(void *arg, const char *name, const char *text,
+			      size_t len);
+/* kstat_read, also handing every text read to fn (may be NULL). */
+int kstat_read_texts(const char *proc_root, struct sw_kstat *k,
+		     kstat_text_fn fn, void *arg);
+/* Apply one named source text to k.  0, -ENOENT unknown name, -EINVAL
+ * malformed text. */
+int kstat_apply(struct sw_kstat *k, const char *name, const char *text,
+		size_t len);
+
 #endif

@@ -1,1 +1,566 @@
-/* nlparse.c: not written yet */
+/* nlparse.c - sock_diag replies (bytes) -> connection records.
+ *
+ * No I/O here: every function works on a byte buffer handed in by diag.c
+ * (live), collect.c (replay) or a test (recordings, mutations, random
+ * bytes).  Messages are walked by libmnl's mnl_cb_run2() with our own
+ * DONE/ERROR callbacks (NLMSG_DONE carries an errno: -ENOENT when the
+ * kernel has no diag module for the protocol) and seq/portid checks.
+ * Every length is checked before use; a malformed buffer gives -EBADMSG.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <linux/inet_diag.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
+#include <linux/unix_diag.h>
+#include <libmnl/libmnl.h>
+
+#include "nlparse.h"
+
+/* The kernel's struct tcp_info as of 6.18 (uapi/linux/tcp.h), copied so that
+ * fields newer than the build host's headers are still read.  Bit fields are
+ * replaced by whole bytes (we decode them ourselves).  The running kernel
+ * sends its own length: we copy min(len, sizeof) into a zeroed struct and a
+ * field is valid iff len >= offsetof(field) + sizeof(field). */
+struct ktcp_info {
+	uint8_t state;
+	uint8_t ca_state;
+	uint8_t retransmits;
+	uint8_t probes;
+	uint8_t backoff;
+	uint8_t options;
+	uint8_t wscale;      /* snd_wscale:4 (low), rcv_wscale:4 (high) */
+	uint8_t app_limited; /* delivery_rate_app_limited:1, fastopen_client_fail:2 */
+	uint32_t rto;
+	uint32_t ato;
+	uint32_t snd_mss;
+	uint32_t rcv_mss;
+	uint32_t unacked;
+	uint32_t sacked;
+	uint32_t lost;
+	uint32_t retrans;
+	uint32_t fackets;
+	uint32_t last_data_sent;
+	uint32_t last_ack_sent;
+	uint32_t last_data_recv;
+	uint32_t last_ack_recv;
+	uint32_t pmtu;
+	uint32_t rcv_ssthresh;
+	uint32_t rtt;
+	uint32_t rttvar;
+	uint32_t snd_ssthresh;
+	uint32_t snd_cwnd;
+	uint32_t advmss;
+	uint32_t reordering;
+	uint32_t rcv_rtt;
+	uint32_t rcv_space;
+	uint32_t total_retrans;
+	uint64_t pacing_rate;
+	uint64_t max_pacing_rate;
+	uint64_t bytes_acked;
+	uint64_t bytes_received;
+	uint32_t segs_out;
+	uint32_t segs_in;
+	uint32_t notsent_bytes;
+	uint32_t min_rtt;
+	uint32_t data_segs_in;
+	uint32_t data_segs_out;
+	uint64_t delivery_rate;
+	uint64_t busy_time;
+	uint64_t rwnd_limited;
+	uint64_t sndbuf_limited;
+	uint32_t delivered;
+	uint32_t delivered_ce;
+	uint64_t bytes_sent;
+	uint64_t bytes_retrans;
+	uint32_t dsack_dups;
+	uint32_t reord_seen;
+	uint32_t rcv_ooopack;
+	uint32_t snd_wnd;
+	uint32_t rcv_wnd;
+	uint32_t rehash;
+	uint16_t total_rto;
+	uint16_t total_rto_recoveries;
+	uint32_t total_rto_time;
+	uint32_t received_ce;
+	uint32_t delivered_e1_bytes;
+	uint32_t delivered_e0_bytes;
+	uint32_t delivered_ce_bytes;
+	uint32_t received_e1_bytes;
+	uint32_t received_e0_bytes;
+	uint32_t received_ce_bytes;
+	uint16_t accecn_fail_mode;
+	uint16_t accecn_opt_seen;
+};
+
+#define TI_END(f) (offsetof(struct ktcp_info, f) + sizeof(((struct ktcp_info *)0)->f))
+_Static_assert(TI_END(total_retrans) == 104, "tcp_info 2.6 layout");
+_Static_assert(TI_END(bytes_received) == 136, "tcp_info 4.1 layout");
+_Static_assert(TI_END(delivery_rate) == 168, "tcp_info 4.9 layout");
+_Static_assert(TI_END(bytes_sent) == 208, "tcp_info 4.19 layout");
+_Static_assert(TI_END(snd_wnd) == 232, "tcp_info 5.4 layout");
+_Static_assert(sizeof(struct ktcp_info) == 280, "tcp_info 6.18 layout");
+
+/* have-bit -> length that proves it (declarative) */
+static const struct {
+	uint32_t bit;
+	size_t need;
+} ti_groups[] = {
+	{SW_TI_BASE, TI_END(total_retrans)},
+	{SW_TI_PACING, TI_END(max_pacing_rate)},
+	{SW_TI_BYTES, TI_END(bytes_received)},
+	{SW_TI_SEGS, TI_END(segs_in)},
+	{SW_TI_MINRTT, TI_END(data_segs_out)},
+	{SW_TI_DELIVERY, TI_END(delivery_rate)},
+	{SW_TI_BUSY, TI_END(sndbuf_limited)},
+	{SW_TI_DELIVERED, TI_END(delivered_ce)},
+	{SW_TI_BYTES_SENT, TI_END(reord_seen)},
+	{SW_TI_SNDWND, TI_END(snd_wnd)},
+};
+
+#define MAX_ATTR 32
+
+struct attrs {
+	const struct nlattr *a[MAX_ATTR];
+};
+
+static int attr_cb(const struct nlattr *attr, void *data)
+{
+	struct attrs *t = data;
+	uint16_t type = mnl_attr_get_type(attr);
+	if (type < MAX_ATTR)
+		t->a[type] = attr;
+	return MNL_CB_OK;
+}
+
+static size_t alen(const struct nlattr *a)
+{
+	return a ? mnl_attr_get_payload_len(a) : 0;
+}
+
+/* Copy an attribute's payload if it is at least `need` bytes. */
+static bool aget(const struct nlattr *a, void *dst, size_t need)
+{
+	if (!a || alen(a) < need)
+		return false;
+	memcpy(dst, mnl_attr_get_payload(a), need);
+	return true;
+}
+
+static void fill_skmem(struct sw_conn *c, const struct nlattr *a)
+{
+	size_t n = alen(a) / sizeof(uint32_t);
+	if (n == 0)
+		return;
+	if (n > SW_SKMEM_COUNT)
+		n = SW_SKMEM_COUNT;
+	memcpy(c->skmem, mnl_attr_get_payload(a), n * sizeof(uint32_t));
+	c->flags |= SW_CF_HAS_SKMEM;
+}
+
+static void fill_tcpx(struct sw_tcpx *x, const struct nlattr *info,
+		      const struct nlattr *cong)
+{
+	if (info) {
+		struct ktcp_info ti;
+		size_t len = alen(info);
+		memset(&ti, 0, sizeof ti);
+		memcpy(&ti, mnl_attr_get_payload(info), len < sizeof ti ? len : sizeof ti);
+		for (size_t i = 0; i < sizeof ti_groups / sizeof ti_groups[0]; i++)
+			if (len >= ti_groups[i].need)
+				x->have |= ti_groups[i].bit;
+		x->ca_state = ti.ca_state;
+		x->retransmits = ti.retransmits;
+		x->probes = ti.probes;
+		x->backoff = ti.backoff;
+		x->options = ti.options;
+		x->snd_wscale = ti.wscale & 0x0f;
+		x->rcv_wscale = ti.wscale >> 4;
+		x->app_limited = ti.app_limited & 1;
+		x->rto_us = ti.rto;
+		x->ato_us = ti.ato;
+		x->snd_mss = ti.snd_mss;
+		x->rcv_mss = ti.rcv_mss;
+		x->unacked = ti.unacked;
+		x->sacked = ti.sacked;
+		x->lost = ti.lost;
+		x->retrans = ti.retrans;
+		x->last_data_sent_ms = ti.last_data_sent;
+		x->last_data_recv_ms = ti.last_data_recv;
+		x->last_ack_recv_ms = ti.last_ack_recv;
+		x->pmtu = ti.pmtu;
+		x->rcv_ssthresh = ti.rcv_ssthresh;
+		x->rtt_us = ti.rtt;
+		x->rttvar_us = ti.rttvar;
+		x->snd_ssthresh = ti.snd_ssthresh;
+		x->snd_cwnd = ti.snd_cwnd;
+		x->advmss = ti.advmss;
+		x->reordering = ti.reordering;
+		x->rcv_rtt_us = ti.rcv_rtt;
+		x->rcv_space = ti.rcv_space;
+		x->total_retrans = ti.total_retrans;
+		x->segs_out = ti.segs_out;
+		x->segs_in = ti.segs_in;
+		x->notsent_bytes = ti.notsent_bytes;
+		x->min_rtt_us = ti.min_rtt;
+		x->data_segs_in = ti.data_segs_in;
+		x->data_segs_out = ti.data_segs_out;
+		x->delivered = ti.delivered;
+		x->delivered_ce = ti.delivered_ce;
+		x->dsack_dups = ti.dsack_dups;
+		x->reord_seen = ti.reord_seen;
+		x->rcv_ooopack = ti.rcv_ooopack;
+		x->snd_wnd = ti.snd_wnd;
+		x->pacing_rate = ti.pacing_rate;
+		x->max_pacing_rate = ti.max_pacing_rate;
+		x->bytes_acked = ti.bytes_acked;
+		x->bytes_received = ti.bytes_received;
+		x->delivery_rate = ti.delivery_rate;
+		x->busy_time_us = ti.busy_time;
+		x->rwnd_limited_us = ti.rwnd_limited;
+		x->sndbuf_limited_us = ti.sndbuf_limited;
+		x->bytes_sent = ti.bytes_sent;
+		x->bytes_retrans = ti.bytes_retrans;
+	}
+	if (cong && alen(cong) > 0) {
+		const char *name = mnl_attr_get_payload(cong);
+		size_t n = strnlen(name, alen(cong));
+		if (n >= sizeof x->cong)
+			n = sizeof x->cong - 1;
+		memcpy(x->cong, name, n);
+		x->cong[n] = '\0';
+		if (n)
+			x->have |= SW_TI_CONG;
+	}
+}
+
+static int parse_inet(struct nlparse *p, const struct nlmsghdr *nlh)
+{
+	const struct inet_diag_msg *m;
+	struct attrs t;
+
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof *m)
+		return -EBADMSG;
+	m = mnl_nlmsg_get_payload(nlh);
+	if (m->idiag_family != p->req.family)
+		return -EBADMSG;
+	memset(&t, 0, sizeof t);
+	if (mnl_attr_parse(nlh, sizeof *m, attr_cb, &t) < 0)
+		return -EBADMSG;
+
+	struct sw_snapshot *s = p->s;
+	size_t ci = s->nconns;
+	struct sw_conn *c = snapshot_add_conn(s);
+	c->family = m->idiag_family;
+	c->proto = p->req.proto;
+	c->state = m->idiag_state;
+	c->timer = m->idiag_timer;
+	c->retrans = m->idiag_retrans;
+	/* old kernels leaked wrapped (negative) jiffies differences */
+	c->expires_ms = (int32_t)m->idiag_expires < 0 ? 0 : m->idiag_expires;
+	c->rq = m->idiag_rqueue;
+	c->wq = m->idiag_wqueue;
+	c->uid = m->idiag_uid;
+	c->flags |= SW_CF_HAS_UID;
+	c->inode = m->idiag_inode;
+	c->local.port = ntohs(m->id.idiag_sport);
+	c->remote.port = ntohs(m->id.idiag_dport);
+	size_t alen_ = c->family == AF_INET ? 4 : 16;
+	memcpy(c->local.addr, m->id.idiag_src, alen_);
+	memcpy(c->remote.addr, m->id.idiag_dst, alen_);
+	c->ifindex = m->id.idiag_if;
+	c->cookie = (uint64_t)m->id.idiag_cookie[0] |
+		    (uint64_t)m->id.idiag_cookie[1] << 32;
+
+	uint8_t u8;
+	if (aget(t.a[INET_DIAG_SHUTDOWN], &u8, 1)) {
+		c->shutdown = u8 & 3;
+		c->flags |= SW_CF_HAS_SHUTDOWN;
+	}
+	if (aget(t.a[INET_DIAG_SKV6ONLY], &u8, 1)) {
+		c->flags |= SW_CF_HAS_V6ONLY;
+		if (u8)
+			c->flags |= SW_CF_V6ONLY;
+	}
+	if (aget(t.a[INET_DIAG_PROTOCOL], &u8, 1) && c->proto == SW_PROTO_RAW)
+		c->sotype = u8;
+	aget(t.a[INET_DIAG_CGROUP_ID], &c->cgroup_id, sizeof c->cgroup_id);
+	if (t.a[INET_DIAG_SKMEMINFO]) {
+		fill_skmem(c, t.a[INET_DIAG_SKMEMINFO]);
+	} else {
+		struct inet_diag_meminfo mi;
+		if (aget(t.a[INET_DIAG_MEMINFO], &mi, sizeof mi)) {
+			c->skmem[SW_SKMEM_RMEM_ALLOC] = mi.idiag_rmem;
+			c->skmem[SW_SKMEM_WMEM_ALLOC] = mi.idiag_wmem;
+			c->skmem[SW_SKMEM_FWD_ALLOC] = mi.idiag_fmem;
+			c->skmem[SW_SKMEM_WMEM_QUEUED] = mi.idiag_tmem;
+			c->flags |= SW_CF_HAS_SKMEM;
+		}
+	}
+	/* INFO is struct tcp_info only for TCP (MPTCP sends mptcp_info) */
+	if (c->proto == SW_PROTO_TCP &&
+	    (t.a[INET_DIAG_INFO] || t.a[INET_DIAG_CONG])) {
+		struct sw_tcpx *x = snapshot_add_tcpx(s, ci);
+		fill_tcpx(x, t.a[INET_DIAG_INFO], t.a[INET_DIAG_CONG]);
+	}
+	return 0;
+}
+
+static int parse_unix(struct nlparse *p, const struct nlmsghdr *nlh)
+{
+	const struct unix_diag_msg *m;
+	struct attrs t;
+
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof *m)
+		return -EBADMSG;
+	m = mnl_nlmsg_get_payload(nlh);
+	if (m->udiag_family != AF_UNIX)
+		return -EBADMSG;
+	memset(&t, 0, sizeof t);
+	if (mnl_attr_parse(nlh, sizeof *m, attr_cb, &t) < 0)
+		return -EBADMSG;
+
+	struct sw_snapshot *s = p->s;
+	const struct nlattr *name = t.a[UNIX_DIAG_NAME];
+	uint32_t name_off = 0, name_len = 0;
+	if (name && alen(name) > 0) {
+		const char *n = mnl_attr_get_payload(name);
+		size_t len = alen(name);
+		if (n[0] != '\0') /* path: the kernel includes the NUL */
+			len = strnlen(n, len);
+		if (len > 0) {
+			name_off = snapshot_pool_add(s, n, len);
+			name_len = (uint32_t)len;
+		}
+	}
+	struct sw_conn *c = snapshot_add_conn(s);
+	c->family = AF_UNIX;
+	c->proto = SW_PROTO_UNIX;
+	c->sotype = m->udiag_type;
+	c->state = m->udiag_state;
+	c->inode = m->udiag_ino;
+	c->cookie = (uint64_t)m->udiag_cookie[0] |
+		    (uint64_t)m->udiag_cookie[1] << 32;
+	c->name_off = name_off;
+	c->name_len = name_len;
+
+	uint32_t u32;
+	uint8_t u8;
+	if (aget(t.a[UNIX_DIAG_PEER], &u32, sizeof u32)) {
+		c->peer_inode = u32;
+		c->flags |= SW_CF_HAS_PEER;
+	}
+	struct unix_diag_rqlen rql;
+	if (aget(t.a[UNIX_DIAG_RQLEN], &rql, sizeof rql)) {
+		c->rq = rql.udiag_rqueue;
+		c->wq = rql.udiag_wqueue;
+	}
+	if (aget(t.a[UNIX_DIAG_UID], &u32, sizeof u32)) {
+		c->uid = u32;
+		c->flags |= SW_CF_HAS_UID;
+	}
+	if (aget(t.a[UNIX_DIAG_SHUTDOWN], &u8, 1)) {
+		c->shutdown = u8 & 3;
+		c->flags |= SW_CF_HAS_SHUTDOWN;
+	}
+	if (t.a[UNIX_DIAG_MEMINFO])
+		fill_skmem(c, t.a[UNIX_DIAG_MEMINFO]);
+	return 0;
+}
+
+static void note_end(struct nlparse *p, const struct nlmsghdr *nlh)
+{
+	p->end = (const uint8_t *)nlh + MNL_ALIGN(nlh->nlmsg_len);
+}
+
+static int fail(struct nlparse *p, int err)
+{
+	if (!p->status)
+		p->status = err;
+	p->done = true;
+	return MNL_CB_ERROR;
+}
+
+static int handle_data(struct nlparse *p, const struct nlmsghdr *nlh)
+{
+	note_end(p, nlh);
+	if (nlh->nlmsg_type != SOCK_DIAG_BY_FAMILY)
+		return fail(p, -EBADMSG);
+	if (p->status) /* draining an interrupted dump */
+		return MNL_CB_OK;
+	int r = p->req.family == AF_UNIX ? parse_unix(p, nlh) : parse_inet(p, nlh);
+	if (r < 0)
+		return fail(p, r);
+	p->nmsgs++;
+	return MNL_CB_OK;
+}
+
+static int data_cb(const struct nlmsghdr *nlh, void *data)
+{
+	return handle_data(data, nlh);
+}
+
+static int done_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct nlparse *p = data;
+	int err;
+	note_end(p, nlh);
+	/* NLMSG_DONE carries an int: 0 or -errno (older kernels: nothing) */
+	if (mnl_nlmsg_get_payload_len(nlh) >= sizeof err) {
+		memcpy(&err, mnl_nlmsg_get_payload(nlh), sizeof err);
+		if (err < 0 && !p->status)
+			p->status = err;
+	}
+	p->done = p->ended = true;
+	return MNL_CB_STOP;
+}
+
+static int error_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct nlparse *p = data;
+	struct nlmsgerr e;
+	note_end(p, nlh);
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof e)
+		return fail(p, -EBADMSG);
+	memcpy(&e, mnl_nlmsg_get_payload(nlh), sizeof e);
+	if (e.error > 0 || e.error < -4095)
+		return fail(p, -EBADMSG);
+	if (e.error < 0 && !p->status)
+		p->status = e.error;
+	p->done = p->ended = true;
+	return MNL_CB_STOP;
+}
+
+static int noop_cb(const struct nlmsghdr *nlh, void *data)
+{
+	note_end(data, nlh);
+	return MNL_CB_OK;
+}
+
+static const mnl_cb_t ctl_cbs[NLMSG_MIN_TYPE] = {
+	[0] = noop_cb,
+	[NLMSG_NOOP] = noop_cb,
+	[NLMSG_ERROR] = error_cb,
+	[NLMSG_DONE] = done_cb,
+	[NLMSG_OVERRUN] = noop_cb,
+	[5] = noop_cb, [6] = noop_cb, [7] = noop_cb, [8] = noop_cb,
+	[9] = noop_cb, [10] = noop_cb, [11] = noop_cb, [12] = noop_cb,
+	[13] = noop_cb, [14] = noop_cb, [15] = noop_cb,
+};
+
+void nlparse_begin(struct nlparse *p, const struct nlparse_req *req,
+		   struct sw_snapshot *s)
+{
+	memset(p, 0, sizeof *p);
+	p->req = *req;
+	p->s = s;
+	p->mark_conns = s->nconns;
+	p->mark_tcpx = s->ntcpx;
+	p->mark_pool = s->poollen;
+}
+
+void nlparse_rollback(struct nlparse *p)
+{
+	p->s->nconns = p->mark_conns;
+	p->s->ntcpx = p->mark_tcpx;
+	p->s->poollen = p->mark_pool;
+	p->nmsgs = 0;
+}
+
+static int finish(struct nlparse *p)
+{
+	return p->done ? p->status : NLPARSE_MORE;
+}
+
+int nlparse_feed(struct nlparse *p, const void *buf, size_t len)
+{
+	const uint8_t *pos = buf, *end = pos + len;
+
+	if (p->done)
+		return p->status;
+	/* netlink messages are 4-byte aligned; so must the buffer be */
+	if (((uintptr_t)buf & 3) != 0)
+		return p->status = -EINVAL, p->done = true, -EINVAL;
+	while (pos < end && !p->done) {
+		p->end = pos;
+		errno = 0;
+		int r = mnl_cb_run2(pos, (size_t)(end - pos), p->req.seq,
+				    p->req.portid, data_cb, p, (mnl_cb_t *)ctl_cbs,
+				    NLMSG_MIN_TYPE);
+		if (r >= 0) {
+			/* OK: the whole chunk was walked; STOP: DONE/ERROR */
+			if (r == MNL_CB_OK && p->end < end)
+				fail(p, -EBADMSG); /* trailing partial message */
+			break;
+		}
+		if (p->done) /* a callback failed and said why */
+			break;
+		if (errno == EINTR) {
+			/* NLM_F_DUMP_INTR on the message at p->end: the kernel
+			 * resumed the dump under churn (duplicates/skips). */
+			const struct nlmsghdr *nlh = (const void *)p->end;
+			p->intr = true;
+			if (!p->req.accept_intr && !p->status)
+				p->status = -EINTR; /* drain the rest, then report */
+			if (nlh->nlmsg_type >= NLMSG_MIN_TYPE)
+				r = handle_data(p, nlh);
+			else
+				r = ctl_cbs[nlh->nlmsg_type](nlh, p);
+			if (r <= MNL_CB_STOP)
+				break;
+			pos = p->end;
+			continue;
+		}
+		fail(p, errno == ESRCH || errno == EPROTO ? -errno : -EBADMSG);
+		break;
+	}
+	return finish(p);
+}
+
+struct ackstate {
+	int status;
+	bool done;
+	const uint8_t *end;
+};
+
+static int ack_data_cb(const struct nlmsghdr *nlh, void *data)
+{
+	(void)nlh;
+	(void)data;
+	return MNL_CB_OK;
+}
+
+static int ack_err_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct ackstate *a = data;
+	struct nlmsgerr e;
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof e) {
+		a->status = -EBADMSG;
+	} else {
+		memcpy(&e, mnl_nlmsg_get_payload(nlh), sizeof e);
+		a->status = (e.error > 0 || e.error < -4095) ? -EBADMSG : e.error;
+	}
+	a->done = true;
+	return MNL_CB_STOP;
+}
+
+int nlparse_ack(const void *buf, size_t len, uint32_t seq, uint32_t portid)
+{
+	struct ackstate a = {0, false, NULL};
+	mnl_cb_t cbs[NLMSG_MIN_TYPE] = {0};
+	cbs[NLMSG_ERROR] = ack_err_cb;
+	cbs[NLMSG_DONE] = ack_err_cb;
+	if (((uintptr_t)buf & 3) != 0)
+		return -EINVAL;
+	int r = mnl_cb_run2(buf, len, seq, portid, ack_data_cb, &a, cbs,
+			    NLMSG_MIN_TYPE);
+	if (a.done)
+		return a.status;
+	if (r < 0)
+		return errno == ESRCH || errno == EPROTO ? -errno : -EBADMSG;
+	return NLPARSE_MORE;
+}
