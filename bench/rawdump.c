@@ -2,11 +2,12 @@
  * over NETLINK_SOCK_DIAG and throw the replies away.  Only netlink headers
  * are walked (to find NLMSG_DONE/ERROR); no attribute is parsed.
  *
- * Usage: rawdump [-x] [-c] [-S STATEMASK]
+ * Usage: rawdump [-x] [-c] [-S STATEMASK] [-B BUFSIZE]
  *   -x  ask for the extensions sockwatch asks for by default
  *       (tcp_info, congestion, skmeminfo), to price them in the kernel
  *   -c  print the number of sockets seen on stderr
  *   -S  kernel state mask (default ~0: all states)
+ *   -B  receive buffer size (default 65536; the kernel's chunks follow it)
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -21,11 +22,13 @@
 #include <linux/sock_diag.h>
 #include <libmnl/libmnl.h>
 
-#define BUFSZ (64 * 1024)
+#define BUFMAX (1024 * 1024)
+
+static size_t bufsz = 64 * 1024;
 
 static int dump(struct mnl_socket *nl, int family, uint8_t ext, uint32_t states, long *count)
 {
-	static char buf[BUFSZ];
+	static char buf[BUFMAX];
 	struct nlmsghdr *nlh;
 	struct inet_diag_req_v2 *req;
 	unsigned int seq = (unsigned int)time(NULL) + (unsigned int)family;
@@ -42,7 +45,7 @@ static int dump(struct mnl_socket *nl, int family, uint8_t ext, uint32_t states,
 	req->idiag_ext = ext;
 	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
 		return -errno;
-	while ((n = mnl_socket_recvfrom(nl, buf, sizeof(buf))) > 0) {
+	while ((n = mnl_socket_recvfrom(nl, buf, bufsz)) > 0) {
 		const struct nlmsghdr *h = (const struct nlmsghdr *)buf;
 		int len = (int)n;
 
@@ -67,7 +70,7 @@ int main(int argc, char **argv)
 	int c, rc, verbose = 0, rcvbuf = 1 << 20;
 	long count = 0;
 
-	while ((c = getopt(argc, argv, "xcS:")) != -1) {
+	while ((c = getopt(argc, argv, "xcS:B:")) != -1) {
 		switch (c) {
 		case 'x':
 			ext = (1 << (INET_DIAG_INFO - 1)) | (1 << (INET_DIAG_CONG - 1)) |
@@ -75,8 +78,13 @@ int main(int argc, char **argv)
 			break;
 		case 'c': verbose = 1; break;
 		case 'S': states = (uint32_t)strtoul(optarg, NULL, 0); break;
+		case 'B':
+			bufsz = strtoul(optarg, NULL, 0);
+			if (bufsz < 4096 || bufsz > BUFMAX)
+				bufsz = 64 * 1024;
+			break;
 		default:
-			fprintf(stderr, "usage: rawdump [-x] [-c] [-S STATEMASK]\n");
+			fprintf(stderr, "usage: rawdump [-x] [-c] [-S STATEMASK] [-B BUFSIZE]\n");
 			return 2;
 		}
 	}
