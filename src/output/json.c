@@ -1,1 +1,748 @@
-/* json.c: not written yet */
+/* json.c - one compact JSON document per snapshot (schema: doc/json.md).
+ *
+ * Written straight to the stdio buffer with small helpers (no tree, no
+ * per-row allocation).  Keys are fixed ASCII; every string value goes
+ * through json_str().
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <net/if.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "core/util.h"
+#include "output.h"
+
+/* ---- primitives ----------------------------------------------------------- */
+
+/* Length of a valid UTF-8 sequence at p (n bytes left), 0 if invalid. */
+static size_t utf8_seq(const unsigned char *p, size_t n)
+{
+	unsigned char c = p[0];
+	size_t k;
+	unsigned char lo = 0x80, hi = 0xbf;
+	if (c >= 0xc2 && c <= 0xdf)
+		k = 2;
+	else if (c >= 0xe0 && c <= 0xef) {
+		k = 3;
+		if (c == 0xe0)
+			lo = 0xa0;
+		else if (c == 0xed)
+			hi = 0x9f; /* no surrogates */
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		k = 4;
+		if (c == 0xf0)
+			lo = 0x90;
+		else if (c == 0xf4)
+			hi = 0x8f;
+	} else
+		return 0;
+	if (n < k || p[1] < lo || p[1] > hi)
+		return 0;
+	for (size_t i = 2; i < k; i++)
+		if (p[i] < 0x80 || p[i] > 0xbf)
+			return 0;
+	return k;
+}
+
+/* The escaped contents of a string literal, without the quotes. */
+static void json_body(FILE *fp, const char *s, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, run = 0; /* run: start of plain bytes not yet written */
+	while (i < len) {
+		unsigned char c = p[i];
+		if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+			i++;
+			continue;
+		}
+		if (c >= 0x80) {
+			size_t k = utf8_seq(p + i, len - i);
+			if (k) {
+				i += k;
+				continue;
+			}
+		}
+		fwrite(p + run, 1, i - run, fp);
+		switch (c) {
+		case '"': fputs("\\\"", fp); break;
+		case '\\': fputs("\\\\", fp); break;
+		case '\n': fputs("\\n", fp); break;
+		case '\t': fputs("\\t", fp); break;
+		case '\r': fputs("\\r", fp); break;
+		case '\b': fputs("\\b", fp); break;
+		case '\f': fputs("\\f", fp); break;
+		default:
+			if (c < 0x20) {
+				char e[7] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15], 0};
+				fputs(e, fp);
+			} else {
+				fputs("\\ufffd", fp); /* invalid UTF-8 byte */
+			}
+		}
+		i++;
+		run = i;
+	}
+	fwrite(p + run, 1, i - run, fp);
+}
+
+void json_str(FILE *fp, const char *s, size_t len)
+{
+	putc('"', fp);
+	json_body(fp, s, len);
+	putc('"', fp);
+}
+
+static void put_u64(FILE *fp, uint64_t v)
+{
+	char b[24];
+	int i = (int)sizeof b;
+	do {
+		b[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	fwrite(b + i, 1, sizeof b - (size_t)i, fp);
+}
+
+static void put_i64(FILE *fp, int64_t v)
+{
+	if (v < 0) {
+		putc('-', fp);
+		put_u64(fp, (uint64_t)0 - (uint64_t)v);
+	} else {
+		put_u64(fp, (uint64_t)v);
+	}
+}
+
+/* Object member helpers.  *first tracks the comma. */
+struct jo {
+	FILE *fp;
+	bool first;
+};
+
+static void key(struct jo *o, const char *k)
+{
+	if (!o->first)
+		putc(',', o->fp);
+	o->first = false;
+	putc('"', o->fp);
+	fputs(k, o->fp);
+	fputs("\":", o->fp);
+}
+
+static void ju(struct jo *o, const char *k, uint64_t v)
+{
+	key(o, k);
+	put_u64(o->fp, v);
+}
+
+static void ji(struct jo *o, const char *k, int64_t v)
+{
+	key(o, k);
+	put_i64(o->fp, v);
+}
+
+/* -1 (unknown sysctl) as null */
+static void jint_or_null(struct jo *o, const char *k, int v)
+{
+	key(o, k);
+	if (v < 0)
+		fputs("null", o->fp);
+	else
+		put_i64(o->fp, v);
+}
+
+static void js(struct jo *o, const char *k, const char *v)
+{
+	key(o, k);
+	json_cstr(o->fp, v);
+}
+
+static void jb(struct jo *o, const char *k, bool v)
+{
+	key(o, k);
+	fputs(v ? "true" : "false", o->fp);
+}
+
+static void jd(struct jo *o, const char *k, double v, int prec)
+{
+	key(o, k);
+	if (v != v || v > 1e300 || v < -1e300)
+		fputs("null", o->fp);
+	else
+		fprintf(o->fp, "%.*f", prec, v);
+}
+
+static void open_obj(struct jo *o, struct jo *child, const char *k)
+{
+	if (k)
+		key(o, k);
+	putc('{', o->fp);
+	child->fp = o->fp;
+	child->first = true;
+}
+
+static void close_obj(struct jo *o)
+{
+	putc('}', o->fp);
+}
+
+/* ---- sockets ------------------------------------------------------------- */
+
+static const char *family_name(int f)
+{
+	return f == AF_INET ? "inet" : f == AF_INET6 ? "inet6" : f == AF_UNIX ? "unix" : "other";
+}
+
+/* netstat long names; "UNCONN" for unconnected non-TCP sockets. */
+static const char *state_name(unsigned state, unsigned proto)
+{
+	if (state == SW_ST_CLOSE && proto != SW_PROTO_TCP && proto != SW_PROTO_MPTCP)
+		return "UNCONN";
+	return sw_state_netstat_name(state);
+}
+
+static void endpoint(struct jo *o, const char *k, int family, const struct sw_endpoint *ep)
+{
+	char a[64];
+	struct jo e;
+	sw_addr_str(family, ep->addr, false, a, sizeof a);
+	open_obj(o, &e, k);
+	js(&e, "addr", a);
+	ju(&e, "port", ep->port);
+	close_obj(&e);
+}
+
+static void unix_obj(struct jo *o, const struct sw_snapshot *s, const struct sw_conn *c)
+{
+	struct jo u;
+	open_obj(o, &u, "unix");
+	js(&u, "type", c->sotype == 2 /* SOCK_DGRAM */ ? "dgram" :
+		       c->sotype == 5 /* SOCK_SEQPACKET */ ? "seqpacket" : "stream");
+	if (c->name_len) {
+		const char *p = snapshot_str(s, c->name_off);
+		size_t n = c->name_len;
+		key(&u, "path");
+		if (p[0] == '\0') {
+			/* abstract: '@' then the bytes by length, NULs as \u0000 */
+			fputs("\"@", o->fp);
+			json_body(o->fp, p + 1, n - 1);
+			putc('"', o->fp);
+			jb(&u, "abstract", true);
+		} else {
+			while (n && p[n - 1] == '\0')
+				n--;
+			json_str(o->fp, p, n);
+		}
+	}
+	if (c->flags & SW_CF_HAS_PEER)
+		ju(&u, "peer_inode", c->peer_inode);
+	close_obj(&u);
+}
+
+static void processes(struct jo *o, const struct sw_snapshot *s, const struct sw_conn *c)
+{
+	key(o, "processes");
+	putc('[', o->fp);
+	for (uint32_t i = 0; i < c->owners_n; i++) {
+		const struct sw_owner *ow = &s->owners[c->owners_off + i];
+		const struct sw_proc *p = &s->procs[ow->proc];
+		struct jo po = {o->fp, true};
+		if (i)
+			putc(',', o->fp);
+		putc('{', o->fp);
+		ji(&po, "pid", p->pid);
+		key(&po, "comm");
+		json_str(o->fp, p->comm, strnlen(p->comm, sizeof p->comm));
+		key(&po, "cmdline");
+		json_str(o->fp, snapshot_str(s, p->cmdline_off), p->cmdline_len);
+		ju(&po, "uid", p->uid);
+		js(&po, "user", sw_user_name(p->uid));
+		ji(&po, "fd", ow->fd);
+		close_obj(&po);
+	}
+	putc(']', o->fp);
+}
+
+static void tcp_obj(struct jo *o, const struct sw_tcpx *t)
+{
+	struct jo j;
+	uint32_t h = t->have;
+	open_obj(o, &j, "tcp");
+	if (h & SW_TI_BASE) {
+		ju(&j, "rtt_us", t->rtt_us);
+		ju(&j, "rttvar_us", t->rttvar_us);
+		ju(&j, "rto_us", t->rto_us);
+		ju(&j, "ato_us", t->ato_us);
+		ju(&j, "cwnd", t->snd_cwnd);
+		ju(&j, "ssthresh", t->snd_ssthresh);
+		ju(&j, "retrans", t->retrans);
+		ju(&j, "total_retrans", t->total_retrans);
+		ju(&j, "retransmits", t->retransmits);
+		ju(&j, "backoff", t->backoff);
+		ju(&j, "probes", t->probes);
+		ju(&j, "lost", t->lost);
+		ju(&j, "unacked", t->unacked);
+		ju(&j, "sacked", t->sacked);
+		ju(&j, "ca_state", t->ca_state);
+		ju(&j, "snd_mss", t->snd_mss);
+		ju(&j, "rcv_mss", t->rcv_mss);
+		ju(&j, "advmss", t->advmss);
+		ju(&j, "pmtu", t->pmtu);
+		ju(&j, "snd_wscale", t->snd_wscale);
+		ju(&j, "rcv_wscale", t->rcv_wscale);
+		ju(&j, "rcv_ssthresh", t->rcv_ssthresh);
+		ju(&j, "rcv_rtt_us", t->rcv_rtt_us);
+		ju(&j, "rcv_space", t->rcv_space);
+		ju(&j, "reordering", t->reordering);
+		ju(&j, "last_send_ms", t->last_data_sent_ms);
+		ju(&j, "last_recv_ms", t->last_data_recv_ms);
+		ju(&j, "last_ack_recv_ms", t->last_ack_recv_ms);
+	}
+	if (h & SW_TI_PACING) {
+		ju(&j, "pacing_rate", t->pacing_rate);
+		ju(&j, "max_pacing_rate", t->max_pacing_rate);
+	}
+	if (h & SW_TI_BYTES) {
+		ju(&j, "bytes_acked", t->bytes_acked);
+		ju(&j, "bytes_received", t->bytes_received);
+	}
+	if (h & SW_TI_SEGS) {
+		ju(&j, "segs_in", t->segs_in);
+		ju(&j, "segs_out", t->segs_out);
+	}
+	if (h & SW_TI_MINRTT) {
+		ju(&j, "notsent_bytes", t->notsent_bytes);
+		ju(&j, "min_rtt_us", t->min_rtt_us);
+		ju(&j, "data_segs_in", t->data_segs_in);
+		ju(&j, "data_segs_out", t->data_segs_out);
+	}
+	if (h & SW_TI_DELIVERY) {
+		ju(&j, "delivery_rate", t->delivery_rate);
+		jb(&j, "app_limited", t->app_limited);
+	}
+	if (h & SW_TI_BUSY) {
+		ju(&j, "busy_us", t->busy_time_us);
+		ju(&j, "rwnd_limited_us", t->rwnd_limited_us);
+		ju(&j, "sndbuf_limited_us", t->sndbuf_limited_us);
+	}
+	if (h & SW_TI_DELIVERED) {
+		ju(&j, "delivered", t->delivered);
+		ju(&j, "delivered_ce", t->delivered_ce);
+	}
+	if (h & SW_TI_BYTES_SENT) {
+		ju(&j, "bytes_sent", t->bytes_sent);
+		ju(&j, "bytes_retrans", t->bytes_retrans);
+		ju(&j, "dsack_dups", t->dsack_dups);
+		ju(&j, "reord_seen", t->reord_seen);
+	}
+	if (h & SW_TI_SNDWND) {
+		ju(&j, "rcv_ooopack", t->rcv_ooopack);
+		ju(&j, "snd_wnd", t->snd_wnd);
+	}
+	if (h & SW_TI_CONG) {
+		key(&j, "cong");
+		json_str(o->fp, t->cong, strnlen(t->cong, sizeof t->cong));
+	}
+	close_obj(&j);
+}
+
+static void skmem_obj(struct jo *o, const struct sw_conn *c)
+{
+	static const char *const names[SW_SKMEM_COUNT] = {
+		"rmem_alloc", "rcvbuf", "wmem_alloc", "sndbuf", "fwd_alloc",
+		"wmem_queued", "optmem", "backlog", "drops",
+	};
+	struct jo j;
+	open_obj(o, &j, "skmem");
+	for (int i = 0; i < SW_SKMEM_COUNT; i++)
+		ju(&j, names[i], c->skmem[i]);
+	close_obj(&j);
+}
+
+static void socket_obj(FILE *fp, const struct sw_row *r)
+{
+	const struct sw_snapshot *s = r->snap;
+	const struct sw_conn *c = r->conn;
+	bool inet = c->family == AF_INET || c->family == AF_INET6;
+	struct jo o = {fp, true};
+	putc('{', fp);
+	js(&o, "proto", sw_proto_name(c->proto));
+	js(&o, "family", family_name(c->family));
+	js(&o, "state", state_name(c->state, c->proto));
+	if (inet) {
+		endpoint(&o, "local", c->family, &c->local);
+		endpoint(&o, "remote", c->family, &c->remote);
+		jb(&o, "v4mapped", c->family == AF_INET6 &&
+			   (sw_addr_is_v4mapped(c->local.addr) ||
+			    sw_addr_is_v4mapped(c->remote.addr)));
+		if (c->flags & SW_CF_HAS_V6ONLY)
+			jb(&o, "v6only", c->flags & SW_CF_V6ONLY);
+		if (c->proto == SW_PROTO_RAW)
+			ju(&o, "raw_protocol", c->sotype);
+	}
+	ju(&o, "recv_q", c->rq);
+	ju(&o, "send_q", c->wq);
+	if (inet) {
+		struct jo t;
+		open_obj(&o, &t, "timer");
+		js(&t, "name", sw_timer_name(c->timer));
+		ju(&t, "expires_ms", c->timer == SW_TIMER_OFF ? 0 : c->expires_ms);
+		ju(&t, "retrans", c->retrans);
+		close_obj(&t);
+	}
+	if (c->flags & SW_CF_HAS_UID) {
+		ju(&o, "uid", c->uid);
+		js(&o, "user", sw_user_name(c->uid));
+	}
+	ju(&o, "inode", c->inode);
+	ju(&o, "cookie", c->cookie);
+	if (c->cgroup_id)
+		ju(&o, "cgroup_id", c->cgroup_id);
+	if (c->ifindex) {
+		char name[IF_NAMESIZE];
+		ju(&o, "ifindex", c->ifindex);
+		/* names are per netns: resolved only for our own */
+		if (s && !s->netns[0] && if_indextoname(c->ifindex, name))
+			js(&o, "iface", name);
+	}
+	if (c->flags & SW_CF_HAS_SHUTDOWN)
+		ju(&o, "shutdown", c->shutdown);
+	if (s)
+		processes(&o, s, c);
+	if (c->proto == SW_PROTO_UNIX && s)
+		unix_obj(&o, s, c);
+	const struct sw_tcpx *t = s ? snapshot_tcpx(s, c) : NULL;
+	if (t && t->have)
+		tcp_obj(&o, t);
+	if (c->flags & SW_CF_HAS_SKMEM)
+		skmem_obj(&o, c);
+	if (r->st && (r->st->flags & SW_ROW_RATE)) {
+		jd(&o, "rx_bps", r->st->rx_bps, 0);
+		jd(&o, "tx_bps", r->st->tx_bps, 0);
+	}
+	if (r->st && r->st->first_seen_ns && s && s->mono_ns >= r->st->first_seen_ns)
+		ju(&o, "age_ms", (s->mono_ns - r->st->first_seen_ns) / 1000000u);
+	close_obj(&o);
+}
+
+/* ---- snapshot-wide parts --------------------------------------------------- */
+
+const char *const out_kernel_counters[][2] = {
+	{"TcpExt", "ListenOverflows"},
+	{"TcpExt", "ListenDrops"},
+	{"TcpExt", "TCPTimeWaitOverflow"},
+	{"TcpExt", "SyncookiesSent"},
+	{"TcpExt", "SyncookiesRecv"},
+	{"TcpExt", "SyncookiesFailed"},
+	{"TcpExt", "TCPReqQFullDoCookies"},
+	{"TcpExt", "TCPReqQFullDrop"},
+	{"TcpExt", "TCPBacklogDrop"},
+	{"TcpExt", "TCPAbortOnMemory"},
+	{"TcpExt", "TCPAbortOnTimeout"},
+	{"TcpExt", "TW"},
+	{"Tcp", "ActiveOpens"},
+	{"Tcp", "PassiveOpens"},
+	{"Tcp", "AttemptFails"},
+	{"Tcp", "EstabResets"},
+	{"Tcp", "CurrEstab"},
+	{"Tcp", "RetransSegs"},
+	{"Tcp", "InErrs"},
+	{"Tcp", "OutRsts"},
+	{"Udp", "InErrors"},
+	{"Udp", "NoPorts"},
+	{"Udp", "RcvbufErrors"},
+	{"Udp", "SndbufErrors"},
+	{"Udp", "MemErrors"},
+	{NULL, NULL},
+};
+
+static void kernel_obj(struct jo *o, const struct sw_kstat *k)
+{
+	struct jo j, sub, g;
+	open_obj(o, &j, "kernel");
+	key(&j, "ip_local_port_range");
+	if (k->port_lo >= 0 && k->port_hi >= 0) {
+		putc('[', o->fp);
+		put_i64(o->fp, k->port_lo);
+		putc(',', o->fp);
+		put_i64(o->fp, k->port_hi);
+		putc(']', o->fp);
+	} else {
+		fputs("null", o->fp);
+	}
+	js(&j, "ip_local_reserved_ports", k->reserved_ports);
+	jint_or_null(&j, "tcp_tw_reuse", k->tcp_tw_reuse);
+	jint_or_null(&j, "tcp_fin_timeout", k->tcp_fin_timeout);
+	jint_or_null(&j, "tcp_max_tw_buckets", k->tcp_max_tw_buckets);
+	jint_or_null(&j, "tcp_max_syn_backlog", k->tcp_max_syn_backlog);
+	jint_or_null(&j, "somaxconn", k->somaxconn);
+	jint_or_null(&j, "tcp_syncookies", k->tcp_syncookies);
+	open_obj(&j, &sub, "sockstat");
+	jint_or_null(&sub, "tw", k->sockstat_tw);
+	jint_or_null(&sub, "orphan", k->sockstat_orphan);
+	jint_or_null(&sub, "inuse", k->sockstat_inuse);
+	jint_or_null(&sub, "mem_pages", k->sockstat_mem_pages);
+	close_obj(&sub);
+	open_obj(&j, &sub, "counters");
+	const char *group = NULL;
+	for (int i = 0; out_kernel_counters[i][0]; i++) {
+		uint64_t v;
+		if (!kstat_counter(k, out_kernel_counters[i][0], out_kernel_counters[i][1], &v))
+			continue;
+		if (!group || strcmp(group, out_kernel_counters[i][0]) != 0) {
+			if (group)
+				close_obj(&g);
+			group = out_kernel_counters[i][0];
+			open_obj(&sub, &g, group);
+		}
+		ju(&g, out_kernel_counters[i][1], v);
+	}
+	if (group)
+		close_obj(&g);
+	close_obj(&sub);
+	close_obj(&j);
+}
+
+static void states_obj(struct jo *o, const char *k, const uint32_t *by_state, unsigned proto)
+{
+	struct jo j;
+	open_obj(o, &j, k);
+	for (unsigned st = 0; st < SW_ST_COUNT; st++)
+		if (by_state[st])
+			ju(&j, state_name(st, proto), by_state[st]);
+	close_obj(&j);
+}
+
+static void summary_obj(struct jo *o, const struct sw_row *rows, size_t n)
+{
+	struct sw_agg_states as;
+	struct jo j, p;
+	agg_states(rows, n, &as);
+	open_obj(o, &j, "summary");
+	ju(&j, "total", as.all);
+	for (unsigned pr = 0; pr < SW_PROTO_COUNT; pr++) {
+		if (!as.total[pr])
+			continue;
+		open_obj(&j, &p, sw_proto_name(pr));
+		ju(&p, "total", as.total[pr]);
+		for (unsigned st = 0; st < SW_ST_COUNT; st++)
+			if (as.count[pr][st])
+				ju(&p, state_name(st, pr), as.count[pr][st]);
+		close_obj(&p);
+	}
+	close_obj(&j);
+}
+
+/* Group entries: a state breakdown mixing protocols uses the netstat
+ * names, with CLOSE shown as UNCONN (nearly always unconnected UDP). */
+static void agg_list(struct jo *o, const char *k, const struct sw_agg *a, size_t top,
+		     bool syn_only)
+{
+	key(o, k);
+	putc('[', o->fp);
+	size_t shown = 0;
+	for (size_t i = 0; i < a->n && shown < top; i++) {
+		const struct sw_agg_entry *e = &a->e[i];
+		if (syn_only && !e->by_state[SW_ST_SYN_RECV])
+			continue;
+		struct jo j = {o->fp, true};
+		char buf[80];
+		if (shown++)
+			putc(',', o->fp);
+		putc('{', o->fp);
+		switch (a->kind) {
+		case SW_AGG_REMOTE_IP:
+			js(&j, "addr", agg_key_str(e, buf, sizeof buf));
+			js(&j, "family", family_name(e->family));
+			break;
+		case SW_AGG_REMOTE_NET:
+			js(&j, "net", agg_key_str(e, buf, sizeof buf));
+			js(&j, "family", family_name(e->family));
+			break;
+		case SW_AGG_LOCAL_PORT:
+			js(&j, "proto", sw_proto_name(e->proto));
+			ju(&j, "port", e->port);
+			break;
+		default:
+			ji(&j, "pid", e->pid);
+			key(&j, "comm");
+			json_str(o->fp, e->comm, strnlen(e->comm, sizeof e->comm));
+			break;
+		}
+		if (syn_only) {
+			ju(&j, "count", e->by_state[SW_ST_SYN_RECV]);
+		} else {
+			ju(&j, "total", e->total);
+			states_obj(&j, "states", e->by_state, SW_PROTO_UDP);
+			jd(&j, "rx_bps", e->rx_bps, 0);
+			jd(&j, "tx_bps", e->tx_bps, 0);
+		}
+		close_obj(&j);
+	}
+	putc(']', o->fp);
+}
+
+static int cmp_syn(const void *pa, const void *pb)
+{
+	const struct sw_agg_entry *a = pa, *b = pb;
+	uint32_t x = a->by_state[SW_ST_SYN_RECV], y = b->by_state[SW_ST_SYN_RECV];
+	if (x != y)
+		return x > y ? -1 : 1;
+	if (a->family != b->family)
+		return a->family == AF_INET ? -1 : 1;
+	return memcmp(a->addr, b->addr, sizeof a->addr);
+}
+
+static void listeners_list(struct jo *o, const struct sw_listeners *ls, size_t top)
+{
+	key(o, "listeners");
+	putc('[', o->fp);
+	for (size_t i = 0; i < ls->n && i < top; i++) {
+		const struct sw_listener *l = &ls->l[i];
+		const struct sw_conn *c = l->row.conn;
+		const struct sw_snapshot *s = l->row.snap;
+		struct jo j = {o->fp, true};
+		if (i)
+			putc(',', o->fp);
+		putc('{', o->fp);
+		js(&j, "proto", sw_proto_name(c->proto));
+		js(&j, "family", family_name(c->family));
+		js(&j, "state", state_name(c->state, c->proto));
+		if (c->family == AF_INET || c->family == AF_INET6)
+			endpoint(&j, "local", c->family, &c->local);
+		else if (s)
+			unix_obj(&j, s, c);
+		ju(&j, "accept_q", l->accept_q);
+		ju(&j, "backlog", l->backlog);
+		ju(&j, "established", l->established);
+		ju(&j, "syn_recv", l->syn_recv);
+		ju(&j, "other", l->other);
+		ju(&j, "inode", c->inode);
+		const struct sw_proc *p = s && c->owners_n ? snapshot_owner_proc(s, c, 0) : NULL;
+		if (p) {
+			ji(&j, "pid", p->pid);
+			key(&j, "comm");
+			json_str(o->fp, p->comm, strnlen(p->comm, sizeof p->comm));
+		}
+		close_obj(&j);
+	}
+	putc(']', o->fp);
+}
+
+static void aggregates_obj(struct jo *o, const struct sw_row *rows, size_t n, size_t top)
+{
+	struct jo j;
+	struct sw_agg a;
+	struct sw_listeners ls;
+	agg_init(&a);
+	open_obj(o, &j, "aggregates");
+	agg_group(&a, SW_AGG_REMOTE_IP, rows, n);
+	ju(&j, "remote_ips", a.n);
+	agg_list(&j, "remote_ip", &a, top, false);
+	/* SYN_RECV per remote IP: the same groups ordered by SYN_RECV count */
+	if (a.n > 1)
+		qsort(a.e, a.n, sizeof *a.e, cmp_syn);
+	agg_list(&j, "syn_recv_by_ip", &a, top, true);
+	agg_group(&a, SW_AGG_REMOTE_NET, rows, n);
+	agg_list(&j, "remote_net", &a, top, false);
+	agg_group(&a, SW_AGG_LOCAL_PORT, rows, n);
+	agg_list(&j, "local_port", &a, top, false);
+	agg_group(&a, SW_AGG_PROCESS, rows, n);
+	agg_list(&j, "process", &a, top, false);
+	agg_done(&a);
+	listeners_init(&ls);
+	agg_listeners(&ls, rows, n);
+	listeners_list(&j, &ls, top);
+	listeners_done(&ls);
+	close_obj(&j);
+}
+
+static void notes_list(struct jo *o, uint32_t notes)
+{
+	static const struct {
+		uint32_t bit;
+		const char *name;
+	} nn[] = {
+		{SW_NOTE_NOT_ROOT, "not_root"},
+		{SW_NOTE_PROCS_PARTIAL, "procs_partial"},
+		{SW_NOTE_NO_PROCS, "no_procs"},
+		{SW_NOTE_REPLAY, "replay"},
+		{SW_NOTE_KSTAT_PARTIAL, "kstat_partial"},
+	};
+	key(o, "notes");
+	putc('[', o->fp);
+	bool first = true;
+	for (size_t i = 0; i < sizeof nn / sizeof nn[0]; i++) {
+		if (!(notes & nn[i].bit))
+			continue;
+		if (!first)
+			putc(',', o->fp);
+		first = false;
+		json_cstr(o->fp, nn[i].name);
+	}
+	putc(']', o->fp);
+}
+
+int out_json(FILE *fp, const struct sw_snapshot *s, const struct sw_row *rows, size_t n,
+	     const struct out_json_opts *opt)
+{
+	struct jo o = {fp, true};
+	static const struct out_json_opts defaults;
+	if (!opt)
+		opt = &defaults;
+	putc('{', fp);
+	ju(&o, "version", 1);
+	ji(&o, "time", s->real_sec);
+	{
+		char iso[32] = "";
+		struct tm tm;
+		time_t t = (time_t)s->real_sec;
+		if (gmtime_r(&t, &tm))
+			strftime(iso, sizeof iso, "%Y-%m-%dT%H:%M:%SZ", &tm);
+		js(&o, "time_iso", iso);
+	}
+	key(&o, "host");
+	json_str(fp, s->hostname, strnlen(s->hostname, sizeof s->hostname));
+	key(&o, "netns");
+	json_str(fp, s->netns, strnlen(s->netns, sizeof s->netns));
+	jd(&o, "collect_ms", s->collect_ms, 3);
+	notes_list(&o, s->notes);
+	ju(&o, "procs_unreadable", s->procs_unreadable);
+	key(&o, "protocols_missing");
+	putc('[', fp);
+	bool first = true;
+	for (unsigned p = 0; p < SW_PROTO_COUNT; p++) {
+		if (!(s->protos_missing & SW_PROTO_BIT(p)))
+			continue;
+		if (!first)
+			putc(',', fp);
+		first = false;
+		json_cstr(fp, sw_proto_name(p));
+	}
+	putc(']', fp);
+	ju(&o, "count", n);
+	key(&o, "sockets");
+	putc('[', fp);
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			putc(',', fp);
+		socket_obj(fp, &rows[i]);
+	}
+	putc(']', fp);
+	summary_obj(&o, rows, n);
+	if (s->have_kstat)
+		kernel_obj(&o, &s->kstat);
+	if (opt->aggregates)
+		aggregates_obj(&o, rows, n, opt->top > 0 ? (size_t)opt->top : 10);
+	if (opt->extra)
+		opt->extra(fp, opt->extra_arg);
+	putc('}', fp);
+	putc('\n', fp);
+	return ferror(fp) ? -(errno ? errno : EIO) : 0;
+}

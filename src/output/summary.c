@@ -1,1 +1,265 @@
-/* summary.c: not written yet */
+/* summary.c - `sockwatch -s`: totals per protocol and state (like ss -s
+ * and the seed's `netstat -an | awk '{print $6}' | sort | uniq -c`), then
+ * the seed's other pipelines answered directly: connections per remote
+ * IP (and SYN_RECV per remote IP), per network, per local port, per
+ * process, the listeners with their queues, and the kernel settings and
+ * counters that explain what is seen.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "core/i18n.h"
+#include "core/util.h"
+#include "output.h"
+
+/* Name of a state in a breakdown mixing protocols: unconnected sockets
+ * are nearly always UDP, so CLOSE reads "UNCONN". */
+static const char *mixed_state(unsigned st)
+{
+	return st == SW_ST_CLOSE ? "UNCONN" : sw_state_netstat_name(st);
+}
+
+static void breakdown(FILE *fp, const uint32_t *by_state)
+{
+	bool first = true;
+	for (unsigned st = 0; st < SW_ST_COUNT; st++) {
+		if (!by_state[st])
+			continue;
+		fprintf(fp, "%s%s %u", first ? "" : ", ", mixed_state(st), by_state[st]);
+		first = false;
+	}
+}
+
+static void states_table(FILE *fp, const struct sw_agg_states *as)
+{
+	unsigned protos[SW_PROTO_COUNT], np = 0;
+	for (unsigned p = 0; p < SW_PROTO_COUNT; p++)
+		if (as->total[p])
+			protos[np++] = p;
+	fprintf(fp, _("Total: %u sockets"), as->all);
+	if (np) {
+		fputs(" (", fp);
+		for (unsigned i = 0; i < np; i++)
+			fprintf(fp, "%s%s %u", i ? ", " : "", sw_proto_name(protos[i]),
+				as->total[protos[i]]);
+		fputs(")", fp);
+	}
+	fputs("\n", fp);
+	if (!np)
+		return;
+	fprintf(fp, "\n%-14s", _("State"));
+	for (unsigned i = 0; i < np; i++)
+		fprintf(fp, " %8s", sw_proto_name(protos[i]));
+	fprintf(fp, " %8s\n", _("total"));
+	for (unsigned st = 0; st < SW_ST_COUNT; st++) {
+		uint32_t sum = 0;
+		bool tcp = false, other = false;
+		for (unsigned i = 0; i < np; i++) {
+			uint32_t v = as->count[protos[i]][st];
+			sum += v;
+			if (v && (protos[i] == SW_PROTO_TCP || protos[i] == SW_PROTO_MPTCP))
+				tcp = true;
+			else if (v)
+				other = true;
+		}
+		if (!sum)
+			continue;
+		const char *name = sw_state_netstat_name(st);
+		if (st == SW_ST_CLOSE)
+			name = tcp && other ? "CLOSE/UNCONN" : tcp ? "CLOSE" : "UNCONN";
+		fprintf(fp, "%-14s", name);
+		for (unsigned i = 0; i < np; i++)
+			fprintf(fp, " %8u", as->count[protos[i]][st]);
+		fprintf(fp, " %8u\n", sum);
+	}
+}
+
+/* One "top N" section of a group aggregate. */
+static void group_section(FILE *fp, const char *title, const char *keyhdr,
+			  const struct sw_agg *a, size_t top, bool syn_only)
+{
+	size_t total = 0;
+	for (size_t i = 0; i < a->n; i++)
+		if (!syn_only || a->e[i].by_state[SW_ST_SYN_RECV])
+			total++;
+	if (!total)
+		return;
+	size_t shown = total < top ? total : top;
+	fputs("\n", fp);
+	if (shown < total)
+		fprintf(fp, _("%s (top %zu of %zu):\n"), title, shown, total);
+	else
+		fprintf(fp, "%s:\n", title);
+	/* key column width from the entries shown */
+	char buf[80];
+	int kw = (int)strlen(keyhdr);
+	size_t k = 0;
+	for (size_t i = 0; i < a->n && k < shown; i++) {
+		if (syn_only && !a->e[i].by_state[SW_ST_SYN_RECV])
+			continue;
+		int w = (int)strlen(agg_key_str(&a->e[i], buf, sizeof buf));
+		if (w > kw)
+			kw = w;
+		k++;
+	}
+	fprintf(fp, "  %7s  %-*s  %s\n", _("Count"), kw, keyhdr,
+		syn_only ? "" : _("States"));
+	k = 0;
+	for (size_t i = 0; i < a->n && k < shown; i++) {
+		const struct sw_agg_entry *e = &a->e[i];
+		if (syn_only && !e->by_state[SW_ST_SYN_RECV])
+			continue;
+		k++;
+		agg_key_str(e, buf, sizeof buf);
+		if (syn_only) {
+			fprintf(fp, "  %7u  %s\n", e->by_state[SW_ST_SYN_RECV], buf);
+			continue;
+		}
+		fprintf(fp, "  %7u  %-*s  ", e->total, kw, buf);
+		breakdown(fp, e->by_state);
+		if (e->rx_bps > 0 || e->tx_bps > 0) {
+			char rx[24], tx[24];
+			fprintf(fp, "  (rx %s, tx %s)", sw_fmt_rate(e->rx_bps, rx, sizeof rx),
+				sw_fmt_rate(e->tx_bps, tx, sizeof tx));
+		}
+		fputs("\n", fp);
+	}
+}
+
+static int cmp_syn(const void *pa, const void *pb)
+{
+	const struct sw_agg_entry *a = pa, *b = pb;
+	uint32_t x = a->by_state[SW_ST_SYN_RECV], y = b->by_state[SW_ST_SYN_RECV];
+	if (x != y)
+		return x > y ? -1 : 1;
+	if (a->family != b->family)
+		return a->family == AF_INET ? -1 : 1;
+	return memcmp(a->addr, b->addr, sizeof a->addr);
+}
+
+static void listener_local(const struct sw_listener *l, char *buf, size_t len)
+{
+	const struct sw_conn *c = l->row.conn;
+	if (c->family == AF_INET || c->family == AF_INET6) {
+		sw_ep_str(c->family, &c->local, buf, len);
+		return;
+	}
+	column_get(SW_COL_LOCAL)->format(&l->row, buf, len);
+}
+
+static void listeners_section(FILE *fp, const struct sw_listeners *ls, size_t top)
+{
+	if (!ls->n)
+		return;
+	size_t shown = ls->n < top ? ls->n : top;
+	fputs("\n", fp);
+	if (shown < ls->n)
+		fprintf(fp, _("%s (top %zu of %zu):\n"), _("Listeners"), shown, ls->n);
+	else
+		fprintf(fp, "%s:\n", _("Listeners"));
+	char buf[256];
+	int lw = (int)strlen(_("Local Address:Port"));
+	for (size_t i = 0; i < shown; i++) {
+		listener_local(&ls->l[i], buf, sizeof buf);
+		int w = (int)strlen(buf);
+		if (w > lw)
+			lw = w;
+	}
+	if (lw > 60)
+		lw = 60;
+	fprintf(fp, "  %-5s  %-*s  %9s  %7s  %8s  %6s  %s\n", _("Proto"), lw,
+		_("Local Address:Port"), _("Accept-Q"), _("Estab"), _("SynRecv"), _("Other"),
+		_("Process"));
+	for (size_t i = 0; i < shown; i++) {
+		const struct sw_listener *l = &ls->l[i];
+		char proto[16], q[32], pid[64];
+		column_get(SW_COL_PROTO)->format(&l->row, proto, sizeof proto);
+		listener_local(l, buf, sizeof buf);
+		if (l->row.conn->state == SW_ST_LISTEN)
+			snprintf(q, sizeof q, "%u/%u", l->accept_q, l->backlog);
+		else
+			snprintf(q, sizeof q, "-");
+		column_get(SW_COL_PID)->format(&l->row, pid, sizeof pid);
+		fprintf(fp, "  %-5s  %-*s  %9s  %7u  %8u  %6u  %s\n", proto, lw, buf, q,
+			l->established, l->syn_recv, l->other, pid);
+	}
+}
+
+static void kernel_section(FILE *fp, const struct sw_kstat *k, const struct sw_agg_states *as)
+{
+	fprintf(fp, "\n%s:\n", _("Kernel"));
+	if (k->port_lo >= 0 && k->port_hi >= k->port_lo)
+		fprintf(fp, _("  ephemeral port range      %d-%d (%d ports)%s%s\n"), k->port_lo,
+			k->port_hi, k->port_hi - k->port_lo + 1,
+			k->reserved_ports[0] ? _(", reserved: ") : "", k->reserved_ports);
+	if (k->tcp_tw_reuse >= 0)
+		fprintf(fp, "  %-25s %d (%s)\n", "tcp_tw_reuse", k->tcp_tw_reuse,
+			k->tcp_tw_reuse == 0 ? _("off") :
+			k->tcp_tw_reuse == 2 ? _("loopback only") : _("on"));
+	if (k->tcp_fin_timeout >= 0)
+		fprintf(fp, "  %-25s %d s\n", "tcp_fin_timeout", k->tcp_fin_timeout);
+	uint32_t tw = as->count[SW_PROTO_TCP][SW_ST_TIME_WAIT] +
+		      as->count[SW_PROTO_MPTCP][SW_ST_TIME_WAIT];
+	if (k->tcp_max_tw_buckets > 0)
+		fprintf(fp, _("  %-25s %u of tcp_max_tw_buckets %d (%.0f%%)\n"), "TIME_WAIT", tw,
+			k->tcp_max_tw_buckets, 100.0 * tw / k->tcp_max_tw_buckets);
+	if (k->somaxconn >= 0)
+		fprintf(fp, "  %-25s %d\n", "somaxconn", k->somaxconn);
+	if (k->tcp_max_syn_backlog >= 0)
+		fprintf(fp, "  %-25s %d\n", "tcp_max_syn_backlog", k->tcp_max_syn_backlog);
+	if (k->tcp_syncookies >= 0)
+		fprintf(fp, "  %-25s %d\n", "tcp_syncookies", k->tcp_syncookies);
+	static const char *const shown[] = {
+		"ListenOverflows", "ListenDrops", "TCPTimeWaitOverflow", "SyncookiesSent",
+		"TCPReqQFullDrop",
+	};
+	bool any = false;
+	for (size_t i = 0; i < sizeof shown / sizeof shown[0]; i++) {
+		uint64_t v;
+		if (!kstat_counter(k, "TcpExt", shown[i], &v))
+			continue;
+		if (!any)
+			fprintf(fp, "  %s\n", _("counters since boot:"));
+		any = true;
+		fprintf(fp, "    %-23s %llu\n", shown[i], (unsigned long long)v);
+	}
+}
+
+int out_summary(FILE *fp, const struct sw_snapshot *s, const struct sw_row *rows, size_t n,
+		const struct out_summary_opts *o)
+{
+	size_t top = o && o->top > 0 ? (size_t)o->top : 10;
+	struct sw_agg_states as;
+	struct sw_agg a;
+	struct sw_listeners ls;
+
+	agg_states(rows, n, &as);
+	states_table(fp, &as);
+
+	agg_init(&a);
+	agg_group(&a, SW_AGG_REMOTE_IP, rows, n);
+	group_section(fp, _("Connections per remote IP"), _("Remote IP"), &a, top, false);
+	if (a.n > 1)
+		qsort(a.e, a.n, sizeof *a.e, cmp_syn);
+	group_section(fp, _("SYN_RECV per remote IP"), _("Remote IP"), &a, top, true);
+	agg_group(&a, SW_AGG_REMOTE_NET, rows, n);
+	group_section(fp, _("Connections per remote network"), _("Network"), &a, top, false);
+	agg_group(&a, SW_AGG_LOCAL_PORT, rows, n);
+	group_section(fp, _("Connections per local port"), _("Port"), &a, top, false);
+	agg_group(&a, SW_AGG_PROCESS, rows, n);
+	group_section(fp, _("Sockets per process"), _("PID/Program"), &a, top, false);
+	agg_done(&a);
+
+	listeners_init(&ls);
+	agg_listeners(&ls, rows, n);
+	listeners_section(fp, &ls, top);
+	listeners_done(&ls);
+
+	if (s && s->have_kstat)
+		kernel_section(fp, &s->kstat, &as);
+	return ferror(fp) ? -(errno ? errno : EIO) : 0;
+}

@@ -1,1 +1,142 @@
-/* text.c: not written yet */
+/* text.c - the aligned table of batch mode (`sockwatch -b`).
+ *
+ * Each cell is formatted once into one growing text arena (no per-row
+ * allocation); the column widths come from the widest cell (or header);
+ * then the rows are written through the stdio buffer with padding.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "core/i18n.h"
+#include "core/util.h"
+#include "output.h"
+
+#define CELL_MAX 1024
+
+/* Display width of a UTF-8 string: ASCII fast path; otherwise wcwidth()
+ * per character (1 per byte when the locale cannot decode it). */
+static int text_width(const char *s, size_t len)
+{
+	size_t i;
+	for (i = 0; i < len; i++)
+		if ((unsigned char)s[i] >= 0x80)
+			break;
+	if (i == len)
+		return (int)len;
+	int w = (int)i;
+	mbstate_t ps;
+	memset(&ps, 0, sizeof ps);
+	while (i < len) {
+		wchar_t wc;
+		size_t k = mbrtowc(&wc, s + i, len - i, &ps);
+		if (k == (size_t)-1 || k == (size_t)-2 || k == 0) {
+			memset(&ps, 0, sizeof ps);
+			w++;
+			i++;
+			continue;
+		}
+		int cw = wcwidth(wc);
+		w += cw < 0 ? 1 : cw;
+		i += k;
+	}
+	return w;
+}
+
+static void pad(FILE *fp, int n)
+{
+	static const char spaces[] = "                                                                ";
+	while (n > 0) {
+		int k = n < (int)sizeof spaces - 1 ? n : (int)sizeof spaces - 1;
+		fwrite(spaces, 1, (size_t)k, fp);
+		n -= k;
+	}
+}
+
+/* Write one cell; blanks are kept pending and only written before more
+ * text, so lines never end in blanks. */
+static void put_cell(FILE *fp, const char *s, size_t len, int width, int colw,
+		     bool right, int *pending)
+{
+	if (right)
+		*pending += colw - width;
+	if (len) {
+		pad(fp, *pending);
+		*pending = 0;
+		fwrite(s, 1, len, fp);
+	}
+	if (!right)
+		*pending += colw - width;
+}
+
+int out_table(FILE *fp, const struct sw_row *rows, size_t n, const enum sw_col_id *cols,
+	      int ncols, bool header)
+{
+	if (ncols <= 0)
+		return 0;
+	const struct sw_column *col[SW_COL_COUNT];
+	int width[SW_COL_COUNT];
+	if (ncols > SW_COL_COUNT)
+		ncols = SW_COL_COUNT;
+	for (int j = 0; j < ncols; j++) {
+		col[j] = column_get(cols[j]);
+		if (!col[j])
+			return -EINVAL;
+		const char *h = _(col[j]->header);
+		width[j] = header ? text_width(h, strlen(h)) : 0;
+	}
+
+	/* Format every cell once: arena of NUL-terminated texts, start
+	 * offsets in off[] (row-major). */
+	size_t ncells = n * (size_t)ncols;
+	size_t *off = xmalloc((ncells + 1) * sizeof *off);
+	size_t acap = 0, alen = 0;
+	char *arena = xgrow(NULL, &acap, n * (size_t)ncols * 12 + CELL_MAX + 1, 1);
+	for (size_t i = 0; i < n; i++) {
+		for (int j = 0; j < ncols; j++) {
+			arena = xgrow(arena, &acap, alen + CELL_MAX + 1, 1);
+			char *cell = arena + alen;
+			cell[0] = '\0';
+			col[j]->format(&rows[i], cell, CELL_MAX);
+			size_t len = strlen(cell);
+			int w = text_width(cell, len);
+			if (w > width[j])
+				width[j] = w;
+			off[i * (size_t)ncols + (size_t)j] = alen;
+			alen += len + 1;
+		}
+	}
+	off[ncells] = alen;
+
+	if (header) {
+		int pending = 0;
+		for (int j = 0; j < ncols; j++) {
+			const char *h = _(col[j]->header);
+			if (j)
+				pending += 2;
+			put_cell(fp, h, strlen(h), text_width(h, strlen(h)), width[j],
+				 col[j]->right, &pending);
+		}
+		putc('\n', fp);
+	}
+	for (size_t i = 0; i < n; i++) {
+		int pending = 0;
+		for (int j = 0; j < ncols; j++) {
+			size_t k = i * (size_t)ncols + (size_t)j;
+			const char *s = arena + off[k];
+			size_t len = off[k + 1] - off[k] - 1;
+			if (j)
+				pending += 2;
+			put_cell(fp, s, len, text_width(s, len), width[j], col[j]->right,
+				 &pending);
+		}
+		putc('\n', fp);
+	}
+	free(off);
+	free(arena);
+	return ferror(fp) ? -(errno ? errno : EIO) : 0;
+}
