@@ -1,0 +1,182 @@
+/* diagnose.h - the seed's diagnoses: what is wrong, who owns it, the fix.
+ *
+ * From one snapshot (sockets, owners, sysctls, counters) plus what a
+ * struct diag_state remembers from the previous refresh (counter values,
+ * per-cookie retransmit counts, CLOSE_WAIT counts per process), produce a
+ * list of diagnoses:
+ *
+ *   ephemeral_ports   sockets per (local addr, remote addr:port) on ports
+ *                     inside ip_local_port_range (TIME_WAIT included)
+ *   timewait_buckets  TIME_WAIT total vs tcp_max_tw_buckets,
+ *                     TCPTimeWaitOverflow
+ *   syn_flood         SYN_RECV count and rate, top sources, SyncookiesSent,
+ *                     ListenDrops
+ *   accept_queue      LISTEN accept queue (rq) near its backlog (wq),
+ *                     ListenOverflows
+ *   close_wait_leak   a process accumulating CLOSE_WAIT sockets
+ *   retrans_hotspot   remotes with rising total_retrans
+ *
+ * Every id appears at least once in the list: with severity OK and a
+ * one-line summary when nothing is wrong, or once per finding (worst
+ * first, at most thresholds.top per id).  Pure C, libc only.
+ *
+ * Typical use (UI loop, batch -n, --check):
+ *
+ *	struct diag_state ds; struct diag_list dl; struct diag_thresholds t;
+ *	diag_thresholds_default(&t);  (then rcfile_load(), diag_threshold_assign())
+ *	diag_state_init(&ds); diag_list_init(&dl);
+ *	each refresh: diagnose_run(&ds, &t, snap, &dl);   -> dl.d[0..n-1]
+ *	diag_list_done(&dl); diag_state_done(&ds);
+ */
+#ifndef SW_DIAGNOSE_H
+#define SW_DIAGNOSE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "snapshot.h"
+
+enum diag_sev { DIAG_OK = 0, DIAG_WARN = 1, DIAG_ALARM = 2 };
+
+enum diag_id {
+	DIAG_EPHEMERAL,
+	DIAG_TIMEWAIT,
+	DIAG_SYNFLOOD,
+	DIAG_ACCEPTQ,
+	DIAG_CLOSEWAIT,
+	DIAG_RETRANS,
+	DIAG_ID_COUNT
+};
+
+/* "ok", "warn", "alarm" (stable, untranslated: JSON, Prometheus) */
+const char *diag_sev_name(enum diag_sev s);
+/* Translated for display: "OK", "WARNING", "ALARM". */
+const char *diag_sev_label(enum diag_sev s);
+/* Stable ids: "ephemeral_ports", "timewait_buckets", "syn_flood",
+ * "accept_queue", "close_wait_leak", "retrans_hotspot". */
+const char *diag_id_name(enum diag_id id);
+/* -1 if unknown */
+int diag_id_from_name(const char *name);
+
+/* ---- thresholds -------------------------------------------------------- */
+
+struct diag_thresholds {
+	double ephemeral_warn;   /* % of the port range used toward one destination (50) */
+	double ephemeral_alarm;  /* (80) */
+	double timewait_warn;    /* % of tcp_max_tw_buckets (50) */
+	double timewait_alarm;   /* (80) */
+	double synrecv_warn;     /* SYN_RECV sockets in the namespace (64) */
+	double synrecv_alarm;    /* (512) */
+	double accept_warn;      /* % of a listener's backlog queued (80) */
+	double accept_alarm;     /* (100: full) */
+	double closewait_warn;   /* CLOSE_WAIT sockets held by one process (10) */
+	double closewait_alarm;  /* (100) */
+	double closewait_growth; /* refreshes in a row with a growing count -> warn (3) */
+	double retrans_warn;     /* retransmitted segments/s toward one remote (5) */
+	double retrans_alarm;    /* (50) */
+	double top;              /* findings listed per diagnosis and top-N lists (5) */
+};
+
+void diag_thresholds_default(struct diag_thresholds *t);
+/* Set one by name ("ephemeral_warn", ...).  0, or -ENOENT (unknown name)
+ * / -EINVAL (bad or out-of-range value) with a translated message in err.
+ * A warn value above its alarm value is accepted (alarm wins). */
+int diag_threshold_set(struct diag_thresholds *t, const char *name,
+		       const char *value, char *err, size_t errlen);
+/* "NAME=VALUE" (as given to --threshold). */
+int diag_threshold_assign(struct diag_thresholds *t, const char *assignment,
+			  char *err, size_t errlen);
+/* The table, for config files, help and docs. */
+size_t diag_threshold_count(void);
+const char *diag_threshold_name(size_t i);
+const char *diag_threshold_help(size_t i); /* translated */
+double diag_threshold_get(const struct diag_thresholds *t, size_t i);
+
+/* ---- results --------------------------------------------------------------- */
+
+#define DIAG_MAX_DETAIL 8
+#define DIAG_LINE 224
+
+struct diag {
+	enum diag_id id;
+	enum diag_sev sev;
+	/* what it is about, stable across refreshes (for labels and UI
+	 * selection): "127.0.0.1>127.0.0.1:9000", "tcp 0.0.0.0:8080",
+	 * "pid 1234", "10.0.0.7", "kernel"; "" for the OK summary */
+	char subject[96];
+	char title[DIAG_LINE];                    /* translated one-liner */
+	size_t ndetail;
+	char detail[DIAG_MAX_DETAIL][DIAG_LINE];  /* the numbers */
+	char fix[1024];                           /* translated; lines split by '\n' */
+	double value;                             /* the measured number ... */
+	double limit;                             /* ... and what it is measured against (0: none) */
+	int32_t pid;                              /* owning process, -1 none/unknown */
+	char comm[16];
+	uint16_t port;                            /* destination / listener port, 0 none */
+};
+
+struct diag_list {
+	struct diag *d;
+	size_t n, cap;
+	enum diag_sev worst;
+	double dt;        /* seconds since the previous refresh, 0 on the first */
+	bool have_rates;  /* counter deltas and rates were computed */
+};
+
+void diag_list_init(struct diag_list *l);
+void diag_list_done(struct diag_list *l);
+/* Count of entries with severity >= sev. */
+size_t diag_list_count(const struct diag_list *l, enum diag_sev sev);
+
+/* ---- state kept across refreshes -------------------------------------------- */
+
+enum {
+	DIAG_CTR_LISTEN_OVERFLOWS,
+	DIAG_CTR_LISTEN_DROPS,
+	DIAG_CTR_TW_OVERFLOW,
+	DIAG_CTR_SYNCOOKIES_SENT,
+	DIAG_CTR_SYNCOOKIES_RECV,
+	DIAG_CTR_SYNCOOKIES_FAILED,
+	DIAG_CTR_REQQ_FULL_DROP,
+	DIAG_CTR_REQQ_FULL_COOKIES,
+	DIAG_CTR_RETRANS_SEGS,
+	DIAG_CTR_OUT_SEGS,
+	DIAG_CTR_COUNT
+};
+
+struct diag_ck;   /* per-cookie retransmit memory (private) */
+struct diag_cw;   /* per-process CLOSE_WAIT memory (private) */
+struct diag_kc;   /* scratch hash for counting (private) */
+
+struct diag_state {
+	unsigned runs;
+	uint64_t prev_mono_ns;
+	uint64_t prev_ctr[DIAG_CTR_COUNT];
+	bool prev_ctr_ok[DIAG_CTR_COUNT];
+	/* previous TCP sockets by cookie: total_retrans, segs_out */
+	struct diag_ck *ck, *ck_next;
+	size_t ck_cap, ck_next_cap, ck_n;
+	/* previous CLOSE_WAIT count per process, sorted by pid */
+	struct diag_cw *cw, *cw_next;
+	size_t cw_n, cw_cap, cw_next_cap;
+	/* scratch, reused across refreshes */
+	struct diag_kc *kc;
+	size_t kc_cap;
+	uint32_t *idx;
+	size_t idx_cap;
+};
+
+void diag_state_init(struct diag_state *st);
+void diag_state_done(struct diag_state *st);
+
+/* Diagnose snap (which should hold all TCP sockets of the namespace and
+ * its kstat) and remember what the next call needs.  l is cleared and
+ * refilled.  Returns the worst severity. */
+enum diag_sev diagnose_run(struct diag_state *st, const struct diag_thresholds *t,
+			   const struct sw_snapshot *snap, struct diag_list *l);
+
+/* Counter name of DIAG_CTR_* ("TcpExt", "ListenOverflows"). */
+void diag_counter_name(unsigned ctr, const char **group, const char **name);
+
+#endif

@@ -1,0 +1,218 @@
+/* rcfile.c - see rcfile.h. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "i18n.h"
+#include "rcfile.h"
+#include "util.h"
+
+int rcfile_default_path(char *buf, size_t len)
+{
+	const char *xdg = getenv("XDG_CONFIG_HOME");
+	const char *home = getenv("HOME");
+	int n;
+	if (xdg && xdg[0] == '/')
+		n = snprintf(buf, len, "%s/sockwatch/sockwatchrc", xdg);
+	else if (home && *home)
+		n = snprintf(buf, len, "%s/.config/sockwatch/sockwatchrc", home);
+	else
+		return -ENOENT;
+	if (n < 0 || (size_t)n >= len)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+static char *trim(char *s)
+{
+	while (*s == ' ' || *s == '\t')
+		s++;
+	size_t n = strlen(s);
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
+		s[--n] = '\0';
+	return s;
+}
+
+int rcfile_parse(const char *name, const char *buf, size_t len,
+		 struct diag_thresholds *t, rcfile_key_fn extra, void *ctx, FILE *warn)
+{
+	int warnings = 0;
+	unsigned lineno = 0;
+	size_t pos = 0;
+	char line[1024];
+	char err[256];
+	while (pos < len) {
+		size_t e = pos;
+		while (e < len && buf[e] != '\n')
+			e++;
+		size_t n = e - pos;
+		lineno++;
+		bool toolong = n >= sizeof line;
+		if (toolong)
+			n = sizeof line - 1;
+		memcpy(line, buf + pos, n);
+		line[n] = '\0';
+		pos = e + 1;
+		if (memchr(line, '\0', n)) {
+			n = strlen(line);
+		}
+		char *s = trim(line);
+		if (!*s || *s == '#' || *s == ';')
+			continue;
+		err[0] = '\0';
+		char *eq = strchr(s, '=');
+		if (toolong) {
+			snprintf(err, sizeof err, "%s", _("line too long, ignored"));
+		} else if (!eq) {
+			snprintf(err, sizeof err, _("expected key = value, got '%s'"), s);
+		} else {
+			*eq = '\0';
+			char *key = trim(s), *val = trim(eq + 1);
+			if (strcmp(key, "version") == 0) {
+				char *end;
+				long v = strtol(val, &end, 10);
+				if (!*val || *end || v < 1)
+					snprintf(err, sizeof err, _("bad version '%s'"), val);
+				else if (v > RCFILE_VERSION)
+					snprintf(err, sizeof err,
+						 _("written by a newer sockwatch (version %ld > %d): "
+						   "unknown keys are ignored"), v, RCFILE_VERSION);
+			} else if (strncmp(key, "threshold.", 10) == 0) {
+				diag_threshold_set(t, key + 10, val, err, sizeof err);
+			} else {
+				int rc = extra ? extra(ctx, key, val, err, sizeof err) : -ENOENT;
+				if (rc == -ENOENT)
+					snprintf(err, sizeof err, _("unknown key '%s', ignored"), key);
+				else if (rc && !err[0])
+					snprintf(err, sizeof err, _("bad value '%s' for %s"), val, key);
+			}
+		}
+		if (err[0]) {
+			warnings++;
+			if (warn)
+				fprintf(warn, _("%s:%u: %s (default kept)\n"), name, lineno, err);
+		}
+	}
+	return warnings;
+}
+
+int rcfile_load(const char *path, struct diag_thresholds *t, rcfile_key_fn extra,
+		void *ctx, FILE *warn)
+{
+	FILE *fp = fopen(path, "r");
+	if (!fp)
+		return -errno;
+	size_t cap = 4096, len = 0;
+	char *buf = xmalloc(cap);
+	size_t r;
+	while ((r = fread(buf + len, 1, cap - len, fp)) > 0) {
+		len += r;
+		if (len == cap) {
+			if (cap >= (1u << 20))
+				break; /* a config file is not that big: read the first MiB */
+			buf = xrealloc(buf, cap *= 2);
+		}
+	}
+	int rd_err = ferror(fp) ? errno : 0;
+	fclose(fp);
+	if (rd_err) {
+		free(buf);
+		return -rd_err;
+	}
+	int rc = rcfile_parse(path, buf, len, t, extra, ctx, warn);
+	free(buf);
+	return rc;
+}
+
+struct save_ctx {
+	const struct diag_thresholds *t;
+	rcfile_write_fn extra;
+	void *ctx;
+};
+
+static int save_write(void *p, FILE *fp)
+{
+	const struct save_ctx *c = p;
+	fprintf(fp, "# sockwatch configuration (written by sockwatch %s)\n", PACKAGE_VERSION);
+	fprintf(fp, "version = %d\n\n# diagnosis thresholds\n", RCFILE_VERSION);
+	for (size_t i = 0; i < diag_threshold_count(); i++)
+		fprintf(fp, "# %s\nthreshold.%s = %g\n", diag_threshold_help(i),
+			diag_threshold_name(i), diag_threshold_get(c->t, i));
+	if (c->extra) {
+		fputc('\n', fp);
+		return c->extra(c->ctx, fp);
+	}
+	return 0;
+}
+
+static int mkdir_parent(const char *path)
+{
+	char dir[4096];
+	if (sw_strlcpy(dir, path, sizeof dir) >= sizeof dir)
+		return -ENAMETOOLONG;
+	char *slash = strrchr(dir, '/');
+	if (!slash || slash == dir)
+		return 0;
+	*slash = '\0';
+	struct stat sb;
+	if (stat(dir, &sb) == 0)
+		return S_ISDIR(sb.st_mode) ? 0 : -ENOTDIR;
+	int rc = mkdir_parent(dir);
+	if (rc)
+		return rc;
+	if (mkdir(dir, 0700) && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+int rcfile_atomic_write(const char *path, int (*write)(void *ctx, FILE *fp), void *ctx)
+{
+	size_t n = strlen(path);
+	char *tmp = xmalloc(n + 16);
+	snprintf(tmp, n + 16, "%s.XXXXXX", path);
+	int fd = mkstemp(tmp);
+	if (fd < 0) {
+		int e = errno;
+		free(tmp);
+		return -e;
+	}
+	FILE *fp = fdopen(fd, "w");
+	if (!fp) {
+		int e = errno;
+		close(fd);
+		unlink(tmp);
+		free(tmp);
+		return -e;
+	}
+	int rc = write(ctx, fp);
+	if (!rc && fflush(fp))
+		rc = -errno;
+	if (!rc && ferror(fp))
+		rc = -EIO;
+	if (!rc && fchmod(fd, 0644))
+		rc = -errno;
+	if (!rc && fsync(fd))
+		rc = -errno;
+	if (fclose(fp) && !rc)
+		rc = -errno;
+	if (!rc && rename(tmp, path))
+		rc = -errno;
+	if (rc)
+		unlink(tmp);
+	free(tmp);
+	return rc;
+}
+
+int rcfile_save(const char *path, const struct diag_thresholds *t,
+		rcfile_write_fn extra, void *ctx)
+{
+	int rc = mkdir_parent(path);
+	if (rc)
+		return rc;
+	struct save_ctx c = {t, extra, ctx};
+	return rcfile_atomic_write(path, save_write, &c);
+}

@@ -1,0 +1,63 @@
+/* rcfile.h - the sockwatchrc configuration file (key=value, versioned).
+ *
+ * (The module is src/core/config.c in ARCHITECTURE.md; it is called rcfile
+ * because a src/core/config.h would shadow autoconf's "config.h" for every
+ * file in src/core.)
+ *
+ * Location: --config FILE, else $XDG_CONFIG_HOME/sockwatch/sockwatchrc, else
+ * ~/.config/sockwatch/sockwatchrc.  Format:
+ *
+ *	# comment
+ *	version = 1
+ *	threshold.ephemeral_warn = 50
+ *	threshold.closewait_warn = 20
+ *
+ * Unknown keys and bad values are reported as "FILE:LINE: message" and the
+ * default is kept; the file never stops sockwatch from starting.  Other
+ * modules (the UI's settings) can take their own keys through a callback.
+ * Saving writes a temporary file in the same directory and renames it over
+ * the old one (mkstemp + fsync + rename), so a crash never leaves half a
+ * file.
+ */
+#ifndef SW_RCFILE_H
+#define SW_RCFILE_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "diagnose.h"
+
+#define RCFILE_VERSION 1
+
+/* Extra keys: return 0 if taken, -ENOENT if unknown to you, -EINVAL with a
+ * translated message in err if the value is bad. */
+typedef int (*rcfile_key_fn)(void *ctx, const char *key, const char *value,
+			     char *err, size_t errlen);
+/* Extra lines when saving ("key = value\n" each); return 0 or -errno. */
+typedef int (*rcfile_write_fn)(void *ctx, FILE *fp);
+
+/* The default path into buf: 0, or -ENOENT when neither XDG_CONFIG_HOME nor
+ * HOME is set, -ENAMETOOLONG. */
+int rcfile_default_path(char *buf, size_t len);
+
+/* Read path, applying thresholds to t and other keys to extra (may be NULL).
+ * Warnings go to warn (may be NULL) as "path:line: message".  Returns the
+ * number of warnings (>= 0) or -errno if the file cannot be read (-ENOENT
+ * when it does not exist: not an error for the default path). */
+int rcfile_load(const char *path, struct diag_thresholds *t, rcfile_key_fn extra,
+		void *ctx, FILE *warn);
+/* Parse a buffer (name is used in warnings). */
+int rcfile_parse(const char *name, const char *buf, size_t len,
+		 struct diag_thresholds *t, rcfile_key_fn extra, void *ctx, FILE *warn);
+
+/* Write the file atomically (creating its directory if missing): version,
+ * every threshold, then extra's lines.  0 or -errno. */
+int rcfile_save(const char *path, const struct diag_thresholds *t,
+		rcfile_write_fn extra, void *ctx);
+
+/* Atomic replace of path: write() fills a temporary file created with
+ * mkstemp in path's directory, which is then fsynced, given mode 0644 and
+ * renamed over path.  0 or -errno (the temporary is removed on failure). */
+int rcfile_atomic_write(const char *path, int (*write)(void *ctx, FILE *fp), void *ctx);
+
+#endif

@@ -1,0 +1,604 @@
+/* test_diagnose: the seed's diagnoses on hand-built snapshots, thresholds
+ * and the sockwatchrc parser. */
+#include "config.h"
+
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <arpa/inet.h>
+#include <unistd.h>
+
+#include "core/diagnose.h"
+#include "core/rcfile.h"
+#include "core/snapshot.h"
+#include "core/util.h"
+
+static void kstat_defaults(struct sw_snapshot *s)
+{
+	struct sw_kstat *k = &s->kstat;
+	s->have_kstat = true;
+	k->port_lo = 32768;
+	k->port_hi = 60999;
+	k->tcp_tw_reuse = 2;
+	k->tcp_fin_timeout = 60;
+	k->tcp_max_tw_buckets = 131072;
+	k->tcp_max_syn_backlog = 512;
+	k->somaxconn = 4096;
+	k->tcp_syncookies = 1;
+	k->tcp_tw_recycle = -1;
+	k->sockstat_tw = -1;
+}
+
+static void set_counter(struct sw_snapshot *s, const char *group, const char *name, uint64_t v)
+{
+	struct sw_kstat *k = &s->kstat;
+	for (size_t i = 0; i < k->ncounters; i++)
+		if (!strcmp(k->counters[i].group, group) && !strcmp(k->counters[i].name, name)) {
+			k->counters[i].value = v;
+			return;
+		}
+	struct sw_counter *c = &k->counters[k->ncounters++];
+	sw_strlcpy(c->group, group, sizeof c->group);
+	sw_strlcpy(c->name, name, sizeof c->name);
+	c->value = v;
+}
+
+static struct sw_conn *add(struct sw_snapshot *s, int state, const char *la, uint16_t lp,
+			   const char *ra, uint16_t rp)
+{
+	static uint64_t cookie = 1000;
+	struct sw_conn *c = snapshot_add_conn(s);
+	c->cookie = cookie++;
+	c->family = AF_INET;
+	c->proto = SW_PROTO_TCP;
+	c->state = (uint8_t)state;
+	c->tcpx = SW_NONE;
+	inet_pton(AF_INET, la, c->local.addr);
+	c->local.port = lp;
+	inet_pton(AF_INET, ra, c->remote.addr);
+	c->remote.port = rp;
+	return c;
+}
+
+/* Give conns[ci] an owner process (added once per pid). */
+static void own(struct sw_snapshot *s, size_t ci, int pid, const char *comm)
+{
+	size_t pi = SIZE_MAX;
+	for (size_t i = 0; i < s->nprocs; i++)
+		if (s->procs[i].pid == pid)
+			pi = i;
+	if (pi == SIZE_MAX) {
+		struct sw_proc p = {.pid = pid, .starttime = 4242};
+		sw_strlcpy(p.comm, comm, sizeof p.comm);
+		pi = snapshot_add_proc(s, &p);
+	}
+	s->conns[ci].owners_off = (uint32_t)s->nowners;
+	s->conns[ci].owners_n = 1;
+	snapshot_add_owner(s, (uint32_t)pi, 10);
+}
+
+static const struct diag *find(const struct diag_list *l, enum diag_id id)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (l->d[i].id == id)
+			return &l->d[i];
+	fail_msg("no diagnosis %s", diag_id_name(id));
+	abort();
+}
+
+static bool details_have(const struct diag *d, const char *needle)
+{
+	for (size_t i = 0; i < d->ndetail; i++)
+		if (strstr(d->detail[i], needle))
+			return true;
+	return false;
+}
+
+/* The seed's story: nginx -> php-fpm 127.0.0.1:9000 with short
+ * connections; a narrowed port range fills up with TIME_WAIT. */
+static void build_storm(struct sw_snapshot *s, unsigned ntw)
+{
+	kstat_defaults(s);
+	s->kstat.port_lo = 40000;
+	s->kstat.port_hi = 40200; /* 201 ports */
+	s->kstat.tcp_tw_reuse = 0;
+	struct sw_conn *l = add(s, SW_ST_LISTEN, "127.0.0.1", 9000, "0.0.0.0", 0);
+	l->wq = 511;
+	own(s, s->nconns - 1, 77, "php-fpm");
+	for (unsigned i = 0; i < ntw; i++) {
+		struct sw_conn *c = add(s, SW_ST_TIME_WAIT, "127.0.0.1", (uint16_t)(40000 + i),
+					"127.0.0.1", 9000);
+		c->timer = SW_TIMER_TIMEWAIT;
+	}
+	/* a quieter destination: mysql, 40 sockets from another address */
+	for (unsigned i = 0; i < 40; i++)
+		add(s, SW_ST_TIME_WAIT, "127.0.0.2", (uint16_t)(40000 + i), "127.0.0.1", 3306);
+	/* server ends of the connections: local port 9000, not ephemeral */
+	for (unsigned i = 0; i < 5; i++)
+		add(s, SW_ST_ESTABLISHED, "127.0.0.1", 9000, "127.0.0.1", (uint16_t)(40500 + i));
+}
+
+static void test_ephemeral_storm(void **state)
+{
+	(void)state;
+	struct sw_snapshot s;
+	snapshot_init(&s);
+	build_storm(&s, 170);
+	struct diag_state st;
+	struct diag_list l;
+	struct diag_thresholds t;
+	diag_thresholds_default(&t);
+	diag_state_init(&st);
+	diag_list_init(&l);
+
+	assert_int_equal(diagnose_run(&st, &t, &s, &l), DIAG_ALARM);
+	const struct diag *d = find(&l, DIAG_EPHEMERAL);
+	assert_non_null(d);
+	assert_int_equal(d->sev, DIAG_ALARM);
+	assert_string_equal(d->subject, "127.0.0.1>127.0.0.1:9000");
+	assert_int_equal(d->port, 9000);
+	assert_true(d->value == 170 && d->limit == 201);
+	assert_non_null(strstr(d->title, "127.0.0.1:9000"));
+	assert_non_null(strstr(d->title, "170 of 201"));
+	/* the owner is the server behind the destination: TIME_WAIT has no process */
+	assert_int_equal(d->pid, 77);
+	assert_string_equal(d->comm, "php-fpm");
+	assert_true(details_have(d, "php-fpm (pid 77)"));
+	assert_true(details_have(d, "tcp_tw_reuse=0"));
+	assert_true(details_have(d, "tcp_max_tw_buckets=131072"));
+	assert_true(details_have(d, "40000-40200"));
+	assert_non_null(strstr(d->fix, "tcp_tw_reuse=1"));
+	assert_non_null(strstr(d->fix, "4.12"));
+	assert_non_null(strstr(d->fix, "UNIX socket"));
+	assert_non_null(strstr(d->fix, "keepalive"));
+	/* only one ephemeral finding: the mysql destination is at 20% */
+	size_t n = 0;
+	for (size_t i = 0; i < l.n; i++)
+		if (l.d[i].id == DIAG_EPHEMERAL)
+			n++;
+	assert_int_equal(n, 1);
+	/* every id is present, in id order */
+	for (int id = 0; id < DIAG_ID_COUNT; id++)
+		assert_non_null(find(&l, (enum diag_id)id));
+	for (size_t i = 1; i < l.n; i++)
+		assert_true(l.d[i - 1].id <= l.d[i].id);
+
+	/* a raised alarm threshold turns it into a warning */
+	char err[256];
+	assert_int_equal(diag_threshold_assign(&t, "ephemeral_alarm=90", err, sizeof err), 0);
+	diagnose_run(&st, &t, &s, &l);
+	assert_int_equal(find(&l, DIAG_EPHEMERAL)->sev, DIAG_WARN);
+	/* and a lower warn threshold makes the mysql destination show too */
+	assert_int_equal(diag_threshold_assign(&t, "ephemeral_warn = 15%", err, sizeof err), 0);
+	diagnose_run(&st, &t, &s, &l);
+	assert_int_equal(diag_list_count(&l, DIAG_WARN), 2);
+
+	/* below 50%: OK, with the busiest destination named */
+	diag_thresholds_default(&t);
+	snapshot_clear(&s);
+	build_storm(&s, 90);
+	diagnose_run(&st, &t, &s, &l);
+	d = find(&l, DIAG_EPHEMERAL);
+	assert_int_equal(d->sev, DIAG_OK);
+	assert_non_null(strstr(d->title, "127.0.0.1:9000"));
+
+	/* reserved ports shrink the range: 90 of 101 -> alarm */
+	s.kstat.port_hi = 40200;
+	sw_strlcpy(s.kstat.reserved_ports, "40100-40199,40200,8080", sizeof s.kstat.reserved_ports);
+	diagnose_run(&st, &t, &s, &l);
+	d = find(&l, DIAG_EPHEMERAL);
+	assert_int_equal(d->sev, DIAG_ALARM);
+	assert_true(d->limit == 100);
+
+	diag_list_done(&l);
+	diag_state_done(&st);
+	snapshot_done(&s);
+}
+
+static void test_timewait_buckets(void **state)
+{
+	(void)state;
+	struct sw_snapshot s;
+	snapshot_init(&s);
+	build_storm(&s, 100);
+	s.kstat.tcp_max_tw_buckets = 200; /* 140 TW = 70% */
+	set_counter(&s, "TcpExt", "TCPTimeWaitOverflow", 5);
+	s.mono_ns = 1000000000;
+	struct diag_state st;
+	struct diag_list l;
+	struct diag_thresholds t;
+	diag_thresholds_default(&t);
+	diag_state_init(&st);
+	diag_list_init(&l);
+	diagnose_run(&st, &t, &s, &l);
+	const struct diag *d = find(&l, DIAG_TIMEWAIT);
+	assert_int_equal(d->sev, DIAG_WARN);
+	assert_true(d->value == 140 && d->limit == 200);
+	assert_true(details_have(d, "127.0.0.1:9000 (100)"));
+	/* overflow counter moving: still warn, title says overflow */
+	s.kstat.tcp_max_tw_buckets = 100000;
+	set_counter(&s, "TcpExt", "TCPTimeWaitOverflow", 46);
+	s.mono_ns += 2000000000;
+	diagnose_run(&st, &t, &s, &l);
+	d = find(&l, DIAG_TIMEWAIT);
+	assert_int_equal(d->sev, DIAG_WARN);
+	assert_non_null(strstr(d->title, "41"));
+	assert_non_null(strstr(d->title, "TCPTimeWaitOverflow"));
+	/* no movement: OK */
+	s.mono_ns += 1000000000;
+	diagnose_run(&st, &t, &s, &l);
+	assert_int_equal(find(&l, DIAG_TIMEWAIT)->sev, DIAG_OK);
+	diag_list_done(&l);
+	diag_state_done(&st);
+	snapshot_done(&s);
+}
+
+static void test_syn_flood(void **state)
+{
+	(void)state;
+	struct sw_snapshot s;
+	snapshot_init(&s);
+	kstat_defaults(&s);
+	struct sw_conn *l0 = add(&s, SW_ST_LISTEN, "0.0.0.0", 80, "0.0.0.0", 0);
+	l0->wq = 128;
+	own(&s, 0, 31, "nginx");
+	set_counter(&s, "TcpExt", "SyncookiesSent", 10);
+	set_counter(&s, "TcpExt", "ListenDrops", 0);
+	s.mono_ns = 5000000000;
+	struct diag_state st;
+	struct diag_list l;
+	struct diag_thresholds t;
+	diag_thresholds_default(&t);
+	diag_state_init(&st);
+	diag_list_init(&l);
+	diagnose_run(&st, &t, &s, &l);
+	assert_int_equal(find(&l, DIAG_SYNFLOOD)->sev, DIAG_OK);
+
+	for (int i = 0; i < 100; i++)
+		add(&s, SW_ST_SYN_RECV, "10.0.0.1", 80, i < 60 ? "10.9.9.1" : (i < 90 ? "10.9.9.2" : "10.9.9.3"),
+		    (uint16_t)(1000 + i));
+	set_counter(&s, "TcpExt", "SyncookiesSent", 82);
+	set_counter(&s, "TcpExt", "ListenDrops", 3);
+	s.mono_ns += 2000000000;
+	diagnose_run(&st, &t, &s, &l);
+	const struct diag *d = find(&l, DIAG_SYNFLOOD);
+	assert_int_equal(d->sev, DIAG_WARN);
+	assert_true(d->value == 100);
+	assert_int_equal(d->pid, 31);
+	assert_int_equal(d->port, 80);
+	assert_string_equal(d->subject, "tcp 10.0.0.1:80");
+	assert_non_null(strstr(d->title, "100 SYN_RECV"));
+	assert_non_null(strstr(d->title, "50.0 new/s"));
+	assert_non_null(strstr(d->title, "nginx (pid 31)"));
+	assert_true(details_have(d, "10.9.9.1 (60), 10.9.9.2 (30), 10.9.9.3 (10)"));
+	assert_true(details_have(d, "SyncookiesSent +72"));
+	assert_true(details_have(d, "ListenDrops +3"));
+	assert_true(details_have(d, "backlog 128"));
+	assert_non_null(strstr(d->fix, "tcp_syncookies=1"));
+
+	/* beyond the alarm threshold */
+	assert_int_equal(diag_threshold_assign(&t, "synrecv_alarm=100", (char[128]){0}, 128), 0);
+	s.mono_ns += 1000000000;
+	diagnose_run(&st, &t, &s, &l);
+	assert_int_equal(find(&l, DIAG_SYNFLOOD)->sev, DIAG_ALARM);
+	diag_list_done(&l);
+	diag_state_done(&st);
+	snapshot_done(&s);
+}
+
+static void test_accept_queue(void **state)
+{
+	(void)state;
+	struct sw_snapshot s;
+	snapshot_init(&s);
+	kstat_defaults(&s);
+	struct sw_conn *c = add(&s, SW_ST_LISTEN, "127.0.0.1", 8080, "0.0.0.0", 0);
+	c->rq = 129;
+	c->wq = 128;
+	own(&s, 0, 55, "python3");
+	c = add(&s, SW_ST_LISTEN, "0.0.0.0", 22, "0.0.0.0", 0);
+	c->rq = 0;
+	c->wq = 128;
+	c = add(&s, SW_ST_LISTEN, "0.0.0.0", 25, "0.0.0.0", 0);
+	c->rq = 0;
+	c->wq = 0; /* listen(0) with nothing queued: fine */
+	set_counter(&s, "TcpExt", "ListenOverflows", 100);
+	s.mono_ns = 1000000000;
+	struct diag_state st;
+	struct diag_list l;
+	struct diag_thresholds t;
+	diag_thresholds_default(&t);
+	diag_state_init(&st);
+	diag_list_init(&l);
+	diagnose_run(&st, &t, &s, &l);
+	const struct diag *d = find(&l, DIAG_ACCEPTQ);
+	assert_int_equal(d->sev, DIAG_ALARM);
+	assert_string_equal(d->subject, "tcp 127.0.0.1:8080");
+	assert_int_equal(d->pid, 55);
+	assert_non_null(strstr(d->title, "python3 (pid 55)"));
+	assert_non_null(strstr(d->title, "129 waiting, backlog 128"));
+	assert_false(details_have(d, "ListenOverflows")); /* no delta yet */
+	assert_int_equal(diag_list_count(&l, DIAG_WARN), 1);
+
+	set_counter(&s, "TcpExt", "ListenOverflows", 144);
+	s.mono_ns += 1000000000;
+	diagnose_run(&st, &t, &s, &l);
+	d = find(&l, DIAG_ACCEPTQ);
+	assert_true(details_have(d, "ListenOverflows +44"));
+	assert_non_null(strstr(d->fix, "somaxconn"));
+
+	/* queue drained but the counter still moved: a warning naming the kernel */
+	s.conns[0].rq = 2;
+	set_counter(&s, "TcpExt", "ListenOverflows", 150);
+	s.mono_ns += 1000000000;
+	diagnose_run(&st, &t, &s, &l);
+	d = find(&l, DIAG_ACCEPTQ);
+	assert_int_equal(d->sev, DIAG_WARN);
+	assert_string_equal(d->subject, "kernel");
+	assert_non_null(strstr(d->title, "+6"));
+	/* settled */
+	s.mono_ns += 1000000000;
+	diagnose_run(&st, &t, &s, &l);
+	assert_int_equal(find(&l, DIAG_ACCEPTQ)->sev, DIAG_OK);
+	/* 80% warns */
+	s.conns[0].rq = 103;
+	diagnose_run(&st, &t, &s, &l);
+	assert_int_equal(find(&l, DIAG_ACCEPTQ)->sev, DIAG_WARN);
+	diag_list_done(&l);
+	diag_state_done(&st);
+	snapshot_done(&s);
+}
+
+static void build_cw(struct sw_snapshot *s, unsigned n, uint64_t t_ns)
+{
+	snapshot_clear(s);
+	kstat_defaults(s);
+	s->mono_ns = t_ns;
+	add(s, SW_ST_LISTEN, "0.0.0.0", 8000, "0.0.0.0", 0);
+	own(s, 0, 99, "leaky");
+	for (unsigned i = 0; i < n; i++) {
+		add(s, SW_ST_CLOSE_WAIT, "127.0.0.1", 8000, "127.0.0.1", (uint16_t)(50000 + i));
+		own(s, s->nconns - 1, 99, "leaky");
+	}
+	/* another process with one CLOSE_WAIT that does not grow */
+	add(s, SW_ST_CLOSE_WAIT, "127.0.0.1", 8001, "127.0.0.1", 60000);
+	own(s, s->nconns - 1, 100, "fine");
+}
+
+static void test_close_wait(void **state)
+{
+	(void)state;
+	struct sw_snapshot s;
+	snapshot_init(&s);
+	struct diag_state st;
+	struct diag_list l;
+	struct diag_thresholds t;
+	diag_thresholds_default(&t);
+	diag_state_init(&st);
+	diag_list_init(&l);
+	static const unsigned counts[] = {2, 3, 5, 7};
+	for (int i = 0; i < 4; i++) {
+		build_cw(&s, counts[i], (uint64_t)(i + 1) * 1000000000);
+		diagnose_run(&st, &t, &s, &l);
+		const struct diag *d = find(&l, DIAG_CLOSEWAIT);
+		/* growth in 3 refreshes in a row (closewait_growth) is needed */
+		assert_int_equal(d->sev, i < 3 ? DIAG_OK : DIAG_WARN);
+	}
+	const struct diag *d = find(&l, DIAG_CLOSEWAIT);
+	assert_int_equal(d->pid, 99);
+	assert_string_equal(d->subject, "pid 99");
+	assert_non_null(strstr(d->title, "leaky (pid 99)"));
+	assert_non_null(strstr(d->title, "7 CLOSE_WAIT"));
+	assert_non_null(strstr(d->title, "+2"));
+	assert_true(details_have(d, "growing for 3 refreshes"));
+	assert_non_null(strstr(d->fix, "close()"));
+	assert_int_equal(diag_list_count(&l, DIAG_WARN), 1);
+	/* no growth any more, but 12 >= closewait_warn */
+	build_cw(&s, 12, 5000000000);
+	diagnose_run(&st, &t, &s, &l);
+	assert_int_equal(find(&l, DIAG_CLOSEWAIT)->sev, DIAG_WARN);
+	build_cw(&s, 12, 6000000000);
+	diagnose_run(&st, &t, &s, &l);
+	assert_int_equal(find(&l, DIAG_CLOSEWAIT)->sev, DIAG_WARN);
+	assert_false(details_have(find(&l, DIAG_CLOSEWAIT), "growing"));
+	build_cw(&s, 120, 7000000000);
+	diagnose_run(&st, &t, &s, &l);
+	assert_int_equal(find(&l, DIAG_CLOSEWAIT)->sev, DIAG_ALARM);
+	/* unknown owner (not root): named by its local port */
+	snapshot_clear(&s);
+	kstat_defaults(&s);
+	for (int i = 0; i < 15; i++)
+		add(&s, SW_ST_CLOSE_WAIT, "127.0.0.1", 7000, "127.0.0.1", (uint16_t)(30000 + i));
+	diagnose_run(&st, &t, &s, &l);
+	d = find(&l, DIAG_CLOSEWAIT);
+	assert_int_equal(d->sev, DIAG_WARN);
+	assert_int_equal(d->pid, -1);
+	assert_string_equal(d->subject, "port 7000");
+	diag_list_done(&l);
+	diag_state_done(&st);
+	snapshot_done(&s);
+}
+
+static void add_flow(struct sw_snapshot *s, const char *ra, uint32_t retrans, uint32_t segs,
+		     uint64_t cookie)
+{
+	struct sw_conn *c = add(s, SW_ST_ESTABLISHED, "192.0.2.1", 45000, ra, 443);
+	c->cookie = cookie;
+	size_t ci = s->nconns - 1;
+	struct sw_tcpx *x = snapshot_add_tcpx(s, ci);
+	x->have = SW_TI_BASE | SW_TI_SEGS;
+	x->total_retrans = retrans;
+	x->segs_out = segs;
+	x->lost = retrans ? 3 : 0;
+	x->rtt_us = 120000;
+	x->snd_cwnd = 4;
+	own(s, ci, 42, "curl");
+}
+
+static void test_retrans(void **state)
+{
+	(void)state;
+	struct sw_snapshot s;
+	snapshot_init(&s);
+	kstat_defaults(&s);
+	s.mono_ns = 1000000000;
+	add_flow(&s, "192.0.2.7", 10, 1000, 1);
+	add_flow(&s, "192.0.2.8", 0, 1000, 2);
+	struct diag_state st;
+	struct diag_list l;
+	struct diag_thresholds t;
+	diag_thresholds_default(&t);
+	diag_state_init(&st);
+	diag_list_init(&l);
+	diagnose_run(&st, &t, &s, &l);
+	const struct diag *d = find(&l, DIAG_RETRANS);
+	assert_int_equal(d->sev, DIAG_OK);
+	assert_non_null(strstr(d->title, "two samples"));
+
+	snapshot_clear(&s);
+	kstat_defaults(&s);
+	s.mono_ns = 3000000000; /* 2 s later */
+	add_flow(&s, "192.0.2.7", 210, 3000, 1);  /* +200 in 2 s = 100/s */
+	add_flow(&s, "192.0.2.8", 4, 2000, 2);    /* +4: 2/s, fine */
+	add_flow(&s, "192.0.2.9", 30, 100, 3);    /* new since: +30 = 15/s, warn */
+	diagnose_run(&st, &t, &s, &l);
+	d = find(&l, DIAG_RETRANS);
+	assert_int_equal(d->sev, DIAG_ALARM);
+	assert_string_equal(d->subject, "192.0.2.7");
+	assert_true(d->value > 99.9 && d->value < 100.1);
+	assert_non_null(strstr(d->title, "100.0/s"));
+	assert_non_null(strstr(d->title, "10.0%")); /* 200 of 2000 segments */
+	assert_non_null(strstr(d->title, "curl (pid 42)"));
+	assert_true(details_have(d, "192.0.2.1:45000 -> 192.0.2.7:443 +200"));
+	assert_int_equal(d[1].id, DIAG_RETRANS);
+	assert_int_equal(d[1].sev, DIAG_WARN);
+	assert_string_equal(d[1].subject, "192.0.2.9");
+	assert_int_equal(diag_list_count(&l, DIAG_WARN), 2);
+
+	/* quiet again */
+	s.mono_ns += 1000000000;
+	diagnose_run(&st, &t, &s, &l);
+	assert_int_equal(find(&l, DIAG_RETRANS)->sev, DIAG_OK);
+	diag_list_done(&l);
+	diag_state_done(&st);
+	snapshot_done(&s);
+}
+
+static void test_thresholds(void **state)
+{
+	(void)state;
+	struct diag_thresholds t;
+	char err[512];
+	diag_thresholds_default(&t);
+	assert_true(t.ephemeral_warn == 50 && t.ephemeral_alarm == 80);
+	assert_int_equal(diag_threshold_assign(&t, "closewait_warn=20", err, sizeof err), 0);
+	assert_true(t.closewait_warn == 20);
+	assert_int_equal(diag_threshold_assign(&t, "nosuch=1", err, sizeof err), -ENOENT);
+	assert_non_null(strstr(err, "nosuch"));
+	assert_int_equal(diag_threshold_assign(&t, "ephemeral_warn=abc", err, sizeof err), -EINVAL);
+	assert_non_null(strstr(err, "abc"));
+	assert_int_equal(diag_threshold_assign(&t, "ephemeral_warn=150", err, sizeof err), -EINVAL);
+	assert_int_equal(diag_threshold_assign(&t, "ephemeral_warn", err, sizeof err), -EINVAL);
+	assert_int_equal(diag_threshold_assign(&t, "=3", err, sizeof err), -EINVAL);
+	assert_true(t.ephemeral_warn == 50); /* failures keep the value */
+	assert_int_equal(diag_threshold_count(), 14);
+	for (size_t i = 0; i < diag_threshold_count(); i++) {
+		assert_non_null(diag_threshold_name(i));
+		assert_non_null(diag_threshold_help(i));
+	}
+	assert_string_equal(diag_id_name(DIAG_CLOSEWAIT), "close_wait_leak");
+	assert_int_equal(diag_id_from_name("syn_flood"), DIAG_SYNFLOOD);
+	assert_int_equal(diag_id_from_name("x"), -1);
+	assert_string_equal(diag_sev_name(DIAG_ALARM), "alarm");
+}
+
+static void test_rcfile(void **state)
+{
+	(void)state;
+	const char *text =
+		"# sockwatch\n"
+		"version = 1\n"
+		"threshold.ephemeral_warn = 40\n"
+		"threshold.closewait_warn=25\r\n"
+		"threshold.nosuch = 3\n"
+		"threshold.synrecv_alarm = lots\n"
+		"this line has no equals sign\n"
+		"\n"
+		"   ; another comment\n"
+		"ui.sort = -rxrate\n"
+		"colour = yes\n"
+		"version = 7";
+	struct diag_thresholds t;
+	diag_thresholds_default(&t);
+	char *msgs = NULL;
+	size_t msglen = 0;
+	FILE *w = open_memstream(&msgs, &msglen);
+	int rc = rcfile_parse("rc", text, strlen(text), &t,
+			      NULL, NULL, w);
+	fclose(w);
+	assert_int_equal(rc, 6);
+	assert_true(t.ephemeral_warn == 40);
+	assert_true(t.closewait_warn == 25);
+	assert_true(t.synrecv_alarm == 512);
+	assert_non_null(strstr(msgs, "rc:5: "));
+	assert_non_null(strstr(msgs, "nosuch"));
+	assert_non_null(strstr(msgs, "rc:6: "));
+	assert_non_null(strstr(msgs, "lots"));
+	assert_non_null(strstr(msgs, "rc:7: "));
+	assert_non_null(strstr(msgs, "rc:10: "));
+	assert_non_null(strstr(msgs, "rc:11: "));
+	assert_non_null(strstr(msgs, "rc:12: "));
+	assert_null(strstr(msgs, "rc:3:"));
+	assert_null(strstr(msgs, "rc:4:"));
+	free(msgs);
+
+	/* save + load round trip in a fresh directory (created by save) */
+	char dir[] = "/tmp/sw-rcfile-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char path[256];
+	snprintf(path, sizeof path, "%s/sub/sockwatchrc", dir);
+	t.retrans_alarm = 123.5;
+	assert_int_equal(rcfile_save(path, &t, NULL, NULL), 0);
+	struct diag_thresholds u;
+	diag_thresholds_default(&u);
+	assert_int_equal(rcfile_load(path, &u, NULL, NULL, stderr), 0);
+	assert_memory_equal(&t, &u, sizeof t);
+	/* no temporary left behind */
+	char cmd[512];
+	snprintf(cmd, sizeof cmd, "test $(ls -A %s/sub | wc -l) = 1", dir);
+	assert_int_equal(system(cmd), 0);
+	assert_int_equal(rcfile_load("/nonexistent/sockwatchrc", &u, NULL, NULL, NULL), -ENOENT);
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+
+	/* default path */
+	setenv("XDG_CONFIG_HOME", "/x/cfg", 1);
+	assert_int_equal(rcfile_default_path(path, sizeof path), 0);
+	assert_string_equal(path, "/x/cfg/sockwatch/sockwatchrc");
+	unsetenv("XDG_CONFIG_HOME");
+	setenv("HOME", "/home/u", 1);
+	assert_int_equal(rcfile_default_path(path, sizeof path), 0);
+	assert_string_equal(path, "/home/u/.config/sockwatch/sockwatchrc");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_ephemeral_storm),
+		cmocka_unit_test(test_timewait_buckets),
+		cmocka_unit_test(test_syn_flood),
+		cmocka_unit_test(test_accept_queue),
+		cmocka_unit_test(test_close_wait),
+		cmocka_unit_test(test_retrans),
+		cmocka_unit_test(test_thresholds),
+		cmocka_unit_test(test_rcfile),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
