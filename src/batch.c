@@ -1,15 +1,392 @@
+/* batch.c - `sockwatch -b`: collector -> model -> view -> output, once or
+ * every -d SEC for -n COUNT samples.
+ *
+ * Selection (netstat habits, as the seed uses them):
+ *  - without -a/-l: LISTEN and unconnected (CLOSE/UNCONN) sockets are
+ *    hidden, unless the filter itself constrains states ("state listening"
+ *    then shows them).  Unlike ss, TIME_WAIT and SYN_RECV are shown, as
+ *    netstat shows them (`netstat -n | grep SYN_REC`).
+ *  - -l: LISTEN and unconnected sockets only; -a: everything.
+ *  - -s (summary) counts every state unless -l is given.
+ * Processes are mapped when they are shown or used: -p, the pid/process/
+ * cmdline columns or sort keys, proc/comm/pid in the filter, the summary
+ * (per-process table) and JSON (which always carries "processes").
+ * Kernel settings/counters are read for JSON and the summary.
+ */
 #include "config.h"
 
+#include <ctype.h>
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
 
+#include "collect/collect.h"
+#include "core/columns.h"
+#include "core/filter.h"
 #include "core/i18n.h"
+#include "core/model.h"
+#include "core/util.h"
 #include "options.h"
+#include "output/output.h"
 
 int batch_run(const struct sw_options *o);
 
-int batch_run(const struct sw_options *o)
+static volatile sig_atomic_t stop_requested;
+
+static void on_signal(int sig)
 {
-	(void)o;
-	fprintf(stderr, _("sockwatch: batch mode is not built yet\n"));
-	return 1;
+	(void)sig;
+	stop_requested = 1;
+}
+
+/* Display columns of the first pos bytes of s (UTF-8 characters). */
+static int caret_col(const char *s, int pos)
+{
+	int col = 0;
+	for (int i = 0; i < pos && s[i]; i++)
+		if (((unsigned char)s[i] & 0xc0) != 0x80)
+			col++;
+	return col;
+}
+
+static void show_caret(const char *text, int pos)
+{
+	fprintf(stderr, "  %s\n  %*s^\n", text, caret_col(text, pos), "");
+}
+
+static void list_columns(FILE *fp)
+{
+	fputs(_("Known columns:"), fp);
+	for (int i = 0; i < SW_COL_COUNT; i++)
+		fprintf(fp, "%s%s", i ? ", " : " ", column_get((enum sw_col_id)i)->name);
+	fputc('\n', fp);
+}
+
+/* Does the filter text use a word (case-insensitive, whole word)? */
+static bool filter_uses(const char *text, const char *word)
+{
+	size_t n = strlen(word);
+	for (const char *p = text; p && *p; p++) {
+		if (strncasecmp(p, word, n) != 0)
+			continue;
+		bool before = p == text || !isalnum((unsigned char)p[-1]);
+		bool after = !isalnum((unsigned char)p[n]) && p[n] != '_';
+		if (before && after)
+			return true;
+	}
+	return false;
+}
+
+static bool col_needs_procs(enum sw_col_id id)
+{
+	return id == SW_COL_PID || id == SW_COL_PROCESS || id == SW_COL_CMDLINE;
+}
+
+struct batch {
+	const struct sw_options *o;
+	struct sw_filter *filter;
+	enum sw_col_id cols[SW_COL_COUNT];
+	int ncols;
+	struct sw_sortkey keys[SW_COL_COUNT];
+	size_t nkeys;
+	struct sw_select sel;
+	bool procs;
+	bool kstat;
+};
+
+static void add_col(struct batch *b, enum sw_col_id id)
+{
+	for (int i = 0; i < b->ncols; i++)
+		if (b->cols[i] == id)
+			return;
+	if (b->ncols < SW_COL_COUNT)
+		b->cols[b->ncols++] = id;
+}
+
+/* Parse options into b; returns 0 or an exit code (2: usage). */
+static int setup(struct batch *b, const struct sw_options *o)
+{
+	memset(b, 0, sizeof *b);
+	b->o = o;
+	if (o->filter) {
+		struct sw_filter_error err;
+		memset(&err, 0, sizeof err);
+		b->filter = filter_parse(o->filter, &err);
+		if (!b->filter) {
+			fprintf(stderr, _("sockwatch: invalid filter: %s\n"), err.msg);
+			show_caret(o->filter, err.pos);
+			return 2;
+		}
+	}
+	if (o->columns) {
+		bool desc[SW_COL_COUNT];
+		int bad = 0;
+		int n = column_parse_list(o->columns, b->cols, desc, SW_COL_COUNT, &bad);
+		for (int i = 0; i < n; i++)
+			if (desc[i]) {
+				n = -1;
+				bad = (int)(strchr(o->columns, '-') - o->columns);
+				break;
+			}
+		if (n <= 0) {
+			fprintf(stderr, _("sockwatch: invalid --columns list\n"));
+			show_caret(o->columns, bad);
+			list_columns(stderr);
+			return 2;
+		}
+		b->ncols = n;
+	} else {
+		static const enum sw_col_id base[] = {
+			SW_COL_PROTO, SW_COL_STATE, SW_COL_RECVQ, SW_COL_SENDQ,
+			SW_COL_LOCAL, SW_COL_REMOTE,
+		};
+		for (size_t i = 0; i < sizeof base / sizeof base[0]; i++)
+			add_col(b, base[i]);
+		if (o->extended) {
+			add_col(b, SW_COL_UID);
+			add_col(b, SW_COL_INODE);
+			add_col(b, SW_COL_COOKIE);
+		}
+		if (o->timers)
+			add_col(b, SW_COL_TIMER);
+		if (o->info) {
+			static const enum sw_col_id info[] = {
+				SW_COL_RTT, SW_COL_CWND, SW_COL_RETRANS, SW_COL_BYTES_ACKED,
+				SW_COL_BYTES_RECV, SW_COL_DELIVERY_RATE, SW_COL_CONG,
+			};
+			for (size_t i = 0; i < sizeof info / sizeof info[0]; i++)
+				add_col(b, info[i]);
+			/* rates need two samples: only when repeating */
+			if (o->count_set && o->count != 1) {
+				add_col(b, SW_COL_RX_RATE);
+				add_col(b, SW_COL_TX_RATE);
+			}
+		}
+		if (o->procs)
+			add_col(b, SW_COL_PID);
+	}
+	if (o->sort) {
+		enum sw_col_id ids[SW_COL_COUNT];
+		bool desc[SW_COL_COUNT];
+		int bad = 0;
+		int n = column_parse_list(o->sort, ids, desc, SW_COL_COUNT, &bad);
+		if (n <= 0) {
+			fprintf(stderr, _("sockwatch: invalid --sort list\n"));
+			show_caret(o->sort, bad);
+			list_columns(stderr);
+			return 2;
+		}
+		for (int i = 0; i < n; i++) {
+			b->keys[i].col = (int)ids[i];
+			b->keys[i].desc = desc[i];
+		}
+		b->nkeys = (size_t)n;
+	} else {
+		b->keys[0].col = SW_COL_PROTO;
+		b->keys[1].col = SW_COL_LOCAL;
+		b->keys[2].col = SW_COL_REMOTE;
+		b->nkeys = 3;
+	}
+
+	/* What to ask of the collector. */
+	b->procs = o->procs || o->format != SW_FMT_TABLE;
+	for (int i = 0; i < b->ncols && o->format == SW_FMT_TABLE; i++)
+		b->procs |= col_needs_procs(b->cols[i]);
+	for (size_t i = 0; i < b->nkeys; i++)
+		b->procs |= col_needs_procs((enum sw_col_id)b->keys[i].col);
+	if (o->filter)
+		b->procs |= filter_uses(o->filter, "proc") || filter_uses(o->filter, "comm") ||
+			    filter_uses(o->filter, "pid");
+	b->kstat = o->format != SW_FMT_TABLE;
+
+	/* Default state selection. */
+	uint32_t fstates = SW_STATE_ALL, fprotos = SW_PROTO_ALL;
+	filter_hints(b->filter, &fstates, &fprotos);
+	b->sel = o->sel;
+	if (o->listening && !o->all)
+		b->sel.states = SW_STATE_BIT(SW_ST_LISTEN) | SW_STATE_BIT(SW_ST_CLOSE);
+	else if (o->all || o->want_summary || fstates != SW_STATE_ALL)
+		b->sel.states = 0;
+	else
+		b->sel.states = SW_STATE_ALL &
+				~(SW_STATE_BIT(SW_ST_LISTEN) | SW_STATE_BIT(SW_ST_CLOSE));
+	return 0;
+}
+
+static struct sw_collector *open_collector(const struct batch *b)
+{
+	const struct sw_options *o = b->o;
+	struct sw_collect_opts co;
+	char err[256] = "";
+	uint32_t fstates = SW_STATE_ALL, fprotos = SW_PROTO_ALL;
+	filter_hints(b->filter, &fstates, &fprotos);
+	memset(&co, 0, sizeof co);
+	uint32_t protos = (b->sel.protos ? b->sel.protos : SW_PROTO_ALL) & fprotos;
+	co.protos = protos ? protos : b->sel.protos;
+	uint32_t states = (b->sel.states ? b->sel.states : SW_STATE_ALL) & fstates;
+	co.states = states == SW_STATE_ALL ? 0 : states ? states : b->sel.states;
+	co.inet4 = o->sel.inet4;
+	co.inet6 = o->sel.inet6;
+	co.tcpinfo = true;
+	co.procs = b->procs;
+	co.kstat = b->kstat;
+	co.netns = o->netns;
+	co.record_path = o->record;
+	co.replay_path = o->replay;
+	co.proc_root = o->proc_root;
+	struct sw_collector *c = collector_new(&co, err, sizeof err);
+	if (!c)
+		fprintf(stderr, "sockwatch: %s\n", err[0] ? err : _("cannot start collecting"));
+	return c;
+}
+
+/* Things to tell once on stderr after the first sample. */
+static void first_notes(const struct batch *b, const struct sw_snapshot *s)
+{
+	const struct sw_options *o = b->o;
+	if (b->procs && o->format != SW_FMT_JSON && (s->notes & SW_NOTE_NOT_ROOT))
+		fprintf(stderr, _("sockwatch: not running as root: processes of other users "
+				  "are not shown (run with sudo)\n"));
+	uint32_t miss = s->protos_missing & o->sel.protos;
+	for (unsigned p = 0; p < SW_PROTO_COUNT; p++)
+		if (miss & SW_PROTO_BIT(p))
+			fprintf(stderr, _("sockwatch: note: this kernel cannot list %s sockets "
+					  "(its sock_diag module is not available)\n"),
+				sw_proto_name(p));
+}
+
+static int emit(const struct batch *b, const struct sw_snapshot *s, const struct sw_view *v,
+		long sample, bool aggregates)
+{
+	const struct sw_options *o = b->o;
+	FILE *fp = stdout;
+	int rc = 0;
+	switch (o->format) {
+	case SW_FMT_TABLE:
+		if (sample > 0)
+			fputc('\n', fp);
+		rc = out_table(fp, v->rows, v->n, b->cols, b->ncols, !o->no_header);
+		break;
+	case SW_FMT_JSON: {
+		struct out_json_opts jo = {.aggregates = aggregates, .top = o->summary_top};
+		rc = out_json(fp, s, v->rows, v->n, &jo);
+		break;
+	}
+	case SW_FMT_SUMMARY:
+	{
+		struct out_summary_opts so = {.top = o->summary_top};
+		if (sample > 0)
+			fputc('\n', fp);
+		rc = out_summary(fp, s, v->rows, v->n, &so);
+		break;
+	}
+	}
+	if (fflush(fp) != 0 && !rc)
+		rc = -(errno ? errno : EIO);
+	return rc;
+}
+
+/* Sleep until the monotonic deadline; false if interrupted by a signal
+ * asking to stop. */
+static bool sleep_until(uint64_t deadline_ns)
+{
+	struct timespec ts = {
+		.tv_sec = (time_t)(deadline_ns / 1000000000u),
+		.tv_nsec = (long)(deadline_ns % 1000000000u),
+	};
+	while (!stop_requested) {
+		int e = clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
+		if (e == 0)
+			return true;
+		if (e != EINTR)
+			return true;
+	}
+	return false;
+}
+
+int batch_run(const struct sw_options *opts)
+{
+	/* -s --json: one JSON document with the summary's aggregates. */
+	struct sw_options eff = *opts;
+	bool json_aggregates = opts->want_summary && opts->want_json;
+	if (json_aggregates)
+		eff.format = SW_FMT_JSON;
+	const struct sw_options *o = &eff;
+	struct batch b;
+	int rc = setup(&b, o);
+	if (rc) {
+		filter_free(b.filter);
+		return rc;
+	}
+
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal; /* no SA_RESTART: interrupt the sleep */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN); /* EPIPE from fflush instead: `| head` */
+	static char obuf[1 << 16];
+	setvbuf(stdout, obuf, _IOFBF, sizeof obuf);
+
+	struct sw_collector *col = open_collector(&b);
+	if (!col) {
+		filter_free(b.filter);
+		return 1;
+	}
+	struct sw_model *m = model_new();
+	model_set_tombstone_ttl(m, 0);
+	struct sw_snapshot snap;
+	snapshot_init(&snap);
+	struct sw_view v;
+	memset(&v, 0, sizeof v);
+
+	long count = o->count_set ? o->count : 1;
+	uint64_t step = (uint64_t)(o->delay * 1e9);
+	uint64_t next = sw_mono_ns();
+	rc = 0;
+	for (long i = 0; (count == 0 || i < count) && !stop_requested; i++) {
+		if (i > 0) {
+			next += step;
+			uint64_t now = sw_mono_ns();
+			if (next < now)
+				next = now; /* fell behind: do not burst */
+			if (!sleep_until(next))
+				break;
+		}
+		char err[256] = "";
+		int e = collector_sample(col, &snap, err, sizeof err);
+		if (e < 0) {
+			fprintf(stderr, "sockwatch: %s\n",
+				err[0] ? err : _("collecting sockets failed"));
+			rc = 1;
+			break;
+		}
+		if (i == 0)
+			first_notes(&b, &snap);
+		model_update(m, &snap);
+		model_view(m, &b.sel, b.filter, b.keys, b.nkeys, &v);
+		int w = emit(&b, model_snapshot(m), &v, i, json_aggregates);
+		if (w == -EPIPE)
+			break; /* the reader went away: quietly done */
+		if (w < 0) {
+			fprintf(stderr, _("sockwatch: cannot write output: %s\n"), strerror(-w));
+			rc = 1;
+			break;
+		}
+	}
+	view_done(&v);
+	snapshot_done(&snap);
+	model_free(m);
+	collector_free(col);
+	filter_free(b.filter);
+	/* Make the final flush quiet on EPIPE too. */
+	if (fflush(stdout) != 0 && errno != EPIPE && !rc)
+		rc = 1;
+	return rc;
 }

@@ -185,15 +185,15 @@ int options_parse(struct sw_options *o, int argc, char **argv, bool *exit_now)
 		case 'o': o->timers = true; break;
 		case 'e': o->extended = true; break;
 		case 'i': o->info = true; break;
-		case 's': o->format = SW_FMT_SUMMARY; break;
-		case OPT_JSON: o->format = SW_FMT_JSON; break;
+		case 's': o->format = SW_FMT_SUMMARY; o->want_summary = true; break;
+		case OPT_JSON: o->format = SW_FMT_JSON; o->want_json = true; break;
 		case OPT_FORMAT:
 			if (strcmp(optarg, "table") == 0 || strcmp(optarg, "text") == 0)
 				o->format = SW_FMT_TABLE;
 			else if (strcmp(optarg, "json") == 0)
-				o->format = SW_FMT_JSON;
+				o->format = SW_FMT_JSON, o->want_json = true;
 			else if (strcmp(optarg, "summary") == 0)
-				o->format = SW_FMT_SUMMARY;
+				o->format = SW_FMT_SUMMARY, o->want_summary = true;
 			else
 				return usage_error(_("unknown format '%s' (table, json, summary)"), optarg);
 			break;

@@ -36,6 +36,9 @@ struct sw_options {
 	const char *sort;      /* --sort list */
 	const char *output;    /* -o FILE for file output (later) */
 	int summary_top;       /* rows per group in -s (default 10) */
+	bool want_summary;     /* -s or --format=summary given */
+	bool want_json;        /* --json or --format=json given (-s --json: JSON
+	                          with the summary's aggregates) */
 };
 
 /* Parse argv.  Returns 0 to go on, or an exit code (0 after --help or
