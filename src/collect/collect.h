@@ -47,5 +47,8 @@ int collector_destroy(struct sw_collector *c, const struct sw_conn *conn);
  * (pidfd-verified; no pid-reuse race).  0 or -errno: -ESRCH gone (or pid
  * reused), -EPERM not allowed. */
 int proc_signal_verified(int pid, uint64_t starttime, int sig);
+/* The starttime (/proc/<pid>/stat field 22, clock ticks since boot) of pid,
+ * as proc_signal_verified() compares it.  0 or -errno (-ESRCH gone). */
+int proc_starttime(int pid, uint64_t *starttime);
 
 #endif

@@ -1,1 +1,1098 @@
-/* procmap.c: not written yet */
+/* procmap.c - socket inode -> processes, from /proc/<pid>/fd, cached across
+ * refreshes.
+ *
+ * The cache holds one entry per process (thread-group leader), identified
+ * by (pid, starttime), with the list of its socket fds as readlink() told
+ * them.  Each refresh (procmap_attach):
+ *
+ *  1. readdir(proc_root) gives the live pids.  Cached processes that are no
+ *     longer listed are dropped.  On procfs, the d_ino of /proc/<pid> names
+ *     one instantiation of that directory (proc_pid_make_inode takes a new
+ *     get_next_ino() number and the dentry is invalidated when the process
+ *     exits), so an unchanged d_ino means the same process and costs no
+ *     syscall; a changed one (pid reused, or the dentry was merely evicted)
+ *     makes us re-read starttime.  Outside procfs (test trees) starttime is
+ *     re-read every refresh.
+ *  2. A known process's fd table is listed again only when its open-fd
+ *     count changed: st_size of /proc/<pid>/fd on procfs >= 6.2 (checked
+ *     once on /proc/self/fd), otherwise the number of entries in the fd
+ *     directory (older kernels and fake trees, where st_size is not a
+ *     count).  New and reused pids are scanned in full.
+ *  3. The count is blind to close+open (and dup2) between two refreshes, so
+ *     every non-zero inode of the snapshot that nobody is known to own (a
+ *     "fresh miss") starts a search: the fd tables not yet listed in this
+ *     refresh are read again, processes whose uid matches the socket's uid
+ *     first, stopping as soon as every fresh miss is attributed.  Hence a
+ *     new socket in an existing process is attributed within one refresh.
+ *     Inodes still unowned after a search that covered every process are
+ *     remembered as unowned (kernel sockets, io_uring fixed files, sockets
+ *     in flight, other pid namespaces) and never start a search again
+ *     while they exist.  So that a stream of such sockets cannot turn every
+ *     refresh into a full rescan, for a cooldown (default 2 s) after such a
+ *     search further searches only visit uid-matching processes.
+ *     Without root, sockets of other uids are not searched for (their
+ *     owners are unreadable anyway).
+ *
+ * A process or fd vanishing mid-scan (ENOENT/ESRCH) is normal and skipped.
+ * An fd directory that cannot be listed (EACCES/EPERM, or not a directory
+ * in a test tree) makes the process "unreadable": counted in
+ * s->procs_unreadable with SW_NOTE_PROCS_PARTIAL.
+ *
+ * The inode index (inode -> (process, fd) links, chained hash) is rebuilt
+ * only when some fd table changed, from arrays that are reused: nothing is
+ * allocated per socket in steady state.
+ */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+
+#include "procmap.h"
+#include "core/util.h"
+
+#ifndef PROC_SUPER_MAGIC
+#define PROC_SUPER_MAGIC 0x9fa0
+#endif
+#define PM_PF_KTHREAD 0x00200000u /* stat flags: kernel thread */
+#define PM_CMDLINE_MAX 4096       /* bytes of argv kept */
+#define PM_MAX_MISS_UIDS 8        /* distinct socket uids searched first */
+#define PM_NOSLOT UINT32_MAX
+
+struct pm_sock {
+	uint32_t inode;
+	int32_t fd;
+};
+
+struct pm_proc {
+	int32_t pid;           /* 0: free slot */
+	uint32_t ruid, euid;
+	uint32_t flags;        /* stat field 9 */
+	uint64_t starttime;
+	uint64_t dir_ino;      /* d_ino of <root>/<pid> when identity was checked */
+	uint64_t obs_ino;      /* d_ino seen by this refresh's readdir */
+	char comm[16];
+	char *cmdline;         /* argv joined with spaces, read lazily */
+	uint32_t cmdline_len;
+	bool cmdline_read;
+	bool unreadable;       /* fd dir could not be listed */
+	long fdcount;          /* at the last listing, -1 unknown */
+	struct pm_sock *socks;
+	size_t nsocks, capsocks;
+	unsigned seen_gen;     /* refresh that last saw it in readdir */
+	unsigned scan_gen;     /* refresh that last listed its fds */
+	unsigned snap_gen;     /* refresh that put it into the snapshot ... */
+	uint32_t snap_idx;     /* ... at this index of s->procs */
+};
+
+struct pm_newpid {
+	int32_t pid;
+	uint64_t ino;
+};
+
+struct pm_link {
+	uint32_t inode;
+	uint32_t proc; /* slot */
+	int32_t fd;
+	uint32_t next; /* PM_NOSLOT ends the chain */
+};
+
+/* A set of non-zero inodes (open addressing, 0 = empty). */
+struct pm_iset {
+	uint32_t *tab;
+	size_t cap, n;
+};
+
+struct procmap {
+	char *root;
+	DIR *rootdir;          /* kept open, rewound each refresh */
+	int rootfd;            /* dirfd(rootdir) or -1 */
+	bool procfs;
+	bool stsize;           /* st_size of fd dirs is the fd count */
+	bool not_root;
+	uint32_t euid;
+
+	struct pm_proc *procs; /* slots; never moved while a refresh runs */
+	size_t nslots, capslots;
+	uint32_t *freeslots;
+	size_t nfree, capfree;
+	uint32_t *pidtab;      /* pid -> slot+1, open addressing */
+	size_t pidcap;
+	struct pm_newpid *newp;
+	size_t nnew, capnew;
+
+	struct pm_link *links;
+	size_t nlinks, caplinks;
+	uint32_t *heads;
+	size_t headcap;
+	bool index_dirty;
+
+	struct pm_iset unowned, unowned_next;
+	struct pm_iset missing; /* fresh misses being searched for */
+	uint8_t *found;         /* parallel to missing.tab */
+	size_t capfound;
+	uint64_t cooldown_ns;
+	uint64_t cooldown_until;
+
+	struct pm_link *tmp;    /* owners of one inode while sorting */
+	size_t captmp;
+
+	unsigned gen;
+	unsigned unreadable;
+	struct procmap_stats st;
+};
+
+/* ---- small helpers -------------------------------------------------- */
+
+static bool pm_gone(int err)
+{
+	return err == ENOENT || err == ESRCH;
+}
+
+/* Read up to len-1 bytes of dirfd/name into buf, NUL-terminate.  Returns
+ * the length or -errno. */
+static ssize_t pm_read_at(int dirfd, const char *name, char *buf, size_t len)
+{
+	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return -errno;
+	size_t got = 0;
+	while (got + 1 < len) {
+		ssize_t r = read(fd, buf + got, len - 1 - got);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			int e = errno;
+			close(fd);
+			return -e;
+		}
+		if (r == 0)
+			break;
+		got += (size_t)r;
+	}
+	close(fd);
+	buf[got] = '\0';
+	return (ssize_t)got;
+}
+
+static bool pm_parse_pid(const char *name, int32_t *pid)
+{
+	long v = 0;
+	if (!*name)
+		return false;
+	for (const char *p = name; *p; p++) {
+		if (*p < '0' || *p > '9' || p - name > 9)
+			return false;
+		v = v * 10 + (*p - '0');
+	}
+	if (v <= 0 || v > INT32_MAX)
+		return false;
+	*pid = (int32_t)v;
+	return true;
+}
+
+int procmap_parse_stat(const char *buf, size_t len, char comm[16],
+		       uint32_t *flags, uint64_t *starttime)
+{
+	const char *open = memchr(buf, '(', len);
+	const char *close = NULL;
+	for (size_t i = len; i > 0; i--) {
+		if (buf[i - 1] == ')') {
+			close = buf + i - 1;
+			break;
+		}
+	}
+	if (!open || !close || close < open)
+		return -EINVAL;
+	if (comm) {
+		size_t n = (size_t)(close - open - 1);
+		if (n > 15)
+			n = 15;
+		memcpy(comm, open + 1, n);
+		comm[n] = '\0';
+	}
+	/* after ')': field 3 (state) is token 0; flags = field 9, starttime
+	 * = field 22 */
+	const char *p = close + 1, *end = buf + len;
+	uint64_t f9 = 0, f22 = 0;
+	int tok = -1;
+	bool have22 = false;
+	while (p < end) {
+		while (p < end && (*p == ' ' || *p == '\n'))
+			p++;
+		if (p >= end)
+			break;
+		tok++;
+		uint64_t v = 0;
+		bool num = true;
+		const char *q = p;
+		while (q < end && *q != ' ' && *q != '\n') {
+			if (*q >= '0' && *q <= '9')
+				v = v * 10 + (uint64_t)(*q - '0');
+			else
+				num = false;
+			q++;
+		}
+		if (tok == 6 && num)
+			f9 = v;
+		if (tok == 19) {
+			if (!num)
+				return -EINVAL;
+			f22 = v;
+			have22 = true;
+			break;
+		}
+		p = q;
+	}
+	if (!have22)
+		return -EINVAL;
+	if (flags)
+		*flags = (uint32_t)f9;
+	if (starttime)
+		*starttime = f22;
+	return 0;
+}
+
+/* ---- inode sets ----------------------------------------------------- */
+
+static void iset_reset(struct pm_iset *s, size_t want)
+{
+	size_t cap = 16;
+	while (cap < want * 2)
+		cap *= 2;
+	if (cap > s->cap) {
+		free(s->tab);
+		s->tab = xmalloc(cap * sizeof *s->tab);
+		s->cap = cap;
+	}
+	/* keep a large table only while it is needed */
+	if (s->cap > 4 * cap && s->cap > 1024) {
+		free(s->tab);
+		s->tab = xmalloc(cap * sizeof *s->tab);
+		s->cap = cap;
+	}
+	memset(s->tab, 0, s->cap * sizeof *s->tab);
+	s->n = 0;
+}
+
+static size_t iset_slot(const struct pm_iset *s, uint32_t inode)
+{
+	size_t h = sw_hash64(inode) & (s->cap - 1);
+	while (s->tab[h] && s->tab[h] != inode)
+		h = (h + 1) & (s->cap - 1);
+	return h;
+}
+
+static bool iset_has(const struct pm_iset *s, uint32_t inode)
+{
+	return s->cap && inode && s->tab[iset_slot(s, inode)] == inode;
+}
+
+/* Caller sized the set (iset_reset) for every add. */
+static bool iset_add(struct pm_iset *s, uint32_t inode)
+{
+	size_t h = iset_slot(s, inode);
+	if (s->tab[h])
+		return false;
+	s->tab[h] = inode;
+	s->n++;
+	return true;
+}
+
+/* ---- process slots -------------------------------------------------- */
+
+static void pm_slot_clear(struct procmap *pm, struct pm_proc *p)
+{
+	if (p->nsocks)
+		pm->index_dirty = true;
+	free(p->cmdline);
+	free(p->socks);
+	memset(p, 0, sizeof *p);
+}
+
+static uint32_t pm_slot_new(struct procmap *pm, int32_t pid)
+{
+	uint32_t i;
+	if (pm->nfree) {
+		i = pm->freeslots[--pm->nfree];
+	} else {
+		pm->procs = xgrow(pm->procs, &pm->capslots, pm->nslots + 1,
+				  sizeof *pm->procs);
+		i = (uint32_t)pm->nslots++;
+	}
+	struct pm_proc *p = &pm->procs[i];
+	memset(p, 0, sizeof *p);
+	p->pid = pid;
+	p->fdcount = -1;
+	p->snap_idx = PM_NOSLOT;
+	return i;
+}
+
+static void pm_slot_free(struct procmap *pm, uint32_t i)
+{
+	pm_slot_clear(pm, &pm->procs[i]);
+	pm->freeslots = xgrow(pm->freeslots, &pm->capfree, pm->nfree + 1,
+			      sizeof *pm->freeslots);
+	pm->freeslots[pm->nfree++] = i;
+}
+
+static void pm_pidtab_rebuild(struct procmap *pm)
+{
+	size_t cap = 64;
+	while (cap < pm->nslots * 2)
+		cap *= 2;
+	if (cap != pm->pidcap) {
+		free(pm->pidtab);
+		pm->pidtab = xmalloc(cap * sizeof *pm->pidtab);
+		pm->pidcap = cap;
+	}
+	memset(pm->pidtab, 0, cap * sizeof *pm->pidtab);
+	for (size_t i = 0; i < pm->nslots; i++) {
+		if (!pm->procs[i].pid)
+			continue;
+		size_t h = sw_hash64((uint64_t)pm->procs[i].pid) & (cap - 1);
+		while (pm->pidtab[h])
+			h = (h + 1) & (cap - 1);
+		pm->pidtab[h] = (uint32_t)i + 1;
+	}
+}
+
+static uint32_t pm_pid_lookup(const struct procmap *pm, int32_t pid)
+{
+	if (!pm->pidcap)
+		return PM_NOSLOT;
+	size_t h = sw_hash64((uint64_t)pid) & (pm->pidcap - 1);
+	while (pm->pidtab[h]) {
+		uint32_t i = pm->pidtab[h] - 1;
+		if (pm->procs[i].pid == pid)
+			return i;
+		h = (h + 1) & (pm->pidcap - 1);
+	}
+	return PM_NOSLOT;
+}
+
+/* ---- reading one process -------------------------------------------- */
+
+/* Read the identity (comm, flags, starttime) through an open dirfd. */
+static int pm_read_stat(int dfd, const char *name, char comm[16],
+			uint32_t *flags, uint64_t *starttime)
+{
+	char buf[1024];
+	ssize_t n = pm_read_at(dfd, name, buf, sizeof buf);
+	if (n < 0)
+		return (int)n;
+	return procmap_parse_stat(buf, (size_t)n, comm, flags, starttime);
+}
+
+static void pm_read_status(int pdfd, struct pm_proc *p)
+{
+	char buf[2048];
+	if (pm_read_at(pdfd, "status", buf, sizeof buf) < 0)
+		return;
+	const char *u = strstr(buf, "\nUid:");
+	unsigned r, e;
+	if (u && sscanf(u + 5, "%u %u", &r, &e) == 2) {
+		p->ruid = r;
+		p->euid = e;
+	}
+}
+
+/* Count the numeric entries of an fd directory. */
+static long pm_count_dir(int fd)
+{
+	DIR *d = fdopendir(fd);
+	if (!d) {
+		int e = errno;
+		close(fd);
+		return -e;
+	}
+	long n = 0;
+	struct dirent *de;
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] >= '0' && de->d_name[0] <= '9')
+			n++;
+	}
+	closedir(d);
+	return n;
+}
+
+/* The open-fd count of a process (see the header comment), or -errno. */
+static long pm_fdcount(struct procmap *pm, const struct pm_proc *p)
+{
+	char path[32];
+	snprintf(path, sizeof path, "%d/fd", (int)p->pid);
+	if (pm->stsize) {
+		struct stat st;
+		if (fstatat(pm->rootfd, path, &st, 0) < 0)
+			return -errno;
+		return (long)st.st_size;
+	}
+	int fd = openat(pm->rootfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	return pm_count_dir(fd);
+}
+
+static bool pm_parse_socket_link(const char *l, size_t n, uint32_t *inode)
+{
+	if (n < 10 || memcmp(l, "socket:[", 8) != 0 || l[n - 1] != ']')
+		return false;
+	uint64_t v = 0;
+	for (size_t i = 8; i < n - 1; i++) {
+		if (l[i] < '0' || l[i] > '9')
+			return false;
+		v = v * 10 + (uint64_t)(l[i] - '0');
+		if (v > UINT32_MAX)
+			return false;
+	}
+	*inode = (uint32_t)v;
+	return v != 0;
+}
+
+static bool pm_parse_fd(const char *name, int32_t *fd)
+{
+	if (name[0] == '0' && name[1] == '\0') {
+		*fd = 0;
+		return true;
+	}
+	return pm_parse_pid(name, fd);
+}
+
+/* Order-independent digest of a socket list, to tell whether a listing
+ * changed anything (and the index must be rebuilt). */
+static uint64_t pm_socks_digest(const struct pm_sock *v, size_t n)
+{
+	uint64_t d = n;
+	for (size_t i = 0; i < n; i++)
+		d += sw_hash64(((uint64_t)v[i].inode << 32) | (uint32_t)v[i].fd);
+	return d;
+}
+
+/* List the socket fds of p into p->socks.  0, or -errno: ESRCH (gone),
+ * EACCES/EPERM/ENOTDIR (unreadable). */
+static int pm_list_fds(struct procmap *pm, int pdfd, struct pm_proc *p)
+{
+	int fd = openat(pdfd, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return pm_gone(errno) ? -ESRCH : -errno;
+	long count = -1;
+	if (pm->stsize) {
+		/* take the count before listing: an fd opened meanwhile then
+		 * shows up as a changed count next time */
+		struct stat st;
+		if (fstat(fd, &st) == 0)
+			count = (long)st.st_size;
+	}
+	DIR *d = fdopendir(fd);
+	if (!d) {
+		int e = errno;
+		close(fd);
+		return -e;
+	}
+	uint64_t before = pm_socks_digest(p->socks, p->nsocks);
+	p->nsocks = 0;
+	long entries = 0;
+	int dfd = dirfd(d);
+	struct dirent *de;
+	for (;;) {
+		errno = 0;
+		de = readdir(d);
+		if (!de)
+			break;
+		int32_t fdn;
+		if (!pm_parse_fd(de->d_name, &fdn))
+			continue;
+		entries++;
+		char l[64];
+		ssize_t n = readlinkat(dfd, de->d_name, l, sizeof l);
+		pm->st.links_read++;
+		uint32_t inode;
+		if (n <= 0 || !pm_parse_socket_link(l, (size_t)n, &inode))
+			continue; /* closed meanwhile, or not a socket */
+		p->socks = xgrow(p->socks, &p->capsocks, p->nsocks + 1,
+				 sizeof *p->socks);
+		p->socks[p->nsocks].inode = inode;
+		p->socks[p->nsocks].fd = fdn;
+		p->nsocks++;
+	}
+	int rerr = errno;
+	closedir(d);
+	if (before != pm_socks_digest(p->socks, p->nsocks))
+		pm->index_dirty = true;
+	if (rerr && pm_gone(rerr))
+		return -ESRCH; /* exited while we listed it */
+	p->fdcount = pm->stsize ? count : entries;
+	p->scan_gen = pm->gen;
+	pm->st.scanned++;
+	return 0;
+}
+
+static void pm_forget_identity(struct procmap *pm, struct pm_proc *p)
+{
+	if (p->nsocks)
+		pm->index_dirty = true;
+	p->nsocks = 0;
+	free(p->cmdline);
+	p->cmdline = NULL;
+	p->cmdline_len = 0;
+	p->cmdline_read = false;
+	p->ruid = p->euid = 0;
+	p->unreadable = false;
+	p->fdcount = -1;
+}
+
+/* Scan process slot i in full: identity, uid, fd table.  `known` says the
+ * entry already has an identity; if starttime differs the pid was reused
+ * and the entry starts over.  Returns 0, or -ESRCH when the process is
+ * gone (the caller frees the slot). */
+static int pm_scan(struct procmap *pm, uint32_t i, bool known)
+{
+	struct pm_proc *p = &pm->procs[i];
+	char name[16];
+	snprintf(name, sizeof name, "%d", (int)p->pid);
+	int pdfd = openat(pm->rootfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (pdfd < 0)
+		return -ESRCH;
+	char comm[16];
+	uint32_t flags;
+	uint64_t start;
+	int r = pm_read_stat(pdfd, "stat", comm, &flags, &start);
+	if (r < 0) {
+		close(pdfd);
+		return -ESRCH;
+	}
+	if (known && start != p->starttime)
+		pm_forget_identity(pm, p);
+	p->starttime = start;
+	p->flags = flags;
+	memcpy(p->comm, comm, sizeof p->comm);
+	p->dir_ino = p->obs_ino;
+	pm_read_status(pdfd, p);
+	if (flags & PM_PF_KTHREAD) {
+		/* kernel threads hold no fds */
+		close(pdfd);
+		p->unreadable = false;
+		p->fdcount = 0;
+		p->scan_gen = pm->gen;
+		return 0;
+	}
+	r = pm_list_fds(pm, pdfd, p);
+	close(pdfd);
+	if (r < 0 && pm_gone(-r))
+		return -ESRCH;
+	if (r < 0) {
+		/* EACCES/EPERM: another user's process without privileges;
+		 * ENOTDIR: a test tree marks it so */
+		p->unreadable = true;
+		if (p->nsocks)
+			pm->index_dirty = true;
+		p->nsocks = 0;
+		p->fdcount = -1;
+		p->scan_gen = pm->gen;
+		return 0;
+	}
+	p->unreadable = false;
+	return 0;
+}
+
+/* Per-refresh check of a known process: identity, then fd count. */
+static int pm_check(struct procmap *pm, uint32_t i)
+{
+	struct pm_proc *p = &pm->procs[i];
+	if (!pm->procfs || p->obs_ino != p->dir_ino) {
+		char path[32];
+		uint64_t start;
+		snprintf(path, sizeof path, "%d/stat", (int)p->pid);
+		if (pm_read_stat(pm->rootfd, path, NULL, NULL, &start) < 0)
+			return -ESRCH;
+		if (start != p->starttime)
+			return pm_scan(pm, i, true); /* pid reused */
+		p->dir_ino = p->obs_ino;
+	}
+	if (p->flags & PM_PF_KTHREAD)
+		return 0;
+	if (p->unreadable) {
+		/* one failing openat per refresh; rescan once it works */
+		char path[32];
+		snprintf(path, sizeof path, "%d/fd", (int)p->pid);
+		int fd = openat(pm->rootfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0)
+			return pm_gone(errno) ? -ESRCH : 0;
+		close(fd);
+		return pm_scan(pm, i, true);
+	}
+	long n = pm_fdcount(pm, p);
+	if (n < 0 && pm_gone((int)-n))
+		return -ESRCH;
+	if (n < 0 || n != p->fdcount)
+		return pm_scan(pm, i, true);
+	return 0;
+}
+
+/* ---- the inode index ------------------------------------------------ */
+
+static void pm_index_rebuild(struct procmap *pm)
+{
+	size_t total = 0;
+	for (size_t i = 0; i < pm->nslots; i++)
+		if (pm->procs[i].pid)
+			total += pm->procs[i].nsocks;
+	pm->links = xgrow(pm->links, &pm->caplinks, total + 1, sizeof *pm->links);
+	size_t cap = 64;
+	while (cap < total * 2)
+		cap *= 2;
+	if (cap > pm->headcap || pm->headcap > 8 * cap) {
+		free(pm->heads);
+		pm->heads = xmalloc(cap * sizeof *pm->heads);
+		pm->headcap = cap;
+	}
+	memset(pm->heads, 0xff, pm->headcap * sizeof *pm->heads);
+	pm->nlinks = 0;
+	for (size_t i = 0; i < pm->nslots; i++) {
+		const struct pm_proc *p = &pm->procs[i];
+		if (!p->pid)
+			continue;
+		for (size_t k = 0; k < p->nsocks; k++) {
+			size_t h = sw_hash64(p->socks[k].inode) & (pm->headcap - 1);
+			struct pm_link *l = &pm->links[pm->nlinks];
+			l->inode = p->socks[k].inode;
+			l->proc = (uint32_t)i;
+			l->fd = p->socks[k].fd;
+			l->next = pm->heads[h];
+			pm->heads[h] = (uint32_t)pm->nlinks++;
+		}
+	}
+	pm->index_dirty = false;
+}
+
+static uint32_t pm_index_first(const struct procmap *pm, uint32_t inode)
+{
+	if (!pm->headcap)
+		return PM_NOSLOT;
+	uint32_t l = pm->heads[sw_hash64(inode) & (pm->headcap - 1)];
+	while (l != PM_NOSLOT && pm->links[l].inode != inode)
+		l = pm->links[l].next;
+	return l;
+}
+
+/* ---- searching for unknown inodes ----------------------------------- */
+
+static bool pm_missing_slot(const struct procmap *pm, uint32_t inode, size_t *slot)
+{
+	if (!pm->missing.cap)
+		return false;
+	size_t h = iset_slot(&pm->missing, inode);
+	if (pm->missing.tab[h] != inode)
+		return false;
+	*slot = h;
+	return true;
+}
+
+/* Rescan slot i as part of a search; returns how many sought inodes it
+ * turned out to hold. */
+static size_t pm_search_one(struct procmap *pm, uint32_t i)
+{
+	if (pm_scan(pm, i, true) < 0) {
+		pm_slot_free(pm, i);
+		return 0;
+	}
+	pm->st.searched++;
+	size_t hits = 0;
+	const struct pm_proc *p = &pm->procs[i];
+	for (size_t k = 0; k < p->nsocks; k++) {
+		size_t h;
+		if (pm_missing_slot(pm, p->socks[k].inode, &h) && !pm->found[h]) {
+			pm->found[h] = 1;
+			hits++;
+		}
+	}
+	return hits;
+}
+
+static bool pm_uid_in(uint32_t uid, const uint32_t *uids, size_t n)
+{
+	for (size_t k = 0; k < n; k++)
+		if (uids[k] == uid)
+			return true;
+	return false;
+}
+
+/* Returns true when the search visited every readable process. */
+static bool pm_search(struct procmap *pm, const struct sw_snapshot *s,
+		      uint64_t now)
+{
+	/* collect the fresh misses */
+	size_t nmiss = 0;
+	uint32_t uids[PM_MAX_MISS_UIDS];
+	size_t nuids = 0;
+	bool any_uid = false;
+	for (size_t c = 0; c < s->nconns; c++) {
+		const struct sw_conn *cn = &s->conns[c];
+		if (!cn->inode || iset_has(&pm->unowned, cn->inode) ||
+		    pm_index_first(pm, cn->inode) != PM_NOSLOT)
+			continue;
+		if (pm->not_root && (cn->flags & SW_CF_HAS_UID) && cn->uid != pm->euid)
+			continue; /* its owner is another user's process */
+		nmiss++;
+	}
+	pm->st.fresh_misses = (unsigned)nmiss;
+	if (!nmiss)
+		return false;
+	iset_reset(&pm->missing, nmiss);
+	if (pm->capfound < pm->missing.cap) {
+		free(pm->found);
+		pm->found = xmalloc(pm->missing.cap);
+		pm->capfound = pm->missing.cap;
+	}
+	memset(pm->found, 0, pm->missing.cap);
+	for (size_t c = 0; c < s->nconns; c++) {
+		const struct sw_conn *cn = &s->conns[c];
+		if (!cn->inode || iset_has(&pm->unowned, cn->inode) ||
+		    pm_index_first(pm, cn->inode) != PM_NOSLOT)
+			continue;
+		if (pm->not_root && (cn->flags & SW_CF_HAS_UID) && cn->uid != pm->euid)
+			continue;
+		iset_add(&pm->missing, cn->inode);
+		if (!(cn->flags & SW_CF_HAS_UID))
+			any_uid = true;
+		else if (!pm_uid_in(cn->uid, uids, nuids)) {
+			if (nuids < PM_MAX_MISS_UIDS)
+				uids[nuids++] = cn->uid;
+			else
+				any_uid = true;
+		}
+	}
+	size_t remaining = pm->missing.n;
+
+	/* pass 1: processes whose uid matches a sought socket's uid */
+	bool all_visited = true;
+	for (size_t i = 0; i < pm->nslots && remaining; i++) {
+		struct pm_proc *p = &pm->procs[i];
+		if (!p->pid || p->scan_gen == pm->gen || (p->flags & PM_PF_KTHREAD))
+			continue;
+		if (!any_uid && !pm_uid_in(p->ruid, uids, nuids) &&
+		    !pm_uid_in(p->euid, uids, nuids))
+			continue;
+		remaining -= pm_search_one(pm, (uint32_t)i);
+	}
+	/* pass 2: everyone else, unless cooling down */
+	if (remaining && pm->cooldown_ns && now < pm->cooldown_until)
+		return false;
+	for (size_t i = 0; i < pm->nslots && remaining; i++) {
+		struct pm_proc *p = &pm->procs[i];
+		if (!p->pid || p->scan_gen == pm->gen || (p->flags & PM_PF_KTHREAD))
+			continue;
+		remaining -= pm_search_one(pm, (uint32_t)i);
+	}
+	if (!remaining)
+		return false; /* everything found; nothing to mark unowned */
+	for (size_t i = 0; i < pm->nslots; i++) {
+		const struct pm_proc *p = &pm->procs[i];
+		if (p->pid && p->scan_gen != pm->gen && !(p->flags & PM_PF_KTHREAD))
+			all_visited = false;
+	}
+	if (all_visited)
+		pm->cooldown_until = now + pm->cooldown_ns;
+	return all_visited;
+}
+
+/* ---- attaching owners to the snapshot ------------------------------- */
+
+static void pm_read_cmdline(struct procmap *pm, struct pm_proc *p)
+{
+	char path[32];
+	char *buf = xmalloc(PM_CMDLINE_MAX + 1);
+	snprintf(path, sizeof path, "%d/cmdline", (int)p->pid);
+	ssize_t n = pm_read_at(pm->rootfd, path, buf, PM_CMDLINE_MAX + 1);
+	p->cmdline_read = true;
+	if (n <= 0) {
+		free(buf);
+		return;
+	}
+	size_t len = (size_t)n;
+	while (len && (buf[len - 1] == '\0' || buf[len - 1] == ' '))
+		len--;
+	for (size_t k = 0; k < len; k++)
+		if (buf[k] == '\0' || buf[k] == '\n' || buf[k] == '\t')
+			buf[k] = ' ';
+	if (!len) {
+		free(buf);
+		return;
+	}
+	buf[len] = '\0';
+	p->cmdline = xrealloc(buf, len + 1);
+	p->cmdline_len = (uint32_t)len;
+}
+
+static uint32_t pm_snap_proc(struct procmap *pm, struct sw_snapshot *s,
+			     uint32_t slot)
+{
+	struct pm_proc *p = &pm->procs[slot];
+	if (p->snap_gen == pm->gen)
+		return p->snap_idx;
+	if (!p->cmdline_read)
+		pm_read_cmdline(pm, p);
+	struct sw_proc sp;
+	memset(&sp, 0, sizeof sp);
+	sp.pid = p->pid;
+	sp.uid = p->ruid;
+	sp.starttime = p->starttime;
+	memcpy(sp.comm, p->comm, sizeof sp.comm);
+	if (p->cmdline_len) {
+		sp.cmdline_off = snapshot_pool_add(s, p->cmdline, p->cmdline_len);
+		sp.cmdline_len = p->cmdline_len;
+	}
+	p->snap_gen = pm->gen;
+	p->snap_idx = (uint32_t)snapshot_add_proc(s, &sp);
+	return p->snap_idx;
+}
+
+static int pm_link_cmp(const struct pm_link *a, const struct pm_link *b,
+		       const struct procmap *pm)
+{
+	int32_t pa = pm->procs[a->proc].pid, pb = pm->procs[b->proc].pid;
+	if (pa != pb)
+		return pa < pb ? -1 : 1;
+	return a->fd < b->fd ? -1 : a->fd > b->fd;
+}
+
+static void pm_attach_conn(struct procmap *pm, struct sw_snapshot *s, size_t c)
+{
+	uint32_t inode = s->conns[c].inode;
+	uint32_t l = pm_index_first(pm, inode);
+	s->conns[c].owners_off = (uint32_t)s->nowners;
+	s->conns[c].owners_n = 0;
+	if (l == PM_NOSLOT)
+		return;
+	/* gather, sort by (pid, fd) with insertion sort (few owners) */
+	size_t n = 0;
+	for (; l != PM_NOSLOT; l = pm->links[l].next) {
+		if (pm->links[l].inode != inode)
+			continue;
+		pm->tmp = xgrow(pm->tmp, &pm->captmp, n + 1, sizeof *pm->tmp);
+		struct pm_link cur = pm->links[l];
+		size_t k = n++;
+		while (k > 0 && pm_link_cmp(&pm->tmp[k - 1], &cur, pm) > 0) {
+			pm->tmp[k] = pm->tmp[k - 1];
+			k--;
+		}
+		pm->tmp[k] = cur;
+	}
+	uint32_t nown = 0;
+	for (size_t k = 0; k < n; k++) {
+		if (k && pm->tmp[k].proc == pm->tmp[k - 1].proc)
+			continue; /* the same process holds it twice (dup) */
+		uint32_t pi = pm_snap_proc(pm, s, pm->tmp[k].proc);
+		snapshot_add_owner(s, pi, pm->tmp[k].fd);
+		nown++;
+	}
+	s->conns[c].owners_n = nown;
+}
+
+/* ---- the refresh ---------------------------------------------------- */
+
+static int pm_open_root(struct procmap *pm)
+{
+	if (pm->rootdir)
+		return 0;
+	int fd = open(pm->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	DIR *d = fdopendir(fd);
+	if (!d) {
+		int e = errno;
+		close(fd);
+		return -e;
+	}
+	pm->rootdir = d;
+	pm->rootfd = fd;
+	struct statfs sfs;
+	pm->procfs = fstatfs(fd, &sfs) == 0 && sfs.f_type == PROC_SUPER_MAGIC;
+	pm->stsize = false;
+	if (pm->procfs) {
+		/* >= 6.2: st_size of an fd dir is the open-fd count; we hold
+		 * at least rootfd, so a supporting kernel says >= 1 */
+		struct stat st;
+		if (fstatat(fd, "self/fd", &st, 0) == 0 && st.st_size > 0)
+			pm->stsize = true;
+	}
+	return 0;
+}
+
+struct procmap *procmap_new(const char *proc_root)
+{
+	struct procmap *pm = xcalloc(1, sizeof *pm);
+	pm->root = xstrdup(proc_root ? proc_root : "/proc");
+	pm->rootfd = -1;
+	pm->cooldown_ns = 2000ull * 1000000ull;
+	pm->euid = (uint32_t)geteuid();
+	pm->not_root = pm->euid != 0;
+	(void)pm_open_root(pm); /* retried by procmap_attach */
+	return pm;
+}
+
+void procmap_free(struct procmap *pm)
+{
+	if (!pm)
+		return;
+	for (size_t i = 0; i < pm->nslots; i++) {
+		free(pm->procs[i].cmdline);
+		free(pm->procs[i].socks);
+	}
+	if (pm->rootdir)
+		closedir(pm->rootdir);
+	free(pm->procs);
+	free(pm->freeslots);
+	free(pm->pidtab);
+	free(pm->newp);
+	free(pm->links);
+	free(pm->heads);
+	free(pm->unowned.tab);
+	free(pm->unowned_next.tab);
+	free(pm->missing.tab);
+	free(pm->found);
+	free(pm->tmp);
+	free(pm->root);
+	free(pm);
+}
+
+void procmap_get_stats(const struct procmap *pm, struct procmap_stats *st)
+{
+	*st = pm->st;
+}
+
+void procmap_set_search_cooldown(struct procmap *pm, unsigned ms)
+{
+	pm->cooldown_ns = (uint64_t)ms * 1000000ull;
+	pm->cooldown_until = 0;
+}
+
+static int pm_newpid_cmp(const void *a, const void *b)
+{
+	int32_t x = ((const struct pm_newpid *)a)->pid;
+	int32_t y = ((const struct pm_newpid *)b)->pid;
+	return (x > y) - (x < y);
+}
+
+/* Steps 1 and 2 of the header comment. */
+static int pm_refresh(struct procmap *pm)
+{
+	rewinddir(pm->rootdir);
+	pm->nnew = 0;
+	struct dirent *de;
+	errno = 0;
+	while ((de = readdir(pm->rootdir)) != NULL) {
+		int32_t pid;
+		if (!pm_parse_pid(de->d_name, &pid))
+			continue;
+		uint32_t i = pm_pid_lookup(pm, pid);
+		if (i != PM_NOSLOT) {
+			pm->procs[i].seen_gen = pm->gen;
+			pm->procs[i].obs_ino = de->d_ino;
+			continue;
+		}
+		pm->newp = xgrow(pm->newp, &pm->capnew, pm->nnew + 1, sizeof *pm->newp);
+		pm->newp[pm->nnew].pid = pid;
+		pm->newp[pm->nnew].ino = de->d_ino;
+		pm->nnew++;
+	}
+	if (errno && !pm->nslots && !pm->nnew)
+		return -errno;
+	/* drop exited processes, check the known ones */
+	size_t known = pm->nslots;
+	for (size_t i = 0; i < known; i++) {
+		struct pm_proc *p = &pm->procs[i];
+		if (!p->pid)
+			continue;
+		if (p->seen_gen != pm->gen || pm_check(pm, (uint32_t)i) < 0)
+			pm_slot_free(pm, (uint32_t)i);
+	}
+	/* scan new pids (deduplicated: a readdir under churn may repeat) */
+	if (pm->nnew > 1)
+		qsort(pm->newp, pm->nnew, sizeof *pm->newp, pm_newpid_cmp);
+	for (size_t k = 0; k < pm->nnew; k++) {
+		if (k && pm->newp[k].pid == pm->newp[k - 1].pid)
+			continue;
+		uint32_t i = pm_slot_new(pm, pm->newp[k].pid);
+		pm->procs[i].obs_ino = pm->newp[k].ino;
+		pm->procs[i].seen_gen = pm->gen;
+		if (pm_scan(pm, i, false) < 0)
+			pm_slot_free(pm, i);
+	}
+	pm_pidtab_rebuild(pm);
+	return 0;
+}
+
+int procmap_attach(struct procmap *pm, struct sw_snapshot *s)
+{
+	uint64_t t0 = sw_mono_ns();
+	int r = pm_open_root(pm);
+	if (r < 0)
+		return r;
+	pm->gen++;
+	if (pm->gen == 0)
+		pm->gen = 1;
+	unsigned unowned_before = (unsigned)pm->unowned.n;
+	memset(&pm->st, 0, sizeof pm->st);
+	pm->st.unowned = unowned_before;
+	r = pm_refresh(pm);
+	if (r < 0)
+		return r;
+	if (pm->index_dirty)
+		pm_index_rebuild(pm);
+
+	bool complete = pm_search(pm, s, t0);
+	if (pm->index_dirty)
+		pm_index_rebuild(pm);
+
+	/* attach; rebuild the set of inodes known to be unowned */
+	size_t nun = 0;
+	for (size_t c = 0; c < s->nconns; c++) {
+		uint32_t inode = s->conns[c].inode;
+		if (inode && pm_index_first(pm, inode) == PM_NOSLOT &&
+		    (complete || iset_has(&pm->unowned, inode)))
+			nun++;
+	}
+	iset_reset(&pm->unowned_next, nun);
+	for (size_t c = 0; c < s->nconns; c++) {
+		struct sw_conn *cn = &s->conns[c];
+		cn->owners_off = (uint32_t)s->nowners;
+		cn->owners_n = 0;
+		if (!cn->inode)
+			continue;
+		pm_attach_conn(pm, s, c);
+		if (!cn->owners_n &&
+		    (complete || iset_has(&pm->unowned, cn->inode)))
+			iset_add(&pm->unowned_next, cn->inode);
+	}
+	struct pm_iset t = pm->unowned;
+	pm->unowned = pm->unowned_next;
+	pm->unowned_next = t;
+
+	unsigned unreadable = 0, alive = 0;
+	for (size_t i = 0; i < pm->nslots; i++) {
+		if (!pm->procs[i].pid)
+			continue;
+		alive++;
+		if (pm->procs[i].unreadable)
+			unreadable++;
+	}
+	s->procs_unreadable = unreadable;
+	if (unreadable)
+		s->notes |= SW_NOTE_PROCS_PARTIAL;
+	if (pm->not_root)
+		s->notes |= SW_NOTE_NOT_ROOT;
+	pm->st.procs = alive;
+	pm->st.unowned = (unsigned)pm->unowned.n;
+	pm->st.search_complete = complete;
+	pm->st.fdcount_stsize = pm->stsize;
+	pm->st.ms = (double)(sw_mono_ns() - t0) / 1e6;
+	return 0;
+}

@@ -5,6 +5,10 @@
 #ifndef SW_PROCMAP_H
 #define SW_PROCMAP_H
 
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
 #include "core/snapshot.h"
 
 struct procmap;
@@ -18,5 +22,33 @@ void procmap_free(struct procmap *pm);
  * SW_NOTE_NOT_ROOT / SW_NOTE_PROCS_PARTIAL and s->procs_unreadable.
  * Returns 0, or -errno if proc_root itself cannot be read. */
 int procmap_attach(struct procmap *pm, struct sw_snapshot *s);
+
+/* ---- additions (procmap owner): parsing, tuning, measurement ---------- */
+
+/* Parse the text of /proc/<pid>/stat: comm is taken between the first '('
+ * and the LAST ')' (comm may contain ')' and spaces) and truncated to 15
+ * bytes; fields after the last ')' give the kernel flags (field 9) and the
+ * starttime (field 22).  Any output pointer may be NULL.  0 or -EINVAL. */
+int procmap_parse_stat(const char *buf, size_t len, char comm[16],
+		       uint32_t *flags, uint64_t *starttime);
+
+/* What the last procmap_attach() did (for tests and benchmarks). */
+struct procmap_stats {
+	unsigned procs;        /* processes known (alive, incl. kernel threads) */
+	unsigned scanned;      /* fd tables listed in the last refresh */
+	unsigned searched;     /* ... of which only to look for unknown inodes */
+	unsigned links_read;   /* readlinkat() calls in the last refresh */
+	unsigned fresh_misses; /* unknown inodes that started a search */
+	unsigned unowned;      /* inodes known to have no visible owner */
+	bool search_complete;  /* the last search covered every process */
+	bool fdcount_stsize;   /* fd counts come from st_size (procfs >= 6.2) */
+	double ms;             /* wall time of the last procmap_attach() */
+};
+void procmap_get_stats(const struct procmap *pm, struct procmap_stats *st);
+
+/* After a search for unknown inodes ended with some left unowned, further
+ * searches are limited to processes whose uid matches a socket's uid for
+ * this long (default 2000 ms).  0 disables the limit. */
+void procmap_set_search_cooldown(struct procmap *pm, unsigned ms);
 
 #endif
