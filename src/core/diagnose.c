@@ -585,6 +585,58 @@ static bool ctr_delta(const struct ctx *x, unsigned i, uint64_t *d)
 
 /* ---- 1. ephemeral ports ------------------------------------------------------ */
 
+/* Count sockets per destination into kc (sorted afterwards by the
+ * caller); returns the usable range size, 0 if unknown. */
+static long eph_count(struct diag_state *st, const struct sw_snapshot *s, long *reserved)
+{
+	const struct sw_kstat *k = &s->kstat;
+	if (!s->have_kstat || k->port_lo < 0 || k->port_hi < k->port_lo)
+		return 0;
+	long lo = k->port_lo, hi = k->port_hi;
+	*reserved = reserved_in_range(k->reserved_ports, lo, hi);
+	long range = hi - lo + 1 - *reserved;
+	if (range < 1)
+		range = 1;
+	kc_reset(st, s->nconns);
+	for (size_t i = 0; i < s->nconns; i++) {
+		const struct sw_conn *c = &s->conns[i];
+		if (!is_tcp(c) || c->state == SW_ST_LISTEN || c->remote.port == 0 ||
+		    c->local.port < lo || c->local.port > hi || is_synrecv(c))
+			continue;
+		uint8_t la[16], ra[16];
+		uint8_t fam = norm_addr(c->family, c->local.addr, la);
+		norm_addr(c->family, c->remote.addr, ra);
+		struct diag_kc *e = kc_get(st, fam, c->remote.port, 0, 0, la, ra, (uint32_t)i);
+		e->count++;
+		if (c->state == SW_ST_TIME_WAIT)
+			e->n2++;
+		if (e->owner == SW_NONE && c->owners_n)
+			e->owner = (uint32_t)i;
+	}
+	return range;
+}
+
+size_t diag_ephemeral_top(struct diag_state *st, const struct sw_snapshot *s,
+			  struct diag_eph *out, size_t max, long *range)
+{
+	long reserved = 0;
+	*range = eph_count(st, s, &reserved);
+	if (!*range)
+		return 0;
+	size_t n = kc_sorted(st, 0);
+	size_t k = 0;
+	for (; k < n && k < max; k++) {
+		const struct diag_kc *e = &st->kc[st->idx[k]];
+		out[k].family = e->fam;
+		memcpy(out[k].src, e->a, 16);
+		memcpy(out[k].dst, e->b, 16);
+		out[k].dport = e->port;
+		out[k].used = e->count;
+		out[k].timewait = e->n2;
+	}
+	return k;
+}
+
 static void fix_ephemeral(struct diag *d)
 {
 	setf(d->fix, sizeof d->fix, "%s\n%s\n%s\n%s",
@@ -613,27 +665,8 @@ static void diag_ephemeral(struct ctx *x)
 		return;
 	}
 	long lo = k->port_lo, hi = k->port_hi;
-	long reserved = reserved_in_range(k->reserved_ports, lo, hi);
-	long range = hi - lo + 1 - reserved;
-	if (range < 1)
-		range = 1;
-
-	kc_reset(x->st, s->nconns);
-	for (size_t i = 0; i < s->nconns; i++) {
-		const struct sw_conn *c = &s->conns[i];
-		if (!is_tcp(c) || c->state == SW_ST_LISTEN || c->remote.port == 0 ||
-		    c->local.port < lo || c->local.port > hi || is_synrecv(c))
-			continue;
-		uint8_t la[16], ra[16];
-		uint8_t fam = norm_addr(c->family, c->local.addr, la);
-		norm_addr(c->family, c->remote.addr, ra);
-		struct diag_kc *e = kc_get(x->st, fam, c->remote.port, 0, 0, la, ra, (uint32_t)i);
-		e->count++;
-		if (c->state == SW_ST_TIME_WAIT)
-			e->n2++;
-		if (e->owner == SW_NONE && c->owners_n)
-			e->owner = (uint32_t)i;
-	}
+	long reserved = 0;
+	long range = eph_count(x->st, s, &reserved);
 	size_t n = kc_sorted(x->st, 0);
 	size_t shown = 0;
 	for (size_t j = 0; j < n && shown < x->top; j++) {

@@ -176,6 +176,22 @@ void diag_state_done(struct diag_state *st);
 enum diag_sev diagnose_run(struct diag_state *st, const struct diag_thresholds *t,
 			   const struct sw_snapshot *snap, struct diag_list *l);
 
+/* Destinations by ephemeral ports in use (for Prometheus and panels). */
+struct diag_eph {
+	uint8_t family;    /* AF_INET (v4-mapped folded) or AF_INET6 */
+	uint8_t src[16];   /* local address */
+	uint8_t dst[16];   /* remote address */
+	uint16_t dport;
+	uint32_t used;     /* sockets on a port inside ip_local_port_range */
+	uint32_t timewait; /* ... of which in TIME_WAIT */
+};
+/* The max busiest destinations into out (most used first); returns how
+ * many.  *range gets the usable size of ip_local_port_range (reserved
+ * ports excluded), 0 if unknown (then nothing is counted).  st is used as
+ * scratch space only. */
+size_t diag_ephemeral_top(struct diag_state *st, const struct sw_snapshot *s,
+			  struct diag_eph *out, size_t max, long *range);
+
 /* Counter name of DIAG_CTR_* ("TcpExt", "ListenOverflows"). */
 void diag_counter_name(unsigned ctr, const char **group, const char **name);
 

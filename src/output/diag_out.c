@@ -1,0 +1,132 @@
+/* diag_out.c - see diag_out.h. */
+#include "config.h"
+
+#include <errno.h>
+#include <math.h>
+#include <string.h>
+
+#include "core/i18n.h"
+#include "diag_out.h"
+#include "output.h"
+
+static void json_num(FILE *fp, double v)
+{
+	if (!isfinite(v))
+		fputs("null", fp);
+	else if (v == (double)(long long)v && fabs(v) < 9e15)
+		fprintf(fp, "%lld", (long long)v);
+	else
+		fprintf(fp, "%.3f", v);
+}
+
+/* The fix text split at '\n' into a JSON array of strings. */
+static void json_lines(FILE *fp, const char *s)
+{
+	fputc('[', fp);
+	bool first = true;
+	while (*s) {
+		const char *e = strchr(s, '\n');
+		size_t n = e ? (size_t)(e - s) : strlen(s);
+		if (n) {
+			if (!first)
+				fputc(',', fp);
+			json_str(fp, s, n);
+			first = false;
+		}
+		s += n;
+		if (*s == '\n')
+			s++;
+	}
+	fputc(']', fp);
+}
+
+void diagnose_json(FILE *fp, const struct diag_list *l)
+{
+	fputc('[', fp);
+	for (size_t i = 0; i < l->n; i++) {
+		const struct diag *d = &l->d[i];
+		if (i)
+			fputc(',', fp);
+		fputs("{\"id\":", fp);
+		json_cstr(fp, diag_id_name(d->id));
+		fputs(",\"severity\":", fp);
+		json_cstr(fp, diag_sev_name(d->sev));
+		fputs(",\"subject\":", fp);
+		json_cstr(fp, d->subject);
+		fputs(",\"title\":", fp);
+		json_cstr(fp, d->title);
+		fputs(",\"details\":[", fp);
+		for (size_t j = 0; j < d->ndetail; j++) {
+			if (j)
+				fputc(',', fp);
+			json_cstr(fp, d->detail[j]);
+		}
+		fputs("],\"fix\":", fp);
+		json_lines(fp, d->fix);
+		fputs(",\"value\":", fp);
+		json_num(fp, d->value);
+		fputs(",\"limit\":", fp);
+		json_num(fp, d->limit);
+		fputs(",\"pid\":", fp);
+		if (d->pid >= 0)
+			fprintf(fp, "%d", (int)d->pid);
+		else
+			fputs("null", fp);
+		fputs(",\"process\":", fp);
+		if (d->comm[0])
+			json_cstr(fp, d->comm);
+		else
+			fputs("null", fp);
+		fputs(",\"port\":", fp);
+		if (d->port)
+			fprintf(fp, "%u", (unsigned)d->port);
+		else
+			fputs("null", fp);
+		fputc('}', fp);
+	}
+	fputc(']', fp);
+}
+
+void diagnose_json_member(FILE *fp, void *list)
+{
+	fputs(",\"diagnoses\":", fp);
+	diagnose_json(fp, list);
+}
+
+int diagnose_text(FILE *fp, const struct diag_list *l, bool verbose)
+{
+	size_t alarms = 0, warns = 0;
+	for (size_t i = 0; i < l->n; i++) {
+		if (l->d[i].sev == DIAG_ALARM)
+			alarms++;
+		else if (l->d[i].sev == DIAG_WARN)
+			warns++;
+	}
+	fprintf(fp, _("sockwatch check: %s - %zu alarm(s), %zu warning(s)"),
+		diag_sev_label(l->worst), alarms, warns);
+	if (!l->have_rates)
+		fputs(_(" (one sample: no rates or counter deltas)"), fp);
+	fputc('\n', fp);
+	for (size_t i = 0; i < l->n; i++) {
+		const struct diag *d = &l->d[i];
+		fprintf(fp, "%-8s %-17s %s\n", diag_sev_label(d->sev), diag_id_name(d->id), d->title);
+		if (d->sev == DIAG_OK && !verbose)
+			continue;
+		for (size_t j = 0; j < d->ndetail; j++)
+			fprintf(fp, "%27s%s\n", "", d->detail[j]);
+		const char *s = d->fix;
+		bool first = true;
+		while (*s) {
+			const char *e = strchr(s, '\n');
+			int n = e ? (int)(e - s) : (int)strlen(s);
+			fprintf(fp, "%27s%s%.*s\n", "", first ? _("Fix: ") : "     ", n, s);
+			first = false;
+			s += n;
+			if (*s == '\n')
+				s++;
+		}
+	}
+	if (fflush(fp) || ferror(fp))
+		return errno ? -errno : -EIO;
+	return 0;
+}
