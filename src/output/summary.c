@@ -106,8 +106,10 @@ static void group_section(FILE *fp, const char *title, const char *keyhdr,
 			kw = w;
 		k++;
 	}
-	fprintf(fp, "  %7s  %-*s  %s\n", _("Count"), kw, keyhdr,
-		syn_only ? "" : _("States"));
+	if (syn_only)
+		fprintf(fp, "  %7s  %s\n", _("Count"), keyhdr);
+	else
+		fprintf(fp, "  %7s  %-*s  %s\n", _("Count"), kw, keyhdr, _("States"));
 	k = 0;
 	for (size_t i = 0; i < a->n && k < shown; i++) {
 		const struct sw_agg_entry *e = &a->e[i];

@@ -1,0 +1,280 @@
+/* test_aggregate: per-state counts, groups, listeners. */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/aggregate.h"
+#include "rows_fixture.h"
+
+static const char *key(const struct sw_agg_entry *e)
+{
+	static char buf[4][80];
+	static int k;
+	k = (k + 1) % 4;
+	return agg_key_str(e, buf[k], sizeof buf[k]);
+}
+
+/* A small server: nginx on :80 (IPv4 and dual-stack IPv6), mysql on
+ * 127.0.0.1:3306, php-fpm on a UNIX socket, DNS on UDP :53. */
+struct world {
+	struct sw_snapshot s;
+	struct sw_row rows[64];
+	const struct sw_rowstat *st[64];
+	size_t n;
+};
+
+static struct sw_rowstat rate1 = {.flags = SW_ROW_RATE, .rx_bps = 100, .tx_bps = 1000};
+static struct sw_rowstat rate2 = {.flags = SW_ROW_RATE, .rx_bps = 50, .tx_bps = 5};
+
+static void world_build(struct world *w)
+{
+	struct sw_snapshot *s = &w->s;
+	memset(w, 0, sizeof *w);
+	snapshot_init(s);
+	size_t i;
+	/* listeners */
+	i = fx_inet(s, SW_PROTO_TCP, AF_INET, "0.0.0.0", 80, NULL, 0, SW_ST_LISTEN); /* 0 */
+	s->conns[i].rq = 2;
+	s->conns[i].wq = 511;
+	fx_owner(s, i, 100, "nginx", NULL, 0, 6);
+	i = fx_inet(s, SW_PROTO_TCP, AF_INET6, "::", 80, NULL, 0, SW_ST_LISTEN); /* 1 */
+	fx_owner(s, i, 100, "nginx", NULL, 0, 7);
+	i = fx_inet(s, SW_PROTO_TCP, AF_INET, "127.0.0.1", 3306, NULL, 0, SW_ST_LISTEN); /* 2 */
+	fx_owner(s, i, 200, "mysqld", NULL, 0, 20);
+	i = fx_inet(s, SW_PROTO_TCP, AF_INET, "0.0.0.0", 3306, NULL, 0, SW_ST_LISTEN); /* 3 */
+	fx_inet(s, SW_PROTO_UDP, AF_INET, "0.0.0.0", 53, NULL, 0, SW_ST_CLOSE);   /* 4 */
+	fx_unix(s, SOCK_STREAM, SW_ST_LISTEN, "/run/php.sock", 14, 900, 0);        /* 5 */
+	/* connections */
+	i = fx_inet(s, SW_PROTO_TCP, AF_INET, "10.0.0.1", 80, "10.0.0.7", 40001, 1); /* 6 */
+	fx_owner(s, i, 101, "nginx", NULL, 33, 10);
+	w->st[i] = &rate1;
+	i = fx_inet(s, SW_PROTO_TCP, AF_INET, "10.0.0.1", 80, "10.0.0.7", 40002,
+		    SW_ST_TIME_WAIT); /* 7 */
+	/* the same client through the dual-stack listener: v4-mapped */
+	i = fx_inet(s, SW_PROTO_TCP, AF_INET6, "::ffff:10.0.0.1", 80, "::ffff:10.0.0.7", 40003,
+		    1); /* 8 */
+	fx_owner(s, i, 101, "nginx", NULL, 33, 11);
+	w->st[i] = &rate2;
+	i = fx_inet(s, SW_PROTO_TCP, AF_INET, "10.0.0.1", 80, "10.0.0.8", 50000,
+		    SW_ST_SYN_RECV); /* 9 */
+	i = fx_inet(s, SW_PROTO_TCP, AF_INET6, "2001:db8::1", 80, "2001:db8:0:1::5", 1,
+		    SW_ST_SYN_RECV); /* 10 */
+	i = fx_inet(s, SW_PROTO_TCP, AF_INET6, "2001:db8::1", 80, "2001:db8:0:1::6", 2, 1); /* 11 */
+	/* mysql: exact listener 127.0.0.1 and wildcard */
+	i = fx_inet(s, SW_PROTO_TCP, AF_INET, "127.0.0.1", 3306, "127.0.0.1", 45000, 1); /* 12 */
+	fx_owner(s, i, 200, "mysqld", NULL, 0, 21);
+	i = fx_inet(s, SW_PROTO_TCP, AF_INET, "10.0.0.1", 3306, "10.0.0.9", 45001,
+		    SW_ST_CLOSE_WAIT); /* 13 */
+	/* the client side of the mysql connection */
+	i = fx_inet(s, SW_PROTO_TCP, AF_INET, "127.0.0.1", 45000, "127.0.0.1", 3306, 1); /* 14 */
+	fx_owner(s, i, 300, "php-fpm", NULL, 33, 5);
+	/* php-fpm: two accepted UNIX connections on its socket */
+	fx_unix(s, SOCK_STREAM, SW_ST_ESTABLISHED, "/run/php.sock", 14, 901, 950); /* 15 */
+	fx_unix(s, SOCK_STREAM, SW_ST_ESTABLISHED, "/run/php.sock", 14, 902, 951); /* 16 */
+	fx_unix(s, SOCK_STREAM, SW_ST_ESTABLISHED, NULL, 0, 950, 901);             /* 17 */
+	/* a tombstone from 10.0.0.7 that must not count anywhere */
+	i = fx_inet(s, SW_PROTO_TCP, AF_INET, "10.0.0.1", 80, "10.0.0.7", 40009, 1); /* 18 */
+	w->st[i] = &fx_tomb;
+	/* UDP: connected socket to a DNS server */
+	fx_inet(s, SW_PROTO_UDP, AF_INET, "10.0.0.1", 41000, "10.0.0.53", 53, 1);   /* 19 */
+	w->n = s->nconns;
+	fx_rows(s, w->rows, w->st);
+}
+
+static void test_states(void **state)
+{
+	(void)state;
+	struct world w;
+	world_build(&w);
+	struct sw_agg_states as;
+	agg_states(w.rows, w.n, &as);
+	assert_int_equal(as.all, w.n - 1); /* tombstone skipped */
+	assert_int_equal(as.count[SW_PROTO_TCP][SW_ST_LISTEN], 4);
+	assert_int_equal(as.count[SW_PROTO_TCP][SW_ST_ESTABLISHED], 5);
+	assert_int_equal(as.count[SW_PROTO_TCP][SW_ST_SYN_RECV], 2);
+	assert_int_equal(as.count[SW_PROTO_TCP][SW_ST_TIME_WAIT], 1);
+	assert_int_equal(as.count[SW_PROTO_TCP][SW_ST_CLOSE_WAIT], 1);
+	assert_int_equal(as.total[SW_PROTO_TCP], 13);
+	assert_int_equal(as.count[SW_PROTO_UDP][SW_ST_CLOSE], 1);
+	assert_int_equal(as.count[SW_PROTO_UDP][SW_ST_ESTABLISHED], 1);
+	assert_int_equal(as.total[SW_PROTO_UNIX], 4);
+	snapshot_done(&w.s);
+}
+
+static void test_remote_ip(void **state)
+{
+	(void)state;
+	struct world w;
+	world_build(&w);
+	struct sw_agg a;
+	agg_init(&a);
+	agg_group(&a, SW_AGG_REMOTE_IP, w.rows, w.n);
+	assert_int_equal(a.kind, SW_AGG_REMOTE_IP);
+	/* 10.0.0.7 (3: two IPv4 + one v4-mapped; tombstone not counted),
+	 * 127.0.0.1 (2), then singles ordered by key: IPv4 before IPv6 */
+	assert_int_equal(a.n, 7);
+	assert_string_equal(key(&a.e[0]), "10.0.0.7");
+	assert_int_equal(a.e[0].family, AF_INET);
+	assert_int_equal(a.e[0].total, 3);
+	assert_int_equal(a.e[0].by_state[SW_ST_ESTABLISHED], 2);
+	assert_int_equal(a.e[0].by_state[SW_ST_TIME_WAIT], 1);
+	assert_true(a.e[0].rx_bps == 150.0);
+	assert_true(a.e[0].tx_bps == 1005.0);
+	assert_string_equal(key(&a.e[1]), "127.0.0.1");
+	assert_int_equal(a.e[1].total, 2);
+	assert_string_equal(key(&a.e[2]), "10.0.0.8");
+	assert_int_equal(a.e[2].by_state[SW_ST_SYN_RECV], 1);
+	assert_string_equal(key(&a.e[3]), "10.0.0.9");
+	assert_string_equal(key(&a.e[4]), "10.0.0.53");
+	assert_string_equal(key(&a.e[5]), "2001:db8:0:1::5");
+	assert_int_equal(a.e[5].family, AF_INET6);
+	assert_string_equal(key(&a.e[6]), "2001:db8:0:1::6");
+	agg_done(&a);
+	snapshot_done(&w.s);
+}
+
+static void test_remote_net(void **state)
+{
+	(void)state;
+	struct world w;
+	world_build(&w);
+	struct sw_agg a;
+	agg_init(&a);
+	agg_group(&a, SW_AGG_REMOTE_NET, w.rows, w.n);
+	assert_int_equal(a.n, 3);
+	assert_string_equal(key(&a.e[0]), "10.0.0.0/24");
+	assert_int_equal(a.e[0].total, 6); /* .7 x3, .8, .9, .53 */
+	assert_int_equal(a.e[0].prefix, 24);
+	assert_string_equal(key(&a.e[1]), "127.0.0.0/24");
+	assert_string_equal(key(&a.e[2]), "2001:db8:0:1::/64");
+	assert_int_equal(a.e[2].total, 2);
+	assert_int_equal(a.e[2].prefix, 64);
+	agg_done(&a);
+	snapshot_done(&w.s);
+}
+
+static void test_local_port_and_process(void **state)
+{
+	(void)state;
+	struct world w;
+	world_build(&w);
+	struct sw_agg a;
+	agg_init(&a);
+	agg_group(&a, SW_AGG_LOCAL_PORT, w.rows, w.n);
+	assert_string_equal(key(&a.e[0]), "tcp/80");
+	assert_int_equal(a.e[0].total, 6);
+	assert_int_equal(a.e[0].by_state[SW_ST_SYN_RECV], 2);
+	assert_string_equal(key(&a.e[1]), "tcp/3306");
+	assert_int_equal(a.e[1].total, 2);
+	/* singles: tcp/45000 then udp/41000 (proto order) */
+	assert_int_equal(a.n, 4);
+	assert_string_equal(key(&a.e[2]), "tcp/45000");
+	assert_string_equal(key(&a.e[3]), "udp/41000");
+
+	agg_group(&a, SW_AGG_PROCESS, w.rows, w.n);
+	/* unknown owner: 3,4,7,9,10,11,13,19 = 8; nginx 101: 2; nginx 100: 2;
+	 * mysqld: 2; php-fpm: 1.  UNIX sockets are not counted. */
+	assert_int_equal(a.n, 5);
+	assert_string_equal(key(&a.e[0]), "-");
+	assert_int_equal(a.e[0].pid, -1);
+	assert_int_equal(a.e[0].total, 8);
+	assert_string_equal(key(&a.e[1]), "100/nginx");
+	assert_int_equal(a.e[1].by_state[SW_ST_LISTEN], 2);
+	assert_string_equal(key(&a.e[2]), "101/nginx");
+	assert_true(a.e[2].rx_bps == 150.0);
+	assert_string_equal(key(&a.e[3]), "200/mysqld");
+	assert_string_equal(key(&a.e[4]), "300/php-fpm");
+	assert_string_equal(a.e[4].comm, "php-fpm");
+	agg_done(&a);
+	snapshot_done(&w.s);
+}
+
+static void test_listeners(void **state)
+{
+	(void)state;
+	struct world w;
+	world_build(&w);
+	struct sw_listeners ls;
+	listeners_init(&ls);
+	agg_listeners(&ls, w.rows, w.n);
+	/* tcp :80 (0.0.0.0, ::), tcp :3306 (0.0.0.0, 127.0.0.1), udp :53, unix */
+	assert_int_equal(ls.n, 6);
+	const struct sw_listener *l = ls.l;
+	assert_ptr_equal(l[0].row.conn, &w.s.conns[0]);
+	assert_int_equal(l[0].established, 1); /* 10.0.0.7 (tombstone skipped) */
+	assert_int_equal(l[0].syn_recv, 1);    /* 10.0.0.8 */
+	assert_int_equal(l[0].other, 1);       /* TIME_WAIT */
+	assert_int_equal(l[0].accept_q, 2);
+	assert_int_equal(l[0].backlog, 511);
+	assert_ptr_equal(l[1].row.conn, &w.s.conns[1]);
+	assert_int_equal(l[1].established, 2); /* v4-mapped + IPv6 */
+	assert_int_equal(l[1].syn_recv, 1);
+	assert_int_equal(l[1].other, 0);
+	assert_ptr_equal(l[2].row.conn, &w.s.conns[3]); /* 0.0.0.0:3306 */
+	assert_int_equal(l[2].established, 0);
+	assert_int_equal(l[2].other, 1); /* CLOSE_WAIT on 10.0.0.1 */
+	assert_ptr_equal(l[3].row.conn, &w.s.conns[2]); /* 127.0.0.1:3306 exact */
+	assert_int_equal(l[3].established, 1);
+	assert_int_equal(l[3].other, 0);
+	assert_ptr_equal(l[4].row.conn, &w.s.conns[4]); /* udp :53 */
+	assert_int_equal(l[4].established + l[4].syn_recv + l[4].other, 0);
+	assert_int_equal(l[4].accept_q, 0);
+	assert_ptr_equal(l[5].row.conn, &w.s.conns[5]); /* unix */
+	assert_int_equal(l[5].established, 2);
+	listeners_done(&ls);
+	snapshot_done(&w.s);
+}
+
+/* Many rows: the hash tables grow and counts stay exact. */
+static void test_scale(void **state)
+{
+	(void)state;
+	struct sw_snapshot s;
+	snapshot_init(&s);
+	enum { N = 20000 };
+	char a[32];
+	for (int i = 0; i < N; i++) {
+		snprintf(a, sizeof a, "10.%d.%d.%d", i % 7, (i / 7) % 256, i % 200 + 1);
+		fx_inet(&s, SW_PROTO_TCP, AF_INET, "10.255.0.1", 80, a, (uint16_t)(1024 + i % 60000),
+			i % 3 ? 1 : SW_ST_TIME_WAIT);
+	}
+	struct sw_row *rows = calloc(N, sizeof *rows);
+	fx_rows(&s, rows, NULL);
+	struct sw_agg g;
+	agg_init(&g);
+	agg_group(&g, SW_AGG_REMOTE_IP, rows, N);
+	uint32_t sum = 0;
+	for (size_t i = 0; i < g.n; i++) {
+		sum += g.e[i].total;
+		if (i)
+			assert_true(g.e[i - 1].total >= g.e[i].total);
+	}
+	assert_int_equal(sum, N);
+	agg_group(&g, SW_AGG_LOCAL_PORT, rows, N);
+	assert_int_equal(g.n, 1);
+	assert_int_equal(g.e[0].total, N);
+	assert_int_equal(g.e[0].by_state[SW_ST_TIME_WAIT], (N + 2) / 3);
+	agg_done(&g);
+	free(rows);
+	snapshot_done(&s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_states),
+		cmocka_unit_test(test_remote_ip),
+		cmocka_unit_test(test_remote_net),
+		cmocka_unit_test(test_local_port_and_process),
+		cmocka_unit_test(test_listeners),
+		cmocka_unit_test(test_scale),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

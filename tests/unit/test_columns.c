@@ -1,0 +1,381 @@
+/* test_columns: the column table's formatters, comparators and list parser. */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/columns.h"
+#include "rows_fixture.h"
+
+static const char *cell(enum sw_col_id id, const struct sw_row *r)
+{
+	static char buf[4][256];
+	static int k;
+	k = (k + 1) % 4;
+	column_get(id)->format(r, buf[k], sizeof buf[k]);
+	return buf[k];
+}
+
+static int cmp(enum sw_col_id id, const struct sw_row *a, const struct sw_row *b)
+{
+	int d = column_get(id)->compare(a, b);
+	return d < 0 ? -1 : d > 0;
+}
+
+static void test_table_complete(void **state)
+{
+	(void)state;
+	for (int i = 0; i < SW_COL_COUNT; i++) {
+		const struct sw_column *c = column_get((enum sw_col_id)i);
+		assert_non_null(c);
+		assert_int_equal(c->id, i);
+		assert_non_null(c->name);
+		assert_non_null(c->header);
+		assert_non_null(c->desc);
+		assert_non_null(c->format);
+		assert_non_null(c->compare);
+		assert_ptr_equal(column_by_name(c->name), c);
+		assert_ptr_equal(column_by_name(c->header), c);
+	}
+	assert_null(column_get(SW_COL_COUNT));
+	assert_null(column_by_name("nonsense"));
+	assert_int_equal(column_by_name("STATE")->id, SW_COL_STATE);
+	assert_int_equal(column_by_name("Recv-Q")->id, SW_COL_RECVQ);
+	assert_int_equal(column_by_name("PID/Program")->id, SW_COL_PID);
+	assert_int_equal(column_by_name("rxrate")->id, SW_COL_RX_RATE);
+}
+
+static void test_inet_formats(void **state)
+{
+	(void)state;
+	struct sw_snapshot s;
+	snapshot_init(&s);
+	fx_inet(&s, SW_PROTO_TCP, AF_INET, "10.0.0.1", 22, "10.0.0.9", 51000, SW_ST_ESTABLISHED);
+	fx_inet(&s, SW_PROTO_TCP, AF_INET6, "2001:db8::1", 443, "2001:db8::2", 40000,
+		SW_ST_TIME_WAIT);
+	fx_inet(&s, SW_PROTO_TCP, AF_INET6, "::ffff:192.0.2.9", 80, "::ffff:198.51.100.7",
+		33333, SW_ST_SYN_RECV);
+	fx_inet(&s, SW_PROTO_UDP, AF_INET, "0.0.0.0", 53, NULL, 0, SW_ST_CLOSE);
+	fx_inet(&s, SW_PROTO_UDP, AF_INET6, "::", 5353, NULL, 0, SW_ST_CLOSE);
+	fx_inet(&s, SW_PROTO_UDPLITE, AF_INET, "127.0.0.1", 9, NULL, 0, SW_ST_CLOSE);
+	fx_inet(&s, SW_PROTO_TCP, AF_INET, "0.0.0.0", 80, NULL, 0, SW_ST_LISTEN);
+	s.conns[0].rq = 12;
+	s.conns[0].wq = 3456;
+	struct sw_row rows[7];
+	fx_rows(&s, rows, NULL);
+
+	assert_string_equal(cell(SW_COL_PROTO, &rows[0]), "tcp");
+	assert_string_equal(cell(SW_COL_PROTO, &rows[1]), "tcp6");
+	assert_string_equal(cell(SW_COL_PROTO, &rows[2]), "tcp6");
+	assert_string_equal(cell(SW_COL_PROTO, &rows[3]), "udp");
+	assert_string_equal(cell(SW_COL_PROTO, &rows[4]), "udp6");
+	assert_string_equal(cell(SW_COL_PROTO, &rows[5]), "udpl");
+
+	assert_string_equal(cell(SW_COL_STATE, &rows[0]), "ESTAB");
+	assert_string_equal(cell(SW_COL_STATE, &rows[1]), "TIME-WAIT");
+	assert_string_equal(cell(SW_COL_STATE, &rows[2]), "SYN-RECV");
+	assert_string_equal(cell(SW_COL_STATE, &rows[3]), "UNCONN");
+	assert_string_equal(cell(SW_COL_STATE, &rows[6]), "LISTEN");
+
+	assert_string_equal(cell(SW_COL_RECVQ, &rows[0]), "12");
+	assert_string_equal(cell(SW_COL_SENDQ, &rows[0]), "3456");
+
+	assert_string_equal(cell(SW_COL_LOCAL, &rows[0]), "10.0.0.1:22");
+	assert_string_equal(cell(SW_COL_REMOTE, &rows[0]), "10.0.0.9:51000");
+	assert_string_equal(cell(SW_COL_LOCAL, &rows[1]), "[2001:db8::1]:443");
+	assert_string_equal(cell(SW_COL_REMOTE, &rows[1]), "[2001:db8::2]:40000");
+	/* v4-mapped shown as IPv4 */
+	assert_string_equal(cell(SW_COL_LOCAL, &rows[2]), "192.0.2.9:80");
+	assert_string_equal(cell(SW_COL_REMOTE, &rows[2]), "198.51.100.7:33333");
+	assert_string_equal(cell(SW_COL_LOCAL, &rows[3]), "*:53");
+	assert_string_equal(cell(SW_COL_REMOTE, &rows[3]), "*:*");
+	assert_string_equal(cell(SW_COL_LOCAL, &rows[4]), "*:5353");
+	assert_string_equal(cell(SW_COL_LPORT, &rows[1]), "443");
+	assert_string_equal(cell(SW_COL_RPORT, &rows[1]), "40000");
+
+	assert_string_equal(cell(SW_COL_USER, &rows[0]), "root");
+	assert_string_equal(cell(SW_COL_UID, &rows[0]), "0");
+	assert_string_equal(cell(SW_COL_INODE, &rows[0]), "1001");
+	assert_string_equal(cell(SW_COL_COOKIE, &rows[1]), "2");
+	assert_string_equal(cell(SW_COL_IFACE, &rows[0]), "");
+	s.conns[0].flags &= (uint8_t)~SW_CF_HAS_UID;
+	assert_string_equal(cell(SW_COL_USER, &rows[0]), "");
+	snapshot_done(&s);
+}
+
+static void test_unix_formats(void **state)
+{
+	(void)state;
+	struct sw_snapshot s;
+	snapshot_init(&s);
+	fx_unix(&s, SOCK_STREAM, SW_ST_LISTEN, "/run/php/fpm.sock", 18, 500, 0);
+	fx_unix(&s, SOCK_STREAM, SW_ST_ESTABLISHED, "\0foo\0bar", 8, 501, 12345);
+	fx_unix(&s, SOCK_DGRAM, SW_ST_CLOSE, NULL, 0, 502, 0);
+	fx_unix(&s, SOCK_SEQPACKET, SW_ST_ESTABLISHED, "/tmp/a\nb", 9, 503, 7);
+	struct sw_row rows[4];
+	fx_rows(&s, rows, NULL);
+
+	assert_string_equal(cell(SW_COL_PROTO, &rows[0]), "u_str");
+	assert_string_equal(cell(SW_COL_PROTO, &rows[2]), "u_dgr");
+	assert_string_equal(cell(SW_COL_PROTO, &rows[3]), "u_seq");
+	assert_string_equal(cell(SW_COL_STATE, &rows[2]), "UNCONN");
+	/* the path's NUL is dropped; abstract names show '@' for every NUL */
+	assert_string_equal(cell(SW_COL_LOCAL, &rows[0]), "/run/php/fpm.sock");
+	assert_string_equal(cell(SW_COL_LOCAL, &rows[1]), "@foo@bar");
+	assert_string_equal(cell(SW_COL_REMOTE, &rows[1]), "* 12345");
+	assert_string_equal(cell(SW_COL_LOCAL, &rows[2]), "*");
+	assert_string_equal(cell(SW_COL_REMOTE, &rows[2]), "*");
+	/* control characters never reach the terminal */
+	assert_string_equal(cell(SW_COL_LOCAL, &rows[3]), "/tmp/a?b");
+	assert_string_equal(cell(SW_COL_LPORT, &rows[0]), "");
+	assert_string_equal(cell(SW_COL_TIMER, &rows[0]), "");
+	snapshot_done(&s);
+}
+
+static void test_timers(void **state)
+{
+	(void)state;
+	struct sw_snapshot s;
+	snapshot_init(&s);
+	for (int i = 0; i < 5; i++)
+		fx_inet(&s, SW_PROTO_TCP, AF_INET, "10.0.0.1", 80, "10.0.0.2", 1000, 1);
+	s.conns[1].timer = SW_TIMER_KEEPALIVE;
+	s.conns[1].expires_ms = 5318200;
+	s.conns[2].timer = SW_TIMER_TIMEWAIT;
+	s.conns[2].expires_ms = 15420;
+	s.conns[3].timer = SW_TIMER_ON;
+	s.conns[3].expires_ms = 204;
+	s.conns[3].retrans = 3;
+	s.conns[4].timer = SW_TIMER_PERSIST;
+	s.conns[4].expires_ms = 1500;
+	s.conns[4].retrans = 2;
+	s.conns[0].expires_ms = 999; /* ignored when off */
+	struct sw_row rows[5];
+	fx_rows(&s, rows, NULL);
+	assert_string_equal(cell(SW_COL_TIMER, &rows[0]), "off (0.00/0/0)");
+	assert_string_equal(cell(SW_COL_TIMER, &rows[1]), "keepalive (5318.20/0/0)");
+	assert_string_equal(cell(SW_COL_TIMER, &rows[2]), "timewait (15.42/0/0)");
+	assert_string_equal(cell(SW_COL_TIMER, &rows[3]), "on (0.20/3/0)");
+	assert_string_equal(cell(SW_COL_TIMER, &rows[4]), "probe (1.50/0/2)");
+	assert_int_equal(cmp(SW_COL_TIMER, &rows[0], &rows[1]), -1);
+	assert_int_equal(cmp(SW_COL_TIMER, &rows[3], &rows[1]), -1);
+	snapshot_done(&s);
+}
+
+static void test_processes(void **state)
+{
+	(void)state;
+	struct sw_snapshot s;
+	snapshot_init(&s);
+	size_t a = fx_inet(&s, SW_PROTO_TCP, AF_INET, "0.0.0.0", 80, NULL, 0, SW_ST_LISTEN);
+	fx_owner(&s, a, 1234, "nginx", "nginx: master process", 0, 6);
+	fx_owner(&s, a, 1240, "nginx", "nginx: worker process", 33, 6);
+	fx_owner(&s, a, 1240, "nginx", NULL, 33, 7); /* same process, second fd */
+	size_t b = fx_inet(&s, SW_PROTO_TCP, AF_INET, "10.0.0.1", 3306, "10.0.0.2", 5, 1);
+	fx_owner(&s, b, 999, "mysqld", NULL, 0, 30);
+	fx_inet(&s, SW_PROTO_TCP, AF_INET, "10.0.0.1", 3306, "10.0.0.2", 6, SW_ST_TIME_WAIT);
+	struct sw_row rows[3];
+	fx_rows(&s, rows, NULL);
+	assert_string_equal(cell(SW_COL_PID, &rows[0]), "1234/nginx+1");
+	assert_string_equal(cell(SW_COL_PID, &rows[1]), "999/mysqld");
+	assert_string_equal(cell(SW_COL_PID, &rows[2]), "-");
+	assert_string_equal(cell(SW_COL_PROCESS, &rows[1]), "mysqld");
+	assert_string_equal(cell(SW_COL_CMDLINE, &rows[0]), "nginx: master process");
+	assert_string_equal(cell(SW_COL_CMDLINE, &rows[1]), "mysqld"); /* no cmdline: comm */
+	assert_string_equal(cell(SW_COL_PROCESS, &rows[2]), "");
+	/* unknown < 999 < 1234, numerically */
+	assert_int_equal(cmp(SW_COL_PID, &rows[2], &rows[1]), -1);
+	assert_int_equal(cmp(SW_COL_PID, &rows[1], &rows[0]), -1);
+	assert_int_equal(cmp(SW_COL_PROCESS, &rows[1], &rows[0]), -1); /* mysqld < nginx */
+	assert_int_equal(cmp(SW_COL_PROCESS, &rows[2], &rows[1]), -1); /* unknown first */
+	snapshot_done(&s);
+}
+
+static void test_tcpinfo(void **state)
+{
+	(void)state;
+	struct sw_snapshot s;
+	snapshot_init(&s);
+	fx_inet(&s, SW_PROTO_TCP, AF_INET, "10.0.0.1", 22, "10.0.0.2", 50000, 1);
+	fx_inet(&s, SW_PROTO_TCP, AF_INET, "10.0.0.1", 22, "10.0.0.3", 50000, 1);
+	fx_inet(&s, SW_PROTO_UDP, AF_INET, "10.0.0.1", 53, "10.0.0.3", 50000, 1);
+	struct sw_tcpx *t = snapshot_add_tcpx(&s, 0);
+	t->have = SW_TI_BASE | SW_TI_BYTES | SW_TI_SEGS | SW_TI_DELIVERY | SW_TI_CONG;
+	t->rtt_us = 1234;
+	t->rttvar_us = 50;
+	t->snd_cwnd = 10;
+	t->snd_ssthresh = 0x7fffffff;
+	t->retrans = 0;
+	t->total_retrans = 3;
+	t->bytes_acked = 1536;
+	t->bytes_received = 5u << 20;
+	t->segs_in = 7;
+	t->segs_out = 9;
+	t->delivery_rate = 2048;
+	t->last_data_sent_ms = 850;
+	memcpy(t->cong, "cubic", 6);
+	t = snapshot_add_tcpx(&s, 1);
+	t->have = SW_TI_BASE;
+	t->rtt_us = 250000;
+	t->snd_ssthresh = 20;
+	t->retrans = 1;
+	t->total_retrans = 1;
+	struct sw_rowstat rate = {.flags = SW_ROW_RATE, .rx_bps = 2048, .tx_bps = 10};
+	const struct sw_rowstat *st[3] = {&rate, NULL, NULL};
+	struct sw_row rows[3];
+	fx_rows(&s, rows, st);
+
+	assert_string_equal(cell(SW_COL_RTT, &rows[0]), "1.2ms");
+	assert_string_equal(cell(SW_COL_RTTVAR, &rows[0]), "0.05ms");
+	assert_string_equal(cell(SW_COL_RTT, &rows[1]), "250ms");
+	assert_string_equal(cell(SW_COL_CWND, &rows[0]), "10");
+	assert_string_equal(cell(SW_COL_SSTHRESH, &rows[0]), ""); /* infinite */
+	assert_string_equal(cell(SW_COL_SSTHRESH, &rows[1]), "20");
+	assert_string_equal(cell(SW_COL_RETRANS, &rows[0]), "0/3");
+	assert_string_equal(cell(SW_COL_BYTES_ACKED, &rows[0]), "1.5K");
+	assert_string_equal(cell(SW_COL_BYTES_RECV, &rows[0]), "5.0M");
+	assert_string_equal(cell(SW_COL_BYTES_SENT, &rows[0]), ""); /* not provided */
+	assert_string_equal(cell(SW_COL_BYTES_ACKED, &rows[1]), "");
+	assert_string_equal(cell(SW_COL_SEGS, &rows[0]), "7/9");
+	assert_string_equal(cell(SW_COL_DELIVERY_RATE, &rows[0]), "2.0KB/s");
+	assert_string_equal(cell(SW_COL_LAST_SEND, &rows[0]), "850ms");
+	assert_string_equal(cell(SW_COL_CONG, &rows[0]), "cubic");
+	assert_string_equal(cell(SW_COL_CONG, &rows[1]), "");
+	assert_string_equal(cell(SW_COL_RTT, &rows[2]), ""); /* UDP */
+	assert_string_equal(cell(SW_COL_RX_RATE, &rows[0]), "2.0KB/s");
+	assert_string_equal(cell(SW_COL_TX_RATE, &rows[0]), "10B/s");
+	assert_string_equal(cell(SW_COL_RX_RATE, &rows[1]), "");
+
+	/* numeric order, rows without data first */
+	assert_int_equal(cmp(SW_COL_RTT, &rows[0], &rows[1]), -1);
+	assert_int_equal(cmp(SW_COL_RTT, &rows[2], &rows[0]), -1);
+	assert_int_equal(cmp(SW_COL_RETRANS, &rows[1], &rows[0]), -1);
+	assert_int_equal(cmp(SW_COL_RX_RATE, &rows[1], &rows[0]), -1);
+	assert_int_equal(cmp(SW_COL_BYTES_ACKED, &rows[0], &rows[0]), 0);
+	snapshot_done(&s);
+}
+
+static void test_age(void **state)
+{
+	(void)state;
+	struct sw_snapshot s;
+	snapshot_init(&s);
+	s.mono_ns = 100ull * 1000000000ull;
+	fx_inet(&s, SW_PROTO_TCP, AF_INET, "10.0.0.1", 22, "10.0.0.2", 1, 1);
+	fx_inet(&s, SW_PROTO_TCP, AF_INET, "10.0.0.1", 22, "10.0.0.2", 2, 1);
+	struct sw_rowstat old = {.first_seen_ns = 1000000000ull, .retrans_delta = 4};
+	struct sw_rowstat young = {.first_seen_ns = 99500000000ull};
+	const struct sw_rowstat *st[2] = {&old, &young};
+	struct sw_row rows[2];
+	fx_rows(&s, rows, st);
+	assert_string_equal(cell(SW_COL_AGE, &rows[0]), "1m39s");
+	assert_string_equal(cell(SW_COL_AGE, &rows[1]), "500ms");
+	assert_int_equal(cmp(SW_COL_AGE, &rows[1], &rows[0]), -1); /* younger first */
+	assert_string_equal(cell(SW_COL_RETRANS_DELTA, &rows[0]), "4");
+	assert_int_equal(cmp(SW_COL_RETRANS_DELTA, &rows[1], &rows[0]), -1);
+	snapshot_done(&s);
+}
+
+static void test_compare(void **state)
+{
+	(void)state;
+	struct sw_snapshot s;
+	snapshot_init(&s);
+	/* 0 */ fx_inet(&s, SW_PROTO_TCP, AF_INET, "10.0.0.2", 9, "10.0.0.2", 9, SW_ST_LISTEN);
+	/* 1 */ fx_inet(&s, SW_PROTO_TCP, AF_INET, "10.0.0.10", 80, "10.0.0.1", 80, 1);
+	/* 2 */ fx_inet(&s, SW_PROTO_TCP, AF_INET6, "::ffff:10.0.0.2", 9, "::1", 443,
+			SW_ST_TIME_WAIT);
+	/* 3 */ fx_inet(&s, SW_PROTO_TCP, AF_INET6, "2001:db8::1", 443, "::ffff:10.0.0.1", 80, 2);
+	/* 4 */ fx_unix(&s, SOCK_STREAM, SW_ST_ESTABLISHED, "/a", 3, 1, 2);
+	/* 5 */ fx_unix(&s, SOCK_STREAM, SW_ST_ESTABLISHED, "/b", 3, 2, 1);
+	/* 6 */ fx_inet(&s, SW_PROTO_UDP, AF_INET, "10.0.0.2", 9, NULL, 0, SW_ST_CLOSE);
+	s.conns[1].rq = 9;
+	s.conns[2].rq = 10;
+	struct sw_row r[7];
+	fx_rows(&s, r, NULL);
+
+	/* addresses: bytes, not text ("10.0.0.10" > "10.0.0.2") */
+	assert_int_equal(cmp(SW_COL_LOCAL, &r[0], &r[1]), -1);
+	/* v4-mapped compares as IPv4: equal address and port */
+	assert_int_equal(cmp(SW_COL_LOCAL, &r[0], &r[2]), 0);
+	/* IPv4 (also mapped) < IPv6 < UNIX */
+	assert_int_equal(cmp(SW_COL_LOCAL, &r[2], &r[3]), -1);
+	assert_int_equal(cmp(SW_COL_LOCAL, &r[3], &r[4]), -1);
+	assert_int_equal(cmp(SW_COL_LOCAL, &r[4], &r[5]), -1);
+	assert_int_equal(cmp(SW_COL_REMOTE, &r[3], &r[1]), 0); /* mapped 10.0.0.1:80 */
+	assert_int_equal(cmp(SW_COL_REMOTE, &r[1], &r[2]), -1);
+	assert_int_equal(cmp(SW_COL_REMOTE, &r[5], &r[4]), -1); /* by peer inode */
+	/* ports numerically: 9 < 80 < 443 */
+	assert_int_equal(cmp(SW_COL_LPORT, &r[0], &r[1]), -1);
+	assert_int_equal(cmp(SW_COL_LPORT, &r[1], &r[3]), -1);
+	assert_int_equal(cmp(SW_COL_RPORT, &r[1], &r[2]), -1);
+	/* states in kernel order: ESTAB < SYN-SENT < TIME-WAIT < LISTEN */
+	assert_int_equal(cmp(SW_COL_STATE, &r[1], &r[3]), -1);
+	assert_int_equal(cmp(SW_COL_STATE, &r[3], &r[2]), -1);
+	assert_int_equal(cmp(SW_COL_STATE, &r[2], &r[0]), -1);
+	/* queues numerically */
+	assert_int_equal(cmp(SW_COL_RECVQ, &r[1], &r[2]), -1);
+	assert_int_equal(cmp(SW_COL_RECVQ, &r[0], &r[1]), -1);
+	/* proto: tcp < tcp6 < udp < unix */
+	assert_int_equal(cmp(SW_COL_PROTO, &r[0], &r[3]), -1);
+	assert_int_equal(cmp(SW_COL_PROTO, &r[3], &r[6]), -1);
+	assert_int_equal(cmp(SW_COL_PROTO, &r[6], &r[4]), -1);
+	assert_int_equal(cmp(SW_COL_INODE, &r[0], &r[1]), -1);
+	snapshot_done(&s);
+}
+
+static void test_parse_list(void **state)
+{
+	(void)state;
+	enum sw_col_id ids[8];
+	bool desc[8];
+	int bad = -1;
+	assert_int_equal(column_parse_list("state,local,-rtt", ids, desc, 8, &bad), 3);
+	assert_int_equal(ids[0], SW_COL_STATE);
+	assert_int_equal(ids[1], SW_COL_LOCAL);
+	assert_int_equal(ids[2], SW_COL_RTT);
+	assert_false(desc[0]);
+	assert_false(desc[1]);
+	assert_true(desc[2]);
+	assert_int_equal(column_parse_list(" proto , +pid,RX/s ", ids, desc, 8, &bad), 3);
+	assert_int_equal(ids[2], SW_COL_RX_RATE);
+	assert_false(desc[1]);
+
+	assert_int_equal(column_parse_list("state,bogus", ids, desc, 8, &bad), -1);
+	assert_int_equal(bad, 6);
+	assert_int_equal(column_parse_list("state,,local", ids, desc, 8, &bad), -1);
+	assert_int_equal(bad, 6);
+	assert_int_equal(column_parse_list("state,", ids, desc, 8, &bad), -1);
+	assert_int_equal(bad, 6);
+	assert_int_equal(column_parse_list("", ids, desc, 8, &bad), -1);
+	assert_int_equal(bad, 0);
+	assert_int_equal(column_parse_list("state local", ids, desc, 8, &bad), -1);
+	assert_int_equal(bad, 6);
+	assert_int_equal(column_parse_list("proto,state,local", ids, desc, 2, &bad), -1);
+	assert_int_equal(bad, 12);
+	assert_int_equal(column_parse_list("-", ids, desc, 8, &bad), -1);
+	assert_int_equal(bad, 0);
+	/* desc may be NULL */
+	assert_int_equal(column_parse_list("-state", ids, NULL, 8, &bad), 1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_table_complete),
+		cmocka_unit_test(test_inet_formats),
+		cmocka_unit_test(test_unix_formats),
+		cmocka_unit_test(test_timers),
+		cmocka_unit_test(test_processes),
+		cmocka_unit_test(test_tcpinfo),
+		cmocka_unit_test(test_age),
+		cmocka_unit_test(test_compare),
+		cmocka_unit_test(test_parse_list),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
