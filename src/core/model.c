@@ -1,1 +1,538 @@
-/* model.c: not written yet */
+/* model.c - consecutive snapshots merged into rows: rates, new/closed
+ * marks, tombstones, filtered and sorted views.
+ *
+ * Per socket (keyed by cookie, protocol and family) an open-addressing hash
+ * entry remembers when it was first seen, its last tcp_info byte counters
+ * and their timestamp, its last total_retrans, and how many consecutive
+ * snapshots have missed it.
+ *
+ * Two-miss rule: a dump taken under churn can skip a socket (netlink dumps
+ * resume by bucket and index; see netlink-notes "Pitfalls").  So a socket
+ * missing from one snapshot is only "held": its last record is kept in the
+ * tombstone store and shown as a normal row (no SW_ROW_CLOSED).  If it comes
+ * back, nothing is lost (first_seen, rate baseline, no false NEW).  Missing
+ * from a second consecutive snapshot, it becomes a closed tombstone
+ * (SW_ROW_CLOSED, gone_for = 1, 2, ...) kept for the TTL, then swept.  The
+ * price is that a close is shown one refresh late.
+ *
+ * Tombstones live in a second struct sw_snapshot owned by the model, with
+ * their tcp_info, names, owners and processes copied, so a tombstone row is
+ * as self-contained as a live one.  The store is rebuilt each update into
+ * the other of two buffers (cost: O(tombstones), no per-row allocation).
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "columns.h"
+#include "model.h"
+#include "util.h"
+
+#define DEFAULT_TTL 3
+#define ROW_DUP (1u << 31) /* internal: duplicate cookie in one snapshot */
+
+struct ent {
+	uint64_t cookie;
+	uint64_t first_seen_ns;
+	uint64_t t_ns;          /* time of the byte sample */
+	uint64_t bytes_acked;
+	uint64_t bytes_received;
+	uint64_t miss_ns;       /* first snapshot that missed it */
+	uint32_t seen_gen;      /* last update that saw it live */
+	uint32_t live_idx;      /* its index in cur during that update */
+	uint32_t total_retrans;
+	uint32_t missed;        /* consecutive snapshots without it */
+	uint8_t proto, family;
+	uint8_t used;
+	uint8_t have_bytes;
+	uint8_t have_retrans;
+	uint8_t initial;        /* present in the very first snapshot */
+};
+
+struct sw_model {
+	struct sw_snapshot cur;
+	struct sw_rowstat *st; /* per cur.conns[] */
+	size_t capst;
+
+	struct sw_snapshot tomb[2]; /* tomb[ti]: current store */
+	int ti;
+	struct sw_rowstat *tst; /* per tomb[ti].conns[] */
+	size_t captst;
+
+	struct ent *ht;
+	size_t htcap, htn; /* capacity (power of 2), entries used */
+
+	uint32_t *pmap; /* proc index map while copying tombstones */
+	size_t cappmap;
+
+	uint32_t gen;
+	unsigned long updates;
+	uint64_t last_t;
+	unsigned ttl;
+	bool mark_active;
+	uint64_t mark_ns;
+};
+
+/* ---- hash ------------------------------------------------------------------ */
+
+static size_t ent_hash(uint64_t cookie, unsigned proto, unsigned family)
+{
+	return (size_t)sw_hash64(cookie ^ ((uint64_t)proto << 56) ^ ((uint64_t)family << 48));
+}
+
+static bool ent_is(const struct ent *e, const struct sw_conn *c)
+{
+	return e->cookie == c->cookie && e->proto == c->proto && e->family == c->family;
+}
+
+static void ht_resize(struct sw_model *m, size_t cap)
+{
+	struct ent *old = m->ht;
+	size_t oldcap = m->htcap;
+	m->ht = xcalloc(cap, sizeof *m->ht);
+	m->htcap = cap;
+	for (size_t i = 0; i < oldcap; i++) {
+		if (!old[i].used)
+			continue;
+		size_t h = ent_hash(old[i].cookie, old[i].proto, old[i].family) & (cap - 1);
+		while (m->ht[h].used)
+			h = (h + 1) & (cap - 1);
+		m->ht[h] = old[i];
+	}
+	free(old);
+}
+
+/* Make room so that `more` inserts keep the load factor <= 1/2. */
+static void ht_reserve(struct sw_model *m, size_t more)
+{
+	size_t need = (m->htn + more) * 2;
+	if (need <= m->htcap)
+		return;
+	size_t cap = m->htcap ? m->htcap : 1024;
+	while (cap < need)
+		cap *= 2;
+	ht_resize(m, cap);
+}
+
+static struct ent *ht_find(const struct sw_model *m, const struct sw_conn *c)
+{
+	if (!m->htcap)
+		return NULL;
+	size_t mask = m->htcap - 1;
+	size_t h = ent_hash(c->cookie, c->proto, c->family) & mask;
+	while (m->ht[h].used) {
+		if (ent_is(&m->ht[h], c))
+			return &m->ht[h];
+		h = (h + 1) & mask;
+	}
+	return NULL;
+}
+
+/* Find or insert (capacity reserved beforehand). */
+static struct ent *ht_get(struct sw_model *m, const struct sw_conn *c, bool *inserted)
+{
+	size_t mask = m->htcap - 1;
+	size_t h = ent_hash(c->cookie, c->proto, c->family) & mask;
+	while (m->ht[h].used) {
+		if (ent_is(&m->ht[h], c)) {
+			*inserted = false;
+			return &m->ht[h];
+		}
+		h = (h + 1) & mask;
+	}
+	struct ent *e = &m->ht[h];
+	memset(e, 0, sizeof *e);
+	e->used = 1;
+	e->cookie = c->cookie;
+	e->proto = c->proto;
+	e->family = c->family;
+	m->htn++;
+	*inserted = true;
+	return e;
+}
+
+/* Backward-shift deletion: no tombstone markers in the table. */
+static void ht_del(struct sw_model *m, struct ent *e)
+{
+	size_t mask = m->htcap - 1;
+	size_t i = (size_t)(e - m->ht);
+	size_t j = i;
+	m->ht[i].used = 0;
+	m->htn--;
+	for (;;) {
+		j = (j + 1) & mask;
+		if (!m->ht[j].used)
+			return;
+		size_t k = ent_hash(m->ht[j].cookie, m->ht[j].proto, m->ht[j].family) & mask;
+		/* move j to i unless its home k lies cyclically in (i, j] */
+		bool stay = i <= j ? (i < k && k <= j) : (i < k || k <= j);
+		if (stay)
+			continue;
+		m->ht[i] = m->ht[j];
+		m->ht[j].used = 0;
+		i = j;
+	}
+}
+
+/* ---- lifecycle ---------------------------------------------------------------- */
+
+struct sw_model *model_new(void)
+{
+	struct sw_model *m = xcalloc(1, sizeof *m);
+	snapshot_init(&m->cur);
+	snapshot_init(&m->tomb[0]);
+	snapshot_init(&m->tomb[1]);
+	m->ttl = DEFAULT_TTL;
+	return m;
+}
+
+void model_free(struct sw_model *m)
+{
+	if (!m)
+		return;
+	snapshot_done(&m->cur);
+	snapshot_done(&m->tomb[0]);
+	snapshot_done(&m->tomb[1]);
+	free(m->st);
+	free(m->tst);
+	free(m->ht);
+	free(m->pmap);
+	free(m);
+}
+
+const struct sw_snapshot *model_snapshot(const struct sw_model *m)
+{
+	return &m->cur;
+}
+
+void model_set_tombstone_ttl(struct sw_model *m, unsigned refreshes)
+{
+	m->ttl = refreshes;
+}
+
+static void clear_marked(struct sw_model *m)
+{
+	for (size_t i = 0; i < m->cur.nconns; i++)
+		m->st[i].flags &= ~(uint32_t)SW_ROW_MARKED_NEW;
+	for (size_t i = 0; i < m->tomb[m->ti].nconns; i++)
+		m->tst[i].flags &= ~(uint32_t)SW_ROW_MARKED_NEW;
+}
+
+void model_mark(struct sw_model *m)
+{
+	m->mark_active = true;
+	m->mark_ns = m->last_t;
+	clear_marked(m); /* everything shown now predates the mark */
+}
+
+void model_clear_mark(struct sw_model *m)
+{
+	m->mark_active = false;
+	clear_marked(m);
+	/* tombstones kept only by the mark are hidden by model_view and swept
+	 * at the next update */
+}
+
+/* ---- tombstone store -------------------------------------------------------------- */
+
+static void pmap_reset(struct sw_model *m, size_t nprocs)
+{
+	m->pmap = xgrow(m->pmap, &m->cappmap, nprocs ? nprocs : 1, sizeof *m->pmap);
+	for (size_t i = 0; i < nprocs; i++)
+		m->pmap[i] = SW_NONE;
+}
+
+/* Copy src->conns[ci] with everything it references into dst. */
+static void tomb_copy(struct sw_model *m, struct sw_snapshot *dst,
+		      const struct sw_snapshot *src, size_t ci)
+{
+	const struct sw_conn *c = &src->conns[ci];
+	struct sw_conn *nc = snapshot_add_conn(dst);
+	size_t ni = dst->nconns - 1;
+	*nc = *c;
+	nc->tcpx = SW_NONE;
+	if (c->tcpx != SW_NONE && c->tcpx < src->ntcpx) {
+		struct sw_tcpx *t = snapshot_add_tcpx(dst, ni);
+		*t = src->tcpx[c->tcpx];
+	}
+	nc = &dst->conns[ni];
+	nc->name_off = 0;
+	if (c->name_len)
+		nc->name_off = snapshot_pool_add(dst, src->pool + c->name_off, c->name_len);
+	nc->owners_off = (uint32_t)dst->nowners;
+	nc->owners_n = 0;
+	for (uint32_t k = 0; k < c->owners_n; k++) {
+		const struct sw_owner *o = &src->owners[c->owners_off + k];
+		if (o->proc >= src->nprocs)
+			continue;
+		if (m->pmap[o->proc] == SW_NONE) {
+			struct sw_proc p = src->procs[o->proc];
+			p.cmdline_off = 0;
+			if (p.cmdline_len)
+				p.cmdline_off = snapshot_pool_add(dst, src->pool + src->procs[o->proc].cmdline_off,
+								  p.cmdline_len);
+			m->pmap[o->proc] = (uint32_t)snapshot_add_proc(dst, &p);
+		}
+		snapshot_add_owner(dst, m->pmap[o->proc], o->fd);
+		dst->conns[ni].owners_n++;
+	}
+}
+
+static bool tomb_keep(const struct sw_model *m, const struct ent *e)
+{
+	if (e->missed <= 1)
+		return true; /* held: missed once, not yet gone */
+	if (e->missed - 1 <= m->ttl)
+		return true;
+	return m->mark_active && e->miss_ns > m->mark_ns;
+}
+
+static void rowstat_fill(const struct sw_model *m, const struct ent *e,
+			 struct sw_rowstat *rs)
+{
+	rs->first_seen_ns = e->first_seen_ns;
+	if (m->mark_active && !e->initial && e->first_seen_ns > m->mark_ns)
+		rs->flags |= SW_ROW_MARKED_NEW;
+}
+
+/* ---- update ---------------------------------------------------------------------- */
+
+static void live_pass(struct sw_model *m, uint64_t t, bool first)
+{
+	struct sw_snapshot *cur = &m->cur;
+	bool dups = false;
+
+	m->st = xgrow(m->st, &m->capst, cur->nconns ? cur->nconns : 1, sizeof *m->st);
+	ht_reserve(m, cur->nconns);
+	for (size_t i = 0; i < cur->nconns; i++) {
+		struct sw_conn *c = &cur->conns[i];
+		struct sw_rowstat *rs = &m->st[i];
+		bool ins;
+		struct ent *e = ht_get(m, c, &ins);
+		memset(rs, 0, sizeof *rs);
+		if (!ins && e->seen_gen == m->gen) {
+			/* the dump repeated a socket: keep the later record */
+			cur->conns[e->live_idx] = *c;
+			rs->flags = ROW_DUP;
+			dups = true;
+			continue;
+		}
+		if (ins) {
+			e->first_seen_ns = t;
+			e->initial = first;
+			if (!first)
+				rs->flags |= SW_ROW_NEW;
+		}
+		e->seen_gen = m->gen;
+		e->live_idx = (uint32_t)i;
+		e->missed = 0;
+
+		const struct sw_tcpx *tx = snapshot_tcpx(cur, c);
+		if (tx && (tx->have & SW_TI_BYTES)) {
+			if (!ins && e->have_bytes && t > e->t_ns &&
+			    tx->bytes_acked >= e->bytes_acked &&
+			    tx->bytes_received >= e->bytes_received) {
+				double dt = (double)(t - e->t_ns) / 1e9;
+				rs->tx_bps = (double)(tx->bytes_acked - e->bytes_acked) / dt;
+				rs->rx_bps = (double)(tx->bytes_received - e->bytes_received) / dt;
+				rs->flags |= SW_ROW_RATE;
+			}
+			e->have_bytes = 1;
+			e->bytes_acked = tx->bytes_acked;
+			e->bytes_received = tx->bytes_received;
+			e->t_ns = t;
+		} else {
+			e->have_bytes = 0;
+		}
+		if (tx && (tx->have & SW_TI_BASE)) {
+			if (!ins && e->have_retrans && tx->total_retrans >= e->total_retrans)
+				rs->retrans_delta = tx->total_retrans - e->total_retrans;
+			e->have_retrans = 1;
+			e->total_retrans = tx->total_retrans;
+		} else {
+			e->have_retrans = 0;
+		}
+		rowstat_fill(m, e, rs);
+	}
+	if (!dups)
+		return;
+	size_t out = 0;
+	for (size_t i = 0; i < cur->nconns; i++) {
+		if (m->st[i].flags & ROW_DUP)
+			continue;
+		if (out != i) {
+			cur->conns[out] = cur->conns[i];
+			m->st[out] = m->st[i];
+		}
+		out++;
+	}
+	cur->nconns = out;
+}
+
+void model_update(struct sw_model *m, struct sw_snapshot *snap)
+{
+	uint64_t t = snap->mono_ns ? snap->mono_ns : sw_mono_ns();
+	struct sw_snapshot tmp = m->cur;
+	m->cur = *snap;
+	*snap = tmp; /* the caller now holds the previous snapshot */
+	const struct sw_snapshot *old = snap;
+	bool first = m->updates == 0;
+
+	m->gen++;
+	live_pass(m, t, first);
+
+	struct sw_snapshot *ot = &m->tomb[m->ti];
+	struct sw_snapshot *nt = &m->tomb[!m->ti];
+	snapshot_clear(nt);
+
+	/* tombstones (held or closed) from before */
+	pmap_reset(m, ot->nprocs);
+	for (size_t i = 0; i < ot->nconns; i++) {
+		struct ent *e = ht_find(m, &ot->conns[i]);
+		if (!e || e->seen_gen == m->gen)
+			continue; /* came back: live again */
+		e->missed++;
+		if (tomb_keep(m, e))
+			tomb_copy(m, nt, ot, i);
+		else
+			ht_del(m, e);
+	}
+	/* sockets live last time and missing now: held */
+	pmap_reset(m, old->nprocs);
+	for (size_t i = 0; i < old->nconns; i++) {
+		struct ent *e = ht_find(m, &old->conns[i]);
+		if (!e || e->seen_gen == m->gen || e->missed)
+			continue;
+		e->missed = 1;
+		e->miss_ns = t;
+		tomb_copy(m, nt, old, i);
+	}
+	m->ti = !m->ti;
+
+	m->tst = xgrow(m->tst, &m->captst, nt->nconns ? nt->nconns : 1, sizeof *m->tst);
+	for (size_t i = 0; i < nt->nconns; i++) {
+		struct sw_rowstat *rs = &m->tst[i];
+		const struct ent *e = ht_find(m, &nt->conns[i]);
+		memset(rs, 0, sizeof *rs);
+		if (!e)
+			continue;
+		if (e->missed >= 2) {
+			rs->flags |= SW_ROW_CLOSED;
+			rs->gone_for = e->missed - 1;
+		}
+		rowstat_fill(m, e, rs);
+	}
+
+	snapshot_clear(snap);
+	m->last_t = t;
+	m->updates++;
+}
+
+/* ---- views ---------------------------------------------------------------------- */
+
+void model_view(const struct sw_model *m, const struct sw_select *sel,
+		const struct sw_filter *f, const struct sw_sortkey *keys,
+		size_t nkeys, struct sw_view *v)
+{
+	const struct sw_snapshot *cur = &m->cur, *tomb = &m->tomb[m->ti];
+	size_t need = cur->nconns + tomb->nconns;
+	v->rows = xgrow(v->rows, &v->cap, need ? need : 1, sizeof *v->rows);
+	v->n = 0;
+	for (size_t i = 0; i < cur->nconns; i++) {
+		const struct sw_conn *c = &cur->conns[i];
+		if ((sel && !select_match(sel, c)) || (f && !filter_match(f, cur, c)))
+			continue;
+		struct sw_row *r = &v->rows[v->n++];
+		r->snap = cur;
+		r->conn = c;
+		r->st = &m->st[i];
+	}
+	for (size_t i = 0; i < tomb->nconns; i++) {
+		const struct sw_conn *c = &tomb->conns[i];
+		const struct sw_rowstat *rs = &m->tst[i];
+		/* kept only by a mark that was cleared since: swept next update */
+		if ((rs->flags & SW_ROW_CLOSED) && rs->gone_for > m->ttl && !m->mark_active)
+			continue;
+		if ((sel && !select_match(sel, c)) || (f && !filter_match(f, tomb, c)))
+			continue;
+		struct sw_row *r = &v->rows[v->n++];
+		r->snap = tomb;
+		r->conn = c;
+		r->st = rs;
+	}
+	view_sort(v, keys, nkeys);
+}
+
+#define MAX_KEYS 8
+
+struct sortctx {
+	int (*cmp[MAX_KEYS])(const struct sw_row *, const struct sw_row *);
+	bool desc[MAX_KEYS];
+	size_t n;
+};
+
+static int cmp_identity(const struct sw_row *a, const struct sw_row *b)
+{
+	const struct sw_conn *x = a->conn, *y = b->conn;
+	if (x->cookie != y->cookie)
+		return x->cookie < y->cookie ? -1 : 1;
+	if (x->proto != y->proto)
+		return x->proto < y->proto ? -1 : 1;
+	if (x->family != y->family)
+		return x->family < y->family ? -1 : 1;
+	return 0;
+}
+
+static int row_cmp(const void *pa, const void *pb, void *arg)
+{
+	const struct sw_row *a = pa, *b = pb;
+	const struct sortctx *ctx = arg;
+	for (size_t k = 0; k < ctx->n; k++) {
+		int r = ctx->cmp[k](a, b);
+		if (r)
+			return ctx->desc[k] ? (r < 0 ? 1 : -1) : (r < 0 ? -1 : 1);
+	}
+	return cmp_identity(a, b);
+}
+
+static int row_cmp_cookie(const void *pa, const void *pb)
+{
+	return cmp_identity(pa, pb);
+}
+
+void view_sort(struct sw_view *v, const struct sw_sortkey *keys, size_t nkeys)
+{
+	struct sortctx ctx = {.n = 0};
+	for (size_t k = 0; k < nkeys && ctx.n < MAX_KEYS; k++) {
+		if (keys[k].col < 0 || keys[k].col >= SW_COL_COUNT)
+			continue;
+		const struct sw_column *col = column_get((enum sw_col_id)keys[k].col);
+		if (!col || !col->compare)
+			continue;
+		ctx.cmp[ctx.n] = col->compare;
+		ctx.desc[ctx.n] = keys[k].desc;
+		ctx.n++;
+	}
+	if (v->n < 2)
+		return;
+	if (ctx.n == 0)
+		qsort(v->rows, v->n, sizeof *v->rows, row_cmp_cookie);
+	else
+		qsort_r(v->rows, v->n, sizeof *v->rows, row_cmp, &ctx);
+}
+
+long view_find_cookie(const struct sw_view *v, uint64_t cookie)
+{
+	for (size_t i = 0; i < v->n; i++)
+		if (v->rows[i].conn->cookie == cookie)
+			return (long)i;
+	return -1;
+}
+
+void view_done(struct sw_view *v)
+{
+	free(v->rows);
+	v->rows = NULL;
+	v->n = v->cap = 0;
+}

@@ -1,4 +1,5 @@
-/* test_model: placeholder, being written. */
+/* test_model: model.c - rates, new/closed marks, tombstones, the two-miss
+ * rule, mark, views (filter + sort), find_cookie, and a 100k-row timing. */
 #include "config.h"
 
 #include <setjmp.h>
@@ -6,16 +7,667 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
 
-static void test_nothing(void **state)
+#include "core/columns.h"
+#include "core/filter.h"
+#include "core/model.h"
+#include "core/snapshot.h"
+#include "core/util.h"
+
+#define SEC 1000000000ull
+
+/* A TCP socket; bytes/retrans only when have_bytes. */
+static struct sw_conn *add(struct sw_snapshot *s, uint64_t cookie, int state,
+			   unsigned lport, bool have_bytes, uint64_t acked,
+			   uint64_t received, uint32_t total_retrans)
+{
+	struct sw_conn *c = snapshot_add_conn(s);
+	c->cookie = cookie;
+	c->family = AF_INET;
+	c->proto = SW_PROTO_TCP;
+	c->state = (uint8_t)state;
+	c->local.addr[0] = 10;
+	c->local.addr[3] = 1;
+	c->local.port = (uint16_t)lport;
+	c->remote.addr[0] = 10;
+	c->remote.addr[3] = (uint8_t)(cookie % 250 + 2);
+	c->remote.port = (uint16_t)(40000 + cookie % 20000);
+	c->inode = (uint32_t)cookie;
+	c->owners_off = (uint32_t)s->nowners;
+	struct sw_tcpx *t = snapshot_add_tcpx(s, s->nconns - 1);
+	t->have = SW_TI_BASE | (have_bytes ? SW_TI_BYTES : 0);
+	t->bytes_acked = acked;
+	t->bytes_received = received;
+	t->total_retrans = total_retrans;
+	return &s->conns[s->nconns - 1];
+}
+
+/* Simple snapshot with the given cookies (ESTAB, port 80). */
+static void fill(struct sw_snapshot *s, uint64_t t, const uint64_t *cookies, size_t n)
+{
+	snapshot_clear(s);
+	s->mono_ns = t;
+	for (size_t i = 0; i < n; i++)
+		add(s, cookies[i], SW_ST_ESTABLISHED, 80, false, 0, 0, 0);
+}
+
+static const struct sw_row *row_of(struct sw_model *m, struct sw_view *v, uint64_t cookie)
+{
+	model_view(m, NULL, NULL, NULL, 0, v);
+	long i = view_find_cookie(v, cookie);
+	return i < 0 ? NULL : &v->rows[i];
+}
+
+static void test_swap(void **state)
 {
 	(void)state;
+	struct sw_model *m = model_new();
+	struct sw_snapshot s;
+	snapshot_init(&s);
+	uint64_t ck[] = {1, 2, 3};
+	fill(&s, 1 * SEC, ck, 3);
+	model_update(m, &s);
+	/* the caller gets a cleared snapshot back; the model holds the data */
+	assert_int_equal(s.nconns, 0);
+	assert_int_equal(model_snapshot(m)->nconns, 3);
+	assert_int_equal(model_snapshot(m)->conns[2].cookie, 3);
+	fill(&s, 2 * SEC, ck, 2);
+	model_update(m, &s);
+	/* now the caller holds the first snapshot's buffers, cleared */
+	assert_int_equal(s.nconns, 0);
+	assert_true(s.capconns >= 3);
+	assert_int_equal(model_snapshot(m)->nconns, 2);
+	snapshot_done(&s);
+	model_free(m);
+	model_free(NULL);
+}
+
+static void test_rates(void **state)
+{
+	(void)state;
+	struct sw_model *m = model_new();
+	struct sw_snapshot s;
+	struct sw_view v = {0};
+	const struct sw_row *r;
+	snapshot_init(&s);
+
+	s.mono_ns = 10 * SEC;
+	add(&s, 1, SW_ST_ESTABLISHED, 80, true, 1000, 500, 2);
+	add(&s, 2, SW_ST_ESTABLISHED, 80, false, 0, 0, 0);
+	add(&s, 3, SW_ST_ESTABLISHED, 80, true, 5000, 5000, 0);
+	model_update(m, &s);
+	r = row_of(m, &v, 1);
+	assert_non_null(r);
+	assert_false(r->st->flags & SW_ROW_RATE); /* one sample: no rate yet */
+	assert_int_equal(r->st->first_seen_ns, 10 * SEC);
+
+	/* 2 s later: +20000 acked, +4000 received, 3 more retransmits */
+	s.mono_ns = 12 * SEC;
+	add(&s, 1, SW_ST_ESTABLISHED, 80, true, 21000, 4500, 5);
+	add(&s, 2, SW_ST_ESTABLISHED, 80, true, 100, 100, 0); /* first byte sample */
+	add(&s, 3, SW_ST_ESTABLISHED, 80, true, 4000, 6000, 0); /* counter went back */
+	model_update(m, &s);
+	r = row_of(m, &v, 1);
+	assert_true(r->st->flags & SW_ROW_RATE);
+	assert_float_equal(r->st->tx_bps, 10000.0, 1e-6);
+	assert_float_equal(r->st->rx_bps, 2000.0, 1e-6);
+	assert_int_equal(r->st->retrans_delta, 3);
+	assert_int_equal(r->st->first_seen_ns, 10 * SEC);
+	r = row_of(m, &v, 2);
+	assert_false(r->st->flags & SW_ROW_RATE); /* needs two byte samples */
+	r = row_of(m, &v, 3);
+	assert_false(r->st->flags & SW_ROW_RATE); /* never a negative rate */
+
+	/* 0.5 s later; cookie 1 without byte counters this time */
+	s.mono_ns = 12 * SEC + SEC / 2;
+	add(&s, 1, SW_ST_ESTABLISHED, 80, false, 0, 0, 5);
+	add(&s, 2, SW_ST_ESTABLISHED, 80, true, 600, 100, 0);
+	add(&s, 3, SW_ST_ESTABLISHED, 80, true, 4000, 7000, 1);
+	model_update(m, &s);
+	r = row_of(m, &v, 1);
+	assert_false(r->st->flags & SW_ROW_RATE);
+	assert_int_equal(r->st->retrans_delta, 0);
+	r = row_of(m, &v, 2);
+	assert_true(r->st->flags & SW_ROW_RATE);
+	assert_float_equal(r->st->tx_bps, 1000.0, 1e-6);
+	assert_float_equal(r->st->rx_bps, 0.0, 1e-9);
+	r = row_of(m, &v, 3);
+	assert_true(r->st->flags & SW_ROW_RATE);
+	assert_float_equal(r->st->rx_bps, 2000.0, 1e-6);
+	assert_int_equal(r->st->retrans_delta, 1);
+
+	/* cookie 1 has bytes again but its baseline was lost: restart */
+	s.mono_ns = 13 * SEC;
+	add(&s, 1, SW_ST_ESTABLISHED, 80, true, 30000, 9000, 5);
+	model_update(m, &s);
+	r = row_of(m, &v, 1);
+	assert_false(r->st->flags & SW_ROW_RATE);
+	s.mono_ns = 14 * SEC;
+	add(&s, 1, SW_ST_ESTABLISHED, 80, true, 31000, 9000, 5);
+	model_update(m, &s);
+	r = row_of(m, &v, 1);
+	assert_true(r->st->flags & SW_ROW_RATE);
+	assert_float_equal(r->st->tx_bps, 1000.0, 1e-6);
+
+	/* same timestamp twice: no division by zero, no rate */
+	s.mono_ns = 14 * SEC;
+	add(&s, 1, SW_ST_ESTABLISHED, 80, true, 32000, 9000, 5);
+	model_update(m, &s);
+	r = row_of(m, &v, 1);
+	assert_false(r->st->flags & SW_ROW_RATE);
+
+	view_done(&v);
+	snapshot_done(&s);
+	model_free(m);
+}
+
+static void test_new_flags(void **state)
+{
+	(void)state;
+	struct sw_model *m = model_new();
+	struct sw_snapshot s;
+	struct sw_view v = {0};
+	snapshot_init(&s);
+	uint64_t a[] = {1, 2}, b[] = {1, 2, 3}, c[] = {1, 2, 3, 4};
+	fill(&s, 1 * SEC, a, 2);
+	model_update(m, &s);
+	assert_false(row_of(m, &v, 1)->st->flags & SW_ROW_NEW); /* not on the first */
+	assert_false(row_of(m, &v, 2)->st->flags & SW_ROW_NEW);
+	fill(&s, 2 * SEC, b, 3);
+	model_update(m, &s);
+	assert_false(row_of(m, &v, 1)->st->flags & SW_ROW_NEW);
+	assert_true(row_of(m, &v, 3)->st->flags & SW_ROW_NEW);
+	assert_int_equal(row_of(m, &v, 3)->st->first_seen_ns, 2 * SEC);
+	fill(&s, 3 * SEC, c, 4);
+	model_update(m, &s);
+	assert_false(row_of(m, &v, 3)->st->flags & SW_ROW_NEW);
+	assert_true(row_of(m, &v, 4)->st->flags & SW_ROW_NEW);
+	assert_int_equal(row_of(m, &v, 3)->st->first_seen_ns, 2 * SEC);
+	view_done(&v);
+	snapshot_done(&s);
+	model_free(m);
+}
+
+/* Socket 3 with an owner (two processes), a cmdline and tcp_info, to check
+ * tombstones are self-contained. */
+static void fill_rich(struct sw_snapshot *s, uint64_t t, bool with3)
+{
+	snapshot_clear(s);
+	s->mono_ns = t;
+	/* unrelated processes first, so indices differ from the copy's */
+	struct sw_proc p0 = {.pid = 10, .uid = 0};
+	snprintf(p0.comm, sizeof p0.comm, "init");
+	snapshot_add_proc(s, &p0);
+	add(s, 1, SW_ST_ESTABLISHED, 22, true, 1, 1, 0);
+	if (with3) {
+		struct sw_proc p = {.pid = 4242, .uid = 33, .starttime = 777};
+		snprintf(p.comm, sizeof p.comm, "php-fpm");
+		p.cmdline_off = snapshot_pool_add(s, "php-fpm: pool www", 17);
+		p.cmdline_len = 17;
+		size_t pi = snapshot_add_proc(s, &p);
+		p.pid = 4243;
+		size_t pj = snapshot_add_proc(s, &p);
+		struct sw_conn *c = add(s, 3, SW_ST_CLOSE_WAIT, 9000, true, 123456, 654321, 7);
+		c->owners_off = (uint32_t)s->nowners;
+		snapshot_add_owner(s, (uint32_t)pi, 5);
+		snapshot_add_owner(s, (uint32_t)pj, 6);
+		c->owners_n = 2;
+		s->tcpx[c->tcpx].rtt_us = 1234;
+	}
+	add(s, 2, SW_ST_ESTABLISHED, 22, true, 1, 1, 0);
+	/* a UNIX socket with a name: 4 */
+	struct sw_conn *u = snapshot_add_conn(s);
+	u->cookie = 4;
+	u->family = AF_UNIX;
+	u->proto = SW_PROTO_UNIX;
+	u->state = SW_ST_ESTABLISHED;
+	u->name_off = snapshot_pool_add(s, "/run/php/fpm.sock", 17);
+	u->name_len = 17;
+	/* scribble over the pool a bit so offsets differ between snapshots */
+	snapshot_pool_add(s, "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", 48);
+}
+
+static void check_tomb3(const struct sw_model *m, const struct sw_row *r)
+{
+	assert_non_null(r);
+	assert_ptr_not_equal(r->snap, model_snapshot(m)); /* in the tombstone store */
+	assert_int_equal(r->conn->state, SW_ST_CLOSE_WAIT);
+	assert_int_equal(r->conn->owners_n, 2);
+	const struct sw_proc *p = snapshot_owner_proc(r->snap, r->conn, 0);
+	assert_non_null(p);
+	assert_int_equal(p->pid, 4242);
+	assert_string_equal(p->comm, "php-fpm");
+	assert_int_equal(p->starttime, 777);
+	assert_string_equal(snapshot_str(r->snap, p->cmdline_off), "php-fpm: pool www");
+	p = snapshot_owner_proc(r->snap, r->conn, 1);
+	assert_int_equal(p->pid, 4243);
+	assert_int_equal(r->snap->owners[r->conn->owners_off + 1].fd, 6);
+	const struct sw_tcpx *t = snapshot_tcpx(r->snap, r->conn);
+	assert_non_null(t);
+	assert_int_equal(t->rtt_us, 1234);
+	assert_int_equal(t->bytes_received, 654321);
+	/* the row formats through the column table like a live one */
+	char buf[128];
+	column_get(SW_COL_PID)->format(r, buf, sizeof buf);
+	assert_non_null(strstr(buf, "4242"));
+}
+
+static void test_tombstones(void **state)
+{
+	(void)state;
+	struct sw_model *m = model_new();
+	struct sw_snapshot s;
+	struct sw_view v = {0};
+	const struct sw_row *r;
+	snapshot_init(&s);
+
+	fill_rich(&s, 1 * SEC, true);
+	model_update(m, &s);
+	/* 3 missing once: held, shown as a normal row from the held copy */
+	fill_rich(&s, 2 * SEC, false);
+	model_update(m, &s);
+	r = row_of(m, &v, 3);
+	check_tomb3(m, r);
+	assert_false(r->st->flags & SW_ROW_CLOSED);
+	assert_int_equal(r->st->gone_for, 0);
+	assert_int_equal(r->st->first_seen_ns, 1 * SEC);
+	/* missing twice: closed, gone_for counts refreshes since */
+	for (unsigned k = 1; k <= 3; k++) {
+		fill_rich(&s, (2 + k) * SEC, false);
+		model_update(m, &s);
+		r = row_of(m, &v, 3);
+		check_tomb3(m, r);
+		assert_true(r->st->flags & SW_ROW_CLOSED);
+		assert_int_equal(r->st->gone_for, k);
+		assert_false(r->st->flags & SW_ROW_RATE);
+		assert_int_equal(v.n, 4);
+	}
+	/* default TTL 3: swept at the 4th refresh after it closed */
+	fill_rich(&s, 6 * SEC, false);
+	model_update(m, &s);
+	assert_null(row_of(m, &v, 3));
+	assert_int_equal(v.n, 3);
+	/* swept for good: if the cookie came back it would be new */
+	fill_rich(&s, 7 * SEC, true);
+	model_update(m, &s);
+	r = row_of(m, &v, 3);
+	assert_true(r->st->flags & SW_ROW_NEW);
+	assert_int_equal(r->st->first_seen_ns, 7 * SEC);
+	assert_ptr_equal(r->snap, model_snapshot(m));
+
+	/* TTL 0: no closed rows at all (the held refresh stays) */
+	model_set_tombstone_ttl(m, 0);
+	fill_rich(&s, 8 * SEC, false);
+	model_update(m, &s);
+	assert_non_null(row_of(m, &v, 3));
+	fill_rich(&s, 9 * SEC, false);
+	model_update(m, &s);
+	assert_null(row_of(m, &v, 3));
+
+	/* TTL 1 */
+	model_set_tombstone_ttl(m, 1);
+	fill_rich(&s, 10 * SEC, true);
+	model_update(m, &s);
+	for (int k = 11; k <= 12; k++) {
+		fill_rich(&s, (uint64_t)k * SEC, false);
+		model_update(m, &s);
+		assert_non_null(row_of(m, &v, 3));
+	}
+	fill_rich(&s, 13 * SEC, false);
+	model_update(m, &s);
+	assert_null(row_of(m, &v, 3));
+
+	view_done(&v);
+	snapshot_done(&s);
+	model_free(m);
+}
+
+static void test_two_miss(void **state)
+{
+	(void)state;
+	struct sw_model *m = model_new();
+	struct sw_snapshot s;
+	struct sw_view v = {0};
+	const struct sw_row *r;
+	snapshot_init(&s);
+
+	s.mono_ns = 1 * SEC;
+	add(&s, 1, SW_ST_ESTABLISHED, 80, true, 0, 0, 0);
+	add(&s, 2, SW_ST_ESTABLISHED, 80, true, 1000, 1000, 0);
+	model_update(m, &s);
+	/* the dump skipped socket 2 */
+	s.mono_ns = 2 * SEC;
+	add(&s, 1, SW_ST_ESTABLISHED, 80, true, 0, 0, 0);
+	model_update(m, &s);
+	r = row_of(m, &v, 2);
+	assert_non_null(r);
+	assert_int_equal(r->st->flags & (SW_ROW_CLOSED | SW_ROW_NEW), 0);
+	/* it is back: not new, age kept, rate over the whole 2 s gap */
+	s.mono_ns = 3 * SEC;
+	add(&s, 1, SW_ST_ESTABLISHED, 80, true, 0, 0, 0);
+	add(&s, 2, SW_ST_ESTABLISHED, 80, true, 5000, 1000, 0);
+	model_update(m, &s);
+	r = row_of(m, &v, 2);
+	assert_ptr_equal(r->snap, model_snapshot(m));
+	assert_int_equal(r->st->flags & (SW_ROW_CLOSED | SW_ROW_NEW), 0);
+	assert_int_equal(r->st->first_seen_ns, 1 * SEC);
+	assert_true(r->st->flags & SW_ROW_RATE);
+	assert_float_equal(r->st->tx_bps, 2000.0, 1e-6);
+	assert_int_equal(v.n, 2); /* no duplicate held copy left behind */
+	/* gone for real: held once, then closed */
+	s.mono_ns = 4 * SEC;
+	add(&s, 1, SW_ST_ESTABLISHED, 80, true, 0, 0, 0);
+	model_update(m, &s);
+	assert_false(row_of(m, &v, 2)->st->flags & SW_ROW_CLOSED);
+	s.mono_ns = 5 * SEC;
+	add(&s, 1, SW_ST_ESTABLISHED, 80, true, 0, 0, 0);
+	model_update(m, &s);
+	r = row_of(m, &v, 2);
+	assert_true(r->st->flags & SW_ROW_CLOSED);
+	assert_int_equal(r->st->gone_for, 1);
+	/* a closed tombstone that shows up again (skipped twice) is live again */
+	s.mono_ns = 6 * SEC;
+	add(&s, 1, SW_ST_ESTABLISHED, 80, true, 0, 0, 0);
+	add(&s, 2, SW_ST_ESTABLISHED, 80, true, 6000, 1000, 0);
+	model_update(m, &s);
+	r = row_of(m, &v, 2);
+	assert_int_equal(r->st->flags & (SW_ROW_CLOSED | SW_ROW_NEW), 0);
+	assert_int_equal(r->st->first_seen_ns, 1 * SEC);
+	assert_int_equal(v.n, 2);
+
+	view_done(&v);
+	snapshot_done(&s);
+	model_free(m);
+}
+
+static void test_mark(void **state)
+{
+	(void)state;
+	struct sw_model *m = model_new();
+	struct sw_snapshot s;
+	struct sw_view v = {0};
+	const struct sw_row *r;
+	snapshot_init(&s);
+	uint64_t s1[] = {1, 2, 5}, s2[] = {1, 2, 3}, s3[] = {1, 3, 4};
+
+	model_mark(m); /* before any data: nothing of the first snapshot is marked */
+	model_clear_mark(m);
+	fill(&s, 1 * SEC, s1, 3);
+	model_update(m, &s);
+	assert_false(row_of(m, &v, 1)->st->flags & SW_ROW_MARKED_NEW);
+	fill(&s, 2 * SEC, s2, 3); /* 5 missing: held */
+	model_update(m, &s);
+	model_mark(m);
+	/* the mark covers the rows already there */
+	assert_false(row_of(m, &v, 3)->st->flags & SW_ROW_MARKED_NEW);
+	fill(&s, 3 * SEC, s3, 3); /* 2 held; 4 opened after the mark; 5 closed */
+	model_update(m, &s);
+	r = row_of(m, &v, 4);
+	assert_true(r->st->flags & SW_ROW_MARKED_NEW);
+	assert_true(r->st->flags & SW_ROW_NEW);
+	assert_false(row_of(m, &v, 3)->st->flags & SW_ROW_MARKED_NEW);
+	for (int k = 4; k <= 10; k++) {
+		fill(&s, (uint64_t)k * SEC, s3, 3);
+		model_update(m, &s);
+		r = row_of(m, &v, 4);
+		assert_true(r->st->flags & SW_ROW_MARKED_NEW);
+		assert_false(r->st->flags & SW_ROW_NEW);
+		/* 2 closed after the mark: stays while the mark is set */
+		r = row_of(m, &v, 2);
+		assert_non_null(r);
+		assert_true(r->st->flags & SW_ROW_CLOSED);
+		assert_int_equal(r->st->gone_for, (unsigned)k - 3);
+	}
+	/* 5 was gone before the mark (first missed at 2 s = the mark's time):
+	 * it expired normally with TTL 3 */
+	assert_null(row_of(m, &v, 5));
+	model_clear_mark(m);
+	r = row_of(m, &v, 4);
+	assert_false(r->st->flags & SW_ROW_MARKED_NEW);
+	assert_null(row_of(m, &v, 2)); /* hidden at once, swept next update */
+	fill(&s, 11 * SEC, s3, 3);
+	model_update(m, &s);
+	assert_null(row_of(m, &v, 2));
+	assert_int_equal(v.n, 3);
+	/* a new mark starts a new baseline */
+	model_mark(m);
+	uint64_t s4[] = {1, 3, 4, 6};
+	fill(&s, 12 * SEC, s4, 4);
+	model_update(m, &s);
+	assert_false(row_of(m, &v, 4)->st->flags & SW_ROW_MARKED_NEW);
+	assert_true(row_of(m, &v, 6)->st->flags & SW_ROW_MARKED_NEW);
+
+	view_done(&v);
+	snapshot_done(&s);
+	model_free(m);
+}
+
+static void test_dups(void **state)
+{
+	(void)state;
+	struct sw_model *m = model_new();
+	struct sw_snapshot s;
+	struct sw_view v = {0};
+	snapshot_init(&s);
+	s.mono_ns = SEC;
+	add(&s, 1, SW_ST_ESTABLISHED, 80, false, 0, 0, 0);
+	add(&s, 2, SW_ST_ESTABLISHED, 80, false, 0, 0, 0);
+	add(&s, 1, SW_ST_FIN_WAIT1, 80, false, 0, 0, 0); /* repeated by the dump */
+	add(&s, 3, SW_ST_ESTABLISHED, 80, false, 0, 0, 0);
+	model_update(m, &s);
+	model_view(m, NULL, NULL, NULL, 0, &v);
+	assert_int_equal(v.n, 3);
+	assert_int_equal(model_snapshot(m)->nconns, 3);
+	const struct sw_row *r = row_of(m, &v, 1);
+	assert_int_equal(r->conn->state, SW_ST_FIN_WAIT1); /* the later record wins */
+	assert_int_equal(row_of(m, &v, 3)->conn->cookie, 3);
+	view_done(&v);
+	snapshot_done(&s);
+	model_free(m);
+}
+
+/* A population for view tests: n sockets, varied state and port, given in
+ * a shuffled order. */
+static void populate(struct sw_snapshot *s, uint64_t t, size_t n, unsigned seed)
+{
+	snapshot_clear(s);
+	s->mono_ns = t;
+	uint64_t *order = xmalloc(n * sizeof *order);
+	for (size_t i = 0; i < n; i++)
+		order[i] = i + 1;
+	srand(seed);
+	for (size_t i = n - 1; i > 0; i--) {
+		size_t j = (size_t)rand() % (i + 1);
+		uint64_t x = order[i];
+		order[i] = order[j];
+		order[j] = x;
+	}
+	for (size_t i = 0; i < n; i++) {
+		uint64_t ck = order[i];
+		static const int states[] = {SW_ST_ESTABLISHED, SW_ST_TIME_WAIT,
+					     SW_ST_LISTEN, SW_ST_CLOSE_WAIT};
+		struct sw_conn *c = add(s, ck, states[ck % 4], (unsigned)(1000 + ck % 7), true,
+					ck * 1000 * (t / SEC), ck * 10 * (t / SEC), 0);
+		if (ck % 5 == 0)
+			c->proto = SW_PROTO_UDP;
+	}
+	free(order);
+}
+
+static void test_view(void **state)
+{
+	(void)state;
+	struct sw_model *m = model_new();
+	struct sw_snapshot s;
+	struct sw_view v = {0}, w = {0};
+	snapshot_init(&s);
+	populate(&s, 1 * SEC, 1000, 1);
+	model_update(m, &s);
+
+	/* no keys: cookie order */
+	model_view(m, NULL, NULL, NULL, 0, &v);
+	assert_int_equal(v.n, 1000);
+	for (size_t i = 0; i < v.n; i++)
+		assert_int_equal(v.rows[i].conn->cookie, i + 1);
+	assert_int_equal(view_find_cookie(&v, 1), 0);
+	assert_int_equal(view_find_cookie(&v, 500), 499);
+	assert_int_equal(view_find_cookie(&v, 5000), -1);
+
+	/* filter + select */
+	struct sw_filter_error err;
+	struct sw_filter *f = filter_parse("state established or state time-wait", &err);
+	assert_non_null(f);
+	struct sw_select sel = {.protos = SW_PROTO_BIT(SW_PROTO_TCP)};
+	model_view(m, &sel, f, NULL, 0, &v);
+	assert_true(v.n > 0);
+	size_t want = 0;
+	for (uint64_t ck = 1; ck <= 1000; ck++)
+		if ((ck % 4 == 0 || ck % 4 == 1) && ck % 5 != 0)
+			want++;
+	assert_int_equal(v.n, want);
+	for (size_t i = 0; i < v.n; i++) {
+		const struct sw_conn *c = v.rows[i].conn;
+		assert_true(c->state == SW_ST_ESTABLISHED || c->state == SW_ST_TIME_WAIT);
+		assert_int_equal(c->proto, SW_PROTO_TCP);
+	}
+
+	/* sort by state, then local port descending; ties by cookie */
+	struct sw_sortkey keys[] = {{SW_COL_STATE, false}, {SW_COL_LPORT, true}};
+	model_view(m, NULL, NULL, keys, 2, &v);
+	assert_int_equal(v.n, 1000);
+	for (size_t i = 1; i < v.n; i++) {
+		const struct sw_conn *a = v.rows[i - 1].conn, *b = v.rows[i].conn;
+		assert_true(a->state <= b->state);
+		if (a->state == b->state) {
+			assert_true(a->local.port >= b->local.port);
+			if (a->local.port == b->local.port)
+				assert_true(a->cookie < b->cookie);
+		}
+	}
+
+	/* stable across refreshes: same sockets in another dump order, other
+	 * rates, plus one more; the order of the common rows is unchanged */
+	size_t n1 = v.n;
+	uint64_t *before = xmalloc(n1 * sizeof *before);
+	for (size_t i = 0; i < n1; i++)
+		before[i] = v.rows[i].conn->cookie;
+	populate(&s, 2 * SEC, 1000, 99);
+	model_update(m, &s);
+	model_view(m, NULL, NULL, keys, 2, &w);
+	assert_int_equal(w.n, n1);
+	for (size_t i = 0; i < n1; i++)
+		assert_int_equal(w.rows[i].conn->cookie, before[i]);
+	free(before);
+
+	/* rate column through column_get: rx rate = cookie * 10 B/s */
+	struct sw_sortkey rk[] = {{SW_COL_RX_RATE, true}};
+	model_view(m, NULL, NULL, rk, 1, &w);
+	assert_int_equal(w.rows[0].conn->cookie, 1000);
+	assert_float_equal(w.rows[0].st->rx_bps, 10000.0, 1e-6);
+	assert_int_equal(w.rows[999].conn->cookie, 1);
+
+	/* a view is reusable and re-sortable in place */
+	view_sort(&w, NULL, 0);
+	assert_int_equal(w.rows[0].conn->cookie, 1);
+	struct sw_sortkey bad[] = {{-1, false}, {SW_COL_COUNT + 5, true}};
+	view_sort(&w, bad, 2); /* unknown columns are ignored */
+	assert_int_equal(w.rows[0].conn->cookie, 1);
+
+	/* tombstones come along in the view, filtered too */
+	populate(&s, 3 * SEC, 900, 5);
+	model_update(m, &s);
+	populate(&s, 4 * SEC, 900, 6);
+	model_update(m, &s);
+	model_view(m, NULL, NULL, NULL, 0, &w);
+	assert_int_equal(w.n, 1000);
+	assert_true(w.rows[950].st->flags & SW_ROW_CLOSED);
+	model_view(m, NULL, f, NULL, 0, &w);
+	for (size_t i = 0; i < w.n; i++)
+		assert_true(w.rows[i].conn->state == SW_ST_ESTABLISHED ||
+			    w.rows[i].conn->state == SW_ST_TIME_WAIT);
+
+	filter_free(f);
+	view_done(&v);
+	view_done(&w);
+	view_done(&w); /* idempotent */
+	snapshot_done(&s);
+	model_free(m);
+}
+
+static void test_100k(void **state)
+{
+	(void)state;
+	const size_t N = 100000;
+	struct sw_model *m = model_new();
+	struct sw_snapshot s;
+	struct sw_view v = {0};
+	snapshot_init(&s);
+	populate(&s, 1 * SEC, N, 7);
+	uint64_t t0 = sw_mono_ns();
+	model_update(m, &s);
+	double upd1 = (double)(sw_mono_ns() - t0) / 1e6;
+	populate(&s, 2 * SEC, N, 8);
+	/* 1% churn: drop some, the model must hold them */
+	s.nconns -= N / 100;
+	t0 = sw_mono_ns();
+	model_update(m, &s);
+	double upd2 = (double)(sw_mono_ns() - t0) / 1e6;
+
+	double best_view = 1e9, best_sort = 1e9, best_filter = 1e9;
+	struct sw_sortkey keys[] = {{SW_COL_REMOTE, false}};
+	struct sw_sortkey rate[] = {{SW_COL_RX_RATE, true}};
+	struct sw_filter_error err;
+	struct sw_filter *f = filter_parse("state established and not sport = :1003", &err);
+	assert_non_null(f);
+	for (int rep = 0; rep < 3; rep++) {
+		t0 = sw_mono_ns();
+		model_view(m, NULL, NULL, NULL, 0, &v);
+		double a = (double)(sw_mono_ns() - t0) / 1e6;
+		t0 = sw_mono_ns();
+		model_view(m, NULL, NULL, keys, 1, &v);
+		double b = (double)(sw_mono_ns() - t0) / 1e6;
+		t0 = sw_mono_ns();
+		model_view(m, NULL, f, rate, 1, &v);
+		double c = (double)(sw_mono_ns() - t0) / 1e6;
+		best_view = a < best_view ? a : best_view;
+		best_sort = b < best_sort ? b : best_sort;
+		best_filter = c < best_filter ? c : best_filter;
+	}
+	model_view(m, NULL, NULL, keys, 1, &v);
+	assert_int_equal(v.n, N);
+	print_message("100k: update %.1f ms (first) %.1f ms (next); view by cookie %.1f ms, "
+		      "sorted by remote %.1f ms, filtered+sorted by rate %.1f ms\n",
+		      upd1, upd2, best_view, best_sort, best_filter);
+#if defined(__SANITIZE_ADDRESS__)
+	const double limit = 500; /* sanitizers slow everything down */
+#else
+	const double limit = 50;
+#endif
+	assert_true(best_sort < limit);
+	assert_true(best_filter < limit);
+	filter_free(f);
+	view_done(&v);
+	snapshot_done(&s);
+	model_free(m);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_nothing),
+		cmocka_unit_test(test_swap),
+		cmocka_unit_test(test_rates),
+		cmocka_unit_test(test_new_flags),
+		cmocka_unit_test(test_tombstones),
+		cmocka_unit_test(test_two_miss),
+		cmocka_unit_test(test_mark),
+		cmocka_unit_test(test_dups),
+		cmocka_unit_test(test_view),
+		cmocka_unit_test(test_100k),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
