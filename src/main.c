@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/i18n.h"
+#include "insight.h"
 #include "options.h"
 
 int batch_run(const struct sw_options *o);
@@ -26,6 +27,8 @@ int main(int argc, char **argv)
 		return rc;
 	if (getenv("NO_COLOR") && *getenv("NO_COLOR"))
 		o.no_color = true;
+	if (insight_wants(&o)) /* --check, --format prometheus, --routes, --interfaces */
+		return insight_run(&o);
 	if (o.batch)
 		return batch_run(&o);
 	return loop_run(&o);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/diagnose.h"
 #include "core/i18n.h"
 #include "core/util.h"
 #include "options.h"
@@ -24,6 +25,12 @@ enum {
 	OPT_UDPLITE,
 	OPT_MPTCP,
 	OPT_SCTP,
+	OPT_CHECK,
+	OPT_THRESHOLD,
+	OPT_CONFIG,
+	OPT_OUTPUT,
+	OPT_ROUTES,
+	OPT_INTERFACES,
 };
 
 static const struct option longopts[] = {
@@ -60,6 +67,12 @@ static const struct option longopts[] = {
 	{"columns", required_argument, NULL, OPT_COLUMNS},
 	{"sort", required_argument, NULL, OPT_SORT},
 	{"top", required_argument, NULL, OPT_TOP},
+	{"check", no_argument, NULL, OPT_CHECK},
+	{"threshold", required_argument, NULL, OPT_THRESHOLD},
+	{"config", required_argument, NULL, OPT_CONFIG},
+	{"output", required_argument, NULL, OPT_OUTPUT},
+	{"routes", no_argument, NULL, OPT_ROUTES},
+	{"interfaces", no_argument, NULL, OPT_INTERFACES},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, 'V'},
 	{NULL, 0, NULL, 0},
@@ -98,11 +111,20 @@ void options_usage(FILE *fp)
 		"  -N, --netns=NAME|PATH  collect inside another network namespace\n"
 		"  -r, --readonly         monitor: disable kill and close-socket actions\n"
 		"  -C, --no-color         monochrome (also when NO_COLOR is set)\n"
+		"      --check            diagnose (TIME_WAIT/ephemeral ports, SYN flood, accept\n"
+		"                         queues, CLOSE_WAIT leaks, retransmits) and exit\n"
+		"                         0 ok, 3 warning, 4 alarm\n"
+		"      --threshold=NAME=VALUE  change a diagnosis threshold (see sockwatch(1))\n"
+		"      --config=FILE      settings file (default ~/.config/sockwatch/sockwatchrc)\n"
+		"      --format=prometheus  Prometheus text format; --output=FILE writes it\n"
+		"                         atomically (node_exporter textfile collector)\n"
+		"      --routes           routing table (netstat -r)\n"
+		"      --interfaces       interface counters and rates (netstat -i)\n"
 		"      --record=FILE      save the raw kernel replies to FILE\n"
 		"      --replay=FILE      read a recording instead of the kernel\n"
 		"  -h, --help             show this help and exit\n"
 		"  -V, --version          show the version and exit\n\n"
-		"Exit status: 0 ok, 1 runtime error, 2 usage error.\n"), fp);
+		"Exit status: 0 ok, 1 runtime error, 2 usage error; --check: 3 warning, 4 alarm.\n"), fp);
 }
 
 static bool all_digits(const char *s)
@@ -194,13 +216,31 @@ int options_parse(struct sw_options *o, int argc, char **argv, bool *exit_now)
 				o->format = SW_FMT_JSON, o->want_json = true;
 			else if (strcmp(optarg, "summary") == 0)
 				o->format = SW_FMT_SUMMARY, o->want_summary = true;
+			else if (strcmp(optarg, "prometheus") == 0 || strcmp(optarg, "prom") == 0)
+				o->prometheus = true;
 			else
-				return usage_error(_("unknown format '%s' (table, json, summary)"), optarg);
+				return usage_error(_("unknown format '%s' (table, json, summary, prometheus)"), optarg);
 			break;
 		case 'H': o->no_header = true; break;
 		case 'N': o->netns = optarg; break;
 		case 'r': o->readonly = true; break;
 		case 'C': o->no_color = true; break;
+		case OPT_CHECK: o->check = true; break;
+		case OPT_THRESHOLD: {
+			struct diag_thresholds scratch;
+			char terr[256];
+			diag_thresholds_default(&scratch);
+			if (diag_threshold_assign(&scratch, optarg, terr, sizeof terr))
+				return usage_error("--threshold: %s", terr);
+			o->thresholds = xrealloc(o->thresholds,
+						 (size_t)(o->nthresholds + 1) * sizeof *o->thresholds);
+			o->thresholds[o->nthresholds++] = optarg;
+			break;
+		}
+		case OPT_CONFIG: o->config = optarg; break;
+		case OPT_OUTPUT: o->output = optarg; break;
+		case OPT_ROUTES: o->routes = true; break;
+		case OPT_INTERFACES: o->interfaces = true; break;
 		case OPT_RECORD: o->record = optarg; break;
 		case OPT_REPLAY: o->replay = optarg; break;
 		case OPT_PROC_ROOT: o->proc_root = optarg; break;
@@ -244,5 +284,10 @@ int options_parse(struct sw_options *o, int argc, char **argv, bool *exit_now)
 	}
 	if (o->count_set && !o->batch)
 		o->batch = true;
+	if (o->check || o->prometheus || o->routes || o->interfaces)
+		o->batch = true;
+	if (o->output && !o->prometheus)
+		return usage_error("%s", _("--output FILE is for --format prometheus "
+					   "(-o is --timers, as in netstat)"));
 	return 0;
 }

@@ -39,6 +39,14 @@ struct sw_options {
 	bool want_summary;     /* -s or --format=summary given */
 	bool want_json;        /* --json or --format=json given (-s --json: JSON
 	                          with the summary's aggregates) */
+	/* insight (issue 4): diagnoses, Prometheus, routes, interfaces */
+	bool check;             /* --check: diagnose and exit 0 ok / 3 warn / 4 alarm */
+	bool prometheus;        /* --format prometheus (--output FILE: atomic write) */
+	bool routes;            /* --routes (netstat -r) */
+	bool interfaces;        /* --interfaces (netstat -i) */
+	const char *config;     /* --config FILE (default: XDG sockwatchrc) */
+	const char **thresholds;/* --threshold NAME=VALUE, in the order given */
+	int nthresholds;
 };
 
 /* Parse argv.  Returns 0 to go on, or an exit code (0 after --help or

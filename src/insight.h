@@ -1,0 +1,38 @@
+/* insight.h - the insight modes wired to collector and outputs: --check,
+ * --format prometheus, --routes, --interfaces; and the diagnoses for
+ * `-b --json` (batch.c calls insight_diag_*). */
+#ifndef SW_INSIGHT_H
+#define SW_INSIGHT_H
+
+#include <stdbool.h>
+
+#include "core/diagnose.h"
+#include "options.h"
+#include "output/output.h"
+
+/* Exit codes of --check (1 and 2 keep their meaning: runtime / usage error). */
+enum { INSIGHT_EXIT_OK = 0, INSIGHT_EXIT_WARN = 3, INSIGHT_EXIT_ALARM = 4 };
+
+/* Does o ask for one of the insight modes? */
+bool insight_wants(const struct sw_options *o);
+/* Run it; returns the exit code. */
+int insight_run(const struct sw_options *o);
+
+/* Thresholds: defaults, then the config file (--config FILE, or the XDG
+ * default when it exists; bad lines warn on stderr), then --threshold.
+ * 0, or an exit code (2) after printing why. */
+int insight_thresholds(const struct sw_options *o, struct diag_thresholds *t);
+
+/* Diagnoses inside another batch mode (JSON): keep one per run. */
+struct insight_diag {
+	struct diag_thresholds t;
+	struct diag_state st;
+	struct diag_list dl;
+};
+int insight_diag_init(struct insight_diag *d, const struct sw_options *o);
+/* Diagnose s and hook the "diagnoses" member into jo. */
+void insight_diag_json(struct insight_diag *d, const struct sw_snapshot *s,
+		       struct out_json_opts *jo);
+void insight_diag_done(struct insight_diag *d);
+
+#endif
