@@ -412,6 +412,8 @@ static int done_cb(const struct nlmsghdr *nlh, void *data)
 	/* NLMSG_DONE carries an int: 0 or -errno (older kernels: nothing) */
 	if (mnl_nlmsg_get_payload_len(nlh) >= sizeof err) {
 		memcpy(&err, mnl_nlmsg_get_payload(nlh), sizeof err);
+		if (err < -4095)
+			return fail(p, -EBADMSG);
 		if (err < 0 && !p->status)
 			p->status = err;
 	}
@@ -476,15 +478,37 @@ static int finish(struct nlparse *p)
 	return p->done ? p->status : NLPARSE_MORE;
 }
 
+/* Length of the prefix of buf made of whole, sane messages.  libmnl 1.0.4
+ * compares nlmsg_len as an int (a length >= 2^31 passes its check and its
+ * aligned size wraps to 0) and lets attribute walks run to the aligned end
+ * of a message, so every header is checked here before libmnl sees it. */
+static size_t sane_prefix(const uint8_t *buf, size_t len)
+{
+	size_t off = 0;
+	while (len - off >= sizeof(struct nlmsghdr)) {
+		uint32_t ml;
+		memcpy(&ml, buf + off, sizeof ml);
+		if (ml < sizeof(struct nlmsghdr) || ml > len - off ||
+		    MNL_ALIGN((size_t)ml) > len - off)
+			break;
+		off += MNL_ALIGN((size_t)ml);
+	}
+	return off;
+}
+
 int nlparse_feed(struct nlparse *p, const void *buf, size_t len)
 {
-	const uint8_t *pos = buf, *end = pos + len;
+	const uint8_t *pos = buf, *end;
 
 	if (p->done)
 		return p->status;
 	/* netlink messages are 4-byte aligned; so must the buffer be */
-	if (((uintptr_t)buf & 3) != 0)
-		return p->status = -EINVAL, p->done = true, -EINVAL;
+	if (((uintptr_t)buf & 3) != 0) {
+		fail(p, -EINVAL);
+		return finish(p);
+	}
+	size_t good = sane_prefix(buf, len);
+	end = pos + good;
 	while (pos < end && !p->done) {
 		p->end = pos;
 		errno = 0;
@@ -518,6 +542,8 @@ int nlparse_feed(struct nlparse *p, const void *buf, size_t len)
 		fail(p, errno == ESRCH || errno == EPROTO ? -errno : -EBADMSG);
 		break;
 	}
+	if (!p->done && good < len)
+		fail(p, -EBADMSG); /* a broken or partial message */
 	return finish(p);
 }
 
@@ -556,11 +582,12 @@ int nlparse_ack(const void *buf, size_t len, uint32_t seq, uint32_t portid)
 	cbs[NLMSG_DONE] = ack_err_cb;
 	if (((uintptr_t)buf & 3) != 0)
 		return -EINVAL;
-	int r = mnl_cb_run2(buf, len, seq, portid, ack_data_cb, &a, cbs,
+	size_t good = sane_prefix(buf, len);
+	int r = mnl_cb_run2(buf, good, seq, portid, ack_data_cb, &a, cbs,
 			    NLMSG_MIN_TYPE);
 	if (a.done)
 		return a.status;
 	if (r < 0)
 		return errno == ESRCH || errno == EPROTO ? -errno : -EBADMSG;
-	return NLPARSE_MORE;
+	return good < len ? -EBADMSG : NLPARSE_MORE;
 }
