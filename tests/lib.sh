@@ -26,6 +26,8 @@
 #          unix: NAME:INODE and *:PEER_INODE, NAME = path | @abstract | *
 
 set -u
+LC_ALL=C
+export LC_ALL
 
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${top_builddir:=$(pwd)}"

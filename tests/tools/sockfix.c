@@ -30,7 +30,8 @@
  *   synrecv       listener + n non-blocking connects; the test drops the final ACK
  *                 with nftables, so the server side stays SYN-RECV  [addr port n=1 src]
  *   overflow      listen(backlog=0) + n non-blocking connects      [addr port n=3 backlog=0 src]
- *   synsent       n non-blocking connects to addr:port (drop rule by the test) [addr=127.0.0.2 port n=1]
+ *   synsent       n non-blocking connects to addr:port (drop rule by the test) [addr=127.0.0.2 port n=1 src]
+ *   connect       the same with addr=127.0.0.1 (e.g. more half-open clients for a synrecv listener)
  * Common keys: comm=NAME (process name, default sf-<scenario>).
  *
  * Record fields: scenario, proto (tcp udp raw u_str u_dgr u_seq), state (ss
@@ -1170,6 +1171,7 @@ static const struct kind kinds[] = {
 	{ "synrecv", sc_synrecv, "127.0.0.1", 1, 1, 128, 0 },
 	{ "overflow", sc_overflow, "127.0.0.1", 3, 1, 0, 0 },
 	{ "synsent", sc_synsent, "127.0.0.2", 1, 0, 0, 0 },
+	{ "connect", sc_synsent, "127.0.0.1", 1, 0, 0, 0 },
 };
 
 static int parse_int(const char *key, const char *v, int lo, int hi)
