@@ -17,6 +17,14 @@
 #include "core/util.h"
 #include "output.h"
 
+/* One thread writes: skip stdio's per-call locking (glibc). */
+#ifdef __GLIBC__
+#undef putc
+#define putc putc_unlocked
+#define fputs fputs_unlocked
+#define fwrite fwrite_unlocked
+#endif
+
 /* ---- primitives ----------------------------------------------------------- */
 
 /* Length of a valid UTF-8 sequence at p (n bytes left), 0 if invalid. */

@@ -16,6 +16,14 @@
 #include "core/util.h"
 #include "output.h"
 
+/* One thread writes: skip stdio's per-call locking (glibc). */
+#ifdef __GLIBC__
+#undef putc
+#define putc putc_unlocked
+#define fputs fputs_unlocked
+#define fwrite fwrite_unlocked
+#endif
+
 #define CELL_MAX 1024
 
 /* Display width of a UTF-8 string: ASCII fast path; otherwise wcwidth()
