@@ -21,8 +21,9 @@
  *  3. The count is blind to close+open (and dup2) between two refreshes, so
  *     every non-zero inode of the snapshot that nobody is known to own (a
  *     "fresh miss") starts a search: the fd tables not yet listed in this
- *     refresh are read again, processes whose uid matches the socket's uid
- *     first, stopping as soon as every fresh miss is attributed.  Hence a
+ *     refresh are read again - processes whose uid matches the socket's
+ *     uid first, within that the ones whose socket list changed most
+ *     recently - stopping as soon as every fresh miss is attributed.  Hence a
  *     new socket in an existing process is attributed within one refresh.
  *     Inodes still unowned after a search that covered every process are
  *     remembered as unowned (kernel sockets, io_uring fixed files, sockets
@@ -88,6 +89,7 @@ struct pm_proc {
 	size_t nsocks, capsocks;
 	unsigned seen_gen;     /* refresh that last saw it in readdir */
 	unsigned scan_gen;     /* refresh that last listed its fds */
+	unsigned change_gen;   /* refresh in which its socket list last changed */
 	unsigned snap_gen;     /* refresh that put it into the snapshot ... */
 	uint32_t snap_idx;     /* ... at this index of s->procs */
 };
@@ -141,6 +143,8 @@ struct procmap {
 	uint64_t cooldown_ns;
 	uint64_t cooldown_until;
 
+	struct pm_cand *cand;   /* search order */
+	size_t ncand, capcand;
 	struct pm_link *tmp;    /* owners of one inode while sorting */
 	size_t captmp;
 
@@ -524,8 +528,10 @@ static int pm_list_fds(struct procmap *pm, int pdfd, struct pm_proc *p)
 	}
 	int rerr = errno;
 	closedir(d);
-	if (before != pm_socks_digest(p->socks, p->nsocks))
+	if (before != pm_socks_digest(p->socks, p->nsocks)) {
 		pm->index_dirty = true;
+		p->change_gen = pm->gen;
+	}
 	if (rerr && pm_gone(rerr))
 		return -ESRCH; /* exited while we listed it */
 	p->fdcount = pm->stsize ? count : entries;
@@ -716,6 +722,23 @@ static size_t pm_search_one(struct procmap *pm, uint32_t i)
 	return hits;
 }
 
+struct pm_cand {
+	uint32_t slot;
+	uint32_t age;    /* refreshes since its socket list last changed */
+	uint32_t nsocks;
+	bool uid_match;
+};
+
+static int pm_cand_cmp(const void *a, const void *b)
+{
+	const struct pm_cand *x = a, *y = b;
+	if (x->age != y->age)
+		return x->age < y->age ? -1 : 1;
+	if (x->nsocks != y->nsocks)
+		return x->nsocks > y->nsocks ? -1 : 1;
+	return (x->slot > y->slot) - (x->slot < y->slot);
+}
+
 static bool pm_uid_in(uint32_t uid, const uint32_t *uids, size_t n)
 {
 	for (size_t k = 0; k < n; k++)
@@ -771,33 +794,43 @@ static bool pm_search(struct procmap *pm, const struct sw_snapshot *s,
 	}
 	size_t remaining = pm->missing.n;
 
-	/* pass 1: processes whose uid matches a sought socket's uid */
-	bool all_visited = true;
-	for (size_t i = 0; i < pm->nslots && remaining; i++) {
-		struct pm_proc *p = &pm->procs[i];
-		if (!p->pid || p->scan_gen == pm->gen || (p->flags & PM_PF_KTHREAD))
+	/* candidates: every readable process not listed in this refresh,
+	 * most recently changed first (a process that just opened or closed
+	 * sockets is the likeliest to have done close+open), then the ones
+	 * holding more sockets */
+	pm->ncand = 0;
+	for (size_t i = 0; i < pm->nslots; i++) {
+		const struct pm_proc *p = &pm->procs[i];
+		if (!p->pid || p->scan_gen == pm->gen || p->unreadable ||
+		    (p->flags & PM_PF_KTHREAD))
 			continue;
-		if (!any_uid && !pm_uid_in(p->ruid, uids, nuids) &&
-		    !pm_uid_in(p->euid, uids, nuids))
-			continue;
-		remaining -= pm_search_one(pm, (uint32_t)i);
+		pm->cand = xgrow(pm->cand, &pm->capcand, pm->ncand + 1, sizeof *pm->cand);
+		struct pm_cand *c = &pm->cand[pm->ncand++];
+		c->slot = (uint32_t)i;
+		c->age = pm->gen - p->change_gen;
+		c->nsocks = (uint32_t)p->nsocks;
+		c->uid_match = any_uid || pm_uid_in(p->ruid, uids, nuids) ||
+			       pm_uid_in(p->euid, uids, nuids);
 	}
+	if (pm->ncand > 1)
+		qsort(pm->cand, pm->ncand, sizeof *pm->cand, pm_cand_cmp);
+	/* pass 1: processes whose uid matches a sought socket's uid */
+	for (size_t k = 0; k < pm->ncand && remaining; k++)
+		if (pm->cand[k].uid_match)
+			remaining -= pm_search_one(pm, pm->cand[k].slot);
 	/* pass 2: everyone else, unless cooling down */
 	if (remaining && pm->cooldown_ns && now < pm->cooldown_until)
 		return false;
-	for (size_t i = 0; i < pm->nslots && remaining; i++) {
-		struct pm_proc *p = &pm->procs[i];
-		if (!p->pid || p->scan_gen == pm->gen || (p->flags & PM_PF_KTHREAD))
-			continue;
-		remaining -= pm_search_one(pm, (uint32_t)i);
-	}
+	size_t k = 0;
+	for (; k < pm->ncand && remaining; k++)
+		if (!pm->cand[k].uid_match)
+			remaining -= pm_search_one(pm, pm->cand[k].slot);
 	if (!remaining)
 		return false; /* everything found; nothing to mark unowned */
-	for (size_t i = 0; i < pm->nslots; i++) {
-		const struct pm_proc *p = &pm->procs[i];
-		if (p->pid && p->scan_gen != pm->gen && !(p->flags & PM_PF_KTHREAD))
+	bool all_visited = true;
+	for (; k < pm->ncand; k++)
+		if (!pm->cand[k].uid_match)
 			all_visited = false;
-	}
 	if (all_visited)
 		pm->cooldown_until = now + pm->cooldown_ns;
 	return all_visited;
@@ -958,6 +991,7 @@ void procmap_free(struct procmap *pm)
 	free(pm->unowned_next.tab);
 	free(pm->missing.tab);
 	free(pm->found);
+	free(pm->cand);
 	free(pm->tmp);
 	free(pm->root);
 	free(pm);

@@ -506,7 +506,9 @@ static void test_search_cooldown(void **state)
 	(void)state;
 	char *root = tree_new();
 	struct procmap_stats st;
-	fake_proc(root, 40, "app", 1, 1000, "", 0);
+	/* without root, sockets of other uids are not searched for: use ours */
+	unsigned app_uid = geteuid() ? (unsigned)geteuid() : 1000;
+	fake_proc(root, 40, "app", 1, app_uid, "", 0);
 	fake_proc(root, 41, "rootd", 2, 0, "", 0);
 	fake_sock(root, 40, 3, 60);
 	fake_sock(root, 41, 3, 70);
@@ -521,8 +523,8 @@ static void test_search_cooldown(void **state)
 	procmap_get_stats(pm, &st);
 	assert_true(st.search_complete); /* 888: no owner, cooldown starts */
 
-	/* close+open in both; the sockets carry uid 1000 (app's) and 0
-	 * (rootd's, but say it was passed to app) */
+	/* close+open in both; both sockets carry app's uid (rootd's was,
+	 * say, created by app and passed to rootd) */
 	fake_close(root, 40, 3);
 	fake_sock(root, 40, 3, 61);
 	fake_close(root, 41, 3);
@@ -531,8 +533,8 @@ static void test_search_cooldown(void **state)
 	snap_conns(&s, in2, 3);
 	for (size_t i = 0; i < s.nconns; i++)
 		s.conns[i].flags |= SW_CF_HAS_UID;
-	s.conns[0].uid = 1000;
-	s.conns[1].uid = 1000; /* rootd holds it, uid 0: not searched now */
+	s.conns[0].uid = app_uid;
+	s.conns[1].uid = app_uid; /* rootd holds it, uid 0: not searched now */
 	assert_int_equal(procmap_attach(pm, &s), 0);
 	assert_int_equal(owner_pid(&s, 61, 0), 40);
 	assert_int_equal(find_conn(&s, 71)->owners_n, 0);
@@ -857,8 +859,8 @@ static void test_holders(void **state)
 		assert_int_equal(owner_pid(&s, in[i], 0), h[i / per].pid);
 	}
 	enum { R = 9 };
-	double full[R], steady[R], onenew[R], reopen[R];
-	unsigned steady_links = 0, new_links = 0, reopen_links = 0;
+	double full[R], steady[R], onenew[R], reopen[R], reopen2[R];
+	unsigned steady_links = 0, new_links = 0, reopen_links = 0, reopen2_links = 0;
 	for (int r = 0; r < R; r++) {
 		/* a fresh map each time = a full rescan */
 		struct procmap *fresh = procmap_new(NULL);
@@ -873,17 +875,26 @@ static void test_holders(void **state)
 		procmap_get_stats(pm, &st);
 		new_links += st.links_read;
 		assert_int_equal(owner_pid(&s, in[n], 0), h[r % NH].pid);
-		/* close+reopen its first socket: same count, same fd */
-		struct holder *hh = &h[(r + 1) % NH];
-		uint32_t ni = holder_cmd(hh, 'r');
-		for (size_t i = 0; i < n; i++)
-			if (in[i] == hh->inodes[0])
-				in[i] = ni;
-		hh->inodes[0] = ni;
-		reopen[r] = attach_ms(pm, &s, in, n);
-		procmap_get_stats(pm, &st);
-		reopen_links += st.links_read;
-		assert_int_equal(owner_pid(&s, ni, 0), hh->pid);
+		/* close+reopen a first socket: same count, same fd; first in
+		 * the process that just changed, then in another one */
+		for (int w = 0; w < 2; w++) {
+			struct holder *hh = &h[(r + 2 * w) % NH];
+			uint32_t ni = holder_cmd(hh, 'r');
+			for (size_t i = 0; i < n; i++)
+				if (in[i] == hh->inodes[0])
+					in[i] = ni;
+			hh->inodes[0] = ni;
+			double t = attach_ms(pm, &s, in, n);
+			procmap_get_stats(pm, &st);
+			assert_int_equal(owner_pid(&s, ni, 0), hh->pid);
+			if (w == 0) {
+				reopen[r] = t;
+				reopen_links += st.links_read;
+			} else {
+				reopen2[r] = t;
+				reopen2_links += st.links_read;
+			}
+		}
 		/* the extra socket stays (unlisted in s: no owners needed) */
 	}
 	procmap_get_stats(pm, &st);
@@ -898,8 +909,10 @@ static void test_holders(void **state)
 			      median(steady, R), (double)steady_links / R);
 		print_message("  one new socket           %8.3f ms, %.1f readlinks\n",
 			      median(onenew, R), (double)new_links / R);
-		print_message("  close+reopen same fd     %8.3f ms, %.1f readlinks\n",
+		print_message("  close+reopen, same proc  %8.3f ms, %.1f readlinks\n",
 			      median(reopen, R), (double)reopen_links / R);
+		print_message("  close+reopen, other proc %8.3f ms, %.1f readlinks\n",
+			      median(reopen2, R), (double)reopen2_links / R);
 	}
 	for (int k = 0; k < NH; k++)
 		holder_stop(&h[k]);
