@@ -44,7 +44,6 @@ struct ent {
 	uint32_t total_retrans;
 	uint32_t missed;        /* consecutive snapshots without it */
 	uint8_t proto, family;
-	uint8_t used;
 	uint8_t have_bytes;
 	uint8_t have_retrans;
 	uint8_t initial;        /* present in the very first snapshot */
@@ -60,8 +59,10 @@ struct sw_model {
 	struct sw_rowstat *tst; /* per tomb[ti].conns[] */
 	size_t captst;
 
-	struct ent *ht;
-	size_t htcap, htn; /* capacity (power of 2), entries used */
+	struct ent *ents; /* per-socket state, dense */
+	size_t nents, capents;
+	uint32_t *slots;  /* hash: ents index + 1, 0 empty */
+	size_t nslots;    /* power of 2 */
 
 	uint32_t *pmap; /* proc index map while copying tombstones */
 	size_t cappmap;
@@ -74,7 +75,10 @@ struct sw_model {
 	uint64_t mark_ns;
 };
 
-/* ---- hash ------------------------------------------------------------------ */
+/* ---- hash ------------------------------------------------------------------
+ * Entries are dense (ents[0..nents)); the open-addressing table holds u32
+ * slot values (index + 1, 0 = empty), linear probing, load <= 1/2.  At 100k
+ * sockets that is ~7 MB of entries plus 1 MB of slots. */
 
 static size_t ent_hash(uint64_t cookie, unsigned proto, unsigned family)
 {
@@ -86,93 +90,101 @@ static bool ent_is(const struct ent *e, const struct sw_conn *c)
 	return e->cookie == c->cookie && e->proto == c->proto && e->family == c->family;
 }
 
-static void ht_resize(struct sw_model *m, size_t cap)
+static size_t slot_home(const struct sw_model *m, uint32_t slotval)
 {
-	struct ent *old = m->ht;
-	size_t oldcap = m->htcap;
-	m->ht = xcalloc(cap, sizeof *m->ht);
-	m->htcap = cap;
-	for (size_t i = 0; i < oldcap; i++) {
-		if (!old[i].used)
-			continue;
-		size_t h = ent_hash(old[i].cookie, old[i].proto, old[i].family) & (cap - 1);
-		while (m->ht[h].used)
-			h = (h + 1) & (cap - 1);
-		m->ht[h] = old[i];
-	}
-	free(old);
+	const struct ent *e = &m->ents[slotval - 1];
+	return ent_hash(e->cookie, e->proto, e->family) & (m->nslots - 1);
 }
 
-/* Make room so that `more` inserts keep the load factor <= 1/2. */
-static void ht_reserve(struct sw_model *m, size_t more)
+static void ht_rehash(struct sw_model *m, size_t nslots)
 {
-	size_t need = (m->htn + more) * 2;
-	if (need <= m->htcap)
-		return;
-	size_t cap = m->htcap ? m->htcap : 1024;
-	while (cap < need)
-		cap *= 2;
-	ht_resize(m, cap);
+	free(m->slots);
+	m->slots = xcalloc(nslots, sizeof *m->slots);
+	m->nslots = nslots;
+	for (size_t i = 0; i < m->nents; i++) {
+		size_t h = slot_home(m, (uint32_t)i + 1);
+		while (m->slots[h])
+			h = (h + 1) & (nslots - 1);
+		m->slots[h] = (uint32_t)i + 1;
+	}
+}
+
+/* Slot index holding the entry for c, or the empty slot where it goes. */
+static size_t ht_probe(const struct sw_model *m, const struct sw_conn *c)
+{
+	size_t mask = m->nslots - 1;
+	size_t h = ent_hash(c->cookie, c->proto, c->family) & mask;
+	while (m->slots[h] && !ent_is(&m->ents[m->slots[h] - 1], c))
+		h = (h + 1) & mask;
+	return h;
 }
 
 static struct ent *ht_find(const struct sw_model *m, const struct sw_conn *c)
 {
-	if (!m->htcap)
+	if (!m->nslots)
 		return NULL;
-	size_t mask = m->htcap - 1;
-	size_t h = ent_hash(c->cookie, c->proto, c->family) & mask;
-	while (m->ht[h].used) {
-		if (ent_is(&m->ht[h], c))
-			return &m->ht[h];
-		h = (h + 1) & mask;
-	}
-	return NULL;
+	uint32_t v = m->slots[ht_probe(m, c)];
+	return v ? &m->ents[v - 1] : NULL;
 }
 
-/* Find or insert (capacity reserved beforehand). */
+/* Find or insert.  Pointers from earlier calls may move. */
 static struct ent *ht_get(struct sw_model *m, const struct sw_conn *c, bool *inserted)
 {
-	size_t mask = m->htcap - 1;
-	size_t h = ent_hash(c->cookie, c->proto, c->family) & mask;
-	while (m->ht[h].used) {
-		if (ent_is(&m->ht[h], c)) {
-			*inserted = false;
-			return &m->ht[h];
-		}
-		h = (h + 1) & mask;
+	if ((m->nents + 1) * 2 > m->nslots)
+		ht_rehash(m, m->nslots ? m->nslots * 2 : 1024);
+	size_t h = ht_probe(m, c);
+	if (m->slots[h]) {
+		*inserted = false;
+		return &m->ents[m->slots[h] - 1];
 	}
-	struct ent *e = &m->ht[h];
+	m->ents = xgrow(m->ents, &m->capents, m->nents + 1, sizeof *m->ents);
+	struct ent *e = &m->ents[m->nents++];
 	memset(e, 0, sizeof *e);
-	e->used = 1;
 	e->cookie = c->cookie;
 	e->proto = c->proto;
 	e->family = c->family;
-	m->htn++;
+	m->slots[h] = (uint32_t)m->nents;
 	*inserted = true;
 	return e;
 }
 
-/* Backward-shift deletion: no tombstone markers in the table. */
-static void ht_del(struct sw_model *m, struct ent *e)
+/* Empty slot i and shift back the entries of its probe run. */
+static void slot_delete(struct sw_model *m, size_t i)
 {
-	size_t mask = m->htcap - 1;
-	size_t i = (size_t)(e - m->ht);
-	size_t j = i;
-	m->ht[i].used = 0;
-	m->htn--;
+	size_t mask = m->nslots - 1, j = i;
+	m->slots[i] = 0;
 	for (;;) {
 		j = (j + 1) & mask;
-		if (!m->ht[j].used)
+		if (!m->slots[j])
 			return;
-		size_t k = ent_hash(m->ht[j].cookie, m->ht[j].proto, m->ht[j].family) & mask;
-		/* move j to i unless its home k lies cyclically in (i, j] */
+		size_t k = slot_home(m, m->slots[j]);
+		/* j stays unless its home k lies cyclically outside (i, j] */
 		bool stay = i <= j ? (i < k && k <= j) : (i < k || k <= j);
 		if (stay)
 			continue;
-		m->ht[i] = m->ht[j];
-		m->ht[j].used = 0;
+		m->slots[i] = m->slots[j];
+		m->slots[j] = 0;
 		i = j;
 	}
+}
+
+static size_t slot_of_index(const struct sw_model *m, size_t idx)
+{
+	size_t h = slot_home(m, (uint32_t)idx + 1);
+	while (m->slots[h] != idx + 1)
+		h = (h + 1) & (m->nslots - 1);
+	return h;
+}
+
+static void ht_del(struct sw_model *m, struct ent *e)
+{
+	size_t idx = (size_t)(e - m->ents), last = m->nents - 1;
+	slot_delete(m, slot_of_index(m, idx));
+	if (idx != last) { /* keep entries dense: move the last one into the hole */
+		m->slots[slot_of_index(m, last)] = (uint32_t)idx + 1;
+		m->ents[idx] = m->ents[last];
+	}
+	m->nents--;
 }
 
 /* ---- lifecycle ---------------------------------------------------------------- */
@@ -196,7 +208,8 @@ void model_free(struct sw_model *m)
 	snapshot_done(&m->tomb[1]);
 	free(m->st);
 	free(m->tst);
-	free(m->ht);
+	free(m->ents);
+	free(m->slots);
 	free(m->pmap);
 	free(m);
 }
@@ -304,7 +317,6 @@ static void live_pass(struct sw_model *m, uint64_t t, bool first)
 	bool dups = false;
 
 	m->st = xgrow(m->st, &m->capst, cur->nconns ? cur->nconns : 1, sizeof *m->st);
-	ht_reserve(m, cur->nconns);
 	for (size_t i = 0; i < cur->nconns; i++) {
 		struct sw_conn *c = &cur->conns[i];
 		struct sw_rowstat *rs = &m->st[i];
@@ -496,9 +508,61 @@ static int row_cmp(const void *pa, const void *pb, void *arg)
 	return cmp_identity(a, b);
 }
 
-static int row_cmp_cookie(const void *pa, const void *pb)
+struct keyed {
+	uint64_t key;
+	uint32_t idx;
+};
+
+/* Cookie order without a comparator: LSD radix sort, 16-bit digits,
+ * skipping digits all keys share (cookies rarely use the top 32 bits). */
+static void sort_by_cookie(struct sw_row *rows, size_t n)
 {
-	return cmp_identity(pa, pb);
+	struct keyed *a = xmalloc(n * sizeof *a), *b = xmalloc(n * sizeof *b);
+	uint64_t all_or = 0, all_and = UINT64_MAX;
+	for (size_t i = 0; i < n; i++) {
+		a[i].key = rows[i].conn->cookie;
+		a[i].idx = (uint32_t)i;
+		all_or |= a[i].key;
+		all_and &= a[i].key;
+	}
+	size_t *count = xmalloc(65536 * sizeof *count);
+	for (unsigned shift = 0; shift < 64; shift += 16) {
+		if ((((all_or ^ all_and) >> shift) & 0xffff) == 0)
+			continue; /* every key has the same digit here */
+		memset(count, 0, 65536 * sizeof *count);
+		for (size_t i = 0; i < n; i++)
+			count[(a[i].key >> shift) & 0xffff]++;
+		size_t sum = 0;
+		for (size_t d = 0; d < 65536; d++) {
+			size_t c = count[d];
+			count[d] = sum;
+			sum += c;
+		}
+		for (size_t i = 0; i < n; i++)
+			b[count[(a[i].key >> shift) & 0xffff]++] = a[i];
+		struct keyed *t = a;
+		a = b;
+		b = t;
+	}
+	struct sw_row *tmp = xmalloc(n * sizeof *tmp);
+	for (size_t i = 0; i < n; i++)
+		tmp[i] = rows[a[i].idx];
+	/* equal cookies (other protocol or family): finish by identity */
+	for (size_t i = 1; i < n; i++) {
+		struct sw_row x = tmp[i];
+		size_t j = i;
+		while (j > 0 && tmp[j - 1].conn->cookie == x.conn->cookie &&
+		       cmp_identity(&tmp[j - 1], &x) > 0) {
+			tmp[j] = tmp[j - 1];
+			j--;
+		}
+		tmp[j] = x;
+	}
+	memcpy(rows, tmp, n * sizeof *rows);
+	free(tmp);
+	free(count);
+	free(a);
+	free(b);
 }
 
 void view_sort(struct sw_view *v, const struct sw_sortkey *keys, size_t nkeys)
@@ -517,7 +581,7 @@ void view_sort(struct sw_view *v, const struct sw_sortkey *keys, size_t nkeys)
 	if (v->n < 2)
 		return;
 	if (ctx.n == 0)
-		qsort(v->rows, v->n, sizeof *v->rows, row_cmp_cookie);
+		sort_by_cookie(v->rows, v->n);
 	else
 		qsort_r(v->rows, v->n, sizeof *v->rows, row_cmp, &ctx);
 }
