@@ -3,10 +3,13 @@
  * Used by tests/data/make-recordings.sh to make the .swrec recordings.
  *
  *   swcollect [-N NETNS] [--record FILE | --replay FILE] [-p] [-k] [-T]
- *             [-P protomask] [-S statemask] [-c COUNT]
+ *             [-P protomask] [-S statemask] [-c COUNT] [-K COOKIE]
+ *
+ * -K destroys (SOCK_DESTROY) the socket with that cookie after the sample.
  */
 #include "config.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,13 +68,14 @@ int main(int argc, char **argv)
 	struct sw_collect_opts o = {.tcpinfo = true};
 	int count = 1, opt;
 	bool show_kstat = false;
+	unsigned long long kill_cookie = 0;
 	static const struct option lo[] = {
 		{"netns", required_argument, NULL, 'N'},
 		{"record", required_argument, NULL, 'r'},
 		{"replay", required_argument, NULL, 'R'},
 		{NULL, 0, NULL, 0},
 	};
-	while ((opt = getopt_long(argc, argv, "N:pkTP:S:c:", lo, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "N:pkTP:S:c:K:", lo, NULL)) != -1) {
 		switch (opt) {
 		case 'N': o.netns = optarg; break;
 		case 'r': o.record_path = optarg; break;
@@ -82,6 +86,7 @@ int main(int argc, char **argv)
 		case 'P': o.protos = (uint32_t)strtoul(optarg, NULL, 0); break;
 		case 'S': o.states = (uint32_t)strtoul(optarg, NULL, 0); break;
 		case 'c': count = atoi(optarg); break;
+		case 'K': kill_cookie = strtoull(optarg, NULL, 0); break;
 		default:
 			fprintf(stderr, "usage: swcollect [-N NETNS] [--record F|--replay F]"
 					" [-p] [-k] [-T] [-P mask] [-S mask] [-c N]\n");
@@ -121,6 +126,14 @@ int main(int argc, char **argv)
 			       k->tcp_tw_recycle, k->sockstat_tw, k->sockstat_orphan,
 			       k->sockstat_inuse, k->sockstat_mem_pages, k->ncounters);
 		}
+	}
+	if (kill_cookie && rc == 0) {
+		int r = -ENOENT;
+		for (size_t i = 0; i < s.nconns; i++)
+			if (s.conns[i].cookie == kill_cookie)
+				r = collector_destroy(c, &s.conns[i]);
+		printf("# destroy %llu: %d (%s)\n", kill_cookie, r, strerror(-r));
+		rc = r ? 1 : 0;
 	}
 	snapshot_done(&s);
 	collector_free(c);

@@ -13,9 +13,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
 #include <unistd.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <arpa/inet.h>
+#include <netinet/in.h>
 #include <linux/inet_diag.h>
 #include <linux/netlink.h>
 #include <linux/sock_diag.h>
@@ -1028,6 +1033,145 @@ static void test_live_errors(void **state)
 	assert_true(err[0] != '\0');
 }
 
+
+/* ------------------------------------------- live: record == replay */
+
+#define CHECK(x)                                                              \
+	do {                                                                  \
+		if (!(x)) {                                                   \
+			fprintf(stderr, "live check failed at line %d: %s\n",  \
+				__LINE__, #x);                                \
+			return __LINE__;                                      \
+		}                                                             \
+	} while (0)
+
+static bool same_conn(const struct sw_snapshot *a, const struct sw_conn *x,
+		      const struct sw_snapshot *b, const struct sw_conn *y)
+{
+	struct sw_conn p = *x, q = *y;
+	p.owners_off = q.owners_off = 0;
+	p.owners_n = q.owners_n = 0;
+	p.name_off = q.name_off = 0;
+	p.tcpx = q.tcpx = 0;
+	if (memcmp(&p, &q, sizeof p) != 0)
+		return false;
+	if (memcmp(snapshot_str(a, x->name_off), snapshot_str(b, y->name_off), x->name_len))
+		return false;
+	const struct sw_tcpx *t = snapshot_tcpx(a, x), *u = snapshot_tcpx(b, y);
+	if (!t || !u)
+		return !t && !u;
+	return memcmp(t, u, sizeof *t) == 0;
+}
+
+/* In a private netns (the child of a fork): real sockets, a recorded
+ * live sample, its replay, and SOCK_DESTROY.  Returns 0 or a line. */
+static int live_child(void)
+{
+	if (unshare(CLONE_NEWNET) < 0)
+		_exit(77);
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+	struct ifreq ifr;
+	memset(&ifr, 0, sizeof ifr);
+	strcpy(ifr.ifr_name, "lo");
+	CHECK(ioctl(fd, SIOCGIFFLAGS, &ifr) == 0);
+	ifr.ifr_flags |= IFF_UP;
+	CHECK(ioctl(fd, SIOCSIFFLAGS, &ifr) == 0);
+	close(fd);
+
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(7200)};
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	int l = socket(AF_INET, SOCK_STREAM, 0), cl = socket(AF_INET, SOCK_STREAM, 0);
+	CHECK(bind(l, (void *)&sa, sizeof sa) == 0 && listen(l, 3) == 0);
+	CHECK(connect(cl, (void *)&sa, sizeof sa) == 0);
+	int ac = accept(l, NULL, NULL);
+	CHECK(ac >= 0);
+	CHECK(write(cl, "hello", 5) == 5);
+	int u = socket(AF_INET6, SOCK_DGRAM, 0);
+	struct sockaddr_in6 s6 = {.sin6_family = AF_INET6, .sin6_port = htons(7201)};
+	s6.sin6_addr = in6addr_loopback;
+	CHECK(bind(u, (void *)&s6, sizeof s6) == 0);
+	int sp[2];
+	CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sp) == 0);
+
+	const char *rec = "test_nlparse.live.swrec";
+	char err[512];
+	struct sw_collect_opts o = {.tcpinfo = true, .kstat = true, .procs = true,
+				    .record_path = rec};
+	struct sw_collector *c = collector_new(&o, err, sizeof err);
+	CHECK(c);
+	struct sw_snapshot a, b;
+	snapshot_init(&a);
+	snapshot_init(&b);
+	CHECK(collector_sample(c, &a, err, sizeof err) == 0);
+	CHECK(a.nconns == 6); /* listener, 2 tcp ends, udp, 2 unix */
+	CHECK(a.have_kstat && a.kstat.port_lo > 0);
+	CHECK(!(a.notes & SW_NOTE_NO_PROCS));
+	/* our own process holds every socket that has a file */
+	const struct sw_conn *ccl = NULL;
+	for (size_t i = 0; i < a.nconns; i++) {
+		const struct sw_conn *x = &a.conns[i];
+		if (x->inode) {
+			const struct sw_proc *p = snapshot_owner_proc(&a, x, 0);
+			CHECK(p && p->pid == getpid());
+		}
+		if (x->proto == SW_PROTO_TCP && x->remote.port == 7200)
+			ccl = x;
+	}
+	CHECK(ccl && ccl->state == SW_ST_ESTABLISHED);
+	struct sw_conn victim = *ccl;
+
+	struct sw_collect_opts r = {.tcpinfo = true, .kstat = true, .procs = true,
+				    .replay_path = rec};
+	struct sw_collector *rc = collector_new(&r, err, sizeof err);
+	if (!rc)
+		fprintf(stderr, "%s\n", err);
+	CHECK(rc);
+	CHECK(collector_sample(rc, &b, err, sizeof err) == 0);
+	CHECK(b.nconns == a.nconns);
+	CHECK(b.protos_done == a.protos_done && b.protos_missing == a.protos_missing);
+	CHECK(b.mono_ns == a.mono_ns && b.real_sec == a.real_sec);
+	CHECK(strcmp(b.hostname, a.hostname) == 0);
+	for (size_t i = 0; i < a.nconns; i++)
+		CHECK(same_conn(&a, &a.conns[i], &b, &b.conns[i]));
+	CHECK(memcmp(&a.kstat, &b.kstat, offsetof(struct sw_kstat, counters)) == 0);
+	CHECK(b.kstat.ncounters == a.kstat.ncounters);
+	collector_free(rc);
+	unlink(rec);
+
+	/* SOCK_DESTROY by the dumped id + cookie: the owner sees the abort */
+	CHECK(collector_destroy(c, &victim) == 0);
+	char buf[8];
+	CHECK(read(cl, buf, sizeof buf) < 0 && errno == ECONNABORTED);
+	CHECK(collector_destroy(c, &victim) == -ENOENT);
+	CHECK(collector_destroy(c, &a.conns[a.nconns - 1]) == -EOPNOTSUPP); /* unix */
+	snapshot_done(&a);
+	snapshot_done(&b);
+	collector_free(c);
+	return 0;
+}
+
+static void test_live_record_replay(void **state)
+{
+	(void)state;
+	if (geteuid() != 0) {
+		fprintf(stderr, "skipped: needs root for a private netns\n");
+		skip();
+	}
+	fflush(NULL);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0)
+		_exit(live_child() == 0 ? 0 : 1); /* the line is on stderr */
+	int st = 0;
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st));
+	if (WEXITSTATUS(st) == 77) {
+		fprintf(stderr, "skipped: cannot unshare a netns here\n");
+		skip();
+	}
+	assert_int_equal(WEXITSTATUS(st), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1045,6 +1189,7 @@ int main(void)
 		cmocka_unit_test(test_record_truncated_and_corrupt),
 		cmocka_unit_test(test_record_roundtrip),
 		cmocka_unit_test(test_live_errors),
+		cmocka_unit_test(test_live_record_replay),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
