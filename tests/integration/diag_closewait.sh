@@ -1,0 +1,54 @@
+#!/bin/sh
+# diag_closewait: a child that leaks CLOSE_WAIT sockets.  A small Python
+# server (process name "leaky") accepts a connection every 0.4 s, its peer
+# closes, and the server never calls close(): its CLOSE_WAIT count grows on
+# every refresh, staying below the absolute warn threshold for a while.
+# sockwatch must report close_wait_leak for that pid from the growth, and
+# --check must exit 3.
+. "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
+
+require_root
+require_cmds jq ip python3
+netns_new diagcw
+P=7070
+
+ip netns exec "$NS" python3 -c '
+import os, socket, sys, time
+open("/proc/self/comm", "w").write("leaky")
+srv = socket.socket()
+srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+srv.bind(("127.0.0.1", '$P'))
+srv.listen(64)
+print(os.getpid(), flush=True)
+keep = []
+end = time.time() + 120
+while time.time() < end:
+    c = socket.create_connection(("127.0.0.1", '$P'))
+    s, _ = srv.accept()
+    c.close()          # the peer closes ...
+    keep.append(s)     # ... and the server never does: CLOSE_WAIT
+    time.sleep(0.4)
+' >"$T/leaky.pid" 2>"$T/leaky.err" &
+LEAKY=$!
+at_exit "kill $LEAKY 2>/dev/null"
+wait_for 5 test -s "$T/leaky.pid" || die "leaky server did not start"
+LPID=$(cat "$T/leaky.pid")
+
+# four samples 1 s apart: the count grows on every one (about +2 each), so
+# the growth rule (3 refreshes in a row) fires before the count reaches 10
+sw_run "$T/check.json" "$T/check.err" --check --json -n 4 -d 1 --threshold closewait_warn=1000 -N "$NS"
+check "--check exits 3 (rc=$SW_RC)" test "$SW_RC" = 3
+d='[.diagnoses[] | select(.id == "close_wait_leak" and .severity != "ok")][0]'
+got=$(jq -r "$d | \"\(.subject)|\(.process)|\(.pid)\"" "$T/check.json" 2>/dev/null)
+check "close_wait_leak names the leaking pid (got '$got')" test "$got" = "pid $LPID|leaky|$LPID"
+got=$(jq -r "$d | .details | join(\" \")" "$T/check.json" 2>/dev/null)
+check "growth reported (got '$got')" sh -c "echo '$got' | grep -q 'growing for [3-9] refreshes'"
+[ "$SW_RC" = 3 ] || { show_file "check json" "$T/check.json" 5; show_file stderr "$T/check.err"; }
+
+# by now well over 10 CLOSE_WAIT: the absolute threshold fires on one sample
+wait_for 10 sh -c "[ \$(ip netns exec '$NS' ss -tanH state close-wait | wc -l) -ge 12 ]"
+sw_run "$T/b.json" "$T/b.err" -b --json -N "$NS"
+got=$(jq -r '[.diagnoses[]? | select(.id == "close_wait_leak" and .severity != "ok") | .pid] | join(",")' "$T/b.json" 2>/dev/null)
+check "-b --json diagnoses: close_wait_leak for pid $LPID (got '$got')" test "$got" = "$LPID"
+
+finish
