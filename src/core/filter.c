@@ -684,7 +684,7 @@ static bool parse_state_word(struct parser *P, const char *kw, uint32_t *m)
 		const char *s = closest(P->t.w, state_words,
 					sizeof state_words / sizeof state_words[0]);
 		if (s)
-			perr(P, P->t.pos, _("unknown state '%s' \u2014 did you mean '%s'?"),
+			perr(P, P->t.pos, _("unknown state '%s' — did you mean '%s'?"),
 			     P->t.w, s);
 		else
 			perr(P, P->t.pos, _("unknown state '%s'"), P->t.w);
@@ -1027,7 +1027,7 @@ static uint32_t cond_proto(struct parser *P, const char *kw)
 			};
 			const char *s = closest(P->t.w, names, sizeof names / sizeof names[0]);
 			if (s)
-				perr(P, P->t.pos, _("unknown protocol '%s' \u2014 did you mean '%s'?"),
+				perr(P, P->t.pos, _("unknown protocol '%s' — did you mean '%s'?"),
 				     P->t.w, s);
 			else
 				perr(P, P->t.pos, _("unknown protocol '%s'"), P->t.w);
@@ -1208,7 +1208,7 @@ static uint32_t parse_cond(struct parser *P, bool *is_state)
 		};
 		const char *s = closest(kw, words, sizeof words / sizeof words[0]);
 		if (s)
-			perr(P, kwpos, _("unknown keyword '%s' \u2014 did you mean '%s'?"), kw, s);
+			perr(P, kwpos, _("unknown keyword '%s' — did you mean '%s'?"), kw, s);
 		else
 			perr(P, kwpos, _("unknown keyword '%s'"), kw);
 		return 0;

@@ -442,7 +442,7 @@ static void test_errors(void **state)
 {
 	(void)state;
 	check_err("state estblished", 6,
-		  "unknown state 'estblished' \u2014 did you mean 'established'?");
+		  "unknown state 'estblished' — did you mean 'established'?");
 	check_err("state timewiat", 6, "did you mean 'time-wait'?");
 	check_err("state bogus", 6, "unknown state 'bogus'");
 	check_err("state", 5, "expected a state name after 'state'");
@@ -460,7 +460,7 @@ static void test_errors(void **state)
 	check_err("state established and", 21, "expected a condition after 'and'");
 	check_err("not", 3, "expected a condition after 'not'");
 	check_err("()", 1, "empty parentheses");
-	check_err("stat established", 0, "unknown keyword 'stat' \u2014 did you mean 'state'?");
+	check_err("stat established", 0, "unknown keyword 'stat' — did you mean 'state'?");
 	check_err("frobnicate", 0, "unknown keyword 'frobnicate'");
 	check_err("src 10.0.0.300", 4, "bad address '10.0.0.300'");
 	check_err("dst 10.0.0.0/33", 4, "bad prefix length");
