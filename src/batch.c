@@ -129,9 +129,10 @@ static int setup(struct batch *b, const struct sw_options *o)
 		int n = column_parse_list(o->columns, b->cols, desc, SW_COL_COUNT, &bad);
 		for (int i = 0; i < n; i++)
 			if (desc[i]) {
-				n = -1;
-				bad = (int)(strchr(o->columns, '-') - o->columns);
-				break;
+				fprintf(stderr, _("sockwatch: '-' (descending) belongs in --sort, "
+						  "not in --columns\n"));
+				show_caret(o->columns, (int)(strchr(o->columns, '-') - o->columns));
+				return 2;
 			}
 		if (n <= 0) {
 			fprintf(stderr, _("sockwatch: invalid --columns list\n"));
