@@ -273,7 +273,10 @@ int options_parse(struct sw_options *o, int argc, char **argv, bool *exit_now)
 		size_t n = 0;
 		for (int i = optind; i < argc; i++)
 			n += strlen(argv[i]) + 1;
-		char *f = xmalloc(n + 1);
+		/* Kept for the life of the process (and reachable, for LSan). */
+		static char *joined;
+		free(joined);
+		char *f = joined = xmalloc(n + 1);
 		f[0] = '\0';
 		for (int i = optind; i < argc; i++) {
 			if (i > optind)
