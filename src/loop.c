@@ -1,15 +1,289 @@
+/* loop.c - the live monitor's loop, the only place that sees every layer:
+ * poll() on the terminal (and the name resolver) with a timeout until the
+ * next sample; collect, merge into the model, build the views and
+ * aggregates the UI asked for (ui_wants), let the UI draw once; keys come
+ * back as reaction flags and confirmed actions (kill, close) are carried
+ * out here.  Nothing blocks except the collection itself.
+ */
 #include "config.h"
 
+#include <errno.h>
+#include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
+#include "collect/collect.h"
+#include "core/aggregate.h"
+#include "core/columns.h"
+#include "core/filter.h"
 #include "core/i18n.h"
+#include "core/model.h"
+#include "core/util.h"
 #include "options.h"
+#include "ui/ui.h"
 
 int loop_run(const struct sw_options *o);
 
+/* Work flags beyond the UI's: everything from a new sample. */
+#define LOOP_FULL (1u << 16)
+
+struct loop {
+	const struct sw_options *o;
+	struct sw_select sel;
+	struct sw_collector *col;
+	struct sw_model *model;
+	struct sw_snapshot snap;
+	struct ui *ui;
+	struct sw_view all, conns;
+	struct sw_agg_states states;
+	struct sw_agg remotes;
+	struct sw_listeners listeners;
+	uint64_t seq;
+	uint64_t last_sample_ns, next_sample_ns;
+	char err[256];
+	bool have_err;
+};
+
+/* The monitor shows inet sockets unless protocols were chosen (-t -u -x
+ * ...): a desktop has thousands of UNIX sockets nobody asked to watch. */
+static uint32_t default_protos(const struct sw_options *o)
+{
+	if (o->sel.protos)
+		return o->sel.protos;
+	return SW_PROTO_ALL & ~SW_PROTO_BIT(SW_PROTO_UNIX);
+}
+
+static int sample(struct loop *L)
+{
+	int rc = collector_sample(L->col, &L->snap, L->err, sizeof L->err);
+	L->last_sample_ns = sw_mono_ns();
+	if (rc < 0) {
+		L->have_err = true;
+		return rc;
+	}
+	L->have_err = false;
+	model_update(L->model, &L->snap);
+	L->seq++;
+	return 0;
+}
+
+static void rebuild(struct loop *L, unsigned what)
+{
+	const struct ui_wants *w = ui_wants(L->ui);
+	bool full = what & LOOP_FULL;
+	bool refilter = full || (what & UI_R_REFILTER);
+	if (refilter) {
+		model_view(L->model, &L->sel, w->filter, w->keys, w->nkeys, &L->conns);
+		/* Aggregates are over everything selected, not the filter. */
+		if (w->filter)
+			model_view(L->model, &L->sel, NULL, NULL, 0, &L->all);
+	} else if (what & UI_R_RESORT) {
+		view_sort(&L->conns, w->keys, w->nkeys);
+	}
+	const struct sw_view *all = w->filter ? &L->all : &L->conns;
+	if (full) {
+		agg_states(all->rows, all->n, &L->states);
+		agg_listeners(&L->listeners, all->rows, all->n);
+	}
+	if (full || (what & UI_R_REGROUP))
+		agg_group(&L->remotes, w->remote_kind, all->rows, all->n);
+	struct ui_data d = {
+		.snap = model_snapshot(L->model),
+		.conns = &L->conns,
+		.nall = all->n,
+		.states = &L->states,
+		.remotes = &L->remotes,
+		.listeners = &L->listeners,
+		.sample_seq = L->seq,
+		.error = L->have_err ? L->err : NULL,
+	};
+	ui_set_data(L->ui, &d);
+}
+
+static void run_actions(struct loop *L)
+{
+	struct ui_action a;
+	while (ui_next_action(L->ui, &a)) {
+		int rc;
+		if (a.kind == UI_ACT_SIGNAL)
+			rc = proc_signal_verified(a.pid, a.starttime, a.sig);
+		else
+			rc = collector_destroy(L->col, &a.conn);
+		ui_action_done(L->ui, &a, rc);
+	}
+}
+
+static int poll_timeout(struct loop *L)
+{
+	const struct ui_wants *w = ui_wants(L->ui);
+	int t = -1;
+	if (!w->paused) {
+		uint64_t now = sw_mono_ns();
+		t = L->next_sample_ns > now ? (int)((L->next_sample_ns - now) / 1000000ULL) + 1 : 0;
+	}
+	int u = ui_timeout_ms(L->ui);
+	if (u >= 0 && (t < 0 || u < t))
+		t = u;
+	return t;
+}
+
+static uint64_t interval_ns(const struct ui_wants *w)
+{
+	return (uint64_t)(w->interval * 1e9);
+}
+
+static int run(struct loop *L)
+{
+	unsigned pending = LOOP_FULL;
+	const struct ui_wants *w = ui_wants(L->ui);
+	L->next_sample_ns = L->last_sample_ns + interval_ns(w);
+	for (;;) {
+		uint64_t now = sw_mono_ns();
+		if ((!w->paused && now >= L->next_sample_ns) || (pending & UI_R_RECOLLECT)) {
+			if (sample(L) == 0)
+				pending |= LOOP_FULL;
+			else
+				pending |= UI_R_REDRAW;
+			L->next_sample_ns = L->last_sample_ns + interval_ns(w);
+		}
+		if (pending & (LOOP_FULL | UI_R_REFILTER | UI_R_RESORT | UI_R_REGROUP))
+			rebuild(L, pending);
+		else if (L->have_err && (pending & UI_R_REDRAW))
+			rebuild(L, 0);
+		pending = 0;
+		ui_draw(L->ui);
+
+		struct pollfd fds[2] = {{.fd = STDIN_FILENO, .events = POLLIN}};
+		nfds_t nfds = 1;
+		int rfd = ui_poll_fd(L->ui);
+		if (rfd >= 0) {
+			fds[1] = (struct pollfd){.fd = rfd, .events = POLLIN};
+			nfds = 2;
+		}
+		int r = poll(fds, nfds, poll_timeout(L));
+		if (ui_quit_signal())
+			return 0;
+		if (r < 0 && errno != EINTR)
+			return 1;
+		if (r == 0)
+			continue;
+		if (r > 0 && (fds[0].revents & (POLLHUP | POLLERR | POLLNVAL)) &&
+		    !(fds[0].revents & POLLIN))
+			return 0; /* the terminal went away */
+		/* Input, resolver answers, or a signal such as SIGWINCH. */
+		unsigned f = ui_input(L->ui);
+		if (f & UI_R_QUIT)
+			return 0;
+		if (f & UI_R_TIMER)
+			L->next_sample_ns = L->last_sample_ns + interval_ns(w);
+		if (f & UI_R_ACTION) {
+			run_actions(L);
+			f |= UI_R_RECOLLECT;
+		}
+		pending |= f;
+	}
+}
+
 int loop_run(const struct sw_options *o)
 {
-	(void)o;
-	fprintf(stderr, _("sockwatch: the monitor is not built yet\n"));
-	return 1;
+	struct loop L;
+	memset(&L, 0, sizeof L);
+	L.o = o;
+	L.sel = o->sel;
+	L.sel.protos = default_protos(o);
+	if (o->listening && !o->all)
+		L.sel.states = SW_STATE_BIT(SW_ST_LISTEN) | SW_STATE_BIT(SW_ST_CLOSE);
+
+	/* A bad filter or column list is a usage error, before the screen opens. */
+	if (o->filter) {
+		struct sw_filter_error fe;
+		memset(&fe, 0, sizeof fe);
+		struct sw_filter *f = filter_parse(o->filter, &fe);
+		if (!f) {
+			fprintf(stderr, _("sockwatch: bad filter: %s\n"), fe.msg);
+			int col = 0;
+			for (int i = 0; i < fe.pos && o->filter[i]; i++)
+				if (((unsigned char)o->filter[i] & 0xc0) != 0x80)
+					col++;
+			fprintf(stderr, "  %s\n  %*s^\n", o->filter, col, "");
+			return 2;
+		}
+		filter_free(f);
+	}
+	enum sw_col_id ids[SW_COL_COUNT];
+	bool desc[SW_COL_COUNT];
+	int bad;
+	if (o->columns && column_parse_list(o->columns, ids, desc, SW_COL_COUNT, &bad) < 0) {
+		fprintf(stderr, _("sockwatch: unknown column in '%s'\n"), o->columns);
+		return 2;
+	}
+	if (o->sort && column_parse_list(o->sort, ids, desc, SW_COL_COUNT, &bad) < 0) {
+		fprintf(stderr, _("sockwatch: unknown sort column in '%s'\n"), o->sort);
+		return 2;
+	}
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "%s\n",
+			_("sockwatch: the monitor needs a terminal (use -b for batch output)"));
+		return 1;
+	}
+
+	struct sw_collect_opts co = {
+		.protos = L.sel.protos,
+		.states = 0,
+		.inet4 = o->sel.inet4,
+		.inet6 = o->sel.inet6,
+		.tcpinfo = true,
+		.procs = true,
+		.kstat = true,
+		.netns = o->netns,
+		.record_path = o->record,
+		.replay_path = o->replay,
+		.proc_root = o->proc_root,
+	};
+	char err[256];
+	L.col = collector_new(&co, err, sizeof err);
+	if (!L.col) {
+		fprintf(stderr, "sockwatch: %s\n", err);
+		return 1;
+	}
+	L.model = model_new();
+	snapshot_init(&L.snap);
+	agg_init(&L.remotes);
+	listeners_init(&L.listeners);
+	int rc = 1;
+	/* The first sample before the screen opens: errors stay readable. */
+	if (sample(&L) < 0) {
+		fprintf(stderr, "sockwatch: %s\n", L.err);
+		goto out;
+	}
+	struct ui_config uc = {
+		.interval = o->delay > 0 ? o->delay : 1.0,
+		.readonly = o->readonly,
+		.no_color = o->no_color,
+		.resolve = false,
+		.is_root = geteuid() == 0,
+		.mouse = getenv("SOCKWATCH_NO_MOUSE") == NULL,
+		.filter = o->filter,
+		.columns = o->columns,
+		.sort = o->sort,
+		.netns = o->netns,
+	};
+	L.ui = ui_new(&uc, err, sizeof err);
+	if (!L.ui) {
+		fprintf(stderr, "sockwatch: %s\n", err);
+		goto out;
+	}
+	rc = run(&L);
+	ui_free(L.ui);
+out:
+	view_done(&L.conns);
+	view_done(&L.all);
+	agg_done(&L.remotes);
+	listeners_done(&L.listeners);
+	snapshot_done(&L.snap);
+	model_free(L.model);
+	collector_free(L.col);
+	return rc;
 }

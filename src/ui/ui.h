@@ -1,1 +1,109 @@
-/* ui.h: not written yet */
+/* ui.h - the full-screen monitor, as the loop sees it.
+ *
+ * The UI never collects and never acts on the system itself: it reads the
+ * views and aggregates the loop built (ui_set_data), turns keys into
+ * reaction flags (ui_input), says what it wants the next views to be
+ * (ui_wants: filter, sort keys, grouping, interval, pause), and hands
+ * confirmed actions (signal a process, close a socket) back to the loop
+ * (ui_next_action / ui_action_done).
+ */
+#ifndef SW_UI_H
+#define SW_UI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/aggregate.h"
+#include "core/filter.h"
+#include "core/model.h"
+
+/* Reaction flags returned by ui_input (htop's Htop_Reaction). */
+enum {
+	UI_R_REDRAW = 1u << 0,    /* something on screen changed */
+	UI_R_REFILTER = 1u << 1,  /* rebuild the connection view (filter) */
+	UI_R_RESORT = 1u << 2,    /* re-sort the connection view */
+	UI_R_REGROUP = 1u << 3,   /* recompute the remote-IP aggregation */
+	UI_R_RECOLLECT = 1u << 4, /* take a sample now */
+	UI_R_QUIT = 1u << 5,
+	UI_R_ACTION = 1u << 6,    /* ui_next_action has work */
+	UI_R_TIMER = 1u << 7,     /* interval or pause changed */
+};
+
+struct ui_config {
+	double interval;     /* seconds */
+	bool readonly;       /* -r: no kill, no close */
+	bool no_color;       /* -C / NO_COLOR */
+	bool resolve;        /* start with name resolution on */
+	bool is_root;
+	bool mouse;
+	const char *filter;  /* initial filter (already valid) or NULL */
+	const char *columns; /* --columns or NULL */
+	const char *sort;    /* --sort or NULL */
+	const char *netns;   /* shown in the header */
+};
+
+/* What the loop built for the UI; pointers stay valid until the next
+ * ui_set_data call. */
+struct ui_data {
+	const struct sw_snapshot *snap;
+	const struct sw_view *conns;        /* filtered and sorted */
+	size_t nall;                        /* rows before the filter */
+	const struct sw_agg_states *states; /* unfiltered */
+	const struct sw_agg *remotes;       /* unfiltered */
+	const struct sw_listeners *listeners;
+	uint64_t sample_seq;                /* grows with every new sample */
+	const char *error;                  /* last collection error, or NULL */
+};
+
+struct ui_wants {
+	const struct sw_filter *filter;
+	const struct sw_sortkey *keys;
+	size_t nkeys;
+	enum sw_agg_kind remote_kind; /* SW_AGG_REMOTE_IP or SW_AGG_REMOTE_NET */
+	double interval;
+	bool paused;
+};
+
+enum ui_action_kind { UI_ACT_SIGNAL, UI_ACT_DESTROY };
+
+struct ui_action {
+	enum ui_action_kind kind;
+	int pid;            /* SIGNAL */
+	uint64_t starttime; /* SIGNAL: must still match */
+	int sig;            /* SIGNAL */
+	char comm[16];      /* SIGNAL: for the message */
+	struct sw_conn conn; /* DESTROY */
+};
+
+struct ui;
+
+/* Starts curses.  NULL with a message in err if the terminal cannot. */
+struct ui *ui_new(const struct ui_config *cfg, char *err, size_t errlen);
+/* Restores the terminal. */
+void ui_free(struct ui *ui);
+
+const struct ui_wants *ui_wants(const struct ui *ui);
+/* New data; changed is the UI_R_* work the loop did (0 for a new sample
+ * that needed everything). */
+void ui_set_data(struct ui *ui, const struct ui_data *d);
+/* Read every pending key (never waits); UI_R_* flags. */
+unsigned ui_input(struct ui *ui);
+/* Draw what is dirty; one doupdate (none when nothing changed). */
+void ui_draw(struct ui *ui);
+/* Milliseconds until the UI needs a turn on its own (a status message
+ * expiring), or -1. */
+int ui_timeout_ms(const struct ui *ui);
+/* A descriptor to poll besides stdin (background name resolution), or -1;
+ * call ui_input when it is readable. */
+int ui_poll_fd(const struct ui *ui);
+/* Confirmed actions, one at a time. */
+bool ui_next_action(struct ui *ui, struct ui_action *a);
+void ui_action_done(struct ui *ui, const struct ui_action *a, int rc);
+/* A message in the status line (error: shown as an error). */
+void ui_status(struct ui *ui, bool error, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* The quit signal received, or 0. */
+int ui_quit_signal(void);
+
+#endif

@@ -1,0 +1,338 @@
+/* conntable.c - the Connections panel: one row per socket, columns from
+ * the shared column table (core/columns.h), the selection following its
+ * socket cookie, horizontal scrolling by column, click-to-sort. */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "core/i18n.h"
+#include "core/util.h"
+#include "uipriv.h"
+
+#define CELL_MAX 512
+#define ADDR_CAP 42 /* [ipv6]:port fits; more goes to the process columns */
+
+static size_t ct_nrows(const struct panel *p, const struct ui *ui)
+{
+	(void)p;
+	return ui->data.conns ? ui->data.conns->n : 0;
+}
+
+const struct sw_row *conntable_selected(struct ui *ui)
+{
+	struct panel *p = &ui->panels[PANEL_CONNS];
+	size_t n = ct_nrows(p, ui);
+	return n && p->sel.cur < n ? &ui->data.conns->rows[p->sel.cur] : NULL;
+}
+
+static uint64_t ct_row_key(const struct panel *p, const struct ui *ui, size_t i)
+{
+	(void)p;
+	return ui->data.conns->rows[i].conn->cookie;
+}
+
+/* "host:service" with names from the resolver (numeric while pending). */
+static void resolved_ep(struct ui *ui, const struct sw_row *r, bool remote, char *buf,
+			size_t len)
+{
+	const struct sw_conn *c = r->conn;
+	const struct sw_endpoint *ep = remote ? &c->remote : &c->local;
+	int fam = c->family;
+	uint8_t a[16];
+	memcpy(a, ep->addr, 16);
+	if (fam == AF_INET6 && sw_addr_is_v4mapped(a)) {
+		memmove(a, a + 12, 4);
+		fam = AF_INET;
+	}
+	char host[128], serv[64];
+	if (sw_addr_is_any(fam, a)) {
+		sw_strlcpy(host, "*", sizeof host);
+	} else {
+		sw_addr_str(fam, a, false, host, sizeof host);
+		char name[128];
+		if (resolver_host(ui->res, fam, a, name, sizeof name) && name[0])
+			sw_strlcpy(host, name, sizeof host);
+		else if (fam == AF_INET6) {
+			char b[160];
+			snprintf(b, sizeof b, "[%s]", host);
+			sw_strlcpy(host, b, sizeof host);
+		}
+	}
+	if (ep->port == 0) {
+		sw_strlcpy(serv, "*", sizeof serv);
+	} else {
+		snprintf(serv, sizeof serv, "%u", ep->port);
+		char name[64];
+		if (resolver_service(ui->res, ep->port, sw_proto_name(c->proto), name, sizeof name) &&
+		    name[0])
+			sw_strlcpy(serv, name, sizeof serv);
+	}
+	snprintf(buf, len, "%s:%s", host, serv);
+}
+
+void conntable_cell(struct ui *ui, const struct sw_row *r, enum sw_col_id id, char *buf,
+		    size_t len)
+{
+	const struct sw_conn *c = r->conn;
+	bool inet = c->family == AF_INET || c->family == AF_INET6;
+	if (ui->resolve && ui->res && inet && (id == SW_COL_LOCAL || id == SW_COL_REMOTE)) {
+		resolved_ep(ui, r, id == SW_COL_REMOTE, buf, len);
+		return;
+	}
+	buf[0] = '\0';
+	const struct sw_column *col = column_get(id);
+	if (col && col->format)
+		col->format(r, buf, len);
+}
+
+struct layout {
+	enum sw_col_id ids[SW_COL_COUNT];
+	int width[SW_COL_COUNT];
+	size_t n;     /* visible columns */
+	size_t first; /* first column drawn (horizontal scroll) */
+};
+
+static void compute_layout(struct panel *p, struct ui *ui, struct layout *L)
+{
+	L->n = colset_visible(&ui->colset, L->ids, SW_COL_COUNT);
+	if (p->hscroll < 0)
+		p->hscroll = 0;
+	if (L->n && (size_t)p->hscroll >= L->n)
+		p->hscroll = (int)L->n - 1;
+	L->first = (size_t)p->hscroll;
+	int fixed = 0, nflex = 0;
+	for (size_t i = L->first; i < L->n; i++) {
+		const struct sw_column *c = column_get(L->ids[i]);
+		int hw = crt_width(_(c->header)) + 1; /* room for the sort arrow */
+		if (c->width > 0) {
+			L->width[i] = c->width > hw ? c->width : hw;
+			fixed += L->width[i] + 1;
+		} else {
+			L->width[i] = c->minwidth > hw ? c->minwidth : hw;
+			nflex++;
+		}
+	}
+	int left = p->w - fixed;
+	if (nflex == 0 || left <= 0)
+		return;
+	/* Addresses first (capped), then the rest to the other flexible columns. */
+	int naddr = 0, nother = 0;
+	for (size_t i = L->first; i < L->n; i++) {
+		const struct sw_column *c = column_get(L->ids[i]);
+		if (c->width > 0)
+			continue;
+		if (L->ids[i] == SW_COL_LOCAL || L->ids[i] == SW_COL_REMOTE)
+			naddr++;
+		else
+			nother++;
+	}
+	int share = left / nflex - 1;
+	int addr_w = share;
+	if (nother && addr_w > ADDR_CAP)
+		addr_w = ADDR_CAP;
+	int rest = left - naddr * (addr_w + 1);
+	int other_w = nother ? rest / nother - 1 : 0;
+	int extra = nother ? rest - nother * (other_w + 1) : left - naddr * (addr_w + 1);
+	for (size_t i = L->first; i < L->n; i++) {
+		const struct sw_column *c = column_get(L->ids[i]);
+		if (c->width > 0)
+			continue;
+		bool addr = L->ids[i] == SW_COL_LOCAL || L->ids[i] == SW_COL_REMOTE;
+		int w = addr ? addr_w : other_w;
+		if (w > L->width[i])
+			L->width[i] = w;
+	}
+	/* Give what is left over to the last flexible column. */
+	for (size_t i = L->n; i-- > L->first;) {
+		if (column_get(L->ids[i])->width == 0) {
+			if (extra > 0)
+				L->width[i] += extra;
+			break;
+		}
+	}
+}
+
+static void ct_row_text(const struct panel *p, struct ui *ui, size_t i, char *buf, size_t len)
+{
+	(void)p;
+	enum sw_col_id ids[SW_COL_COUNT];
+	size_t n = colset_visible(&ui->colset, ids, SW_COL_COUNT);
+	const struct sw_row *r = &ui->data.conns->rows[i];
+	size_t used = 0;
+	buf[0] = '\0';
+	for (size_t k = 0; k < n && used + 1 < len; k++) {
+		char cell[CELL_MAX];
+		conntable_cell(ui, r, ids[k], cell, sizeof cell);
+		int w = snprintf(buf + used, len - used, "%s%s", k ? " " : "", cell);
+		if (w < 0)
+			break;
+		used += (size_t)w;
+		if (used >= len)
+			break;
+	}
+}
+
+static void draw_header(struct panel *p, struct ui *ui, const struct layout *L)
+{
+	WINDOW *w = p->win;
+	wmove(w, 1, 0);
+	int x = 0;
+	for (size_t i = L->first; i < L->n && x < p->w; i++) {
+		const struct sw_column *c = column_get(L->ids[i]);
+		bool sorted = ui->sort.n && ui->sort.k[0].col == (int)L->ids[i];
+		char h[128];
+		snprintf(h, sizeof h, "%s%s", _(c->header),
+			 sorted ? crt_arrow(ui->sort.k[0].desc) : "");
+		int cw = L->width[i];
+		if (x + cw > p->w)
+			cw = p->w - x;
+		wattrset(w, crt_attr(sorted ? CRT_COLHDR_SORT : CRT_COLHDR));
+		crt_put_pad(w, h, cw, c->right);
+		x += cw;
+		if (x < p->w) {
+			wattrset(w, crt_attr(CRT_COLHDR));
+			waddch(w, ' ');
+			x++;
+		}
+	}
+	wattrset(w, crt_attr(CRT_COLHDR));
+	for (; x < p->w; x++)
+		waddch(w, ' ');
+	wattrset(w, A_NORMAL);
+}
+
+static void ct_draw(struct panel *p, struct ui *ui)
+{
+	WINDOW *w = p->win;
+	struct layout L;
+	compute_layout(p, ui, &L);
+	size_t n = ct_nrows(p, ui);
+	char extra[256];
+	if (ui->data.conns && ui->filter_text[0])
+		snprintf(extra, sizeof extra, _("%zu of %zu (filtered)"), n, ui->data.nall);
+	else
+		snprintf(extra, sizeof extra, "%zu", n);
+	if (p->hscroll > 0) {
+		size_t el = strlen(extra);
+		snprintf(extra + el, sizeof extra - el, _("  [columns %d+, Left to scroll back]"),
+			 p->hscroll + 1);
+	}
+	panel_draw_title(p, ui, extra);
+	if (p->head >= 2)
+		draw_header(p, ui, &L);
+	size_t h = panel_list_h(p);
+	listsel_scroll(&p->sel, n, h);
+	for (size_t i = p->sel.top; i < n && i < p->sel.top + h; i++) {
+		const struct sw_row *r = &ui->data.conns->rows[i];
+		attr_t base = crt_attr(CRT_NORMAL);
+		if (r->st && (r->st->flags & SW_ROW_CLOSED))
+			base = crt_attr(CRT_CLOSED);
+		else if (r->st && (r->st->flags & (SW_ROW_NEW | SW_ROW_MARKED_NEW)))
+			base = crt_attr(CRT_NEW);
+		base = panel_row_attr(p, ui, i, base);
+		int y = p->head + (int)(i - p->sel.top);
+		wmove(w, y, 0);
+		int x = 0;
+		for (size_t k = L.first; k < L.n && x < p->w; k++) {
+			const struct sw_column *c = column_get(L.ids[k]);
+			char cell[CELL_MAX];
+			conntable_cell(ui, r, L.ids[k], cell, sizeof cell);
+			int cw = L.width[k];
+			if (x + cw > p->w)
+				cw = p->w - x;
+			panel_put_match(ui, w, cell, cw, c->right, base);
+			x += cw;
+			if (x < p->w) {
+				wattrset(w, base);
+				waddch(w, ' ');
+				x++;
+			}
+		}
+		wattrset(w, base);
+		for (; x < p->w; x++)
+			waddch(w, ' ');
+		wattrset(w, A_NORMAL);
+	}
+	if (n == 0 && p->h > 2) {
+		wmove(w, 2, 1);
+		wattrset(w, crt_attr(CRT_DIM));
+		crt_put(w, ui->filter_text[0] ? _("No connection matches the filter (Esc: back)")
+					      : _("No sockets"), p->w - 2);
+		wattrset(w, A_NORMAL);
+	}
+}
+
+static int ct_key(struct panel *p, struct ui *ui, enum sw_action a)
+{
+	switch (a) {
+	case SW_ACT_LEFT:
+		if (p->hscroll > 0) {
+			p->hscroll--;
+			p->dirty = true;
+		}
+		return UI_R_REDRAW;
+	case SW_ACT_RIGHT: {
+		enum sw_col_id ids[SW_COL_COUNT];
+		size_t n = colset_visible(&ui->colset, ids, SW_COL_COUNT);
+		if ((size_t)p->hscroll + 1 < n) {
+			p->hscroll++;
+			p->dirty = true;
+		}
+		return UI_R_REDRAW;
+	}
+	case SW_ACT_ENTER: {
+		const struct sw_row *r = conntable_selected(ui);
+		return r ? (int)actions_details(ui, r) : 0;
+	}
+	default:
+		return -1;
+	}
+}
+
+static int ct_click(struct panel *p, struct ui *ui, int y, int x)
+{
+	if (y == 1) {
+		struct layout L;
+		compute_layout(p, ui, &L);
+		int cx = 0;
+		for (size_t i = L.first; i < L.n; i++) {
+			if (x >= cx && x < cx + L.width[i] + 1) {
+				enum sw_col_id id = L.ids[i];
+				if (ui->sort.n && ui->sort.k[0].col == (int)id)
+					sortstate_invert(&ui->sort);
+				else
+					sortstate_set(&ui->sort, id, sortstate_desc_first(id));
+				p->dirty = true;
+				return UI_R_RESORT | UI_R_REDRAW;
+			}
+			cx += L.width[i] + 1;
+		}
+		return 0;
+	}
+	if (y >= p->head) {
+		size_t i = p->sel.top + (size_t)(y - p->head);
+		if (i < ct_nrows(p, ui))
+			panel_select(p, ui, i);
+		return UI_R_REDRAW;
+	}
+	return 0;
+}
+
+static void ct_resize(struct panel *p, struct ui *ui)
+{
+	(void)ui;
+	p->head = p->h >= 3 ? 2 : 1;
+}
+
+const struct panel_ops conntable_ops = {
+	.name = N_("Connections"),
+	.draw = ct_draw,
+	.key = ct_key,
+	.resize = ct_resize,
+	.nrows = ct_nrows,
+	.row_text = ct_row_text,
+	.row_key = ct_row_key,
+	.click = ct_click,
+};

@@ -1,0 +1,432 @@
+/* crt.c - curses start/stop, colours, glyphs, keys, safe text output,
+ * terminal restore on every exit path. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <langinfo.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+#include <wchar.h>
+
+#include "core/i18n.h"
+#include "core/keymap.h"
+#include "crt.h"
+
+static bool active;
+static bool utf8;
+static bool color;
+static SCREEN *scr;
+static volatile sig_atomic_t quit_sig;
+static attr_t attrs[CRT_ELEM_COUNT];
+
+/* Declarative looks: colour pair (fg, bg, extra attributes) and the
+ * monochrome attributes used with -C, NO_COLOR or a colourless terminal. */
+static const struct {
+	short fg, bg;
+	attr_t cattr;
+	attr_t mono;
+} looks[CRT_ELEM_COUNT] = {
+	[CRT_NORMAL] = {-1, -1, 0, 0},
+	[CRT_HDR_LABEL] = {COLOR_CYAN, -1, 0, 0},
+	[CRT_HDR_VALUE] = {-1, -1, A_BOLD, A_BOLD},
+	[CRT_TITLE] = {COLOR_CYAN, -1, A_BOLD, A_BOLD},
+	[CRT_TITLE_FOCUS] = {COLOR_BLACK, COLOR_CYAN, 0, A_REVERSE},
+	[CRT_COLHDR] = {COLOR_BLACK, COLOR_GREEN, 0, A_UNDERLINE},
+	[CRT_COLHDR_SORT] = {COLOR_BLACK, COLOR_CYAN, A_BOLD, A_UNDERLINE | A_BOLD},
+	[CRT_SEL] = {COLOR_BLACK, COLOR_CYAN, 0, A_REVERSE},
+	[CRT_SEL_UNFOCUS] = {COLOR_BLACK, COLOR_WHITE, 0, A_BOLD},
+	[CRT_NEW] = {COLOR_GREEN, -1, A_BOLD, A_BOLD},
+	[CRT_CLOSED] = {COLOR_RED, -1, 0, A_DIM},
+	[CRT_WARN] = {COLOR_YELLOW, -1, A_BOLD, A_BOLD},
+	[CRT_ERROR] = {COLOR_WHITE, COLOR_RED, A_BOLD, A_REVERSE | A_BOLD},
+	[CRT_FKEY] = {-1, -1, 0, 0},
+	[CRT_FKEY_LABEL] = {COLOR_BLACK, COLOR_CYAN, 0, A_REVERSE},
+	[CRT_BAR] = {COLOR_GREEN, -1, 0, 0},
+	[CRT_BAR_WARN] = {COLOR_YELLOW, -1, A_BOLD, A_BOLD},
+	[CRT_BAR_HIGH] = {COLOR_RED, -1, A_BOLD, A_BOLD},
+	[CRT_MATCH] = {COLOR_BLACK, COLOR_YELLOW, 0, A_UNDERLINE | A_BOLD},
+	[CRT_DIM] = {COLOR_BLUE, -1, A_BOLD, A_DIM},
+	[CRT_UP] = {COLOR_YELLOW, -1, A_BOLD, A_BOLD},
+	[CRT_DOWN] = {COLOR_CYAN, -1, 0, 0},
+	[CRT_DIALOG] = {COLOR_WHITE, COLOR_BLUE, 0, 0},
+	[CRT_DIALOG_SEL] = {COLOR_BLACK, COLOR_CYAN, 0, A_REVERSE},
+	[CRT_PAUSED] = {COLOR_BLACK, COLOR_YELLOW, A_BOLD, A_REVERSE | A_BOLD},
+};
+
+/* ---- byte accounting (debug) --------------------------------------------- */
+
+static int io_fd = -1;  /* /proc/self/io */
+static int log_fd = -1; /* SOCKWATCH_DEBUG_BYTES */
+static unsigned long turn;
+
+static long long wchar_now(void)
+{
+	char buf[512];
+	ssize_t n = pread(io_fd, buf, sizeof buf - 1, 0);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	const char *p = strstr(buf, "wchar:");
+	return p ? atoll(p + 6) : -1;
+}
+
+void crt_doupdate(const char *why)
+{
+	if (io_fd < 0) {
+		doupdate();
+		return;
+	}
+	long long before = wchar_now();
+	doupdate();
+	long long after = wchar_now();
+	turn++;
+	if (before >= 0 && after >= 0)
+		dprintf(log_fd, "%lu %s %lld %dx%d\n", turn, why, after - before, COLS, LINES);
+}
+
+/* ---- start / stop ---------------------------------------------------------- */
+
+void crt_done(void)
+{
+	if (!active)
+		return;
+	active = false;
+	curs_set(1);
+	endwin();
+	fflush(stdout);
+	if (scr) {
+		delscreen(scr);
+		scr = NULL;
+	}
+}
+
+static void on_quit_signal(int sig)
+{
+	quit_sig = sig;
+}
+
+static void on_fatal_signal(int sig)
+{
+	/* Not async-signal-safe, but the process is dying anyway and a
+	 * terminal left in raw mode is worse (htop does the same). */
+	if (active) {
+		active = false;
+		endwin();
+	}
+	static const char msg[] = "sockwatch: fatal signal, terminal restored\n";
+	ssize_t r = write(STDERR_FILENO, msg, sizeof msg - 1);
+	(void)r;
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+int crt_quit_signal(void)
+{
+	return quit_sig;
+}
+
+static void install_signals(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = on_quit_signal; /* no SA_RESTART: poll() returns EINTR */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sa.sa_handler = on_fatal_signal;
+	sa.sa_flags = SA_RESETHAND;
+	static const int fatal[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGQUIT};
+	for (size_t i = 0; i < sizeof fatal / sizeof fatal[0]; i++)
+		sigaction(fatal[i], &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+static void setup_attrs(bool want_color)
+{
+	color = want_color && has_colors();
+	if (color) {
+		start_color();
+		if (use_default_colors() == ERR)
+			color = COLORS >= 8;
+	}
+	for (int i = 0; i < CRT_ELEM_COUNT; i++) {
+		if (!color || i == CRT_NORMAL) {
+			attrs[i] = looks[i].mono;
+			continue;
+		}
+		short fg = looks[i].fg, bg = looks[i].bg;
+		if (fg == -1 && bg == -1) {
+			attrs[i] = looks[i].cattr;
+			continue;
+		}
+		init_pair((short)i, fg, bg);
+		attrs[i] = COLOR_PAIR(i) | looks[i].cattr;
+	}
+}
+
+static void debug_bytes_init(void)
+{
+	const char *path = getenv("SOCKWATCH_DEBUG_BYTES");
+	if (!path || !*path)
+		return;
+	log_fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	if (log_fd < 0)
+		return;
+	io_fd = open("/proc/self/io", O_RDONLY | O_CLOEXEC);
+	if (io_fd < 0) {
+		close(log_fd);
+		log_fd = -1;
+	}
+}
+
+bool crt_init(const struct crt_opts *o, char *err, size_t errlen)
+{
+	const char *cs = nl_langinfo(CODESET);
+	utf8 = cs && (strcasecmp(cs, "UTF-8") == 0 || strcasecmp(cs, "utf8") == 0);
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		snprintf(err, errlen, "%s",
+			 _("the monitor needs a terminal on stdin and stdout (use -b for batch output)"));
+		return false;
+	}
+	const char *term = getenv("TERM");
+	scr = newterm(term && *term ? term : "vt100", stdout, stdin);
+	if (!scr) {
+		snprintf(err, errlen, _("cannot use the terminal type '%s'"), term ? term : "");
+		return false;
+	}
+	set_term(scr);
+	active = true;
+	atexit(crt_done);
+	install_signals();
+	debug_bytes_init();
+	cbreak();
+	noecho();
+	nonl();
+	intrflush(stdscr, FALSE);
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	set_escdelay(25);
+	curs_set(0);
+	leaveok(stdscr, TRUE);
+	setup_attrs(!o->no_color);
+	if (o->mouse) {
+		mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON1_DOUBLE_CLICKED |
+			  BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
+		mouseinterval(0);
+	}
+	return true;
+}
+
+attr_t crt_attr(enum crt_elem e)
+{
+	return (unsigned)e < CRT_ELEM_COUNT ? attrs[e] : 0;
+}
+
+bool crt_utf8(void)
+{
+	return utf8;
+}
+
+bool crt_color(void)
+{
+	return color;
+}
+
+/* ---- text ---------------------------------------------------------------- */
+
+/* Decode the next character of s: its code (or '?' for anything not
+ * printable), its width, and the bytes it used. */
+static size_t next_char(const char *s, wchar_t *wc, int *width, mbstate_t *ps)
+{
+	unsigned char c = (unsigned char)*s;
+	if (c < 0x80) {
+		*wc = (c < 32 || c == 127) ? L'?' : (wchar_t)c;
+		*width = 1;
+		return 1;
+	}
+	if (!utf8) {
+		*wc = L'?';
+		*width = 1;
+		return 1;
+	}
+	size_t n = mbrtowc(wc, s, MB_CUR_MAX, ps);
+	if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
+		memset(ps, 0, sizeof *ps);
+		*wc = L'?';
+		*width = 1;
+		return 1;
+	}
+	int wd = wcwidth(*wc);
+	if (wd < 0) {
+		*wc = L'?';
+		wd = 1;
+	}
+	*width = wd;
+	return n;
+}
+
+int crt_put(WINDOW *w, const char *s, int maxcols)
+{
+	int used = 0;
+	mbstate_t ps;
+	memset(&ps, 0, sizeof ps);
+	while (*s && used < maxcols) {
+		wchar_t wc;
+		int wd;
+		size_t n = next_char(s, &wc, &wd, &ps);
+		if (used + wd > maxcols)
+			break;
+		if (wc < 0x80) {
+			waddch(w, (chtype)wc);
+		} else if (wd > 0) {
+			wchar_t ws[2] = {wc, 0};
+			waddnwstr(w, ws, 1);
+		}
+		used += wd;
+		s += n;
+	}
+	return used;
+}
+
+int crt_width(const char *s)
+{
+	int used = 0;
+	mbstate_t ps;
+	memset(&ps, 0, sizeof ps);
+	while (*s) {
+		wchar_t wc;
+		int wd;
+		s += next_char(s, &wc, &wd, &ps);
+		used += wd;
+	}
+	return used;
+}
+
+void crt_put_pad(WINDOW *w, const char *s, int cols, bool right)
+{
+	if (cols <= 0)
+		return;
+	if (right) {
+		int wd = crt_width(s);
+		for (int i = wd; i < cols; i++)
+			waddch(w, ' ');
+		if (wd > cols) { /* too wide: keep the end (numbers) */
+			while (*s && crt_width(s) > cols)
+				s++;
+		}
+		crt_put(w, s, cols);
+		return;
+	}
+	int used = crt_put(w, s, cols);
+	for (; used < cols; used++)
+		waddch(w, ' ');
+}
+
+void crt_bar(WINDOW *w, int cols, double frac, attr_t a)
+{
+	if (cols <= 0)
+		return;
+	if (frac < 0)
+		frac = 0;
+	if (frac > 1)
+		frac = 1;
+	int eighths = (int)(frac * cols * 8 + 0.5);
+	if (frac > 0 && eighths == 0)
+		eighths = 1; /* something non-zero always shows */
+	int full = eighths / 8, part = eighths % 8;
+	wattron(w, a);
+	int i = 0;
+	if (utf8) {
+		static const wchar_t blocks[] = L" \u258f\u258e\u258d\u258c\u258b\u258a\u2589\u2588";
+		for (; i < full; i++)
+			waddnwstr(w, &blocks[8], 1);
+		if (part && i < cols) {
+			waddnwstr(w, &blocks[part], 1);
+			i++;
+		}
+	} else {
+		for (; i < full; i++)
+			waddch(w, '#');
+		if (part >= 4 && i < cols) {
+			waddch(w, '#');
+			i++;
+		}
+	}
+	wattroff(w, a);
+	for (; i < cols; i++)
+		waddch(w, ' ');
+}
+
+const char *crt_arrow(bool desc)
+{
+	if (utf8)
+		return desc ? "\u25bc" : "\u25b2";
+	return desc ? "v" : "^";
+}
+
+void crt_box(WINDOW *w)
+{
+	if (utf8)
+		box(w, 0, 0);
+	else
+		wborder(w, '|', '|', '-', '-', '+', '+', '+', '+');
+}
+
+/* ---- keys ------------------------------------------------------------------ */
+
+static int map_code(int k)
+{
+	if (k >= KEY_F(1) && k <= KEY_F(63))
+		return SW_KEY_F(k - KEY_F0);
+	switch (k) {
+	case KEY_UP: return SW_KEY_UP;
+	case KEY_DOWN: return SW_KEY_DOWN;
+	case KEY_LEFT: return SW_KEY_LEFT;
+	case KEY_RIGHT: return SW_KEY_RIGHT;
+	case KEY_PPAGE: return SW_KEY_PGUP;
+	case KEY_NPAGE: return SW_KEY_PGDN;
+	case KEY_HOME: case KEY_A1: case KEY_FIND: return SW_KEY_HOME;
+	case KEY_END: case KEY_C1: case KEY_SELECT: return SW_KEY_END;
+	case KEY_ENTER: return SW_KEY_ENTER;
+	case KEY_BACKSPACE: return SW_KEY_BACKSPACE;
+	case KEY_DC: return SW_KEY_DELETE;
+	case KEY_IC: return SW_KEY_INSERT;
+	case KEY_BTAB: return SW_KEY_BTAB;
+	case KEY_RESIZE: return SW_KEY_RESIZE;
+	case KEY_MOUSE: return SW_KEY_MOUSE;
+	default: return -1;
+	}
+}
+
+bool crt_getkey(int *key, bool *text)
+{
+	for (;;) {
+		wint_t wc;
+		int r = get_wch(&wc);
+		if (r == ERR)
+			return false;
+		*text = false;
+		if (r == KEY_CODE_YES) {
+			int k = map_code((int)wc);
+			if (k < 0)
+				continue; /* a key we do not use */
+			*key = k;
+			return true;
+		}
+		if (wc == '\n' || wc == '\r') {
+			*key = SW_KEY_ENTER;
+		} else if (wc == 127 || wc == 8) {
+			*key = SW_KEY_BACKSPACE;
+		} else {
+			*key = (int)wc;
+			*text = wc >= 32;
+		}
+		return true;
+	}
+}

@@ -1,0 +1,164 @@
+/* header.c - the lines at the top: host, time, interval, netns, pause;
+ * totals per protocol; the active filter; a plain warning when not root. */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/i18n.h"
+#include "uipriv.h"
+
+static bool not_root(const struct ui *ui)
+{
+	if (ui->have_data && ui->data.snap && (ui->data.snap->notes & SW_NOTE_REPLAY))
+		return false;
+	if (ui->have_data && ui->data.snap && (ui->data.snap->notes & SW_NOTE_NOT_ROOT))
+		return true;
+	return !ui->cfg.is_root;
+}
+
+int header_height(const struct ui *ui, int rows)
+{
+	if (rows < 16)
+		return 2;
+	return 3 + (not_root(ui) ? 1 : 0);
+}
+
+/* "label value  " pairs. */
+static void put_pair(WINDOW *w, int maxx, const char *label, const char *value)
+{
+	int y, x;
+	getyx(w, y, x);
+	(void)y;
+	if (x >= maxx)
+		return;
+	wattrset(w, crt_attr(CRT_HDR_LABEL));
+	x += crt_put(w, label, maxx - x);
+	wattrset(w, crt_attr(CRT_HDR_VALUE));
+	x += crt_put(w, value, maxx - x);
+	wattrset(w, A_NORMAL);
+	if (x + 2 <= maxx)
+		waddstr(w, "  ");
+}
+
+static void line_top(struct ui *ui, int y)
+{
+	WINDOW *w = ui->hdr;
+	int W = ui->cols;
+	wmove(w, y, 0);
+	wattrset(w, crt_attr(CRT_HDR_VALUE));
+	crt_put(w, "sockwatch  ", W);
+	const struct sw_snapshot *s = ui->have_data ? ui->data.snap : NULL;
+	char v[128];
+	if (s && s->hostname[0])
+		put_pair(w, W, "", s->hostname);
+	if (s && s->real_sec) {
+		time_t t = (time_t)s->real_sec;
+		struct tm tm;
+		localtime_r(&t, &tm);
+		strftime(v, sizeof v, "%H:%M:%S", &tm);
+		put_pair(w, W, "", v);
+	}
+	snprintf(v, sizeof v, _("%.1fs"), ui->wants.interval);
+	put_pair(w, W, _("every "), v);
+	const char *ns = ui->cfg.netns ? ui->cfg.netns : (s && s->netns[0] ? s->netns : NULL);
+	if (ns)
+		put_pair(w, W, _("netns "), ns);
+	if (s && (s->notes & SW_NOTE_REPLAY))
+		put_pair(w, W, "", _("(replay)"));
+	if (ui->resolve)
+		put_pair(w, W, "", _("names on"));
+	if (ui->wants.paused) {
+		const char *p = _(" PAUSED ");
+		int pw = crt_width(p);
+		if (W - pw > 0) {
+			wmove(w, y, W - pw);
+			wattrset(w, crt_attr(CRT_PAUSED));
+			crt_put(w, p, pw);
+			wattrset(w, A_NORMAL);
+		}
+	}
+}
+
+static void line_totals(struct ui *ui, int y)
+{
+	WINDOW *w = ui->hdr;
+	int W = ui->cols;
+	wmove(w, y, 0);
+	if (!ui->have_data)
+		return;
+	const struct sw_agg_states *st = &ui->cur_states;
+	char v[64];
+	snprintf(v, sizeof v, "%u", st->all);
+	put_pair(w, W, _("Sockets: "), v);
+	for (int p = 0; p < SW_PROTO_COUNT; p++) {
+		if (!st->total[p])
+			continue;
+		char l[32];
+		snprintf(l, sizeof l, "%s ", sw_proto_name((unsigned)p));
+		snprintf(v, sizeof v, "%u", st->total[p]);
+		put_pair(w, W, l, v);
+	}
+	uint32_t tw = st->count[SW_PROTO_TCP][SW_ST_TIME_WAIT];
+	uint32_t sr = st->count[SW_PROTO_TCP][SW_ST_SYN_RECV];
+	snprintf(v, sizeof v, "%u", st->count[SW_PROTO_TCP][SW_ST_ESTABLISHED]);
+	put_pair(w, W, _("estab "), v);
+	snprintf(v, sizeof v, "%u", tw);
+	put_pair(w, W, _("time-wait "), v);
+	snprintf(v, sizeof v, "%u", sr);
+	put_pair(w, W, _("syn-recv "), v);
+}
+
+static void line_filter(struct ui *ui, int y)
+{
+	WINDOW *w = ui->hdr;
+	int W = ui->cols;
+	wmove(w, y, 0);
+	if (ui->filter_text[0]) {
+		char v[1200];
+		snprintf(v, sizeof v, "%s", ui->filter_text);
+		put_pair(w, W, _("Filter: "), v);
+		if (ui->drill.n) {
+			wattrset(w, crt_attr(CRT_DIM));
+			int cy, cx;
+			getyx(w, cy, cx);
+			(void)cy;
+			crt_put(w, _("(Esc: back)"), W - cx);
+			wattrset(w, A_NORMAL);
+		}
+	} else {
+		wattrset(w, crt_attr(CRT_HDR_LABEL));
+		crt_put(w, _("Filter: none (/ to filter, h for help)"), W);
+		wattrset(w, A_NORMAL);
+	}
+}
+
+static void line_warning(struct ui *ui, int y)
+{
+	WINDOW *w = ui->hdr;
+	wmove(w, y, 0);
+	wattrset(w, crt_attr(CRT_WARN));
+	crt_put(w, _("Not root: processes of other users are hidden - run with sudo to see them all"),
+		ui->cols);
+	wattrset(w, A_NORMAL);
+}
+
+void header_draw(struct ui *ui)
+{
+	werase(ui->hdr);
+	line_top(ui, 0);
+	if (ui->hdr_h == 2) {
+		if (ui->filter_text[0])
+			line_filter(ui, 1);
+		else if (not_root(ui))
+			line_warning(ui, 1);
+		else
+			line_totals(ui, 1);
+		return;
+	}
+	line_totals(ui, 1);
+	line_filter(ui, 2);
+	if (ui->hdr_h > 3)
+		line_warning(ui, 3);
+}

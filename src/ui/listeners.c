@@ -1,0 +1,194 @@
+/* listeners.c - the Listeners panel: every LISTEN socket (and bound UDP)
+ * with its process, the connections to it, and the accept queue fill
+ * (Recv-Q / backlog) as a bar. */
+#include "config.h"
+
+#include <stdio.h>
+#include <sys/socket.h>
+#include <string.h>
+
+#include "core/i18n.h"
+#include "uipriv.h"
+
+#define PROTO_W 6
+#define NUM_W 6
+#define QUEUE_W 11
+
+static size_t ls_nrows(const struct panel *p, const struct ui *ui)
+{
+	(void)p;
+	return ui->data.listeners ? ui->data.listeners->n : 0;
+}
+
+static uint64_t ls_row_key(const struct panel *p, const struct ui *ui, size_t i)
+{
+	(void)p;
+	return ui->data.listeners->l[i].row.conn->cookie;
+}
+
+const struct sw_listener *listeners_selected(struct ui *ui)
+{
+	struct panel *p = &ui->panels[PANEL_LISTENERS];
+	size_t n = ls_nrows(p, ui);
+	return n && p->sel.cur < n ? &ui->data.listeners->l[p->sel.cur] : NULL;
+}
+
+static void cells(struct ui *ui, const struct sw_listener *l, char *proto, char *local,
+		  char *proc, size_t len)
+{
+	const struct sw_column *c = column_get(SW_COL_PROTO);
+	c->format(&l->row, proto, len);
+	conntable_cell(ui, &l->row, SW_COL_LOCAL, local, len);
+	column_get(SW_COL_PID)->format(&l->row, proc, len);
+	if (!proc[0])
+		snprintf(proc, len, "-");
+}
+
+static void ls_row_text(const struct panel *p, struct ui *ui, size_t i, char *buf, size_t len)
+{
+	(void)p;
+	const struct sw_listener *l = &ui->data.listeners->l[i];
+	char proto[64], local[256], proc[256];
+	cells(ui, l, proto, local, proc, sizeof local);
+	snprintf(buf, len, "%s %s %u %s", proto, local, l->established, proc);
+}
+
+static void ls_draw(struct panel *p, struct ui *ui)
+{
+	WINDOW *w = p->win;
+	size_t n = ls_nrows(p, ui);
+	char extra[64];
+	snprintf(extra, sizeof extra, "%zu", n);
+	panel_draw_title(p, ui, extra);
+	/* proto local conns syn queue(+bar) process */
+	int rest = p->w - PROTO_W - 2 * NUM_W - QUEUE_W - 4;
+	int local_w = rest > 40 ? rest / 2 : rest * 3 / 5;
+	if (local_w > 30)
+		local_w = 30;
+	int bar_w = rest >= 40 ? 8 : 0;
+	int proc_w = rest - local_w - bar_w;
+	if (proc_w < 0)
+		proc_w = 0;
+	if (p->head >= 2) {
+		wmove(w, 1, 0);
+		wattrset(w, crt_attr(CRT_COLHDR));
+		crt_put_pad(w, _("Proto"), PROTO_W, false);
+		crt_put_pad(w, _("Local"), local_w + 1, false);
+		crt_put_pad(w, _("Conns"), NUM_W, true);
+		crt_put_pad(w, _("SynQ"), NUM_W, true);
+		waddch(w, ' ');
+		crt_put_pad(w, _("AcceptQ"), QUEUE_W, true);
+		waddch(w, ' ');
+		crt_put_pad(w, "", bar_w, false);
+		waddch(w, ' ');
+		crt_put_pad(w, _("Process"), proc_w + 1 > 0 ? proc_w : 0, false);
+		int cy, cx;
+		getyx(w, cy, cx);
+		(void)cy;
+		for (; cx < p->w; cx++)
+			waddch(w, ' ');
+		wattrset(w, A_NORMAL);
+	}
+	size_t h = panel_list_h(p);
+	listsel_scroll(&p->sel, n, h);
+	for (size_t i = p->sel.top; i < n && i < p->sel.top + h; i++) {
+		const struct sw_listener *l = &ui->data.listeners->l[i];
+		attr_t base = panel_row_attr(p, ui, i, crt_attr(CRT_NORMAL));
+		bool sel = i == p->sel.cur;
+		char proto[64], local[256], proc[256], num[64];
+		cells(ui, l, proto, local, proc, sizeof local);
+		wmove(w, p->head + (int)(i - p->sel.top), 0);
+		wattrset(w, base);
+		crt_put_pad(w, proto, PROTO_W, false);
+		panel_put_match(ui, w, local, local_w, false, base);
+		waddch(w, ' ');
+		snprintf(num, sizeof num, "%u", l->established);
+		crt_put_pad(w, num, NUM_W, true);
+		snprintf(num, sizeof num, "%u", l->syn_recv);
+		wattrset(w, !sel && l->syn_recv ? crt_attr(CRT_WARN) : base);
+		crt_put_pad(w, num, NUM_W, true);
+		wattrset(w, base);
+		waddch(w, ' ');
+		bool is_listen = l->row.conn->state == SW_ST_LISTEN;
+		double frac = is_listen && l->backlog ? (double)l->accept_q / l->backlog : 0;
+		if (is_listen)
+			snprintf(num, sizeof num, "%u/%u", l->accept_q, l->backlog);
+		else
+			snprintf(num, sizeof num, "-");
+		attr_t qa = base;
+		if (!sel && frac >= 0.8)
+			qa = crt_attr(CRT_BAR_HIGH);
+		else if (!sel && frac >= 0.5)
+			qa = crt_attr(CRT_BAR_WARN);
+		wattrset(w, qa);
+		crt_put_pad(w, num, QUEUE_W, true);
+		wattrset(w, base);
+		waddch(w, ' ');
+		if (bar_w) {
+			enum crt_elem be = frac >= 0.8 ? CRT_BAR_HIGH : frac >= 0.5 ? CRT_BAR_WARN : CRT_BAR;
+			crt_bar(w, bar_w, frac, sel ? base : crt_attr(be));
+			wattrset(w, base);
+		}
+		waddch(w, ' ');
+		panel_put_match(ui, w, proc, proc_w, false, base);
+		int cy, cx;
+		getyx(w, cy, cx);
+		(void)cy;
+		wattrset(w, base);
+		for (; cx < p->w && cx > 0; cx++)
+			waddch(w, ' ');
+		wattrset(w, A_NORMAL);
+	}
+	if (n == 0 && p->h > p->head) {
+		wmove(w, p->head, 1);
+		wattrset(w, crt_attr(CRT_DIM));
+		crt_put(w, _("No listening sockets"), p->w - 2);
+		wattrset(w, A_NORMAL);
+	}
+}
+
+static int ls_key(struct panel *p, struct ui *ui, enum sw_action a)
+{
+	if (a != SW_ACT_ENTER)
+		return -1;
+	const struct sw_listener *l = listeners_selected(ui);
+	(void)p;
+	if (!l)
+		return 0;
+	const struct sw_conn *c = l->row.conn;
+	if (c->family != AF_INET && c->family != AF_INET6) {
+		ui_status(ui, false, "%s", _("Drill-down works on inet listeners only"));
+		return UI_R_REDRAW;
+	}
+	char cond[128];
+	drill_cond_listener(c, cond, sizeof cond);
+	return (int)ui_drill(ui, cond);
+}
+
+static int ls_click(struct panel *p, struct ui *ui, int y, int x)
+{
+	(void)x;
+	if (y >= p->head) {
+		size_t i = p->sel.top + (size_t)(y - p->head);
+		if (i < ls_nrows(p, ui))
+			panel_select(p, ui, i);
+	}
+	return UI_R_REDRAW;
+}
+
+static void ls_resize(struct panel *p, struct ui *ui)
+{
+	(void)ui;
+	p->head = p->h >= 4 ? 2 : 1;
+}
+
+const struct panel_ops listeners_ops = {
+	.name = N_("Listeners"),
+	.draw = ls_draw,
+	.key = ls_key,
+	.resize = ls_resize,
+	.nrows = ls_nrows,
+	.row_text = ls_row_text,
+	.row_key = ls_row_key,
+	.click = ls_click,
+};

@@ -1,0 +1,176 @@
+/* remotes.c - the Top remote IPs panel: remote addresses (or /24, /64
+ * networks) by connection count with a per-state breakdown (the seed's
+ * `netstat -ntu | awk '{print $5}' | cut -d: -f1 | sort | uniq -c | sort -n`). */
+#include "config.h"
+
+#include <stdio.h>
+#include <sys/socket.h>
+#include <string.h>
+
+#include "core/i18n.h"
+#include "uipriv.h"
+
+/* The breakdown columns: a state each, and "other". */
+static const struct {
+	const char *hdr;
+	int state; /* -1: everything else */
+} brk[] = {
+	{N_("ESTAB"), SW_ST_ESTABLISHED},
+	{N_("SYN-R"), SW_ST_SYN_RECV},
+	{N_("T-WAIT"), SW_ST_TIME_WAIT},
+	{N_("C-WAIT"), SW_ST_CLOSE_WAIT},
+	{N_("Other"), -1},
+};
+#define NBRK (sizeof brk / sizeof brk[0])
+#define CNT_W 6
+#define BRK_W 7
+
+static size_t rm_nrows(const struct panel *p, const struct ui *ui)
+{
+	(void)p;
+	return ui->data.remotes ? ui->data.remotes->n : 0;
+}
+
+static uint64_t rm_row_key(const struct panel *p, const struct ui *ui, size_t i)
+{
+	(void)p;
+	return uimodel_agg_key(&ui->data.remotes->e[i]);
+}
+
+static uint32_t brk_value(const struct sw_agg_entry *e, size_t k)
+{
+	if (brk[k].state >= 0)
+		return e->by_state[brk[k].state];
+	uint32_t named = 0;
+	for (size_t j = 0; j < NBRK; j++)
+		if (brk[j].state >= 0)
+			named += e->by_state[brk[j].state];
+	return e->total - named;
+}
+
+/* Address text: the resolved name when resolution is on. */
+static void key_text(struct ui *ui, const struct sw_agg_entry *e, char *buf, size_t len)
+{
+	agg_key_str(e, buf, len);
+	bool full = e->prefix == (e->family == AF_INET ? 32 : 128);
+	if (ui->resolve && ui->res && full) {
+		char name[128];
+		if (resolver_host(ui->res, e->family, e->addr, name, sizeof name) && name[0])
+			snprintf(buf, len, "%s", name);
+	}
+}
+
+static void rm_row_text(const struct panel *p, struct ui *ui, size_t i, char *buf, size_t len)
+{
+	(void)p;
+	const struct sw_agg_entry *e = &ui->data.remotes->e[i];
+	char k[128];
+	key_text(ui, e, k, sizeof k);
+	snprintf(buf, len, "%u %s", e->total, k);
+}
+
+/* How many breakdown columns fit next to the count and the address. */
+static size_t fit_brk(const struct panel *p, int *addr_w)
+{
+	size_t nb = NBRK;
+	while (nb > 0 && p->w - CNT_W - 1 - (int)nb * BRK_W < 16)
+		nb--;
+	*addr_w = p->w - CNT_W - 1 - (int)nb * BRK_W;
+	return nb;
+}
+
+static void rm_draw(struct panel *p, struct ui *ui)
+{
+	WINDOW *w = p->win;
+	size_t n = rm_nrows(p, ui);
+	char extra[128];
+	snprintf(extra, sizeof extra, "%zu%s", n,
+		 ui->group_net ? _(", grouped by /24 and /64 (g: by address)")
+			       : _(" (g: group by /24 and /64)"));
+	panel_draw_title(p, ui, extra);
+	int addr_w;
+	size_t nb = fit_brk(p, &addr_w);
+	if (p->head >= 2) {
+		wmove(w, 1, 0);
+		wattrset(w, crt_attr(CRT_COLHDR));
+		crt_put_pad(w, _("Count"), CNT_W, true);
+		waddch(w, ' ');
+		crt_put_pad(w, ui->group_net ? _("Remote network") : _("Remote address"), addr_w,
+			    false);
+		for (size_t k = 0; k < nb; k++)
+			crt_put_pad(w, _(brk[k].hdr), BRK_W, true);
+		wattrset(w, A_NORMAL);
+	}
+	size_t h = panel_list_h(p);
+	listsel_scroll(&p->sel, n, h);
+	for (size_t i = p->sel.top; i < n && i < p->sel.top + h; i++) {
+		const struct sw_agg_entry *e = &ui->data.remotes->e[i];
+		attr_t base = panel_row_attr(p, ui, i, crt_attr(CRT_NORMAL));
+		wmove(w, p->head + (int)(i - p->sel.top), 0);
+		char num[32], k[128];
+		snprintf(num, sizeof num, "%u", e->total);
+		wattrset(w, base);
+		crt_put_pad(w, num, CNT_W, true);
+		waddch(w, ' ');
+		key_text(ui, e, k, sizeof k);
+		panel_put_match(ui, w, k, addr_w, false, base);
+		for (size_t b = 0; b < nb; b++) {
+			uint32_t v = brk_value(e, b);
+			if (v)
+				snprintf(num, sizeof num, "%u", v);
+			else
+				snprintf(num, sizeof num, "-");
+			attr_t a = base;
+			if (i != p->sel.cur && brk[b].state == SW_ST_SYN_RECV && v)
+				a = crt_attr(CRT_WARN);
+			wattrset(w, a);
+			crt_put_pad(w, num, BRK_W, true);
+		}
+		wattrset(w, A_NORMAL);
+	}
+	if (n == 0 && p->h > p->head) {
+		wmove(w, p->head, 1);
+		wattrset(w, crt_attr(CRT_DIM));
+		crt_put(w, _("No connected inet sockets"), p->w - 2);
+		wattrset(w, A_NORMAL);
+	}
+}
+
+static int rm_key(struct panel *p, struct ui *ui, enum sw_action a)
+{
+	if (a != SW_ACT_ENTER)
+		return -1;
+	if (!rm_nrows(p, ui))
+		return 0;
+	char cond[160];
+	drill_cond_remote(&ui->data.remotes->e[p->sel.cur], cond, sizeof cond);
+	return (int)ui_drill(ui, cond);
+}
+
+static int rm_click(struct panel *p, struct ui *ui, int y, int x)
+{
+	(void)x;
+	if (y >= p->head) {
+		size_t i = p->sel.top + (size_t)(y - p->head);
+		if (i < rm_nrows(p, ui))
+			panel_select(p, ui, i);
+	}
+	return UI_R_REDRAW;
+}
+
+static void rm_resize(struct panel *p, struct ui *ui)
+{
+	(void)ui;
+	p->head = p->h >= 4 ? 2 : 1;
+}
+
+const struct panel_ops remotes_ops = {
+	.name = N_("Top remote IPs"),
+	.draw = rm_draw,
+	.key = rm_key,
+	.resize = rm_resize,
+	.nrows = rm_nrows,
+	.row_text = rm_row_text,
+	.row_key = rm_row_key,
+	.click = rm_click,
+};

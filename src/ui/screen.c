@@ -1,0 +1,194 @@
+/* screen.c - layout (header, panels, status line, function keys), panels
+ * degrading gracefully on small screens, and the one draw pass per turn:
+ * werase + draw + wnoutrefresh for what is dirty, then one doupdate. */
+#include "config.h"
+
+#include <string.h>
+
+#include "core/i18n.h"
+#include "uipriv.h"
+
+#define SMALL_H 16 /* below this many rows for panels: only the focused one */
+#define SMALL_W 60
+#define TOP_MIN_W 34
+
+static void place(struct panel *p, int y, int x, int h, int w)
+{
+	p->placed = true;
+	p->y = y;
+	p->x = x;
+	p->h = h;
+	p->w = w;
+}
+
+static void make_windows(struct ui *ui)
+{
+	for (int i = 0; i < PANEL_COUNT; i++) {
+		struct panel *p = &ui->panels[i];
+		if (p->win) {
+			delwin(p->win);
+			p->win = NULL;
+		}
+		if (!p->placed || p->h <= 0 || p->w <= 0)
+			continue;
+		p->win = newwin(p->h, p->w, p->y, p->x);
+		if (!p->win) {
+			p->placed = false;
+			continue;
+		}
+		leaveok(p->win, TRUE);
+		p->ops->resize(p, ui);
+		listsel_scroll(&p->sel, p->ops->nrows(p, ui), panel_list_h(p));
+	}
+}
+
+void screen_layout(struct ui *ui)
+{
+	getmaxyx(stdscr, ui->rows, ui->cols);
+	int rows = ui->rows, cols = ui->cols;
+	ui->hdr_h = header_height(ui, rows);
+	bool fkeys = rows >= 8;
+	int bottom = 1 + (fkeys ? 1 : 0);
+	if (rows < ui->hdr_h + bottom + 2)
+		ui->hdr_h = rows >= bottom + 3 ? 1 : 0;
+	int mid_y = ui->hdr_h, mid_h = rows - ui->hdr_h - bottom;
+	if (mid_h < 1)
+		mid_h = 1;
+
+	if (ui->hdr)
+		delwin(ui->hdr);
+	if (ui->status)
+		delwin(ui->status);
+	if (ui->fkeys)
+		delwin(ui->fkeys);
+	ui->hdr = ui->hdr_h ? newwin(ui->hdr_h, cols, 0, 0) : NULL;
+	ui->status = newwin(1, cols, rows - bottom, 0);
+	ui->fkeys = fkeys ? newwin(1, cols, rows - 1, 0) : NULL;
+	if (ui->hdr)
+		leaveok(ui->hdr, TRUE);
+	if (ui->fkeys)
+		leaveok(ui->fkeys, TRUE);
+
+	for (int i = 0; i < PANEL_COUNT; i++)
+		ui->panels[i].placed = false;
+	/* The focused panel must be one the user wants. */
+	if (!ui->panels[ui->focus].shown) {
+		for (int i = 0; i < PANEL_COUNT; i++)
+			if (ui->panels[i].shown) {
+				ui->focus = (enum panel_id)i;
+				break;
+			}
+	}
+	struct panel *conns = &ui->panels[PANEL_CONNS];
+	bool small = mid_h < SMALL_H || cols < SMALL_W;
+	if (ui->zoom || small || !ui->panels[ui->focus].shown) {
+		place(&ui->panels[ui->focus], mid_y, 0, mid_h, cols);
+		make_windows(ui);
+		ui_mark_all_dirty(ui);
+		return;
+	}
+	/* The top row: states, remotes, listeners side by side. */
+	enum panel_id tops[3];
+	int ntop = 0;
+	for (int i = PANEL_STATES; i <= PANEL_LISTENERS; i++)
+		if (ui->panels[i].shown)
+			tops[ntop++] = (enum panel_id)i;
+	/* Drop panels that would be too narrow, keeping the focused one. */
+	while (ntop > 1 && cols / ntop < TOP_MIN_W) {
+		int drop = ntop - 1;
+		if (tops[drop] == ui->focus)
+			drop--;
+		memmove(&tops[drop], &tops[drop + 1], (size_t)(ntop - drop - 1) * sizeof tops[0]);
+		ntop--;
+	}
+	int top_h = 0;
+	if (ntop) {
+		if (!conns->shown) {
+			top_h = mid_h;
+		} else {
+			int want = (int)states_rows(ui) + 1;
+			int cap = mid_h * 2 / 5;
+			top_h = want < cap ? want : cap;
+			if (top_h < 5)
+				top_h = 5;
+		}
+		int x = 0;
+		/* The states panel needs less width than the others. */
+		int sw = ntop > 1 && tops[0] == PANEL_STATES ? cols / (ntop + 1) + 4 : 0;
+		if (sw && sw < TOP_MIN_W)
+			sw = TOP_MIN_W;
+		for (int i = 0; i < ntop; i++) {
+			int w;
+			if (i == ntop - 1)
+				w = cols - x;
+			else if (sw && i == 0)
+				w = sw;
+			else
+				w = (cols - sw) / (sw ? ntop - 1 : ntop);
+			/* one column gap between panels */
+			place(&ui->panels[tops[i]], mid_y, x, top_h, i == ntop - 1 ? w : w - 1);
+			x += w;
+		}
+	}
+	if (conns->shown)
+		place(conns, mid_y + top_h, 0, mid_h - top_h, cols);
+	make_windows(ui);
+	ui_mark_all_dirty(ui);
+}
+
+struct panel *screen_panel_at(struct ui *ui, int y, int x)
+{
+	for (int i = 0; i < PANEL_COUNT; i++) {
+		struct panel *p = &ui->panels[i];
+		if (p->placed && p->win && y >= p->y && y < p->y + p->h && x >= p->x &&
+		    x < p->x + p->w)
+			return p;
+	}
+	return NULL;
+}
+
+void screen_draw(struct ui *ui)
+{
+	bool any = false;
+	if (ui->relayout) {
+		ui->relayout = false;
+		screen_layout(ui);
+	}
+	if (ui->hdr && ui->hdr_dirty) {
+		header_draw(ui);
+		wnoutrefresh(ui->hdr);
+		any = true;
+	}
+	ui->hdr_dirty = false;
+	for (int i = 0; i < PANEL_COUNT; i++) {
+		struct panel *p = &ui->panels[i];
+		if (!p->placed || !p->win || !p->dirty)
+			continue;
+		werase(p->win);
+		p->ops->draw(p, ui);
+		wnoutrefresh(p->win);
+		p->dirty = false;
+		any = true;
+	}
+	if (ui->fkeys && ui->fkeys_dirty) {
+		fkeys_draw(ui);
+		wnoutrefresh(ui->fkeys);
+		any = true;
+	}
+	ui->fkeys_dirty = false;
+	if (ui->dlg && (any || ui->dlg_dirty)) {
+		dialog_draw(ui);
+		any = true;
+	}
+	ui->dlg_dirty = false;
+	/* The status line last: the prompt's cursor is where it leaves it. */
+	if (ui->status && (ui->status_dirty || (any && ui->prompt.kind != PROMPT_NONE))) {
+		statusbar_draw(ui);
+		wnoutrefresh(ui->status);
+		any = true;
+	}
+	ui->status_dirty = false;
+	if (any)
+		crt_doupdate(ui->why ? ui->why : "draw");
+	ui->why = NULL;
+}

@@ -1,0 +1,166 @@
+/* states.c - the TCP states panel: per-state histogram with a bar, the
+ * count, and the change since the last refresh (the seed's
+ * `netstat -an | awk '/tcp/ {print $6}' | sort | uniq -c`). */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/i18n.h"
+#include "uipriv.h"
+
+/* Rows in the order a TCP connection lives through them. */
+static const unsigned order[] = {
+	SW_ST_LISTEN,     SW_ST_SYN_SENT,  SW_ST_SYN_RECV,  SW_ST_ESTABLISHED,
+	SW_ST_FIN_WAIT1,  SW_ST_FIN_WAIT2, SW_ST_CLOSE_WAIT, SW_ST_CLOSING,
+	SW_ST_LAST_ACK,   SW_ST_TIME_WAIT, SW_ST_CLOSE,
+};
+#define NSTATES (sizeof order / sizeof order[0])
+
+size_t states_rows(const struct ui *ui)
+{
+	(void)ui;
+	return NSTATES;
+}
+
+static uint32_t count_of(const struct sw_agg_states *s, unsigned st)
+{
+	return s->count[SW_PROTO_TCP][st] + s->count[SW_PROTO_MPTCP][st];
+}
+
+static size_t st_nrows(const struct panel *p, const struct ui *ui)
+{
+	(void)p;
+	return ui->have_data ? NSTATES : 0;
+}
+
+static uint64_t st_row_key(const struct panel *p, const struct ui *ui, size_t i)
+{
+	(void)p;
+	(void)ui;
+	return order[i];
+}
+
+static void fmt_delta(const struct ui *ui, unsigned st, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	if (!ui->have_prev)
+		return;
+	long d = (long)count_of(&ui->cur_states, st) - (long)count_of(&ui->prev_states, st);
+	if (d)
+		snprintf(buf, len, "%+ld", d);
+}
+
+static void st_row_text(const struct panel *p, struct ui *ui, size_t i, char *buf, size_t len)
+{
+	(void)p;
+	char d[32];
+	fmt_delta(ui, order[i], d, sizeof d);
+	snprintf(buf, len, "%s %u %s", sw_state_netstat_name(order[i]),
+		 count_of(&ui->cur_states, order[i]), d);
+}
+
+static void st_draw(struct panel *p, struct ui *ui)
+{
+	WINDOW *w = p->win;
+	uint32_t total = 0, max = 0;
+	for (size_t i = 0; i < NSTATES; i++) {
+		uint32_t c = count_of(&ui->cur_states, order[i]);
+		total += c;
+		if (c > max)
+			max = c;
+	}
+	char extra[64];
+	snprintf(extra, sizeof extra, _("total %u"), total);
+	panel_draw_title(p, ui, extra);
+	size_t n = st_nrows(p, ui), h = panel_list_h(p);
+	listsel_scroll(&p->sel, n, h);
+	/* name(11) count(7) delta(6) bar(rest) */
+	int name_w = 11, cnt_w = 7, dw = 6;
+	int bar_w = p->w - name_w - cnt_w - dw - 3;
+	if (bar_w < 0) {
+		dw = 0;
+		bar_w = p->w - name_w - cnt_w - 2;
+	}
+	for (size_t i = p->sel.top; i < n && i < p->sel.top + h; i++) {
+		unsigned st = order[i];
+		uint32_t c = count_of(&ui->cur_states, st);
+		attr_t base = panel_row_attr(p, ui, i, c ? crt_attr(CRT_NORMAL) : crt_attr(CRT_DIM));
+		bool sel = i == p->sel.cur;
+		wmove(w, p->head + (int)(i - p->sel.top), 0);
+		int x = 0;
+		panel_put_match(ui, w, sw_state_netstat_name(st), name_w, false, base);
+		x += name_w;
+		char num[32];
+		snprintf(num, sizeof num, "%u", c);
+		wattrset(w, base);
+		waddch(w, ' ');
+		panel_put_match(ui, w, num, cnt_w - 1, true, base);
+		x += cnt_w;
+		if (dw > 0) {
+			char d[32];
+			fmt_delta(ui, st, d, sizeof d);
+			wattrset(w, base);
+			waddch(w, ' ');
+			attr_t da = sel ? base : crt_attr(d[0] == '+' ? CRT_UP : CRT_DOWN);
+			wattrset(w, da);
+			crt_put_pad(w, d, dw - 1, true);
+			x += dw;
+		}
+		wattrset(w, base);
+		if (x < p->w) {
+			waddch(w, ' ');
+			x++;
+		}
+		if (bar_w > 0) {
+			enum crt_elem be = CRT_BAR;
+			if ((st == SW_ST_SYN_RECV || st == SW_ST_CLOSE_WAIT) && c)
+				be = CRT_BAR_WARN;
+			crt_bar(w, bar_w, max ? (double)c / max : 0, sel ? base : crt_attr(be));
+			x += bar_w;
+		}
+		wattrset(w, base);
+		for (; x < p->w; x++)
+			waddch(w, ' ');
+		wattrset(w, A_NORMAL);
+	}
+}
+
+static int st_key(struct panel *p, struct ui *ui, enum sw_action a)
+{
+	if (a != SW_ACT_ENTER)
+		return -1;
+	if (!st_nrows(p, ui))
+		return 0;
+	char cond[128];
+	drill_cond_state(order[p->sel.cur], cond, sizeof cond);
+	return (int)ui_drill(ui, cond);
+}
+
+static int st_click(struct panel *p, struct ui *ui, int y, int x)
+{
+	(void)x;
+	if (y >= p->head) {
+		size_t i = p->sel.top + (size_t)(y - p->head);
+		if (i < st_nrows(p, ui))
+			panel_select(p, ui, i);
+	}
+	return UI_R_REDRAW;
+}
+
+static void st_resize(struct panel *p, struct ui *ui)
+{
+	(void)ui;
+	p->head = 1;
+}
+
+const struct panel_ops states_ops = {
+	.name = N_("TCP states"),
+	.draw = st_draw,
+	.key = st_key,
+	.resize = st_resize,
+	.nrows = st_nrows,
+	.row_text = st_row_text,
+	.row_key = st_row_key,
+	.click = st_click,
+};

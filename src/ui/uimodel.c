@@ -1,0 +1,336 @@
+/* uimodel.c - pure panel state: selection, columns, sort keys, drill-down.
+ * No curses here: tests/unit/test_uimodel.c links this file alone. */
+#include "config.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "core/util.h"
+#include "uimodel.h"
+
+/* ---- selection ----------------------------------------------------------- */
+
+void listsel_scroll(struct listsel *s, size_t n, size_t h)
+{
+	if (n == 0) {
+		s->cur = s->top = 0;
+		return;
+	}
+	if (s->cur >= n)
+		s->cur = n - 1;
+	if (h == 0)
+		h = 1;
+	if (s->cur < s->top)
+		s->top = s->cur;
+	if (s->cur >= s->top + h)
+		s->top = s->cur - h + 1;
+	if (n > h && s->top > n - h)
+		s->top = n - h;
+	if (n <= h)
+		s->top = 0;
+}
+
+void listsel_sync(struct listsel *s, size_t n, long idx, size_t h)
+{
+	if (idx >= 0 && (size_t)idx < n)
+		s->cur = (size_t)idx;
+	/* else: the item is gone; stay on the same row number (clamped) */
+	listsel_scroll(s, n, h);
+}
+
+void listsel_set(struct listsel *s, size_t n, size_t idx, size_t h)
+{
+	s->cur = idx;
+	listsel_scroll(s, n, h);
+}
+
+bool listsel_move(struct listsel *s, size_t n, long delta, size_t h)
+{
+	if (n == 0)
+		return false;
+	size_t old = s->cur;
+	long c = (long)s->cur + delta;
+	if (c < 0)
+		c = 0;
+	if ((size_t)c >= n)
+		c = (long)n - 1;
+	s->cur = (size_t)c;
+	listsel_scroll(s, n, h);
+	return s->cur != old;
+}
+
+void listsel_sync_view(struct listsel *s, const struct sw_view *v, size_t h)
+{
+	long idx = s->has_key ? view_find_cookie(v, s->key) : -1;
+	listsel_sync(s, v->n, idx, h);
+	listsel_remember_view(s, v);
+}
+
+void listsel_remember_view(struct listsel *s, const struct sw_view *v)
+{
+	if (v->n && s->cur < v->n) {
+		s->key = v->rows[s->cur].conn->cookie;
+		s->has_key = true;
+	} else {
+		s->has_key = false;
+	}
+}
+
+/* ---- columns ------------------------------------------------------------- */
+
+void colset_init(struct colset *cs)
+{
+	for (int i = 0; i < SW_COL_COUNT; i++) {
+		cs->order[i] = (enum sw_col_id)i;
+		const struct sw_column *c = column_get((enum sw_col_id)i);
+		cs->on[i] = c && c->default_on;
+	}
+	cs->cur = 0;
+}
+
+int colset_parse(struct colset *cs, const char *spec)
+{
+	enum sw_col_id ids[SW_COL_COUNT];
+	int bad;
+	colset_init(cs);
+	int n = column_parse_list(spec, ids, NULL, SW_COL_COUNT, &bad);
+	if (n <= 0)
+		return -1;
+	bool seen[SW_COL_COUNT] = {false};
+	size_t k = 0;
+	for (int i = 0; i < n; i++) {
+		if (seen[ids[i]])
+			continue;
+		seen[ids[i]] = true;
+		cs->order[k++] = ids[i];
+	}
+	for (int i = 0; i < SW_COL_COUNT; i++) {
+		cs->on[i] = seen[i];
+		if (!seen[i])
+			cs->order[k++] = (enum sw_col_id)i;
+	}
+	return 0;
+}
+
+void colset_toggle(struct colset *cs, size_t idx)
+{
+	if (idx < SW_COL_COUNT)
+		cs->on[cs->order[idx]] = !cs->on[cs->order[idx]];
+}
+
+size_t colset_move(struct colset *cs, size_t idx, int delta)
+{
+	if (idx >= SW_COL_COUNT)
+		return idx;
+	long to = (long)idx + delta;
+	if (to < 0)
+		to = 0;
+	if (to >= SW_COL_COUNT)
+		to = SW_COL_COUNT - 1;
+	enum sw_col_id id = cs->order[idx];
+	if ((size_t)to > idx)
+		memmove(&cs->order[idx], &cs->order[idx + 1], ((size_t)to - idx) * sizeof id);
+	else if ((size_t)to < idx)
+		memmove(&cs->order[to + 1], &cs->order[to], (idx - (size_t)to) * sizeof id);
+	cs->order[to] = id;
+	return (size_t)to;
+}
+
+size_t colset_visible(const struct colset *cs, enum sw_col_id *ids, size_t max)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < SW_COL_COUNT; i++)
+		if (cs->on[cs->order[i]] && n < max)
+			ids[n++] = cs->order[i];
+	return n;
+}
+
+char *colset_str(const struct colset *cs, char *buf, size_t len)
+{
+	size_t used = 0;
+	if (len)
+		buf[0] = '\0';
+	for (size_t i = 0; i < SW_COL_COUNT; i++) {
+		if (!cs->on[cs->order[i]])
+			continue;
+		int w = snprintf(buf + used, len - used, "%s%s", used ? "," : "",
+				 column_get(cs->order[i])->name);
+		if (w < 0 || (size_t)w >= len - used)
+			break;
+		used += (size_t)w;
+	}
+	return buf;
+}
+
+/* ---- sorting ------------------------------------------------------------- */
+
+void sortstate_init(struct sortstate *ss)
+{
+	ss->k[0] = (struct sw_sortkey){SW_COL_STATE, false};
+	ss->k[1] = (struct sw_sortkey){SW_COL_REMOTE, false};
+	ss->n = 2;
+}
+
+int sortstate_parse(struct sortstate *ss, const char *spec)
+{
+	enum sw_col_id ids[SORTSTATE_MAX];
+	bool desc[SORTSTATE_MAX];
+	int bad;
+	int n = column_parse_list(spec, ids, desc, SORTSTATE_MAX, &bad);
+	if (n <= 0)
+		return -1;
+	for (int i = 0; i < n; i++)
+		ss->k[i] = (struct sw_sortkey){ids[i], desc[i]};
+	ss->n = (size_t)n;
+	return 0;
+}
+
+bool sortstate_desc_first(enum sw_col_id col)
+{
+	switch (col) {
+	case SW_COL_RECVQ: case SW_COL_SENDQ: case SW_COL_RTT: case SW_COL_RTTVAR:
+	case SW_COL_CWND: case SW_COL_SSTHRESH: case SW_COL_RETRANS: case SW_COL_LOST:
+	case SW_COL_BYTES_ACKED: case SW_COL_BYTES_RECV: case SW_COL_BYTES_SENT:
+	case SW_COL_SEGS: case SW_COL_DELIVERY_RATE: case SW_COL_BUSY: case SW_COL_RMEM:
+	case SW_COL_WMEM: case SW_COL_RX_RATE: case SW_COL_TX_RATE: case SW_COL_AGE:
+	case SW_COL_RETRANS_DELTA:
+		return true;
+	default:
+		return false;
+	}
+}
+
+void sortstate_set(struct sortstate *ss, enum sw_col_id col, bool desc_first)
+{
+	if (ss->n && ss->k[0].col == (int)col)
+		return;
+	/* The new primary key; the old primary becomes the tie-breaker. */
+	struct sw_sortkey old = ss->n ? ss->k[0] : (struct sw_sortkey){SW_COL_STATE, false};
+	ss->k[0] = (struct sw_sortkey){col, desc_first};
+	ss->n = 1;
+	if (old.col != (int)col)
+		ss->k[ss->n++] = old;
+}
+
+void sortstate_invert(struct sortstate *ss)
+{
+	if (!ss->n)
+		sortstate_init(ss);
+	ss->k[0].desc = !ss->k[0].desc;
+}
+
+/* ---- drill-down ------------------------------------------------------------ */
+
+void drill_init(struct drill *d)
+{
+	d->n = 0;
+}
+
+void drill_done(struct drill *d)
+{
+	for (size_t i = 0; i < d->n; i++)
+		free(d->text[i]);
+	d->n = 0;
+}
+
+void drill_push(struct drill *d, const char *filter_text)
+{
+	if (d->n == DRILL_MAX) {
+		free(d->text[0]);
+		memmove(&d->text[0], &d->text[1], (DRILL_MAX - 1) * sizeof d->text[0]);
+		d->n--;
+	}
+	d->text[d->n++] = xstrdup(filter_text ? filter_text : "");
+}
+
+bool drill_pop(struct drill *d, char *buf, size_t len)
+{
+	if (!d->n)
+		return false;
+	d->n--;
+	sw_strlcpy(buf, d->text[d->n], len);
+	free(d->text[d->n]);
+	return true;
+}
+
+static bool blank(const char *s)
+{
+	for (; s && *s; s++)
+		if (!isspace((unsigned char)*s))
+			return false;
+	return true;
+}
+
+char *drill_combine(const char *old, const char *cond, char *buf, size_t len)
+{
+	if (blank(old))
+		snprintf(buf, len, "%s", cond);
+	else
+		snprintf(buf, len, "(%s) and %s", old, cond);
+	return buf;
+}
+
+char *drill_cond_state(unsigned state, char *buf, size_t len)
+{
+	char name[32];
+	sw_strlcpy(name, sw_state_netstat_name(state), sizeof name);
+	for (char *p = name; *p; p++) {
+		*p = (char)tolower((unsigned char)*p);
+		if (*p == '_')
+			*p = '-';
+	}
+	snprintf(buf, len, "proto tcp and state %s", name);
+	return buf;
+}
+
+char *drill_cond_remote(const struct sw_agg_entry *e, char *buf, size_t len)
+{
+	char a[64];
+	sw_addr_str(e->family, e->addr, false, a, sizeof a);
+	bool v6 = e->family == AF_INET6;
+	bool net = e->prefix && e->prefix < (v6 ? 128 : 32);
+	if (net)
+		snprintf(buf, len, v6 ? "dst [%s]/%u" : "dst %s/%u", a, e->prefix);
+	else
+		snprintf(buf, len, v6 ? "dst [%s]" : "dst %s", a);
+	return buf;
+}
+
+char *drill_cond_listener(const struct sw_conn *c, char *buf, size_t len)
+{
+	snprintf(buf, len, "proto %s and sport = :%u", sw_proto_name(c->proto), c->local.port);
+	return buf;
+}
+
+/* ---- misc ------------------------------------------------------------------ */
+
+long uimodel_find(const char *hay, const char *needle)
+{
+	size_t nl = strlen(needle);
+	if (!nl)
+		return 0;
+	for (size_t i = 0; hay[i]; i++) {
+		size_t j = 0;
+		while (j < nl && hay[i + j] &&
+		       tolower((unsigned char)hay[i + j]) == tolower((unsigned char)needle[j]))
+			j++;
+		if (j == nl)
+			return (long)i;
+	}
+	return -1;
+}
+
+uint64_t uimodel_agg_key(const struct sw_agg_entry *e)
+{
+	uint64_t h = sw_hash64(((uint64_t)e->family << 8) | e->prefix);
+	for (int i = 0; i < 16; i += 8) {
+		uint64_t w;
+		memcpy(&w, e->addr + i, 8);
+		h = sw_hash64(h ^ w);
+	}
+	h = sw_hash64(h ^ ((uint64_t)e->port << 8 | e->proto) ^ ((uint64_t)(uint32_t)e->pid << 24));
+	return h;
+}
