@@ -46,9 +46,17 @@ static int cmp_dbl(double a, double b)
 	return a < b ? -1 : a > b;
 }
 
+/* Hot (every row of every numeric column): no printf. */
 static void fmt_u64(char *buf, size_t len, uint64_t v)
 {
-	snprintf(buf, len, "%llu", (unsigned long long)v);
+	char t[24];
+	int i = (int)sizeof t;
+	t[--i] = '\0';
+	do {
+		t[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	sw_strlcpy(buf, t + i, len);
 }
 
 /* Copy UNIX name bytes for display: abstract names start with NUL and are
@@ -82,14 +90,17 @@ static void f_proto(const struct sw_row *r, char *buf, size_t len)
 	const char *base;
 	switch (c->proto) {
 	case SW_PROTO_UNIX:
-		snprintf(buf, len, "%s",
-			 c->sotype == SOCK_DGRAM ? "u_dgr" :
-			 c->sotype == SOCK_SEQPACKET ? "u_seq" : "u_str");
+		sw_strlcpy(buf, c->sotype == SOCK_DGRAM ? "u_dgr" :
+				c->sotype == SOCK_SEQPACKET ? "u_seq" : "u_str", len);
 		return;
 	case SW_PROTO_UDPLITE: base = "udpl"; break;
 	default: base = sw_proto_name(c->proto); break;
 	}
-	snprintf(buf, len, "%s%s", base, c->family == AF_INET6 ? "6" : "");
+	size_t n = sw_strlcpy(buf, base, len);
+	if (c->family == AF_INET6 && n + 1 < len) {
+		buf[n] = '6';
+		buf[n + 1] = '\0';
+	}
 }
 
 static int proto_rank(const struct sw_conn *c)
@@ -106,7 +117,7 @@ static int c_proto(const struct sw_row *a, const struct sw_row *b)
 
 static void f_state(const struct sw_row *r, char *buf, size_t len)
 {
-	snprintf(buf, len, "%s", sw_state_name(r->conn->state, r->conn->proto));
+	sw_strlcpy(buf, sw_state_name(r->conn->state, r->conn->proto), len);
 }
 
 static int c_state(const struct sw_row *a, const struct sw_row *b)
