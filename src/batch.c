@@ -33,6 +33,7 @@
 #include "core/util.h"
 #include "options.h"
 #include "output/output.h"
+#include "insight.h" /* diagnoses in JSON (issue 4) */
 
 int batch_run(const struct sw_options *o);
 
@@ -97,6 +98,7 @@ struct batch {
 	struct sw_select sel;
 	bool procs;
 	bool kstat;
+	struct insight_diag *diag; /* --json: the "diagnoses" member (insight.c) */
 };
 
 static void add_col(struct batch *b, enum sw_col_id id)
@@ -231,6 +233,11 @@ static struct sw_collector *open_collector(const struct batch *b)
 	co.protos = protos ? protos : b->sel.protos;
 	uint32_t states = (b->sel.states ? b->sel.states : SW_STATE_ALL) & fstates;
 	co.states = states == SW_STATE_ALL ? 0 : states ? states : b->sel.states;
+	if (b->diag) { /* diagnoses need every TCP socket, listeners too */
+		co.states = 0;
+		if (co.protos)
+			co.protos |= SW_PROTO_BIT(SW_PROTO_TCP);
+	}
 	co.inet4 = o->sel.inet4;
 	co.inet6 = o->sel.inet6;
 	co.tcpinfo = true;
@@ -275,6 +282,8 @@ static int emit(const struct batch *b, const struct sw_snapshot *s, const struct
 		break;
 	case SW_FMT_JSON: {
 		struct out_json_opts jo = {.aggregates = aggregates, .top = o->summary_top};
+		if (b->diag)
+			insight_diag_json(b->diag, s, &jo);
 		rc = out_json(fp, s, v->rows, v->n, &jo);
 		break;
 	}
@@ -324,6 +333,15 @@ int batch_run(const struct sw_options *opts)
 		filter_free(b.filter);
 		return rc;
 	}
+	struct insight_diag diag;
+	if (o->format == SW_FMT_JSON) {
+		b.diag = &diag;
+		if ((rc = insight_diag_init(&diag, o))) {
+			insight_diag_done(&diag);
+			filter_free(b.filter);
+			return rc;
+		}
+	}
 
 	struct sigaction sa;
 	memset(&sa, 0, sizeof sa);
@@ -337,6 +355,8 @@ int batch_run(const struct sw_options *opts)
 
 	struct sw_collector *col = open_collector(&b);
 	if (!col) {
+		if (b.diag)
+			insight_diag_done(b.diag);
 		filter_free(b.filter);
 		return 1;
 	}
@@ -384,6 +404,8 @@ int batch_run(const struct sw_options *opts)
 	view_done(&v);
 	snapshot_done(&snap);
 	model_free(m);
+	if (b.diag)
+		insight_diag_done(b.diag);
 	collector_free(col);
 	filter_free(b.filter);
 	/* Make the final flush quiet on EPIPE too. */
