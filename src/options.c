@@ -9,6 +9,7 @@
 #include "core/diagnose.h"
 #include "core/i18n.h"
 #include "core/util.h"
+#include "core/keymap.h"
 #include "options.h"
 
 enum {
@@ -25,6 +26,7 @@ enum {
 	OPT_UDPLITE,
 	OPT_MPTCP,
 	OPT_SCTP,
+	OPT_LIST_KEYS,
 	OPT_CHECK,
 	OPT_THRESHOLD,
 	OPT_CONFIG,
@@ -45,6 +47,7 @@ static const struct option longopts[] = {
 	{"udplite", no_argument, NULL, OPT_UDPLITE},
 	{"mptcp", no_argument, NULL, OPT_MPTCP},
 	{"sctp", no_argument, NULL, OPT_SCTP},
+	{"list-keys", optional_argument, NULL, OPT_LIST_KEYS}, /* hidden: doc/keys.md, man page */
 	{"listening", no_argument, NULL, 'l'},
 	{"all", no_argument, NULL, 'a'},
 	{"processes", no_argument, NULL, 'p'},
@@ -199,6 +202,14 @@ int options_parse(struct sw_options *o, int argc, char **argv, bool *exit_now)
 		case OPT_UDPLITE: o->sel.protos |= SW_PROTO_BIT(SW_PROTO_UDPLITE); break;
 		case OPT_MPTCP: o->sel.protos |= SW_PROTO_BIT(SW_PROTO_MPTCP); break;
 		case OPT_SCTP: o->sel.protos |= SW_PROTO_BIT(SW_PROTO_SCTP); break;
+		case OPT_LIST_KEYS: {
+			/* The monitor's key table: plain, or "markdown" (doc/keys.md). */
+			struct sw_keymap km;
+			keymap_init(&km);
+			keymap_print(&km, stdout, optarg && strcmp(optarg, "markdown") == 0);
+			*exit_now = true;
+			return 0;
+		}
 		case 'l': o->listening = true; break;
 		case 'a': o->all = true; break;
 		case 'p': o->procs = true; break;
@@ -287,7 +298,10 @@ int options_parse(struct sw_options *o, int argc, char **argv, bool *exit_now)
 	}
 	if (o->count_set && !o->batch)
 		o->batch = true;
-	if (o->check || o->prometheus || o->routes || o->interfaces)
+	/* Every non-table format is a batch format: `sockwatch -s` prints the
+	 * summary as `ss -s` does, `--json` a document. */
+	if (o->check || o->prometheus || o->routes || o->interfaces ||
+	    o->want_summary || o->want_json)
 		o->batch = true;
 	if (o->output && !o->prometheus)
 		return usage_error("%s", _("--output FILE is for --format prometheus "
