@@ -186,8 +186,11 @@ static void draw_header(struct panel *p, struct ui *ui, const struct layout *L)
 		snprintf(h, sizeof h, "%s%s", _(c->header),
 			 sorted ? crt_arrow(ui->sort.k[0].desc) : "");
 		int cw = L->width[i];
-		if (x + cw > p->w)
+		if (x + cw > p->w) {
+			if (c->width > 0)
+				break; /* a fixed column that does not fit: none of it */
 			cw = p->w - x;
+		}
 		wattrset(w, crt_attr(sorted ? CRT_COLHDR_SORT : CRT_COLHDR));
 		crt_put_pad(w, h, cw, c->right);
 		x += cw;
@@ -240,8 +243,11 @@ static void ct_draw(struct panel *p, struct ui *ui)
 			char cell[CELL_MAX];
 			conntable_cell(ui, r, L.ids[k], cell, sizeof cell);
 			int cw = L.width[k];
-			if (x + cw > p->w)
+			if (x + cw > p->w) {
+				if (c->width > 0)
+					break;
 				cw = p->w - x;
+			}
 			panel_put_match(ui, w, cell, cw, c->right, base);
 			x += cw;
 			if (x < p->w) {

@@ -18,6 +18,7 @@
 #include "crt.h"
 
 static bool active;
+static WINDOW *input_win; /* keys are read here, never from stdscr */
 static bool utf8;
 static bool color;
 static SCREEN *scr;
@@ -251,9 +252,25 @@ static size_t next_char(const char *s, wchar_t *wc, int *width, mbstate_t *ps)
 		return 1;
 	}
 	if (!utf8) {
-		*wc = L'?';
+		/* Not a UTF-8 terminal: one ASCII stand-in per UTF-8 sequence. */
+		size_t n = 1;
+		unsigned cp = 0;
+		int more = c >= 0xf0 ? 3 : c >= 0xe0 ? 2 : c >= 0xc0 ? 1 : 0;
+		cp = c & (0x3f >> more);
+		while (more-- > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+			cp = (cp << 6) | ((unsigned char)s[n++] & 0x3f);
+		switch (cp) {
+		case 0x2010: case 0x2011: case 0x2012: case 0x2013: case 0x2014: case 0x2212:
+			*wc = L'-';
+			break;
+		case 0x2018: case 0x2019: *wc = L'\''; break;
+		case 0x201c: case 0x201d: *wc = L'"'; break;
+		case 0x2192: *wc = L'>'; break;
+		case 0x2026: *wc = L'.'; break;
+		default: *wc = L'?';
+		}
 		*width = 1;
-		return 1;
+		return n;
 	}
 	size_t n = mbrtowc(wc, s, MB_CUR_MAX, ps);
 	if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
@@ -372,10 +389,20 @@ const char *crt_arrow(bool desc)
 
 void crt_box(WINDOW *w)
 {
-	if (utf8)
-		box(w, 0, 0);
-	else
+	if (!utf8) {
 		wborder(w, '|', '|', '-', '-', '+', '+', '+', '+');
+		return;
+	}
+	/* Unicode box drawing, not the terminal's alternate character set:
+	 * the same everywhere a UTF-8 locale is. */
+	static const wchar_t g[] = L"\u2502\u2500\u250c\u2510\u2514\u2518";
+	cchar_t c[6];
+	attr_t a = getattrs(w);
+	for (int i = 0; i < 6; i++) {
+		wchar_t ws[2] = {g[i], 0};
+		setcchar(&c[i], ws, a, PAIR_NUMBER(a), NULL);
+	}
+	wborder_set(w, &c[0], &c[0], &c[1], &c[1], &c[2], &c[3], &c[4], &c[5]);
 }
 
 /* ---- keys ------------------------------------------------------------------ */
@@ -404,11 +431,22 @@ static int map_code(int k)
 	}
 }
 
+void crt_input_window(WINDOW *w)
+{
+	input_win = w;
+	if (w) {
+		keypad(w, TRUE);
+		nodelay(w, TRUE);
+	}
+}
+
 bool crt_getkey(int *key, bool *text)
 {
 	for (;;) {
 		wint_t wc;
-		int r = get_wch(&wc);
+		/* Reading from stdscr would refresh it over everything (it is
+		 * blank and "touched" after start and resizes). */
+		int r = input_win ? wget_wch(input_win, &wc) : ERR;
 		if (r == ERR)
 			return false;
 		*text = false;

@@ -74,6 +74,9 @@ const char *crt_arrow(bool desc);
 /* A box around w (line drawing, or ASCII in non-UTF-8 locales). */
 void crt_box(WINDOW *w);
 
+/* The window keys are read from (the status line: always refreshed by
+ * the time keys are read, so reading never repaints anything). */
+void crt_input_window(WINDOW *w);
 /* Read one key without waiting: false when none is pending.  *key is a
  * keymap code (core/keymap.h); *text is set when it is a printable
  * character (prompts insert it). */

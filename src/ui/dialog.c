@@ -60,6 +60,15 @@ void dialog_add_wrapped(struct dialog *d, const char *prefix, const char *text, 
 	}
 	for (size_t off = 0; off < n;) {
 		size_t take = n - off < chunk ? n - off : chunk;
+		/* Break at a space when there is one in the second half. */
+		if (off + take < n) {
+			for (size_t k = take; k > chunk / 2; k--) {
+				if (text[off + k] == ' ') {
+					take = k;
+					break;
+				}
+			}
+		}
 		/* Do not cut a UTF-8 sequence. */
 		while (take < n - off && take > 1 && ((unsigned char)text[off + take] & 0xc0) == 0x80)
 			take--;
@@ -73,6 +82,8 @@ void dialog_add_wrapped(struct dialog *d, const char *prefix, const char *text, 
 			add_line(d, buf);
 		}
 		off += take;
+		while (off < n && text[off] == ' ')
+			off++;
 	}
 }
 

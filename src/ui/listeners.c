@@ -12,7 +12,7 @@
 
 #define PROTO_W 6
 #define NUM_W 6
-#define QUEUE_W 11
+#define QUEUE_W 10
 
 static size_t ls_nrows(const struct panel *p, const struct ui *ui)
 {
@@ -60,33 +60,40 @@ static void ls_draw(struct panel *p, struct ui *ui)
 	char extra[64];
 	snprintf(extra, sizeof extra, "%zu", n);
 	panel_draw_title(p, ui, extra);
-	/* proto local conns syn queue(+bar) process */
-	int rest = p->w - PROTO_W - 2 * NUM_W - QUEUE_W - 4;
-	int local_w = rest > 40 ? rest / 2 : rest * 3 / 5;
-	if (local_w > 30)
-		local_w = 30;
-	int bar_w = rest >= 40 ? 8 : 0;
-	int proc_w = rest - local_w - bar_w;
+	/* proto local conns [synq] acceptq [bar] process: optional parts only
+	 * when there is room; every row is exactly p->w wide. */
+	int syn_w = p->w >= 64 ? NUM_W : 0;
+	int bar_w = p->w >= 84 ? 8 : 0;
+	int fixed = PROTO_W + NUM_W + syn_w + 1 + QUEUE_W + 1 + (bar_w ? bar_w + 1 : 0);
+	int rest = p->w - fixed;
+	int local_w = rest * 3 / 5;
+	if (local_w > 28)
+		local_w = 28;
+	if (local_w < 12)
+		local_w = rest > 12 ? 12 : rest;
+	if (local_w < 1)
+		local_w = 1;
+	int proc_w = rest - local_w - 1;
 	if (proc_w < 0)
 		proc_w = 0;
 	if (p->head >= 2) {
 		wmove(w, 1, 0);
 		wattrset(w, crt_attr(CRT_COLHDR));
 		crt_put_pad(w, _("Proto"), PROTO_W, false);
-		crt_put_pad(w, _("Local"), local_w + 1, false);
+		crt_put_pad(w, _("Local"), local_w, false);
 		crt_put_pad(w, _("Conns"), NUM_W, true);
-		crt_put_pad(w, _("SynQ"), NUM_W, true);
+		crt_put_pad(w, _("SynQ"), syn_w, true);
 		waddch(w, ' ');
 		crt_put_pad(w, _("AcceptQ"), QUEUE_W, true);
 		waddch(w, ' ');
-		crt_put_pad(w, "", bar_w, false);
-		waddch(w, ' ');
-		crt_put_pad(w, _("Process"), proc_w + 1 > 0 ? proc_w : 0, false);
-		int cy, cx;
-		getyx(w, cy, cx);
-		(void)cy;
-		for (; cx < p->w; cx++)
+		if (bar_w) {
+			crt_put_pad(w, "", bar_w, false);
 			waddch(w, ' ');
+		}
+		if (proc_w) {
+			waddch(w, ' ');
+			crt_put_pad(w, _("Process"), proc_w, false);
+		}
 		wattrset(w, A_NORMAL);
 	}
 	size_t h = panel_list_h(p);
@@ -101,12 +108,14 @@ static void ls_draw(struct panel *p, struct ui *ui)
 		wattrset(w, base);
 		crt_put_pad(w, proto, PROTO_W, false);
 		panel_put_match(ui, w, local, local_w, false, base);
-		waddch(w, ' ');
 		snprintf(num, sizeof num, "%u", l->established);
+		wattrset(w, base);
 		crt_put_pad(w, num, NUM_W, true);
-		snprintf(num, sizeof num, "%u", l->syn_recv);
-		wattrset(w, !sel && l->syn_recv ? crt_attr(CRT_WARN) : base);
-		crt_put_pad(w, num, NUM_W, true);
+		if (syn_w) {
+			snprintf(num, sizeof num, "%u", l->syn_recv);
+			wattrset(w, !sel && l->syn_recv ? crt_attr(CRT_WARN) : base);
+			crt_put_pad(w, num, syn_w, true);
+		}
 		wattrset(w, base);
 		waddch(w, ' ');
 		bool is_listen = l->row.conn->state == SW_ST_LISTEN;
@@ -128,15 +137,12 @@ static void ls_draw(struct panel *p, struct ui *ui)
 			enum crt_elem be = frac >= 0.8 ? CRT_BAR_HIGH : frac >= 0.5 ? CRT_BAR_WARN : CRT_BAR;
 			crt_bar(w, bar_w, frac, sel ? base : crt_attr(be));
 			wattrset(w, base);
-		}
-		waddch(w, ' ');
-		panel_put_match(ui, w, proc, proc_w, false, base);
-		int cy, cx;
-		getyx(w, cy, cx);
-		(void)cy;
-		wattrset(w, base);
-		for (; cx < p->w && cx > 0; cx++)
 			waddch(w, ' ');
+		}
+		if (proc_w) {
+			waddch(w, ' ');
+			panel_put_match(ui, w, proc, proc_w, false, base);
+		}
 		wattrset(w, A_NORMAL);
 	}
 	if (n == 0 && p->h > p->head) {

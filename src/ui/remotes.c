@@ -85,8 +85,7 @@ static void rm_draw(struct panel *p, struct ui *ui)
 	size_t n = rm_nrows(p, ui);
 	char extra[128];
 	snprintf(extra, sizeof extra, "%zu%s", n,
-		 ui->group_net ? _(", grouped by /24 and /64 (g: by address)")
-			       : _(" (g: group by /24 and /64)"));
+		 ui->group_net ? _("  per /24, /64 (g)") : _("  (g: per /24)"));
 	panel_draw_title(p, ui, extra);
 	int addr_w;
 	size_t nb = fit_brk(p, &addr_w);

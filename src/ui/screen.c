@@ -64,6 +64,7 @@ void screen_layout(struct ui *ui)
 	ui->hdr = ui->hdr_h ? newwin(ui->hdr_h, cols, 0, 0) : NULL;
 	ui->status = newwin(1, cols, rows - bottom, 0);
 	ui->fkeys = fkeys ? newwin(1, cols, rows - 1, 0) : NULL;
+	crt_input_window(ui->status);
 	if (ui->hdr)
 		leaveok(ui->hdr, TRUE);
 	if (ui->fkeys)
@@ -85,6 +86,7 @@ void screen_layout(struct ui *ui)
 		place(&ui->panels[ui->focus], mid_y, 0, mid_h, cols);
 		make_windows(ui);
 		ui_mark_all_dirty(ui);
+		ui->clear_bg = true;
 		return;
 	}
 	/* The top row: states, remotes, listeners side by side. */
@@ -112,11 +114,12 @@ void screen_layout(struct ui *ui)
 			if (top_h < 5)
 				top_h = 5;
 		}
+		/* Widths: the states panel needs little; listeners get the most. */
+		int sw = ntop > 1 && tops[0] == PANEL_STATES ? (cols >= 110 ? 34 : cols / ntop) : 0;
+		int wsum = 0;
+		for (int i = sw ? 1 : 0; i < ntop; i++)
+			wsum += tops[i] == PANEL_REMOTES ? 40 : 60;
 		int x = 0;
-		/* The states panel needs less width than the others. */
-		int sw = ntop > 1 && tops[0] == PANEL_STATES ? cols / (ntop + 1) + 4 : 0;
-		if (sw && sw < TOP_MIN_W)
-			sw = TOP_MIN_W;
 		for (int i = 0; i < ntop; i++) {
 			int w;
 			if (i == ntop - 1)
@@ -124,7 +127,7 @@ void screen_layout(struct ui *ui)
 			else if (sw && i == 0)
 				w = sw;
 			else
-				w = (cols - sw) / (sw ? ntop - 1 : ntop);
+				w = (cols - sw) * (tops[i] == PANEL_REMOTES ? 40 : 60) / wsum;
 			/* one column gap between panels */
 			place(&ui->panels[tops[i]], mid_y, x, top_h, i == ntop - 1 ? w : w - 1);
 			x += w;
@@ -134,6 +137,7 @@ void screen_layout(struct ui *ui)
 		place(conns, mid_y + top_h, 0, mid_h - top_h, cols);
 	make_windows(ui);
 	ui_mark_all_dirty(ui);
+	ui->clear_bg = true;
 }
 
 struct panel *screen_panel_at(struct ui *ui, int y, int x)
@@ -153,6 +157,13 @@ void screen_draw(struct ui *ui)
 	if (ui->relayout) {
 		ui->relayout = false;
 		screen_layout(ui);
+	}
+	if (ui->clear_bg) {
+		/* Cells no window covers (gaps between panels) must not keep
+		 * what an earlier layout left there. */
+		werase(stdscr);
+		wnoutrefresh(stdscr);
+		ui->clear_bg = false;
 	}
 	if (ui->hdr && ui->hdr_dirty) {
 		header_draw(ui);

@@ -32,6 +32,7 @@ void ui_status(struct ui *ui, bool error, const char *fmt, ...)
 void ui_mark_all_dirty(struct ui *ui)
 {
 	ui->hdr_dirty = ui->status_dirty = ui->fkeys_dirty = ui->dlg_dirty = true;
+	ui->clear_bg = true;
 	for (int i = 0; i < PANEL_COUNT; i++)
 		ui->panels[i].dirty = true;
 }
@@ -101,6 +102,7 @@ void ui_free(struct ui *ui)
 		delwin(ui->status);
 	if (ui->fkeys)
 		delwin(ui->fkeys);
+	crt_input_window(NULL);
 	crt_done();
 	resolver_free(ui->res);
 	filter_free(ui->filter);

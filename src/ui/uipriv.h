@@ -124,7 +124,7 @@ struct ui {
 	bool zoom;
 	WINDOW *hdr, *status, *fkeys;
 	int hdr_h;
-	bool hdr_dirty, status_dirty, fkeys_dirty, dlg_dirty, relayout;
+	bool hdr_dirty, status_dirty, fkeys_dirty, dlg_dirty, relayout, clear_bg;
 	int rows, cols;
 	const char *why; /* what caused this draw (byte accounting) */
 
