@@ -2,11 +2,12 @@
  * over NETLINK_SOCK_DIAG and throw the replies away.  Only netlink headers
  * are walked (to find NLMSG_DONE/ERROR); no attribute is parsed.
  *
- * Usage: rawdump [-x] [-c] [-S STATEMASK] [-B BUFSIZE]
+ * Usage: rawdump [-x] [-c] [-S STATEMASK] [-E EXTMASK] [-B BUFSIZE]
  *   -x  ask for the extensions sockwatch asks for by default
  *       (tcp_info, congestion, skmeminfo), to price them in the kernel
  *   -c  print the number of sockets seen on stderr
  *   -S  kernel state mask (default ~0: all states)
+ *   -E  idiag_ext bit mask as a number (e.g. 0x2 = tcp_info only)
  *   -B  receive buffer size (default 65536; the kernel's chunks follow it)
  */
 #define _GNU_SOURCE
@@ -70,13 +71,14 @@ int main(int argc, char **argv)
 	int c, rc, verbose = 0, rcvbuf = 1 << 20;
 	long count = 0;
 
-	while ((c = getopt(argc, argv, "xcS:B:")) != -1) {
+	while ((c = getopt(argc, argv, "xcS:B:E:")) != -1) {
 		switch (c) {
 		case 'x':
 			ext = (1 << (INET_DIAG_INFO - 1)) | (1 << (INET_DIAG_CONG - 1)) |
 			      (1 << (INET_DIAG_SKMEMINFO - 1));
 			break;
 		case 'c': verbose = 1; break;
+		case 'E': ext = (uint8_t)strtoul(optarg, NULL, 0); break;
 		case 'S': states = (uint32_t)strtoul(optarg, NULL, 0); break;
 		case 'B':
 			bufsz = strtoul(optarg, NULL, 0);
@@ -84,7 +86,7 @@ int main(int argc, char **argv)
 				bufsz = 64 * 1024;
 			break;
 		default:
-			fprintf(stderr, "usage: rawdump [-x] [-c] [-S STATEMASK] [-B BUFSIZE]\n");
+			fprintf(stderr, "usage: rawdump [-x] [-c] [-S STATEMASK] [-E EXTMASK] [-B BUFSIZE]\n");
 			return 2;
 		}
 	}
