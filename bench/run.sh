@@ -186,9 +186,10 @@ if [ $inner = 1 ]; then
 		cpu[$label]=$(awk '{print ($2 + $3) * 1000}' "$f" | median)
 		rss[$label]=$(awk '{print $4 / 1024}' "$f" | median)
 	done
-	ratio() { # ratio A B  (wall medians)
+	ratio() { # ratio A B: "wall ratio / CPU ratio" of the medians
 		if [ -n "${wall[$1]:-}" ] && [ -n "${wall[$2]:-}" ]; then
-			awk -v a="${wall[$1]}" -v b="${wall[$2]}" 'BEGIN { printf "%.2f", a / b }'
+			awk -v a="${wall[$1]}" -v b="${wall[$2]}" -v c="${cpu[$1]}" -v d="${cpu[$2]}" \
+				'BEGIN { printf "%.2f / %.2f", a / b, (d > 0 ? c / d : 0) }'
 		else
 			printf -- '-'
 		fi
@@ -196,6 +197,7 @@ if [ $inner = 1 ]; then
 	{
 		printf '### %s sockets (%s pairs, %s TIME_WAIT, %s listeners, %s processes); median of %s runs\n\n' \
 			"$total" "$pairs" "$tw" "$listen" "$procs" "$runs"
+		printf 'Ratios are "wall / CPU" (CPU = user + sys); CPU ratios are steadier on a busy machine.\n\n'
 		printf '| command | lines | wall ms | user ms | sys ms | CPU ms | peak RSS MB | vs floor | vs ss -tan | vs ss -tanp |\n'
 		printf '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n'
 		for c in "${cmds[@]}" "${fcmds[@]}"; do
