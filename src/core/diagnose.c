@@ -85,13 +85,19 @@ struct thr_def {
 
 #define THR(f, d, lo, hi, h) {#f, offsetof(struct diag_thresholds, f), d, lo, hi, h}
 static const struct thr_def thr_table[] = {
+	/* xgettext:no-c-format */
 	THR(ephemeral_warn, 50, 0, 100, N_("% of ip_local_port_range used toward one destination: warn")),
+	/* xgettext:no-c-format */
 	THR(ephemeral_alarm, 80, 0, 100, N_("% of ip_local_port_range used toward one destination: alarm")),
+	/* xgettext:no-c-format */
 	THR(timewait_warn, 50, 0, 100, N_("TIME_WAIT sockets as % of tcp_max_tw_buckets: warn")),
+	/* xgettext:no-c-format */
 	THR(timewait_alarm, 80, 0, 100, N_("TIME_WAIT sockets as % of tcp_max_tw_buckets: alarm")),
 	THR(synrecv_warn, 64, 1, 1e9, N_("SYN_RECV (half-open) sockets: warn")),
 	THR(synrecv_alarm, 512, 1, 1e9, N_("SYN_RECV (half-open) sockets: alarm")),
+	/* xgettext:no-c-format */
 	THR(accept_warn, 80, 0, 1000, N_("accept queue as % of the listener's backlog: warn")),
+	/* xgettext:no-c-format */
 	THR(accept_alarm, 100, 0, 1000, N_("accept queue as % of the listener's backlog: alarm")),
 	THR(closewait_warn, 10, 1, 1e9, N_("CLOSE_WAIT sockets held by one process: warn")),
 	THR(closewait_alarm, 100, 1, 1e9, N_("CLOSE_WAIT sockets held by one process: alarm")),
