@@ -203,6 +203,8 @@ unsigned ui_drill(struct ui *ui, const char *cond)
 		ui->relayout = true;
 	}
 	ui_focus(ui, PANEL_CONNS);
+	ui->search[0] = '\0'; /* it served to find the row drilled into */
+	ui_mark_all_dirty(ui);
 	ui->panels[PANEL_CONNS].sel.has_key = false;
 	ui->panels[PANEL_CONNS].sel.cur = 0;
 	ui_status(ui, false, _("Showing: %s   (Esc/Backspace: back)"), cond);

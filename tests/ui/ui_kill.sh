@@ -1,0 +1,86 @@
+#!/bin/sh
+# ui_kill: acting on a row from the monitor.  A test-owned process holds a
+# listener; k, the signal menu and a confirmation that shows the pid and
+# user: declining sends nothing, confirming (SIGKILL picked from the menu)
+# makes it exit.  -r (read-only) refuses kill and close.  K (close socket)
+# asks for confirmation and closes an established TCP socket.
+. "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
+. "$top_srcdir/tests/ui/lib-tmux.sh"
+
+require_root
+require_cmds tmux jq
+netns_new uikill
+[ -x "$SOCKFIX" ] || die "no fixture program at $SOCKFIX"
+
+# The victim: its own sockfix (a sockfix whose child dies stops).
+ip netns exec "$NS" "$SOCKFIX" -T 240 -d "$T" listen,port=6000,comm=swvictim \
+	>"$T/victim.out" 2>"$T/victim.err" &
+VICTIM_SF=$!
+at_exit "kill $VICTIM_SF 2>/dev/null"
+victim_ready() { grep -q '"ready":true' "$T/victim.out"; }
+wait_for 20 victim_ready || die "victim fixture did not start"
+vpid=$(jq -r 'select(.scenario == "listen" and .state == "LISTEN") | .pids[0]' "$T/victim.out")
+[ -n "$vpid" ] && kill -0 "$vpid" || die "no victim pid"
+log "victim pid $vpid"
+
+# A bystander population that must survive.
+sockfix_start estab,port=7000,n=1
+SOCKWATCH_NO_MOUSE=1
+export SOCKWATCH_NO_MOUSE
+
+# ---- read-only ---------------------------------------------------------------
+tmux_start_sockwatch 120 30 xterm-256color C.UTF-8 -r 'sport = :6000'
+check "monitor shows the victim's listener" tmux_wait_regex "LISTEN .*127\.0\.0\.1:6000 .*$vpid/swvictim"
+tmux_send k
+check "-r: kill is refused, and says so" tmux_wait_text "Read-only mode (-r): killing processes is disabled"
+tmux_send K
+check "-r: close is refused, and says so" tmux_wait_text "Read-only mode (-r): closing sockets is disabled"
+check "victim untouched" kill -0 "$vpid"
+tmux_send q
+tmux_wait_exit 5 >/dev/null
+
+# ---- kill: decline, then confirm -------------------------------------------------
+tmux_start_sockwatch 120 30 xterm-256color C.UTF-8 'sport = :6000'
+check "monitor shows the victim's listener" tmux_wait_regex "LISTEN .*127\.0\.0\.1:6000 .*$vpid/swvictim"
+tmux_send k
+check "k opens the signal menu for pid $vpid" tmux_wait_text "Signal to pid $vpid (swvictim)"
+check "TERM is offered first" tmux_wait_regex "15 SIGTERM"
+for s in KILL HUP INT QUIT USR1 USR2 STOP CONT; do
+	check "menu offers SIG$s" tmux_wait_text "SIG$s"
+done
+tmux_send Enter
+check "confirmation shows pid, user and command" tmux_wait_regex "pid $vpid +user root +\(swvictim\)"
+check "confirmation shows the command line" tmux_wait_text "sockfix -T 240"
+tmux_send n
+check "declining sends nothing (status)" tmux_wait_text "Nothing sent"
+sleep 0.5
+check "declined: victim still alive" kill -0 "$vpid"
+
+tmux_send k
+tmux_wait_text "Signal to pid $vpid" >/dev/null
+tmux_send Down Enter
+check "SIGKILL picked from the menu" tmux_wait_text "Send SIGKILL?"
+tmux_send y
+check "status reports the signal sent" tmux_wait_text "Sent SIGKILL to pid $vpid (swvictim)"
+victim_gone() { ! kill -0 "$vpid" 2>/dev/null || grep -q '^State:.*Z' "/proc/$vpid/status" 2>/dev/null; }
+check "confirmed: the victim exited" wait_for 5 victim_gone
+check "the bystander fixture is still alive" kill -0 "$SF_PID"
+check "its listener disappears from the monitor" tmux_wait_gone "swvictim" 10
+tmux_send q
+tmux_wait_exit 5 >/dev/null
+
+# ---- close socket (K) --------------------------------------------------------------
+tmux_start_sockwatch 120 30 xterm-256color C.UTF-8 'sport = :7000 and state established'
+check "the established server side on 7000" tmux_wait_regex "ESTAB .*127\.0\.0\.1:7000 "
+tmux_send K
+check "K asks before closing" tmux_wait_text "Close this socket?"
+tmux_send n
+check "declining keeps it" tmux_wait_text "Socket left open"
+tmux_send K
+tmux_wait_text "Close this socket?" >/dev/null
+tmux_send y
+check "status says closed" tmux_wait_text "Socket closed"
+check "the row is gone" tmux_wait_text "No connection matches the filter" 10
+tmux_send q
+check "q quits" tmux_wait_exit 5
+finish
