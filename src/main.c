@@ -17,7 +17,9 @@ int main(int argc, char **argv)
 {
 	setlocale(LC_ALL, "");
 #if ENABLE_NLS
-	bindtextdomain(PACKAGE, LOCALEDIR);
+	/* SOCKWATCH_LOCALEDIR: use the catalogs of a build tree (tests). */
+	const char *localedir = getenv("SOCKWATCH_LOCALEDIR");
+	bindtextdomain(PACKAGE, localedir && *localedir ? localedir : LOCALEDIR);
 	textdomain(PACKAGE);
 #endif
 	struct sw_options o;
