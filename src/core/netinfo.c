@@ -74,14 +74,18 @@ static int iface_cmp(const void *a, const void *b)
 
 void netinfo_finish(struct sw_netinfo *ni)
 {
-	qsort(ni->ifaces, ni->nifaces, sizeof *ni->ifaces, iface_cmp);
+	/* qsort(NULL, 0, ...) is undefined (glibc declares it nonnull), and
+	 * --interfaces alone never allocates routes */
+	if (ni->nifaces > 1)
+		qsort(ni->ifaces, ni->nifaces, sizeof *ni->ifaces, iface_cmp);
 	for (size_t i = 0; i < ni->nroutes; i++) {
 		struct sw_route *r = &ni->routes[i];
 		const struct sw_iface *f = r->oif ? netinfo_iface(ni, r->oif) : NULL;
 		if (f)
 			sw_strlcpy(r->ifname, f->name, sizeof r->ifname);
 	}
-	qsort(ni->routes, ni->nroutes, sizeof *ni->routes, route_cmp);
+	if (ni->nroutes > 1)
+		qsort(ni->routes, ni->nroutes, sizeof *ni->routes, route_cmp);
 }
 
 char *netinfo_route_flags(unsigned flags, char *buf, size_t len)
