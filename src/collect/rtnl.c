@@ -234,11 +234,21 @@ static int parse_route(const struct nlmsghdr *nlh, struct sw_netinfo *ni)
 	return 0;
 }
 
+/* Instead of mnl_nlmsg_ok(): libmnl 1.0.4 compares nlmsg_len as an int (a
+ * length >= 2^31 passes and mnl_nlmsg_next() then jumps far outside the
+ * buffer), and its attribute walks run to the aligned end of a message, so
+ * that end must be inside the buffer too (found by tests/fuzz/fuzz_rtnl). */
+static bool msg_ok(const struct nlmsghdr *nlh, int left)
+{
+	return left >= (int)sizeof *nlh && nlh->nlmsg_len >= sizeof *nlh &&
+	       MNL_ALIGN((size_t)nlh->nlmsg_len) <= (size_t)left;
+}
+
 int rtnl_parse(const void *buf, size_t len, struct sw_netinfo *ni)
 {
 	const struct nlmsghdr *nlh = buf;
 	int left = len > INT32_MAX ? INT32_MAX : (int)len;
-	while (mnl_nlmsg_ok(nlh, left)) {
+	while (msg_ok(nlh, left)) {
 		int rc = 0;
 		switch (nlh->nlmsg_type) {
 		case NLMSG_DONE:
