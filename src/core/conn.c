@@ -131,6 +131,28 @@ bool sw_addr_is_any(int family, const uint8_t a[16])
 	return true;
 }
 
+/* Dotted quad without the printf machinery (glibc's inet_ntop4 uses
+ * sprintf): this runs for every row of a 100k-socket table. */
+static size_t fmt_v4(const uint8_t a[4], char *buf)
+{
+	char *p = buf;
+	for (int i = 0; i < 4; i++) {
+		unsigned v = a[i];
+		if (i)
+			*p++ = '.';
+		if (v >= 100) {
+			*p++ = (char)('0' + v / 100);
+			v %= 100;
+			*p++ = (char)('0' + v / 10);
+		} else if (v >= 10) {
+			*p++ = (char)('0' + v / 10);
+		}
+		*p++ = (char)('0' + v % 10);
+	}
+	*p = '\0';
+	return (size_t)(p - buf);
+}
+
 char *sw_addr_str(int family, const uint8_t a[16], bool star_any, char *buf,
 		  size_t len)
 {
@@ -138,10 +160,14 @@ char *sw_addr_str(int family, const uint8_t a[16], bool star_any, char *buf,
 		snprintf(buf, len, "*");
 		return buf;
 	}
-	if (family == AF_INET6 && sw_addr_is_v4mapped(a)) {
-		if (!inet_ntop(AF_INET, a + 12, buf, (socklen_t)len))
+	const uint8_t *v4 = family == AF_INET ? a
+			    : family == AF_INET6 && sw_addr_is_v4mapped(a) ? a + 12 : NULL;
+	if (v4 && len >= 16) {
+		fmt_v4(v4, buf);
+	} else if (v4) {
+		if (!inet_ntop(AF_INET, v4, buf, (socklen_t)len))
 			snprintf(buf, len, "?");
-	} else if (family == AF_INET || family == AF_INET6) {
+	} else if (family == AF_INET6) {
 		if (!inet_ntop(family, a, buf, (socklen_t)len))
 			snprintf(buf, len, "?");
 	} else {
@@ -155,6 +181,28 @@ char *sw_ep_str(int family, const struct sw_endpoint *ep, char *buf, size_t len)
 	char a[INET6_ADDRSTRLEN];
 	sw_addr_str(family, ep->addr, true, a, sizeof a);
 	bool v6 = family == AF_INET6 && !sw_addr_is_v4mapped(ep->addr) && strcmp(a, "*") != 0;
+	size_t n = strlen(a);
+	if (!v6 && len >= n + 7) {
+		/* "addr:port" by hand (the common case; snprintf is slow) */
+		char *p = buf;
+		memcpy(p, a, n);
+		p += n;
+		*p++ = ':';
+		if (ep->port) {
+			char d[8];
+			int k = 0;
+			unsigned v = ep->port;
+			do
+				d[k++] = (char)('0' + v % 10);
+			while (v /= 10);
+			while (k)
+				*p++ = d[--k];
+		} else {
+			*p++ = '*';
+		}
+		*p = '\0';
+		return buf;
+	}
 	if (ep->port)
 		snprintf(buf, len, v6 ? "[%s]:%u" : "%s:%u", a, ep->port);
 	else
