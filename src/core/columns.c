@@ -211,6 +211,15 @@ static int cmp_unix_name(const struct sw_row *a, const struct sw_row *b)
 static int cmp_ep(const struct sw_row *a, const struct sw_row *b, bool local)
 {
 	const struct sw_conn *x = a->conn, *y = b->conn;
+	if (x->family == AF_INET && y->family == AF_INET) {
+		/* fast path: the bulk of a large table */
+		const struct sw_endpoint *ex = local ? &x->local : &x->remote;
+		const struct sw_endpoint *ey = local ? &y->local : &y->remote;
+		int d = memcmp(ex->addr, ey->addr, 4);
+		if (d)
+			return d;
+		return (int)ex->port - (int)ey->port;
+	}
 	uint8_t ka[16], kb[16];
 	int ca = addr_class(x, local ? x->local.addr : x->remote.addr, ka);
 	int cb = addr_class(y, local ? y->local.addr : y->remote.addr, kb);
@@ -727,6 +736,83 @@ static const struct sw_column columns[SW_COL_COUNT] = {
 const struct sw_column *column_get(enum sw_col_id id)
 {
 	return (unsigned)id < SW_COL_COUNT ? &columns[id] : NULL;
+}
+
+/* ---- sort-key prefixes (see column_sortkey) ---------------------------- */
+
+static uint64_t k_proto(const struct sw_row *r)
+{
+	return (uint64_t)proto_rank(r->conn); /* < 7 * 64 */
+}
+
+static uint64_t k_state(const struct sw_row *r)
+{
+	return r->conn->state;
+}
+
+static uint64_t k_recvq(const struct sw_row *r)
+{
+	return r->conn->rq;
+}
+
+static uint64_t k_sendq(const struct sw_row *r)
+{
+	return r->conn->wq;
+}
+
+static uint64_t k_lport(const struct sw_row *r)
+{
+	return r->conn->local.port;
+}
+
+static uint64_t k_rport(const struct sw_row *r)
+{
+	return r->conn->remote.port;
+}
+
+/* 2 bits of addr_class, then IPv4: address and port (exact); IPv6: the
+ * first 48 bits of the address (a prefix); UNIX: nothing. */
+static uint64_t ep_key(const struct sw_conn *c, const struct sw_endpoint *e)
+{
+	uint8_t k[16];
+	int cls = addr_class(c, e->addr, k);
+	uint64_t v = 0;
+	if (cls == 0) {
+		v = (uint64_t)k[0] << 40 | (uint64_t)k[1] << 32 | (uint64_t)k[2] << 24 |
+		    (uint64_t)k[3] << 16 | e->port;
+	} else if (cls == 1) {
+		for (int i = 0; i < 6; i++)
+			v = v << 8 | k[i];
+	}
+	return (uint64_t)cls << 48 | v;
+}
+
+static uint64_t k_local(const struct sw_row *r)
+{
+	return ep_key(r->conn, &r->conn->local);
+}
+
+static uint64_t k_remote(const struct sw_row *r)
+{
+	return ep_key(r->conn, &r->conn->remote);
+}
+
+bool column_sortkey(enum sw_col_id id, struct sw_colkey *out)
+{
+	static const struct sw_colkey keys[SW_COL_COUNT] = {
+		[SW_COL_PROTO] = {k_proto, 9, true},
+		[SW_COL_STATE] = {k_state, 8, true},
+		[SW_COL_RECVQ] = {k_recvq, 32, true},
+		[SW_COL_SENDQ] = {k_sendq, 32, true},
+		[SW_COL_LOCAL] = {k_local, 50, false},
+		[SW_COL_REMOTE] = {k_remote, 50, false},
+		[SW_COL_LPORT] = {k_lport, 16, true},
+		[SW_COL_RPORT] = {k_rport, 16, true},
+	};
+	if ((unsigned)id >= SW_COL_COUNT || !keys[id].key)
+		return false;
+	*out = keys[id];
+	return true;
 }
 
 /* Extra spellings people type. */

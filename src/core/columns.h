@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "model.h"
 
@@ -69,6 +70,19 @@ struct sw_column {
 };
 
 const struct sw_column *column_get(enum sw_col_id id);
+
+/* An order-preserving integer prefix of a column's compare, for radix
+ * sorting large views: key(a) < key(b) implies compare(a, b) < 0, and
+ * compare(a, b) == 0 implies key(a) == key(b).  Keys use the low `bits`
+ * bits.  `exact`: equal keys also mean compare() == 0, so a following
+ * sort column's key may be appended after this one. */
+struct sw_colkey {
+	uint64_t (*key)(const struct sw_row *r);
+	unsigned bits;
+	bool exact;
+};
+/* false if the column has no such key (sort it with compare only). */
+bool column_sortkey(enum sw_col_id id, struct sw_colkey *out);
 /* By name (case-insensitive, also accepts the untranslated header). */
 const struct sw_column *column_by_name(const char *name);
 /* Parse "state,local,remote,-rtt" into ids (a leading '-' means descending

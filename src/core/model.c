@@ -515,13 +515,12 @@ struct keyed {
 
 /* Cookie order without a comparator: LSD radix sort, 16-bit digits,
  * skipping digits all keys share (cookies rarely use the top 32 bits). */
-static void sort_by_cookie(struct sw_row *rows, size_t n)
+/* LSD radix sort of a[0..n) by key (stable); b is scratch of the same
+ * size.  Returns whichever of a and b holds the result. */
+static struct keyed *radix_keyed(struct keyed *a, struct keyed *b, size_t n)
 {
-	struct keyed *a = xmalloc(n * sizeof *a), *b = xmalloc(n * sizeof *b);
 	uint64_t all_or = 0, all_and = UINT64_MAX;
 	for (size_t i = 0; i < n; i++) {
-		a[i].key = rows[i].conn->cookie;
-		a[i].idx = (uint32_t)i;
 		all_or |= a[i].key;
 		all_and &= a[i].key;
 	}
@@ -544,6 +543,18 @@ static void sort_by_cookie(struct sw_row *rows, size_t n)
 		a = b;
 		b = t;
 	}
+	free(count);
+	return a;
+}
+
+static void sort_by_cookie(struct sw_row *rows, size_t n)
+{
+	struct keyed *ka = xmalloc(n * sizeof *ka), *kb = xmalloc(n * sizeof *kb);
+	for (size_t i = 0; i < n; i++) {
+		ka[i].key = rows[i].conn->cookie;
+		ka[i].idx = (uint32_t)i;
+	}
+	struct keyed *a = radix_keyed(ka, kb, n);
 	struct sw_row *tmp = xmalloc(n * sizeof *tmp);
 	for (size_t i = 0; i < n; i++)
 		tmp[i] = rows[a[i].idx];
@@ -560,9 +571,76 @@ static void sort_by_cookie(struct sw_row *rows, size_t n)
 	}
 	memcpy(rows, tmp, n * sizeof *rows);
 	free(tmp);
-	free(count);
-	free(a);
-	free(b);
+	free(ka);
+	free(kb);
+}
+
+/* Large views: radix sort on a 64-bit prefix composed of the leading sort
+ * columns' keys (column_sortkey), then the comparator only inside runs of
+ * equal prefixes.  Returns false (nothing done) when the first sort column
+ * has no key. */
+#define PREFIX_SORT_MIN 512
+
+static bool sort_by_prefix(struct sw_row *rows, size_t n, const struct sw_sortkey *keys,
+			   size_t nkeys, struct sortctx *ctx)
+{
+	struct sw_colkey ck[MAX_KEYS];
+	bool desc[MAX_KEYS];
+	unsigned used = 0;
+	size_t nk = 0;
+	for (size_t k = 0; k < nkeys && nk < MAX_KEYS; k++) {
+		if (keys[k].col < 0 || keys[k].col >= SW_COL_COUNT)
+			continue; /* view_sort skips these too */
+		const struct sw_column *col = column_get((enum sw_col_id)keys[k].col);
+		if (!col || !col->compare)
+			continue;
+		if (!column_sortkey((enum sw_col_id)keys[k].col, &ck[nk]) || used >= 64)
+			break;
+		desc[nk] = keys[k].desc;
+		used += ck[nk].bits;
+		nk++;
+		if (!ck[nk - 1].exact)
+			break; /* ties in a prefix: later keys would misorder */
+	}
+	if (nk == 0)
+		return false;
+	struct keyed *ka = xmalloc(n * sizeof *ka), *kb = xmalloc(n * sizeof *kb);
+	for (size_t i = 0; i < n; i++) {
+		uint64_t key = 0;
+		unsigned room = 64;
+		for (size_t k = 0; k < nk && room; k++) {
+			unsigned b = ck[k].bits;
+			uint64_t mask = b >= 64 ? UINT64_MAX : (1ull << b) - 1;
+			uint64_t v = ck[k].key(&rows[i]) & mask;
+			if (desc[k])
+				v = ~v & mask;
+			if (b > room) { /* keep the top bits: still order-preserving */
+				v >>= b - room;
+				b = room;
+			}
+			key = b >= 64 ? v : key << b | v;
+			room -= b;
+		}
+		ka[i].key = key;
+		ka[i].idx = (uint32_t)i;
+	}
+	struct keyed *a = radix_keyed(ka, kb, n);
+	struct sw_row *tmp = xmalloc(n * sizeof *tmp);
+	for (size_t i = 0; i < n; i++)
+		tmp[i] = rows[a[i].idx];
+	for (size_t i = 0; i < n;) {
+		size_t j = i + 1;
+		while (j < n && a[j].key == a[i].key)
+			j++;
+		if (j - i > 1)
+			qsort_r(tmp + i, j - i, sizeof *tmp, row_cmp, ctx);
+		i = j;
+	}
+	memcpy(rows, tmp, n * sizeof *rows);
+	free(tmp);
+	free(ka);
+	free(kb);
+	return true;
 }
 
 void view_sort(struct sw_view *v, const struct sw_sortkey *keys, size_t nkeys)
@@ -582,7 +660,7 @@ void view_sort(struct sw_view *v, const struct sw_sortkey *keys, size_t nkeys)
 		return;
 	if (ctx.n == 0)
 		sort_by_cookie(v->rows, v->n);
-	else
+	else if (v->n < PREFIX_SORT_MIN || !sort_by_prefix(v->rows, v->n, keys, nkeys, &ctx))
 		qsort_r(v->rows, v->n, sizeof *v->rows, row_cmp, &ctx);
 }
 
