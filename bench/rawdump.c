@@ -2,12 +2,14 @@
  * over NETLINK_SOCK_DIAG and throw the replies away.  Only netlink headers
  * are walked (to find NLMSG_DONE/ERROR); no attribute is parsed.
  *
- * Usage: rawdump [-x] [-c] [-S STATEMASK] [-E EXTMASK] [-B BUFSIZE]
+ * Usage: rawdump [-x] [-c] [-S STATEMASK] [-E EXTMASK] [-s PORT] [-d PORT] [-B BUFSIZE]
  *   -x  ask for the extensions sockwatch asks for by default
  *       (tcp_info, congestion, skmeminfo), to price them in the kernel
  *   -c  print the number of sockets seen on stderr
  *   -S  kernel state mask (default ~0: all states)
  *   -E  idiag_ext bit mask as a number (e.g. 0x2 = tcp_info only)
+ *   -s  PORT / -d PORT: exact source / destination port (request id fields,
+ *       filtered by the kernel)
  *   -B  receive buffer size (default 65536; the kernel's chunks follow it)
  */
 #define _GNU_SOURCE
@@ -26,6 +28,7 @@
 #define BUFMAX (1024 * 1024)
 
 static size_t bufsz = 64 * 1024;
+static uint16_t f_sport, f_dport;
 
 static int dump(struct mnl_socket *nl, int family, uint8_t ext, uint32_t states, long *count)
 {
@@ -44,6 +47,8 @@ static int dump(struct mnl_socket *nl, int family, uint8_t ext, uint32_t states,
 	req->sdiag_protocol = IPPROTO_TCP;
 	req->idiag_states = states;
 	req->idiag_ext = ext;
+	req->id.idiag_sport = htons(f_sport);
+	req->id.idiag_dport = htons(f_dport);
 	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
 		return -errno;
 	while ((n = mnl_socket_recvfrom(nl, buf, bufsz)) > 0) {
@@ -71,13 +76,15 @@ int main(int argc, char **argv)
 	int c, rc, verbose = 0, rcvbuf = 1 << 20;
 	long count = 0;
 
-	while ((c = getopt(argc, argv, "xcS:B:E:")) != -1) {
+	while ((c = getopt(argc, argv, "xcS:B:E:s:d:")) != -1) {
 		switch (c) {
 		case 'x':
 			ext = (1 << (INET_DIAG_INFO - 1)) | (1 << (INET_DIAG_CONG - 1)) |
 			      (1 << (INET_DIAG_SKMEMINFO - 1));
 			break;
 		case 'c': verbose = 1; break;
+		case 's': f_sport = (uint16_t)strtoul(optarg, NULL, 0); break;
+		case 'd': f_dport = (uint16_t)strtoul(optarg, NULL, 0); break;
 		case 'E': ext = (uint8_t)strtoul(optarg, NULL, 0); break;
 		case 'S': states = (uint32_t)strtoul(optarg, NULL, 0); break;
 		case 'B':
@@ -86,7 +93,7 @@ int main(int argc, char **argv)
 				bufsz = 64 * 1024;
 			break;
 		default:
-			fprintf(stderr, "usage: rawdump [-x] [-c] [-S STATEMASK] [-E EXTMASK] [-B BUFSIZE]\n");
+			fprintf(stderr, "usage: rawdump [-x] [-c] [-S STATEMASK] [-E EXTMASK] [-s PORT] [-d PORT] [-B BUFSIZE]\n");
 			return 2;
 		}
 	}
