@@ -405,7 +405,7 @@ unsigned actions_sort_menu(struct ui *ui)
 	for (int i = 0; i < SW_COL_COUNT; i++) {
 		const struct sw_column *c = column_get((enum sw_col_id)i);
 		bool cur = ui->sort.n && ui->sort.k[0].col == i;
-		dialog_add(d, "%s %-16s %s", cur ? crt_arrow(ui->sort.k[0].desc) : " ", _(c->header),
+		dialog_add(d, "%s %-19s %s", cur ? crt_arrow(ui->sort.k[0].desc) : " ", _(c->header),
 			   _(c->desc));
 	}
 	if (ui->sort.n)

@@ -440,6 +440,74 @@ void crt_input_window(WINDOW *w)
 	}
 }
 
+/* An escape sequence the terminal description does not know (vt100 has no
+ * PgDn, tmux and xterm send more than the terminfo entry lists): decode the
+ * common ones instead of taking the ESC for the Esc key.  The rest of the
+ * sequence is already buffered (ncurses waited ESCDELAY for it). */
+static int read_raw(void)
+{
+	wint_t wc;
+	int r = wget_wch(input_win, &wc);
+	if (r == ERR || r == KEY_CODE_YES)
+		return -1;
+	return (int)wc;
+}
+
+static int csi_key(int intro)
+{
+	char buf[16];
+	size_t n = 0;
+	int c;
+	while ((c = read_raw()) >= 0) {
+		if (n + 1 < sizeof buf)
+			buf[n++] = (char)c;
+		if (c >= 0x40 && c <= 0x7e)
+			break;
+	}
+	buf[n] = '\0';
+	if (!n)
+		return SW_KEY_ESC; /* ESC [ alone: take it as Esc */
+	char fin = buf[n - 1];
+	if (intro == 'O' || (n == 1)) {
+		switch (fin) {
+		case 'A': return SW_KEY_UP;
+		case 'B': return SW_KEY_DOWN;
+		case 'C': return SW_KEY_RIGHT;
+		case 'D': return SW_KEY_LEFT;
+		case 'H': return SW_KEY_HOME;
+		case 'F': return SW_KEY_END;
+		case 'Z': return SW_KEY_BTAB;
+		case 'P': return SW_KEY_F(1);
+		case 'Q': return SW_KEY_F(2);
+		case 'R': return SW_KEY_F(3);
+		case 'S': return SW_KEY_F(4);
+		case 'M': return SW_KEY_ENTER;
+		default: return -1;
+		}
+	}
+	if (fin != '~')
+		return -1;
+	switch (atoi(buf)) {
+	case 1: case 7: return SW_KEY_HOME;
+	case 2: return SW_KEY_INSERT;
+	case 3: return SW_KEY_DELETE;
+	case 4: case 8: return SW_KEY_END;
+	case 5: return SW_KEY_PGUP;
+	case 6: return SW_KEY_PGDN;
+	case 11: return SW_KEY_F(1);
+	case 12: return SW_KEY_F(2);
+	case 13: return SW_KEY_F(3);
+	case 14: return SW_KEY_F(4);
+	case 15: return SW_KEY_F(5);
+	case 17: return SW_KEY_F(6);
+	case 18: return SW_KEY_F(7);
+	case 19: return SW_KEY_F(8);
+	case 20: return SW_KEY_F(9);
+	case 21: return SW_KEY_F(10);
+	default: return -1;
+	}
+}
+
 bool crt_getkey(int *key, bool *text)
 {
 	for (;;) {
@@ -455,6 +523,24 @@ bool crt_getkey(int *key, bool *text)
 			if (k < 0)
 				continue; /* a key we do not use */
 			*key = k;
+			return true;
+		}
+		if (wc == 27) {
+			int next = read_raw();
+			if (next < 0) {
+				*key = SW_KEY_ESC;
+				return true;
+			}
+			if (next == '[' || next == 'O') {
+				int k = csi_key(next);
+				if (k < 0)
+					continue;
+				*key = k;
+				return true;
+			}
+			/* Esc, then a key typed right after it. */
+			unget_wch((wchar_t)next);
+			*key = SW_KEY_ESC;
 			return true;
 		}
 		if (wc == '\n' || wc == '\r') {

@@ -187,18 +187,20 @@ void screen_draw(struct ui *ui)
 		any = true;
 	}
 	ui->fkeys_dirty = false;
-	if (ui->dlg && (any || ui->dlg_dirty)) {
-		dialog_draw(ui);
-		any = true;
-	}
-	ui->dlg_dirty = false;
-	/* The status line last: the prompt's cursor is where it leaves it. */
+	/* The status line after the panels: the prompt's cursor is where it
+	 * leaves it (a prompt and a dialog are never open together). */
 	if (ui->status && (ui->status_dirty || (any && ui->prompt.kind != PROMPT_NONE))) {
 		statusbar_draw(ui);
 		wnoutrefresh(ui->status);
 		any = true;
 	}
 	ui->status_dirty = false;
+	/* A dialog covers everything, the status line included. */
+	if (ui->dlg && (any || ui->dlg_dirty)) {
+		dialog_draw(ui);
+		any = true;
+	}
+	ui->dlg_dirty = false;
 	if (any)
 		crt_doupdate(ui->why ? ui->why : "draw");
 	ui->why = NULL;
