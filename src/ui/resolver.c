@@ -227,8 +227,7 @@ static bool ask(struct resolver *r, const struct rkey *k, char *buf, size_t len)
 	struct entry *e = table_slot(r, k, false);
 	if (e) {
 		if (e->state == E_DONE) {
-			if (e->name[0])
-				sw_strlcpy(buf, e->name, len);
+			sw_strlcpy(buf, e->name, len); /* "" when there is no name */
 			known = true;
 		}
 		pthread_mutex_unlock(&r->mu);

@@ -20,11 +20,11 @@ void resolver_free(struct resolver *r);
 /* Readable when answers arrived since resolver_drain. */
 int resolver_fd(const struct resolver *r);
 void resolver_drain(struct resolver *r);
-/* Host name of addr (family AF_INET/AF_INET6) into buf: true if known (a
- * failed lookup is known, with the numeric form), false if queued. */
+/* Host name of addr (family AF_INET/AF_INET6) into buf: true if known (""
+ * when the address has no name), false if queued (buf untouched). */
 bool resolver_host(struct resolver *r, int family, const uint8_t addr[16], char *buf,
 		   size_t len);
-/* Service name of port for proto ("tcp"/"udp"); true if known. */
+/* Service name of port for proto ("tcp"/"udp"); the same contract. */
 bool resolver_service(struct resolver *r, uint16_t port, const char *proto, char *buf,
 		      size_t len);
 

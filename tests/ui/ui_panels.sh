@@ -117,6 +117,21 @@ check "shows the $n_tw TIME-WAIT sockets" tmux_wait_text "Connections  $n_tw of 
 tmux_send Escape
 check "Esc goes back" tmux_wait_text "Filter: none"
 
+# ---- interval, pause, names --------------------------------------------------
+tmux_send +
+check "+ refreshes more often" tmux_wait_text "every 0.5s"
+tmux_send - -
+check "- refreshes less often" tmux_wait_text "every 2.0s"
+tmux_send Space
+check "Space pauses" tmux_wait_text "PAUSED"
+tmux_send Space
+check "Space resumes" tmux_wait_gone "PAUSED"
+tmux_send n
+check "n: names resolved in the background (localhost)" tmux_wait_regex "localhost:[a-z0-9]+ "
+check "n: the header says names are on" tmux_wait_text "names on"
+tmux_send n
+check "n again: numeric" tmux_wait_gone "localhost:" 5
+
 tmux_send q
 check "q quits" tmux_wait_exit 5
 check "exit status 0 (got '$TMUX_STATUS')" test "$TMUX_STATUS" = 0
