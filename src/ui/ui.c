@@ -131,9 +131,9 @@ void ui_set_data(struct ui *ui, const struct ui_data *d)
 		ui->cur_states = *d->states;
 		ui->seen_seq = d->sample_seq;
 		ui->hdr_dirty = true;
-		if (d->error)
-			ui_status(ui, true, "%s", d->error);
 	}
+	if (d->error) /* a failed sample: the old data stays, the reason shows */
+		ui_status(ui, true, "%s", d->error);
 	int old_h = header_height(ui, ui->rows);
 	ui->data = *d;
 	ui->have_data = true;
