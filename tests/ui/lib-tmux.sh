@@ -21,10 +21,11 @@
 #   tmux_wait_regex ERE [SEC]   until a line matches the extended regex
 #   tmux_wait_gone TEXT [SEC]   until TEXT is no longer on the screen
 #   tmux_wait_exit [SEC]        until the program has exited; then $TMUX_STATUS
+#                               (its exit status, 128+N if killed by signal N)
 #   tmux_resize COLS ROWS       resize the window; returns once the pty has the new
 #                               size (the program has been sent SIGWINCH)
 #   tmux_size                   "COLSxROWS" of the pane
-#   tmux_pid                    pid of the program in the pane
+#   tmux_pid                    pid of the program in the pane (to signal it)
 #   tmux_dead                   true once the program has exited
 #   tmux_record_start FILE / tmux_record_stop   append the program's output bytes to FILE
 #   tmux_stop                   kill the session and the server (also done at exit)
@@ -36,6 +37,9 @@ TMUX_SESSION=
 TMUX_STATUS=
 
 tmux_cmd() { tmux -S "$TMUX_SOCK" "$@"; }
+
+TMUX_RUNS=0
+TMUX_STATUS_FILE=
 
 tmux_start() {
 	require_cmds tmux
@@ -49,27 +53,25 @@ tmux_start() {
 			set -g status off
 			set -g history-limit 2000
 			set -sg escape-time 0
-			set -g default-terminal "$_term"
 			set -g focus-events off
 		EOF
 		at_exit tmux_stop
 	fi
 	[ -n "$TMUX_SESSION" ] && tmux_cmd kill-session -t "$TMUX_SESSION" 2>/dev/null
-	TMUX_SESSION=sw$$
-	_env="TERM=$_term LANG=$_lang LC_ALL=$_lang"
-	# multi-argument form: tmux runs CMD directly, without a shell
-	if [ -n "$NS" ]; then
-		# shellcheck disable=SC2086
-		tmux -S "$TMUX_SOCK" -f "$T/tmux.conf" new-session -d -s "$TMUX_SESSION" \
-			-x "$_cols" -y "$_rows" ip netns exec "$NS" env -u LANGUAGE $_env "$@" ||
-			die "tmux new-session failed"
-	else
-		# shellcheck disable=SC2086
-		tmux -S "$TMUX_SOCK" -f "$T/tmux.conf" new-session -d -s "$TMUX_SESSION" \
-			-x "$_cols" -y "$_rows" env -u LANGUAGE $_env "$@" ||
-			die "tmux new-session failed"
-	fi
-	# detached sessions keep -x/-y; resize-window later switches to manual size
+	TMUX_RUNS=$((TMUX_RUNS + 1))
+	TMUX_SESSION=sw$$-$TMUX_RUNS
+	TMUX_STATUS_FILE=$T/tmux-exit.$TMUX_RUNS
+	rm -f "$TMUX_STATUS_FILE"
+	# tmux (3.3a) sometimes leaves an exited pane program unreaped, so its
+	# exit status is written by a small shell between tmux and CMD; the
+	# shell catches (not ignores) SIGINT so that Ctrl-C still reaches CMD
+	# with the default action and the shell lives to write the status.
+	set -- sh -c 'trap : INT; "$@"; echo $? >"$0"' "$TMUX_STATUS_FILE" "$@"
+	[ -n "$NS" ] && set -- ip netns exec "$NS" "$@"
+	tmux -S "$TMUX_SOCK" -f "$T/tmux.conf" new-session -d -s "$TMUX_SESSION" \
+		-x "$_cols" -y "$_rows" \
+		env -u LANGUAGE TERM="$_term" LANG="$_lang" LC_ALL="$_lang" "$@" ||
+		die "tmux new-session failed"
 }
 
 tmux_start_sockwatch() {
@@ -84,7 +86,11 @@ tmux_screen() { tmux_cmd capture-pane -p -t "$TMUX_SESSION"; }
 tmux_capture() { tmux_cmd capture-pane -p -t "$TMUX_SESSION" >"$1"; }
 tmux_capture_esc() { tmux_cmd capture-pane -p -e -t "$TMUX_SESSION" >"$1"; }
 tmux_size() { tmux_cmd display-message -p -t "$TMUX_SESSION" '#{pane_width}x#{pane_height}'; }
-tmux_pid() { tmux_cmd display-message -p -t "$TMUX_SESSION" '#{pane_pid}'; }
+# the program: the child of the status-writing shell (that shell once it is gone)
+tmux_pid() {
+	_pp=$(tmux_cmd display-message -p -t "$TMUX_SESSION" '#{pane_pid}')
+	pgrep -n -P "$_pp" 2>/dev/null || echo "$_pp"
+}
 tmux_dead() { [ "$(tmux_cmd display-message -p -t "$TMUX_SESSION" '#{pane_dead}' 2>/dev/null)" = 1 ]; }
 
 # tmux applies a pane's new size to its pty a little later (it coalesces
@@ -129,17 +135,15 @@ tmux_wait_gone() {
 	return 1
 }
 
-# dead, and tmux has reaped it (the status comes a moment after the pty EOF)
-_tmux_reaped() {
-	tmux_dead || return 1
-	TMUX_STATUS=$(tmux_cmd display-message -p -t "$TMUX_SESSION" '#{pane_dead_status}#{pane_dead_signal}')
-	[ -n "$TMUX_STATUS" ]
+_tmux_exited() {
+	tmux_dead && [ -s "$TMUX_STATUS_FILE" ] || return 1
+	TMUX_STATUS=$(cat "$TMUX_STATUS_FILE")
 }
 
-# On return 0, $TMUX_STATUS is the exit status (or the signal number when killed).
+# On return 0, $TMUX_STATUS is the exit status (128+N when killed by signal N).
 tmux_wait_exit() {
 	TMUX_STATUS=
-	wait_for "${1:-10}" _tmux_reaped && return 0
+	wait_for "${1:-10}" _tmux_exited && return 0
 	_tmux_show_screen "waiting for the program to exit timed out"
 	return 1
 }

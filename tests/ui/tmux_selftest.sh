@@ -52,12 +52,25 @@ tmux_send C-d
 check "program exits on EOF" tmux_wait_exit 5
 check "exit status read back (3, got '$TMUX_STATUS')" test "$TMUX_STATUS" = 3
 
-# a second program in the same server, UTF-8 locale
-tmux_start 60 12 xterm-256color C.UTF-8 sh -c 'echo "TERM=$TERM CHARMAP=$(locale charmap) ✓"; sleep 30'
+# a second program in the same server, UTF-8 locale; ended by a signal
+tmux_start 60 12 xterm-256color C.UTF-8 sh -c 'echo "TERM=$TERM CHARMAP=$(locale charmap) ✓"; exec sleep 30'
 check "UTF-8 locale and xterm-256color" tmux_wait_text "TERM=xterm-256color CHARMAP=UTF-8 ✓"
 if tmux_wait_text NEVER_THERE 1 2>/dev/null; then fail "wait for absent text succeeded"; else pass "wait for absent text times out"; fi
 pid=$(tmux_pid)
-check "pane pid is the program ($pid alive)" kill -0 "$pid"
+check "tmux_pid is the program (sleep, pid $pid)" test "$(ps -o comm= -p "$pid")" = sleep
+kill -TERM "$pid"
+tmux_wait_exit 5
+check "killed by SIGTERM: status 143 (got '$TMUX_STATUS')" test "$TMUX_STATUS" = 143
+
+# Ctrl-C reaches the program with the default action
+tmux_start 40 10 screen C sleep 30
+sleep 0.3
+tmux_send C-c
+tmux_wait_exit 5
+check "Ctrl-C ends the program: status 130 (got '$TMUX_STATUS')" test "$TMUX_STATUS" = 130
+
+tmux_start 40 10 linux C sleep 30
+pid=$(tmux_pid)
 tmux_stop
 check "tmux_stop ends the program" wait_for 5 sh -c "! kill -0 $pid 2>/dev/null"
 
