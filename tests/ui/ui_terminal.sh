@@ -167,6 +167,30 @@ check "NO_COLOR: no colours" no_colours "$T/nocolor.txt"
 tmux_send q
 tmux_wait_exit 5 >/dev/null
 
+# ---- mouse (optional): click a column header to sort, a row to select ------------------
+tmux_start 100 30 xterm-256color C.UTF-8 env -u SOCKWATCH_NO_MOUSE "$SOCKWATCH" -d 5
+tmux_wait_text "Connections" >/dev/null
+hdr=$(tmux_screen | grep -n '^Proto  State' | cut -d: -f1)
+col=$(tmux_screen | sed -n "${hdr}p" | awk '{ print index($0, "Peer Address") }')
+if [ -n "$hdr" ] && [ "$col" -gt 0 ]; then
+	esc=$(printf '\033')
+	tmux_type "$esc[<0;$((col + 2));${hdr}M"
+	tmux_type "$esc[<0;$((col + 2));${hdr}m"
+	check "mouse: a click on a column header sorts by it" tmux_wait_regex "Peer Address:Port(▲|\^)"
+	sleep 0.3
+	row=$(tmux_screen | sed -n "$((hdr + 2))p" | awk '{ print $5 }')
+	tmux_type "$esc[<0;5;$((hdr + 2))M"
+	tmux_type "$esc[<0;5;$((hdr + 2))m"
+	tmux_send Enter
+	check "mouse: a click selects a row (Enter shows its details: $row)" \
+		tmux_wait_regex "Local Address:Port +$row "
+	tmux_send Escape
+else
+	fail "mouse: no column header found"
+fi
+tmux_send q
+tmux_wait_exit 5 >/dev/null
+
 # ---- bytes per refresh in steady state ------------------------------------------------
 # SOCKWATCH_DEBUG_BYTES logs "turn why bytes size" for every screen update.
 steady_bytes() { # COLS ROWS: mean bytes of the 1 s refreshes after the first two
