@@ -1374,7 +1374,12 @@ int main(int argc, char **argv)
 			fprintf(stderr, "%s: at most %d scenarios\n", prog, MAX_SCEN);
 			return 2;
 		}
-		ks[nsc] = parse_scen(argv[i], nsc, &scs[nsc]);
+		char *spec = strdup(argv[i]); /* strtok_r must not rewrite our cmdline */
+
+		if (!spec)
+			die("out of memory");
+		ks[nsc] = parse_scen(spec, nsc, &scs[nsc]);
+		free(spec);
 		nsc++;
 	}
 	if (!g_dir[0]) {
