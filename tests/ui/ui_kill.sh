@@ -27,9 +27,13 @@ log "victim pid $vpid"
 sockfix_start estab,port=7000,n=1
 SOCKWATCH_NO_MOUSE=1
 export SOCKWATCH_NO_MOUSE
+# A session that outlives the others, so that replacing the program's
+# session never leaves the tmux server empty (it would exit under us).
+keep_server() { tmux_cmd has-session -t keep 2>/dev/null || tmux_cmd new-session -d -s keep sleep 3600; }
 
 # ---- read-only ---------------------------------------------------------------
 tmux_start_sockwatch 120 30 xterm-256color C.UTF-8 -r 'sport = :6000'
+keep_server
 check "monitor shows the victim's listener" tmux_wait_regex "LISTEN .*127\.0\.0\.1:6000 .*$vpid/swvictim"
 tmux_send k
 check "-r: kill is refused, and says so" tmux_wait_text "Read-only mode (-r): killing processes is disabled"

@@ -35,7 +35,11 @@ log "expect: total $total, estab $n_estab, time-wait $n_tw, listen $n_listen," \
 
 SOCKWATCH_NO_MOUSE=1
 export SOCKWATCH_NO_MOUSE
+# A session that outlives the others, so that replacing the program's
+# session never leaves the tmux server empty (it would exit under us).
+keep_server() { tmux_cmd has-session -t keep 2>/dev/null || tmux_cmd new-session -d -s keep sleep 3600; }
 tmux_start_sockwatch 160 50 xterm-256color C.UTF-8
+keep_server
 check "monitor starts" tmux_wait_text "Connections"
 check "header totals: Sockets: $total" tmux_wait_text "Sockets: $total "
 

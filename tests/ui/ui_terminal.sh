@@ -15,6 +15,9 @@ netns_new uiterm
 sockfix_start listen,port=3306,n=2 estab,port=80,n=3 udp,port=53
 SOCKWATCH_NO_MOUSE=1
 export SOCKWATCH_NO_MOUSE
+# A session that outlives the others, so that replacing the program's
+# session never leaves the tmux server empty (it would exit under us).
+keep_server() { tmux_cmd has-session -t keep 2>/dev/null || tmux_cmd new-session -d -s keep sleep 3600; }
 
 # The screen as a full redraw (Ctrl-L) draws it must equal the screen now.
 same_as_redraw() { # $1: label
@@ -37,6 +40,7 @@ alt_off() { [ "$(tmux_cmd display-message -p -t "$TMUX_SESSION" '#{alternate_on}
 
 # ---- resize -----------------------------------------------------------------------
 tmux_start_sockwatch 100 30 xterm-256color C.UTF-8
+keep_server
 check "starts (alternate screen on)" tmux_wait_text "Connections"
 check "alternate screen in use" alt_on
 tmux_send Space
@@ -128,7 +132,7 @@ while IFS= read -r line; do
 done <"$T/keys.txt"
 check "help lists all $nkeys actions with every key of the table" test "$missing" = 0 -a "$nkeys" -gt 20
 tmux_send q
-check "q closes the help" tmux_wait_gone "Moving around" 5
+check "q closes the help" tmux_wait_gone "Esc/q: close" 5
 # the function-key bar is the table's F-keys
 fbar=$(tmux_screen | tail -n 1)
 for f in "F1Help" "F3Search" "F4Filter" "F6SortBy" "F9Kill" "F10Quit"; do
@@ -140,6 +144,23 @@ done
 tmux_send C-c
 check "Ctrl-C quits" tmux_wait_exit 5
 check "Ctrl-C: exit status 0 (got $TMUX_STATUS)" test "$TMUX_STATUS" = 0
+
+# ---- other terminal types: the screen comes up whole, keys work, q quits ------------------
+for term in screen tmux linux vt220; do
+	if ! infocmp "$term" >/dev/null 2>&1; then
+		log "no terminfo entry for $term: skipped"
+		continue
+	fi
+	tmux_start_sockwatch 80 24 "$term" C.UTF-8
+	check "TERM=$term: starts" tmux_wait_text "Connections"
+	check "TERM=$term: function keys on the last line" wait_for 5 sh -c \
+		"tmux -S '$TMUX_SOCK' capture-pane -p -t '$TMUX_SESSION' | tail -n 1 | grep -q '^F1Help'"
+	tmux_send F6
+	check "TERM=$term: F6 opens the sort menu" tmux_wait_text "Sort by"
+	tmux_send Escape
+	tmux_send q
+	check "TERM=$term: q quits" tmux_wait_exit 5
+done
 
 # ---- monochrome ---------------------------------------------------------------------
 no_colours() { ! grep -q "$(printf '\033')\[[0-9;]*[34][0-7]m" "$1" && ! grep -q "$(printf '\033')\[[0-9;]*[34]8;" "$1"; }
@@ -222,7 +243,8 @@ check "SIGTERM: terminal restored" alt_off
 tmux_start_sockwatch 100 30 xterm-256color C.UTF-8
 tmux_wait_text "Connections" >/dev/null
 kill -SEGV "$(tmux_pid)"
-check "crash (SIGSEGV): dies by the signal" tmux_wait_exit 5
+check "crash (SIGSEGV): exits" tmux_wait_exit 5
+check "crash: killed by SIGSEGV (status $TMUX_STATUS)" test "$TMUX_STATUS" = 139
 check "crash: terminal restored" alt_off
 
 # ---- not root -------------------------------------------------------------------------
