@@ -334,3 +334,131 @@ uint64_t uimodel_agg_key(const struct sw_agg_entry *e)
 	h = sw_hash64(h ^ ((uint64_t)e->port << 8 | e->proto) ^ ((uint64_t)(uint32_t)e->pid << 24));
 	return h;
 }
+
+/* ---- per-state history ---------------------------------------------------- */
+
+void statehist_init(struct statehist *h)
+{
+	memset(h, 0, sizeof *h);
+}
+
+void statehist_push(struct statehist *h, uint64_t t_ns, const uint32_t *counts, size_t nst)
+{
+	uint32_t *row = h->v[h->head];
+	memset(row, 0, sizeof h->v[0]);
+	for (size_t i = 0; i < nst && i < STATEHIST_NST; i++)
+		row[i] = counts[i];
+	h->t_ns[h->head] = t_ns;
+	h->head = (h->head + 1) % STATEHIST_N;
+	if (h->n < STATEHIST_N)
+		h->n++;
+}
+
+/* Slot of the sample `back` samples before the newest (0: newest). */
+static size_t hist_slot(const struct statehist *h, size_t back)
+{
+	return (h->head + STATEHIST_N - 1 - back) % STATEHIST_N;
+}
+
+uint32_t statehist_get(const struct statehist *h, unsigned st, size_t back)
+{
+	if (back >= h->n || st >= STATEHIST_NST)
+		return 0;
+	return h->v[hist_slot(h, back)][st];
+}
+
+bool statehist_rate(const struct statehist *h, unsigned st, size_t span, double *per_sec)
+{
+	if (span > h->n)
+		span = h->n;
+	if (span < 2 || st >= STATEHIST_NST)
+		return false;
+	size_t a = hist_slot(h, span - 1), b = hist_slot(h, 0);
+	uint64_t dt = h->t_ns[b] - h->t_ns[a];
+	if (h->t_ns[b] <= h->t_ns[a] || dt == 0)
+		return false;
+	*per_sec = ((double)h->v[b][st] - (double)h->v[a][st]) / ((double)dt / 1e9);
+	return true;
+}
+
+static const char *const spark_utf8[] = {"\u2581", "\u2582", "\u2583", "\u2584",
+					 "\u2585", "\u2586", "\u2587", "\u2588"};
+static const char spark_ascii[] = "_.-=#";
+
+size_t sparkline_render(const uint32_t *vals, size_t n, bool utf8, char *buf, size_t len)
+{
+	if (!len)
+		return 0;
+	buf[0] = '\0';
+	uint32_t lo = UINT32_MAX, hi = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (vals[i] < lo)
+			lo = vals[i];
+		if (vals[i] > hi)
+			hi = vals[i];
+	}
+	size_t levels = utf8 ? 8 : sizeof spark_ascii - 1;
+	size_t o = 0, cols = 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *g;
+		char one[2] = {0, 0};
+		if (hi == 0) {
+			g = " ";
+		} else {
+			size_t lv = hi > lo ? (size_t)((uint64_t)(vals[i] - lo) * (levels - 1) /
+						       (hi - lo)) : 0;
+			if (utf8) {
+				g = spark_utf8[lv];
+			} else {
+				one[0] = spark_ascii[lv];
+				g = one;
+			}
+		}
+		size_t gl = strlen(g);
+		if (o + gl + 1 > len)
+			break;
+		memcpy(buf + o, g, gl);
+		o += gl;
+		cols++;
+	}
+	buf[o] = '\0';
+	return cols;
+}
+
+size_t statehist_spark(const struct statehist *h, unsigned st, size_t width, bool utf8,
+		       char *buf, size_t len)
+{
+	if (len)
+		buf[0] = '\0';
+	if (!h->n || !width || st >= STATEHIST_NST)
+		return 0;
+	if (width > STATEHIST_N)
+		width = STATEHIST_N;
+	uint32_t vals[STATEHIST_N];
+	size_t have = h->n < width ? h->n : width;
+	uint32_t oldest = statehist_get(h, st, have - 1);
+	for (size_t i = 0; i < width; i++) {
+		size_t back = width - 1 - i; /* samples before the newest */
+		vals[i] = back < have ? statehist_get(h, st, back) : oldest;
+	}
+	return sparkline_render(vals, width, utf8, buf, len);
+}
+
+/* ---- alerts ------------------------------------------------------------------ */
+
+size_t alerts_select(const struct diag_list *l, const struct diag **out, size_t max)
+{
+	size_t k = 0;
+	/* Stable: alarms in list order, then warnings in list order. */
+	for (int sev = DIAG_ALARM; sev > DIAG_OK; sev--)
+		for (size_t i = 0; l && i < l->n && k < max; i++)
+			if ((int)l->d[i].sev == sev)
+				out[k++] = &l->d[i];
+	return k;
+}
+
+const struct diag *alerts_worst(const struct diag_list *l)
+{
+	const struct diag *d = NULL;
+	return alerts_select(l, &d, 1) ? d : NULL;
+}

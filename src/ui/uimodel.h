@@ -12,6 +12,7 @@
 
 #include "core/aggregate.h"
 #include "core/columns.h"
+#include "core/diagnose.h"
 #include "core/model.h"
 
 /* A selected row in a list of n items shown in a window of h rows.  The
@@ -96,5 +97,44 @@ char *drill_cond_listener(const struct sw_conn *c, char *buf, size_t len);
 long uimodel_find(const char *hay, const char *needle);
 /* A stable 64-bit key for an aggregate entry (for listsel). */
 uint64_t uimodel_agg_key(const struct sw_agg_entry *e);
+
+/* ---- per-state history (the States panel's sparklines) ---- */
+
+/* The last STATEHIST_N samples of each TCP state's count (a ring). */
+#define STATEHIST_N 120
+#define STATEHIST_NST 16 /* >= SW_ST_COUNT */
+struct statehist {
+	uint32_t v[STATEHIST_N][STATEHIST_NST];
+	uint64_t t_ns[STATEHIST_N]; /* monotonic time of each sample */
+	size_t head;                /* next slot to write */
+	size_t n;                   /* samples held (<= STATEHIST_N) */
+};
+void statehist_init(struct statehist *h);
+/* Add one sample: counts[st] for st < nst. */
+void statehist_push(struct statehist *h, uint64_t t_ns, const uint32_t *counts, size_t nst);
+/* The i-th oldest of the last `want` samples of state st (i < min(want, n)). */
+uint32_t statehist_get(const struct statehist *h, unsigned st, size_t age);
+/* Change per second of state st over the last `span` samples (at least
+ * two); false when there is not enough history. */
+bool statehist_rate(const struct statehist *h, unsigned st, size_t span, double *per_sec);
+/* The last `width` samples of state st as a sparkline into buf: UTF-8
+ * blocks (\u2581..\u2588) or ASCII "_.-=#", scaled between the minimum
+ * and the maximum shown (a flat line is the lowest level; all zero is
+ * blank).  Columns before the first sample repeat the oldest sample, so a
+ * steady count draws the same line every refresh.  Returns the columns
+ * drawn (width, or 0 with no history). */
+size_t statehist_spark(const struct statehist *h, unsigned st, size_t width, bool utf8,
+		       char *buf, size_t len);
+/* Render values (oldest first) as a sparkline (see above). */
+size_t sparkline_render(const uint32_t *vals, size_t n, bool utf8, char *buf, size_t len);
+
+/* ---- alerts ---- */
+
+/* Pointers to the non-OK diagnoses of l, worst first (ties keep the
+ * diagnosis order); returns how many (at most max). */
+size_t alerts_select(const struct diag_list *l, const struct diag **out, size_t max);
+/* One line for the alerts line: "!! ALARM ephemeral ports: ..." is built
+ * by the UI; this is the worst non-OK diagnosis or NULL. */
+const struct diag *alerts_worst(const struct diag_list *l);
 
 #endif

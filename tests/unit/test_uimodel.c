@@ -353,6 +353,105 @@ static void test_find(void **state)
 	assert_int_equal(uimodel_agg_key(&x), uimodel_agg_key(&y));
 }
 
+static void test_statehist_ring(void **state)
+{
+	(void)state;
+	static struct statehist h;
+	statehist_init(&h);
+	double r;
+	assert_false(statehist_rate(&h, SW_ST_TIME_WAIT, 10, &r));
+	char buf[512];
+	assert_int_equal(statehist_spark(&h, SW_ST_TIME_WAIT, 8, false, buf, sizeof buf), 0);
+	/* 130 samples one second apart: TIME_WAIT grows by 10/s, wraps the ring. */
+	for (uint32_t i = 0; i < 130; i++) {
+		uint32_t c[SW_ST_COUNT] = {0};
+		c[SW_ST_TIME_WAIT] = i * 10;
+		c[SW_ST_ESTABLISHED] = 7;
+		statehist_push(&h, (uint64_t)(i + 1) * 1000000000ULL, c, SW_ST_COUNT);
+	}
+	assert_int_equal(h.n, STATEHIST_N);
+	assert_int_equal(statehist_get(&h, SW_ST_TIME_WAIT, 0), 1290);
+	assert_int_equal(statehist_get(&h, SW_ST_TIME_WAIT, 1), 1280);
+	assert_int_equal(statehist_get(&h, SW_ST_TIME_WAIT, STATEHIST_N - 1), 100);
+	assert_int_equal(statehist_get(&h, SW_ST_TIME_WAIT, STATEHIST_N), 0); /* beyond */
+	assert_true(statehist_rate(&h, SW_ST_TIME_WAIT, 10, &r));
+	assert_true(r > 9.99 && r < 10.01);
+	assert_true(statehist_rate(&h, SW_ST_ESTABLISHED, 200, &r));
+	assert_true(r == 0);
+	/* Growth draws a rising line in both charsets. */
+	assert_int_equal(statehist_spark(&h, SW_ST_TIME_WAIT, 5, false, buf, sizeof buf), 5);
+	assert_string_equal(buf, "_.-=#");
+	assert_int_equal(statehist_spark(&h, SW_ST_TIME_WAIT, 8, true, buf, sizeof buf), 8);
+	assert_string_equal(buf, "\u2581\u2582\u2583\u2584\u2585\u2586\u2587\u2588");
+	/* A steady count is a flat low line; a state never seen is blank. */
+	statehist_spark(&h, SW_ST_ESTABLISHED, 4, false, buf, sizeof buf);
+	assert_string_equal(buf, "____");
+	statehist_spark(&h, SW_ST_SYN_RECV, 4, true, buf, sizeof buf);
+	assert_string_equal(buf, "    ");
+}
+
+static void test_statehist_short_history(void **state)
+{
+	(void)state;
+	static struct statehist h;
+	statehist_init(&h);
+	uint32_t c[SW_ST_COUNT] = {0};
+	c[SW_ST_SYN_RECV] = 5;
+	statehist_push(&h, 1000000000ULL, c, SW_ST_COUNT);
+	char a[64], b[64];
+	/* Before the ring fills, the oldest sample fills the left: the same
+	 * line every refresh while nothing changes (no bytes at idle). */
+	statehist_spark(&h, SW_ST_SYN_RECV, 6, false, a, sizeof a);
+	statehist_push(&h, 2000000000ULL, c, SW_ST_COUNT);
+	statehist_spark(&h, SW_ST_SYN_RECV, 6, false, b, sizeof b);
+	assert_string_equal(a, b);
+	assert_string_equal(a, "______");
+	/* A burst shows at the right end. */
+	c[SW_ST_SYN_RECV] = 500;
+	statehist_push(&h, 3000000000ULL, c, SW_ST_COUNT);
+	statehist_spark(&h, SW_ST_SYN_RECV, 6, false, b, sizeof b);
+	assert_string_equal(b, "_____#");
+	double r;
+	assert_true(statehist_rate(&h, SW_ST_SYN_RECV, 2, &r));
+	assert_true(r > 494.9 && r < 495.1);
+	/* A small buffer is never overrun (UTF-8 glyphs are 3 bytes). */
+	char small[8];
+	size_t cols = statehist_spark(&h, SW_ST_SYN_RECV, 6, true, small, sizeof small);
+	assert_int_equal(cols, 2);
+	assert_int_equal(strlen(small), 6);
+	uint32_t v[3] = {0, 0, 0};
+	assert_int_equal(sparkline_render(v, 3, false, a, sizeof a), 3);
+	assert_string_equal(a, "   ");
+}
+
+static void test_alerts_select(void **state)
+{
+	(void)state;
+	struct diag d[5];
+	memset(d, 0, sizeof d);
+	enum diag_sev sev[5] = {DIAG_OK, DIAG_WARN, DIAG_ALARM, DIAG_WARN, DIAG_ALARM};
+	for (int i = 0; i < 5; i++) {
+		d[i].id = (enum diag_id)i;
+		d[i].sev = sev[i];
+	}
+	struct diag_list l = {.d = d, .n = 5, .cap = 5, .worst = DIAG_ALARM};
+	const struct diag *out[8];
+	size_t n = alerts_select(&l, out, 8);
+	assert_int_equal(n, 4);
+	assert_ptr_equal(out[0], &d[2]);
+	assert_ptr_equal(out[1], &d[4]);
+	assert_ptr_equal(out[2], &d[1]);
+	assert_ptr_equal(out[3], &d[3]);
+	assert_int_equal(alerts_select(&l, out, 1), 1);
+	assert_ptr_equal(alerts_worst(&l), &d[2]);
+	/* All OK: nothing to alert about. */
+	for (int i = 0; i < 5; i++)
+		d[i].sev = DIAG_OK;
+	assert_int_equal(alerts_select(&l, out, 8), 0);
+	assert_null(alerts_worst(&l));
+	assert_null(alerts_worst(NULL));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -364,6 +463,9 @@ int main(void)
 		cmocka_unit_test(test_drill_stack),
 		cmocka_unit_test(test_drill_conditions),
 		cmocka_unit_test(test_find),
+		cmocka_unit_test(test_statehist_ring),
+		cmocka_unit_test(test_statehist_short_history),
+		cmocka_unit_test(test_alerts_select),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
