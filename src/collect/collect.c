@@ -7,6 +7,12 @@
  * netlink sockets (a socket keeps its creation netns) and read kstat each
  * sample (/proc/sys follows the opener's netns; /proc/thread-self/net the
  * thread's).  The main thread never leaves its own netns.
+ *
+ * RAW without raw_diag: where the RAW dump of a family answers ENOENT,
+ * /proc/net/raw (raw6) of the collected netns is read instead, in the same
+ * kind of helper thread, parsed by procnet.c and recorded (REC_PROCNET) so
+ * replays rebuild the same records.  RAW then counts as listed, not
+ * missing, and the snapshot carries SW_NOTE_RAW_PROCFS.
  */
 #include "config.h"
 
@@ -28,6 +34,7 @@
 #include "kstat.h"
 #include "nlparse.h"
 #include "procmap.h"
+#include "procnet.h"
 #include "record.h"
 
 #define INET_PROTOS                                                          \
@@ -41,6 +48,7 @@ struct sw_collector {
 	uint32_t protos;     /* SW_PROTO_BIT mask in scope */
 	uint32_t states;     /* SW_STATE_BIT mask in scope, SW_STATE_ALL = all */
 	uint32_t missing[2]; /* per family (v4, v6): protocols answering ENOENT */
+	uint32_t procfs[2];  /* per family, this sample: of those, read from /proc */
 	bool unix_missing;
 	int nsfd;            /* target netns, -1 = own */
 	char label[64];      /* snapshot netns */
@@ -253,8 +261,10 @@ static void set_missing(struct sw_collector *c, struct sw_snapshot *s)
 	uint8_t fam[2];
 	int nf = nfamilies(c, fam);
 	uint32_t all = INET_PROTOS;
-	for (int i = 0; i < nf; i++)
-		all &= c->missing[fam[i] == AF_INET ? 0 : 1];
+	for (int i = 0; i < nf; i++) {
+		int fi = fam[i] == AF_INET ? 0 : 1;
+		all &= c->missing[fi] & ~c->procfs[fi];
+	}
 	s->protos_missing = all & c->protos;
 	if (c->unix_missing && (c->protos & SW_PROTO_BIT(SW_PROTO_UNIX)))
 		s->protos_missing |= SW_PROTO_BIT(SW_PROTO_UNIX);
@@ -265,6 +275,75 @@ static const char *fam_name(int family)
 	return family == AF_INET ? "IPv4" : family == AF_INET6 ? "IPv6" : "UNIX";
 }
 
+/* Keep only records of the states in scope (a replay or a /proc text
+ * cannot ask the kernel to filter). */
+static void filter_states(struct sw_snapshot *s, size_t from, uint32_t states)
+{
+	if ((states & SW_STATE_ALL) == SW_STATE_ALL)
+		return;
+	size_t out = from;
+	for (size_t i = from; i < s->nconns; i++) {
+		unsigned st = s->conns[i].state;
+		if (st < SW_ST_COUNT && (states & SW_STATE_BIT(st)))
+			s->conns[out++] = s->conns[i];
+	}
+	s->nconns = out;
+}
+
+/* Append the RAW records of one /proc/net/raw{,6} text (live or replayed)
+ * and count RAW of that family as listed. */
+static void procnet_apply(struct sw_collector *c, struct sw_snapshot *s,
+			  int family, const char *text, size_t len)
+{
+	size_t mark = s->nconns;
+	if (procnet_parse_raw(text, len, family, s, NULL) < 0)
+		return;
+	filter_states(s, mark, c->states);
+	c->procfs[family == AF_INET ? 0 : 1] |= SW_PROTO_BIT(SW_PROTO_RAW);
+	s->protos_done |= SW_PROTO_BIT(SW_PROTO_RAW);
+	s->notes |= SW_NOTE_RAW_PROCFS;
+}
+
+struct procnet_ctx {
+	struct sw_collector *c;
+	struct sw_snapshot *s;
+	uint8_t fam[2];
+	int nf;
+};
+
+/* In the collected netns (helper thread for -N): read and apply the texts. */
+static void procnet_fn(void *a)
+{
+	struct procnet_ctx *p = a;
+	char *buf = NULL;
+	size_t cap = 0;
+	for (int i = 0; i < p->nf; i++) {
+		const char *name = procnet_raw_name(p->fam[i]);
+		long n = procnet_read(p->c->proc_root, name, &buf, &cap);
+		if (n < 0)
+			continue; /* e.g. IPv6 disabled: RAW stays missing there */
+		if (p->c->rec)
+			record_procnet(p->c->rec, name, buf, (size_t)n);
+		procnet_apply(p->c, p->s, p->fam[i], buf, (size_t)n);
+	}
+	free(buf);
+}
+
+/* RAW from /proc for the families whose RAW dump answered ENOENT. */
+static void raw_fallback(struct sw_collector *c, struct sw_snapshot *s,
+			 const uint8_t fam[2], int nf)
+{
+	struct procnet_ctx p = {c, s, {0, 0}, 0};
+	uint32_t raw = SW_PROTO_BIT(SW_PROTO_RAW);
+	if (!(c->protos & raw))
+		return;
+	for (int f = 0; f < nf; f++)
+		if (c->missing[fam[f] == AF_INET ? 0 : 1] & raw)
+			p.fam[p.nf++] = fam[f];
+	if (p.nf)
+		in_netns(c->nsfd, procnet_fn, &p);
+}
+
 static int sample_live(struct sw_collector *c, struct sw_snapshot *s, char *err,
 		       size_t errlen)
 {
@@ -273,6 +352,7 @@ static int sample_live(struct sw_collector *c, struct sw_snapshot *s, char *err,
 	bool dups = false;
 	uint32_t kst = kernel_states(c->states);
 
+	memset(c->procfs, 0, sizeof c->procfs);
 	if (c->rec) {
 		struct rec_sample m;
 		memset(&m, 0, sizeof m);
@@ -318,6 +398,7 @@ static int sample_live(struct sw_collector *c, struct sw_snapshot *s, char *err,
 			s->protos_done |= SW_PROTO_BIT(SW_PROTO_UNIX);
 		}
 	}
+	raw_fallback(c, s, fam, nf);
 	set_missing(c, s);
 	if (dups)
 		snapshot_dedupe(s);
@@ -340,21 +421,6 @@ out:
 		}
 	}
 	return r;
-}
-
-/* Keep only records of the states in scope (a replay cannot ask the
- * kernel to filter). */
-static void filter_states(struct sw_snapshot *s, size_t from, uint32_t states)
-{
-	if ((states & SW_STATE_ALL) == SW_STATE_ALL)
-		return;
-	size_t out = from;
-	for (size_t i = from; i < s->nconns; i++) {
-		unsigned st = s->conns[i].state;
-		if (st < SW_ST_COUNT && (states & SW_STATE_BIT(st)))
-			s->conns[out++] = s->conns[i];
-	}
-	s->nconns = out;
 }
 
 struct replay_dump {
@@ -421,6 +487,7 @@ static int sample_replay(struct sw_collector *c, struct sw_snapshot *s,
 	int r = 0;
 	memset(&d, 0, sizeof d);
 	memset(c->missing, 0, sizeof c->missing);
+	memset(c->procfs, 0, sizeof c->procfs);
 	c->unix_missing = false;
 	while (record_next(c->rep, &it)) {
 		switch (it.type) {
@@ -451,6 +518,21 @@ static int sample_replay(struct sw_collector *c, struct sw_snapshot *s,
 			if (d.active && !d.skip && !d.p.done)
 				nlparse_feed(&d.p, it.data, it.len);
 			break;
+		case REC_PROCNET: {
+			int pf = strcmp(it.name, procnet_raw_name(AF_INET)) == 0 ? AF_INET
+				 : strcmp(it.name, procnet_raw_name(AF_INET6)) == 0 ? AF_INET6
+				 : AF_UNSPEC;
+			bool want = pf != AF_UNSPEC &&
+				    (c->protos & SW_PROTO_BIT(SW_PROTO_RAW)) &&
+				    ((nf > 0 && fam[0] == pf) || (nf > 1 && fam[1] == pf));
+			if (!want)
+				break;
+			/* the dumps before it are complete */
+			if ((r = replay_finish(c, s, &d, &dups, err, errlen)) < 0)
+				return r;
+			procnet_apply(c, s, pf, it.text, it.textlen);
+			break;
+		}
 		case REC_KSTAT:
 			if (!c->o.kstat)
 				break;
@@ -508,5 +590,7 @@ int collector_destroy(struct sw_collector *c, const struct sw_conn *conn)
 {
 	if (!c->diag)
 		return -EOPNOTSUPP; /* replay */
+	if (conn->proto == SW_PROTO_RAW && procnet_cookie_is_synthetic(conn->cookie))
+		return -EOPNOTSUPP; /* listed from /proc: no raw_diag to destroy with */
 	return diag_destroy(c->diag, conn);
 }

@@ -26,6 +26,12 @@
  *                     kstat source ("sys/net/ipv4/tcp_fin_timeout",
  *                     "net/netstat", ...) exactly as read
  *     5 SAMPLE_END    struct rec_sample_end (collect_us)
+ *     6 PROCNET       same layout as KSTAT: a /proc/net socket table read
+ *                     because the sock_diag dump could not list a protocol
+ *                     ("net/raw", "net/raw6": no raw_diag module).  Added
+ *                     after version 1 shipped, without a version bump:
+ *                     older readers skip it (RAW then stays "missing"),
+ *                     and recordings without it replay as before.
  *   Unknown types inside a sample are skipped (room for additions without
  *   a version bump); everything else must nest as above.  A file may hold
  *   many samples (e.g. -n 10 --record); a replay plays them in order.
@@ -160,6 +166,19 @@ void record_kstat(struct record_writer *w, const char *name, const char *text,
 	w_record(w, REC_KSTAT, hdr, 2 + nl, text, len);
 }
 
+void record_procnet(struct record_writer *w, const char *name, const char *text,
+		    size_t len)
+{
+	size_t nl = strlen(name);
+	uint8_t hdr[2 + 63];
+	if (nl > 63)
+		nl = 63;
+	uint16_t n16 = (uint16_t)nl;
+	memcpy(hdr, &n16, 2);
+	memcpy(hdr + 2, name, nl);
+	w_record(w, REC_PROCNET, hdr, 2 + nl, text, len);
+}
+
 int record_sample_end(struct record_writer *w, uint64_t collect_us)
 {
 	struct rec_sample_end e = {collect_us};
@@ -226,7 +245,8 @@ static const char *validate(struct record_reader *r, size_t *where)
 			if (!in_dump)
 				return N_("data outside a dump");
 			break;
-		case REC_KSTAT: {
+		case REC_KSTAT:
+		case REC_PROCNET: {
 			uint16_t nl;
 			if (!in_sample)
 				return N_("kernel settings outside a sample");
@@ -366,13 +386,13 @@ bool record_next(struct record_reader *r, struct rec_item *it)
 		if (h.type == REC_SAMPLE_END || h.type == REC_SAMPLE_BEGIN)
 			return false;
 		r->pos = next;
-		if (h.type < REC_DUMP || h.type > REC_KSTAT)
+		if ((h.type < REC_DUMP || h.type > REC_KSTAT) && h.type != REC_PROCNET)
 			continue; /* unknown: skipped */
 		memset(it, 0, sizeof *it);
 		it->type = (enum rec_type)h.type;
 		it->data = p;
 		it->len = h.len;
-		if (h.type == REC_KSTAT) {
+		if (h.type == REC_KSTAT || h.type == REC_PROCNET) {
 			uint16_t nl;
 			memcpy(&nl, p, 2);
 			memcpy(it->name, p + 2, nl);

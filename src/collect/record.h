@@ -13,6 +13,7 @@ enum rec_type {
 	REC_CHUNK = 3,
 	REC_KSTAT = 4,
 	REC_SAMPLE_END = 5,
+	REC_PROCNET = 6, /* a /proc/net socket table text (same layout as KSTAT) */
 };
 
 /* REC_SAMPLE_BEGIN payload */
@@ -54,6 +55,9 @@ void record_chunk(struct record_writer *w, const void *buf, size_t len);
 void record_dump_abort(struct record_writer *w);
 void record_kstat(struct record_writer *w, const char *name, const char *text,
 		  size_t len);
+/* A /proc/net socket table read as a fallback ("net/raw", "net/raw6"). */
+void record_procnet(struct record_writer *w, const char *name, const char *text,
+		    size_t len);
 /* End the sample and flush; 0 or -errno of the first failed write. */
 int record_sample_end(struct record_writer *w, uint64_t collect_us);
 
@@ -64,7 +68,7 @@ struct rec_item {
 	enum rec_type type;
 	const void *data; /* 8-byte aligned */
 	size_t len;
-	/* REC_KSTAT: split into name and text */
+	/* REC_KSTAT, REC_PROCNET: split into name and text */
 	char name[64];
 	const char *text;
 	size_t textlen;

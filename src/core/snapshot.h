@@ -64,6 +64,8 @@ enum {
 	SW_NOTE_NO_PROCS = 1u << 2,       /* process mapping not done */
 	SW_NOTE_REPLAY = 1u << 3,         /* data came from a recording */
 	SW_NOTE_KSTAT_PARTIAL = 1u << 4,  /* some sysctl/counter unreadable */
+	SW_NOTE_RAW_PROCFS = 1u << 5,     /* RAW sockets read from /proc/net/raw{,6}
+	                                     (no raw_diag module) */
 };
 
 struct sw_snapshot {
