@@ -241,6 +241,9 @@ int out_summary(FILE *fp, const struct sw_snapshot *s, const struct sw_row *rows
 
 	agg_states(rows, n, &as);
 	states_table(fp, &as);
+	if (s && (s->notes & SW_NOTE_RAW_PROCFS))
+		fprintf(fp, "%s\n", _("(RAW sockets read from /proc/net/raw: "
+				       "this kernel has no raw_diag module)"));
 
 	agg_init(&a);
 	agg_group(&a, SW_AGG_REMOTE_IP, rows, n);
