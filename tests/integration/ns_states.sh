@@ -4,10 +4,11 @@
 # the set ss reports there (proto, state, local, remote), with the right
 # owning pids, accept-queue lengths and timers.
 #
-# RAW: this kernel has no raw_diag module, so sock_diag cannot list RAW
-# sockets.  ss falls back to /proc/net/raw and does show them; sockwatch must
-# either show the same RAW lines or report "raw" as missing (a note), and the
-# comparison leaves RAW out in that case.
+# RAW: where the kernel has no raw_diag module (this one), sock_diag cannot
+# list RAW sockets; ss falls back to /proc/net/raw{,6} and so does sockwatch.
+# RAW sockets are compared like all others, with their owning pids, and must
+# equal what `ss -wan` prints; the JSON notes say "raw_from_procfs" and
+# nothing calls RAW missing.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 
 require_root
@@ -16,7 +17,7 @@ netns_new states
 
 sockfix_start \
 	listen,n=3 estab4 estab6 v4mapped timewait,n=2 closewait keepalive \
-	udp4 udp6 udpconn4 udpconn6 raw \
+	udp4 udp6 udpconn4 udpconn6 raw raw6 \
 	unix,pending=1 unix-abstract socketpair unix-dgram unix-seqpacket \
 	shared,workers=3
 
@@ -26,21 +27,15 @@ sf_canon >"$T/sf.txt"
 check "fixture: ss sees exactly sockfix's sockets" same_lines ss "$T/ss0.txt" sockfix "$T/sf.txt"
 
 # compare_with_ss LABEL JSON: sockwatch's set equals ss's (taken just before
-# or just after); RAW left out when sockwatch says it cannot list it.
+# or just after), RAW included.
 compare_with_ss() {
 	_label=$1
 	_json=$2
 	sw_canon "$_json" >"$T/sw.txt" || return 1
-	if grep -q '^raw ' "$T/sw.txt"; then
-		_noraw=
-	else
-		_noraw=1
-	fi
 	for _f in "$T/ss1.txt" "$T/ss2.txt"; do
-		if [ -n "$_noraw" ]; then grep -v '^raw ' "$_f" >"$_f.cmp"; else cp "$_f" "$_f.cmp"; fi
-		cmp -s "$T/sw.txt" "$_f.cmp" && return 0
+		cmp -s "$T/sw.txt" "$_f" && return 0
 	done
-	same_lines ss "$T/ss2.txt.cmp" "sockwatch($_label)" "$T/sw.txt"
+	same_lines ss "$T/ss2.txt" "sockwatch($_label)" "$T/sw.txt"
 	return 1
 }
 
@@ -81,35 +76,59 @@ done
 J=$T/sw-direct.json
 [ -s "$J" ] && json_ok "$J" || { fail "no sockwatch document to check further"; finish; }
 
-# 2. RAW: listed like ss, or reported missing.  Every document says so
-# (protocols_missing); when RAW is asked for (-w), a note once on stderr
-# ("note it once, plainly, and go on" - the foundation issue).
-if sw_jq "$J" '[sockets | select(.proto == "raw")] | length' | grep -qx 0; then
-	check "RAW not listable here: JSON protocols_missing names raw (-a)" \
-		test "$(sw_jq "$J" '.protocols_missing // [] | index("raw") != null')" = true
-	sw_run "$T/w.json" "$T/w.err" -b -w --json -N "$NS"
-	check "RAW asked for (-w --json): exit 0, protocols_missing names raw (rc=$SW_RC)" \
-		test "$SW_RC" = 0 -a "$(jq '.protocols_missing | index("raw") != null' "$T/w.json" 2>/dev/null)" = true
-	sw_run "$T/w.txt" "$T/w.err" -b -w -N "$NS"
-	n=$(grep -ci 'raw' "$T/w.err")
-	check "RAW asked for (-w table): exit 0, one note on stderr (rc=$SW_RC, $n lines)" \
-		test "$SW_RC" = 0 -a "$n" = 1
-	[ "$n" = 1 ] || show_file stderr "$T/w.err" 5
-	# -a means every protocol: say what is missing there too (now: silent)
-	sw_run "$T/tbl.txt" "$T/tbl.err" -b -a -N "$NS"
-	n=$(grep -ci 'raw' "$T/tbl.err")
-	check "RAW not listable, -a table: one note on stderr ($n lines)" test "$n" = 1
-else
-	pass "RAW sockets listed"
-fi
+# 2. RAW: listed (sock_diag, or /proc/net/raw{,6} without raw_diag), never
+# "missing", and exactly what `ss -wan` prints.
+nraw=$(sf_jq 'select(.proto == "raw") | .inode' | wc -l)
+got=$(sw_jq "$J" '[sockets | select(.proto == "raw")] | length')
+check "RAW sockets listed (-a): $got, sockfix made $nraw" test "$got" = "$nraw" -a "$nraw" -ge 2
+# each found by inode with the pid of the sockfix child holding it
+jq -s '[.[] | select(.proto == "raw")]' "$SF_OUT" >"$T/sf-raw.json"
+bad=$(jq -r -n --slurpfile sf "$T/sf-raw.json" --slurpfile sw "$J" "$SW_JQ_DEFS"'
+	($sw[0] | [sockets | select(.proto == "raw") | {key: (.inode | tostring), value: pids}]
+	 | from_entries) as $by
+	| [$sf[0][] | select($by[.inode | tostring] != (.pids | sort))] | length')
+check "RAW sockets carry their owner's pid (by inode; $bad wrong)" test "$bad" = 0
+check "RAW not in protocols_missing (-a)" \
+	test "$(sw_jq "$J" '.protocols_missing // [] | index("raw") == null')" = true
+# without raw_diag the records come from /proc, and the JSON says so
+if [ -d /sys/module/raw_diag ]; then want_note=false; else want_note=true; fi
+check "JSON notes has raw_from_procfs: $want_note (no raw_diag module loaded)" \
+	test "$(sw_jq "$J" '.notes // [] | index("raw_from_procfs") != null')" = "$want_note"
+# ss -wan in the namespace (one protocol: no Netid column) as canonical lines
+ss_raw_canon() {
+	ip netns exec "$NS" ss -wanH 2>/dev/null |
+		awk '$1 != "raw" && $1 != "p_raw" { $0 = "raw " $0 } { print }' | ss_canon_filter
+}
+sw_run "$T/w.json" "$T/w.err" -b -w -a --json -N "$NS"
+check "RAW asked for (-w -a --json): exit 0, protocols_missing does not name raw (rc=$SW_RC)" \
+	test "$SW_RC" = 0 -a "$(jq '.protocols_missing | index("raw") == null' "$T/w.json" 2>/dev/null)" = true
+ss_raw_canon >"$T/ssw.txt"
+sw_canon "$T/w.json" >"$T/sww.txt"
+check "RAW asked for (-w -a --json): the same RAW sockets as ss -wan" \
+	same_lines "ss -wan" "$T/ssw.txt" "sockwatch -w -a" "$T/sww.txt"
+sw_run "$T/w.txt" "$T/w.err" -b -w -a -N "$NS"
+rows=$(grep -Ec '^raw6? ' "$T/w.txt")
+n=$(grep -ci 'raw' "$T/w.err")
+check "RAW asked for (-w -a table): exit 0, a row per ss line, no note on stderr (rc=$SW_RC, $rows rows, $n lines)" \
+	test "$SW_RC" = 0 -a "$rows" = "$(wc -l <"$T/ssw.txt")" -a "$n" = 0
+[ "$n" = 0 ] || show_file stderr "$T/w.err" 5
+# -a means every protocol: nothing is missing, so nothing to say
+sw_run "$T/tbl.txt" "$T/tbl.err" -b -a -N "$NS"
+n=$(grep -ci 'raw' "$T/tbl.err")
+check "RAW listed, -a table: no note on stderr ($n lines)" test "$n" = 0
+# the summary says where RAW came from, in one line
+sw_run "$T/sum.txt" "$T/sum.err" -s -N "$NS"
+n=$(grep -c '/proc/net/raw' "$T/sum.txt")
+if [ "$want_note" = true ]; then want=1; else want=0; fi
+check "summary (-s): $want line(s) saying RAW came from /proc/net/raw (got $n, rc=$SW_RC)" \
+	test "$SW_RC" = 0 -a "$n" = "$want"
 
 # 3. every socket sockfix holds by a file: found by inode, with its owner pids
 sf_json=$T/sf.json
 jq -s '[.[] | select(.proto)]' "$SF_OUT" >"$sf_json"
 jq -r -n --slurpfile sf "$sf_json" --slurpfile sw "$J" "$SW_JQ_DEFS"'
 	($sw[0] | [sockets | {key: (.inode | tostring), value: .}] | from_entries) as $by
-	| ($sw[0] | [sockets | select(.proto == "raw")] | length > 0) as $raw_listed
-	| $sf[0][] | select(.inode != 0 and (.proto != "raw" or $raw_listed))
+	| $sf[0][] | select(.inode != 0)
 	| ($by[.inode | tostring]) as $s
 	| if $s == null then "missing inode \(.inode) (\(.scenario) \(.proto) \(.state) \(.local))"
 	  elif ($s | pids) != (.pids | sort) then
