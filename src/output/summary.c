@@ -241,9 +241,10 @@ int out_summary(FILE *fp, const struct sw_snapshot *s, const struct sw_row *rows
 
 	agg_states(rows, n, &as);
 	states_table(fp, &as);
-	if (s && (s->notes & SW_NOTE_RAW_PROCFS))
-		fprintf(fp, "%s\n", _("(RAW sockets read from /proc/net/raw: "
-				       "this kernel has no raw_diag module)"));
+	/* where the RAW counts come from, when they are there */
+	if (s && (s->notes & SW_NOTE_RAW_PROCFS) && as.total[SW_PROTO_RAW])
+		fprintf(fp, "\n%s\n", _("(RAW sockets read from /proc/net/raw: "
+					 "this kernel has no raw_diag module)"));
 
 	agg_init(&a);
 	agg_group(&a, SW_AGG_REMOTE_IP, rows, n);
