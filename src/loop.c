@@ -15,12 +15,16 @@
 #include <unistd.h>
 
 #include "collect/collect.h"
+#include "collect/rtnl.h"
 #include "core/aggregate.h"
 #include "core/columns.h"
+#include "core/diagnose.h"
 #include "core/filter.h"
 #include "core/i18n.h"
 #include "core/model.h"
+#include "core/netinfo.h"
 #include "core/util.h"
+#include "insight.h"
 #include "options.h"
 #include "ui/ui.h"
 
@@ -44,7 +48,20 @@ struct loop {
 	uint64_t last_sample_ns, next_sample_ns;
 	char err[256];
 	bool have_err;
+	/* diagnoses, every sample */
+	struct diag_thresholds thr;
+	struct diag_state ds;
+	struct diag_list dl;
+	/* routes and interfaces, while a panel shows them */
+	struct sw_netinfo net, net_prev;
+	bool have_net, have_net_prev;
+	char net_err[256];
+	/* what the model was last told */
+	uint32_t mark_gen;
+	bool changes;
 };
+
+#define LOOP_TOMB_TTL 3 /* refreshes a closed connection stays visible */
 
 /* The monitor shows inet sockets unless protocols were chosen (-t -u -x
  * ...): a desktop has thousands of UNIX sockets nobody asked to watch. */
@@ -66,7 +83,42 @@ static int sample(struct loop *L)
 	L->have_err = false;
 	model_update(L->model, &L->snap);
 	L->seq++;
+	diagnose_run(&L->ds, &L->thr, model_snapshot(L->model), &L->dl);
+	if (L->ui && ui_wants(L->ui)->netinfo && !L->o->replay) {
+		struct sw_netinfo tmp = L->net_prev;
+		L->net_prev = L->net;
+		L->net = tmp;
+		L->have_net_prev = L->have_net;
+		int e = rtnl_collect(&L->net, RTNL_LINKS | RTNL_ROUTES, L->o->netns, NULL,
+				     L->net_err, sizeof L->net_err);
+		L->have_net = e >= 0;
+		if (!L->have_net)
+			L->have_net_prev = false;
+	} else {
+		L->have_net = L->have_net_prev = false;
+	}
 	return 0;
+}
+
+/* The mark and the tombstone toggle, as the UI wants them. */
+static unsigned apply_marks(struct loop *L)
+{
+	const struct ui_wants *w = ui_wants(L->ui);
+	unsigned f = 0;
+	if (w->changes != L->changes) {
+		L->changes = w->changes;
+		model_set_tombstone_ttl(L->model, w->changes ? LOOP_TOMB_TTL : 0);
+		f |= UI_R_REFILTER;
+	}
+	if (w->mark_gen != L->mark_gen) {
+		L->mark_gen = w->mark_gen;
+		if (w->mark)
+			model_mark(L->model);
+		else
+			model_clear_mark(L->model);
+		f |= UI_R_REFILTER;
+	}
+	return f;
 }
 
 static void rebuild(struct loop *L, unsigned what)
@@ -98,6 +150,10 @@ static void rebuild(struct loop *L, unsigned what)
 		.listeners = &L->listeners,
 		.sample_seq = L->seq,
 		.error = L->have_err ? L->err : NULL,
+		.diags = &L->dl,
+		.net = L->have_net ? &L->net : NULL,
+		.net_prev = L->have_net && L->have_net_prev ? &L->net_prev : NULL,
+		.marked = w->mark,
 	};
 	ui_set_data(L->ui, &d);
 }
@@ -148,6 +204,7 @@ static int run(struct loop *L)
 				pending |= UI_R_REDRAW;
 			L->next_sample_ns = L->last_sample_ns + interval_ns(w);
 		}
+		pending |= apply_marks(L);
 		if (pending & (LOOP_FULL | UI_R_REFILTER | UI_R_RESORT | UI_R_REGROUP))
 			rebuild(L, pending);
 		else if (L->have_err && (pending & UI_R_REDRAW))
@@ -176,6 +233,8 @@ static int run(struct loop *L)
 		unsigned f = ui_input(L->ui);
 		if (f & UI_R_QUIT)
 			return 0;
+		if (w->netinfo && !L->have_net && !L->o->replay)
+			f |= UI_R_RECOLLECT; /* a routes/interfaces panel opened */
 		if (f & UI_R_TIMER)
 			L->next_sample_ns = L->last_sample_ns + interval_ns(w);
 		if (f & UI_R_ACTION) {
@@ -223,6 +282,9 @@ int loop_run(const struct sw_options *o)
 		fprintf(stderr, _("sockwatch: unknown sort column in '%s'\n"), o->sort);
 		return 2;
 	}
+	int trc = insight_thresholds(o, &L.thr);
+	if (trc)
+		return trc;
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		fprintf(stderr, "%s\n",
 			_("sockwatch: the monitor needs a terminal (use -b for batch output)"));
@@ -249,6 +311,12 @@ int loop_run(const struct sw_options *o)
 		return 1;
 	}
 	L.model = model_new();
+	L.changes = true;
+	model_set_tombstone_ttl(L.model, LOOP_TOMB_TTL);
+	diag_state_init(&L.ds);
+	diag_list_init(&L.dl);
+	netinfo_init(&L.net);
+	netinfo_init(&L.net_prev);
 	snapshot_init(&L.snap);
 	agg_init(&L.remotes);
 	listeners_init(&L.listeners);
@@ -284,6 +352,10 @@ out:
 	listeners_done(&L.listeners);
 	snapshot_done(&L.snap);
 	model_free(L.model);
+	diag_list_done(&L.dl);
+	diag_state_done(&L.ds);
+	netinfo_done(&L.net);
+	netinfo_done(&L.net_prev);
 	collector_free(L.col);
 	return rc;
 }

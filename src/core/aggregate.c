@@ -421,6 +421,10 @@ void agg_listeners(struct sw_listeners *ls, const struct sw_row *rows, size_t n)
 			l->syn_recv++;
 		else
 			l->other++;
+		if (r->st && (r->st->flags & SW_ROW_RATE)) {
+			l->rx_bps += r->st->rx_bps;
+			l->tx_bps += r->st->tx_bps;
+		}
 	}
 	free(tab);
 }

@@ -72,6 +72,7 @@ struct sw_listener {
 	uint32_t other;          /* other non-listen states on that port */
 	uint32_t accept_q;       /* rq */
 	uint32_t backlog;        /* wq */
+	double rx_bps, tx_bps;   /* sum of the rates of the connections to it */
 };
 
 struct sw_listeners {

@@ -82,6 +82,22 @@ enum sw_kgroup {
 	  N_("Show or hide the Top remote IPs panel"), PANELS)                 \
 	X(SHOW_LISTENERS, "show-listeners", NULL,                              \
 	  N_("Show or hide the Listeners panel"), PANELS)                      \
+	X(SHOW_ALERTS, "show-alerts", NULL,                                    \
+	  N_("Show or hide the Alerts panel (every diagnosis with its fix)"),  \
+	  PANELS)                                                              \
+	X(SHOW_ROUTES, "show-routes", NULL,                                    \
+	  N_("Show or hide the Routes panel (netstat -r)"), PANELS)            \
+	X(SHOW_IFACES, "show-interfaces", NULL,                                \
+	  N_("Show or hide the Interfaces panel with rates (netstat -i)"),     \
+	  PANELS)                                                              \
+	X(CHANGES, "changes", NULL,                                            \
+	  N_("Highlight new connections and keep closed ones visible, or not"),\
+	  PANELS)                                                              \
+	X(MARK, "mark", NULL,                                                  \
+	  N_("Set a mark: connections opened or closed from now on stay "      \
+	     "marked until the mark is cleared"), PANELS)                      \
+	X(CLEAR_MARK, "clear-mark", NULL,                                      \
+	  N_("Clear the mark"), PANELS)                                        \
 	X(GROUP_NET, "group-net", NULL,                                        \
 	  N_("Top remote IPs: group by network (/24 IPv4, /64 IPv6) or not"),  \
 	  PANELS)                                                              \

@@ -217,6 +217,12 @@ static void ct_draw(struct panel *p, struct ui *ui)
 		snprintf(extra, sizeof extra, _("%zu of %zu (filtered)"), n, ui->data.nall);
 	else
 		snprintf(extra, sizeof extra, "%zu", n);
+	if (ui->mark || (ui->changes && (ui->n_new || ui->n_closed))) {
+		size_t el = strlen(extra);
+		snprintf(extra + el, sizeof extra - el, ui->mark ? _("  since mark: +%zu new, -%zu closed")
+							     : _("  +%zu new, -%zu closed"),
+			 ui->n_new, ui->n_closed);
+	}
 	if (p->hscroll > 0) {
 		size_t el = strlen(extra);
 		snprintf(extra + el, sizeof extra - el, _("  [columns %d+, Left to scroll back]"),
@@ -232,7 +238,8 @@ static void ct_draw(struct panel *p, struct ui *ui)
 		attr_t base = crt_attr(CRT_NORMAL);
 		if (r->st && (r->st->flags & SW_ROW_CLOSED))
 			base = crt_attr(CRT_CLOSED);
-		else if (r->st && (r->st->flags & (SW_ROW_NEW | SW_ROW_MARKED_NEW)))
+		else if (r->st && (r->st->flags & ((ui->changes ? SW_ROW_NEW : 0) |
+						   (ui->mark ? SW_ROW_MARKED_NEW : 0))))
 			base = crt_attr(CRT_NEW);
 		base = panel_row_attr(p, ui, i, base);
 		int y = p->head + (int)(i - p->sel.top);

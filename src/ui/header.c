@@ -22,7 +22,7 @@ int header_height(const struct ui *ui, int rows)
 {
 	if (rows < 16)
 		return 2;
-	return 3 + (not_root(ui) ? 1 : 0);
+	return 4 + (not_root(ui) ? 1 : 0);
 }
 
 /* "label value  " pairs. */
@@ -151,6 +151,8 @@ void header_draw(struct ui *ui)
 	if (ui->hdr_h == 2) {
 		if (ui->filter_text[0])
 			line_filter(ui, 1);
+		else if (alerts_worst(ui->have_data ? ui->data.diags : NULL))
+			alerts_line_draw(ui, ui->hdr, 1);
 		else if (not_root(ui))
 			line_warning(ui, 1);
 		else
@@ -160,5 +162,7 @@ void header_draw(struct ui *ui)
 	line_totals(ui, 1);
 	line_filter(ui, 2);
 	if (ui->hdr_h > 3)
-		line_warning(ui, 3);
+		alerts_line_draw(ui, ui->hdr, 3);
+	if (ui->hdr_h > 4)
+		line_warning(ui, 4);
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/i18n.h"
+#include "core/util.h"
 #include "uipriv.h"
 
 #define PROTO_W 6
@@ -64,7 +65,8 @@ static void ls_draw(struct panel *p, struct ui *ui)
 	 * when there is room; every row is exactly p->w wide. */
 	int syn_w = p->w >= 64 ? NUM_W : 0;
 	int bar_w = p->w >= 84 ? 8 : 0;
-	int fixed = PROTO_W + NUM_W + syn_w + 1 + QUEUE_W + 1 + (bar_w ? bar_w + 1 : 0);
+	int rate_w = p->w >= 100 ? 10 : 0; /* RX/s and TX/s of its connections */
+	int fixed = PROTO_W + NUM_W + syn_w + 1 + QUEUE_W + 1 + (bar_w ? bar_w + 1 : 0) + 2 * rate_w;
 	int rest = p->w - fixed;
 	int local_w = rest * 3 / 5;
 	if (local_w > 28)
@@ -85,6 +87,8 @@ static void ls_draw(struct panel *p, struct ui *ui)
 		crt_put_pad(w, _("SynQ"), syn_w, true);
 		waddch(w, ' ');
 		crt_put_pad(w, _("AcceptQ"), QUEUE_W, true);
+		crt_put_pad(w, _("RX/s"), rate_w, true);
+		crt_put_pad(w, _("TX/s"), rate_w, true);
 		waddch(w, ' ');
 		if (bar_w) {
 			crt_put_pad(w, "", bar_w, false);
@@ -132,6 +136,15 @@ static void ls_draw(struct panel *p, struct ui *ui)
 		wattrset(w, qa);
 		crt_put_pad(w, num, QUEUE_W, true);
 		wattrset(w, base);
+		if (rate_w) {
+			char rx[32] = "-", tx[32] = "-";
+			if (l->rx_bps > 0 || l->tx_bps > 0) {
+				sw_fmt_rate(l->rx_bps, rx, sizeof rx);
+				sw_fmt_rate(l->tx_bps, tx, sizeof tx);
+			}
+			crt_put_pad(w, rx, rate_w, true);
+			crt_put_pad(w, tx, rate_w, true);
+		}
 		waddch(w, ' ');
 		if (bar_w) {
 			enum crt_elem be = frac >= 0.8 ? CRT_BAR_HIGH : frac >= 0.5 ? CRT_BAR_WARN : CRT_BAR;

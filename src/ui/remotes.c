@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/i18n.h"
+#include "core/util.h"
 #include "uipriv.h"
 
 /* The breakdown columns: a state each, and "other". */
@@ -70,12 +71,17 @@ static void rm_row_text(const struct panel *p, struct ui *ui, size_t i, char *bu
 }
 
 /* How many breakdown columns fit next to the count and the address. */
-static size_t fit_brk(const struct panel *p, int *addr_w)
+#define RATE_W 10
+
+/* The state breakdown and then the RX/TX rate columns, as room allows. */
+static size_t fit_brk(const struct panel *p, int *addr_w, int *rate_w)
 {
 	size_t nb = NBRK;
 	while (nb > 0 && p->w - CNT_W - 1 - (int)nb * BRK_W < 16)
 		nb--;
 	*addr_w = p->w - CNT_W - 1 - (int)nb * BRK_W;
+	*rate_w = *addr_w - 2 * RATE_W >= 22 ? RATE_W : 0;
+	*addr_w -= 2 * *rate_w;
 	return nb;
 }
 
@@ -87,8 +93,8 @@ static void rm_draw(struct panel *p, struct ui *ui)
 	snprintf(extra, sizeof extra, "%zu%s", n,
 		 ui->group_net ? _("  per /24, /64 (g)") : _("  (g: per /24)"));
 	panel_draw_title(p, ui, extra);
-	int addr_w;
-	size_t nb = fit_brk(p, &addr_w);
+	int addr_w, rate_w;
+	size_t nb = fit_brk(p, &addr_w, &rate_w);
 	if (p->head >= 2) {
 		wmove(w, 1, 0);
 		wattrset(w, crt_attr(CRT_COLHDR));
@@ -98,6 +104,8 @@ static void rm_draw(struct panel *p, struct ui *ui)
 			    false);
 		for (size_t k = 0; k < nb; k++)
 			crt_put_pad(w, _(brk[k].hdr), BRK_W, true);
+		crt_put_pad(w, _("RX/s"), rate_w, true);
+		crt_put_pad(w, _("TX/s"), rate_w, true);
 		wattrset(w, A_NORMAL);
 	}
 	size_t h = panel_list_h(p);
@@ -124,6 +132,16 @@ static void rm_draw(struct panel *p, struct ui *ui)
 				a = crt_attr(CRT_WARN);
 			wattrset(w, a);
 			crt_put_pad(w, num, BRK_W, true);
+		}
+		if (rate_w) {
+			char rx[32] = "-", tx[32] = "-";
+			if (e->rx_bps > 0 || e->tx_bps > 0) {
+				sw_fmt_rate(e->rx_bps, rx, sizeof rx);
+				sw_fmt_rate(e->tx_bps, tx, sizeof tx);
+			}
+			wattrset(w, base);
+			crt_put_pad(w, rx, rate_w, true);
+			crt_put_pad(w, tx, rate_w, true);
 		}
 		wattrset(w, A_NORMAL);
 	}

@@ -105,7 +105,9 @@ void screen_layout(struct ui *ui)
 	}
 	int top_h = 0;
 	if (ntop) {
-		if (!conns->shown) {
+		bool bands = ui->panels[PANEL_ALERTS].shown || ui->panels[PANEL_ROUTES].shown ||
+			     ui->panels[PANEL_IFACES].shown;
+		if (!conns->shown && !bands) {
 			top_h = mid_h;
 		} else {
 			int want = (int)states_rows(ui) + 1;
@@ -115,7 +117,10 @@ void screen_layout(struct ui *ui)
 				top_h = 5;
 		}
 		/* Widths: the states panel needs little; listeners get the most. */
-		int sw = ntop > 1 && tops[0] == PANEL_STATES ? (cols >= 110 ? 34 : cols / ntop) : 0;
+		/* Wider when there is room: the rate and the sparkline. */
+		int sw = ntop > 1 && tops[0] == PANEL_STATES
+				 ? (cols >= 190 ? 52 : cols >= 110 ? 34 : cols / ntop)
+				 : 0;
 		int wsum = 0;
 		for (int i = sw ? 1 : 0; i < ntop; i++)
 			wsum += tops[i] == PANEL_REMOTES ? 40 : 60;
@@ -133,8 +138,33 @@ void screen_layout(struct ui *ui)
 			x += w;
 		}
 	}
-	if (conns->shown)
-		place(conns, mid_y + top_h, 0, mid_h - top_h, cols);
+	/* Full-width bands (alerts, routes, interfaces) between the top row
+	 * and the connections, each sized to its rows within a share. */
+	int y = mid_y + top_h, left = mid_h - top_h;
+	enum panel_id bands[3];
+	int nb = 0;
+	for (int i = PANEL_ALERTS; i <= PANEL_IFACES; i++)
+		if (ui->panels[i].shown)
+			bands[nb++] = (enum panel_id)i;
+	int conns_min = conns->shown ? (left >= 12 ? 6 : left / 2) : 0;
+	for (int i = 0; i < nb && left - conns_min >= 3; i++) {
+		struct panel *b = &ui->panels[bands[i]];
+		size_t want = bands[i] == PANEL_ALERTS ? alerts_rows(ui) + 1
+			      : (bands[i] == PANEL_ROUTES ? routes_rows(ui) : ifaces_rows(ui)) + 2;
+		int share = (left - conns_min) / (nb - i);
+		if (!conns->shown && i == nb - 1)
+			share = left;
+		int h = (int)want < share ? (int)want : share;
+		if (h < 3)
+			h = 3;
+		if (!conns->shown && i == nb - 1)
+			h = left;
+		place(b, y, 0, h, cols);
+		y += h;
+		left -= h;
+	}
+	if (conns->shown && left > 0)
+		place(conns, y, 0, left, cols);
 	make_windows(ui);
 	ui_mark_all_dirty(ui);
 	ui->clear_bg = true;

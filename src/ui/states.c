@@ -1,5 +1,6 @@
 /* states.c - the TCP states panel: per-state histogram with a bar, the
- * count, and the change since the last refresh (the seed's
+ * count, the change since the last refresh, the change per second and a
+ * sparkline of the count over the last samples (the seed's
  * `netstat -an | awk '/tcp/ {print $6}' | sort | uniq -c`). */
 #include "config.h"
 
@@ -51,6 +52,19 @@ static void fmt_delta(const struct ui *ui, unsigned st, char *buf, size_t len)
 		snprintf(buf, len, "%+ld", d);
 }
 
+/* Change per second over the last ~10 samples: "+12/s", "" when flat. */
+static void fmt_rate(const struct ui *ui, unsigned st, char *buf, size_t len)
+{
+	double r;
+	buf[0] = '\0';
+	if (!statehist_rate(&ui->hist, st, 10, &r) || (r < 0.05 && r > -0.05))
+		return;
+	if (r < 10 && r > -10)
+		snprintf(buf, len, "%+.1f/s", r);
+	else
+		snprintf(buf, len, "%+.0f/s", r);
+}
+
 static void st_row_text(const struct panel *p, struct ui *ui, size_t i, char *buf, size_t len)
 {
 	(void)p;
@@ -75,13 +89,26 @@ static void st_draw(struct panel *p, struct ui *ui)
 	panel_draw_title(p, ui, extra);
 	size_t n = st_nrows(p, ui), h = panel_list_h(p);
 	listsel_scroll(&p->sel, n, h);
-	/* name(11) count(7) delta(6) bar(rest) */
-	int name_w = 11, cnt_w = 7, dw = 6;
-	int bar_w = p->w - name_w - cnt_w - dw - 3;
-	if (bar_w < 0) {
-		dw = 0;
-		bar_w = p->w - name_w - cnt_w - 2;
+	/* name(11) count(7) [delta(6)] [rate(10)] sparkline [bar] */
+	int name_w = 11, cnt_w = 7;
+	int avail = p->w - name_w - cnt_w;
+	int dw = avail >= 6 + 9 ? 6 : 0;
+	avail -= dw;
+	int rw = avail >= 10 + 12 ? 10 : 0;
+	avail -= rw;
+	int spark_w = 0, bar_w = 0;
+	if (ui->hist.n == 0) {
+		bar_w = avail - 1;
+	} else if (avail >= 8) {
+		/* both: the histogram bar keeps a third */
+		bar_w = avail / 3 > 3 ? avail / 3 : 3;
+		spark_w = avail - bar_w - 2;
+	} else {
+		spark_w = avail - 1;
 	}
+	if (spark_w > STATEHIST_N)
+		spark_w = STATEHIST_N;
+	bool utf8 = crt_utf8();
 	for (size_t i = p->sel.top; i < n && i < p->sel.top + h; i++) {
 		unsigned st = order[i];
 		uint32_t c = count_of(&ui->cur_states, st);
@@ -107,12 +134,35 @@ static void st_draw(struct panel *p, struct ui *ui)
 			crt_put_pad(w, d, dw - 1, true);
 			x += dw;
 		}
+		if (rw > 0) {
+			char r[32];
+			fmt_rate(ui, st, r, sizeof r);
+			wattrset(w, base);
+			waddch(w, ' ');
+			attr_t ra = sel ? base : crt_attr(r[0] == '+' ? CRT_UP : CRT_DOWN);
+			wattrset(w, ra);
+			crt_put_pad(w, r, rw - 1, true);
+			x += rw;
+		}
+		if (spark_w > 0 && x + 1 + spark_w <= p->w) {
+			char sp[STATEHIST_N * 3 + 1];
+			wattrset(w, base);
+			waddch(w, ' ');
+			x++;
+			statehist_spark(&ui->hist, st, (size_t)spark_w, utf8, sp, sizeof sp);
+			enum crt_elem se = CRT_BAR;
+			if ((st == SW_ST_SYN_RECV || st == SW_ST_CLOSE_WAIT) && c)
+				se = CRT_BAR_WARN;
+			wattrset(w, sel ? base : crt_attr(se));
+			crt_put_pad(w, sp, spark_w, false);
+			x += spark_w;
+		}
 		wattrset(w, base);
 		if (x < p->w) {
 			waddch(w, ' ');
 			x++;
 		}
-		if (bar_w > 0) {
+		if (bar_w > 0 && x + bar_w <= p->w) {
 			enum crt_elem be = CRT_BAR;
 			if ((st == SW_ST_SYN_RECV || st == SW_ST_CLOSE_WAIT) && c)
 				be = CRT_BAR_WARN;

@@ -47,6 +47,10 @@ static void sync_wants(struct ui *ui)
 		if (*p != ' ' && *p != '\t')
 			blank = false;
 	ui->wants.filter = blank ? NULL : ui->filter;
+	ui->wants.netinfo = ui->panels[PANEL_ROUTES].shown || ui->panels[PANEL_IFACES].shown;
+	ui->wants.changes = ui->changes;
+	ui->wants.mark = ui->mark;
+	ui->wants.mark_gen = ui->mark_gen;
 }
 
 struct ui *ui_new(const struct ui_config *cfg, char *err, size_t errlen)
@@ -65,6 +69,15 @@ struct ui *ui_new(const struct ui_config *cfg, char *err, size_t errlen)
 	panel_init(&ui->panels[PANEL_STATES], PANEL_STATES, &states_ops);
 	panel_init(&ui->panels[PANEL_REMOTES], PANEL_REMOTES, &remotes_ops);
 	panel_init(&ui->panels[PANEL_LISTENERS], PANEL_LISTENERS, &listeners_ops);
+	panel_init(&ui->panels[PANEL_ALERTS], PANEL_ALERTS, &alerts_ops);
+	panel_init(&ui->panels[PANEL_ROUTES], PANEL_ROUTES, &routes_ops);
+	panel_init(&ui->panels[PANEL_IFACES], PANEL_IFACES, &ifaces_ops);
+	/* shown on demand (a, 6, 7) */
+	ui->panels[PANEL_ALERTS].shown = false;
+	ui->panels[PANEL_ROUTES].shown = false;
+	ui->panels[PANEL_IFACES].shown = false;
+	ui->changes = true;
+	statehist_init(&ui->hist);
 	ui->focus = PANEL_CONNS;
 	if (ui_set_filter(ui, cfg->filter ? cfg->filter : "", false, err, errlen, NULL) == 0) {
 		drill_done(&ui->drill);
@@ -107,6 +120,7 @@ void ui_free(struct ui *ui)
 	resolver_free(ui->res);
 	filter_free(ui->filter);
 	drill_done(&ui->drill);
+	free(ui->alines);
 	free(ui);
 }
 
@@ -131,6 +145,12 @@ void ui_set_data(struct ui *ui, const struct ui_data *d)
 		ui->cur_states = *d->states;
 		ui->seen_seq = d->sample_seq;
 		ui->hdr_dirty = true;
+		uint32_t c[SW_ST_COUNT];
+		for (unsigned st = 0; st < SW_ST_COUNT; st++)
+			c[st] = d->states->count[SW_PROTO_TCP][st] +
+				d->states->count[SW_PROTO_MPTCP][st];
+		statehist_push(&ui->hist, d->snap ? d->snap->mono_ns : sw_mono_ns(), c,
+			       SW_ST_COUNT);
 	}
 	if (d->error) /* a failed sample: the old data stays, the reason shows */
 		ui_status(ui, true, "%s", d->error);
@@ -139,6 +159,18 @@ void ui_set_data(struct ui *ui, const struct ui_data *d)
 	ui->have_data = true;
 	if (header_height(ui, ui->rows) != old_h)
 		ui->relayout = true;
+	if (fresh)
+		alerts_build(ui);
+	ui->n_new = ui->n_closed = 0;
+	for (size_t i = 0; d->conns && i < d->conns->n; i++) {
+		const struct sw_rowstat *rs = d->conns->rows[i].st;
+		if (!rs)
+			continue;
+		if (rs->flags & SW_ROW_CLOSED)
+			ui->n_closed++;
+		else if (rs->flags & (ui->mark ? SW_ROW_MARKED_NEW : SW_ROW_NEW))
+			ui->n_new++;
+	}
 	for (int i = 0; i < PANEL_COUNT; i++)
 		panel_sync(&ui->panels[i], ui);
 	ui->status_dirty = true;
@@ -291,7 +323,24 @@ static unsigned toggle_panel(struct ui *ui, enum panel_id id)
 		ui->zoom = false;
 	}
 	ui->relayout = true;
+	sync_wants(ui);
 	return UI_R_REDRAW;
+}
+
+static unsigned set_mark(struct ui *ui, bool on)
+{
+	if (!on && !ui->mark) {
+		ui_status(ui, false, "%s", _("No mark is set (m sets one)"));
+		return UI_R_REDRAW;
+	}
+	ui->mark = on;
+	ui->mark_gen++;
+	sync_wants(ui);
+	ui->panels[PANEL_CONNS].dirty = true;
+	ui_status(ui, false, "%s",
+		  on ? _("Mark set: connections opened or closed from now on stay marked (M clears)")
+		     : _("Mark cleared"));
+	return UI_R_REFILTER | UI_R_REDRAW;
 }
 
 static unsigned set_sort(struct ui *ui, enum sw_col_id col)
@@ -353,6 +402,24 @@ unsigned ui_do_action(struct ui *ui, enum sw_action a)
 		return toggle_panel(ui, PANEL_REMOTES);
 	case SW_ACT_SHOW_LISTENERS:
 		return toggle_panel(ui, PANEL_LISTENERS);
+	case SW_ACT_SHOW_ALERTS:
+		return toggle_panel(ui, PANEL_ALERTS);
+	case SW_ACT_SHOW_ROUTES:
+		return toggle_panel(ui, PANEL_ROUTES);
+	case SW_ACT_SHOW_IFACES:
+		return toggle_panel(ui, PANEL_IFACES);
+	case SW_ACT_CHANGES:
+		ui->changes = !ui->changes;
+		sync_wants(ui);
+		ui->panels[PANEL_CONNS].dirty = true;
+		ui_status(ui, false, "%s",
+			  ui->changes ? _("New connections highlighted, closed ones kept for a while")
+				      : _("New and closed connections not shown"));
+		return UI_R_REFILTER | UI_R_REDRAW;
+	case SW_ACT_MARK:
+		return set_mark(ui, true);
+	case SW_ACT_CLEAR_MARK:
+		return set_mark(ui, false);
 	case SW_ACT_GROUP_NET:
 		ui->group_net = !ui->group_net;
 		sync_wants(ui);

@@ -15,8 +15,10 @@
 #include <stdint.h>
 
 #include "core/aggregate.h"
+#include "core/diagnose.h"
 #include "core/filter.h"
 #include "core/model.h"
+#include "core/netinfo.h"
 
 /* Reaction flags returned by ui_input (htop's Htop_Reaction). */
 enum {
@@ -54,6 +56,10 @@ struct ui_data {
 	const struct sw_listeners *listeners;
 	uint64_t sample_seq;                /* grows with every new sample */
 	const char *error;                  /* last collection error, or NULL */
+	const struct diag_list *diags;      /* diagnoses of the latest sample, or NULL */
+	const struct sw_netinfo *net;       /* routes and interfaces (when wanted), or NULL */
+	const struct sw_netinfo *net_prev;  /* the previous one (interface rates), or NULL */
+	bool marked;                        /* the model holds a mark (model_mark) */
 };
 
 struct ui_wants {
@@ -63,6 +69,10 @@ struct ui_wants {
 	enum sw_agg_kind remote_kind; /* SW_AGG_REMOTE_IP or SW_AGG_REMOTE_NET */
 	double interval;
 	bool paused;
+	bool netinfo;      /* a routes or interfaces panel is shown: collect them */
+	bool changes;      /* show new and closed connections (tombstones) */
+	bool mark;         /* the user wants a mark set ... */
+	uint32_t mark_gen; /* ... changed each time the mark is set or cleared */
 };
 
 enum ui_action_kind { UI_ACT_SIGNAL, UI_ACT_DESTROY };

@@ -20,6 +20,14 @@
 struct ui;
 struct panel;
 
+/* One line of the Alerts panel. */
+struct aline {
+	char text[DIAG_LINE + 64];
+	uint64_t key;        /* stable across refreshes (selection) */
+	unsigned char elem;  /* enum crt_elem */
+	bool head;           /* a diagnosis' first line */
+};
+
 /* A panel: one static const ops instance per kind (htop's PanelClass). */
 struct panel_ops {
 	const char *name;   /* N_() title */
@@ -39,7 +47,16 @@ struct panel_ops {
 	int (*click)(struct panel *p, struct ui *ui, int y, int x);
 };
 
-enum panel_id { PANEL_CONNS, PANEL_STATES, PANEL_REMOTES, PANEL_LISTENERS, PANEL_COUNT };
+enum panel_id {
+	PANEL_CONNS,
+	PANEL_STATES,
+	PANEL_REMOTES,
+	PANEL_LISTENERS,
+	PANEL_ALERTS, /* full-width bands above the connections */
+	PANEL_ROUTES,
+	PANEL_IFACES,
+	PANEL_COUNT
+};
 
 struct panel {
 	const struct panel_ops *ops;
@@ -109,6 +126,16 @@ struct ui {
 	uint64_t seen_seq;
 	struct sw_agg_states cur_states, prev_states;
 	bool have_prev;
+	struct statehist hist;  /* TCP state counts over the last samples */
+	bool changes;           /* highlight new, keep closed (x) */
+	bool mark;              /* m set a mark, M cleared it */
+	uint32_t mark_gen;
+	size_t n_new, n_closed; /* rows of the view marked new / closed */
+	/* the Alerts panel's lines (alerts.c), rebuilt per sample and width */
+	struct aline *alines;
+	size_t nalines, calines;
+	int alines_w;
+	uint64_t alines_seq;
 
 	/* filter, sort, columns, drill-down */
 	struct sw_filter *filter;
@@ -191,6 +218,17 @@ size_t states_rows(const struct ui *ui);
 void conntable_cell(struct ui *ui, const struct sw_row *r, enum sw_col_id id, char *buf,
 		    size_t len);
 const struct sw_listener *listeners_selected(struct ui *ui);
+extern const struct panel_ops alerts_ops;
+extern const struct panel_ops routes_ops;
+extern const struct panel_ops ifaces_ops;
+/* Wanted rows of the full-width bands (so the layout can size them). */
+size_t alerts_rows(const struct ui *ui);
+size_t routes_rows(const struct ui *ui);
+size_t ifaces_rows(const struct ui *ui);
+/* Rebuild the Alerts panel's lines if the data or the width changed. */
+void alerts_build(struct ui *ui);
+/* The alerts line under the header. */
+void alerts_line_draw(struct ui *ui, WINDOW *w, int y);
 
 /* ---- header.c / statusbar.c ---- */
 int header_height(const struct ui *ui, int rows);

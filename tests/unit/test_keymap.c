@@ -38,6 +38,14 @@ static void test_defaults(void **state)
 	assert_int_equal(keymap_lookup(&km, SW_KEY_ESC), SW_ACT_BACK);
 	assert_int_equal(keymap_lookup(&km, SW_KEY_BACKSPACE), SW_ACT_BACK);
 	assert_int_equal(keymap_lookup(&km, 'x'), SW_ACT_NONE);
+	/* insight: alerts, routes, interfaces, changes, mark */
+	assert_int_equal(keymap_lookup(&km, 'a'), SW_ACT_SHOW_ALERTS);
+	assert_int_equal(keymap_lookup(&km, '5'), SW_ACT_SHOW_ALERTS);
+	assert_int_equal(keymap_lookup(&km, '6'), SW_ACT_SHOW_ROUTES);
+	assert_int_equal(keymap_lookup(&km, '7'), SW_ACT_SHOW_IFACES);
+	assert_int_equal(keymap_lookup(&km, 't'), SW_ACT_CHANGES);
+	assert_int_equal(keymap_lookup(&km, 'm'), SW_ACT_MARK);
+	assert_int_equal(keymap_lookup(&km, 'M'), SW_ACT_CLEAR_MARK);
 }
 
 /* Every action has a key, a name and a description; no key is bound twice;
