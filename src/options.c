@@ -243,9 +243,12 @@ int options_parse(struct sw_options *o, int argc, char **argv, bool *exit_now)
 			diag_thresholds_default(&scratch);
 			if (diag_threshold_assign(&scratch, optarg, terr, sizeof terr))
 				return usage_error("--threshold: %s", terr);
-			o->thresholds = xrealloc(o->thresholds,
-						 (size_t)(o->nthresholds + 1) * sizeof *o->thresholds);
-			o->thresholds[o->nthresholds++] = optarg;
+			/* Kept in a static so it lives (and is reachable) until exit. */
+			static const char **thr_store;
+			thr_store = xrealloc(thr_store,
+					     (size_t)(o->nthresholds + 1) * sizeof *thr_store);
+			thr_store[o->nthresholds++] = optarg;
+			o->thresholds = thr_store;
 			break;
 		}
 		case OPT_CONFIG: o->config = optarg; break;
