@@ -37,10 +37,12 @@ static size_t walk(const uint8_t *data, size_t size)
 		FUZZ_CHECK(m != NULL, "sample %zu of %zu missing", i, n);
 		struct rec_item it;
 		while (record_next(r, &it)) {
-			FUZZ_CHECK(it.type >= REC_DUMP && it.type <= REC_KSTAT, "item type %d",
-				   (int)it.type);
+			FUZZ_CHECK((it.type >= REC_DUMP && it.type <= REC_KSTAT) ||
+					   it.type == REC_PROCNET,
+				   "item type %d", (int)it.type);
 			FUZZ_CHECK(((uintptr_t)it.data & 7) == 0, "unaligned payload");
-			FUZZ_CHECK(it.type != REC_KSTAT || memchr(it.name, '\0', sizeof it.name),
+			FUZZ_CHECK((it.type != REC_KSTAT && it.type != REC_PROCNET) ||
+					   memchr(it.name, '\0', sizeof it.name),
 				   "bad kstat name");
 		}
 	}

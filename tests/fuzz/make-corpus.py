@@ -3,8 +3,8 @@
 
 A developer tool, not run by `make check` (the seeds are committed).
 Sources: tests/data/fixtures*.swrec (recorded sock_diag dumps with kstat
-texts), tests/data/kstat-*.txt, tests/data/rtnl_ns.rec and the examples of
-doc/filter.md.  Seeds are kept small (a few messages per dump) so mutations
+texts), tests/data/kstat-*.txt, tests/data/procnet-*.txt,
+tests/data/rtnl_ns.rec and the examples of doc/filter.md.  Seeds are kept small (a few messages per dump) so mutations
 stay cheap; the input formats are described at the top of each
 tests/fuzz/fuzz_<parser>.c.  Files made here are named seed-*; other files
 in the corpus directories (regressions: crash-*, found-*) are left alone.
@@ -138,6 +138,10 @@ write('kstat', 'sockstat', bytes([11]) + open(os.path.join(data, 'kstat-sockstat
 write('kstat', 'malformed', bytes([12]) + open(os.path.join(data, 'kstat-malformed.txt'), 'rb').read())
 write('kstat', 'snmp-x6', bytes([0x5c]) + open(os.path.join(data, 'kstat-snmp.txt'), 'rb').read())
 write('kstat', 'all-sockstat', bytes([14]) + open(os.path.join(data, 'kstat-sockstat.txt'), 'rb').read())
+
+# ---- procnet: [selector byte: bit 0 = IPv6] + /proc/net/raw{,6} text
+for sel, name in ((0, 'raw'), (1, 'raw6'), (0, 'raw-malformed')):
+    write('procnet', name, bytes([sel]) + open(os.path.join(data, 'procnet-%s.txt' % name), 'rb').read())
 
 # ---- rtnl: [u32 length][reply] ... as rtnl_replay() reads it
 rt = open(os.path.join(data, 'rtnl_ns.rec'), 'rb').read()
