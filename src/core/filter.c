@@ -1,5 +1,6 @@
-/* filter.c - the ss-like filter language: parse to a compiled tree once,
- * evaluate it per socket with no allocation and no string parsing.
+/* filter.c - the ss-like filter language: parse to a compiled tree once
+ * (filter_priv.h); filtermatch.c evaluates it per socket with no allocation
+ * and no string parsing.
  *
  * The accepted language is described precisely in doc/filter.md (the man
  * page's FILTER EXPRESSIONS section).  In short:
@@ -12,15 +13,14 @@
  * conditions builds ONE state set, as ss does ("state established state
  * syn-sent" = either state; "exclude listen" = every state but LISTEN).
  *
- * Nodes live in one array; AND/OR chains are left-deep and evaluated with a
- * loop down the left spine, so only parentheses and "not" recurse (their
- * nesting is limited at parse time).
+ * Nodes live in one array; AND/OR chains are built left-deep, and the
+ * nesting of parentheses and "not" (the only recursion when evaluating) is
+ * limited here at parse time.
  */
 #include "config.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
-#include <fnmatch.h>
 #include <limits.h>
 #include <net/if.h>
 #include <netdb.h>
@@ -33,243 +33,14 @@
 #include <sys/socket.h>
 
 #include "filter.h"
+#include "filter_priv.h"
 #include "i18n.h"
 #include "util.h"
 
 #define MAX_DEPTH 64
 #define MAX_WORD 256
 
-/* ---- compiled tree -------------------------------------------------------- */
-
-enum nkind {
-	N_TRUE,
-	N_AND,
-	N_OR,
-	N_NOT,
-	N_STATES, /* u.mask: SW_STATE_BIT set */
-	N_PROTO,  /* u.proto */
-	N_HOST,   /* u.host, side */
-	N_PORT,   /* u.port, side, op */
-	N_UPATH,  /* u.str: UNIX name glob */
-	N_PROC,   /* u.str: comm, exact or glob */
-	N_PID,    /* u.num */
-	N_UID,
-	N_INODE,
-	N_COOKIE,
-	N_DEV,
-};
-
-enum side { SIDE_SRC, SIDE_DST, SIDE_ANY };
-enum op { OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE };
-
-struct fhost {
-	uint64_t a6[2], m6[2]; /* IPv6: masked address and mask (memory order) */
-	uint32_t a4, m4;       /* IPv4 (memory order) */
-	bool v4;               /* an IPv4 prefix: matches AF_INET and v4-mapped */
-	bool has_addr;
-	bool has_port;
-	uint16_t port;
-};
-
-struct fnode {
-	uint8_t kind;
-	uint8_t side;
-	uint8_t op;
-	uint8_t glob;
-	uint32_t l, r;
-	union {
-		uint32_t mask;
-		struct {
-			uint32_t protos;
-			uint8_t fam; /* 0 any, 4, 6 */
-		} proto;
-		struct fhost host;
-		uint16_t port;
-		uint64_t num;
-		struct {
-			uint32_t off, len;
-		} str;
-	} u;
-};
-
-struct sw_filter {
-	struct fnode *nodes;
-	size_t nnodes, capnodes;
-	uint32_t root;
-	char *strs; /* NUL-separated pattern strings */
-	size_t strslen, strscap;
-	char *text;
-};
-
-/* ---- evaluation (the hot path) --------------------------------------------- */
-
-static bool cmp_port(unsigned v, unsigned op, unsigned ref)
-{
-	switch (op) {
-	case OP_EQ: return v == ref;
-	case OP_NE: return v != ref;
-	case OP_LT: return v < ref;
-	case OP_LE: return v <= ref;
-	case OP_GT: return v > ref;
-	case OP_GE: return v >= ref;
-	}
-	return false;
-}
-
-static bool is_inet(const struct sw_conn *c)
-{
-	return c->family == AF_INET || c->family == AF_INET6;
-}
-
-static bool host_ep(const struct fhost *h, const struct sw_conn *c,
-		    const struct sw_endpoint *ep)
-{
-	if (h->has_port && ep->port != h->port)
-		return false;
-	if (!h->has_addr)
-		return true;
-	if (h->v4) {
-		uint32_t a;
-		if (c->family == AF_INET)
-			memcpy(&a, ep->addr, 4);
-		else if (sw_addr_is_v4mapped(ep->addr))
-			memcpy(&a, ep->addr + 12, 4);
-		else
-			return false;
-		return (a & h->m4) == h->a4;
-	}
-	if (c->family != AF_INET6)
-		return false;
-	uint64_t a[2];
-	memcpy(a, ep->addr, 16);
-	return (a[0] & h->m6[0]) == h->a6[0] && (a[1] & h->m6[1]) == h->a6[1];
-}
-
-static bool match_owner_str(const struct sw_filter *f, const struct fnode *n,
-			    const struct sw_snapshot *s, const struct sw_conn *c)
-{
-	const char *pat = f->strs + n->u.str.off;
-	for (size_t i = 0; i < c->owners_n; i++) {
-		const struct sw_proc *p = snapshot_owner_proc(s, c, i);
-		if (!p)
-			break;
-		if (n->glob) {
-			if (fnmatch(pat, p->comm, 0) == 0)
-				return true;
-		} else if (strncmp(pat, p->comm, sizeof p->comm - 1) == 0) {
-			return true;
-		}
-	}
-	return false;
-}
-
-static bool match_upath(const struct sw_filter *f, const struct fnode *n,
-			const struct sw_snapshot *s, const struct sw_conn *c)
-{
-	if (c->family != AF_UNIX || c->name_len == 0)
-		return false;
-	const char *name = snapshot_str(s, c->name_off);
-	const char *pat = f->strs + n->u.str.off;
-	if (name[0] == '\0') { /* abstract: shown and matched as "@name" */
-		if (pat[0] != '@')
-			return false;
-		pat++;
-		name++;
-	}
-	if (n->glob)
-		return fnmatch(pat, name, 0) == 0;
-	return strcmp(pat, name) == 0;
-}
-
-static bool eval(const struct sw_filter *f, uint32_t i,
-		 const struct sw_snapshot *s, const struct sw_conn *c)
-{
-	for (;;) {
-		const struct fnode *n = &f->nodes[i];
-		switch (n->kind) {
-		case N_TRUE:
-			return true;
-		case N_AND:
-			if (!eval(f, n->r, s, c))
-				return false;
-			i = n->l;
-			continue;
-		case N_OR:
-			if (eval(f, n->r, s, c))
-				return true;
-			i = n->l;
-			continue;
-		case N_NOT:
-			return !eval(f, n->l, s, c);
-		case N_STATES:
-			return c->state < 32 && (n->u.mask & SW_STATE_BIT(c->state));
-		case N_PROTO:
-			if (c->proto >= 32 || !(n->u.proto.protos & SW_PROTO_BIT(c->proto)))
-				return false;
-			if (n->u.proto.fam == 4)
-				return sw_conn_is_v4(c);
-			if (n->u.proto.fam == 6)
-				return c->family == AF_INET6;
-			return true;
-		case N_HOST:
-			if (!is_inet(c))
-				return false;
-			if (n->side != SIDE_DST && host_ep(&n->u.host, c, &c->local))
-				return true;
-			return n->side != SIDE_SRC && host_ep(&n->u.host, c, &c->remote);
-		case N_PORT:
-			if (!is_inet(c))
-				return false;
-			if (n->side == SIDE_SRC)
-				return cmp_port(c->local.port, n->op, n->u.port);
-			if (n->side == SIDE_DST)
-				return cmp_port(c->remote.port, n->op, n->u.port);
-			if (n->op == OP_NE) /* "port != N": neither side is N */
-				return c->local.port != n->u.port && c->remote.port != n->u.port;
-			return cmp_port(c->local.port, n->op, n->u.port) ||
-			       cmp_port(c->remote.port, n->op, n->u.port);
-		case N_UPATH:
-			return match_upath(f, n, s, c);
-		case N_PROC:
-			return s && match_owner_str(f, n, s, c);
-		case N_PID:
-			if (!s)
-				return false;
-			for (size_t k = 0; k < c->owners_n; k++) {
-				const struct sw_proc *p = snapshot_owner_proc(s, c, k);
-				if (p && (uint64_t)(int64_t)p->pid == n->u.num)
-					return true;
-			}
-			return false;
-		case N_UID:
-			if (c->flags & SW_CF_HAS_UID)
-				return c->uid == n->u.num;
-			if (!s)
-				return false;
-			for (size_t k = 0; k < c->owners_n; k++) {
-				const struct sw_proc *p = snapshot_owner_proc(s, c, k);
-				if (p && p->uid == n->u.num)
-					return true;
-			}
-			return false;
-		case N_INODE:
-			return c->inode == n->u.num;
-		case N_COOKIE:
-			return c->cookie == n->u.num;
-		case N_DEV:
-			return c->ifindex == n->u.num;
-		}
-		return false;
-	}
-}
-
-bool filter_match(const struct sw_filter *f, const struct sw_snapshot *s,
-		  const struct sw_conn *c)
-{
-	if (!f)
-		return true;
-	return eval(f, f->root, s, c);
-}
+/* ---- the filter object ----------------------------------------------------- */
 
 const char *filter_text(const struct sw_filter *f)
 {
@@ -340,32 +111,6 @@ void filter_hints(const struct sw_filter *f, uint32_t *states, uint32_t *protos)
 		*states = st;
 	if (protos)
 		*protos = pr;
-}
-
-/* ---- selection options ------------------------------------------------------ */
-
-/* -4 matches AF_INET and v4-mapped IPv6 sockets, -6 every AF_INET6 socket
- * (like ss, whose AF_INET6 dump carries the v4-mapped ones).  With -4 or -6
- * given, UNIX sockets are shown only if UNIX was asked for explicitly in
- * protos (ss -4x), as ss does. */
-bool select_match(const struct sw_select *sel, const struct sw_conn *c)
-{
-	if (!sel)
-		return true;
-	if (sel->protos && (c->proto >= 32 || !(sel->protos & SW_PROTO_BIT(c->proto))))
-		return false;
-	if (sel->states && (c->state >= 32 || !(sel->states & SW_STATE_BIT(c->state))))
-		return false;
-	if (sel->inet4 || sel->inet6) {
-		if (c->family == AF_UNIX || c->proto == SW_PROTO_UNIX)
-			return sel->protos && (sel->protos & SW_PROTO_BIT(SW_PROTO_UNIX));
-		if (sel->inet4 && sw_conn_is_v4(c))
-			return true;
-		if (sel->inet6 && c->family == AF_INET6)
-			return true;
-		return false;
-	}
-	return true;
 }
 
 /* ---- lexer ------------------------------------------------------------------- */
