@@ -820,31 +820,57 @@ static uint32_t cond_num(struct parser *P, const char *kw, int kind)
 	return i;
 }
 
-static uint32_t cond_uid(struct parser *P, const char *kw)
+/* Name lookups for cond_id: fill *v, or report the unknown name. */
+static bool lookup_user(struct parser *P, uint64_t *v)
 {
-	if (P->t.kind != T_WORD || !P->t.w[0]) {
-		perr(P, P->t.pos, _("expected a user name or uid after '%s'"), kw);
-		return 0;
+	struct passwd pw, *res = NULL;
+	char buf[1024];
+	if (getpwnam_r(P->t.w, &pw, buf, sizeof buf, &res) != 0 || !res) {
+		perr(P, P->t.pos, _("unknown user '%s'"), P->t.w);
+		return false;
 	}
+	*v = res->pw_uid;
+	return true;
+}
+
+static bool lookup_dev(struct parser *P, uint64_t *v)
+{
+	unsigned idx = strlen(P->t.w) < IF_NAMESIZE ? if_nametoindex(P->t.w) : 0;
+	if (!idx) {
+		perr(P, P->t.pos, _("unknown interface '%s'"), P->t.w);
+		return false;
+	}
+	*v = idx;
+	return true;
+}
+
+/* A 32-bit number or a name (the current word, non-empty) that lookup
+ * turns into one: "uid 1000" / "uid www-data", "dev 2" / "dev eth0". */
+static uint32_t cond_id(struct parser *P, const char *kw, int kind,
+			bool (*lookup)(struct parser *, uint64_t *))
+{
 	uint64_t v;
 	if (all_digits(P->t.w)) {
 		if (!parse_u64(P->t.w, UINT32_MAX, &v)) {
 			perr(P, P->t.pos, _("'%s' is not a valid number for '%s'"), P->t.w, kw);
 			return 0;
 		}
-	} else {
-		struct passwd pw, *res = NULL;
-		char buf[1024];
-		if (getpwnam_r(P->t.w, &pw, buf, sizeof buf, &res) != 0 || !res) {
-			perr(P, P->t.pos, _("unknown user '%s'"), P->t.w);
-			return 0;
-		}
-		v = res->pw_uid;
+	} else if (!lookup(P, &v)) {
+		return 0;
 	}
 	lex(P);
-	uint32_t i = node_new(P, N_UID);
+	uint32_t i = node_new(P, kind);
 	P->f->nodes[i].u.num = v;
 	return i;
+}
+
+static uint32_t cond_uid(struct parser *P, const char *kw)
+{
+	if (P->t.kind != T_WORD || !P->t.w[0]) {
+		perr(P, P->t.pos, _("expected a user name or uid after '%s'"), kw);
+		return 0;
+	}
+	return cond_id(P, kw, N_UID, lookup_user);
 }
 
 static uint32_t cond_dev(struct parser *P, const char *kw)
@@ -853,24 +879,7 @@ static uint32_t cond_dev(struct parser *P, const char *kw)
 		perr(P, P->t.pos, _("expected an interface name or index after '%s'"), kw);
 		return 0;
 	}
-	uint64_t v;
-	if (all_digits(P->t.w)) {
-		if (!parse_u64(P->t.w, UINT32_MAX, &v)) {
-			perr(P, P->t.pos, _("'%s' is not a valid number for '%s'"), P->t.w, kw);
-			return 0;
-		}
-	} else {
-		unsigned idx = strlen(P->t.w) < IF_NAMESIZE ? if_nametoindex(P->t.w) : 0;
-		if (!idx) {
-			perr(P, P->t.pos, _("unknown interface '%s'"), P->t.w);
-			return 0;
-		}
-		v = idx;
-	}
-	lex(P);
-	uint32_t i = node_new(P, N_DEV);
-	P->f->nodes[i].u.num = v;
-	return i;
+	return cond_id(P, kw, N_DEV, lookup_dev);
 }
 
 enum kwkind { K_STATE, K_EXCLUDE, K_HOST, K_PORT, K_PROTO, K_PROC, K_NUM, K_UID, K_DEV };
