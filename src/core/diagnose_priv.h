@@ -1,0 +1,128 @@
+/* diagnose_priv.h - shared by diagnose.c (names, thresholds, list, state,
+ * scratch hash, record helpers, per-cookie memory, diagnose_run) and
+ * diagcheck.c (the six diagnoses).  Private to those two files. */
+#ifndef SW_DIAGNOSE_PRIV_H
+#define SW_DIAGNOSE_PRIV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "diagnose.h"
+
+/* ---- state ------------------------------------------------------------------- */
+
+struct diag_ck {
+	uint64_t cookie;
+	uint32_t retrans;
+	uint32_t segs;
+	uint8_t used;
+};
+
+struct diag_cw {
+	int32_t pid;
+	uint64_t start; /* starttime, or the local port for unknown owners */
+	uint32_t count;
+	uint32_t streak;
+};
+
+struct diag_kc {
+	uint8_t used;
+	uint8_t fam;
+	uint16_t port;
+	int32_t pid;
+	uint64_t start;
+	uint8_t a[16];
+	uint8_t b[16];
+	uint32_t count;
+	uint32_t n2;      /* a second count (TIME_WAIT share ...) */
+	uint32_t ex;      /* example conn index */
+	uint32_t owner;   /* index of a conn with an owner, SW_NONE */
+	double sum, sum2; /* deltas */
+	double best;      /* largest single delta (for ex) */
+};
+
+/* What one diagnose_run hands to each diagnosis. */
+struct diag_ctx {
+	struct diag_state *st;
+	const struct diag_thresholds *t;
+	const struct sw_snapshot *s;
+	struct diag_list *l;
+	double dt;                     /* 0: no previous sample */
+	uint64_t ctr[DIAG_CTR_COUNT];
+	bool ctr_ok[DIAG_CTR_COUNT];
+	size_t top;
+	uint32_t synrecv_new;          /* SYN_RECV cookies not seen last time */
+	bool have_synrecv_new;
+};
+
+/* ---- list ---------------------------------------------------------------------- */
+
+/* A new entry (zeroed, pid -1); raises l->worst. */
+struct diag *diag_add(struct diag_list *l, enum diag_id id, enum diag_sev sev);
+/* One more detail line (ignored beyond DIAG_MAX_DETAIL). */
+__attribute__((format(printf, 2, 3)))
+void diag_detail(struct diag *d, const char *fmt, ...);
+__attribute__((format(printf, 3, 4)))
+void diag_setf(char *buf, size_t len, const char *fmt, ...);
+
+/* ---- scratch hash for counting (st->kc) ---------------------------------------- */
+
+/* Empty it, sized for about expect keys. */
+void diag_kc_reset(struct diag_state *st, size_t expect);
+/* The entry for this key, inserted (with example conn ci) if new. */
+struct diag_kc *diag_kc_get(struct diag_state *st, uint8_t fam, uint16_t port,
+			    int32_t pid, uint64_t start, const uint8_t a[16],
+			    const uint8_t b[16], uint32_t ci);
+/* Indices of used entries into st->idx, sorted by count (by_sum 0) or by
+ * sum (1), descending; returns how many. */
+size_t diag_kc_sorted(struct diag_state *st, int by_sum);
+
+/* ---- helpers on records ---------------------------------------------------------- */
+
+static inline bool diag_is_tcp(const struct sw_conn *c)
+{
+	return c->proto == SW_PROTO_TCP && (c->family == AF_INET || c->family == AF_INET6);
+}
+
+static inline bool diag_is_synrecv(const struct sw_conn *c)
+{
+	return c->state == SW_ST_SYN_RECV || c->state == SW_ST_NEW_SYN_RECV;
+}
+
+static inline double diag_pct(double a, double b)
+{
+	return b > 0 ? a * 100.0 / b : (a > 0 ? 100.0 : 0.0);
+}
+
+static inline enum diag_sev diag_sev_of(double v, double warn, double alarm)
+{
+	if (v >= alarm)
+		return DIAG_ALARM;
+	if (v >= warn)
+		return DIAG_WARN;
+	return DIAG_OK;
+}
+
+uint8_t diag_norm_addr(uint8_t family, const uint8_t in[16], uint8_t out[16]);
+char *diag_ep_str(uint8_t fam, const uint8_t a[16], uint16_t port, char *buf, size_t len);
+char *diag_addr_str(uint8_t fam, const uint8_t a[16], char *buf, size_t len);
+const char *diag_proc_label(const struct sw_snapshot *s, const struct sw_conn *c,
+			    char *buf, size_t len);
+void diag_set_owner(struct diag *d, const struct sw_snapshot *s, const struct sw_conn *c);
+const struct sw_conn *diag_find_listener(const struct sw_snapshot *s, uint8_t fam,
+					 const uint8_t a[16], uint16_t port);
+void diag_listener_name(const struct sw_snapshot *s, const struct sw_conn *c,
+			char *buf, size_t len);
+
+/* ---- the diagnoses (diagcheck.c), in the order diagnose_run calls them ---------- */
+
+void diag_check_retrans(struct diag_ctx *x); /* uses kc as filled by the cookie scan */
+void diag_check_ephemeral(struct diag_ctx *x);
+void diag_check_timewait(struct diag_ctx *x);
+void diag_check_synflood(struct diag_ctx *x);
+void diag_check_acceptq(struct diag_ctx *x);
+void diag_check_closewait(struct diag_ctx *x);
+
+#endif
