@@ -63,6 +63,7 @@ static const struct sw_binding default_bindings[] = {
 	{'m', SW_ACT_MARK},
 	{'M', SW_ACT_CLEAR_MARK},
 	{'g', SW_ACT_GROUP_NET},
+	{'p', SW_ACT_GROUP_PROC},
 	{SW_KEY_UP, SW_ACT_UP},
 	{SW_KEY_DOWN, SW_ACT_DOWN},
 	{SW_KEY_PGUP, SW_ACT_PGUP},

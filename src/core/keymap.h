@@ -98,6 +98,9 @@ enum sw_kgroup {
 	     "marked until the mark is cleared"), PANELS)                      \
 	X(CLEAR_MARK, "clear-mark", NULL,                                      \
 	  N_("Clear the mark"), PANELS)                                        \
+	X(GROUP_PROC, "group-process", NULL,                                   \
+	  N_("Top remote IPs panel: totals per process instead, or back"),     \
+	  PANELS)                                                              \
 	X(GROUP_NET, "group-net", NULL,                                        \
 	  N_("Top remote IPs: group by network (/24 IPv4, /64 IPv6) or not"),  \
 	  PANELS)                                                              \

@@ -78,7 +78,7 @@ static void empty_note(struct panel *p)
 size_t routes_rows(const struct ui *ui)
 {
 	const struct sw_netinfo *ni = net(ui);
-	return (ni ? ni->nroutes : 0) + 1;
+	return ni && ni->nroutes ? ni->nroutes : 1;
 }
 
 static size_t rt_nrows(const struct panel *p, const struct ui *ui)
@@ -159,7 +159,7 @@ const struct panel_ops routes_ops = {
 size_t ifaces_rows(const struct ui *ui)
 {
 	const struct sw_netinfo *ni = net(ui);
-	return (ni ? ni->nifaces : 0) + 1;
+	return ni && ni->nifaces ? ni->nifaces : 1;
 }
 
 static size_t if_nrows(const struct panel *p, const struct ui *ui)

@@ -76,12 +76,12 @@ static void rm_row_text(const struct panel *p, struct ui *ui, size_t i, char *bu
 /* The state breakdown and then the RX/TX rate columns, as room allows. */
 static size_t fit_brk(const struct panel *p, int *addr_w, int *rate_w)
 {
+	*rate_w = p->w >= 72 ? RATE_W : 0;
+	int room = p->w - 2 * *rate_w;
 	size_t nb = NBRK;
-	while (nb > 0 && p->w - CNT_W - 1 - (int)nb * BRK_W < 16)
+	while (nb > 0 && room - CNT_W - 1 - (int)nb * BRK_W < 16)
 		nb--;
-	*addr_w = p->w - CNT_W - 1 - (int)nb * BRK_W;
-	*rate_w = *addr_w - 2 * RATE_W >= 22 ? RATE_W : 0;
-	*addr_w -= 2 * *rate_w;
+	*addr_w = room - CNT_W - 1 - (int)nb * BRK_W;
 	return nb;
 }
 
@@ -91,7 +91,8 @@ static void rm_draw(struct panel *p, struct ui *ui)
 	size_t n = rm_nrows(p, ui);
 	char extra[128];
 	snprintf(extra, sizeof extra, "%zu%s", n,
-		 ui->group_net ? _("  per /24, /64 (g)") : _("  (g: per /24)"));
+		 ui->group_proc ? _("  per process (p)")
+		 : ui->group_net ? _("  per /24, /64 (g)") : _("  (g: per /24)"));
 	panel_draw_title(p, ui, extra);
 	int addr_w, rate_w;
 	size_t nb = fit_brk(p, &addr_w, &rate_w);
@@ -100,7 +101,8 @@ static void rm_draw(struct panel *p, struct ui *ui)
 		wattrset(w, crt_attr(CRT_COLHDR));
 		crt_put_pad(w, _("Count"), CNT_W, true);
 		waddch(w, ' ');
-		crt_put_pad(w, ui->group_net ? _("Remote network") : _("Remote address"), addr_w,
+		crt_put_pad(w, ui->group_proc ? _("Process") : ui->group_net ? _("Remote network")
+										: _("Remote address"), addr_w,
 			    false);
 		for (size_t k = 0; k < nb; k++)
 			crt_put_pad(w, _(brk[k].hdr), BRK_W, true);
@@ -160,7 +162,16 @@ static int rm_key(struct panel *p, struct ui *ui, enum sw_action a)
 	if (!rm_nrows(p, ui))
 		return 0;
 	char cond[160];
-	drill_cond_remote(&ui->data.remotes->e[p->sel.cur], cond, sizeof cond);
+	const struct sw_agg_entry *e = &ui->data.remotes->e[p->sel.cur];
+	if (ui->data.remotes->kind == SW_AGG_PROCESS) {
+		if (e->pid < 0) {
+			ui_status(ui, true, "%s", _("No process known for these connections"));
+			return UI_R_REDRAW;
+		}
+		snprintf(cond, sizeof cond, "pid %d", (int)e->pid);
+		return (int)ui_drill(ui, cond);
+	}
+	drill_cond_remote(e, cond, sizeof cond);
 	return (int)ui_drill(ui, cond);
 }
 

@@ -111,7 +111,7 @@ void screen_layout(struct ui *ui)
 			top_h = mid_h;
 		} else {
 			int want = (int)states_rows(ui) + 1;
-			int cap = mid_h * 2 / 5;
+			int cap = bands ? mid_h / 3 : mid_h * 2 / 5;
 			top_h = want < cap ? want : cap;
 			if (top_h < 5)
 				top_h = 5;
@@ -139,21 +139,33 @@ void screen_layout(struct ui *ui)
 		}
 	}
 	/* Full-width bands (alerts, routes, interfaces) between the top row
-	 * and the connections, each sized to its rows within a share. */
+	 * and the connections, each sized to its rows within a share; when
+	 * there is no room for all, the focused one stays. */
 	int y = mid_y + top_h, left = mid_h - top_h;
 	enum panel_id bands[3];
 	int nb = 0;
 	for (int i = PANEL_ALERTS; i <= PANEL_IFACES; i++)
 		if (ui->panels[i].shown)
 			bands[nb++] = (enum panel_id)i;
-	int conns_min = conns->shown ? (left >= 12 ? 6 : left / 2) : 0;
+	int conns_min = conns->shown ? (left >= 12 ? left / 3 : left / 2) : 0;
+	if (conns_min > 0 && conns_min < 4)
+		conns_min = left >= 7 ? 4 : conns_min;
+	while (nb > 0 && left - conns_min < 3 * nb) {
+		int drop = nb - 1;
+		if (bands[drop] == ui->focus && nb > 1)
+			drop--;
+		if (nb == 1 && bands[0] != ui->focus)
+			drop = 0;
+		else if (nb == 1)
+			break;
+		memmove(&bands[drop], &bands[drop + 1], (size_t)(nb - drop - 1) * sizeof bands[0]);
+		nb--;
+	}
 	for (int i = 0; i < nb && left - conns_min >= 3; i++) {
 		struct panel *b = &ui->panels[bands[i]];
 		size_t want = bands[i] == PANEL_ALERTS ? alerts_rows(ui) + 1
 			      : (bands[i] == PANEL_ROUTES ? routes_rows(ui) : ifaces_rows(ui)) + 2;
 		int share = (left - conns_min) / (nb - i);
-		if (!conns->shown && i == nb - 1)
-			share = left;
 		int h = (int)want < share ? (int)want : share;
 		if (h < 3)
 			h = 3;
@@ -165,6 +177,12 @@ void screen_layout(struct ui *ui)
 	}
 	if (conns->shown && left > 0)
 		place(conns, y, 0, left, cols);
+	if (!ui->panels[ui->focus].placed) {
+		/* no room for it among the others: it alone */
+		for (int i = 0; i < PANEL_COUNT; i++)
+			ui->panels[i].placed = false;
+		place(&ui->panels[ui->focus], mid_y, 0, mid_h, cols);
+	}
 	make_windows(ui);
 	ui_mark_all_dirty(ui);
 	ui->clear_bg = true;

@@ -20,6 +20,12 @@ static void owner_hint(struct ui *ui, char *buf, size_t len)
 	else if (ui->focus == PANEL_LISTENERS) {
 		const struct sw_listener *l = listeners_selected(ui);
 		r = l ? &l->row : NULL;
+	} else if (ui->focus == PANEL_ALERTS) {
+		snprintf(buf, len, "%s", _("a: hide alerts   z: zoom   Tab: next panel   h: help"));
+		return;
+	} else if (ui->focus == PANEL_ROUTES || ui->focus == PANEL_IFACES) {
+		snprintf(buf, len, "%s", _("6: routes   7: interfaces   Tab: next panel   h: help"));
+		return;
 	} else {
 		snprintf(buf, len, "%s", _("Enter: show these connections   Tab: next panel   h: help"));
 		return;

@@ -41,7 +41,9 @@ static void sync_wants(struct ui *ui)
 {
 	ui->wants.keys = ui->sort.k;
 	ui->wants.nkeys = ui->sort.n;
-	ui->wants.remote_kind = ui->group_net ? SW_AGG_REMOTE_NET : SW_AGG_REMOTE_IP;
+	ui->wants.remote_kind = ui->group_proc  ? SW_AGG_PROCESS
+				: ui->group_net ? SW_AGG_REMOTE_NET
+						: SW_AGG_REMOTE_IP;
 	bool blank = true;
 	for (const char *p = ui->filter_text; *p; p++)
 		if (*p != ' ' && *p != '\t')
@@ -420,8 +422,20 @@ unsigned ui_do_action(struct ui *ui, enum sw_action a)
 		return set_mark(ui, true);
 	case SW_ACT_CLEAR_MARK:
 		return set_mark(ui, false);
+	case SW_ACT_GROUP_PROC:
+		ui->group_proc = !ui->group_proc;
+		sync_wants(ui);
+		ui->panels[PANEL_REMOTES].sel.has_key = false;
+		ui->panels[PANEL_REMOTES].dirty = true;
+		if (!ui->panels[PANEL_REMOTES].shown)
+			toggle_panel(ui, PANEL_REMOTES);
+		ui_status(ui, false, "%s",
+			  ui->group_proc ? _("Totals per process (p: back to remote IPs)")
+					 : _("Remote IPs by address"));
+		return UI_R_REGROUP | UI_R_REDRAW;
 	case SW_ACT_GROUP_NET:
 		ui->group_net = !ui->group_net;
+		ui->group_proc = false;
 		sync_wants(ui);
 		ui->panels[PANEL_REMOTES].sel.has_key = false;
 		ui->panels[PANEL_REMOTES].dirty = true;

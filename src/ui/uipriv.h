@@ -144,6 +144,7 @@ struct ui {
 	struct colset colset;
 	struct drill drill;
 	bool group_net;
+	bool group_proc; /* the remotes panel shows processes (p) */
 
 	/* screen */
 	struct panel panels[PANEL_COUNT];

@@ -147,6 +147,16 @@ in_tol() { # VALUE_WITH_UNIT: 2.0 MiB/s within 20 %
 ui_ok() { in_tol "$(rx_ui)"; }
 wait_for 5 ui_ok
 check "rate: RX/s of the :6000 server socket about 2.0MB/s in the UI (got '$(rx_ui)')" ui_ok
+# per-process totals: p groups the remote panel by process, with rates (zoomed)
+tmux_send p
+check "per process: the remotes panel groups by process" tmux_wait_text "per process (p)"
+tmux_send Tab Tab
+check "per process: remotes panel focused" tmux_wait_text "> Top remote IPs"
+tmux_send z
+proc_rx() { tmux_screen | grep "/python3 " | grep -o '[0-9.]*MB/s' | head -1; }
+proc_ok() { v=$(proc_rx); in_tol "$v" || in_tol "$(echo "$v" | awk '{ printf "%.1fMB/s", $1 / 2 }')"; }
+wait_for 5 proc_ok
+check "per process: python3 receives about 2.0MB/s (got '$(proc_rx)')" proc_ok
 "$SOCKWATCH" -b -d 1 -n 2 --json -N "$NS" >"$T/rate.json" 2>"$T/rate.err"
 got=$(jq -rs '.[1].sockets[] | select(.local.port == 6000) | select(.state == "ESTABLISHED") | .rx_bps' "$T/rate.json" 2>/dev/null | head -1)
 check "rate: --json second document rx_bps about $RATE (got '$got')" \

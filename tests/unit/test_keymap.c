@@ -46,6 +46,7 @@ static void test_defaults(void **state)
 	assert_int_equal(keymap_lookup(&km, 't'), SW_ACT_CHANGES);
 	assert_int_equal(keymap_lookup(&km, 'm'), SW_ACT_MARK);
 	assert_int_equal(keymap_lookup(&km, 'M'), SW_ACT_CLEAR_MARK);
+	assert_int_equal(keymap_lookup(&km, 'p'), SW_ACT_GROUP_PROC);
 }
 
 /* Every action has a key, a name and a description; no key is bound twice;
