@@ -305,9 +305,7 @@ int kstat_apply(struct sw_kstat *k, const char *name, const char *text, size_t l
 	return -EINVAL;
 }
 
-/* Read a whole small file into *buf (grown as needed); returns length or
- * -errno. */
-static ssize_t read_file(const char *path, char **buf, size_t *cap)
+ssize_t kstat_read_file(const char *path, char **buf, size_t *cap)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
@@ -349,11 +347,11 @@ int kstat_read_texts(const char *proc_root, struct sw_kstat *k,
 		if (strncmp(s->name, "net/", 4) == 0) {
 			/* this thread's netns first (see the top of the file) */
 			snprintf(path, sizeof path, "%s/thread-self/%s", proc_root, s->name);
-			n = read_file(path, &buf, &cap);
+			n = kstat_read_file(path, &buf, &cap);
 		}
 		if (n < 0) {
 			snprintf(path, sizeof path, "%s/%s", proc_root, s->name);
-			n = read_file(path, &buf, &cap);
+			n = kstat_read_file(path, &buf, &cap);
 		}
 		if (n < 0) {
 			if (!s->optional)

@@ -6,6 +6,7 @@
 #define SW_KSTAT_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "core/snapshot.h"
 
@@ -34,5 +35,10 @@ int kstat_read_texts(const char *proc_root, struct sw_kstat *k,
  * malformed text. */
 int kstat_apply(struct sw_kstat *k, const char *name, const char *text,
 		size_t len);
+
+/* Read a whole small file (a /proc text) into *buf, grown as needed with
+ * xgrow (free() it); retries EINTR.  Returns the length or -errno.  Also
+ * used by procnet.c. */
+ssize_t kstat_read_file(const char *path, char **buf, size_t *cap);
 
 #endif

@@ -5,15 +5,13 @@
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <unistd.h>
 
-#include "core/util.h"
+#include "kstat.h"
 #include "procnet.h"
 
 const char *procnet_raw_name(int family)
@@ -235,31 +233,6 @@ int procnet_parse_raw(const char *buf, size_t len, int family,
 
 /* ---------------------------------------------------------------- I/O */
 
-static long read_all(const char *path, char **buf, size_t *cap)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	size_t len = 0;
-	for (;;) {
-		if (len + 4096 > *cap)
-			*buf = xgrow(*buf, cap, len + 4096, 1);
-		ssize_t n = read(fd, *buf + len, *cap - len);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			int e = errno;
-			close(fd);
-			return -e;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	close(fd);
-	return (long)len;
-}
-
 long procnet_read(const char *proc_root, const char *name, char **buf, size_t *cap)
 {
 	char path[PATH_MAX];
@@ -267,10 +240,10 @@ long procnet_read(const char *proc_root, const char *name, char **buf, size_t *c
 		proc_root = "/proc";
 	/* /proc/net follows the main thread; thread-self the caller's netns */
 	snprintf(path, sizeof path, "%s/thread-self/%s", proc_root, name);
-	long n = read_all(path, buf, cap);
+	long n = kstat_read_file(path, buf, cap);
 	if (n < 0) {
 		snprintf(path, sizeof path, "%s/%s", proc_root, name);
-		n = read_all(path, buf, cap);
+		n = kstat_read_file(path, buf, cap);
 	}
 	return n;
 }
