@@ -153,30 +153,31 @@ void record_dump_abort(struct record_writer *w)
 		w->err = -errno;
 }
 
-void record_kstat(struct record_writer *w, const char *name, const char *text,
-		  size_t len)
+/* A REC_KSTAT / REC_PROCNET record: u16 name length, name (cut to
+ * maxname bytes), text. */
+static void w_named(struct record_writer *w, uint32_t type, size_t maxname,
+		    const char *name, const char *text, size_t len)
 {
 	size_t nl = strlen(name);
 	uint8_t hdr[2 + 64];
-	if (nl > 64)
-		nl = 64;
+	if (nl > maxname)
+		nl = maxname;
 	uint16_t n16 = (uint16_t)nl;
 	memcpy(hdr, &n16, 2);
 	memcpy(hdr + 2, name, nl);
-	w_record(w, REC_KSTAT, hdr, 2 + nl, text, len);
+	w_record(w, type, hdr, 2 + nl, text, len);
+}
+
+void record_kstat(struct record_writer *w, const char *name, const char *text,
+		  size_t len)
+{
+	w_named(w, REC_KSTAT, 64, name, text, len);
 }
 
 void record_procnet(struct record_writer *w, const char *name, const char *text,
 		    size_t len)
 {
-	size_t nl = strlen(name);
-	uint8_t hdr[2 + 63];
-	if (nl > 63)
-		nl = 63;
-	uint16_t n16 = (uint16_t)nl;
-	memcpy(hdr, &n16, 2);
-	memcpy(hdr + 2, name, nl);
-	w_record(w, REC_PROCNET, hdr, 2 + nl, text, len);
+	w_named(w, REC_PROCNET, 63, name, text, len);
 }
 
 int record_sample_end(struct record_writer *w, uint64_t collect_us)
