@@ -49,22 +49,28 @@ static void copy_addr(uint8_t out[16], const struct nlattr *a, size_t want)
 	memcpy(out, mnl_attr_get_payload(a), n);
 }
 
+/* The counters struct rtnl_link_stats and rtnl_link_stats64 share (same
+ * names, 32- or 64-bit wide). */
+#define COPY_LINK_STATS(f, st) do { \
+		(f)->rx_packets = (st).rx_packets; \
+		(f)->tx_packets = (st).tx_packets; \
+		(f)->rx_bytes = (st).rx_bytes; \
+		(f)->tx_bytes = (st).tx_bytes; \
+		(f)->rx_errors = (st).rx_errors; \
+		(f)->tx_errors = (st).tx_errors; \
+		(f)->rx_dropped = (st).rx_dropped; \
+		(f)->tx_dropped = (st).tx_dropped; \
+		(f)->multicast = (st).multicast; \
+		(f)->collisions = (st).collisions; \
+	} while (0)
+
 static void parse_stats64(struct sw_iface *f, const struct nlattr *a)
 {
 	struct rtnl_link_stats64 st;
 	memset(&st, 0, sizeof st);
 	size_t n = mnl_attr_get_payload_len(a);
 	memcpy(&st, mnl_attr_get_payload(a), n < sizeof st ? n : sizeof st);
-	f->rx_packets = st.rx_packets;
-	f->tx_packets = st.tx_packets;
-	f->rx_bytes = st.rx_bytes;
-	f->tx_bytes = st.tx_bytes;
-	f->rx_errors = st.rx_errors;
-	f->tx_errors = st.tx_errors;
-	f->rx_dropped = st.rx_dropped;
-	f->tx_dropped = st.tx_dropped;
-	f->multicast = st.multicast;
-	f->collisions = st.collisions;
+	COPY_LINK_STATS(f, st);
 	f->rx_over_errors = st.rx_over_errors;
 	f->rx_fifo_errors = st.rx_fifo_errors;
 	f->tx_fifo_errors = st.tx_fifo_errors;
@@ -78,16 +84,7 @@ static void parse_stats32(struct sw_iface *f, const struct nlattr *a)
 	memset(&st, 0, sizeof st);
 	size_t n = mnl_attr_get_payload_len(a);
 	memcpy(&st, mnl_attr_get_payload(a), n < sizeof st ? n : sizeof st);
-	f->rx_packets = st.rx_packets;
-	f->tx_packets = st.tx_packets;
-	f->rx_bytes = st.rx_bytes;
-	f->tx_bytes = st.tx_bytes;
-	f->rx_errors = st.rx_errors;
-	f->tx_errors = st.tx_errors;
-	f->rx_dropped = st.rx_dropped;
-	f->tx_dropped = st.tx_dropped;
-	f->multicast = st.multicast;
-	f->collisions = st.collisions;
+	COPY_LINK_STATS(f, st);
 	f->have_stats = n >= offsetof(struct rtnl_link_stats, multicast);
 }
 
