@@ -12,7 +12,9 @@
  * RLIMIT_NOFILE to its hard limit and dies with the master (PDEATHSIG); the
  * master kills and reaps every holder on SIGINT/SIGTERM/SIGHUP, on a holder's
  * death and on any error.  When everything is built it writes the ready file
- * (atomically) and a "READY ..." line on stdout.
+ * (atomically) and a "READY ..." line on stdout.  SIGUSR1 to the master
+ * makes the middle holder open one more listener (port BASE+LISTENERS, then
+ * +1 ...), to check process attribution of a new socket in an old process.
  *
  * Usage: popgen -e PAIRS -w TW -l LISTENERS -p PROCS [-r READYFILE]
  *               [-s SOURCES] [-b PORTBASE]
@@ -46,7 +48,7 @@ static long n_pairs, n_tw, n_listen = 1, n_procs = 2, n_src = 16, port_base = 20
 static const char *ready_path;
 static pid_t *holders;
 static long n_holders;
-static volatile sig_atomic_t stop_sig, child_died;
+static volatile sig_atomic_t stop_sig, child_died, usr1;
 
 static void die(const char *fmt, ...)
 {
@@ -63,6 +65,12 @@ static void die(const char *fmt, ...)
 static void on_stop(int sig)
 {
 	stop_sig = sig;
+}
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	usr1 = 1;
 }
 
 static void on_child(int sig)
@@ -173,6 +181,12 @@ static void holder_main(long h, int ready_fd)
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGHUP, SIG_DFL);
 	signal(SIGCHLD, SIG_DFL);
+	{
+		struct sigaction ua;
+		memset(&ua, 0, sizeof(ua));
+		ua.sa_handler = on_usr1;
+		sigaction(SIGUSR1, &ua, NULL);
+	}
 	raise_nofile();
 	if (2 * np + nl + 16 > nofile_limit())
 		die("holder %ld: %ld pairs need more than %ld fds", h, np, nofile_limit());
@@ -189,8 +203,20 @@ static void holder_main(long h, int ready_fd)
 	if (write(ready_fd, &ok, 1) != 1)
 		_exit(1);
 	close(ready_fd);
-	for (;;)
-		pause();
+	/* SIGUSR1: open one more listener (port BASE+LISTENERS, +1, ...) in
+	 * this existing process: the runner checks that sockwatch attributes
+	 * it to us by the next refresh. */
+	sigset_t block, wait_mask;
+	sigemptyset(&block);
+	sigaddset(&block, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &block, &wait_mask);
+	sigdelset(&wait_mask, SIGUSR1);
+	for (long extra = 0;;) {
+		while (!usr1)
+			sigsuspend(&wait_mask); /* no lost wake-up */
+		usr1 = 0;
+		make_listener((int)(port_base + n_listen + extra++));
+	}
 }
 
 static void kill_holders(void)
@@ -320,6 +346,8 @@ int main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	sa.sa_handler = on_usr1;
+	sigaction(SIGUSR1, &sa, NULL);
 	sa.sa_handler = on_child;
 	sa.sa_flags = SA_NOCLDSTOP;
 	sigaction(SIGCHLD, &sa, NULL);
@@ -394,6 +422,11 @@ int main(int argc, char **argv)
 			cleanup_exit(1);
 		}
 		nanosleep(&d, NULL);
+		if (usr1) { /* forward to the middle holder */
+			usr1 = 0;
+			if (n_holders > 0)
+				kill(holders[n_holders / 2], SIGUSR1);
+		}
 		tw = n_tw > 0 ? tw_count() : 0;
 		if (tw >= 0 && tw < n_tw)
 			make_tw(lfd, n_tw - tw);

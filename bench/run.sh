@@ -216,6 +216,35 @@ if [ $inner = 1 ]; then
 	} >"$R/table.md"
 	cat "$R/table.md"
 
+	# ----------------------------------------- attribution of a new socket
+	# The process map is incremental (it does not rescan unchanged
+	# processes); a socket opened by an existing process must still be
+	# attributed by the next refresh.  Batch repeats (-n) keep the same
+	# collector as the monitor does: sample 1 (no such socket), then popgen
+	# opens a listener in one holder, then samples 2 and 3 must name it.
+	if [ -n "$SW" ]; then
+		nport=$((20000 + listen))
+		"$SW" -b -l -t -p -n 3 -d 2 --json "sport = :$nport" >"$R/attrib.jsonl" \
+			2>"$R/attrib.err" &
+		swp=$!
+		for _ in $(seq 300); do
+			[ -s "$R/attrib.jsonl" ] && break
+			sleep 0.1
+		done
+		kill -USR1 "$pg"
+		wait "$swp"
+		want=$(ss -Htlnp "sport = :$nport" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2)
+		verdict="FAILED"
+		n1=$(sed -n 1p "$R/attrib.jsonl" | jq '.sockets | length' 2>/dev/null)
+		p2=$(sed -n 2p "$R/attrib.jsonl" | jq -r '[.sockets[].processes[]?.pid] | map(tostring) | join(",")' 2>/dev/null)
+		p3=$(sed -n 3p "$R/attrib.jsonl" | jq -r '[.sockets[].processes[]?.pid] | map(tostring) | join(",")' 2>/dev/null)
+		if [ "$n1" = 0 ] && [ -n "$want" ] && [ "$p2" = "$want" ] && [ "$p3" = "$want" ]; then
+			verdict="ok"
+		fi
+		printf '\nNew socket in an existing process (holder pid %s, port %s), `sockwatch -b -l -t -p -n 3 -d 2`:\nsample 1: %s sockets; sample 2 owners: [%s]; sample 3 owners: [%s] -> attributed within one refresh: **%s**\n\n' \
+			"${want:-?}" "$nport" "${n1:-?}" "$p2" "$p3" "$verdict" | tee -a "$R/table.md"
+	fi
+
 	# ------------------------------------------------------------ TUI
 	if [ "$tui" = 1 ] && [ -n "$SW" ]; then
 		win=$(awk -v d="$tui_delay" -v n="$tui_refreshes" 'BEGIN { print d * n }')
@@ -265,6 +294,7 @@ command -v pkg-config >/dev/null || need_pkgs+=(pkg-config)
 pkg-config --exists libmnl 2>/dev/null || need_pkgs+=(libmnl-dev)
 command -v ss >/dev/null || need_pkgs+=(iproute2)
 command -v netstat >/dev/null || need_pkgs+=(net-tools)
+command -v jq >/dev/null || need_pkgs+=(jq)
 if [ ${#need_pkgs[@]} -gt 0 ]; then
 	log "installing ${need_pkgs[*]}"
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_pkgs[@]}" >/dev/null
