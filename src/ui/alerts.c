@@ -45,14 +45,18 @@ static struct aline *add_line(struct ui *ui, uint64_t key, enum crt_elem e, bool
 	return l;
 }
 
-/* Add text wrapped at width columns (bytes, at spaces), each line after
- * the first indented like the first's continuation. */
-static void add_wrapped(struct ui *ui, uint64_t *key, enum crt_elem e, const char *indent,
-			const char *text, int width)
+/* Add text wrapped at width columns (at spaces): the first line starts
+ * with first, the others with an indent of the same width. */
+static void add_wrapped(struct ui *ui, uint64_t *key, enum crt_elem e, bool head,
+			const char *first, const char *text, int width)
 {
-	size_t ind = strlen(indent);
+	char indent[64];
+	int fw = crt_width(first);
+	snprintf(indent, sizeof indent, "%*s", fw < 40 ? fw : 40, "");
+	size_t ind = (size_t)(fw < 40 ? fw : 40);
 	size_t room = width > (int)ind + 10 ? (size_t)width - ind : 40;
 	const char *p = text;
+	const char *pre = first;
 	while (*p) {
 		size_t n = strlen(p);
 		if (n > room) {
@@ -67,8 +71,10 @@ static void add_wrapped(struct ui *ui, uint64_t *key, enum crt_elem e, const cha
 			}
 			n = cut;
 		}
-		struct aline *l = add_line(ui, (*key)++, e, false);
-		snprintf(l->text, sizeof l->text, "%s%.*s", indent, (int)n, p);
+		struct aline *l = add_line(ui, (*key)++, e, head);
+		snprintf(l->text, sizeof l->text, "%s%.*s", pre, (int)n, p);
+		pre = indent;
+		head = false;
 		p += n;
 		while (*p == ' ')
 			p++;
@@ -103,13 +109,11 @@ void alerts_build(struct ui *ui)
 		const struct diag *d = sel[i];
 		uint64_t key = hash_str(hash_str(14695981039346656037ULL, diag_id_name(d->id)),
 					d->subject);
-		struct aline *l = add_line(ui, key++, sev_elem(d->sev), true);
-		char t[DIAG_LINE + 48];
-		snprintf(t, sizeof t, "%s%s  %s", sev_mark(d->sev), _(diag_sev_label(d->sev)),
-			 d->title);
-		sw_strlcpy(l->text, t, sizeof l->text);
+		char t[64];
+		snprintf(t, sizeof t, "%s%s  ", sev_mark(d->sev), _(diag_sev_label(d->sev)));
+		add_wrapped(ui, &key, sev_elem(d->sev), true, t, d->title, width);
 		for (size_t k = 0; k < d->ndetail; k++)
-			add_wrapped(ui, &key, CRT_NORMAL, "    ", d->detail[k], width);
+			add_wrapped(ui, &key, CRT_NORMAL, false, "    ", d->detail[k], width);
 		const char *f = d->fix;
 		bool first = true;
 		while (*f) {
@@ -118,9 +122,13 @@ void alerts_build(struct ui *ui)
 			char one[1024];
 			snprintf(one, sizeof one, "%.*s", (int)len, f);
 			char ind[64];
-			snprintf(ind, sizeof ind, "    %s ", first ? _("Fix:") : "    ");
+			int fixw = crt_width(_("Fix:"));
+			if (first)
+				snprintf(ind, sizeof ind, "    %s ", _("Fix:"));
+			else
+				snprintf(ind, sizeof ind, "    %*s ", fixw < 20 ? fixw : 20, "");
 			if (one[0])
-				add_wrapped(ui, &key, CRT_HDR_LABEL, ind, one, width);
+				add_wrapped(ui, &key, CRT_HDR_LABEL, false, ind, one, width);
 			first = false;
 			f += len;
 			if (*f == '\n')
@@ -224,9 +232,10 @@ void alerts_line_draw(struct ui *ui, WINDOW *w, int y)
 	}
 	size_t more = diag_list_count(dl, DIAG_WARN) - 1;
 	char t[DIAG_LINE + 128], m[64] = "";
-	if (more)
+	/* below 60 columns no hint: the finding first */
+	if (W >= 60 && more)
 		snprintf(m, sizeof m, _("  (+%zu more, a: alerts)"), more);
-	else
+	else if (W >= 60)
 		snprintf(m, sizeof m, "%s", _("  (a: alerts)"));
 	snprintf(t, sizeof t, "%s%s: %s", sev_mark(d->sev), _(diag_sev_label(d->sev)), d->title);
 	int mw = crt_width(m);
