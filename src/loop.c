@@ -92,6 +92,8 @@ static int sample(struct loop *L)
 		int e = rtnl_collect(&L->net, RTNL_LINKS | RTNL_ROUTES, L->o->netns, NULL,
 				     L->net_err, sizeof L->net_err);
 		L->have_net = e >= 0;
+		if (L->have_net)
+			L->net_err[0] = '\0';
 		if (!L->have_net)
 			L->have_net_prev = false;
 	} else {
@@ -153,6 +155,8 @@ static void rebuild(struct loop *L, unsigned what)
 		.diags = &L->dl,
 		.net = L->have_net ? &L->net : NULL,
 		.net_prev = L->have_net && L->have_net_prev ? &L->net_prev : NULL,
+		.net_error = L->o->replay ? _("routes and interfaces are not part of a replay")
+			     : !L->have_net && L->net_err[0] ? L->net_err : NULL,
 		.marked = w->mark,
 	};
 	ui_set_data(L->ui, &d);

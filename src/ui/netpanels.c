@@ -65,11 +65,12 @@ static void draw_rows(struct panel *p, struct ui *ui,
 	wattrset(p->win, A_NORMAL);
 }
 
-static void empty_note(struct panel *p)
+static void empty_note(struct panel *p, struct ui *ui)
 {
 	wmove(p->win, p->head, 0);
-	wattrset(p->win, crt_attr(CRT_DIM));
-	crt_put(p->win, _("collecting..."), p->w);
+	const char *e = ui->have_data ? ui->data.net_error : NULL;
+	wattrset(p->win, crt_attr(e ? CRT_WARN : CRT_DIM));
+	crt_put(p->win, e ? e : _("collecting..."), p->w);
 	wattrset(p->win, A_NORMAL);
 }
 
@@ -139,7 +140,7 @@ static void rt_draw(struct panel *p, struct ui *ui)
 		 _("Flags"), _("Metric"), _("Iface"));
 	colhdr(p, h);
 	if (!net(ui))
-		empty_note(p);
+		empty_note(p, ui);
 	draw_rows(p, ui, rt_row_text);
 }
 
@@ -213,7 +214,7 @@ static void if_draw(struct panel *p, struct ui *ui)
 		 _("Flg"), _("State"));
 	colhdr(p, h);
 	if (!net(ui))
-		empty_note(p);
+		empty_note(p, ui);
 	draw_rows(p, ui, if_row_text);
 }
 

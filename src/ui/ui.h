@@ -59,6 +59,7 @@ struct ui_data {
 	const struct diag_list *diags;      /* diagnoses of the latest sample, or NULL */
 	const struct sw_netinfo *net;       /* routes and interfaces (when wanted), or NULL */
 	const struct sw_netinfo *net_prev;  /* the previous one (interface rates), or NULL */
+	const char *net_error;              /* why net is NULL although wanted, or NULL */
 	bool marked;                        /* the model holds a mark (model_mark) */
 };
 
