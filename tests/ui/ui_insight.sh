@@ -67,6 +67,11 @@ check "(d) TIME_WAIT row after growth: +/s rate and a high block" \
 log "TIME_WAIT row: $(tw_row)"
 
 # (c) m: a connection opened after the mark is counted as new and coloured
+# (only :5555 in the view, so that TIME_WAIT sockets expiring meanwhile do not count)
+tmux_type "/"
+tmux_type "sport = :5555 or dport = :5555"
+tmux_send Enter
+check "(c) filter on :5555" tmux_wait_text "Filter: sport = :5555 or dport = :5555"
 tmux_send m
 check "(c) mark set" tmux_wait_text "since mark: +0 new, -0 closed"
 run_in_ns python3 -c '
@@ -100,6 +105,8 @@ check "(c) closed rows are coloured as closed (red)" \
 tmux_send M
 check "(c) M clears the mark" tmux_wait_text "Mark cleared"
 check "(c) closed rows go once the mark is cleared" tmux_wait_gone "127.0.0.1:5555" 8
+tmux_send Escape
+check "(c) filter cleared" tmux_wait_text "Filter: none"
 
 # (e) routes and interfaces
 tmux_send 6
