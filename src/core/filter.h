@@ -49,5 +49,10 @@ const char *filter_text(const struct sw_filter *f);
 /* Conservative hints for the kernel request: every socket the filter can
  * match has its state in *states and protocol in *protos. */
 void filter_hints(const struct sw_filter *f, uint32_t *states, uint32_t *protos);
+/* Port ranges for the kernel request (conservative, inet sockets only):
+ * every inet socket the filter can match has its local port in
+ * [sport[0], sport[1]] and its remote port in [dport[0], dport[1]].
+ * 0..65535 = no constraint; lo > hi = no inet socket can match. */
+void filter_port_hints(const struct sw_filter *f, uint16_t sport[2], uint16_t dport[2]);
 
 #endif
