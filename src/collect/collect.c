@@ -47,6 +47,8 @@ struct sw_collector {
 	char *proc_root;
 	uint32_t protos;     /* SW_PROTO_BIT mask in scope */
 	uint32_t states;     /* SW_STATE_BIT mask in scope, SW_STATE_ALL = all */
+	uint16_t ports[4];   /* sport lo, hi, dport lo, hi for inet dumps ... */
+	bool has_ports;      /* ... when set */
 	uint32_t missing[2]; /* per family (v4, v6): protocols answering ENOENT */
 	uint32_t procfs[2];  /* per family, this sample: of those, read from /proc */
 	bool unix_missing;
@@ -127,6 +129,19 @@ void collector_set_scope(struct sw_collector *c, uint32_t protos, uint32_t state
 {
 	c->protos = protos ? protos & SW_PROTO_ALL : SW_PROTO_ALL;
 	c->states = states ? states & SW_STATE_ALL : SW_STATE_ALL;
+}
+
+void collector_set_ports(struct sw_collector *c, const uint16_t sport[2],
+			 const uint16_t dport[2])
+{
+	static const uint16_t any[2] = {0, 65535};
+	if (!sport)
+		sport = any;
+	if (!dport)
+		dport = any;
+	c->ports[0] = sport[0], c->ports[1] = sport[1];
+	c->ports[2] = dport[0], c->ports[3] = dport[1];
+	c->has_ports = sport[0] != 0 || sport[1] != 65535 || dport[0] != 0 || dport[1] != 65535;
 }
 
 static int nfamilies(const struct sw_collector *c, uint8_t fam[2])
@@ -417,7 +432,8 @@ static int sample_live(struct sw_collector *c, struct sw_snapshot *s, char *err,
 				s->protos_done |= bit; /* no socket: nothing to list */
 				continue;
 			}
-			struct diag_req q = {fam[f], (uint8_t)p, kst, c->o.tcpinfo};
+			struct diag_req q = {fam[f], (uint8_t)p, kst, c->o.tcpinfo,
+					     c->has_ports ? c->ports : NULL};
 			r = diag_dump(c->diag, &q, s, c->rec, &dups);
 			if (r == -ENOENT) {
 				*miss |= bit; /* cached: not asked again */

@@ -38,6 +38,13 @@ int collector_sample(struct sw_collector *c, struct sw_snapshot *s, char *err,
 /* Change what is asked of the kernel (e.g. when the UI filter changes). */
 void collector_set_scope(struct sw_collector *c, uint32_t protos, uint32_t states);
 
+/* Let the kernel drop inet sockets whose local port is outside
+ * [sport[0], sport[1]] or remote port outside [dport[0], dport[1]]
+ * (filter_port_hints gives these for a filter); NULL, NULL: no port
+ * constraint.  UNIX sockets are not affected. */
+void collector_set_ports(struct sw_collector *c, const uint16_t sport[2],
+			 const uint16_t dport[2]);
+
 /* Close a socket via SOCK_DESTROY (as ss -K), using the dumped id and
  * cookie.  0, or -errno: -EPERM (needs CAP_NET_ADMIN), -EOPNOTSUPP (kernel
  * or protocol cannot), -ENOENT (already gone). */

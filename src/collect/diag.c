@@ -123,6 +123,40 @@ void diag_req_params(const struct diag_req *req, uint8_t *sdiag_protocol,
 	}
 }
 
+size_t diag_port_bytecode(const uint16_t ports[4], uint8_t *buf, size_t len)
+{
+	/* one condition per bound that is not the full range; each is two ops:
+	 * {code, yes: next, no: past the end (reject)}, {0, 0, port} */
+	struct {
+		uint8_t code;
+		uint16_t port;
+	} cond[4];
+	size_t n = 0;
+	if (ports[0] > 0)
+		cond[n++] = (typeof(cond[0])){INET_DIAG_BC_S_GE, ports[0]};
+	if (ports[1] < 65535)
+		cond[n++] = (typeof(cond[0])){INET_DIAG_BC_S_LE, ports[1]};
+	if (ports[2] > 0)
+		cond[n++] = (typeof(cond[0])){INET_DIAG_BC_D_GE, ports[2]};
+	if (ports[3] < 65535)
+		cond[n++] = (typeof(cond[0])){INET_DIAG_BC_D_LE, ports[3]};
+	size_t total = n * 2 * sizeof(struct inet_diag_bc_op);
+	if (n == 0 || total > len)
+		return 0;
+	struct inet_diag_bc_op op[8];
+	for (size_t i = 0; i < n; i++) {
+		size_t off = i * 2 * sizeof op[0];
+		op[2 * i] = (struct inet_diag_bc_op){
+			.code = cond[i].code,
+			.yes = 2 * sizeof op[0],
+			.no = (unsigned short)(total - off + 4),
+		};
+		op[2 * i + 1] = (struct inet_diag_bc_op){.no = cond[i].port};
+	}
+	memcpy(buf, op, total);
+	return total;
+}
+
 static size_t build_dump(struct diag *d, const struct diag_req *req,
 			 uint8_t *out, uint32_t seq)
 {
@@ -150,6 +184,10 @@ static size_t build_dump(struct diag *d, const struct diag_req *req,
 			r->pad = IPPROTO_RAW; /* sdiag_raw_protocol: all raw sockets */
 		if (req->proto == SW_PROTO_MPTCP)
 			mnl_attr_put_u32(nlh, INET_DIAG_REQ_PROTOCOL, IPPROTO_MPTCP);
+		uint8_t bc[64];
+		size_t bclen = req->ports ? diag_port_bytecode(req->ports, bc, sizeof bc) : 0;
+		if (bclen)
+			mnl_attr_put(nlh, INET_DIAG_REQ_BYTECODE, bclen, bc);
 	}
 	return nlh->nlmsg_len;
 }

@@ -5,6 +5,7 @@
 #define SW_DIAG_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/snapshot.h"
@@ -17,6 +18,8 @@ struct diag_req {
 	uint8_t proto;    /* enum sw_proto */
 	uint32_t states;  /* kernel state mask (1 << TCP_*), ~0u = all */
 	bool ext;         /* inet: tcp_info, cong, (sk)meminfo; unix: meminfo */
+	const uint16_t *ports; /* inet: {sport lo, hi, dport lo, hi} matched by the
+	                          kernel (INET_DIAG_REQ_BYTECODE); NULL: all */
 };
 
 /* Open the dump and destroy sockets in the calling thread's network
@@ -33,6 +36,11 @@ int diag_dump(struct diag *d, const struct diag_req *req, struct sw_snapshot *s,
 
 /* SOCK_DESTROY one socket by its dumped id and cookie.  0 or -errno. */
 int diag_destroy(struct diag *d, const struct sw_conn *c);
+
+/* The INET_DIAG_REQ_BYTECODE program for port ranges {sport lo, hi, dport
+ * lo, hi} (0..65535 = any; lo > hi = none) into buf; its length, 0 when
+ * nothing is constrained (or buf is too small). */
+size_t diag_port_bytecode(const uint16_t ports[4], uint8_t *buf, size_t len);
 
 /* IPPROTO_* number of an inet enum sw_proto (0 for unix). */
 unsigned diag_ipproto(unsigned sw_proto);
