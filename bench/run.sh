@@ -113,9 +113,13 @@ if [ $inner = 1 ]; then
 	}
 
 	# label|command   (labels are keys in the table; commands go through eval)
+	# floor: TCP states 0-12 (ss asks 0-11; 12 = request sockets, in the
+	# same hash); floor+bound: every bit, as sockwatch asks: bit 13
+	# (TCP_BOUND_INACTIVE, 6.8+) makes the kernel also walk the bind hash.
 	cmds=(
-		"floor|$B/rawdump"
-		"floor+ext|$B/rawdump -x"
+		"floor|$B/rawdump -S 0x1fff"
+		"floor+bound|$B/rawdump"
+		"floor+ext|$B/rawdump -S 0x1fff -x"
 		"ss -tan|ss -tan"
 		"ss -tanp|ss -tanp"
 		"netstat -tan|netstat -tan"
