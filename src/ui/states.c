@@ -29,17 +29,46 @@ static uint32_t count_of(const struct sw_agg_states *s, unsigned st)
 	return s->count[SW_PROTO_TCP][st] + s->count[SW_PROTO_MPTCP][st];
 }
 
+/* The rows shown: every state when the panel is tall enough; on a short
+ * panel (80x24) the states that have sockets come first in line, then
+ * empty ones fill what is left, all kept in lifecycle order, so that
+ * TIME_WAIT or CLOSE_WAIT is never scrolled away by empty rows. */
+static size_t st_visible(const struct panel *p, const struct ui *ui, unsigned *vis)
+{
+	if (!ui->have_data)
+		return 0;
+	size_t h = panel_list_h(p), n = 0;
+	bool take[NSTATES] = {false};
+	size_t want = h < NSTATES ? h : NSTATES;
+	for (size_t i = 0; i < NSTATES; i++)
+		if (count_of(&ui->cur_states, order[i]) && n < want)
+			take[i] = true, n++;
+	for (size_t i = 0; i < NSTATES && n < want; i++)
+		if (!take[i])
+			take[i] = true, n++;
+	n = 0;
+	for (size_t i = 0; i < NSTATES; i++)
+		if (take[i])
+			vis[n++] = order[i];
+	return n;
+}
+
+static unsigned st_at(const struct panel *p, const struct ui *ui, size_t i)
+{
+	unsigned vis[NSTATES];
+	size_t n = st_visible(p, ui, vis);
+	return i < n ? vis[i] : SW_ST_UNKNOWN;
+}
+
 static size_t st_nrows(const struct panel *p, const struct ui *ui)
 {
-	(void)p;
-	return ui->have_data ? NSTATES : 0;
+	unsigned vis[NSTATES];
+	return st_visible(p, ui, vis);
 }
 
 static uint64_t st_row_key(const struct panel *p, const struct ui *ui, size_t i)
 {
-	(void)p;
-	(void)ui;
-	return order[i];
+	return st_at(p, ui, i);
 }
 
 static void fmt_delta(const struct ui *ui, unsigned st, char *buf, size_t len)
@@ -67,11 +96,11 @@ static void fmt_rate(const struct ui *ui, unsigned st, char *buf, size_t len)
 
 static void st_row_text(const struct panel *p, struct ui *ui, size_t i, char *buf, size_t len)
 {
-	(void)p;
 	char d[32];
-	fmt_delta(ui, order[i], d, sizeof d);
-	snprintf(buf, len, "%s %u %s", sw_state_netstat_name(order[i]),
-		 count_of(&ui->cur_states, order[i]), d);
+	unsigned st = st_at(p, ui, i);
+	fmt_delta(ui, st, d, sizeof d);
+	snprintf(buf, len, "%s %u %s", sw_state_netstat_name(st),
+		 count_of(&ui->cur_states, st), d);
 }
 
 static void st_draw(struct panel *p, struct ui *ui)
@@ -87,7 +116,8 @@ static void st_draw(struct panel *p, struct ui *ui)
 	char extra[64];
 	snprintf(extra, sizeof extra, _("total %u"), total);
 	panel_draw_title(p, ui, extra);
-	size_t n = st_nrows(p, ui), h = panel_list_h(p);
+	unsigned vis[NSTATES];
+	size_t n = st_visible(p, ui, vis), h = panel_list_h(p);
 	listsel_scroll(&p->sel, n, h);
 	/* name(11) count(7) [delta(6)] [rate(10)] sparkline [bar] */
 	int name_w = 11, cnt_w = 7;
@@ -110,7 +140,7 @@ static void st_draw(struct panel *p, struct ui *ui)
 		spark_w = STATEHIST_N;
 	bool utf8 = crt_utf8();
 	for (size_t i = p->sel.top; i < n && i < p->sel.top + h; i++) {
-		unsigned st = order[i];
+		unsigned st = vis[i];
 		uint32_t c = count_of(&ui->cur_states, st);
 		attr_t base = panel_row_attr(p, ui, i, c ? crt_attr(CRT_NORMAL) : crt_attr(CRT_DIM));
 		bool sel = i == p->sel.cur;
@@ -183,7 +213,7 @@ static int st_key(struct panel *p, struct ui *ui, enum sw_action a)
 	if (!st_nrows(p, ui))
 		return 0;
 	char cond[128];
-	drill_cond_state(order[p->sel.cur], cond, sizeof cond);
+	drill_cond_state(st_at(p, ui, p->sel.cur), cond, sizeof cond);
 	return (int)ui_drill(ui, cond);
 }
 

@@ -48,6 +48,14 @@ check "states: ESTABLISHED $n_estab" tmux_wait_regex "^ESTABLISHED +$n_estab( |\
 check "states: TIME_WAIT $n_tw" tmux_wait_regex "^TIME_WAIT +$n_tw( |\$)"
 check "states: LISTEN $n_listen" tmux_wait_regex "^LISTEN +$n_listen( |\$)"
 check "states: CLOSE_WAIT $n_cw" tmux_wait_regex "^CLOSE_WAIT +$n_cw( |\$)"
+
+# On 80x24 the States panel has room for about six rows: the states that
+# have sockets must be the ones shown (TIME_WAIT is the seed's whole story).
+tmux_resize 80 24
+check "80x24: states: TIME_WAIT $n_tw still shown" tmux_wait_regex "^TIME_WAIT +$n_tw( |\$)"
+check "80x24: states: CLOSE_WAIT $n_cw still shown" tmux_wait_regex "^CLOSE_WAIT +$n_cw( |\$)"
+check "80x24: empty states give way (no CLOSING row)" tmux_wait_gone "CLOSING"
+tmux_resize 160 50
 check "remotes: $n_r1 x 127.0.0.1" tmux_wait_regex " +$n_r1 127\.0\.0\.1 "
 check "remotes: $n_r2 x 127.0.0.2" tmux_wait_regex " +$n_r2 127\.0\.0\.2 "
 check "listeners: 3306 with 2 connections and accept queue 2/128" \
