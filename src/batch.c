@@ -2,10 +2,12 @@
  * every -d SEC for -n COUNT samples.
  *
  * Selection (netstat habits, as the seed uses them):
- *  - without -a/-l: LISTEN and unconnected (CLOSE/UNCONN) sockets are
- *    hidden, unless the filter itself constrains states ("state listening"
- *    then shows them).  Unlike ss, TIME_WAIT and SYN_RECV are shown, as
- *    netstat shows them (`netstat -n | grep SYN_REC`).
+ *  - without -a/-l and without a filter: LISTEN and unconnected
+ *    (CLOSE/UNCONN) sockets are hidden.  A filter expression already says
+ *    what is wanted, so with one every state can match: `sockwatch -b
+ *    :3306` shows the listener and its connections, as `lsof -i :3306`
+ *    does.  Unlike ss, TIME_WAIT and SYN_RECV are shown, as netstat shows
+ *    them (`netstat -n | grep SYN_REC`).
  *  - -l: LISTEN and unconnected sockets only; -a: everything.
  *  - -s (summary) counts every state unless -l is given.
  * Processes are mapped when they are shown or used: -p, the pid/process/
@@ -208,12 +210,11 @@ static int setup(struct batch *b, const struct sw_options *o)
 	b->kstat = o->format != SW_FMT_TABLE;
 
 	/* Default state selection. */
-	uint32_t fstates = SW_STATE_ALL, fprotos = SW_PROTO_ALL;
-	filter_hints(b->filter, &fstates, &fprotos);
 	b->sel = o->sel;
 	if (o->listening && !o->all)
 		b->sel.states = SW_STATE_BIT(SW_ST_LISTEN) | SW_STATE_BIT(SW_ST_CLOSE);
-	else if (o->all || o->want_summary || fstates != SW_STATE_ALL)
+	else if (o->all || o->want_summary ||
+		 (o->filter && o->filter[strspn(o->filter, " \t\n")]))
 		b->sel.states = 0;
 	else
 		b->sel.states = SW_STATE_ALL &

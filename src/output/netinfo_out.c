@@ -42,8 +42,8 @@ int netinfo_routes_text(FILE *fp, const struct sw_netinfo *ni, bool header)
 		bool any = false;
 		for (size_t i = 0; i < ni->nroutes; i++)
 			any |= ni->routes[i].family == family;
-		if (!any)
-			continue;
+		if (!any && fam)
+			continue; /* like netstat -r: the IPv4 table always has its header */
 		if (header) {
 			if (fam)
 				fprintf(fp, "%s%s\n%-42s %-39s %-5s %6s %5s %s\n", fam && ni->nroutes ? "\n" : "",

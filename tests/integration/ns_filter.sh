@@ -74,6 +74,14 @@ count 1 -a -u ''
 count 3 -a -x ''
 count 6 -a -t 'not ( proc sf-web or dport = :7070 )'
 
+# Without -a: no filter hides listeners and unconnected sockets (netstat
+# habit: 19 - TCP LISTEN - UDP UNCONN - unix LISTEN); a filter shows every
+# state it matches, so ':8080' finds the listener too (lsof -i :8080).
+count 16
+count 7 ':8080'
+count 4 'sport = :8080'
+count 1 'state listening and proto tcp'
+
 # cross-check a few with ss in the same namespace (inet only: -tu)
 for expr in 'dport = :8080' 'sport = :8080' 'src 127.0.0.2/31' 'dst 127.0.0.3' 'dport > :8000 and dport < :9000'; do
 	want=$(ip netns exec "$NS" ss -tuanH "$expr" | wc -l)
