@@ -90,6 +90,13 @@ static bool col_needs_procs(enum sw_col_id id)
 	return id == SW_COL_PID || id == SW_COL_PROCESS || id == SW_COL_CMDLINE;
 }
 
+/* tcp_info, congestion and socket memory: the columns from RTT on (rates
+ * and retransmission deltas are computed from tcp_info too), except AGE. */
+static bool col_needs_tcpinfo(enum sw_col_id id)
+{
+	return id >= SW_COL_RTT && id != SW_COL_AGE;
+}
+
 struct batch {
 	const struct sw_options *o;
 	struct sw_filter *filter;
@@ -100,6 +107,7 @@ struct batch {
 	struct sw_select sel;
 	bool procs;
 	bool kstat;
+	bool tcpinfo;
 	struct insight_diag *diag; /* --json: the "diagnoses" member (insight.c) */
 };
 
@@ -208,6 +216,13 @@ static int setup(struct batch *b, const struct sw_options *o)
 		b->procs |= filter_uses(o->filter, "proc") || filter_uses(o->filter, "comm") ||
 			    filter_uses(o->filter, "pid");
 	b->kstat = o->format != SW_FMT_TABLE;
+	/* tcp_info costs a third of the kernel dump and most of the memory:
+	 * ask for it only when something shows it (JSON and the summary do). */
+	b->tcpinfo = o->format != SW_FMT_TABLE;
+	for (int i = 0; i < b->ncols && o->format == SW_FMT_TABLE; i++)
+		b->tcpinfo |= col_needs_tcpinfo(b->cols[i]);
+	for (size_t i = 0; i < b->nkeys; i++)
+		b->tcpinfo |= col_needs_tcpinfo((enum sw_col_id)b->keys[i].col);
 
 	/* Default state selection. */
 	b->sel = o->sel;
@@ -241,7 +256,7 @@ static struct sw_collector *open_collector(const struct batch *b)
 	}
 	co.inet4 = o->sel.inet4;
 	co.inet6 = o->sel.inet6;
-	co.tcpinfo = true;
+	co.tcpinfo = b->tcpinfo;
 	co.procs = b->procs;
 	co.kstat = b->kstat;
 	co.netns = o->netns;
@@ -249,8 +264,17 @@ static struct sw_collector *open_collector(const struct batch *b)
 	co.replay_path = o->replay;
 	co.proc_root = o->proc_root;
 	struct sw_collector *c = collector_new(&co, err, sizeof err);
-	if (!c)
+	if (!c) {
 		fprintf(stderr, "sockwatch: %s\n", err[0] ? err : _("cannot start collecting"));
+		return NULL;
+	}
+	if (!b->diag) {
+		/* Port conditions the filter implies go to the kernel as a
+		 * bytecode program, so unwanted sockets never cross over. */
+		uint16_t sp[2], dp[2];
+		filter_port_hints(b->filter, sp, dp);
+		collector_set_ports(c, sp, dp);
+	}
 	return c;
 }
 
