@@ -214,14 +214,7 @@ void diag_check_timewait(struct diag_ctx *x)
 {
 	const struct sw_snapshot *s = x->s;
 	const struct sw_kstat *k = &s->kstat;
-	uint32_t tw = 0;
-	diag_kc_reset(x->st, 64);
-	for (size_t i = 0; i < s->nconns; i++) {
-		const struct sw_conn *c = &s->conns[i];
-		if (!diag_is_tcp(c) || c->state != SW_ST_TIME_WAIT)
-			continue;
-		tw++;
-	}
+	uint32_t tw = x->n_timewait;
 	double total = tw;
 	if (s->have_kstat && k->sockstat_tw > (int)tw)
 		total = k->sockstat_tw;
@@ -299,10 +292,7 @@ void diag_check_synflood(struct diag_ctx *x)
 {
 	const struct sw_snapshot *s = x->s;
 	const struct sw_kstat *k = &s->kstat;
-	uint32_t total = 0;
-	for (size_t i = 0; i < s->nconns; i++)
-		if (diag_is_tcp(&s->conns[i]) && diag_is_synrecv(&s->conns[i]))
-			total++;
+	uint32_t total = x->n_synrecv;
 	enum diag_sev sev = diag_sev_of(total, x->t->synrecv_warn, x->t->synrecv_alarm);
 	uint64_t cookies = 0, drops = 0, ovf = 0, qdrop = 0;
 	bool have_c = ctr_delta(x, DIAG_CTR_SYNCOOKIES_SENT, &cookies);
@@ -422,13 +412,8 @@ void diag_check_acceptq(struct diag_ctx *x)
 	bool have_o = ctr_delta(x, DIAG_CTR_LISTEN_OVERFLOWS, &ovf);
 	/* collect listeners (few) with their fill */
 	size_t nl = 0;
-	for (size_t i = 0; i < s->nconns; i++)
-		if (s->conns[i].state == SW_ST_LISTEN &&
-		    (diag_is_tcp(&s->conns[i]) || s->conns[i].proto == SW_PROTO_UNIX))
-			nl++;
-	struct lq *q = xcalloc(nl + 1, sizeof *q);
-	nl = 0;
-	for (size_t i = 0; i < s->nconns; i++) {
+	struct lq *q = xcalloc(x->n_listen + 1, sizeof *q);
+	for (size_t i = 0; i < s->nconns && nl < x->n_listen; i++) {
 		const struct sw_conn *c = &s->conns[i];
 		if (c->state != SW_ST_LISTEN || !(diag_is_tcp(c) || c->proto == SW_PROTO_UNIX))
 			continue;
@@ -527,12 +512,9 @@ void diag_check_closewait(struct diag_ctx *x)
 {
 	const struct sw_snapshot *s = x->s;
 	struct diag_state *st = x->st;
-	uint32_t total = 0;
-	for (size_t i = 0; i < s->nconns; i++)
-		if (diag_is_tcp(&s->conns[i]) && s->conns[i].state == SW_ST_CLOSE_WAIT)
-			total++;
+	uint32_t total = x->n_closewait;
 	diag_kc_reset(st, total);
-	for (size_t i = 0; i < s->nconns; i++) {
+	for (size_t i = 0; i < s->nconns && total; i++) {
 		const struct sw_conn *c = &s->conns[i];
 		if (!diag_is_tcp(c) || c->state != SW_ST_CLOSE_WAIT)
 			continue;

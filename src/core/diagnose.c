@@ -264,6 +264,8 @@ void diag_state_done(struct diag_state *st)
 {
 	free(st->ck);
 	free(st->ck_next);
+	free(st->ck_used);
+	free(st->ck_next_used);
 	free(st->cw);
 	free(st->cw_next);
 	free(st->kc);
@@ -279,21 +281,29 @@ static size_t pow2_at_least(size_t n)
 	return c;
 }
 
+/* The scratch hash holds distinct keys (destinations, processes, remotes):
+ * usually far fewer than the sockets counted.  It starts at a few hundred
+ * slots and doubles at half load; a reset keeps the allocation unless it
+ * is much larger than the hint, so that no refresh clears or scans a
+ * table sized for every socket. */
+#define KC_START_KEYS 256
+#define KC_KEEP_SLOTS 65536
+
 void diag_kc_reset(struct diag_state *st, size_t expect)
 {
-	size_t need = pow2_at_least(expect * 2 + 1);
-	if (st->kc_cap < need) {
+	size_t want = pow2_at_least((expect < KC_START_KEYS ? expect : KC_START_KEYS) * 2 + 1);
+	st->kc_n = 0;
+	if (st->kc_cap < want || (st->kc_cap > KC_KEEP_SLOTS && st->kc_cap > want * 16)) {
 		free(st->kc);
-		st->kc = xcalloc(need, sizeof *st->kc);
-		st->kc_cap = need;
+		st->kc = xcalloc(want, sizeof *st->kc);
+		st->kc_cap = want;
 	} else {
 		memset(st->kc, 0, st->kc_cap * sizeof *st->kc);
 	}
 }
 
-struct diag_kc *diag_kc_get(struct diag_state *st, uint8_t fam, uint16_t port,
-			    int32_t pid, uint64_t start, const uint8_t a[16],
-			    const uint8_t b[16], uint32_t ci)
+static uint64_t kc_hash(uint8_t fam, uint16_t port, int32_t pid, uint64_t start,
+			const uint8_t a[16], const uint8_t b[16])
 {
 	uint64_t h = sw_hash64(((uint64_t)fam << 48) ^ ((uint64_t)port << 32) ^ (uint32_t)pid);
 	h = sw_hash64(h ^ start);
@@ -304,10 +314,44 @@ struct diag_kc *diag_kc_get(struct diag_state *st, uint8_t fam, uint16_t port,
 		memcpy(&w, b + i, 8);
 		h = sw_hash64(h ^ w);
 	}
+	return h;
+}
+
+static void kc_grow(struct diag_state *st)
+{
+	size_t ocap = st->kc_cap;
+	struct diag_kc *old = st->kc;
+	size_t cap = ocap * 2;
+	st->kc = xcalloc(cap, sizeof *st->kc);
+	st->kc_cap = cap;
+	for (size_t j = 0; j < ocap; j++) {
+		const struct diag_kc *e = &old[j];
+		if (!e->used)
+			continue;
+		size_t i = kc_hash(e->fam, e->port, e->pid, e->start, e->a, e->b) & (cap - 1);
+		while (st->kc[i].used)
+			i = (i + 1) & (cap - 1);
+		st->kc[i] = *e;
+	}
+	free(old);
+}
+
+struct diag_kc *diag_kc_get(struct diag_state *st, uint8_t fam, uint16_t port,
+			    int32_t pid, uint64_t start, const uint8_t a[16],
+			    const uint8_t b[16], uint32_t ci)
+{
+	if (!st->kc_cap)
+		diag_kc_reset(st, KC_START_KEYS);
+	uint64_t h = kc_hash(fam, port, pid, start, a, b);
 	size_t mask = st->kc_cap - 1;
 	for (size_t i = h & mask;; i = (i + 1) & mask) {
 		struct diag_kc *e = &st->kc[i];
 		if (!e->used) {
+			if ((st->kc_n + 1) * 2 > st->kc_cap) {
+				kc_grow(st);
+				return diag_kc_get(st, fam, port, pid, start, a, b, ci);
+			}
+			st->kc_n++;
 			e->used = 1;
 			e->fam = fam;
 			e->port = port;
@@ -350,15 +394,17 @@ static int kc_cmp(const void *x, const void *y)
 	c = memcmp(a->a, b->a, 16);
 	if (c)
 		return c;
-	return a->pid < b->pid ? -1 : a->pid > b->pid;
+	if (a->pid != b->pid)
+		return a->pid < b->pid ? -1 : 1;
+	/* a total order: the result does not depend on where keys sit */
+	if (a->fam != b->fam)
+		return a->fam < b->fam ? -1 : 1;
+	return a->start < b->start ? -1 : a->start > b->start;
 }
 
 size_t diag_kc_sorted(struct diag_state *st, int by_sum)
 {
-	size_t n = 0;
-	for (size_t i = 0; i < st->kc_cap; i++)
-		if (st->kc[i].used)
-			n++;
+	size_t n = st->kc_n;
 	st->idx = xgrow(st->idx, &st->idx_cap, n + 1, sizeof *st->idx);
 	n = 0;
 	for (size_t i = 0; i < st->kc_cap; i++)
@@ -482,21 +528,51 @@ void diag_listener_name(const struct sw_snapshot *s, const struct sw_conn *c,
 
 /* ---- per-cookie memory (retransmits, new SYN_RECV) ---------------------------- */
 
-static struct diag_ck *ck_lookup(struct diag_ck *t, size_t cap, uint64_t cookie, bool insert)
+/* Open addressing on the cookie; 16-byte slots, a bit per slot says it is
+ * used (any cookie value, 0 included, is a valid key).  Only sockets that
+ * have tcp_info (their counters are needed next time) or are SYN_RECV
+ * (to count new ones) are remembered: TIME_WAIT sockets, the bulk of a
+ * busy server's short connections, take no room. */
+static struct diag_ck *ck_lookup(struct diag_ck *t, uint64_t *used, size_t cap,
+				 uint64_t cookie, bool insert)
 {
 	if (!cap)
 		return NULL;
 	size_t mask = cap - 1;
 	for (size_t i = sw_hash64(cookie) & mask;; i = (i + 1) & mask) {
-		if (!t[i].used) {
+		if (!(used[i / 64] & (1ull << (i % 64)))) {
 			if (!insert)
 				return NULL;
-			t[i].used = 1;
+			used[i / 64] |= 1ull << (i % 64);
 			t[i].cookie = cookie;
+			t[i].retrans = t[i].segs = 0;
 			return &t[i];
 		}
 		if (t[i].cookie == cookie)
 			return &t[i];
+	}
+}
+
+static bool ck_wanted(const struct sw_conn *c)
+{
+	return diag_is_tcp(c) && (c->tcpx != SW_NONE || diag_is_synrecv(c));
+}
+
+/* Size the next table for n keys (load at most 3/4), reusing the
+ * allocation unless it is 4 times too large. */
+static void ck_next_reset(struct diag_state *st, size_t n)
+{
+	size_t need = 64;
+	while (need * 3 < n * 4)
+		need *= 2;
+	if (st->ck_next_cap < need || st->ck_next_cap > need * 4) {
+		free(st->ck_next);
+		free(st->ck_next_used);
+		st->ck_next = xmalloc(need * sizeof *st->ck_next);
+		st->ck_next_used = xcalloc(need / 64, sizeof *st->ck_next_used);
+		st->ck_next_cap = need;
+	} else {
+		memset(st->ck_next_used, 0, st->ck_next_cap / 64 * sizeof *st->ck_next_used);
 	}
 }
 
@@ -506,27 +582,23 @@ static void scan_cookies(struct diag_ctx *x)
 {
 	const struct sw_snapshot *s = x->s;
 	struct diag_state *st = x->st;
-	size_t need = pow2_at_least(s->nconns * 2 + 1);
-	if (st->ck_next_cap < need) {
-		free(st->ck_next);
-		st->ck_next = xcalloc(need, sizeof *st->ck_next);
-		st->ck_next_cap = need;
-	} else {
-		memset(st->ck_next, 0, st->ck_next_cap * sizeof *st->ck_next);
-	}
-	diag_kc_reset(st, s->nconns);
+	size_t want = x->n_ck;
+	ck_next_reset(st, want);
+	diag_kc_reset(st, 0);
 	bool prev = x->dt > 0;
 	uint32_t newsr = 0;
 	static const uint8_t z[16];
 	for (size_t i = 0; i < s->nconns; i++) {
 		const struct sw_conn *c = &s->conns[i];
-		if (!diag_is_tcp(c))
+		if (!ck_wanted(c))
 			continue;
-		const struct diag_ck *p = prev ? ck_lookup(st->ck, st->ck_cap, c->cookie, false) : NULL;
+		const struct diag_ck *p = prev ? ck_lookup(st->ck, st->ck_used, st->ck_cap,
+							   c->cookie, false) : NULL;
 		if (diag_is_synrecv(c) && prev && !p)
 			newsr++;
 		const struct sw_tcpx *tx = snapshot_tcpx(s, c);
-		struct diag_ck *nx = ck_lookup(st->ck_next, st->ck_next_cap, c->cookie, true);
+		struct diag_ck *nx = ck_lookup(st->ck_next, st->ck_next_used, st->ck_next_cap,
+					       c->cookie, true);
 		if (!tx || !(tx->have & SW_TI_BASE))
 			continue;
 		nx->retrans = tx->total_retrans;
@@ -557,10 +629,14 @@ static void scan_cookies(struct diag_ctx *x)
 	x->synrecv_new = newsr;
 	x->have_synrecv_new = prev;
 	struct diag_ck *tmp = st->ck;
+	uint64_t *tused = st->ck_used;
 	size_t tcap = st->ck_cap;
 	st->ck = st->ck_next;
+	st->ck_used = st->ck_next_used;
 	st->ck_cap = st->ck_next_cap;
+	st->ck_n = want;
 	st->ck_next = tmp;
+	st->ck_next_used = tused;
 	st->ck_next_cap = tcap;
 }
 
@@ -580,6 +656,17 @@ enum diag_sev diagnose_run(struct diag_state *st, const struct diag_thresholds *
 			      kstat_counter(&s->kstat, ctr_names[i][0], ctr_names[i][1], &x.ctr[i]);
 	l->dt = x.dt;
 	l->have_rates = x.dt > 0;
+	for (size_t i = 0; i < s->nconns; i++) {
+		const struct sw_conn *c = &s->conns[i];
+		if (c->state == SW_ST_LISTEN && (diag_is_tcp(c) || c->proto == SW_PROTO_UNIX))
+			x.n_listen++;
+		if (!diag_is_tcp(c))
+			continue;
+		x.n_timewait += c->state == SW_ST_TIME_WAIT;
+		x.n_closewait += c->state == SW_ST_CLOSE_WAIT;
+		x.n_synrecv += diag_is_synrecv(c);
+		x.n_ck += ck_wanted(c);
+	}
 
 	scan_cookies(&x);  /* fills kc with retransmit deltas: diagnose those first */
 	diag_check_retrans(&x);

@@ -154,15 +154,17 @@ struct diag_state {
 	uint64_t prev_mono_ns;
 	uint64_t prev_ctr[DIAG_CTR_COUNT];
 	bool prev_ctr_ok[DIAG_CTR_COUNT];
-	/* previous TCP sockets by cookie: total_retrans, segs_out */
+	/* previous TCP sockets by cookie: total_retrans, segs_out (only those
+	 * with tcp_info, and SYN_RECV); ck_used: one bit per slot */
 	struct diag_ck *ck, *ck_next;
 	size_t ck_cap, ck_next_cap, ck_n;
+	uint64_t *ck_used, *ck_next_used;
 	/* previous CLOSE_WAIT count per process, sorted by pid */
 	struct diag_cw *cw, *cw_next;
 	size_t cw_n, cw_cap, cw_next_cap;
 	/* scratch, reused across refreshes */
 	struct diag_kc *kc;
-	size_t kc_cap;
+	size_t kc_cap, kc_n; /* grows with the keys it holds */
 	uint32_t *idx;
 	size_t idx_cap;
 };

@@ -13,11 +13,11 @@
 
 /* ---- state ------------------------------------------------------------------- */
 
+/* 16 bytes; whether a slot is used is a bit in st->ck_used */
 struct diag_ck {
 	uint64_t cookie;
 	uint32_t retrans;
 	uint32_t segs;
-	uint8_t used;
 };
 
 struct diag_cw {
@@ -55,6 +55,11 @@ struct diag_ctx {
 	size_t top;
 	uint32_t synrecv_new;          /* SYN_RECV cookies not seen last time */
 	bool have_synrecv_new;
+	/* counted once by diagnose_run, so that each diagnosis walks the
+	 * records only when it has something to look for */
+	uint32_t n_timewait, n_synrecv, n_closewait;
+	size_t n_listen;               /* TCP and UNIX listeners */
+	size_t n_ck;                   /* sockets the cookie memory keeps */
 };
 
 /* ---- list ---------------------------------------------------------------------- */
@@ -69,7 +74,8 @@ void diag_setf(char *buf, size_t len, const char *fmt, ...);
 
 /* ---- scratch hash for counting (st->kc) ---------------------------------------- */
 
-/* Empty it, sized for about expect keys. */
+/* Empty it.  expect is a hint (an upper bound on the keys): the table
+ * starts small and grows with the keys actually inserted. */
 void diag_kc_reset(struct diag_state *st, size_t expect);
 /* The entry for this key, inserted (with example conn ci) if new. */
 struct diag_kc *diag_kc_get(struct diag_state *st, uint8_t fam, uint16_t port,

@@ -491,6 +491,65 @@ static void test_retrans(void **state)
 	snapshot_done(&s);
 }
 
+/* Thousands of keys: the scratch hash and the per-cookie memory grow past
+ * their first size and keep every count (cookie 0 included). */
+static void scale_flows(struct sw_snapshot *s, uint64_t mono, uint32_t bump0, uint32_t bump_last)
+{
+	snapshot_clear(s);
+	kstat_defaults(s);
+	s->mono_ns = mono;
+	char ra[32];
+	for (unsigned i = 0; i < 4000; i++) {
+		snprintf(ra, sizeof ra, "10.%u.%u.1", i / 250, i % 250);
+		uint32_t r = i % 7 + (i == 0 ? bump0 : 0) + (i == 3999 ? bump_last : 0);
+		add_flow(s, ra, r, 1000 + r, i);
+	}
+	/* 300 sockets toward one destination, one more key among 4000 */
+	for (unsigned i = 0; i < 300; i++)
+		add(s, SW_ST_ESTABLISHED, "192.0.2.1", (uint16_t)(40000 + i), "198.51.100.1", 80);
+}
+
+static void test_many_keys(void **state)
+{
+	(void)state;
+	struct sw_snapshot s;
+	snapshot_init(&s);
+	struct diag_state st;
+	struct diag_list l;
+	struct diag_thresholds t;
+	diag_thresholds_default(&t);
+	diag_state_init(&st);
+	diag_list_init(&l);
+	scale_flows(&s, 1000000000, 0, 0);
+	diagnose_run(&st, &t, &s, &l);
+	scale_flows(&s, 2000000000, 100, 60); /* 1 s later: +100 and +60 */
+	diagnose_run(&st, &t, &s, &l);
+	const struct diag *d = find(&l, DIAG_RETRANS);
+	assert_int_equal(d->sev, DIAG_ALARM);
+	assert_string_equal(d->subject, "10.0.0.1");
+	assert_true(d->value > 99.9 && d->value < 100.1);
+	assert_int_equal(d[1].id, DIAG_RETRANS);
+	assert_string_equal(d[1].subject, "10.15.249.1");
+	assert_true(d[1].value > 59.9 && d[1].value < 60.1);
+	assert_int_equal(diag_list_count(&l, DIAG_WARN), 2);
+	/* the same again: no growth, nothing to report */
+	scale_flows(&s, 3000000000, 100, 60);
+	diagnose_run(&st, &t, &s, &l);
+	assert_int_equal(find(&l, DIAG_RETRANS)->sev, DIAG_OK);
+	assert_int_equal(diag_list_count(&l, DIAG_WARN), 0);
+
+	struct diag_eph e[3];
+	long range = 0;
+	assert_int_equal(diag_ephemeral_top(&st, &s, e, 3, &range), 3);
+	assert_int_equal(range, 60999 - 32768 + 1);
+	assert_int_equal(e[0].used, 300);
+	assert_int_equal(e[0].dport, 80);
+	assert_int_equal(e[1].used, 1);
+	diag_list_done(&l);
+	diag_state_done(&st);
+	snapshot_done(&s);
+}
+
 static void test_thresholds(void **state)
 {
 	(void)state;
@@ -597,6 +656,7 @@ int main(void)
 		cmocka_unit_test(test_accept_queue),
 		cmocka_unit_test(test_close_wait),
 		cmocka_unit_test(test_retrans),
+		cmocka_unit_test(test_many_keys),
 		cmocka_unit_test(test_thresholds),
 		cmocka_unit_test(test_rcfile),
 	};
