@@ -82,6 +82,14 @@ static int sample(struct loop *L)
 	}
 	L->have_err = false;
 	model_update(L->model, &L->snap);
+	/* L->snap is now the previous sample, emptied, kept for its
+	 * capacity; after a spike (100k sockets, then 1k) give it back
+	 * rather than holding both buffers at the spike's size forever. */
+	size_t now = model_snapshot(L->model)->nconns;
+	if (L->snap.capconns > 4 * (now > 1024 ? now : 1024)) {
+		snapshot_done(&L->snap);
+		snapshot_init(&L->snap);
+	}
 	L->seq++;
 	diagnose_run(&L->ds, &L->thr, model_snapshot(L->model), &L->dl);
 	if (L->ui && ui_wants(L->ui)->netinfo && !L->o->replay) {
