@@ -592,18 +592,25 @@ static void scan_cookies(struct diag_ctx *x)
 		const struct sw_conn *c = &s->conns[i];
 		if (!ck_wanted(c))
 			continue;
-		const struct diag_ck *p = prev ? ck_lookup(st->ck, st->ck_used, st->ck_cap,
-							   c->cookie, false) : NULL;
-		if (diag_is_synrecv(c) && prev && !p)
-			newsr++;
 		const struct sw_tcpx *tx = snapshot_tcpx(s, c);
+		bool base = tx && (tx->have & SW_TI_BASE);
+		bool sr = diag_is_synrecv(c);
 		struct diag_ck *nx = ck_lookup(st->ck_next, st->ck_next_used, st->ck_next_cap,
 					       c->cookie, true);
-		if (!tx || !(tx->have & SW_TI_BASE))
-			continue;
-		nx->retrans = tx->total_retrans;
-		nx->segs = tx->segs_out;
-		if (!prev || c->state == SW_ST_LISTEN)
+		if (base) {
+			nx->retrans = tx->total_retrans;
+			nx->segs = tx->segs_out;
+		}
+		/* last time's entry matters for SYN_RECV (new or not) and for
+		 * sockets with retransmits or losses (their deltas); with
+		 * total_retrans 0 the delta is 0 whatever came before */
+		const struct diag_ck *p = NULL;
+		if (prev && (sr || (base && c->state != SW_ST_LISTEN &&
+				    (tx->total_retrans || tx->lost))))
+			p = ck_lookup(st->ck, st->ck_used, st->ck_cap, c->cookie, false);
+		if (sr && prev && !p)
+			newsr++;
+		if (!base || !prev || c->state == SW_ST_LISTEN)
 			continue;
 		uint32_t dr = p ? (tx->total_retrans >= p->retrans ? tx->total_retrans - p->retrans
 								   : tx->total_retrans)
