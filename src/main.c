@@ -1,10 +1,13 @@
 /* main.c - options, locale/gettext, wiring of collector, model and views. */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/i18n.h"
 #include "insight.h"
@@ -13,8 +16,27 @@
 int batch_run(const struct sw_options *o);
 int loop_run(const struct sw_options *o);
 
+/* A closed stdin/stdout/stderr (`sockwatch -b >&-`) would be reused by the
+ * first socket or file sockwatch opens, and the output would be written
+ * into the sock_diag socket.  Hold each closed one with an O_PATH descriptor
+ * of /dev/null instead: reads and writes on it fail with EBADF, so the usual
+ * "cannot write output" error and exit status 1 follow. */
+static void main_reserve_std_fds(void)
+{
+	for (int fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) != -1 || errno != EBADF)
+			continue;
+		int n = open("/dev/null", O_PATH);
+		if (n >= 0 && n != fd) {
+			close(n);
+			break; /* lower one still free: cannot happen */
+		}
+	}
+}
+
 int main(int argc, char **argv)
 {
+	main_reserve_std_fds();
 	setlocale(LC_ALL, "");
 #if ENABLE_NLS
 	/* SOCKWATCH_LOCALEDIR: use the catalogs of a build tree (tests). */
@@ -25,6 +47,10 @@ int main(int argc, char **argv)
 	struct sw_options o;
 	bool exit_now;
 	int rc = options_parse(&o, argc, argv, &exit_now);
+	if (!rc && exit_now && fflush(stdout) != 0) { /* --help, --version */
+		fprintf(stderr, _("sockwatch: cannot write output: %s\n"), strerror(errno));
+		return 1;
+	}
 	if (rc || exit_now)
 		return rc;
 	if (getenv("NO_COLOR") && *getenv("NO_COLOR"))

@@ -107,4 +107,22 @@ check "summary: listeners" has "^Listeners" "$T/out"
 check "closed pipe: exit 0" test "$(cat "$T/pipe.rc")" = 0
 check "closed pipe: nothing on stderr" test ! -s "$T/pipe.err"
 
+# A closed stdout is an error (exit 1, a message), not output written into
+# whatever descriptor sockwatch opens first (the sock_diag socket).
+closed_stdout() {
+	"$SOCKWATCH" "$@" >&- 2>"$T/closed.err"
+	_rc=$?
+	if [ "$_rc" != 1 ] || ! grep -q "cannot write output" "$T/closed.err"; then
+		log "sockwatch $* >&- exited $_rc"
+		show_file stderr "$T/closed.err"
+		return 1
+	fi
+}
+check "closed stdout: -b -a fails" closed_stdout -b -a
+check "closed stdout: --json fails" closed_stdout -b --json
+check "closed stdout: -s fails" closed_stdout -s
+check "closed stdout: --check fails" closed_stdout --check -n 1
+check "closed stdout: --help fails" closed_stdout --help
+check "full disk: --version fails" sh -c "! '$SOCKWATCH' --version >/dev/full 2>/dev/null"
+
 finish
