@@ -219,7 +219,13 @@ int procmap_parse_stat(const char *buf, size_t len, char comm[16],
 		size_t n = (size_t)(close - open - 1);
 		if (n > 15)
 			n = 15;
-		memcpy(comm, open + 1, n);
+		/* A process names itself (prctl PR_SET_NAME): control bytes
+		 * would break table rows or reach the admin's terminal as
+		 * escape sequences.  Show them as '?', as ps does. */
+		for (size_t i = 0; i < n; i++) {
+			unsigned char ch = (unsigned char)open[1 + i];
+			comm[i] = ch < 0x20 || ch == 0x7f ? '?' : (char)ch;
+		}
 		comm[n] = '\0';
 	}
 	/* after ')': field 3 (state) is token 0; flags = field 9, starttime

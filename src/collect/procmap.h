@@ -27,7 +27,7 @@ int procmap_attach(struct procmap *pm, struct sw_snapshot *s);
 
 /* Parse the text of /proc/<pid>/stat: comm is taken between the first '('
  * and the LAST ')' (comm may contain ')' and spaces) and truncated to 15
- * bytes; fields after the last ')' give the kernel flags (field 9) and the
+ * bytes, control bytes replaced by '?' (as ps shows them); fields after the last ')' give the kernel flags (field 9) and the
  * starttime (field 22).  Any output pointer may be NULL.  0 or -EINVAL. */
 int procmap_parse_stat(const char *buf, size_t len, char comm[16],
 		       uint32_t *flags, uint64_t *starttime);

@@ -189,6 +189,11 @@ static void test_parse_stat(void **state)
 	assert_string_equal(comm, "0123456789abcde");
 	assert_int_equal(flags, 0x200000);
 	assert_int_equal(st, 5);
+	/* a process may name itself with newlines and escape sequences */
+	const char *c = "9 (a\nb\033[2J\x7f\tz) S 1 2 3 0 -1 0 1 0 0 0 0 0 0 0 20 0 1 0 7\n";
+	assert_int_equal(procmap_parse_stat(c, strlen(c), comm, &flags, &st), 0);
+	assert_string_equal(comm, "a?b?[2J??z");
+	assert_int_equal(st, 7);
 	const char *bad[] = {"", "12 noparen S 1", "12 (x) S 1 2 3",
 			     "12 (x) S 1 2 3 0 -1 0 1 0 0 0 0 0 0 0 20 0 1 0 zz 1"};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
