@@ -255,6 +255,10 @@ static void ct_draw(struct panel *p, struct ui *ui)
 					break;
 				cw = p->w - x;
 			}
+			/* never show a cut port as if it were another port */
+			if (L.ids[k] == SW_COL_LOCAL || L.ids[k] == SW_COL_REMOTE)
+				uimodel_fit_endpoint(cell, sizeof cell, cw,
+						     crt_utf8() ? "\u2026" : "~");
 			panel_put_match(ui, w, cell, cw, c->right, base);
 			x += cw;
 			if (x < p->w) {

@@ -307,6 +307,36 @@ char *drill_cond_listener(const struct sw_conn *c, char *buf, size_t len)
 
 /* ---- misc ------------------------------------------------------------------ */
 
+void uimodel_fit_endpoint(char *cell, size_t len, int width, const char *ell)
+{
+	size_t n = strlen(cell), el = strlen(ell);
+	if (width < 4 || n <= (size_t)width)
+		return;
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)cell[i] >= 0x80)
+			return;
+	size_t w = (size_t)width;
+	/* the port: digits or '*' after the last ':' of an inet address */
+	size_t port = 0;
+	const char *colon = strrchr(cell, ':');
+	if (colon && cell[0] != '/' && cell[0] != '@' && colon[1]) {
+		port = strlen(colon);
+		for (const char *q = colon + 1; *q; q++)
+			if (!isdigit((unsigned char)*q) && *q != '*')
+				port = 0;
+	}
+	char out[512];
+	if (port && w >= port + 2) {
+		size_t head = w - port - 1; /* host bytes kept, marker, :port */
+		snprintf(out, sizeof out, "%.*s%s%s", (int)head, cell, ell, colon);
+	} else {
+		size_t tail = w - 1;
+		snprintf(out, sizeof out, "%s%s", ell, cell + n - tail);
+	}
+	if (strlen(out) < len && el < sizeof out)
+		memcpy(cell, out, strlen(out) + 1);
+}
+
 long uimodel_find(const char *hay, const char *needle)
 {
 	size_t nl = strlen(needle);

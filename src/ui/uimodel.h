@@ -95,6 +95,12 @@ char *drill_cond_listener(const struct sw_conn *c, char *buf, size_t len);
 /* Case-insensitive (ASCII) substring search; returns the byte offset of
  * the match or -1. */
 long uimodel_find(const char *hay, const char *needle);
+/* Make an address cell fit `width` columns without changing what it says:
+ * an ASCII "host:port" keeps its ":port" and loses the end of the host,
+ * anything else (UNIX paths) keeps its tail; `ell` (one column wide) marks
+ * the cut.  Cells that fit, non-ASCII cells and widths too small for a
+ * marker are left alone.  len is the size of the cell buffer. */
+void uimodel_fit_endpoint(char *cell, size_t len, int width, const char *ell);
 /* A stable 64-bit key for an aggregate entry (for listsel). */
 uint64_t uimodel_agg_key(const struct sw_agg_entry *e);
 

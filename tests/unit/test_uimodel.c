@@ -335,6 +335,30 @@ static void test_drill_conditions(void **state)
 	snapshot_done(&s);
 }
 
+static void test_fit_endpoint(void **state)
+{
+	(void)state;
+	char c[64];
+	strcpy(c, "198.51.100.23:48463"); /* 19 in 18 columns: the port stays */
+	uimodel_fit_endpoint(c, sizeof c, 18, "~");
+	assert_string_equal(c, "198.51.100.~:48463");
+	strcpy(c, "198.51.100.23:48463");
+	uimodel_fit_endpoint(c, sizeof c, 18, "\u2026");
+	assert_string_equal(c, "198.51.100.\u2026:48463");
+	strcpy(c, "[2001:db8::1]:443");
+	uimodel_fit_endpoint(c, sizeof c, 10, "~");
+	assert_string_equal(c, "[2001~:443");
+	strcpy(c, "10.0.0.5:80"); /* fits: unchanged */
+	uimodel_fit_endpoint(c, sizeof c, 18, "~");
+	assert_string_equal(c, "10.0.0.5:80");
+	strcpy(c, "/run/php/php8.2-fpm.sock"); /* a path keeps its tail */
+	uimodel_fit_endpoint(c, sizeof c, 12, "~");
+	assert_string_equal(c, "~.2-fpm.sock");
+	strcpy(c, "1.2.3.4:5"); /* too narrow for a marker: left alone */
+	uimodel_fit_endpoint(c, sizeof c, 3, "~");
+	assert_string_equal(c, "1.2.3.4:5");
+}
+
 static void test_find(void **state)
 {
 	(void)state;
@@ -462,6 +486,7 @@ int main(void)
 		cmocka_unit_test(test_sortstate),
 		cmocka_unit_test(test_drill_stack),
 		cmocka_unit_test(test_drill_conditions),
+		cmocka_unit_test(test_fit_endpoint),
 		cmocka_unit_test(test_find),
 		cmocka_unit_test(test_statehist_ring),
 		cmocka_unit_test(test_statehist_short_history),
