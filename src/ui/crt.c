@@ -202,6 +202,19 @@ bool crt_init(const struct crt_opts *o, char *err, size_t errlen)
 		return false;
 	}
 	set_term(scr);
+	/* TERM=dumb and the like cannot move the cursor: the screen would be
+	 * a blank or scrolling mess.  Say so instead. */
+	const char *cup = tigetstr("cup");
+	if (!cup || cup == (char *)-1) {
+		endwin();
+		delscreen(scr);
+		scr = NULL;
+		snprintf(err, errlen,
+			 _("the terminal type '%s' cannot move the cursor; set TERM (e.g. "
+			   "TERM=xterm) or use -b for batch output"),
+			 term && *term ? term : "vt100");
+		return false;
+	}
 	active = true;
 	atexit(crt_done);
 	install_signals();

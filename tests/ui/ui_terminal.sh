@@ -162,6 +162,12 @@ for term in screen tmux linux vt220; do
 	check "TERM=$term: q quits" tmux_wait_exit 5
 done
 
+# ---- a terminal that cannot move the cursor: a clear message, exit 1 ----------------
+tmux_start_sockwatch 80 24 dumb C.UTF-8
+check "TERM=dumb: exits" tmux_wait_exit 5
+check "TERM=dumb: exit status 1 (got $TMUX_STATUS)" test "$TMUX_STATUS" = 1
+check "TERM=dumb: says why" tmux_wait_text "cannot move the cursor"
+
 # ---- monochrome ---------------------------------------------------------------------
 no_colours() { ! grep -q "$(printf '\033')\[[0-9;]*[34][0-7]m" "$1" && ! grep -q "$(printf '\033')\[[0-9;]*[34]8;" "$1"; }
 has_colours() { grep -q "$(printf '\033')\[[0-9;]*[34][0-7]m" "$1" || grep -q "$(printf '\033')\[[0-9;]*[34]8;" "$1"; }
