@@ -93,6 +93,16 @@ if command -v jq >/dev/null 2>&1; then
 	check "... remote_ip and listeners" jqe '.aggregates.remote_ip and .aggregates.listeners' "$T/out"
 fi
 
+# The default order is the one the man page documents (--sort).
+if [ -f "$REC" ]; then
+	check "default order: exits 0" expect_rc 0 -b --replay "$REC" -a
+	cp "$T/out" "$T/default.txt"
+	check "--sort proto,local,remote: exits 0" expect_rc 0 -b --replay "$REC" -a --sort proto,local,remote
+	check "default order is proto, local, remote (sockwatch.1)" cmp -s "$T/default.txt" "$T/out"
+	check "sockwatch.1 documents that order" grep -q "default order of batch output is protocol, local" \
+		"$top_srcdir/doc/sockwatch.1"
+fi
+
 # Summary.
 check "replay -s exits 0" expect_rc 0 -b --replay "$REC" -s
 check "summary: totals" has "^Total: [0-9]* sockets" "$T/out"
