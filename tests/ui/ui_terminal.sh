@@ -166,7 +166,9 @@ done
 tmux_start_sockwatch 80 24 dumb C.UTF-8
 check "TERM=dumb: exits" tmux_wait_exit 5
 check "TERM=dumb: exit status 1 (got $TMUX_STATUS)" test "$TMUX_STATUS" = 1
-check "TERM=dumb: says why" tmux_wait_text "cannot move the cursor"
+# (the pane may have scrolled: look at its history too)
+dumb_says_why() { tmux_cmd capture-pane -p -J -S -50 -t "$TMUX_SESSION" | grep -q "cannot move the cursor"; }
+check "TERM=dumb: says why" dumb_says_why
 
 # ---- monochrome ---------------------------------------------------------------------
 no_colours() { ! grep -q "$(printf '\033')\[[0-9;]*[34][0-7]m" "$1" && ! grep -q "$(printf '\033')\[[0-9;]*[34]8;" "$1"; }
