@@ -187,6 +187,12 @@ int options_parse(struct sw_options *o, int argc, char **argv, bool *exit_now)
 			    optind < argc && all_digits(argv[optind])) {
 				if ((rc = parse_count(o, argv[optind++])))
 					return rc;
+			} else if (strcmp(argv[optind - 1], "-n") == 0 && optind < argc &&
+				   argv[optind][0] == '-' && all_digits(argv[optind] + 1) &&
+				   strspn(argv[optind] + 1, "46") != strlen(argv[optind] + 1)) {
+				/* "-n -1": a negative count, not the options -1 (-n -4 is
+				 * numeric IPv4) */
+				return parse_count(o, argv[optind]);
 			}
 			o->numeric = true;
 			break;

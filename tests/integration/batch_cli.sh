@@ -33,6 +33,8 @@ check "unknown option exits 2" expect_rc 2 -b --no-such-option
 check "unknown option: hint on stderr" has "sockwatch --help" "$T/err"
 check "bad delay exits 2" expect_rc 2 -b -d 0
 check "bad count exits 2" expect_rc 2 -b --count=-1
+check "-n -1 exits 2" expect_rc 2 -b -n -1
+check "-n -1: says the count is wrong" has "invalid count '-1'" "$T/err"
 check "bad --top exits 2" expect_rc 2 -b -s --top 0
 check "bad --format exits 2" expect_rc 2 -b --format yaml
 
