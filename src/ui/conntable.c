@@ -102,24 +102,41 @@ static void compute_layout(struct panel *p, struct ui *ui, struct layout *L)
 	if (L->n && (size_t)p->hscroll >= L->n)
 		p->hscroll = (int)L->n - 1;
 	L->first = (size_t)p->hscroll;
-	int fixed = 0, nflex = 0;
+	/* Minimal widths.  Address columns may go below their long header
+	 * (draw_header then uses a short one) so that, on 80 columns, the
+	 * process column keeps room for "pid/name". */
 	for (size_t i = L->first; i < L->n; i++) {
 		const struct sw_column *c = column_get(L->ids[i]);
 		int hw = crt_width(_(c->header)) + 1; /* room for the sort arrow */
-		if (c->width > 0) {
+		bool addr = L->ids[i] == SW_COL_LOCAL || L->ids[i] == SW_COL_REMOTE;
+		if (c->width > 0)
 			L->width[i] = c->width > hw ? c->width : hw;
-			fixed += L->width[i] + 1;
-		} else {
+		else if (addr)
+			L->width[i] = c->minwidth;
+		else
 			L->width[i] = c->minwidth > hw ? c->minwidth : hw;
+	}
+	/* Share the width among the columns that fit at their minimal width,
+	 * left to right; the rest (RX/s, TX/s on 80 columns) are reached by
+	 * scrolling right, and get no share here. */
+	int fixed = 0, nflex = 0, used = 0;
+	size_t fit = L->first;
+	for (size_t i = L->first; i < L->n; i++) {
+		if (i > L->first && used + L->width[i] > p->w)
+			break;
+		used += L->width[i] + 1;
+		fit = i + 1;
+		if (column_get(L->ids[i])->width > 0)
+			fixed += L->width[i] + 1;
+		else
 			nflex++;
-		}
 	}
 	int left = p->w - fixed;
 	if (nflex == 0 || left <= 0)
 		return;
 	/* Addresses first (capped), then the rest to the other flexible columns. */
 	int naddr = 0, nother = 0;
-	for (size_t i = L->first; i < L->n; i++) {
+	for (size_t i = L->first; i < fit; i++) {
 		const struct sw_column *c = column_get(L->ids[i]);
 		if (c->width > 0)
 			continue;
@@ -135,7 +152,7 @@ static void compute_layout(struct panel *p, struct ui *ui, struct layout *L)
 	int rest = left - naddr * (addr_w + 1);
 	int other_w = nother ? rest / nother - 1 : 0;
 	int extra = nother ? rest - nother * (other_w + 1) : left - naddr * (addr_w + 1);
-	for (size_t i = L->first; i < L->n; i++) {
+	for (size_t i = L->first; i < fit; i++) {
 		const struct sw_column *c = column_get(L->ids[i]);
 		if (c->width > 0)
 			continue;
@@ -144,8 +161,8 @@ static void compute_layout(struct panel *p, struct ui *ui, struct layout *L)
 		if (w > L->width[i])
 			L->width[i] = w;
 	}
-	/* Give what is left over to the last flexible column. */
-	for (size_t i = L->n; i-- > L->first;) {
+	/* Give what is left over to the last flexible column that fits. */
+	for (size_t i = fit; i-- > L->first;) {
 		if (column_get(L->ids[i])->width == 0) {
 			if (extra > 0)
 				L->width[i] += extra;
@@ -183,9 +200,14 @@ static void draw_header(struct panel *p, struct ui *ui, const struct layout *L)
 		const struct sw_column *c = column_get(L->ids[i]);
 		bool sorted = ui->sort.n && ui->sort.k[0].col == (int)L->ids[i];
 		char h[128];
-		snprintf(h, sizeof h, "%s%s", _(c->header),
-			 sorted ? crt_arrow(ui->sort.k[0].desc) : "");
 		int cw = L->width[i];
+		const char *name = _(c->header);
+		if (crt_width(name) + 1 > cw && L->ids[i] == SW_COL_LOCAL)
+			name = _("Local Address");
+		else if (crt_width(name) + 1 > cw && L->ids[i] == SW_COL_REMOTE)
+			name = _("Peer Address");
+		snprintf(h, sizeof h, "%s%s", name,
+			 sorted ? crt_arrow(ui->sort.k[0].desc) : "");
 		if (x + cw > p->w) {
 			if (c->width > 0)
 				break; /* a fixed column that does not fit: none of it */

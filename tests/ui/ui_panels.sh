@@ -55,6 +55,8 @@ tmux_resize 80 24
 check "80x24: states: TIME_WAIT $n_tw still shown" tmux_wait_regex "^TIME_WAIT +$n_tw( |\$)"
 check "80x24: states: CLOSE_WAIT $n_cw still shown" tmux_wait_regex "^CLOSE_WAIT +$n_cw( |\$)"
 check "80x24: empty states give way (no CLOSING row)" tmux_wait_gone "CLOSING"
+check "80x24: the connection table keeps PID/Program with pid/name" tmux_wait_regex " PID/Program"
+check "80x24: rows show pid/name of the owner" tmux_wait_regex "[0-9]+/sf-[a-z]{3,}"
 tmux_resize 160 50
 check "remotes: $n_r1 x 127.0.0.1" tmux_wait_regex " +$n_r1 127\.0\.0\.1 "
 check "remotes: $n_r2 x 127.0.0.2" tmux_wait_regex " +$n_r2 127\.0\.0\.2 "

@@ -205,7 +205,7 @@ if [ -n "$hdr" ] && [ "$col" -gt 0 ]; then
 	esc=$(printf '\033')
 	tmux_type "$esc[<0;$((col + 2));${hdr}M"
 	tmux_type "$esc[<0;$((col + 2));${hdr}m"
-	check "mouse: a click on a column header sorts by it" tmux_wait_regex "Peer Address:Port(▲|\^)"
+	check "mouse: a click on a column header sorts by it" tmux_wait_regex "Peer Address(:Port)?(▲|\^)"
 	sleep 0.3
 	row=$(tmux_screen | sed -n "$((hdr + 2))p" | awk '{ print $5 }')
 	tmux_type "$esc[<0;5;$((hdr + 2))M"
