@@ -64,7 +64,9 @@ int insight_thresholds(const struct sw_options *o, struct diag_thresholds *t)
 		p = path;
 	if (p) {
 		int rc = rcfile_load(p, t, NULL, NULL, stderr);
-		if (rc < 0 && (o->config || rc != -ENOENT)) {
+		/* The default path may simply not be ours to read (sudo -u, setpriv
+		 * keeping HOME): only an explicit --config must be readable. */
+		if (rc < 0 && (o->config || (rc != -ENOENT && rc != -EACCES))) {
 			fprintf(stderr, _("sockwatch: cannot read %s: %s\n"), p, strerror(-rc));
 			if (o->config)
 				return 2;

@@ -70,4 +70,19 @@ check "as nobody: own process shown ($got = $own_pid)" test "$got" = "$own_pid"
 kill "$own" 2>/dev/null
 wait "$own" 2>/dev/null
 
+# 5. a default config path nobody may read (HOME left at root's, as sudo -u
+#    or setpriv leave it) is no error; an explicit --config must be readable
+mkdir -p "$T/roothome/.config/sockwatch"
+echo 'ephemeral_warn = 40' >"$T/roothome/.config/sockwatch/sockwatchrc"
+chmod 700 "$T/roothome"
+ip netns exec "$NS" setpriv --reuid=nobody --regid="$ngroup" --clear-groups \
+	env HOME="$T/roothome" XDG_CONFIG_HOME= "$SOCKWATCH" --check -n 1 >"$T/c.out" 2>"$T/c.err"
+check "as nobody: unreadable default config is not reported" sh -c "! grep -q 'cannot read' '$T/c.err'"
+SW_RC=0
+ip netns exec "$NS" setpriv --reuid=nobody --regid="$ngroup" --clear-groups \
+	"$SOCKWATCH" --check -n 1 --config "$T/roothome/.config/sockwatch/sockwatchrc" \
+	>"$T/c2.out" 2>"$T/c2.err" || SW_RC=$?
+check "as nobody: unreadable --config FILE is an error (rc=$SW_RC)" test "$SW_RC" = 2
+check "as nobody: ... and says so" grep -q 'cannot read' "$T/c2.err"
+
 finish
