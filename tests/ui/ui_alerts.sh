@@ -1,0 +1,70 @@
+#!/bin/sh
+# ui_alerts: the two diagnoses ui_insight.sh does not put on screen, in the
+# monitor, with no hint to the tool, in a test-made namespace:
+#  - SYN flood: an nftables rule drops the handshake's final ACK to :P, 80
+#    clients leave SYN_RECV entries -> the Alerts panel names the listener's
+#    port and process (halfopen) and the top source address;
+#  - CLOSE_WAIT leak: a process ("leaky") that never close()s sockets its
+#    peers closed -> the Alerts panel names it and its pid.
+. "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
+. "$top_srcdir/tests/ui/lib-tmux.sh"
+
+require_root
+require_cmds tmux jq ip nft ss python3
+netns_new uialerts
+P=8443
+C=7070
+
+run_in_ns nft -f - <<EOF2 || die "cannot add the nftables rule"
+table inet sw_uialerts {
+	chain out {
+		type filter hook output priority 0;
+		tcp dport $P tcp flags & (syn | ack) == ack drop
+	}
+}
+EOF2
+
+sockfix_start synrecv,port=$P,n=50,src=127.0.0.2,comm=halfopen connect,port=$P,n=30,src=127.0.0.3
+n_syn() { [ "$(ip netns exec "$NS" ss -tanH state syn-recv | wc -l)" -ge 80 ]; }
+wait_for 10 n_syn
+check "fixture: 80 SYN-RECV" n_syn
+
+ip netns exec "$NS" python3 -c '
+import os, socket, time
+open("/proc/self/comm", "w").write("leaky")
+srv = socket.socket()
+srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+srv.bind(("127.0.0.1", '$C'))
+srv.listen(64)
+print(os.getpid(), flush=True)
+keep = []
+end = time.time() + 90
+while time.time() < end:
+    c = socket.create_connection(("127.0.0.1", '$C'))
+    s, _ = srv.accept()
+    c.close()
+    keep.append(s)
+    time.sleep(0.3)
+' >"$T/leaky.pid" 2>"$T/leaky.err" &
+LEAKY=$!
+at_exit "kill $LEAKY 2>/dev/null"
+wait_for 5 test -s "$T/leaky.pid" || die "leaky server did not start"
+LPID=$(cat "$T/leaky.pid")
+
+SOCKWATCH_NO_MOUSE=1
+export SOCKWATCH_NO_MOUSE
+tmux_start_sockwatch 200 50 xterm-256color C.UTF-8 -d 1
+check "monitor starts" tmux_wait_text "Connections"
+check "alerts line shows a finding" tmux_wait_regex "^!!? ?(ALARM|WARN)"
+tmux_send a
+check "Alerts panel opens" tmux_wait_text "> Alerts"
+check "SYN flood: names :$P" tmux_wait_regex "SYN.*:$P|:$P.*SYN"
+check "SYN flood: names the listener's process halfopen" tmux_wait_text "halfopen"
+check "SYN flood: names the top source 127.0.0.2" tmux_wait_text "127.0.0.2"
+tmux_send z
+check "z zooms the Alerts panel" tmux_wait_gone "Connections" 5
+check "CLOSE_WAIT leak: names leaky (pid $LPID)" tmux_wait_regex "leaky \\(pid $LPID\\)" 20
+check "CLOSE_WAIT leak: the fix says the process never calls close()" tmux_wait_text "close()"
+tmux_send q
+check "q quits" tmux_wait_exit 5
+finish
