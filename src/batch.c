@@ -326,24 +326,6 @@ static int emit(const struct batch *b, const struct sw_snapshot *s, const struct
 	return rc;
 }
 
-/* Sleep until the monotonic deadline; false if interrupted by a signal
- * asking to stop. */
-static bool sleep_until(uint64_t deadline_ns)
-{
-	struct timespec ts = {
-		.tv_sec = (time_t)(deadline_ns / 1000000000u),
-		.tv_nsec = (long)(deadline_ns % 1000000000u),
-	};
-	while (!stop_requested) {
-		int e = clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
-		if (e == 0)
-			return true;
-		if (e != EINTR)
-			return true;
-	}
-	return false;
-}
-
 int batch_run(const struct sw_options *opts)
 {
 	/* -s --json: one JSON document with the summary's aggregates. */
@@ -397,14 +379,8 @@ int batch_run(const struct sw_options *opts)
 	uint64_t next = sw_mono_ns();
 	rc = 0;
 	for (long i = 0; (count == 0 || i < count) && !stop_requested; i++) {
-		if (i > 0) {
-			next += step;
-			uint64_t now = sw_mono_ns();
-			if (next < now)
-				next = now; /* fell behind: do not burst */
-			if (!sleep_until(next))
-				break;
-		}
+		if (i > 0 && !sw_pace(&next, step, &stop_requested))
+			break;
 		char err[256] = "";
 		int e = collector_sample(col, &snap, err, sizeof err);
 		if (e < 0) {

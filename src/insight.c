@@ -38,18 +38,6 @@ static void catch_signals(void)
 	signal(SIGPIPE, SIG_IGN);
 }
 
-static bool sleep_until(uint64_t deadline)
-{
-	struct timespec ts = {.tv_sec = (time_t)(deadline / 1000000000u),
-			      .tv_nsec = (long)(deadline % 1000000000u)};
-	while (!stop) {
-		int e = clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
-		if (e != EINTR)
-			return true;
-	}
-	return false;
-}
-
 bool insight_wants(const struct sw_options *o)
 {
 	return o->check || o->prometheus || o->routes || o->interfaces;
@@ -179,14 +167,8 @@ static int run_diag(const struct sw_options *o)
 	bool done_one = false;
 	rc = 0;
 	for (long i = 0; (count == 0 || i < count) && !stop; i++) {
-		if (i > 0) {
-			next += step;
-			uint64_t now = sw_mono_ns();
-			if (next < now)
-				next = now;
-			if (!sleep_until(next))
-				break;
-		}
+		if (i > 0 && !sw_pace(&next, step, &stop))
+			break;
 		int e = collector_sample(col, &snap, err, sizeof err);
 		if (e < 0) {
 			if (o->replay && done_one)
@@ -249,14 +231,8 @@ static int run_netinfo(const struct sw_options *o)
 	int rc = 0;
 	char err[256];
 	for (long i = 0; (count == 0 || i < count) && !stop; i++) {
-		if (i > 0) {
-			next += step;
-			uint64_t now = sw_mono_ns();
-			if (next < now)
-				next = now;
-			if (!sleep_until(next))
-				break;
-		}
+		if (i > 0 && !sw_pace(&next, step, &stop))
+			break;
 		struct sw_netinfo tmp = prev;
 		prev = cur;
 		cur = tmp;

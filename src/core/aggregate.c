@@ -428,3 +428,21 @@ void agg_listeners(struct sw_listeners *ls, const struct sw_row *rows, size_t n)
 	}
 	free(tab);
 }
+
+static int cmp_state_count(const void *pa, const void *pb, void *arg)
+{
+	const struct sw_agg_entry *a = pa, *b = pb;
+	unsigned st = *(const unsigned *)arg;
+	uint32_t x = a->by_state[st], y = b->by_state[st];
+	if (x != y)
+		return x > y ? -1 : 1;
+	if (a->family != b->family)
+		return a->family == AF_INET ? -1 : 1;
+	return memcmp(a->addr, b->addr, sizeof a->addr);
+}
+
+void agg_sort_by_state(struct sw_agg *a, unsigned state)
+{
+	if (a->n > 1 && state < SW_ST_COUNT)
+		qsort_r(a->e, a->n, sizeof *a->e, cmp_state_count, &state);
+}

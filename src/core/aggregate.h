@@ -62,6 +62,9 @@ void agg_group(struct sw_agg *a, enum sw_agg_kind kind,
 	       const struct sw_row *rows, size_t n);
 /* Key as text: "10.0.0.7", "10.0.0.0/24", "tcp/3306", "1234/nginx". */
 char *agg_key_str(const struct sw_agg_entry *e, char *buf, size_t len);
+/* Re-sort an address grouping by the count in one state (descending),
+ * IPv4 before IPv6, then by address: "SYN_RECV per remote IP". */
+void agg_sort_by_state(struct sw_agg *a, unsigned state);
 
 /* A LISTEN socket (or a bound, unconnected UDP socket) with what is
  * connected to it. */

@@ -69,6 +69,22 @@ uint64_t sw_mono_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+bool sw_pace(uint64_t *next, uint64_t step_ns, const volatile int *stop)
+{
+	*next += step_ns;
+	uint64_t now = sw_mono_ns();
+	if (*next < now)
+		*next = now;
+	struct timespec ts = {.tv_sec = (time_t)(*next / 1000000000u),
+			      .tv_nsec = (long)(*next % 1000000000u)};
+	while (!*stop) {
+		int e = clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
+		if (e != EINTR)
+			return true;
+	}
+	return false;
+}
+
 size_t sw_strlcpy(char *dst, const char *src, size_t size)
 {
 	size_t n = strlen(src);

@@ -14,6 +14,11 @@ void *xgrow(void *p, size_t *cap, size_t need, size_t elem);
 char *xstrdup(const char *s);
 
 uint64_t sw_mono_ns(void);
+/* Repeat pacing for -d SEC: advance *next by step_ns (never into the past,
+ * so a slow sample does not cause a burst) and sleep until then.  false
+ * if *stop became non-zero (a signal asked to stop) while waiting;
+ * stop points to the caller's sig_atomic_t flag (an int in glibc). */
+bool sw_pace(uint64_t *next, uint64_t step_ns, const volatile int *stop);
 /* strlcpy semantics: always terminates, returns strlen(src). */
 size_t sw_strlcpy(char *dst, const char *src, size_t size);
 /* 64-bit mix hash (splitmix64 finaliser). */

@@ -17,13 +17,7 @@
 #include "core/util.h"
 #include "output.h"
 
-/* One thread writes: skip stdio's per-call locking (glibc). */
-#ifdef __GLIBC__
-#undef putc
-#define putc putc_unlocked
-#define fputs fputs_unlocked
-#define fwrite fwrite_unlocked
-#endif
+#include "unlocked.h"
 
 /* ---- primitives ----------------------------------------------------------- */
 
@@ -596,17 +590,6 @@ static void agg_list(struct jo *o, const char *k, const struct sw_agg *a, size_t
 	putc(']', o->fp);
 }
 
-static int cmp_syn(const void *pa, const void *pb)
-{
-	const struct sw_agg_entry *a = pa, *b = pb;
-	uint32_t x = a->by_state[SW_ST_SYN_RECV], y = b->by_state[SW_ST_SYN_RECV];
-	if (x != y)
-		return x > y ? -1 : 1;
-	if (a->family != b->family)
-		return a->family == AF_INET ? -1 : 1;
-	return memcmp(a->addr, b->addr, sizeof a->addr);
-}
-
 static void listeners_list(struct jo *o, const struct sw_listeners *ls, size_t top)
 {
 	key(o, "listeners");
@@ -655,7 +638,7 @@ static void aggregates_obj(struct jo *o, const struct sw_row *rows, size_t n, si
 	agg_list(&j, "remote_ip", &a, top, false);
 	/* SYN_RECV per remote IP: the same groups ordered by SYN_RECV count */
 	if (a.n > 1)
-		qsort(a.e, a.n, sizeof *a.e, cmp_syn);
+		agg_sort_by_state(&a, SW_ST_SYN_RECV);
 	agg_list(&j, "syn_recv_by_ip", &a, top, true);
 	agg_group(&a, SW_AGG_REMOTE_NET, rows, n);
 	agg_list(&j, "remote_net", &a, top, false);

@@ -132,17 +132,6 @@ static void group_section(FILE *fp, const char *title, const char *keyhdr,
 	}
 }
 
-static int cmp_syn(const void *pa, const void *pb)
-{
-	const struct sw_agg_entry *a = pa, *b = pb;
-	uint32_t x = a->by_state[SW_ST_SYN_RECV], y = b->by_state[SW_ST_SYN_RECV];
-	if (x != y)
-		return x > y ? -1 : 1;
-	if (a->family != b->family)
-		return a->family == AF_INET ? -1 : 1;
-	return memcmp(a->addr, b->addr, sizeof a->addr);
-}
-
 static void listener_local(const struct sw_listener *l, char *buf, size_t len)
 {
 	const struct sw_conn *c = l->row.conn;
@@ -250,7 +239,7 @@ int out_summary(FILE *fp, const struct sw_snapshot *s, const struct sw_row *rows
 	agg_group(&a, SW_AGG_REMOTE_IP, rows, n);
 	group_section(fp, _("Connections per remote IP"), _("Remote IP"), &a, top, false);
 	if (a.n > 1)
-		qsort(a.e, a.n, sizeof *a.e, cmp_syn);
+		agg_sort_by_state(&a, SW_ST_SYN_RECV);
 	group_section(fp, _("SYN_RECV per remote IP"), _("Remote IP"), &a, top, true);
 	agg_group(&a, SW_AGG_REMOTE_NET, rows, n);
 	group_section(fp, _("Connections per remote network"), _("Network"), &a, top, false);

@@ -16,13 +16,7 @@
 #include "core/util.h"
 #include "output.h"
 
-/* One thread writes: skip stdio's per-call locking (glibc). */
-#ifdef __GLIBC__
-#undef putc
-#define putc putc_unlocked
-#define fputs fputs_unlocked
-#define fwrite fwrite_unlocked
-#endif
+#include "unlocked.h"
 
 #define CELL_MAX 1024
 

@@ -136,6 +136,16 @@ static void test_remote_ip(void **state)
 	assert_string_equal(key(&a.e[5]), "2001:db8:0:1::5");
 	assert_int_equal(a.e[5].family, AF_INET6);
 	assert_string_equal(key(&a.e[6]), "2001:db8:0:1::6");
+	/* SYN_RECV per remote IP (the seed's netstat | grep SYN_REC pipeline):
+	 * the two half-open peers first, IPv4 before IPv6, then the rest by
+	 * address with IPv4 first */
+	agg_sort_by_state(&a, SW_ST_SYN_RECV);
+	assert_string_equal(key(&a.e[0]), "10.0.0.8");
+	assert_string_equal(key(&a.e[1]), "2001:db8:0:1::5");
+	assert_int_equal(a.e[2].by_state[SW_ST_SYN_RECV], 0);
+	assert_int_equal(a.e[2].family, AF_INET);
+	assert_int_equal(a.e[6].family, AF_INET6);
+	assert_int_equal(a.n, 7);
 	agg_done(&a);
 	snapshot_done(&w.s);
 }

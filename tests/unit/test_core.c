@@ -84,6 +84,24 @@ static void test_fmt(void **state)
 	assert_false(sw_parse_seconds("-1", &d));
 }
 
+static void test_pace(void **state)
+{
+	(void)state;
+	volatile int stop = 0;
+	uint64_t t0 = sw_mono_ns(), next = t0;
+	assert_true(sw_pace(&next, 20000000, &stop));
+	uint64_t t1 = sw_mono_ns();
+	assert_int_equal(next, t0 + 20000000);
+	assert_true(t1 >= t0 + 20000000);
+	/* fell behind by a second: no burst, the next deadline is now */
+	next = t1 - 1000000000ull;
+	assert_true(sw_pace(&next, 1000, &stop));
+	assert_true(next >= t1);
+	assert_true(sw_mono_ns() - t1 < 500000000ull);
+	stop = 1;
+	assert_false(sw_pace(&next, 1000000000ull, &stop));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -91,6 +109,7 @@ int main(void)
 		cmocka_unit_test(test_ep_str),
 		cmocka_unit_test(test_snapshot_dedupe),
 		cmocka_unit_test(test_fmt),
+		cmocka_unit_test(test_pace),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
