@@ -12,6 +12,9 @@
 #   wait_for SEC CMD...          retry CMD every 0.1 s until it succeeds (1 = timed out)
 #   sockfix_start SCENARIO...    start tests/tools/sockfix in $NS; $SF_OUT holds its records
 #   sf_jq FILTER                 jq -r FILTER over sockfix's socket records (one per line)
+#   leaky_start PORT SEC         a server "leaky" in $NS that accepts a connection every
+#                                SEC, whose peer closes, and never close()s: CLOSE_WAIT
+#                                grows; $LPID is its pid
 #   ss_canon [SS ARGS]           `ss -tuwxanH` in $NS as sorted canonical lines
 #   sw_canon FILE                the same lines from a `sockwatch -b -a --json` document
 #   sf_canon                     the same lines from sockfix's records
@@ -166,6 +169,31 @@ sf_ready() {
 
 # sockfix_start SCENARIO...: start the fixture in $NS and wait until ready.
 # `ip netns exec` execs (no fork), so $SF_PID is sockfix itself.
+leaky_start() {
+	[ -n "$NS" ] || die "leaky_start before netns_new"
+	ip netns exec "$NS" python3 -c '
+import os, socket, sys, time
+port, every = int(sys.argv[1]), float(sys.argv[2])
+open("/proc/self/comm", "w").write("leaky")
+srv = socket.socket()
+srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+srv.bind(("127.0.0.1", port))
+srv.listen(64)
+print(os.getpid(), flush=True)
+keep = []
+end = time.time() + 120
+while time.time() < end:
+    c = socket.create_connection(("127.0.0.1", port))
+    s, _ = srv.accept()
+    c.close()          # the peer closes ...
+    keep.append(s)     # ... and the server never does: CLOSE_WAIT
+    time.sleep(every)
+' "$1" "$2" >"$T/leaky.pid" 2>"$T/leaky.err" &
+	at_exit "kill $! 2>/dev/null"
+	wait_for 5 test -s "$T/leaky.pid" || die "leaky server did not start: $(cat "$T/leaky.err")"
+	LPID=$(cat "$T/leaky.pid")
+}
+
 sockfix_start() {
 	[ -x "$SOCKFIX" ] || die "no fixture program at $SOCKFIX (make check builds it)"
 	[ -n "$NS" ] || die "sockfix_start before netns_new"

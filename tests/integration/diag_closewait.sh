@@ -12,27 +12,7 @@ require_cmds jq ip python3
 netns_new diagcw
 P=7070
 
-ip netns exec "$NS" python3 -c '
-import os, socket, sys, time
-open("/proc/self/comm", "w").write("leaky")
-srv = socket.socket()
-srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-srv.bind(("127.0.0.1", '$P'))
-srv.listen(64)
-print(os.getpid(), flush=True)
-keep = []
-end = time.time() + 120
-while time.time() < end:
-    c = socket.create_connection(("127.0.0.1", '$P'))
-    s, _ = srv.accept()
-    c.close()          # the peer closes ...
-    keep.append(s)     # ... and the server never does: CLOSE_WAIT
-    time.sleep(0.4)
-' >"$T/leaky.pid" 2>"$T/leaky.err" &
-LEAKY=$!
-at_exit "kill $LEAKY 2>/dev/null"
-wait_for 5 test -s "$T/leaky.pid" || die "leaky server did not start"
-LPID=$(cat "$T/leaky.pid")
+leaky_start $P 0.4
 
 # four samples 1 s apart: the count grows on every one (about +2 each), so
 # the growth rule (3 refreshes in a row) fires before the count reaches 10

@@ -29,27 +29,7 @@ n_syn() { [ "$(ip netns exec "$NS" ss -tanH state syn-recv | wc -l)" -ge 80 ]; }
 wait_for 10 n_syn
 check "fixture: 80 SYN-RECV" n_syn
 
-ip netns exec "$NS" python3 -c '
-import os, socket, time
-open("/proc/self/comm", "w").write("leaky")
-srv = socket.socket()
-srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-srv.bind(("127.0.0.1", '$C'))
-srv.listen(64)
-print(os.getpid(), flush=True)
-keep = []
-end = time.time() + 90
-while time.time() < end:
-    c = socket.create_connection(("127.0.0.1", '$C'))
-    s, _ = srv.accept()
-    c.close()
-    keep.append(s)
-    time.sleep(0.3)
-' >"$T/leaky.pid" 2>"$T/leaky.err" &
-LEAKY=$!
-at_exit "kill $LEAKY 2>/dev/null"
-wait_for 5 test -s "$T/leaky.pid" || die "leaky server did not start"
-LPID=$(cat "$T/leaky.pid")
+leaky_start $C 0.3
 
 SOCKWATCH_NO_MOUSE=1
 export SOCKWATCH_NO_MOUSE
