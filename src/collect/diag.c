@@ -115,11 +115,13 @@ void diag_req_params(const struct diag_req *req, uint8_t *sdiag_protocol,
 		if (req->ext)
 			*ext |= UDIAG_SHOW_MEMINFO;
 	} else {
+		/* No INET_DIAG_MEMINFO: SKMEMINFO (3.6+) carries the same
+		 * values and more, and nlparse prefers it; asking for both
+		 * only made the kernel build a second attribute per socket. */
 		*ext = 0;
 		if (req->ext)
 			*ext = 1u << (INET_DIAG_INFO - 1) | 1u << (INET_DIAG_CONG - 1) |
-			       1u << (INET_DIAG_SKMEMINFO - 1) |
-			       1u << (INET_DIAG_MEMINFO - 1);
+			       1u << (INET_DIAG_SKMEMINFO - 1);
 	}
 }
 
