@@ -41,7 +41,9 @@
  *
  * The inode index (inode -> (process, fd) links, chained hash) is rebuilt
  * only when some fd table changed, from arrays that are reused: nothing is
- * allocated per socket in steady state.
+ * allocated per socket in steady state.  Each socket's inode is looked up
+ * in it once per refresh (twice when a search changed the index), and the
+ * result serves the search, the unowned set and the attaching.
  */
 #include "config.h"
 
@@ -120,6 +122,7 @@ struct procmap {
 	bool stsize;           /* st_size of fd dirs is the fd count */
 	bool not_root;
 	uint32_t euid;
+	int32_t self_pid;      /* our own process (see pm_list_fds) */
 
 	struct pm_proc *procs; /* slots; never moved while a refresh runs */
 	size_t nslots, capslots;
@@ -147,6 +150,11 @@ struct procmap {
 	size_t ncand, capcand;
 	struct pm_link *tmp;    /* owners of one inode while sorting */
 	size_t captmp;
+	/* first index link of each snapshot conn (PM_NOSLOT: none), looked
+	 * up once per index version instead of once per pass */
+	uint32_t *clink;
+	size_t capclink;
+	bool clink_valid;
 
 	unsigned gen;
 	unsigned unreadable;
@@ -499,6 +507,12 @@ static int pm_list_fds(struct procmap *pm, int pdfd, struct pm_proc *p)
 		struct stat st;
 		if (fstat(fd, &st) == 0)
 			count = (long)st.st_size;
+		/* Listing ourselves, we hold two fds that the next refresh's
+		 * count will not see (the <pid> directory of pm_scan and this
+		 * fd directory): without this our own table, which changed
+		 * nothing, would be read again every refresh. */
+		if (p->pid == pm->self_pid && count >= 2)
+			count -= 2;
 	}
 	DIR *d = fdopendir(fd);
 	if (!d) {
@@ -682,6 +696,7 @@ static void pm_index_rebuild(struct procmap *pm)
 		}
 	}
 	pm->index_dirty = false;
+	pm->clink_valid = false;
 }
 
 static uint32_t pm_index_first(const struct procmap *pm, uint32_t inode)
@@ -692,6 +707,21 @@ static uint32_t pm_index_first(const struct procmap *pm, uint32_t inode)
 	while (l != PM_NOSLOT && pm->links[l].inode != inode)
 		l = pm->links[l].next;
 	return l;
+}
+
+/* Look up the first index link of every conn of s into pm->clink. */
+static void pm_lookup_conns(struct procmap *pm, const struct sw_snapshot *s)
+{
+	if (s->nconns > pm->capclink) {
+		free(pm->clink);
+		pm->capclink = s->nconns + s->nconns / 4 + 16;
+		pm->clink = xmalloc(pm->capclink * sizeof *pm->clink);
+	}
+	for (size_t c = 0; c < s->nconns; c++) {
+		uint32_t inode = s->conns[c].inode;
+		pm->clink[c] = inode ? pm_index_first(pm, inode) : PM_NOSLOT;
+	}
+	pm->clink_valid = true;
 }
 
 /* ---- searching for unknown inodes ----------------------------------- */
@@ -762,10 +792,11 @@ static bool pm_search(struct procmap *pm, const struct sw_snapshot *s,
 	uint32_t uids[PM_MAX_MISS_UIDS];
 	size_t nuids = 0;
 	bool any_uid = false;
+	pm_lookup_conns(pm, s);
 	for (size_t c = 0; c < s->nconns; c++) {
 		const struct sw_conn *cn = &s->conns[c];
-		if (!cn->inode || iset_has(&pm->unowned, cn->inode) ||
-		    pm_index_first(pm, cn->inode) != PM_NOSLOT)
+		if (!cn->inode || pm->clink[c] != PM_NOSLOT ||
+		    iset_has(&pm->unowned, cn->inode))
 			continue;
 		if (pm->not_root && (cn->flags & SW_CF_HAS_UID) && cn->uid != pm->euid)
 			continue; /* its owner is another user's process */
@@ -783,8 +814,8 @@ static bool pm_search(struct procmap *pm, const struct sw_snapshot *s,
 	memset(pm->found, 0, pm->missing.cap);
 	for (size_t c = 0; c < s->nconns; c++) {
 		const struct sw_conn *cn = &s->conns[c];
-		if (!cn->inode || iset_has(&pm->unowned, cn->inode) ||
-		    pm_index_first(pm, cn->inode) != PM_NOSLOT)
+		if (!cn->inode || pm->clink[c] != PM_NOSLOT ||
+		    iset_has(&pm->unowned, cn->inode))
 			continue;
 		if (pm->not_root && (cn->flags & SW_CF_HAS_UID) && cn->uid != pm->euid)
 			continue;
@@ -905,7 +936,7 @@ static int pm_link_cmp(const struct pm_link *a, const struct pm_link *b,
 static void pm_attach_conn(struct procmap *pm, struct sw_snapshot *s, size_t c)
 {
 	uint32_t inode = s->conns[c].inode;
-	uint32_t l = pm_index_first(pm, inode);
+	uint32_t l = pm->clink[c];
 	s->conns[c].owners_off = (uint32_t)s->nowners;
 	s->conns[c].owners_n = 0;
 	if (l == PM_NOSLOT)
@@ -972,6 +1003,7 @@ struct procmap *procmap_new(const char *proc_root)
 	pm->rootfd = -1;
 	pm->cooldown_ns = 2000ull * 1000000ull;
 	pm->euid = (uint32_t)geteuid();
+	pm->self_pid = (int32_t)getpid();
 	pm->not_root = pm->euid != 0;
 	(void)pm_open_root(pm); /* retried by procmap_attach */
 	return pm;
@@ -999,6 +1031,7 @@ void procmap_free(struct procmap *pm)
 	free(pm->found);
 	free(pm->cand);
 	free(pm->tmp);
+	free(pm->clink);
 	free(pm->root);
 	free(pm);
 }
@@ -1079,6 +1112,7 @@ int procmap_attach(struct procmap *pm, struct sw_snapshot *s)
 	pm->gen++;
 	if (pm->gen == 0)
 		pm->gen = 1;
+	pm->clink_valid = false;
 	unsigned unowned_before = (unsigned)pm->unowned.n;
 	memset(&pm->st, 0, sizeof pm->st);
 	pm->st.unowned = unowned_before;
@@ -1091,12 +1125,14 @@ int procmap_attach(struct procmap *pm, struct sw_snapshot *s)
 	bool complete = pm_search(pm, s, t0);
 	if (pm->index_dirty)
 		pm_index_rebuild(pm);
+	if (!pm->clink_valid)
+		pm_lookup_conns(pm, s); /* the search rescanned and changed the index */
 
 	/* attach; rebuild the set of inodes known to be unowned */
 	size_t nun = 0;
 	for (size_t c = 0; c < s->nconns; c++) {
 		uint32_t inode = s->conns[c].inode;
-		if (inode && pm_index_first(pm, inode) == PM_NOSLOT &&
+		if (inode && pm->clink[c] == PM_NOSLOT &&
 		    (complete || iset_has(&pm->unowned, inode)))
 			nun++;
 	}
