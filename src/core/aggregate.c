@@ -27,6 +27,7 @@
  */
 #include "config.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -199,13 +200,20 @@ void agg_group(struct sw_agg *a, enum sw_agg_kind kind, const struct sw_row *row
 	a->n = 0;
 	size_t cap = table_size(n < 1024 ? n : 1024);
 	uint32_t *tab = xcalloc(cap, sizeof *tab); /* entry index + 1 */
+	size_t last = SIZE_MAX; /* entry of the previous counted row */
 	for (size_t i = 0; i < n; i++) {
 		const struct sw_row *r = &rows[i];
 		struct sw_agg_entry key;
 		if (is_tomb(r) || !make_key(kind, r, &key))
 			continue;
-		size_t h = entry_hash(&key) & (cap - 1);
+		/* Views are mostly sorted by state and remote, so a row often
+		 * has the key of the one before it: no hashing then. */
 		struct sw_agg_entry *e = NULL;
+		if (last != SIZE_MAX && entry_eq(&a->e[last], &key)) {
+			e = &a->e[last];
+			goto count;
+		}
+		size_t h = entry_hash(&key) & (cap - 1);
 		while (tab[h]) {
 			if (entry_eq(&a->e[tab[h] - 1], &key)) {
 				e = &a->e[tab[h] - 1];
@@ -230,6 +238,8 @@ void agg_group(struct sw_agg *a, enum sw_agg_kind kind, const struct sw_row *row
 				}
 			}
 		}
+count:
+		last = (size_t)(e - a->e);
 		e->total++;
 		e->by_state[r->conn->state < SW_ST_COUNT ? r->conn->state : 0]++;
 		if (r->st && (r->st->flags & SW_ROW_RATE)) {
@@ -399,7 +409,19 @@ void agg_listeners(struct sw_listeners *ls, const struct sw_row *rows, size_t n)
 			h = (h + 1) & (cap - 1);
 		tab[h] = (uint32_t)(i + 1);
 	}
+	/* An inet connection can only belong to a listener on its local
+	 * port: one bit per port spares the lookups of all the others
+	 * (client ends, connections to remote servers). */
+	uint64_t ports[65536 / 64];
+	memset(ports, 0, sizeof ports);
+	for (size_t i = 0; i < ls->n; i++) {
+		const struct sw_conn *c = ls->l[i].row.conn;
+		if (is_inet(c))
+			ports[c->local.port / 64] |= 1ull << (c->local.port % 64);
+	}
 	static const uint8_t any[16];
+	const struct sw_conn *prev = NULL; /* last inet row looked up ... */
+	long prev_k = -1;                  /* ... and its listener */
 	for (size_t i = 0; i < n; i++) {
 		const struct sw_row *r = &rows[i];
 		const struct sw_conn *c = r->conn;
@@ -409,9 +431,23 @@ void agg_listeners(struct sw_listeners *ls, const struct sw_row *rows, size_t n)
 			continue;
 		if (c->proto == SW_PROTO_UNIX && !c->name_len)
 			continue;
-		long k = lookup(ls, tab, cap, r, c->local.addr);
-		if (k < 0 && c->proto != SW_PROTO_UNIX)
-			k = lookup(ls, tab, cap, r, any);
+		long k;
+		if (c->proto != SW_PROTO_UNIX &&
+		    !(ports[c->local.port / 64] & (1ull << (c->local.port % 64)))) {
+			continue;
+		} else if (c->proto != SW_PROTO_UNIX && prev && prev->proto == c->proto &&
+			   prev->family == c->family && prev->local.port == c->local.port &&
+			   memcmp(prev->local.addr, c->local.addr, 16) == 0) {
+			k = prev_k; /* same local end as the row before */
+		} else {
+			k = lookup(ls, tab, cap, r, c->local.addr);
+			if (k < 0 && c->proto != SW_PROTO_UNIX)
+				k = lookup(ls, tab, cap, r, any);
+			if (c->proto != SW_PROTO_UNIX) {
+				prev = c;
+				prev_k = k;
+			}
+		}
 		if (k < 0)
 			continue;
 		struct sw_listener *l = &ls->l[k];

@@ -242,6 +242,87 @@ static void test_listeners(void **state)
 	snapshot_done(&w.s);
 }
 
+/* The groups and listeners do not depend on the order of the rows (the
+ * counting reuses the previous row's group or listener when the key is
+ * the same): the world forwards, backwards and with each row doubled next
+ * to itself gives the same counts. */
+static void check_same_listeners(const struct sw_listeners *a, const struct sw_listeners *b,
+				 unsigned mult)
+{
+	assert_int_equal(a->n, b->n);
+	for (size_t i = 0; i < a->n; i++) {
+		size_t j = 0;
+		while (j < b->n && b->l[j].row.conn != a->l[i].row.conn)
+			j++;
+		assert_true(j < b->n);
+		assert_int_equal(a->l[i].established * mult, b->l[j].established);
+		assert_int_equal(a->l[i].syn_recv * mult, b->l[j].syn_recv);
+		assert_int_equal(a->l[i].other * mult, b->l[j].other);
+	}
+}
+
+static void check_same_groups(const struct sw_agg *a, const struct sw_agg *b, unsigned mult)
+{
+	assert_int_equal(a->n, b->n);
+	for (size_t i = 0; i < a->n; i++) {
+		size_t j = 0;
+		while (j < b->n && strcmp(key(&a->e[i]), key(&b->e[j])) != 0)
+			j++;
+		assert_true(j < b->n);
+		assert_int_equal(a->e[i].total * mult, b->e[j].total);
+		for (unsigned st = 0; st < SW_ST_COUNT; st++)
+			assert_int_equal(a->e[i].by_state[st] * mult, b->e[j].by_state[st]);
+	}
+}
+
+static void test_row_order(void **state)
+{
+	(void)state;
+	struct world w;
+	world_build(&w);
+	struct sw_row rev[64], dbl[128];
+	for (size_t i = 0; i < w.n; i++) {
+		rev[i] = w.rows[w.n - 1 - i];
+		dbl[2 * i] = dbl[2 * i + 1] = w.rows[i];
+	}
+	/* a row between two rows of the same local end that belongs to
+	 * another listener: tcp 10.0.0.1:80 / udp 10.0.0.1:41000 / tcp
+	 * 10.0.0.1:80 */
+	struct sw_row mix[3] = {w.rows[6], w.rows[19], w.rows[9]};
+	struct sw_listeners l0, l1;
+	listeners_init(&l0);
+	listeners_init(&l1);
+	agg_listeners(&l0, w.rows, w.n);
+	agg_listeners(&l1, rev, w.n);
+	check_same_listeners(&l0, &l1, 1);
+	agg_listeners(&l1, dbl, 2 * w.n);
+	assert_int_equal(l1.n, 2 * l0.n); /* each listener twice, the first counts */
+	struct sw_row all[64 + 3];
+	memcpy(all, w.rows, w.n * sizeof *all);
+	memcpy(all + w.n, mix, sizeof mix);
+	agg_listeners(&l1, all, w.n + 3);
+	assert_int_equal(l1.n, l0.n);
+	assert_int_equal(l1.l[0].established, l0.l[0].established + 1);
+	assert_int_equal(l1.l[0].syn_recv, l0.l[0].syn_recv + 1);
+	assert_int_equal(l1.l[4].established + l1.l[4].other, 0); /* udp :53 */
+	listeners_done(&l0);
+	listeners_done(&l1);
+
+	for (int k = 0; k < SW_AGG_KIND_COUNT; k++) {
+		struct sw_agg g0, g1;
+		agg_init(&g0);
+		agg_init(&g1);
+		agg_group(&g0, (enum sw_agg_kind)k, w.rows, w.n);
+		agg_group(&g1, (enum sw_agg_kind)k, rev, w.n);
+		check_same_groups(&g0, &g1, 1);
+		agg_group(&g1, (enum sw_agg_kind)k, dbl, 2 * w.n);
+		check_same_groups(&g0, &g1, 2);
+		agg_done(&g0);
+		agg_done(&g1);
+	}
+	snapshot_done(&w.s);
+}
+
 /* Many rows: the hash tables grow and counts stay exact. */
 static void test_scale(void **state)
 {
@@ -284,6 +365,7 @@ int main(void)
 		cmocka_unit_test(test_remote_net),
 		cmocka_unit_test(test_local_port_and_process),
 		cmocka_unit_test(test_listeners),
+		cmocka_unit_test(test_row_order),
 		cmocka_unit_test(test_scale),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
