@@ -171,7 +171,23 @@ static size_t build_dump(struct diag *d, const struct diag_req *req,
 	nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
 	nlh->nlmsg_seq = seq;
-	if (req->family == AF_UNIX) {
+	if (req->family == AF_UNSPEC) {
+		/* TCP of both families in one walk of the kernel's hash
+		 * tables: the original TCPDIAG_GETSOCK request, which
+		 * inet_diag serves with sdiag_family AF_UNSPEC (ss does the
+		 * same).  Replies carry TCPDIAG_GETSOCK as their type and
+		 * either family; the parser must be told (req.family
+		 * AF_UNSPEC).  TCP only: the kernel maps the type to it. */
+		nlh->nlmsg_type = TCPDIAG_GETSOCK;
+		struct inet_diag_req *r = mnl_nlmsg_put_extra_header(nlh, sizeof *r);
+		r->idiag_family = AF_INET; /* ignored by the kernel */
+		r->idiag_states = states;
+		r->idiag_ext = (uint8_t)ext;
+		uint8_t bc[64];
+		size_t bclen = req->ports ? diag_port_bytecode(req->ports, bc, sizeof bc) : 0;
+		if (bclen)
+			mnl_attr_put(nlh, INET_DIAG_REQ_BYTECODE, bclen, bc);
+	} else if (req->family == AF_UNIX) {
 		struct unix_diag_req *u = mnl_nlmsg_put_extra_header(nlh, sizeof *u);
 		u->sdiag_family = AF_UNIX;
 		u->udiag_states = states;

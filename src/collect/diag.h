@@ -14,7 +14,8 @@
 struct diag;
 
 struct diag_req {
-	uint8_t family;   /* AF_INET, AF_INET6, AF_UNIX */
+	uint8_t family;   /* AF_INET, AF_INET6, AF_UNIX; AF_UNSPEC: TCP of both
+	                     families in one dump (replies of either family) */
 	uint8_t proto;    /* enum sw_proto */
 	uint32_t states;  /* kernel state mask (1 << TCP_*), ~0u = all */
 	bool ext;         /* inet: tcp_info, cong, (sk)meminfo; unix: meminfo */
