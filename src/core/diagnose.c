@@ -529,10 +529,13 @@ void diag_listener_name(const struct sw_snapshot *s, const struct sw_conn *c,
 /* ---- per-cookie memory (retransmits, new SYN_RECV) ---------------------------- */
 
 /* Open addressing on the cookie; 16-byte slots, a bit per slot says it is
- * used (any cookie value, 0 included, is a valid key).  Only sockets that
- * have tcp_info (their counters are needed next time) or are SYN_RECV
- * (to count new ones) are remembered: TIME_WAIT sockets, the bulk of a
- * busy server's short connections, take no room. */
+ * used (any cookie value, 0 included, is a valid key).  Only sockets whose
+ * counters matter next time are remembered: those with retransmits or
+ * losses (their deltas) and SYN_RECV (to count new ones).  A socket with
+ * total_retrans 0 needs no entry (its next delta is its next total), so a
+ * healthy server's 100k connections take no room; the price is that the
+ * first interval in which a socket retransmits counts all its segments
+ * sent so far in the "share of segments" figure. */
 static struct diag_ck *ck_lookup(struct diag_ck *t, uint64_t *used, size_t cap,
 				 uint64_t cookie, bool insert)
 {
@@ -553,9 +556,15 @@ static struct diag_ck *ck_lookup(struct diag_ck *t, uint64_t *used, size_t cap,
 	}
 }
 
-static bool ck_wanted(const struct sw_conn *c)
+static bool ck_wanted(const struct sw_snapshot *s, const struct sw_conn *c)
 {
-	return diag_is_tcp(c) && (c->tcpx != SW_NONE || diag_is_synrecv(c));
+	if (!diag_is_tcp(c))
+		return false;
+	if (diag_is_synrecv(c))
+		return true;
+	const struct sw_tcpx *tx = snapshot_tcpx(s, c);
+	return tx && (tx->have & SW_TI_BASE) && c->state != SW_ST_LISTEN &&
+	       (tx->total_retrans || tx->lost);
 }
 
 /* Size the next table for n keys (load at most 3/4), reusing the
@@ -590,16 +599,20 @@ static void scan_cookies(struct diag_ctx *x)
 	static const uint8_t z[16];
 	for (size_t i = 0; i < s->nconns; i++) {
 		const struct sw_conn *c = &s->conns[i];
-		if (!ck_wanted(c))
+		if (!diag_is_tcp(c))
 			continue;
 		const struct sw_tcpx *tx = snapshot_tcpx(s, c);
 		bool base = tx && (tx->have & SW_TI_BASE);
 		bool sr = diag_is_synrecv(c);
-		struct diag_ck *nx = ck_lookup(st->ck_next, st->ck_next_used, st->ck_next_cap,
-					       c->cookie, true);
-		if (base) {
-			nx->retrans = tx->total_retrans;
-			nx->segs = tx->segs_out;
+		if (!base && !sr)
+			continue;
+		if (ck_wanted(s, c)) {
+			struct diag_ck *nx = ck_lookup(st->ck_next, st->ck_next_used,
+						       st->ck_next_cap, c->cookie, true);
+			if (base) {
+				nx->retrans = tx->total_retrans;
+				nx->segs = tx->segs_out;
+			}
 		}
 		/* last time's entry matters for SYN_RECV (new or not) and for
 		 * sockets with retransmits or losses (their deltas); with
@@ -672,7 +685,7 @@ enum diag_sev diagnose_run(struct diag_state *st, const struct diag_thresholds *
 		x.n_timewait += c->state == SW_ST_TIME_WAIT;
 		x.n_closewait += c->state == SW_ST_CLOSE_WAIT;
 		x.n_synrecv += diag_is_synrecv(c);
-		x.n_ck += ck_wanted(c);
+		x.n_ck += ck_wanted(s, c);
 	}
 
 	scan_cookies(&x);  /* fills kc with retransmit deltas: diagnose those first */
@@ -693,6 +706,11 @@ enum diag_sev diagnose_run(struct diag_state *st, const struct diag_thresholds *
 				sorted[k++] = l->d[i];
 	memcpy(l->d, sorted, k * sizeof *sorted);
 	free(sorted);
+	if (st->kc_cap > KC_KEEP_SLOTS) { /* a big table is rebuilt each run anyway: */
+		free(st->kc);             /* do not hold it between runs */
+		st->kc = NULL;
+		st->kc_cap = st->kc_n = 0;
+	}
 
 	for (unsigned i = 0; i < DIAG_CTR_COUNT; i++) {
 		st->prev_ctr[i] = x.ctr[i];
