@@ -257,6 +257,7 @@ static struct sw_collector *open_collector(const struct batch *b)
 	co.inet4 = o->sel.inet4;
 	co.inet6 = o->sel.inet6;
 	co.tcpinfo = b->tcpinfo;
+	co.details = o->format == SW_FMT_JSON;
 	co.procs = b->procs;
 	co.kstat = b->kstat;
 	co.netns = o->netns;

@@ -8,6 +8,9 @@
 #include "config.h"
 
 #include <errno.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,6 +65,9 @@ struct loop {
 };
 
 #define LOOP_TOMB_TTL 3 /* refreshes a closed connection stays visible */
+/* A recycled snapshot whose records take more than this (~37k sockets) is
+ * freed rather than kept for reuse: see sample(). */
+#define RELEASE_BYTES (4u << 20)
 
 /* The monitor shows inet sockets unless protocols were chosen (-t -u -x
  * ...): a desktop has thousands of UNIX sockets nobody asked to watch. */
@@ -74,6 +80,9 @@ static uint32_t default_protos(const struct sw_options *o)
 
 static int sample(struct loop *L)
 {
+	/* One tcp_info array for both snapshots: the current one's goes to
+	 * the collector (after a failed sample the rows show none). */
+	model_lend_tcpx(L->model, &L->snap);
 	int rc = collector_sample(L->col, &L->snap, L->err, sizeof L->err);
 	L->last_sample_ns = sw_mono_ns();
 	if (rc < 0) {
@@ -83,10 +92,14 @@ static int sample(struct loop *L)
 	L->have_err = false;
 	model_update(L->model, &L->snap);
 	/* L->snap is now the previous sample, emptied, kept for its
-	 * capacity; after a spike (100k sockets, then 1k) give it back
-	 * rather than holding both buffers at the spike's size forever. */
+	 * capacity.  Give it back after a spike (100k sockets, then 1k)
+	 * rather than holding both buffers at the spike's size forever, and
+	 * whenever it is big: then the views and diagnoses built next do not
+	 * sit on top of two snapshots (peak RSS), for the price of faulting
+	 * the pages in again at the next sample (~1 ms per 5 MB). */
 	size_t now = model_snapshot(L->model)->nconns;
-	if (L->snap.capconns > 4 * (now > 1024 ? now : 1024)) {
+	if (L->snap.capconns > 4 * (now > 1024 ? now : 1024) ||
+	    L->snap.capconns * sizeof *L->snap.conns > RELEASE_BYTES) {
 		snapshot_done(&L->snap);
 		snapshot_init(&L->snap);
 	}
@@ -262,6 +275,12 @@ int loop_run(const struct sw_options *o)
 	struct loop L;
 	memset(&L, 0, sizeof L);
 	L.o = o;
+#ifdef __GLIBC__
+	/* A fixed threshold keeps big arrays in their own mappings, so that
+	 * freeing a released snapshot returns its pages at once (glibc would
+	 * otherwise raise the threshold and keep them in the heap). */
+	mallopt(M_MMAP_THRESHOLD, 256 * 1024);
+#endif
 	L.sel = o->sel;
 	L.sel.protos = default_protos(o);
 	if (o->listening && !o->all)
@@ -309,6 +328,7 @@ int loop_run(const struct sw_options *o)
 		.inet4 = o->sel.inet4,
 		.inet6 = o->sel.inet6,
 		.tcpinfo = true,
+		.details = false, /* what the panels show; halves the records */
 		.procs = true,
 		.kstat = true,
 		.netns = o->netns,

@@ -625,6 +625,7 @@ int collector_sample(struct sw_collector *c, struct sw_snapshot *s, char *err,
 		     size_t errlen)
 {
 	snapshot_clear(s);
+	s->detail = c->o.details;
 	uint64_t t0 = sw_mono_ns();
 	int r;
 

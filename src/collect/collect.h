@@ -16,6 +16,9 @@ struct sw_collect_opts {
 	uint32_t states;         /* SW_STATE_BIT mask asked of the kernel; 0 = all */
 	bool inet4, inet6;       /* both false = both families */
 	bool tcpinfo;            /* tcp_info, congestion, skmem (cheap; default on) */
+	bool details;            /* keep all of tcp_info, skmem and the cgroup
+	                            (snapshot.detail, for JSON); without, only
+	                            what columns, rates and diagnoses use */
 	bool procs;              /* map sockets to processes */
 	bool kstat;              /* sysctls and /proc/net counters */
 	const char *netns;       /* NULL: own; a name in /var/run/netns or a path */

@@ -151,20 +151,75 @@ static bool aget(const struct nlattr *a, void *dst, size_t need)
 	return true;
 }
 
-static void fill_skmem(struct sw_conn *c, const struct nlattr *a)
+/* Socket memory: the two values the columns show go into the record, all
+ * of them into the detail record when the snapshot keeps details. */
+static void put_skmem(struct sw_snapshot *s, size_t ci, const uint32_t *v, size_t n)
 {
+	struct sw_conn *c = &s->conns[ci];
+	c->rmem = v[SW_SKMEM_RMEM_ALLOC];
+	c->wmem = v[SW_SKMEM_WMEM_QUEUED];
+	c->flags |= SW_CF_HAS_SKMEM;
+	if (c->detail == SW_NONE && !snapshot_add_detail(s, ci))
+		return;
+	memcpy(s->connd[s->conns[ci].detail].skmem, v, n * sizeof *v);
+}
+
+static void fill_skmem(struct sw_snapshot *s, size_t ci, const struct nlattr *a)
+{
+	uint32_t v[SW_SKMEM_COUNT] = {0};
 	size_t n = alen(a) / sizeof(uint32_t);
 	if (n == 0)
 		return;
 	if (n > SW_SKMEM_COUNT)
 		n = SW_SKMEM_COUNT;
-	memcpy(c->skmem, mnl_attr_get_payload(a), n * sizeof(uint32_t));
-	c->flags |= SW_CF_HAS_SKMEM;
+	memcpy(v, mnl_attr_get_payload(a), n * sizeof(uint32_t));
+	put_skmem(s, ci, v, SW_SKMEM_COUNT);
 }
 
-static void fill_tcpx(struct sw_tcpx *x, const struct nlattr *info,
+static void fill_tcpd(struct sw_tcpd *d, const struct ktcp_info *ti)
+{
+	d->ca_state = ti->ca_state;
+	d->retransmits = ti->retransmits;
+	d->probes = ti->probes;
+	d->backoff = ti->backoff;
+	d->options = ti->options;
+	d->snd_wscale = ti->wscale & 0x0f;
+	d->rcv_wscale = ti->wscale >> 4;
+	d->app_limited = ti->app_limited & 1;
+	d->rto_us = ti->rto;
+	d->ato_us = ti->ato;
+	d->snd_mss = ti->snd_mss;
+	d->rcv_mss = ti->rcv_mss;
+	d->unacked = ti->unacked;
+	d->sacked = ti->sacked;
+	d->last_ack_recv_ms = ti->last_ack_recv;
+	d->pmtu = ti->pmtu;
+	d->rcv_ssthresh = ti->rcv_ssthresh;
+	d->advmss = ti->advmss;
+	d->reordering = ti->reordering;
+	d->rcv_rtt_us = ti->rcv_rtt;
+	d->rcv_space = ti->rcv_space;
+	d->notsent_bytes = ti->notsent_bytes;
+	d->min_rtt_us = ti->min_rtt;
+	d->data_segs_in = ti->data_segs_in;
+	d->data_segs_out = ti->data_segs_out;
+	d->delivered = ti->delivered;
+	d->delivered_ce = ti->delivered_ce;
+	d->dsack_dups = ti->dsack_dups;
+	d->reord_seen = ti->reord_seen;
+	d->rcv_ooopack = ti->rcv_ooopack;
+	d->snd_wnd = ti->snd_wnd;
+	d->pacing_rate = ti->pacing_rate;
+	d->max_pacing_rate = ti->max_pacing_rate;
+	d->rwnd_limited_us = ti->rwnd_limited;
+	d->sndbuf_limited_us = ti->sndbuf_limited;
+	d->bytes_retrans = ti->bytes_retrans;
+}
+
+static void fill_tcpx(struct sw_snapshot *s, size_t ci, const struct nlattr *info,
 		      const struct nlattr *cong)
 {
+	struct sw_tcpx *x = snapshot_add_tcpx(s, ci);
 	if (info) {
 		struct ktcp_info ti;
 		size_t len = alen(info);
@@ -173,68 +228,34 @@ static void fill_tcpx(struct sw_tcpx *x, const struct nlattr *info,
 		for (size_t i = 0; i < sizeof ti_groups / sizeof ti_groups[0]; i++)
 			if (len >= ti_groups[i].need)
 				x->have |= ti_groups[i].bit;
-		x->ca_state = ti.ca_state;
-		x->retransmits = ti.retransmits;
-		x->probes = ti.probes;
-		x->backoff = ti.backoff;
-		x->options = ti.options;
-		x->snd_wscale = ti.wscale & 0x0f;
-		x->rcv_wscale = ti.wscale >> 4;
-		x->app_limited = ti.app_limited & 1;
-		x->rto_us = ti.rto;
-		x->ato_us = ti.ato;
-		x->snd_mss = ti.snd_mss;
-		x->rcv_mss = ti.rcv_mss;
-		x->unacked = ti.unacked;
-		x->sacked = ti.sacked;
-		x->lost = ti.lost;
-		x->retrans = ti.retrans;
-		x->last_data_sent_ms = ti.last_data_sent;
-		x->last_data_recv_ms = ti.last_data_recv;
-		x->last_ack_recv_ms = ti.last_ack_recv;
-		x->pmtu = ti.pmtu;
-		x->rcv_ssthresh = ti.rcv_ssthresh;
 		x->rtt_us = ti.rtt;
 		x->rttvar_us = ti.rttvar;
-		x->snd_ssthresh = ti.snd_ssthresh;
 		x->snd_cwnd = ti.snd_cwnd;
-		x->advmss = ti.advmss;
-		x->reordering = ti.reordering;
-		x->rcv_rtt_us = ti.rcv_rtt;
-		x->rcv_space = ti.rcv_space;
+		x->snd_ssthresh = ti.snd_ssthresh;
+		x->retrans = ti.retrans;
 		x->total_retrans = ti.total_retrans;
-		x->segs_out = ti.segs_out;
+		x->lost = ti.lost;
 		x->segs_in = ti.segs_in;
-		x->notsent_bytes = ti.notsent_bytes;
-		x->min_rtt_us = ti.min_rtt;
-		x->data_segs_in = ti.data_segs_in;
-		x->data_segs_out = ti.data_segs_out;
-		x->delivered = ti.delivered;
-		x->delivered_ce = ti.delivered_ce;
-		x->dsack_dups = ti.dsack_dups;
-		x->reord_seen = ti.reord_seen;
-		x->rcv_ooopack = ti.rcv_ooopack;
-		x->snd_wnd = ti.snd_wnd;
-		x->pacing_rate = ti.pacing_rate;
-		x->max_pacing_rate = ti.max_pacing_rate;
+		x->segs_out = ti.segs_out;
+		x->last_data_sent_ms = ti.last_data_sent;
+		x->last_data_recv_ms = ti.last_data_recv;
 		x->bytes_acked = ti.bytes_acked;
 		x->bytes_received = ti.bytes_received;
+		x->bytes_sent = ti.bytes_sent;
 		x->delivery_rate = ti.delivery_rate;
 		x->busy_time_us = ti.busy_time;
-		x->rwnd_limited_us = ti.rwnd_limited;
-		x->sndbuf_limited_us = ti.sndbuf_limited;
-		x->bytes_sent = ti.bytes_sent;
-		x->bytes_retrans = ti.bytes_retrans;
+		if (s->ntcpd == s->ntcpx)
+			fill_tcpd(&s->tcpd[s->ntcpx - 1], &ti);
 	}
 	if (cong && alen(cong) > 0) {
 		const char *name = mnl_attr_get_payload(cong);
 		size_t n = strnlen(name, alen(cong));
-		if (n >= sizeof x->cong)
-			n = sizeof x->cong - 1;
-		memcpy(x->cong, name, n);
-		x->cong[n] = '\0';
-		if (n)
+		if (n > SW_CONG_MAX)
+			n = SW_CONG_MAX;
+		if (n) {
+			x->cong_off = snapshot_intern(s, name, n);
 			x->have |= SW_TI_CONG;
+		}
 	}
 }
 
@@ -288,25 +309,28 @@ static int parse_inet(struct nlparse *p, const struct nlmsghdr *nlh)
 	}
 	if (aget(t.a[INET_DIAG_PROTOCOL], &u8, 1) && c->proto == SW_PROTO_RAW)
 		c->sotype = u8;
-	aget(t.a[INET_DIAG_CGROUP_ID], &c->cgroup_id, sizeof c->cgroup_id);
+	uint64_t cgroup_id;
+	if (s->detail && aget(t.a[INET_DIAG_CGROUP_ID], &cgroup_id, sizeof cgroup_id)) {
+		struct sw_conn_detail *d = snapshot_add_detail(s, ci);
+		d->cgroup_id = cgroup_id;
+	}
 	if (t.a[INET_DIAG_SKMEMINFO]) {
-		fill_skmem(c, t.a[INET_DIAG_SKMEMINFO]);
+		fill_skmem(s, ci, t.a[INET_DIAG_SKMEMINFO]);
 	} else {
 		struct inet_diag_meminfo mi;
 		if (aget(t.a[INET_DIAG_MEMINFO], &mi, sizeof mi)) {
-			c->skmem[SW_SKMEM_RMEM_ALLOC] = mi.idiag_rmem;
-			c->skmem[SW_SKMEM_WMEM_ALLOC] = mi.idiag_wmem;
-			c->skmem[SW_SKMEM_FWD_ALLOC] = mi.idiag_fmem;
-			c->skmem[SW_SKMEM_WMEM_QUEUED] = mi.idiag_tmem;
-			c->flags |= SW_CF_HAS_SKMEM;
+			uint32_t v[SW_SKMEM_COUNT] = {0};
+			v[SW_SKMEM_RMEM_ALLOC] = mi.idiag_rmem;
+			v[SW_SKMEM_WMEM_ALLOC] = mi.idiag_wmem;
+			v[SW_SKMEM_FWD_ALLOC] = mi.idiag_fmem;
+			v[SW_SKMEM_WMEM_QUEUED] = mi.idiag_tmem;
+			put_skmem(s, ci, v, SW_SKMEM_COUNT);
 		}
 	}
 	/* INFO is struct tcp_info only for TCP (MPTCP sends mptcp_info) */
 	if (c->proto == SW_PROTO_TCP &&
-	    (t.a[INET_DIAG_INFO] || t.a[INET_DIAG_CONG])) {
-		struct sw_tcpx *x = snapshot_add_tcpx(s, ci);
-		fill_tcpx(x, t.a[INET_DIAG_INFO], t.a[INET_DIAG_CONG]);
-	}
+	    (t.a[INET_DIAG_INFO] || t.a[INET_DIAG_CONG]))
+		fill_tcpx(s, ci, t.a[INET_DIAG_INFO], t.a[INET_DIAG_CONG]);
 	return 0;
 }
 
@@ -368,7 +392,7 @@ static int parse_unix(struct nlparse *p, const struct nlmsghdr *nlh)
 		c->flags |= SW_CF_HAS_SHUTDOWN;
 	}
 	if (t.a[UNIX_DIAG_MEMINFO])
-		fill_skmem(c, t.a[UNIX_DIAG_MEMINFO]);
+		fill_skmem(s, s->nconns - 1, t.a[UNIX_DIAG_MEMINFO]);
 	return 0;
 }
 
@@ -462,6 +486,8 @@ void nlparse_begin(struct nlparse *p, const struct nlparse_req *req,
 	p->s = s;
 	p->mark_conns = s->nconns;
 	p->mark_tcpx = s->ntcpx;
+	p->mark_tcpd = s->ntcpd;
+	p->mark_connd = s->nconnd;
 	p->mark_pool = s->poollen;
 }
 
@@ -469,7 +495,11 @@ void nlparse_rollback(struct nlparse *p)
 {
 	p->s->nconns = p->mark_conns;
 	p->s->ntcpx = p->mark_tcpx;
+	p->s->ntcpd = p->mark_tcpd;
+	p->s->nconnd = p->mark_connd;
 	p->s->poollen = p->mark_pool;
+	while (p->s->nintern && p->s->intern[p->s->nintern - 1] >= p->mark_pool)
+		p->s->nintern--; /* interned strings past the mark are gone */
 	p->nmsgs = 0;
 }
 

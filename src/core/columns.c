@@ -536,7 +536,7 @@ static void f_cong(const struct sw_row *r, char *buf, size_t len)
 {
 	const struct sw_tcpx *t = row_tcpx(r);
 	if (tcpx_has(t, SW_TI_CONG))
-		snprintf(buf, len, "%.*s", (int)sizeof t->cong, t->cong);
+		snprintf(buf, len, "%s", snapshot_cong(r->snap, t));
 	else
 		buf[0] = '\0';
 }
@@ -554,7 +554,7 @@ static int c_cong(const struct sw_row *a, const struct sw_row *b)
 static void f_rmem(const struct sw_row *r, char *buf, size_t len)
 {
 	if (r->conn->flags & SW_CF_HAS_SKMEM)
-		sw_fmt_bytes(r->conn->skmem[SW_SKMEM_RMEM_ALLOC], buf, len);
+		sw_fmt_bytes(r->conn->rmem, buf, len);
 	else
 		buf[0] = '\0';
 }
@@ -562,27 +562,27 @@ static void f_rmem(const struct sw_row *r, char *buf, size_t len)
 static void f_wmem(const struct sw_row *r, char *buf, size_t len)
 {
 	if (r->conn->flags & SW_CF_HAS_SKMEM)
-		sw_fmt_bytes(r->conn->skmem[SW_SKMEM_WMEM_QUEUED], buf, len);
+		sw_fmt_bytes(r->conn->wmem, buf, len);
 	else
 		buf[0] = '\0';
 }
 
-static int cmp_skmem(const struct sw_row *a, const struct sw_row *b, int i)
+static int cmp_skmem(const struct sw_row *a, const struct sw_row *b, bool wmem)
 {
 	bool ha = a->conn->flags & SW_CF_HAS_SKMEM, hb = b->conn->flags & SW_CF_HAS_SKMEM;
 	if (!ha || !hb)
 		return ha - hb;
-	return cmp_u64(a->conn->skmem[i], b->conn->skmem[i]);
+	return wmem ? cmp_u64(a->conn->wmem, b->conn->wmem) : cmp_u64(a->conn->rmem, b->conn->rmem);
 }
 
 static int c_rmem(const struct sw_row *a, const struct sw_row *b)
 {
-	return cmp_skmem(a, b, SW_SKMEM_RMEM_ALLOC);
+	return cmp_skmem(a, b, false);
 }
 
 static int c_wmem(const struct sw_row *a, const struct sw_row *b)
 {
-	return cmp_skmem(a, b, SW_SKMEM_WMEM_QUEUED);
+	return cmp_skmem(a, b, true);
 }
 
 /* ---- from the model ----------------------------------------------------- */

@@ -94,7 +94,6 @@ struct sw_endpoint {
 
 struct sw_conn {
 	uint64_t cookie;     /* kernel socket cookie: never reused, the key */
-	uint64_t cgroup_id;  /* cgroup v2 id (INET_DIAG_CGROUP_ID), 0 unknown */
 	uint32_t inode;      /* 0: no file (TIME_WAIT, SYN_RECV, orphans) */
 	uint32_t uid;        /* valid if SW_CF_HAS_UID */
 	uint8_t family;      /* AF_INET, AF_INET6, AF_UNIX */
@@ -116,9 +115,20 @@ struct sw_conn {
 	uint32_t name_off;   /* UNIX: path in snapshot string pool ... */
 	uint32_t name_len;   /* ... its length; 0: unnamed.  Abstract names
 	                        start with '\0' (shown as '@'). */
-	uint32_t tcpx;       /* index into snapshot tcpx[], SW_NONE if none */
+	uint32_t tcpx;       /* index into snapshot tcpx[] (and tcpd[] when the
+	                        snapshot has details), SW_NONE if none */
+	uint32_t detail;     /* index into snapshot connd[], SW_NONE if none */
 	uint32_t owners_off; /* first entry in snapshot owners[] */
 	uint32_t owners_n;   /* number of processes holding this socket */
+	uint32_t rmem;       /* skmem rmem_alloc (valid if SW_CF_HAS_SKMEM) */
+	uint32_t wmem;       /* skmem wmem_queued (valid if SW_CF_HAS_SKMEM) */
+};
+
+/* The rest of a socket's record, kept only when the snapshot was asked for
+ * details (snapshot.detail: JSON output); the monitor does without, since
+ * at 100k sockets every byte per record counts twice (two snapshots). */
+struct sw_conn_detail {
+	uint64_t cgroup_id;  /* cgroup v2 id (INET_DIAG_CGROUP_ID), 0 unknown */
 	uint32_t skmem[SW_SKMEM_COUNT];
 };
 
@@ -137,10 +147,37 @@ enum {
 	SW_TI_CONG = 1u << 10,         /* cong[] valid (INET_DIAG_CONG) */
 };
 
-/* The TCP extras: tcp_info fields a monitor needs, plus congestion control.
+#define SW_CONG_MAX 15 /* longest congestion control name (TCP_CA_NAME_MAX - 1) */
+
+/* The TCP extras a monitor needs: the tcp_info fields behind the columns,
+ * the rates and the diagnoses, plus congestion control.  Kept for every
+ * TCP socket, so it is small (96 bytes).
  * Units: *_us microseconds, *_ms milliseconds, rates bytes/second. */
 struct sw_tcpx {
-	uint32_t have; /* SW_TI_* */
+	uint32_t have;       /* SW_TI_* */
+	uint32_t rtt_us;
+	uint32_t rttvar_us;
+	uint32_t snd_cwnd;
+	uint32_t snd_ssthresh;
+	uint32_t retrans;    /* segments being retransmitted now */
+	uint32_t total_retrans;
+	uint32_t lost;
+	uint32_t segs_in;
+	uint32_t segs_out;
+	uint32_t last_data_sent_ms;
+	uint32_t last_data_recv_ms;
+	uint32_t cong_off;   /* congestion control name in the snapshot string
+	                        pool (snapshot_cong()), 0: unknown */
+	uint64_t bytes_acked;
+	uint64_t bytes_received;
+	uint64_t bytes_sent;
+	uint64_t delivery_rate;
+	uint64_t busy_time_us;
+};
+
+/* The rest of tcp_info, kept only in snapshots with details (JSON):
+ * snapshot tcpd[i] belongs to tcpx[i]. */
+struct sw_tcpd {
 	uint8_t ca_state;
 	uint8_t retransmits; /* current RTO backoff count */
 	uint8_t probes;
@@ -155,24 +192,13 @@ struct sw_tcpx {
 	uint32_t rcv_mss;
 	uint32_t unacked;
 	uint32_t sacked;
-	uint32_t lost;
-	uint32_t retrans;
-	uint32_t last_data_sent_ms;
-	uint32_t last_data_recv_ms;
 	uint32_t last_ack_recv_ms;
 	uint32_t pmtu;
 	uint32_t rcv_ssthresh;
-	uint32_t rtt_us;
-	uint32_t rttvar_us;
-	uint32_t snd_ssthresh;
-	uint32_t snd_cwnd;
 	uint32_t advmss;
 	uint32_t reordering;
 	uint32_t rcv_rtt_us;
 	uint32_t rcv_space;
-	uint32_t total_retrans;
-	uint32_t segs_out;
-	uint32_t segs_in;
 	uint32_t notsent_bytes;
 	uint32_t min_rtt_us;
 	uint32_t data_segs_in;
@@ -185,15 +211,9 @@ struct sw_tcpx {
 	uint32_t snd_wnd;
 	uint64_t pacing_rate;
 	uint64_t max_pacing_rate;
-	uint64_t bytes_acked;
-	uint64_t bytes_received;
-	uint64_t delivery_rate;
-	uint64_t busy_time_us;
 	uint64_t rwnd_limited_us;
 	uint64_t sndbuf_limited_us;
-	uint64_t bytes_sent;
 	uint64_t bytes_retrans;
-	char cong[16]; /* congestion control algorithm, "" unknown */
 };
 
 /* Names and small helpers (conn.c). */

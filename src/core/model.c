@@ -32,22 +32,27 @@
 #define DEFAULT_TTL 3
 #define ROW_DUP (1u << 31) /* internal: duplicate cookie in one snapshot */
 
+/* 56 bytes per socket: one of these per socket ever seen and not swept. */
 struct ent {
 	uint64_t cookie;
 	uint64_t first_seen_ns;
-	uint64_t t_ns;          /* time of the byte sample */
-	uint64_t bytes_acked;
+	uint64_t bytes_acked;   /* at update seen_gen, if have_bytes */
 	uint64_t bytes_received;
-	uint64_t miss_ns;       /* first snapshot that missed it */
 	uint32_t seen_gen;      /* last update that saw it live */
 	uint32_t live_idx;      /* its index in cur during that update */
 	uint32_t total_retrans;
-	uint32_t missed;        /* consecutive snapshots without it */
+	uint32_t miss_gen;      /* first update that missed it */
+	uint8_t missed;         /* consecutive snapshots without it (saturates) */
 	uint8_t proto, family;
 	uint8_t have_bytes;
 	uint8_t have_retrans;
 	uint8_t initial;        /* present in the very first snapshot */
 };
+
+/* The times of the last GEN_TIMES updates, by generation: a socket's byte
+ * sample is from update seen_gen, so its time needs no room per socket.
+ * A socket back after a longer gap starts a new rate baseline. */
+#define GEN_TIMES 8
 
 struct sw_model {
 	struct sw_snapshot cur;
@@ -70,9 +75,11 @@ struct sw_model {
 	uint32_t gen;
 	unsigned long updates;
 	uint64_t last_t;
+	uint64_t gen_t[GEN_TIMES]; /* gen_t[g % GEN_TIMES]: time of update g */
 	unsigned ttl;
 	bool mark_active;
 	uint64_t mark_ns;
+	uint32_t mark_gen;
 };
 
 /* ---- hash ------------------------------------------------------------------
@@ -219,9 +226,28 @@ const struct sw_snapshot *model_snapshot(const struct sw_model *m)
 	return &m->cur;
 }
 
+void model_lend_tcpx(struct sw_model *m, struct sw_snapshot *snap)
+{
+	struct sw_snapshot *c = &m->cur;
+	struct sw_tcpx *t = snap->tcpx;
+	size_t cap = snap->captcpx;
+	snap->tcpx = c->tcpx;
+	snap->captcpx = c->captcpx;
+	c->tcpx = t;
+	c->captcpx = cap;
+	struct sw_tcpd *d = snap->tcpd;
+	cap = snap->captcpd;
+	snap->tcpd = c->tcpd;
+	snap->captcpd = c->captcpd;
+	c->tcpd = d;
+	c->captcpd = cap;
+	snap->ntcpx = snap->ntcpd = 0;
+	c->ntcpx = c->ntcpd = 0; /* snapshot_tcpx() now answers NULL */
+}
+
 void model_set_tombstone_ttl(struct sw_model *m, unsigned refreshes)
 {
-	m->ttl = refreshes;
+	m->ttl = refreshes < 250 ? refreshes : 250; /* ent.missed is 8 bits */
 }
 
 static void clear_marked(struct sw_model *m)
@@ -236,6 +262,7 @@ void model_mark(struct sw_model *m)
 {
 	m->mark_active = true;
 	m->mark_ns = m->last_t;
+	m->mark_gen = m->gen;
 	clear_marked(m); /* everything shown now predates the mark */
 }
 
@@ -256,18 +283,39 @@ static void pmap_reset(struct sw_model *m, size_t nprocs)
 		m->pmap[i] = SW_NONE;
 }
 
-/* Copy src->conns[ci] with everything it references into dst. */
+/* Copy src->conns[ci] with everything it references into dst.  Its
+ * tcp_info is copied, or, when src lent it away (model_lend_tcpx), the
+ * byte counters the entry e remembers stand in. */
 static void tomb_copy(struct sw_model *m, struct sw_snapshot *dst,
-		      const struct sw_snapshot *src, size_t ci)
+		      const struct sw_snapshot *src, size_t ci, const struct ent *e)
 {
 	const struct sw_conn *c = &src->conns[ci];
 	struct sw_conn *nc = snapshot_add_conn(dst);
 	size_t ni = dst->nconns - 1;
 	*nc = *c;
 	nc->tcpx = SW_NONE;
+	nc->detail = SW_NONE;
 	if (c->tcpx != SW_NONE && c->tcpx < src->ntcpx) {
 		struct sw_tcpx *t = snapshot_add_tcpx(dst, ni);
 		*t = src->tcpx[c->tcpx];
+		const struct sw_tcpd *td = snapshot_tcpd(src, c);
+		if (td && dst->ntcpd == dst->ntcpx)
+			dst->tcpd[dst->ntcpd - 1] = *td;
+		if (t->cong_off) {
+			const char *cong = snapshot_cong(src, &src->tcpx[c->tcpx]);
+			t->cong_off = snapshot_intern(dst, cong, strlen(cong));
+		}
+	} else if (c->tcpx != SW_NONE && e && e->have_bytes) {
+		struct sw_tcpx *t = snapshot_add_tcpx(dst, ni);
+		t->have = SW_TI_BYTES;
+		t->bytes_acked = e->bytes_acked;
+		t->bytes_received = e->bytes_received;
+	}
+	const struct sw_conn_detail *cd = snapshot_detail(src, c);
+	if (cd) {
+		struct sw_conn_detail *nd = snapshot_add_detail(dst, ni);
+		if (nd)
+			*nd = *cd;
 	}
 	nc = &dst->conns[ni];
 	nc->name_off = 0;
@@ -296,9 +344,9 @@ static bool tomb_keep(const struct sw_model *m, const struct ent *e)
 {
 	if (e->missed <= 1)
 		return true; /* held: missed once, not yet gone */
-	if (e->missed - 1 <= m->ttl)
+	if ((unsigned)e->missed - 1 <= m->ttl)
 		return true;
-	return m->mark_active && e->miss_ns > m->mark_ns;
+	return m->mark_active && e->miss_gen > m->mark_gen;
 }
 
 static void rowstat_fill(const struct sw_model *m, const struct ent *e,
@@ -336,24 +384,25 @@ static void live_pass(struct sw_model *m, uint64_t t, bool first)
 			if (!first)
 				rs->flags |= SW_ROW_NEW;
 		}
+		uint32_t prev_gen = e->seen_gen;
 		e->seen_gen = m->gen;
 		e->live_idx = (uint32_t)i;
 		e->missed = 0;
 
 		const struct sw_tcpx *tx = snapshot_tcpx(cur, c);
 		if (tx && (tx->have & SW_TI_BYTES)) {
-			if (!ins && e->have_bytes && t > e->t_ns &&
+			uint64_t t0 = m->gen_t[prev_gen % GEN_TIMES];
+			if (!ins && e->have_bytes && m->gen - prev_gen < GEN_TIMES && t > t0 &&
 			    tx->bytes_acked >= e->bytes_acked &&
 			    tx->bytes_received >= e->bytes_received) {
-				double dt = (double)(t - e->t_ns) / 1e9;
-				rs->tx_bps = (double)(tx->bytes_acked - e->bytes_acked) / dt;
-				rs->rx_bps = (double)(tx->bytes_received - e->bytes_received) / dt;
+				double dt = (double)(t - t0) / 1e9;
+				rs->tx_bps = (float)((double)(tx->bytes_acked - e->bytes_acked) / dt);
+				rs->rx_bps = (float)((double)(tx->bytes_received - e->bytes_received) / dt);
 				rs->flags |= SW_ROW_RATE;
 			}
 			e->have_bytes = 1;
 			e->bytes_acked = tx->bytes_acked;
 			e->bytes_received = tx->bytes_received;
-			e->t_ns = t;
 		} else {
 			e->have_bytes = 0;
 		}
@@ -392,11 +441,13 @@ void model_update(struct sw_model *m, struct sw_snapshot *snap)
 	bool first = m->updates == 0;
 
 	m->gen++;
+	m->gen_t[m->gen % GEN_TIMES] = t;
 	live_pass(m, t, first);
 
 	struct sw_snapshot *ot = &m->tomb[m->ti];
 	struct sw_snapshot *nt = &m->tomb[!m->ti];
 	snapshot_clear(nt);
+	nt->detail = m->cur.detail; /* tombstones keep what live records kept */
 
 	/* tombstones (held or closed) from before */
 	pmap_reset(m, ot->nprocs);
@@ -404,9 +455,10 @@ void model_update(struct sw_model *m, struct sw_snapshot *snap)
 		struct ent *e = ht_find(m, &ot->conns[i]);
 		if (!e || e->seen_gen == m->gen)
 			continue; /* came back: live again */
-		e->missed++;
+		if (e->missed < UINT8_MAX)
+			e->missed++;
 		if (tomb_keep(m, e))
-			tomb_copy(m, nt, ot, i);
+			tomb_copy(m, nt, ot, i, e);
 		else
 			ht_del(m, e);
 	}
@@ -417,8 +469,8 @@ void model_update(struct sw_model *m, struct sw_snapshot *snap)
 		if (!e || e->seen_gen == m->gen || e->missed)
 			continue;
 		e->missed = 1;
-		e->miss_ns = t;
-		tomb_copy(m, nt, old, i);
+		e->miss_gen = m->gen;
+		tomb_copy(m, nt, old, i, e);
 	}
 	m->ti = !m->ti;
 
@@ -431,7 +483,7 @@ void model_update(struct sw_model *m, struct sw_snapshot *snap)
 			continue;
 		if (e->missed >= 2) {
 			rs->flags |= SW_ROW_CLOSED;
-			rs->gone_for = e->missed - 1;
+			rs->gone_for = (uint32_t)e->missed - 1;
 		}
 		rowstat_fill(m, e, rs);
 	}

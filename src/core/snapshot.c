@@ -9,6 +9,7 @@
 void snapshot_init(struct sw_snapshot *s)
 {
 	memset(s, 0, sizeof *s);
+	s->detail = true;
 	snapshot_clear(s);
 }
 
@@ -16,6 +17,8 @@ void snapshot_done(struct sw_snapshot *s)
 {
 	free(s->conns);
 	free(s->tcpx);
+	free(s->tcpd);
+	free(s->connd);
 	free(s->procs);
 	free(s->owners);
 	free(s->pool);
@@ -25,9 +28,11 @@ void snapshot_done(struct sw_snapshot *s)
 void snapshot_clear(struct sw_snapshot *s)
 {
 	s->nconns = s->ntcpx = s->nprocs = s->nowners = 0;
+	s->ntcpd = s->nconnd = 0;
 	s->pool = xgrow(s->pool, &s->poolcap, 1, 1);
 	s->pool[0] = '\0';
 	s->poollen = 1;
+	s->nintern = 0;
 	s->mono_ns = 0;
 	s->real_sec = 0;
 	s->collect_ms = 0;
@@ -45,6 +50,7 @@ struct sw_conn *snapshot_add_conn(struct sw_snapshot *s)
 	struct sw_conn *c = &s->conns[s->nconns++];
 	memset(c, 0, sizeof *c);
 	c->tcpx = SW_NONE;
+	c->detail = SW_NONE;
 	return c;
 }
 
@@ -54,7 +60,35 @@ struct sw_tcpx *snapshot_add_tcpx(struct sw_snapshot *s, size_t ci)
 	struct sw_tcpx *t = &s->tcpx[s->ntcpx];
 	memset(t, 0, sizeof *t);
 	s->conns[ci].tcpx = (uint32_t)s->ntcpx++;
+	if (s->detail && s->ntcpd == s->ntcpx - 1) {
+		s->tcpd = xgrow(s->tcpd, &s->captcpd, s->ntcpd + 1, sizeof *s->tcpd);
+		memset(&s->tcpd[s->ntcpd++], 0, sizeof *s->tcpd);
+	}
 	return t;
+}
+
+struct sw_conn_detail *snapshot_add_detail(struct sw_snapshot *s, size_t ci)
+{
+	if (!s->detail)
+		return NULL;
+	s->connd = xgrow(s->connd, &s->capconnd, s->nconnd + 1, sizeof *s->connd);
+	struct sw_conn_detail *d = &s->connd[s->nconnd];
+	memset(d, 0, sizeof *d);
+	s->conns[ci].detail = (uint32_t)s->nconnd++;
+	return d;
+}
+
+uint32_t snapshot_intern(struct sw_snapshot *s, const char *p, size_t len)
+{
+	for (unsigned i = 0; i < s->nintern; i++) {
+		const char *q = s->pool + s->intern[i];
+		if (strlen(q) == len && memcmp(q, p, len) == 0)
+			return s->intern[i];
+	}
+	uint32_t off = snapshot_pool_add(s, p, len);
+	if (s->nintern < sizeof s->intern / sizeof s->intern[0])
+		s->intern[s->nintern++] = off;
+	return off;
 }
 
 uint32_t snapshot_pool_add(struct sw_snapshot *s, const void *p, size_t len)

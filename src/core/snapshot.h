@@ -79,6 +79,15 @@ struct sw_snapshot {
 	struct sw_tcpx *tcpx;
 	size_t ntcpx, captcpx;
 
+	/* Details (the rest of tcp_info, cgroup, all of skmem), filled only
+	 * when `detail` is set: tcpd[i] belongs to tcpx[i] (so ntcpd is
+	 * ntcpx or 0), connd[] is indexed by conn.detail. */
+	bool detail;
+	struct sw_tcpd *tcpd;
+	size_t ntcpd, captcpd;
+	struct sw_conn_detail *connd;
+	size_t nconnd, capconnd;
+
 	struct sw_proc *procs;
 	size_t nprocs, capprocs;
 
@@ -87,6 +96,8 @@ struct sw_snapshot {
 
 	char *pool; /* string pool; offset 0 is always "" */
 	size_t poollen, poolcap;
+	uint32_t intern[8]; /* snapshot_intern(): pool offsets of short */
+	unsigned nintern;   /* strings stored once (congestion names) */
 
 	struct sw_kstat kstat;
 	bool have_kstat;
@@ -99,15 +110,21 @@ struct sw_snapshot {
 	char hostname[64];
 };
 
+/* An empty snapshot that keeps details (detail = true). */
 void snapshot_init(struct sw_snapshot *s);
 void snapshot_done(struct sw_snapshot *s);
-/* Forget contents, keep allocations (reuse across refreshes). */
+/* Forget contents, keep allocations (reuse across refreshes) and the
+ * detail setting. */
 void snapshot_clear(struct sw_snapshot *s);
 
 /* Append a zeroed record and return it (pointer valid until next add). */
 struct sw_conn *snapshot_add_conn(struct sw_snapshot *s);
-/* Append a tcpx record for conns[ci] and link it; returns it, zeroed. */
+/* Append a tcpx record for conns[ci] and link it; returns it, zeroed.
+ * With details, a zeroed tcpd record is appended alongside. */
 struct sw_tcpx *snapshot_add_tcpx(struct sw_snapshot *s, size_t ci);
+/* Append a zeroed detail record for conns[ci] and link it; NULL when the
+ * snapshot keeps no details. */
+struct sw_conn_detail *snapshot_add_detail(struct sw_snapshot *s, size_t ci);
 /* Store bytes (not necessarily NUL-terminated, may contain NULs) in the
  * pool; a NUL is appended.  Returns the offset. */
 uint32_t snapshot_pool_add(struct sw_snapshot *s, const void *p, size_t len);
@@ -115,13 +132,32 @@ static inline const char *snapshot_str(const struct sw_snapshot *s, uint32_t off
 {
 	return s->pool + off;
 }
+/* Like snapshot_pool_add for short strings repeated across records (up
+ * to 8 distinct ones are stored once; more are simply added). */
+uint32_t snapshot_intern(struct sw_snapshot *s, const char *p, size_t len);
 size_t snapshot_add_proc(struct sw_snapshot *s, const struct sw_proc *p);
 void snapshot_add_owner(struct sw_snapshot *s, uint32_t proc, int32_t fd);
 
 static inline const struct sw_tcpx *snapshot_tcpx(const struct sw_snapshot *s,
 						  const struct sw_conn *c)
 {
-	return c->tcpx == SW_NONE ? NULL : &s->tcpx[c->tcpx];
+	return c->tcpx < s->ntcpx ? &s->tcpx[c->tcpx] : NULL; /* SW_NONE too */
+}
+/* The detail records of c, or NULL (no details kept, or none sent). */
+static inline const struct sw_tcpd *snapshot_tcpd(const struct sw_snapshot *s,
+						  const struct sw_conn *c)
+{
+	return c->tcpx == SW_NONE || c->tcpx >= s->ntcpd ? NULL : &s->tcpd[c->tcpx];
+}
+static inline const struct sw_conn_detail *snapshot_detail(const struct sw_snapshot *s,
+							   const struct sw_conn *c)
+{
+	return c->detail == SW_NONE || c->detail >= s->nconnd ? NULL : &s->connd[c->detail];
+}
+/* Congestion control name of t ("" unknown). */
+static inline const char *snapshot_cong(const struct sw_snapshot *s, const struct sw_tcpx *t)
+{
+	return t->cong_off < s->poollen ? s->pool + t->cong_off : "";
 }
 /* The first owning process of c, or NULL. */
 const struct sw_proc *snapshot_owner_proc(const struct sw_snapshot *s,

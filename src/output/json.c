@@ -271,7 +271,10 @@ static void processes(struct jo *o, const struct sw_snapshot *s, const struct sw
 	putc(']', o->fp);
 }
 
-static void tcp_obj(struct jo *o, const struct sw_tcpx *t)
+/* tcp_info: the fields every snapshot keeps, and the rest (d) when the
+ * snapshot kept details (batch JSON does; see doc/json.md). */
+static void tcp_obj(struct jo *o, const struct sw_snapshot *s, const struct sw_tcpx *t,
+		    const struct sw_tcpd *d)
 {
 	struct jo j;
 	uint32_t h = t->have;
@@ -279,36 +282,38 @@ static void tcp_obj(struct jo *o, const struct sw_tcpx *t)
 	if (h & SW_TI_BASE) {
 		ju(&j, "rtt_us", t->rtt_us);
 		ju(&j, "rttvar_us", t->rttvar_us);
-		ju(&j, "rto_us", t->rto_us);
-		ju(&j, "ato_us", t->ato_us);
 		ju(&j, "cwnd", t->snd_cwnd);
 		ju(&j, "ssthresh", t->snd_ssthresh);
 		ju(&j, "retrans", t->retrans);
 		ju(&j, "total_retrans", t->total_retrans);
-		ju(&j, "retransmits", t->retransmits);
-		ju(&j, "backoff", t->backoff);
-		ju(&j, "probes", t->probes);
 		ju(&j, "lost", t->lost);
-		ju(&j, "unacked", t->unacked);
-		ju(&j, "sacked", t->sacked);
-		ju(&j, "ca_state", t->ca_state);
-		ju(&j, "snd_mss", t->snd_mss);
-		ju(&j, "rcv_mss", t->rcv_mss);
-		ju(&j, "advmss", t->advmss);
-		ju(&j, "pmtu", t->pmtu);
-		ju(&j, "snd_wscale", t->snd_wscale);
-		ju(&j, "rcv_wscale", t->rcv_wscale);
-		ju(&j, "rcv_ssthresh", t->rcv_ssthresh);
-		ju(&j, "rcv_rtt_us", t->rcv_rtt_us);
-		ju(&j, "rcv_space", t->rcv_space);
-		ju(&j, "reordering", t->reordering);
 		ju(&j, "last_send_ms", t->last_data_sent_ms);
 		ju(&j, "last_recv_ms", t->last_data_recv_ms);
-		ju(&j, "last_ack_recv_ms", t->last_ack_recv_ms);
+		if (d) {
+			ju(&j, "rto_us", d->rto_us);
+			ju(&j, "ato_us", d->ato_us);
+			ju(&j, "retransmits", d->retransmits);
+			ju(&j, "backoff", d->backoff);
+			ju(&j, "probes", d->probes);
+			ju(&j, "unacked", d->unacked);
+			ju(&j, "sacked", d->sacked);
+			ju(&j, "ca_state", d->ca_state);
+			ju(&j, "snd_mss", d->snd_mss);
+			ju(&j, "rcv_mss", d->rcv_mss);
+			ju(&j, "advmss", d->advmss);
+			ju(&j, "pmtu", d->pmtu);
+			ju(&j, "snd_wscale", d->snd_wscale);
+			ju(&j, "rcv_wscale", d->rcv_wscale);
+			ju(&j, "rcv_ssthresh", d->rcv_ssthresh);
+			ju(&j, "rcv_rtt_us", d->rcv_rtt_us);
+			ju(&j, "rcv_space", d->rcv_space);
+			ju(&j, "reordering", d->reordering);
+			ju(&j, "last_ack_recv_ms", d->last_ack_recv_ms);
+		}
 	}
-	if (h & SW_TI_PACING) {
-		ju(&j, "pacing_rate", t->pacing_rate);
-		ju(&j, "max_pacing_rate", t->max_pacing_rate);
+	if ((h & SW_TI_PACING) && d) {
+		ju(&j, "pacing_rate", d->pacing_rate);
+		ju(&j, "max_pacing_rate", d->max_pacing_rate);
 	}
 	if (h & SW_TI_BYTES) {
 		ju(&j, "bytes_acked", t->bytes_acked);
@@ -318,43 +323,49 @@ static void tcp_obj(struct jo *o, const struct sw_tcpx *t)
 		ju(&j, "segs_in", t->segs_in);
 		ju(&j, "segs_out", t->segs_out);
 	}
-	if (h & SW_TI_MINRTT) {
-		ju(&j, "notsent_bytes", t->notsent_bytes);
-		ju(&j, "min_rtt_us", t->min_rtt_us);
-		ju(&j, "data_segs_in", t->data_segs_in);
-		ju(&j, "data_segs_out", t->data_segs_out);
+	if ((h & SW_TI_MINRTT) && d) {
+		ju(&j, "notsent_bytes", d->notsent_bytes);
+		ju(&j, "min_rtt_us", d->min_rtt_us);
+		ju(&j, "data_segs_in", d->data_segs_in);
+		ju(&j, "data_segs_out", d->data_segs_out);
 	}
 	if (h & SW_TI_DELIVERY) {
 		ju(&j, "delivery_rate", t->delivery_rate);
-		jb(&j, "app_limited", t->app_limited);
+		if (d)
+			jb(&j, "app_limited", d->app_limited);
 	}
 	if (h & SW_TI_BUSY) {
 		ju(&j, "busy_us", t->busy_time_us);
-		ju(&j, "rwnd_limited_us", t->rwnd_limited_us);
-		ju(&j, "sndbuf_limited_us", t->sndbuf_limited_us);
+		if (d) {
+			ju(&j, "rwnd_limited_us", d->rwnd_limited_us);
+			ju(&j, "sndbuf_limited_us", d->sndbuf_limited_us);
+		}
 	}
-	if (h & SW_TI_DELIVERED) {
-		ju(&j, "delivered", t->delivered);
-		ju(&j, "delivered_ce", t->delivered_ce);
+	if ((h & SW_TI_DELIVERED) && d) {
+		ju(&j, "delivered", d->delivered);
+		ju(&j, "delivered_ce", d->delivered_ce);
 	}
 	if (h & SW_TI_BYTES_SENT) {
 		ju(&j, "bytes_sent", t->bytes_sent);
-		ju(&j, "bytes_retrans", t->bytes_retrans);
-		ju(&j, "dsack_dups", t->dsack_dups);
-		ju(&j, "reord_seen", t->reord_seen);
+		if (d) {
+			ju(&j, "bytes_retrans", d->bytes_retrans);
+			ju(&j, "dsack_dups", d->dsack_dups);
+			ju(&j, "reord_seen", d->reord_seen);
+		}
 	}
-	if (h & SW_TI_SNDWND) {
-		ju(&j, "rcv_ooopack", t->rcv_ooopack);
-		ju(&j, "snd_wnd", t->snd_wnd);
+	if ((h & SW_TI_SNDWND) && d) {
+		ju(&j, "rcv_ooopack", d->rcv_ooopack);
+		ju(&j, "snd_wnd", d->snd_wnd);
 	}
 	if (h & SW_TI_CONG) {
 		key(&j, "cong");
-		json_str(o->fp, t->cong, strnlen(t->cong, sizeof t->cong));
+		const char *cong = snapshot_cong(s, t);
+		json_str(o->fp, cong, strlen(cong));
 	}
 	close_obj(&j);
 }
 
-static void skmem_obj(struct jo *o, const struct sw_conn *c)
+static void skmem_obj(struct jo *o, const struct sw_conn *c, const struct sw_conn_detail *d)
 {
 	static const char *const names[SW_SKMEM_COUNT] = {
 		"rmem_alloc", "rcvbuf", "wmem_alloc", "sndbuf", "fwd_alloc",
@@ -362,8 +373,13 @@ static void skmem_obj(struct jo *o, const struct sw_conn *c)
 	};
 	struct jo j;
 	open_obj(o, &j, "skmem");
-	for (int i = 0; i < SW_SKMEM_COUNT; i++)
-		ju(&j, names[i], c->skmem[i]);
+	if (d) {
+		for (int i = 0; i < SW_SKMEM_COUNT; i++)
+			ju(&j, names[i], d->skmem[i]);
+	} else {
+		ju(&j, names[SW_SKMEM_RMEM_ALLOC], c->rmem);
+		ju(&j, names[SW_SKMEM_WMEM_QUEUED], c->wmem);
+	}
 	close_obj(&j);
 }
 
@@ -404,8 +420,9 @@ static void socket_obj(FILE *fp, const struct sw_row *r)
 	}
 	ju(&o, "inode", c->inode);
 	ju(&o, "cookie", c->cookie);
-	if (c->cgroup_id)
-		ju(&o, "cgroup_id", c->cgroup_id);
+	const struct sw_conn_detail *cd = s ? snapshot_detail(s, c) : NULL;
+	if (cd && cd->cgroup_id)
+		ju(&o, "cgroup_id", cd->cgroup_id);
 	if (c->ifindex) {
 		char name[IF_NAMESIZE];
 		ju(&o, "ifindex", c->ifindex);
@@ -421,9 +438,9 @@ static void socket_obj(FILE *fp, const struct sw_row *r)
 		unix_obj(&o, s, c);
 	const struct sw_tcpx *t = s ? snapshot_tcpx(s, c) : NULL;
 	if (t && t->have)
-		tcp_obj(&o, t);
+		tcp_obj(&o, s, t, snapshot_tcpd(s, c));
 	if (c->flags & SW_CF_HAS_SKMEM)
-		skmem_obj(&o, c);
+		skmem_obj(&o, c, cd);
 	if (r->st && (r->st->flags & SW_ROW_RATE)) {
 		jd(&o, "rx_bps", r->st->rx_bps, 0);
 		jd(&o, "tx_bps", r->st->tx_bps, 0);

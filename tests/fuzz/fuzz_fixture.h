@@ -35,7 +35,7 @@ static inline const struct sw_snapshot *fuzz_fixture(void)
 	x->bytes_sent = UINT64_MAX;
 	x->delivery_rate = 1000000;
 	x->busy_time_us = 99;
-	memcpy(x->cong, "cubic", 6);
+	x->cong_off = snapshot_intern(&s, "cubic", 5);
 	ci = fx_inet(&s, SW_PROTO_TCP, AF_INET, "0.0.0.0", 80, "0.0.0.0", 0, SW_ST_LISTEN);
 	fx_owner(&s, ci, 100, "nginx", NULL, 33, 6);
 	fx_owner(&s, ci, 101, "nginx", NULL, 33, 6);

@@ -23,6 +23,7 @@
 static void print_conn(const struct sw_snapshot *s, const struct sw_conn *c)
 {
 	char l[SW_EP_STRLEN], r[SW_EP_STRLEN];
+	const struct sw_conn_detail *d = snapshot_detail(s, c);
 	printf("%s %s %s", sw_proto_name(c->proto),
 	       c->family == AF_INET ? "v4" : c->family == AF_INET6 ? "v6" : "unix",
 	       sw_state_name(c->state, c->proto));
@@ -44,15 +45,15 @@ static void print_conn(const struct sw_snapshot *s, const struct sw_conn *c)
 	       " shut=%u flags=%#x cg=%llu",
 	       c->rq, c->wq, c->timer, c->expires_ms, c->retrans, c->inode, c->uid,
 	       (unsigned long long)c->cookie, c->ifindex, c->shutdown, c->flags,
-	       (unsigned long long)c->cgroup_id);
-	if (c->flags & SW_CF_HAS_SKMEM)
-		printf(" skmem=r%u,rb%u,t%u,tb%u", c->skmem[SW_SKMEM_RMEM_ALLOC],
-		       c->skmem[SW_SKMEM_RCVBUF], c->skmem[SW_SKMEM_WMEM_ALLOC],
-		       c->skmem[SW_SKMEM_SNDBUF]);
+	       (unsigned long long)(d ? d->cgroup_id : 0));
+	if ((c->flags & SW_CF_HAS_SKMEM) && d)
+		printf(" skmem=r%u,rb%u,t%u,tb%u", d->skmem[SW_SKMEM_RMEM_ALLOC],
+		       d->skmem[SW_SKMEM_RCVBUF], d->skmem[SW_SKMEM_WMEM_ALLOC],
+		       d->skmem[SW_SKMEM_SNDBUF]);
 	const struct sw_tcpx *x = snapshot_tcpx(s, c);
 	if (x)
 		printf(" have=%#x cong=%s rtt=%u/%u cwnd=%u acked=%llu rcvd=%llu sent=%llu",
-		       x->have, x->cong, x->rtt_us, x->rttvar_us, x->snd_cwnd,
+		       x->have, snapshot_cong(s, x), x->rtt_us, x->rttvar_us, x->snd_cwnd,
 		       (unsigned long long)x->bytes_acked,
 		       (unsigned long long)x->bytes_received,
 		       (unsigned long long)x->bytes_sent);
@@ -65,7 +66,7 @@ static void print_conn(const struct sw_snapshot *s, const struct sw_conn *c)
 
 int main(int argc, char **argv)
 {
-	struct sw_collect_opts o = {.tcpinfo = true};
+	struct sw_collect_opts o = {.tcpinfo = true, .details = true};
 	int count = 1, opt;
 	bool show_kstat = false;
 	unsigned long long kill_cookie = 0;

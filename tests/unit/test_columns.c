@@ -218,7 +218,7 @@ static void test_tcpinfo(void **state)
 	t->segs_out = 9;
 	t->delivery_rate = 2048;
 	t->last_data_sent_ms = 850;
-	memcpy(t->cong, "cubic", 6);
+	t->cong_off = snapshot_intern(&s, "cubic", 5);
 	t = snapshot_add_tcpx(&s, 1);
 	t->have = SW_TI_BASE;
 	t->rtt_us = 250000;

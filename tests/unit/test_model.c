@@ -99,6 +99,62 @@ static void test_swap(void **state)
 	model_free(NULL);
 }
 
+/* The monitor's cycle: lend the tcp_info arrays, collect, update.  One
+ * array serves both snapshots; rates still work; a socket that vanishes
+ * keeps its byte counters in its tombstone. */
+static void test_lend_tcpx(void **state)
+{
+	(void)state;
+	struct sw_model *m = model_new();
+	struct sw_snapshot s;
+	struct sw_view v = {0};
+	snapshot_init(&s);
+	snapshot_clear(&s);
+	s.mono_ns = 1 * SEC;
+	add(&s, 1, SW_ST_ESTABLISHED, 80, true, 1000, 5000, 0);
+	add(&s, 2, SW_ST_ESTABLISHED, 80, true, 7, 9, 0);
+	model_update(m, &s);
+	const struct sw_tcpx *arr = model_snapshot(m)->tcpx;
+	assert_non_null(arr);
+
+	model_lend_tcpx(m, &s);
+	assert_ptr_equal(s.tcpx, arr); /* the collector writes into it */
+	assert_int_equal(model_snapshot(m)->ntcpx, 0);
+	const struct sw_row *r = row_of(m, &v, 1);
+	assert_null(snapshot_tcpx(r->snap, r->conn)); /* lent: none, not stale */
+	char buf[64];
+	column_get(SW_COL_RTT)->format(r, buf, sizeof buf);
+	assert_string_equal(buf, "");
+
+	snapshot_clear(&s);
+	s.mono_ns = 3 * SEC;
+	add(&s, 1, SW_ST_ESTABLISHED, 80, true, 3000, 9000, 0); /* 2 vanished */
+	model_update(m, &s);
+	assert_ptr_equal(model_snapshot(m)->tcpx, arr);
+	r = row_of(m, &v, 1);
+	assert_true(r->st->flags & SW_ROW_RATE);
+	assert_true(r->st->tx_bps > 999 && r->st->tx_bps < 1001);
+	assert_true(r->st->rx_bps > 1999 && r->st->rx_bps < 2001);
+	const struct sw_tcpx *t = snapshot_tcpx(r->snap, r->conn);
+	if (!t)
+		abort();
+	assert_int_equal(t->bytes_acked, 3000);
+	/* the held socket: its counters from the model, nothing invented */
+	r = row_of(m, &v, 2);
+	assert_ptr_not_equal(r->snap, model_snapshot(m));
+	t = snapshot_tcpx(r->snap, r->conn);
+	if (!t)
+		abort();
+	assert_int_equal(t->have, SW_TI_BYTES);
+	assert_int_equal(t->bytes_acked, 7);
+	assert_int_equal(t->bytes_received, 9);
+	column_get(SW_COL_RTT)->format(r, buf, sizeof buf);
+	assert_string_equal(buf, "");
+	view_done(&v);
+	snapshot_done(&s);
+	model_free(m);
+}
+
 static void test_rates(void **state)
 {
 	(void)state;
@@ -207,9 +263,12 @@ static void test_new_flags(void **state)
 
 /* Socket 3 with an owner (two processes), a cmdline and tcp_info, to check
  * tombstones are self-contained. */
+static bool g_detail = true; /* what the "collector" keeps (snapshot.detail) */
+
 static void fill_rich(struct sw_snapshot *s, uint64_t t, bool with3)
 {
 	snapshot_clear(s);
+	s->detail = g_detail;
 	s->mono_ns = t;
 	/* unrelated processes first, so indices differ from the copy's */
 	struct sw_proc p0 = {.pid = 10, .uid = 0};
@@ -230,6 +289,13 @@ static void fill_rich(struct sw_snapshot *s, uint64_t t, bool with3)
 		snapshot_add_owner(s, (uint32_t)pj, 6);
 		c->owners_n = 2;
 		s->tcpx[c->tcpx].rtt_us = 1234;
+		s->tcpx[c->tcpx].have |= SW_TI_CONG;
+		s->tcpx[c->tcpx].cong_off = snapshot_intern(s, "bbr", 3);
+		if (s->ntcpd == s->ntcpx)
+			s->tcpd[c->tcpx].rto_us = 204000;
+		struct sw_conn_detail *d = snapshot_add_detail(s, s->nconns - 1);
+		if (d)
+			d->cgroup_id = 99;
 	}
 	add(s, 2, SW_ST_ESTABLISHED, 22, true, 1, 1, 0);
 	/* a UNIX socket with a name: 4 */
@@ -264,15 +330,37 @@ static void check_tomb3(const struct sw_model *m, const struct sw_row *r)
 		abort();
 	assert_int_equal(t->rtt_us, 1234);
 	assert_int_equal(t->bytes_received, 654321);
+	assert_string_equal(snapshot_cong(r->snap, t), "bbr");
+	/* details come along when the live snapshots had them */
+	const struct sw_tcpd *td = snapshot_tcpd(r->snap, r->conn);
+	const struct sw_conn_detail *cd = snapshot_detail(r->snap, r->conn);
+	if (model_snapshot(m)->detail) {
+		assert_true(td && td->rto_us == 204000);
+		assert_true(cd && cd->cgroup_id == 99);
+	} else {
+		assert_null(td);
+		assert_null(cd);
+	}
 	/* the row formats through the column table like a live one */
 	char buf[128];
 	column_get(SW_COL_PID)->format(r, buf, sizeof buf);
 	assert_non_null(strstr(buf, "4242"));
 }
 
+static void tombstones_run(void);
+
 static void test_tombstones(void **state)
 {
 	(void)state;
+	g_detail = true;
+	tombstones_run();
+	g_detail = false; /* the monitor's lean snapshots */
+	tombstones_run();
+	g_detail = true;
+}
+
+static void tombstones_run(void)
+{
 	struct sw_model *m = model_new();
 	struct sw_snapshot s;
 	struct sw_view v = {0};
@@ -696,6 +784,7 @@ int main(void)
 		cmocka_unit_test(test_rates),
 		cmocka_unit_test(test_new_flags),
 		cmocka_unit_test(test_tombstones),
+		cmocka_unit_test(test_lend_tcpx),
 		cmocka_unit_test(test_two_miss),
 		cmocka_unit_test(test_mark),
 		cmocka_unit_test(test_dups),

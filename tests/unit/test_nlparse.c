@@ -48,7 +48,7 @@
 
 static struct sw_collector *replay(const char *path, bool kstat)
 {
-	struct sw_collect_opts o = {.tcpinfo = true, .kstat = kstat, .procs = true,
+	struct sw_collect_opts o = {.tcpinfo = true, .details = true, .kstat = kstat, .procs = true,
 				    .replay_path = path};
 	char err[512] = "";
 	struct sw_collector *c = collector_new(&o, err, sizeof err);
@@ -209,7 +209,9 @@ static void test_fixture_inet(void **state)
 	assert_true(e->flags & SW_CF_HAS_SKMEM);
 	assert_true(e->flags & SW_CF_HAS_SHUTDOWN);
 	assert_int_equal(e->shutdown, 0);
-	assert_true(e->cgroup_id != 0);
+	const struct sw_conn_detail *ed = snapshot_detail(&s, e);
+	REQ(ed);
+	assert_true(ed->cgroup_id != 0);
 	assert_int_not_equal(e->local.port, 0);
 	const struct sw_tcpx *x = snapshot_tcpx(&s, e);
 	REQ(x);
@@ -218,13 +220,15 @@ static void test_fixture_inet(void **state)
 				  SW_TI_MINRTT | SW_TI_DELIVERY | SW_TI_BUSY |
 				  SW_TI_DELIVERED | SW_TI_BYTES_SENT | SW_TI_SNDWND |
 				  SW_TI_CONG);
-	assert_true(x->cong[0] != '\0');
+	assert_true(snapshot_cong(&s, x)[0] != '\0');
 	assert_int_equal(x->bytes_acked, 1001); /* 1000 + SYN */
 	assert_int_equal(x->bytes_received, 500);
 	assert_int_equal(x->bytes_sent, 1000);
 	assert_true(x->snd_cwnd >= 10);
 	assert_true(x->rtt_us > 0);
-	assert_true(x->snd_mss > 0);
+	const struct sw_tcpd *xd = snapshot_tcpd(&s, e);
+	REQ(xd);
+	assert_true(xd->snd_mss > 0);
 	/* the server end saw the 1000 bytes */
 	const struct sw_conn *srv = find(&s, SW_PROTO_TCP, AF_INET, SW_ST_ESTABLISHED,
 					 7002, e->local.port, 0);
@@ -599,8 +603,10 @@ static void test_tcpinfo_lengths(void **state)
 			assert_int_equal(x->bytes_received, 0);
 		if (cases[i].len >= 104)
 			assert_int_equal(x->total_retrans, 0x67666564u);
-		assert_int_equal(x->snd_wscale, 6 & 0xf);
-		assert_int_equal(x->rcv_wscale, 6 >> 4);
+		const struct sw_tcpd *d = snapshot_tcpd(&s, &s.conns[0]);
+		REQ(d);
+		assert_int_equal(d->snd_wscale, 6 & 0xf);
+		assert_int_equal(d->rcv_wscale, 6 >> 4);
 		snapshot_done(&s);
 	}
 }
@@ -628,17 +634,58 @@ static void test_synthetic_fields(void **state)
 	assert_int_equal(c->expires_ms, 0); /* wrapped value clamped */
 	assert_int_equal(c->timer, SW_TIMER_TIMEWAIT);
 	assert_int_equal(c->shutdown, 3);
-	assert_int_equal(c->cgroup_id, 0x0102030405060708ull);
+	const struct sw_conn_detail *d = snapshot_detail(&s, c);
+	REQ(d);
+	assert_int_equal(d->cgroup_id, 0x0102030405060708ull);
 	/* MEMINFO fallback fills skmem */
 	assert_true(c->flags & SW_CF_HAS_SKMEM);
-	assert_int_equal(c->skmem[SW_SKMEM_RMEM_ALLOC], 11);
-	assert_int_equal(c->skmem[SW_SKMEM_WMEM_ALLOC], 22);
-	assert_int_equal(c->skmem[SW_SKMEM_FWD_ALLOC], 33);
-	assert_int_equal(c->skmem[SW_SKMEM_WMEM_QUEUED], 44);
+	assert_int_equal(d->skmem[SW_SKMEM_RMEM_ALLOC], 11);
+	assert_int_equal(d->skmem[SW_SKMEM_WMEM_ALLOC], 22);
+	assert_int_equal(d->skmem[SW_SKMEM_FWD_ALLOC], 33);
+	assert_int_equal(d->skmem[SW_SKMEM_WMEM_QUEUED], 44);
+	assert_int_equal(c->rmem, 11);
+	assert_int_equal(c->wmem, 44);
 	const struct sw_tcpx *x = snapshot_tcpx(&s, c);
 	REQ(x);
-	assert_string_equal(x->cong, "cubic");
+	assert_string_equal(snapshot_cong(&s, x), "cubic");
 	assert_int_equal(x->have, SW_TI_CONG);
+	snapshot_done(&s);
+
+	/* without details (the monitor): the same record minus the detail
+	 * arrays; columns' values still there, congestion names stored once */
+	snapshot_init(&s);
+	s.detail = false;
+	assert_int_equal(parse1(&s, &sp, false, &p), NLPARSE_DONE);
+	size_t pool1 = s.poollen;
+	assert_int_equal(parse1(&s, &sp, false, &p), NLPARSE_DONE);
+	assert_int_equal(s.nconns, 2);
+	assert_int_equal(s.poollen, pool1); /* "cubic" interned */
+	for (size_t i = 0; i < 2; i++) {
+		c = &s.conns[i];
+		assert_null(snapshot_detail(&s, c));
+		assert_null(snapshot_tcpd(&s, c));
+		assert_int_equal(c->detail, SW_NONE);
+		assert_int_equal(c->rmem, 11);
+		assert_int_equal(c->wmem, 44);
+		assert_true(c->flags & SW_CF_HAS_SKMEM);
+		x = snapshot_tcpx(&s, c);
+		REQ(x);
+		assert_string_equal(snapshot_cong(&s, x), "cubic");
+	}
+	assert_int_equal(s.ntcpd, 0);
+	assert_int_equal(s.nconnd, 0);
+	snapshot_done(&s);
+	/* a rollback forgets interned strings past its mark */
+	snapshot_init(&s);
+	s.detail = false;
+	assert_int_equal(parse1(&s, &sp, false, &p), NLPARSE_DONE);
+	nlparse_rollback(&p);
+	assert_int_equal(s.nconns, 0);
+	assert_int_equal(s.poollen, 1);
+	assert_int_equal(parse1(&s, &sp, false, &p), NLPARSE_DONE);
+	x = snapshot_tcpx(&s, &s.conns[0]);
+	REQ(x);
+	assert_string_equal(snapshot_cong(&s, x), "cubic");
 	snapshot_done(&s);
 
 	/* SKMEMINFO wins over MEMINFO */
@@ -646,8 +693,10 @@ static void test_synthetic_fields(void **state)
 	struct msgspec sp2 = {.family = AF_INET6, .state = 1, .meminfo = true, .skmem = true};
 	assert_int_equal(parse1(&s, &sp2, false, &p), NLPARSE_DONE);
 	assert_int_equal(s.conns[0].family, AF_INET6);
+	d = snapshot_detail(&s, &s.conns[0]);
+	REQ(d);
 	for (unsigned i = 0; i < SW_SKMEM_COUNT; i++)
-		assert_int_equal(s.conns[0].skmem[i], 100 + i);
+		assert_int_equal(d->skmem[i], 100 + i);
 	snapshot_done(&s);
 }
 

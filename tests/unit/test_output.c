@@ -283,7 +283,7 @@ static void build_nasty(struct sw_snapshot *s)
 	t->snd_cwnd = 10;
 	t->bytes_acked = 123456;
 	t->bytes_received = 654321;
-	memcpy(t->cong, "bbr", 4);
+	t->cong_off = snapshot_intern(s, "bbr", 3);
 	i = fx_inet(s, SW_PROTO_TCP, AF_INET6, "::ffff:192.0.2.9", 80, "::ffff:198.51.100.7",
 		    33333, SW_ST_SYN_RECV);
 	i = fx_inet(s, SW_PROTO_UDP, AF_INET6, "::", 53, NULL, 0, SW_ST_CLOSE);
@@ -365,6 +365,56 @@ static void test_json_document(void **state)
 static void extra_member(FILE *fp, void *arg)
 {
 	fprintf(fp, ",\"diagnoses\":[%d]", *(int *)arg);
+}
+
+/* With details (batch JSON) the whole tcp_info, skmem and cgroup are
+ * printed; without (what the monitor keeps) only the fields it holds. */
+static void test_json_details(void **state)
+{
+	(void)state;
+	for (int detail = 0; detail < 2; detail++) {
+		struct sw_snapshot s;
+		snapshot_init(&s);
+		s.detail = detail;
+		size_t i = fx_inet(&s, SW_PROTO_TCP, AF_INET, "10.0.0.1", 80, "10.0.0.7", 40001, 1);
+		struct sw_tcpx *t = snapshot_add_tcpx(&s, i);
+		t->have = SW_TI_BASE | SW_TI_PACING | SW_TI_BYTES | SW_TI_CONG;
+		t->rtt_us = 1500;
+		t->cong_off = snapshot_intern(&s, "cubic", 5);
+		s.conns[i].flags |= SW_CF_HAS_SKMEM;
+		s.conns[i].rmem = 11;
+		s.conns[i].wmem = 44;
+		struct sw_conn_detail *d = snapshot_add_detail(&s, i);
+		assert_true(detail ? d != NULL : d == NULL);
+		if (d) {
+			assert_int_equal(s.ntcpd, 1);
+			s.tcpd[0].rto_us = 204000;
+			s.tcpd[0].pacing_rate = 777;
+			d->cgroup_id = 4242;
+			d->skmem[SW_SKMEM_RMEM_ALLOC] = 11;
+			d->skmem[SW_SKMEM_WMEM_QUEUED] = 44;
+			d->skmem[SW_SKMEM_DROPS] = 3;
+		}
+		struct sw_row r = {&s, &s.conns[0], NULL};
+		char *j = json_of(&s, &r, 1, false);
+		assert_true(json_valid_line(j, strlen(j)));
+		assert_non_null(strstr(j, "\"tcp\":{\"rtt_us\":1500,"));
+		assert_non_null(strstr(j, "\"cong\":\"cubic\"}"));
+		if (detail) {
+			assert_non_null(strstr(j, "\"rto_us\":204000"));
+			assert_non_null(strstr(j, "\"pacing_rate\":777"));
+			assert_non_null(strstr(j, "\"cgroup_id\":4242"));
+			assert_non_null(strstr(j, "\"skmem\":{\"rmem_alloc\":11,\"rcvbuf\":0,"));
+			assert_non_null(strstr(j, "\"drops\":3}"));
+		} else {
+			assert_null(strstr(j, "rto_us"));
+			assert_null(strstr(j, "pacing_rate"));
+			assert_null(strstr(j, "cgroup_id"));
+			assert_non_null(strstr(j, "\"skmem\":{\"rmem_alloc\":11,\"wmem_queued\":44}"));
+		}
+		free(j);
+		snapshot_done(&s);
+	}
 }
 
 static void test_json_kernel_aggregates(void **state)
@@ -593,6 +643,7 @@ int main(void)
 		cmocka_unit_test(test_validator_itself),
 		cmocka_unit_test(test_json_escaping),
 		cmocka_unit_test(test_json_document),
+		cmocka_unit_test(test_json_details),
 		cmocka_unit_test(test_json_kernel_aggregates),
 		cmocka_unit_test(test_json_empty),
 		cmocka_unit_test(test_table),
