@@ -368,14 +368,15 @@ int batch_run(const struct sw_options *opts)
 		filter_free(b.filter);
 		return 1;
 	}
+	long count = o->count_set ? o->count : 1;
 	struct sw_model *m = model_new();
 	model_set_tombstone_ttl(m, 0);
+	model_set_oneshot(m, count == 1);
 	struct sw_snapshot snap;
 	snapshot_init(&snap);
 	struct sw_view v;
 	memset(&v, 0, sizeof v);
 
-	long count = o->count_set ? o->count : 1;
 	uint64_t step = (uint64_t)(o->delay * 1e9);
 	uint64_t next = sw_mono_ns();
 	rc = 0;

@@ -78,6 +78,7 @@ struct sw_model {
 	uint64_t gen_t[GEN_TIMES]; /* gen_t[g % GEN_TIMES]: time of update g */
 	unsigned ttl;
 	bool mark_active;
+	bool oneshot;
 	uint64_t mark_ns;
 	uint32_t mark_gen;
 };
@@ -243,6 +244,11 @@ void model_lend_tcpx(struct sw_model *m, struct sw_snapshot *snap)
 	c->captcpd = cap;
 	snap->ntcpx = snap->ntcpd = 0;
 	c->ntcpx = c->ntcpd = 0; /* snapshot_tcpx() now answers NULL */
+}
+
+void model_set_oneshot(struct sw_model *m, bool oneshot)
+{
+	m->oneshot = oneshot;
 }
 
 void model_set_tombstone_ttl(struct sw_model *m, unsigned refreshes)
@@ -442,6 +448,17 @@ void model_update(struct sw_model *m, struct sw_snapshot *snap)
 
 	m->gen++;
 	m->gen_t[m->gen % GEN_TIMES] = t;
+	if (m->oneshot) { /* rows with their first-seen time, nothing to remember */
+		m->st = xgrow(m->st, &m->capst, m->cur.nconns ? m->cur.nconns : 1, sizeof *m->st);
+		memset(m->st, 0, m->cur.nconns * sizeof *m->st);
+		for (size_t i = 0; i < m->cur.nconns; i++)
+			m->st[i].first_seen_ns = t;
+		snapshot_clear(&m->tomb[m->ti]);
+		snapshot_clear(snap);
+		m->last_t = t;
+		m->updates++;
+		return;
+	}
 	live_pass(m, t, first);
 
 	struct sw_snapshot *ot = &m->tomb[m->ti];

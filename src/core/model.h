@@ -62,6 +62,9 @@ const struct sw_snapshot *model_snapshot(const struct sw_model *m);
  * model_update, and sockets that vanish in it become tombstones with their
  * byte counters only. */
 void model_lend_tcpx(struct sw_model *m, struct sw_snapshot *snap);
+/* No update will follow the next one (a single batch listing): keep no
+ * per-socket memory, so rows get no rates and no new/closed marks. */
+void model_set_oneshot(struct sw_model *m, bool oneshot);
 /* How many refreshes a closed socket stays visible (0 disables). */
 void model_set_tombstone_ttl(struct sw_model *m, unsigned refreshes);
 /* Freeze a baseline: rows opened after it get SW_ROW_MARKED_NEW. */

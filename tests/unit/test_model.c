@@ -155,6 +155,44 @@ static void test_lend_tcpx(void **state)
 	model_free(m);
 }
 
+/* A single batch listing: rows and views as usual, nothing remembered. */
+static void test_oneshot(void **state)
+{
+	(void)state;
+	struct sw_model *m = model_new();
+	model_set_oneshot(m, true);
+	struct sw_snapshot s;
+	struct sw_view v = {0};
+	snapshot_init(&s);
+	snapshot_clear(&s);
+	s.mono_ns = 5 * SEC;
+	add(&s, 1, SW_ST_ESTABLISHED, 80, true, 1000, 5000, 0);
+	add(&s, 2, SW_ST_LISTEN, 80, false, 0, 0, 0);
+	model_update(m, &s);
+	assert_int_equal(s.nconns, 0);
+	model_view(m, NULL, NULL, NULL, 0, &v);
+	assert_int_equal(v.n, 2);
+	const struct sw_row *r = row_of(m, &v, 1);
+	assert_int_equal(r->st->first_seen_ns, 5 * SEC);
+	assert_int_equal(r->st->flags, 0);
+	/* another update (not what oneshot is for) still shows only live rows */
+	snapshot_clear(&s);
+	s.mono_ns = 6 * SEC;
+	add(&s, 1, SW_ST_ESTABLISHED, 80, true, 3000, 9000, 0);
+	add(&s, 3, SW_ST_ESTABLISHED, 80, true, 1, 1, 0);
+	model_update(m, &s);
+	model_view(m, NULL, NULL, NULL, 0, &v);
+	assert_int_equal(v.n, 2);
+	assert_null(find_row(m, &v, 2));
+	r = row_of(m, &v, 3);
+	assert_int_equal(r->st->flags, 0); /* no NEW: nothing remembered */
+	r = row_of(m, &v, 1);
+	assert_false(r->st->flags & SW_ROW_RATE);
+	view_done(&v);
+	snapshot_done(&s);
+	model_free(m);
+}
+
 static void test_rates(void **state)
 {
 	(void)state;
@@ -785,6 +823,7 @@ int main(void)
 		cmocka_unit_test(test_new_flags),
 		cmocka_unit_test(test_tombstones),
 		cmocka_unit_test(test_lend_tcpx),
+		cmocka_unit_test(test_oneshot),
 		cmocka_unit_test(test_two_miss),
 		cmocka_unit_test(test_mark),
 		cmocka_unit_test(test_dups),
