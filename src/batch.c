@@ -254,6 +254,9 @@ static struct sw_collector *open_collector(const struct batch *b)
 		if (co.protos)
 			co.protos |= SW_PROTO_BIT(SW_PROTO_TCP);
 	}
+	/* bound-only TCP sockets: as ss, not for -a or -l alone; a filter
+	 * expression (sockwatch -b :3306, like lsof -i :3306) may match them */
+	co.bound = o->filter && o->filter[strspn(o->filter, " \t\n")];
 	co.inet4 = o->sel.inet4;
 	co.inet6 = o->sel.inet6;
 	co.tcpinfo = b->tcpinfo;

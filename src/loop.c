@@ -329,6 +329,7 @@ int loop_run(const struct sw_options *o)
 		.inet6 = o->sel.inet6,
 		.tcpinfo = true,
 		.details = false, /* what the panels show; halves the records */
+		.bound = true,    /* every socket, bind()-only TCP ones too */
 		.procs = true,
 		.kstat = true,
 		.netns = o->netns,

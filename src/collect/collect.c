@@ -112,16 +112,21 @@ static void open_fn(void *a)
 
 /* ------------------------------------------------------------ scope */
 
-static uint32_t kernel_states(uint32_t states)
+static uint32_t kernel_states(uint32_t states, bool bound)
 {
-	if ((states & SW_STATE_ALL) == SW_STATE_ALL || states == 0)
-		return ~0u;
+	if (states == 0)
+		states = SW_STATE_ALL;
 	/* request sockets are NEW_SYN_RECV inside the kernel; bound-only TCP
 	 * sockets (BOUND_INACTIVE) are reported as CLOSE */
 	if (states & SW_STATE_BIT(SW_ST_SYN_RECV))
 		states |= SW_STATE_BIT(SW_ST_NEW_SYN_RECV);
-	if (states & SW_STATE_BIT(SW_ST_CLOSE))
+	bool want_bound = bound && (states & (SW_STATE_BIT(SW_ST_CLOSE) |
+					      SW_STATE_BIT(SW_ST_BOUND_INACTIVE)));
+	states &= ~SW_STATE_BIT(SW_ST_BOUND_INACTIVE);
+	if (want_bound)
 		states |= SW_STATE_BIT(SW_ST_BOUND_INACTIVE);
+	if ((states & SW_STATE_ALL) == SW_STATE_ALL)
+		return ~0u;
 	return states;
 }
 
@@ -407,7 +412,7 @@ static int sample_live(struct sw_collector *c, struct sw_snapshot *s, char *err,
 	uint8_t fam[2];
 	int nf = nfamilies(c, fam), r = 0;
 	bool dups = false;
-	uint32_t kst = kernel_states(c->states);
+	uint32_t kst = kernel_states(c->states, c->o.bound);
 	struct idle_ctx ic = {c->proc_root, {0, 0}};
 	if (!c->rec && in_netns(c->nsfd, idle_fn, &ic) < 0)
 		ic.idle[0] = ic.idle[1] = 0; /* a recording keeps every dump */

@@ -9,23 +9,27 @@ require_root
 require_cmds jq ss ip
 netns_new filter
 
-# Population (19 sockets):
+# Population (20 sockets):
 #   web: LISTEN 127.0.0.1:8080; 3 clients 127.0.0.2:* -> :8080 and 3 server ends
 #   db:  2 clients 127.0.0.3:* -> 127.0.0.1:9090 and 2 server ends (no listener)
 #   2 TIME_WAIT 127.0.0.1:* -> 127.0.0.1:7070 (no process)
 #   udp: UNCONN 127.0.0.1:5353
 #   v6:  [::1]:* -> [::1]:8443 and its server end
 #   unix: a stream listener and one accepted pair (3)
+#   tcpbound: 127.0.0.1:6060 bound, never listening (the kernel reports it
+#   only when asked for state 13, which makes it walk the bind table; like
+#   ss -a, -a alone does not ask; a filter expression does)
 sockfix_start \
 	estab,port=8080,n=3,listen=1,src=127.0.0.2,comm=sf-web \
 	estab,port=9090,n=2,src=127.0.0.3,comm=sf-db \
 	timewait,port=7070,n=2 \
 	udp,port=5353 \
 	estab6,port=8443,comm=sf-v6 \
-	unix
+	unix \
+	tcpbound,port=6060
 
 total=$(sf_jq '.proto' | wc -l)
-check "fixture: 19 sockets (got $total)" test "$total" = 19
+check "fixture: 20 sockets (got $total)" test "$total" = 20
 
 db_pid=$(sf_jq 'select(.scenario == "estab" and .local == "127.0.0.1:9090") | .pids[0]' | head -n1)
 
@@ -65,14 +69,23 @@ count 4 -a "pid $db_pid"
 count 12 -a -t 'state established'
 count 14 -a -t 'state connected'
 count 2 -a -t 'state bucket'
-count 13 -a -t 'state big'
+count 14 -a -t 'state big'
 count 1 -a -t 'state listening'
-count 13 -a -t 'exclude time-wait'
+count 14 -a -t 'exclude time-wait'
 count 6 -a -t 'state established and not sport = :8080 and not dport = :8080'
 count 2 -a -t -6 ''
 count 1 -a -u ''
 count 3 -a -x ''
-count 6 -a -t 'not ( proc sf-web or dport = :7070 )'
+count 7 -a -t 'not ( proc sf-web or dport = :7070 )'
+# the bound-only socket: asked for by name or found by its port
+count 1 -a -t 'state bound-inactive'
+count 1 -a -t 'state closed'
+count 1 ':6060'
+count 0 -a -u 'sport = :6060'
+want=$(ip netns exec "$NS" ss -tanH | wc -l)
+sw_run "$T/all.json" "$T/all.err" -b -a -t --json -N "$NS"
+got=$(jq '.sockets | length' "$T/all.json" 2>/dev/null)
+check "-a -t lists what ss -tan lists ($got = $want)" test "$got" = "$want"
 
 # Without -a: no filter hides listeners and unconnected sockets (netstat
 # habit: 19 - TCP LISTEN - UDP UNCONN - unix LISTEN); a filter shows every

@@ -17,6 +17,8 @@
  *   timewait      n pairs, client closes first -> TIME-WAIT    [addr port n=1 src]
  *   closewait     client shutdown(SHUT_WR): CLOSE-WAIT+FIN-WAIT-2 [addr port n=1 listen=0 src]
  *   keepalive     pair, client SO_KEEPALIVE + TCP_KEEPIDLE 600 [addr port n=1 listen=0 src]
+ *   tcpbound      n TCP sockets bound, never listening or connecting (the
+ *                 kernel's BOUND_INACTIVE; reported as CLOSE) [addr port n=1]
  *   udp           n bound, unconnected UDP sockets (udp4, udp6) [addr port n=1]
  *   udpconn       bound server + connected client (udpconn4/6) [addr port n=1]
  *   raw           socket(AF_INET, SOCK_RAW, IPPROTO_ICMP) (raw6: ICMPv6) [addr n=1]
@@ -871,6 +873,21 @@ static int udp_bound(const char *addr, int port)
 	return fd;
 }
 
+static void sc_tcpbound(const struct scen *sc, struct outbuf *ob)
+{
+	for (int i = 0; i < sc->n; i++) {
+		struct sockaddr_storage ss;
+		socklen_t sl = addr_parse(sc->addr, sc->port ? sc->port + i : 0, &ss);
+		int fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+		if (fd < 0)
+			die_errno("socket(tcp)");
+		if (bind(fd, (struct sockaddr *)&ss, sl) < 0)
+			die("bind tcp %s:%d: %s", sc->addr, sc->port, strerror(errno));
+		rec_inet_fd(ob, sc, fd, "bound", NULL, 0, NULL);
+	}
+}
+
 static void sc_udp(const struct scen *sc, struct outbuf *ob)
 {
 	for (int i = 0; i < sc->n; i++) {
@@ -1153,6 +1170,7 @@ static const struct kind kinds[] = {
 	{ "timewait", sc_timewait, "127.0.0.1", 1, 0, 128, 0 },
 	{ "closewait", sc_closewait, "127.0.0.1", 1, 0, 128, 0 },
 	{ "keepalive", sc_keepalive, "127.0.0.1", 1, 0, 128, 0 },
+	{ "tcpbound", sc_tcpbound, "127.0.0.1", 1, 0, 0, 0 },
 	{ "udp", sc_udp, "127.0.0.1", 1, 0, 0, 0 },
 	{ "udp4", sc_udp, "127.0.0.1", 1, 0, 0, 0 },
 	{ "udp6", sc_udp, "::1", 1, 0, 0, 0 },
