@@ -122,7 +122,8 @@ struct procmap {
 	bool stsize;           /* st_size of fd dirs is the fd count */
 	bool not_root;
 	uint32_t euid;
-	int32_t self_pid;      /* our own process (see pm_list_fds) */
+	int32_t self_pid;      /* our own process as the proc root names it
+	                          (see pm_list_fds), 0 unknown */
 
 	struct pm_proc *procs; /* slots; never moved while a refresh runs */
 	size_t nslots, capslots;
@@ -511,7 +512,7 @@ static int pm_list_fds(struct procmap *pm, int pdfd, struct pm_proc *p)
 		 * count will not see (the <pid> directory of pm_scan and this
 		 * fd directory): without this our own table, which changed
 		 * nothing, would be read again every refresh. */
-		if (p->pid == pm->self_pid && count >= 2)
+		if (pm->self_pid && p->pid == pm->self_pid && count >= 2)
 			count -= 2;
 	}
 	DIR *d = fdopendir(fd);
@@ -992,6 +993,17 @@ static int pm_open_root(struct procmap *pm)
 		struct stat st;
 		if (fstatat(fd, "self/fd", &st, 0) == 0 && st.st_size > 0)
 			pm->stsize = true;
+		/* our pid in the proc root's pid namespace (getpid() is in
+		 * ours, which may differ) */
+		char l[16];
+		ssize_t n = readlinkat(fd, "self", l, sizeof l - 1);
+		int32_t pid;
+		pm->self_pid = 0;
+		if (n > 0) {
+			l[n] = '\0';
+			if (pm_parse_pid(l, &pid))
+				pm->self_pid = pid;
+		}
 	}
 	return 0;
 }
@@ -1003,7 +1015,6 @@ struct procmap *procmap_new(const char *proc_root)
 	pm->rootfd = -1;
 	pm->cooldown_ns = 2000ull * 1000000ull;
 	pm->euid = (uint32_t)geteuid();
-	pm->self_pid = (int32_t)getpid();
 	pm->not_root = pm->euid != 0;
 	(void)pm_open_root(pm); /* retried by procmap_attach */
 	return pm;
