@@ -289,7 +289,16 @@ unsigned actions_close(struct ui *ui)
 	if (p)
 		dialog_add(d, _("held by pid %d (%s)"), p->pid, p->comm);
 	dialog_add(d, "%s", "");
-	dialog_add(d, "%s", _("The kernel aborts the connection (as ss -K); the program sees an error."));
+	if (c->state == SW_ST_TIME_WAIT)
+		dialog_add(d, "%s", _("The kernel drops this TIME-WAIT entry (as ss -K); "
+				      "its port is free at once."));
+	else if (c->state == SW_ST_SYN_RECV || c->state == SW_ST_NEW_SYN_RECV)
+		dialog_add(d, "%s", _("The kernel drops this half-open connection (as ss -K); "
+				      "no program has accepted it yet."));
+	else if (!c->owners_n)
+		dialog_add(d, "%s", _("The kernel aborts the connection (as ss -K)."));
+	else
+		dialog_add(d, "%s", _("The kernel aborts the connection (as ss -K); the program sees an error."));
 	dialog_open(ui, d);
 	return UI_R_REDRAW;
 }

@@ -24,7 +24,7 @@ vpid=$(jq -r 'select(.scenario == "listen" and .state == "LISTEN") | .pids[0]' "
 log "victim pid $vpid"
 
 # A bystander population that must survive.
-sockfix_start estab,port=7000,n=1
+sockfix_start estab,port=7000,n=1 timewait,port=7100,n=1
 SOCKWATCH_NO_MOUSE=1
 export SOCKWATCH_NO_MOUSE
 # A session that outlives the others, so that replacing the program's
@@ -85,6 +85,19 @@ tmux_wait_text "Close this socket?" >/dev/null
 tmux_send y
 check "status says closed" tmux_wait_text "Socket closed"
 check "the row is gone" tmux_wait_text "No connection matches the filter" 10
+tmux_send q
+tmux_wait_exit 5 >/dev/null
+
+# ---- K on a TIME-WAIT entry: no program, the port is freed -----------------------
+tmux_start_sockwatch 120 30 xterm-256color C.UTF-8 'dport = :7100 and state time-wait'
+check "the TIME-WAIT entry toward 7100" tmux_wait_regex "TIME-WAIT .*127\.0\.0\.1:7100"
+tmux_send K
+check "K on TIME-WAIT says what it does" tmux_wait_text "drops this TIME-WAIT entry"
+tmux_send y
+check "TIME-WAIT entry closed" tmux_wait_text "Socket closed"
+check "the TIME-WAIT row is gone" tmux_wait_text "No connection matches the filter" 10
+tw_left=$(ip netns exec "$NS" ss -tanH state time-wait 'dport = :7100' | wc -l)
+check "the kernel no longer lists it ($tw_left left)" test "$tw_left" = 0
 tmux_send q
 check "q quits" tmux_wait_exit 5
 finish
