@@ -45,13 +45,18 @@ bool insight_wants(const struct sw_options *o)
 
 int insight_thresholds(const struct sw_options *o, struct diag_thresholds *t)
 {
+	return insight_thresholds_to(o, t, stderr);
+}
+
+int insight_thresholds_to(const struct sw_options *o, struct diag_thresholds *t, FILE *warn)
+{
 	diag_thresholds_default(t);
 	char path[4096];
 	const char *p = o->config;
 	if (!p && rcfile_default_path(path, sizeof path) == 0)
 		p = path;
 	if (p) {
-		int rc = rcfile_load(p, t, NULL, NULL, stderr);
+		int rc = rcfile_load(p, t, NULL, NULL, warn);
 		/* The default path may simply not be ours to read (sudo -u, setpriv
 		 * keeping HOME): only an explicit --config must be readable. */
 		if (rc < 0 && (o->config || (rc != -ENOENT && rc != -EACCES))) {

@@ -5,8 +5,10 @@
 #define SW_INSIGHT_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "core/diagnose.h"
+
 #include "options.h"
 #include "output/output.h"
 
@@ -22,6 +24,9 @@ int insight_run(const struct sw_options *o);
  * default when it exists; bad lines warn on stderr), then --threshold.
  * 0, or an exit code (2) after printing why. */
 int insight_thresholds(const struct sw_options *o, struct diag_thresholds *t);
+/* The same, with the config file's warnings ("path:line: message") sent to
+ * warn instead of stderr (the monitor shows them once its screen is up). */
+int insight_thresholds_to(const struct sw_options *o, struct diag_thresholds *t, FILE *warn);
 
 /* Diagnoses inside another batch mode (JSON): keep one per run. */
 struct insight_diag {

@@ -313,9 +313,20 @@ int loop_run(const struct sw_options *o)
 		fprintf(stderr, _("sockwatch: unknown sort column in '%s'\n"), o->sort);
 		return 2;
 	}
-	int trc = insight_thresholds(o, &L.thr);
-	if (trc)
+	/* config warnings: shown on the status line once the screen is up,
+	 * and again on stderr after it closes */
+	char *warns = NULL;
+	size_t warnlen = 0;
+	FILE *wf = open_memstream(&warns, &warnlen);
+	int trc = insight_thresholds_to(o, &L.thr, wf ? wf : stderr);
+	if (wf)
+		fclose(wf);
+	if (trc) {
+		if (warns)
+			fputs(warns, stderr);
+		free(warns);
 		return trc;
+	}
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		fprintf(stderr, "%s\n",
 			_("sockwatch: the monitor needs a terminal (use -b for batch output)"));
@@ -376,9 +387,20 @@ int loop_run(const struct sw_options *o)
 		fprintf(stderr, "sockwatch: %s\n", err);
 		goto out;
 	}
+	if (warns && warns[0]) {
+		size_t n = 0;
+		for (const char *q = warns; *q; q++)
+			n += *q == '\n';
+		ui_status(L.ui, true, n > 1 ? _("%.*s (and %zu more config warnings, shown on exit)")
+					    : "%.*s",
+			  (int)strcspn(warns, "\n"), warns, n - 1);
+	}
 	rc = run(&L);
 	ui_free(L.ui);
 out:
+	if (warns && warns[0])
+		fputs(warns, stderr);
+	free(warns);
 	view_done(&L.conns);
 	view_done(&L.all);
 	agg_done(&L.remotes);

@@ -255,6 +255,16 @@ check "crash (SIGSEGV): exits" tmux_wait_exit 5
 check "crash: killed by SIGSEGV (status $TMUX_STATUS)" test "$TMUX_STATUS" = 139
 check "crash: terminal restored" alt_off
 
+# ---- a config file with bad lines: said on screen, and again after quitting ---------------
+printf 'version = 1\nbogus_key = 3\ntimewait_warn = abc\n' >"$T/bad.conf"
+tmux_start_sockwatch 120 30 xterm-256color C.UTF-8 --config "$T/bad.conf"
+check "config warning on the status line" tmux_wait_text "unknown key 'bogus_key'"
+check "the status line says how many more" tmux_wait_text "and 1 more config warnings"
+tmux_send q
+check "bad config: q quits" tmux_wait_exit 5
+check "bad config: every warning printed after the screen closes" \
+	tmux_wait_regex "bad.conf:3: unknown key 'timewait_warn'"
+
 # ---- not root -------------------------------------------------------------------------
 if command -v setpriv >/dev/null 2>&1 && setpriv --reuid=nobody --regid=nogroup --clear-groups \
 	test -x "$SOCKWATCH" 2>/dev/null; then
