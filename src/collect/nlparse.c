@@ -267,7 +267,9 @@ static int parse_inet(struct nlparse *p, const struct nlmsghdr *nlh)
 	if (mnl_nlmsg_get_payload_len(nlh) < sizeof *m)
 		return -EBADMSG;
 	m = mnl_nlmsg_get_payload(nlh);
-	if (m->idiag_family != p->req.family)
+	if (m->idiag_family != p->req.family &&
+	    !(p->req.family == AF_UNSPEC &&
+	      (m->idiag_family == AF_INET || m->idiag_family == AF_INET6)))
 		return -EBADMSG;
 	memset(&t, 0, sizeof t);
 	if (mnl_attr_parse(nlh, sizeof *m, attr_cb, &t) < 0)
@@ -412,7 +414,8 @@ static int fail(struct nlparse *p, int err)
 static int handle_data(struct nlparse *p, const struct nlmsghdr *nlh)
 {
 	note_end(p, nlh);
-	if (nlh->nlmsg_type != SOCK_DIAG_BY_FAMILY)
+	if (nlh->nlmsg_type != SOCK_DIAG_BY_FAMILY &&
+	    !(p->req.family == AF_UNSPEC && nlh->nlmsg_type == TCPDIAG_GETSOCK))
 		return fail(p, -EBADMSG);
 	if (p->status) /* draining an interrupted dump */
 		return MNL_CB_OK;

@@ -700,6 +700,54 @@ static void test_synthetic_fields(void **state)
 	snapshot_done(&s);
 }
 
+/* One TCP dump of both families (family AF_UNSPEC: the kernel answers
+ * TCPDIAG_GETSOCK messages carrying IPv4 and IPv6 records); a dump of one
+ * family still refuses the other family and that message type. */
+static void test_both_families(void **state)
+{
+	(void)state;
+	static uint64_t store[4096];
+	uint8_t *buf = (uint8_t *)store;
+	struct msgspec v4 = {.family = AF_INET, .state = 1};
+	struct msgspec v6 = {.family = AF_INET6, .state = 1};
+	size_t n = put_inet(buf, &v4);
+	size_t n2 = put_inet(buf + n, &v6);
+	((struct nlmsghdr *)buf)->nlmsg_type = TCPDIAG_GETSOCK;
+	((struct nlmsghdr *)(buf + n))->nlmsg_type = TCPDIAG_GETSOCK;
+	n += n2;
+	n += put_done(buf + n, 0, 0);
+	struct sw_snapshot s;
+	struct nlparse p;
+	snapshot_init(&s);
+	struct nlparse_req both = {AF_UNSPEC, SW_PROTO_TCP, SEQ, PORTID, false};
+	nlparse_begin(&p, &both, &s);
+	assert_int_equal(nlparse_feed(&p, buf, n), NLPARSE_DONE);
+	assert_int_equal(s.nconns, 2);
+	assert_int_equal(s.conns[0].family, AF_INET);
+	assert_int_equal(s.conns[1].family, AF_INET6);
+	assert_int_equal(s.conns[1].proto, SW_PROTO_TCP);
+	snapshot_clear(&s);
+	/* an AF_INET dump: TCPDIAG_GETSOCK is not its answer */
+	struct nlparse_req one = {AF_INET, SW_PROTO_TCP, SEQ, PORTID, false};
+	nlparse_begin(&p, &one, &s);
+	assert_int_equal(nlparse_feed(&p, buf, n), -EBADMSG);
+	snapshot_clear(&s);
+	/* nor, with the usual type, an IPv6 record */
+	((struct nlmsghdr *)buf)->nlmsg_type = SOCK_DIAG_BY_FAMILY;
+	size_t l1 = ((struct nlmsghdr *)buf)->nlmsg_len;
+	((struct nlmsghdr *)(buf + NLMSG_ALIGN(l1)))->nlmsg_type = SOCK_DIAG_BY_FAMILY;
+	nlparse_begin(&p, &one, &s);
+	assert_int_equal(nlparse_feed(&p, buf, n), -EBADMSG);
+	/* and an AF_UNSPEC dump still refuses AF_UNIX records */
+	snapshot_clear(&s);
+	struct msgspec bad = {.family = AF_UNIX, .state = 1};
+	n = put_inet(buf, &bad);
+	n += put_done(buf + n, 0, 0);
+	nlparse_begin(&p, &both, &s);
+	assert_int_equal(nlparse_feed(&p, buf, n), -EBADMSG);
+	snapshot_done(&s);
+}
+
 static void test_control_messages(void **state)
 {
 	(void)state;
@@ -1231,6 +1279,7 @@ int main(void)
 		cmocka_unit_test(test_fixture_plain),
 		cmocka_unit_test(test_tcpinfo_lengths),
 		cmocka_unit_test(test_synthetic_fields),
+		cmocka_unit_test(test_both_families),
 		cmocka_unit_test(test_control_messages),
 		cmocka_unit_test(test_truncated_chunks),
 		cmocka_unit_test(test_mutated_chunks),
