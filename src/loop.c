@@ -49,6 +49,7 @@ struct loop {
 	struct sw_listeners listeners;
 	uint64_t seq;
 	uint64_t last_sample_ns, next_sample_ns;
+	unsigned extras; /* what sync_extras last asked for (0: not yet) */
 	char err[256];
 	bool have_err;
 	/* diagnoses, every sample */
@@ -196,6 +197,21 @@ static void run_actions(struct loop *L)
 	}
 }
 
+/* Ask the kernel for what is on screen: congestion names and socket
+ * memory only while a column shows them, bound-only TCP sockets only while
+ * a filter is set (as batch mode).  True when that changed. */
+static bool sync_extras(struct loop *L, const struct ui_wants *w)
+{
+	unsigned key = 1u | (w->need_cong ? 2u : 0) | (w->need_mem ? 4u : 0) |
+		       (w->filter ? 8u : 0);
+	if (key == L->extras)
+		return false;
+	collector_set_extras(L->col, w->need_cong, w->need_mem, w->filter != NULL);
+	bool first = L->extras == 0;
+	L->extras = key;
+	return !first;
+}
+
 static int poll_timeout(struct loop *L)
 {
 	const struct ui_wants *w = ui_wants(L->ui);
@@ -219,6 +235,10 @@ static int run(struct loop *L)
 {
 	unsigned pending = LOOP_FULL;
 	const struct ui_wants *w = ui_wants(L->ui);
+	/* the first sample (before the screen) asked for everything: the
+	 * next asks for what the screen shows */
+	L->extras = 0;
+	sync_extras(L, w);
 	L->next_sample_ns = L->last_sample_ns + interval_ns(w);
 	for (;;) {
 		uint64_t now = sw_mono_ns();
@@ -260,6 +280,8 @@ static int run(struct loop *L)
 			return 0;
 		if (w->netinfo && !L->have_net && !L->o->replay)
 			f |= UI_R_RECOLLECT; /* a routes/interfaces panel opened */
+		if (sync_extras(L, w))
+			f |= UI_R_RECOLLECT; /* a column or the filter needs other data */
 		if (f & UI_R_TIMER)
 			L->next_sample_ns = L->last_sample_ns + interval_ns(w);
 		if (f & UI_R_ACTION) {
@@ -340,7 +362,7 @@ int loop_run(const struct sw_options *o)
 		.inet6 = o->sel.inet6,
 		.tcpinfo = true,
 		.details = false, /* what the panels show; halves the records */
-		.bound = true,    /* every socket, bind()-only TCP ones too */
+		.bound = o->filter && o->filter[strspn(o->filter, " \t\n")],
 		.procs = true,
 		.kstat = true,
 		.netns = o->netns,

@@ -53,6 +53,7 @@ struct sw_collector {
 	uint32_t procfs[2];  /* per family, this sample: of those, read from /proc */
 	bool unix_missing;
 	bool no_tcp_both;    /* the kernel refused the two-family TCP dump */
+	uint8_t ext;         /* DIAG_EXT_* asked for */
 	int nsfd;            /* target netns, -1 = own */
 	char label[64];      /* snapshot netns */
 	struct diag *diag;
@@ -131,6 +132,13 @@ static uint32_t kernel_states(uint32_t states, bool bound)
 	return states;
 }
 
+void collector_set_extras(struct sw_collector *c, bool cong, bool mem, bool bound)
+{
+	if (c->o.tcpinfo)
+		c->ext = DIAG_EXT_INFO | (cong ? DIAG_EXT_CONG : 0) | (mem ? DIAG_EXT_MEM : 0);
+	c->o.bound = bound;
+}
+
 void collector_set_scope(struct sw_collector *c, uint32_t protos, uint32_t states)
 {
 	c->protos = protos ? protos & SW_PROTO_ALL : SW_PROTO_ALL;
@@ -173,6 +181,7 @@ struct sw_collector *collector_new(const struct sw_collect_opts *o, char *err,
 {
 	struct sw_collector *c = xcalloc(1, sizeof *c);
 	c->o = *o;
+	c->ext = o->tcpinfo ? DIAG_EXT_ALL : 0;
 	c->o.netns = dup_or_null(o->netns);
 	c->o.record_path = dup_or_null(o->record_path);
 	c->o.replay_path = dup_or_null(o->replay_path);
@@ -435,7 +444,7 @@ static int sample_live(struct sw_collector *c, struct sw_snapshot *s, char *err,
 	bool tcp_both = nf == 2 && !c->rec && !c->no_tcp_both &&
 			(c->protos & SW_PROTO_BIT(SW_PROTO_TCP));
 	if (tcp_both) {
-		struct diag_req q = {AF_UNSPEC, SW_PROTO_TCP, kst, c->o.tcpinfo,
+		struct diag_req q = {AF_UNSPEC, SW_PROTO_TCP, kst, c->ext,
 				     c->has_ports ? c->ports : NULL};
 		r = diag_dump(c->diag, &q, s, NULL, &dups);
 		if (r == 0) {
@@ -462,7 +471,7 @@ static int sample_live(struct sw_collector *c, struct sw_snapshot *s, char *err,
 				s->protos_done |= bit; /* no socket: nothing to list */
 				continue;
 			}
-			struct diag_req q = {fam[f], (uint8_t)p, kst, c->o.tcpinfo,
+			struct diag_req q = {fam[f], (uint8_t)p, kst, c->ext,
 					     c->has_ports ? c->ports : NULL};
 			r = diag_dump(c->diag, &q, s, c->rec, &dups);
 			if (r == -ENOENT) {
@@ -479,7 +488,7 @@ static int sample_live(struct sw_collector *c, struct sw_snapshot *s, char *err,
 		}
 	}
 	if ((c->protos & SW_PROTO_BIT(SW_PROTO_UNIX)) && !c->unix_missing) {
-		struct diag_req q = {AF_UNIX, SW_PROTO_UNIX, kst, c->o.tcpinfo};
+		struct diag_req q = {AF_UNIX, SW_PROTO_UNIX, kst, c->ext};
 		r = diag_dump(c->diag, &q, s, c->rec, &dups);
 		if (r == -ENOENT) {
 			c->unix_missing = true;

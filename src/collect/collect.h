@@ -42,6 +42,10 @@ void collector_free(struct sw_collector *c);
  * (ENOENT) are not errors: they are recorded in s->protos_missing. */
 int collector_sample(struct sw_collector *c, struct sw_snapshot *s, char *err,
 		     size_t errlen);
+/* With tcpinfo: whether to ask for congestion names and socket memory too
+ * (the monitor asks only while a column shows them; tcp_info itself stays),
+ * and the bound option (see sw_collect_opts). */
+void collector_set_extras(struct sw_collector *c, bool cong, bool mem, bool bound);
 /* Change what is asked of the kernel (e.g. when the UI filter changes). */
 void collector_set_scope(struct sw_collector *c, uint32_t protos, uint32_t states);
 

@@ -112,16 +112,19 @@ void diag_req_params(const struct diag_req *req, uint8_t *sdiag_protocol,
 	if (req->family == AF_UNIX) {
 		*ext = UDIAG_SHOW_NAME | UDIAG_SHOW_VFS | UDIAG_SHOW_PEER |
 		       UDIAG_SHOW_RQLEN | UDIAG_SHOW_UID;
-		if (req->ext)
+		if (req->ext & DIAG_EXT_MEM)
 			*ext |= UDIAG_SHOW_MEMINFO;
 	} else {
 		/* No INET_DIAG_MEMINFO: SKMEMINFO (3.6+) carries the same
 		 * values and more, and nlparse prefers it; asking for both
 		 * only made the kernel build a second attribute per socket. */
 		*ext = 0;
-		if (req->ext)
-			*ext = 1u << (INET_DIAG_INFO - 1) | 1u << (INET_DIAG_CONG - 1) |
-			       1u << (INET_DIAG_SKMEMINFO - 1);
+		if (req->ext & DIAG_EXT_INFO)
+			*ext |= 1u << (INET_DIAG_INFO - 1);
+		if (req->ext & DIAG_EXT_CONG)
+			*ext |= 1u << (INET_DIAG_CONG - 1);
+		if (req->ext & DIAG_EXT_MEM)
+			*ext |= 1u << (INET_DIAG_SKMEMINFO - 1);
 	}
 }
 

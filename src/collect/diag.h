@@ -13,12 +13,21 @@
 
 struct diag;
 
+/* What to ask beyond the socket itself (diag_req.ext). */
+enum {
+	DIAG_EXT_INFO = 1u << 0, /* tcp_info */
+	DIAG_EXT_CONG = 1u << 1, /* congestion control name */
+	DIAG_EXT_MEM = 1u << 2,  /* socket memory (skmeminfo / unix meminfo) */
+	DIAG_EXT_ALL = DIAG_EXT_INFO | DIAG_EXT_CONG | DIAG_EXT_MEM,
+};
+
 struct diag_req {
 	uint8_t family;   /* AF_INET, AF_INET6, AF_UNIX; AF_UNSPEC: TCP of both
 	                     families in one dump (replies of either family) */
 	uint8_t proto;    /* enum sw_proto */
 	uint32_t states;  /* kernel state mask (1 << TCP_*), ~0u = all */
-	bool ext;         /* inet: tcp_info, cong, (sk)meminfo; unix: meminfo */
+	uint8_t ext;      /* DIAG_EXT_*: inet: tcp_info, cong, skmeminfo;
+	                     unix: meminfo (DIAG_EXT_MEM) */
 	const uint16_t *ports; /* inet: {sport lo, hi, dport lo, hi} matched by the
 	                          kernel (INET_DIAG_REQ_BYTECODE); NULL: all */
 };

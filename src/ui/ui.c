@@ -50,6 +50,14 @@ static void sync_wants(struct ui *ui)
 			blank = false;
 	ui->wants.filter = blank ? NULL : ui->filter;
 	ui->wants.netinfo = ui->panels[PANEL_ROUTES].shown || ui->panels[PANEL_IFACES].shown;
+	bool cong = ui->colset.on[SW_COL_CONG];
+	bool mem = ui->colset.on[SW_COL_RMEM] || ui->colset.on[SW_COL_WMEM];
+	for (size_t i = 0; i < ui->sort.n; i++) {
+		cong |= ui->sort.k[i].col == SW_COL_CONG;
+		mem |= ui->sort.k[i].col == SW_COL_RMEM || ui->sort.k[i].col == SW_COL_WMEM;
+	}
+	ui->wants.need_cong = cong;
+	ui->wants.need_mem = mem;
 	ui->wants.changes = ui->changes;
 	ui->wants.mark = ui->mark;
 	ui->wants.mark_gen = ui->mark_gen;
@@ -575,8 +583,7 @@ unsigned ui_input(struct ui *ui)
 			flags |= UI_R_REDRAW;
 		}
 	}
-	if (flags & UI_R_RESORT)
-		sync_wants(ui);
+	sync_wants(ui); /* columns, sort, filter: what the loop asks the kernel */
 	return flags;
 }
 

@@ -146,6 +146,18 @@ check "n: the header says names are on" tmux_wait_text "names on"
 tmux_send n
 check "n again: numeric" tmux_wait_gone "localhost:" 5
 
+# ---- a column whose data is asked of the kernel only while shown ---------------
+# (congestion names and socket memory: the monitor leaves them out of its
+# dumps until a column needs them, then takes a sample at once)
+cc=$(ip netns exec "$NS" sysctl -n net.ipv4.tcp_congestion_control)
+check "no congestion name on screen while the CC column is hidden" tmux_wait_gone " $cc " 3
+tmux_send c
+tmux_wait_text "Congestion control algorithm" >/dev/null
+i=0
+while [ $i -lt 31 ]; do tmux_send Down; i=$((i + 1)); done # CC is the 32nd column
+tmux_send Space Enter
+check "CC column shown: '$cc' appears (asked of the kernel once the column is on)" tmux_wait_text " $cc" 3
+
 tmux_send q
 check "q quits" tmux_wait_exit 5
 check "exit status 0 (got '$TMUX_STATUS')" test "$TMUX_STATUS" = 0

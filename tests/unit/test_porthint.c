@@ -107,7 +107,7 @@ static size_t dump_count(struct diag *d, const uint16_t *ports, uint16_t *first_
 	struct sw_snapshot s;
 	bool dups = false;
 	snapshot_init(&s);
-	struct diag_req q = {AF_INET, SW_PROTO_TCP, ~0u, false, ports};
+	struct diag_req q = {AF_INET, SW_PROTO_TCP, ~0u, 0, ports};
 	assert_int_equal(diag_dump(d, &q, &s, NULL, &dups), 0);
 	size_t n = s.nconns;
 	if (n && first_port)
