@@ -2,7 +2,10 @@
  * over NETLINK_SOCK_DIAG and throw the replies away.  Only netlink headers
  * are walked (to find NLMSG_DONE/ERROR); no attribute is parsed.
  *
- * Usage: rawdump [-x] [-c] [-S STATEMASK] [-E EXTMASK] [-s PORT] [-d PORT] [-B BUFSIZE]
+ * Usage: rawdump [-1] [-x] [-c] [-S STATEMASK] [-E EXTMASK] [-s PORT] [-d PORT] [-B BUFSIZE]
+ *   -1  one dump of both families (TCPDIAG_GETSOCK, family AF_UNSPEC: one
+ *       walk of the kernel's hash tables, as ss and sockwatch do) instead
+ *       of an IPv4 dump then an IPv6 dump
  *   -x  ask for the extensions sockwatch asks for by default
  *       (tcp_info, congestion, skmeminfo), to price them in the kernel
  *   -c  print the number of sockets seen on stderr
@@ -42,6 +45,17 @@ static int dump(struct mnl_socket *nl, int family, uint8_t ext, uint32_t states,
 	nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
 	nlh->nlmsg_seq = seq;
+	if (family == AF_UNSPEC) {
+		struct inet_diag_req *r = mnl_nlmsg_put_extra_header(nlh, sizeof(*r));
+
+		nlh->nlmsg_type = TCPDIAG_GETSOCK;
+		r->idiag_family = AF_INET; /* ignored: both families */
+		r->idiag_states = states;
+		r->idiag_ext = ext;
+		r->id.idiag_sport = htons(f_sport);
+		r->id.idiag_dport = htons(f_dport);
+		goto send;
+	}
 	req = mnl_nlmsg_put_extra_header(nlh, sizeof(*req));
 	req->sdiag_family = (uint8_t)family;
 	req->sdiag_protocol = IPPROTO_TCP;
@@ -49,6 +63,7 @@ static int dump(struct mnl_socket *nl, int family, uint8_t ext, uint32_t states,
 	req->idiag_ext = ext;
 	req->id.idiag_sport = htons(f_sport);
 	req->id.idiag_dport = htons(f_dport);
+send:
 	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
 		return -errno;
 	while ((n = mnl_socket_recvfrom(nl, buf, bufsz)) > 0) {
@@ -73,11 +88,12 @@ int main(int argc, char **argv)
 	struct mnl_socket *nl;
 	uint8_t ext = 0;
 	uint32_t states = ~0u;
-	int c, rc, verbose = 0, rcvbuf = 1 << 20;
+	int c, rc, verbose = 0, rcvbuf = 1 << 20, one = 0;
 	long count = 0;
 
-	while ((c = getopt(argc, argv, "xcS:B:E:s:d:")) != -1) {
+	while ((c = getopt(argc, argv, "1xcS:B:E:s:d:")) != -1) {
 		switch (c) {
+		case '1': one = 1; break;
 		case 'x':
 			ext = (1 << (INET_DIAG_INFO - 1)) | (1 << (INET_DIAG_CONG - 1)) |
 			      (1 << (INET_DIAG_SKMEMINFO - 1));
@@ -93,7 +109,7 @@ int main(int argc, char **argv)
 				bufsz = 64 * 1024;
 			break;
 		default:
-			fprintf(stderr, "usage: rawdump [-x] [-c] [-S STATEMASK] [-E EXTMASK] [-s PORT] [-d PORT] [-B BUFSIZE]\n");
+			fprintf(stderr, "usage: rawdump [-1] [-x] [-c] [-S STATEMASK] [-E EXTMASK] [-s PORT] [-d PORT] [-B BUFSIZE]\n");
 			return 2;
 		}
 	}
@@ -103,9 +119,13 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	setsockopt(mnl_socket_get_fd(nl), SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
-	rc = dump(nl, AF_INET, ext, states, &count);
-	if (rc == 0)
-		rc = dump(nl, AF_INET6, ext, states, &count);
+	if (one) {
+		rc = dump(nl, AF_UNSPEC, ext, states, &count);
+	} else {
+		rc = dump(nl, AF_INET, ext, states, &count);
+		if (rc == 0)
+			rc = dump(nl, AF_INET6, ext, states, &count);
+	}
 	mnl_socket_close(nl);
 	if (rc < 0) {
 		fprintf(stderr, "rawdump: %s\n", strerror(-rc));

@@ -113,13 +113,19 @@ if [ $inner = 1 ]; then
 	}
 
 	# label|command   (labels are keys in the table; commands go through eval)
-	# floor: TCP states 0-12 (ss asks 0-11; 12 = request sockets, in the
-	# same hash); floor+bound: every bit, as sockwatch asks: bit 13
-	# (TCP_BOUND_INACTIVE, 6.8+) makes the kernel also walk the bind hash.
+	# floor: one dump of TCP over both families (one walk of the hash
+	# tables, as sockwatch does), states 0-12 (ss asks 0-11; 12 = request
+	# sockets, in the same hash): what `sockwatch -b -a -t` asks for;
+	# floor 4+6: an IPv4 then an IPv6 dump (two walks; the floor before
+	# sockwatch asked for both families at once); floor+bound: every state
+	# bit: bit 13 (TCP_BOUND_INACTIVE, 6.8+) makes the kernel also walk the
+	# bind hash (the monitor with a filter, batch with a filter);
+	# floor+ext: with tcp_info, congestion and skmeminfo (JSON, the monitor).
 	cmds=(
-		"floor|$B/rawdump -S 0x1fff"
-		"floor+bound|$B/rawdump"
-		"floor+ext|$B/rawdump -S 0x1fff -x"
+		"floor|$B/rawdump -1 -S 0x1fff"
+		"floor 4+6|$B/rawdump -S 0x1fff"
+		"floor+bound|$B/rawdump -1"
+		"floor+ext|$B/rawdump -1 -S 0x1fff -x"
 		"ss -tan|ss -tan"
 		"ss -tanp|ss -tanp"
 		"netstat -tan|netstat -tan"

@@ -787,6 +787,21 @@ static uint64_t ep_key(const struct sw_conn *c, const struct sw_endpoint *e)
 	return (uint64_t)cls << 48 | v;
 }
 
+static bool ep_exact(const struct sw_conn *c, const struct sw_endpoint *e)
+{
+	return c->family == AF_INET || (c->family == AF_INET6 && sw_addr_is_v4mapped(e->addr));
+}
+
+static bool x_local(const struct sw_row *r)
+{
+	return ep_exact(r->conn, &r->conn->local);
+}
+
+static bool x_remote(const struct sw_row *r)
+{
+	return ep_exact(r->conn, &r->conn->remote);
+}
+
 static uint64_t k_local(const struct sw_row *r)
 {
 	return ep_key(r->conn, &r->conn->local);
@@ -804,8 +819,8 @@ bool column_sortkey(enum sw_col_id id, struct sw_colkey *out)
 		[SW_COL_STATE] = {k_state, 8, true},
 		[SW_COL_RECVQ] = {k_recvq, 32, true},
 		[SW_COL_SENDQ] = {k_sendq, 32, true},
-		[SW_COL_LOCAL] = {k_local, 50, false},
-		[SW_COL_REMOTE] = {k_remote, 50, false},
+		[SW_COL_LOCAL] = {k_local, 50, false, x_local},
+		[SW_COL_REMOTE] = {k_remote, 50, false, x_remote},
 		[SW_COL_LPORT] = {k_lport, 16, true},
 		[SW_COL_RPORT] = {k_rport, 16, true},
 	};

@@ -80,6 +80,9 @@ struct sw_colkey {
 	uint64_t (*key)(const struct sw_row *r);
 	unsigned bits;
 	bool exact;
+	/* When !exact: true if this row's key holds its whole value (equal
+	 * keys then mean equal cells), e.g. IPv4 endpoints; NULL: never. */
+	bool (*exact_row)(const struct sw_row *r);
 };
 /* false if the column has no such key (sort it with compare only). */
 bool column_sortkey(enum sw_col_id id, struct sw_colkey *out);

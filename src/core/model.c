@@ -650,47 +650,139 @@ static void sort_by_cookie(struct sw_row *rows, size_t n)
  * has no key. */
 #define PREFIX_SORT_MIN 512
 
+/* Sort columns packed into one 64-bit key. */
+struct keyplan {
+	struct sw_colkey ck[MAX_KEYS];
+	bool desc[MAX_KEYS];
+	size_t nk;
+	bool cut; /* the last column kept only its top bits */
+};
+
+/* Pack keys[from..] until 64 bits are used or a column's key is only a
+ * prefix of its value; returns the index of the first column left out. */
+static size_t plan_keys(const struct sw_sortkey *keys, size_t nkeys, size_t from,
+			struct keyplan *p)
+{
+	unsigned used = 0;
+	size_t k = from;
+	p->nk = 0;
+	p->cut = false;
+	while (k < nkeys && p->nk < MAX_KEYS && used < 64) {
+		struct sw_colkey c;
+		if (!column_sortkey((enum sw_col_id)keys[k].col, &c))
+			break;
+		p->ck[p->nk] = c;
+		p->desc[p->nk] = keys[k].desc;
+		p->nk++;
+		k++;
+		if (used + c.bits > 64)
+			p->cut = true;
+		used += c.bits;
+		if (!c.exact)
+			break; /* ties in a prefix: later keys would misorder */
+	}
+	return k;
+}
+
+static uint64_t plan_key(const struct keyplan *p, const struct sw_row *r)
+{
+	uint64_t key = 0;
+	unsigned room = 64;
+	for (size_t k = 0; k < p->nk && room; k++) {
+		unsigned b = p->ck[k].bits;
+		uint64_t mask = b >= 64 ? UINT64_MAX : (1ull << b) - 1;
+		uint64_t v = p->ck[k].key(r) & mask;
+		if (p->desc[k])
+			v = ~v & mask;
+		if (b > room) { /* keep the top bits: still order-preserving */
+			v >>= b - room;
+			b = room;
+		}
+		key = b >= 64 ? v : key << b | v;
+		room -= b;
+	}
+	return key;
+}
+
+/* Equal keys mean equal cells for r (so later columns may decide). */
+static bool plan_exact(const struct keyplan *p, const struct sw_row *r)
+{
+	if (p->cut)
+		return false;
+	for (size_t k = 0; k < p->nk; k++)
+		if (!p->ck[k].exact && !(p->ck[k].exact_row && p->ck[k].exact_row(r)))
+			return false;
+	return true;
+}
+
+static int keyed_cmp(const void *pa, const void *pb)
+{
+	const struct keyed *a = pa, *b = pb;
+	return a->key < b->key ? -1 : a->key > b->key;
+}
+
+/* A run of rows with equal first keys: when those keys hold the rows'
+ * whole values (IPv4 endpoints), order the run by the next columns' key
+ * (touching each record once) and leave only its ties to the comparator. */
+static void sort_run(struct sw_row *run, size_t n, const struct keyplan *p1,
+		     const struct keyplan *p2, struct sortctx *ctx)
+{
+	bool second = p2->nk > 0;
+	for (size_t i = 0; second && i < n; i++)
+		second = plan_exact(p1, &run[i]);
+	if (!second) {
+		qsort_r(run, n, sizeof *run, row_cmp, ctx);
+		return;
+	}
+	struct keyed stackbuf[64];
+	struct keyed *kk = n <= 64 ? stackbuf : xmalloc(n * sizeof *kk);
+	struct sw_row sbuf[64];
+	struct sw_row *tmp = n <= 64 ? sbuf : xmalloc(n * sizeof *tmp);
+	for (size_t i = 0; i < n; i++) {
+		kk[i].key = plan_key(p2, &run[i]);
+		kk[i].idx = (uint32_t)i;
+	}
+	qsort(kk, n, sizeof *kk, keyed_cmp);
+	for (size_t i = 0; i < n; i++)
+		tmp[i] = run[kk[i].idx];
+	memcpy(run, tmp, n * sizeof *run);
+	for (size_t i = 0; i < n;) {
+		size_t j = i + 1;
+		while (j < n && kk[j].key == kk[i].key)
+			j++;
+		if (j - i > 1)
+			qsort_r(run + i, j - i, sizeof *run, row_cmp, ctx);
+		i = j;
+	}
+	if (kk != stackbuf)
+		free(kk);
+	if (tmp != sbuf)
+		free(tmp);
+}
+
 static bool sort_by_prefix(struct sw_row *rows, size_t n, const struct sw_sortkey *keys,
 			   size_t nkeys, struct sortctx *ctx)
 {
-	struct sw_colkey ck[MAX_KEYS];
-	bool desc[MAX_KEYS];
-	unsigned used = 0;
-	size_t nk = 0;
-	for (size_t k = 0; k < nkeys && nk < MAX_KEYS; k++) {
+	/* the columns the comparator uses, in order (view_sort skips the
+	 * others too) */
+	struct sw_sortkey eff[MAX_KEYS];
+	size_t neff = 0;
+	for (size_t k = 0; k < nkeys && neff < MAX_KEYS; k++) {
 		if (keys[k].col < 0 || keys[k].col >= SW_COL_COUNT)
-			continue; /* view_sort skips these too */
+			continue;
 		const struct sw_column *col = column_get((enum sw_col_id)keys[k].col);
 		if (!col || !col->compare)
 			continue;
-		if (!column_sortkey((enum sw_col_id)keys[k].col, &ck[nk]) || used >= 64)
-			break;
-		desc[nk] = keys[k].desc;
-		used += ck[nk].bits;
-		nk++;
-		if (!ck[nk - 1].exact)
-			break; /* ties in a prefix: later keys would misorder */
+		eff[neff++] = keys[k];
 	}
-	if (nk == 0)
+	struct keyplan p1, p2;
+	size_t next = plan_keys(eff, neff, 0, &p1);
+	if (p1.nk == 0)
 		return false;
+	plan_keys(eff, neff, next, &p2);
 	struct keyed *ka = xmalloc(n * sizeof *ka), *kb = xmalloc(n * sizeof *kb);
 	for (size_t i = 0; i < n; i++) {
-		uint64_t key = 0;
-		unsigned room = 64;
-		for (size_t k = 0; k < nk && room; k++) {
-			unsigned b = ck[k].bits;
-			uint64_t mask = b >= 64 ? UINT64_MAX : (1ull << b) - 1;
-			uint64_t v = ck[k].key(&rows[i]) & mask;
-			if (desc[k])
-				v = ~v & mask;
-			if (b > room) { /* keep the top bits: still order-preserving */
-				v >>= b - room;
-				b = room;
-			}
-			key = b >= 64 ? v : key << b | v;
-			room -= b;
-		}
-		ka[i].key = key;
+		ka[i].key = plan_key(&p1, &rows[i]);
 		ka[i].idx = (uint32_t)i;
 	}
 	struct keyed *a = radix_keyed(ka, kb, n);
@@ -702,7 +794,7 @@ static bool sort_by_prefix(struct sw_row *rows, size_t n, const struct sw_sortke
 		while (j < n && a[j].key == a[i].key)
 			j++;
 		if (j - i > 1)
-			qsort_r(tmp + i, j - i, sizeof *tmp, row_cmp, ctx);
+			sort_run(tmp + i, j - i, &p1, &p2, ctx);
 		i = j;
 	}
 	memcpy(rows, tmp, n * sizeof *rows);

@@ -137,6 +137,9 @@ static void test_view_sort_matches_comparators(void **state)
 		{{SW_COL_LOCAL, false}, {SW_COL_STATE, false}, {-1, false}},
 		{{SW_COL_COOKIE, false}, {SW_COL_STATE, false}, {-1, false}}, /* no key */
 		{{SW_COL_PROTO, false}, {SW_COL_UID, false}, {SW_COL_LOCAL, false}},
+		/* second-level keys in runs of equal first keys */
+		{{SW_COL_LOCAL, true}, {SW_COL_REMOTE, false}, {SW_COL_STATE, true}},
+		{{SW_COL_REMOTE, false}, {SW_COL_LPORT, true}, {SW_COL_LOCAL, false}},
 	};
 	for (size_t i = 0; i < sizeof specs / sizeof specs[0]; i++) {
 		size_t nk = specs[i][2].col < 0 ? (specs[i][1].col < 0 ? 1 : 2) : 3;
@@ -173,6 +176,8 @@ static void test_keys_agree_with_compare(void **state)
 				assert_true(c > 0);
 			else if (ck.exact)
 				assert_int_equal(c, 0);
+			else if (ck.exact_row && ck.exact_row(&a) && ck.exact_row(&b))
+				assert_int_equal(c, 0); /* per-row exact (IPv4 endpoints) */
 			if (c == 0)
 				assert_true(ka == kb);
 		}
