@@ -50,6 +50,7 @@ struct loop {
 	uint64_t seq;
 	uint64_t last_sample_ns, next_sample_ns;
 	unsigned extras; /* what sync_extras last asked for (0: not yet) */
+	size_t release_bytes; /* RELEASE_BYTES, or 0 (SOCKWATCH_DEBUG_RELEASE) */
 	char err[256];
 	bool have_err;
 	/* diagnoses, every sample */
@@ -67,7 +68,9 @@ struct loop {
 
 #define LOOP_TOMB_TTL 3 /* refreshes a closed connection stays visible */
 /* A recycled snapshot whose records take more than this (~37k sockets) is
- * freed rather than kept for reuse: see sample(). */
+ * freed rather than kept for reuse: see sample().  SOCKWATCH_DEBUG_RELEASE
+ * in the environment frees it every time (tests run that path with a small
+ * population). */
 #define RELEASE_BYTES (4u << 20)
 
 /* The monitor shows inet sockets unless protocols were chosen (-t -u -x
@@ -100,7 +103,7 @@ static int sample(struct loop *L)
 	 * the pages in again at the next sample (~1 ms per 5 MB). */
 	size_t now = model_snapshot(L->model)->nconns;
 	if (L->snap.capconns > 4 * (now > 1024 ? now : 1024) ||
-	    L->snap.capconns * sizeof *L->snap.conns > RELEASE_BYTES) {
+	    L->snap.capconns * sizeof *L->snap.conns > L->release_bytes) {
 		snapshot_done(&L->snap);
 		snapshot_init(&L->snap);
 	}
@@ -303,6 +306,7 @@ int loop_run(const struct sw_options *o)
 	 * otherwise raise the threshold and keep them in the heap). */
 	mallopt(M_MMAP_THRESHOLD, 256 * 1024);
 #endif
+	L.release_bytes = getenv("SOCKWATCH_DEBUG_RELEASE") ? 0 : RELEASE_BYTES;
 	L.sel = o->sel;
 	L.sel.protos = default_protos(o);
 	if (o->listening && !o->all)
