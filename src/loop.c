@@ -354,6 +354,9 @@ int loop_run(const struct sw_options *o)
 		return trc;
 	}
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		if (warns)
+			fputs(warns, stderr);
+		free(warns);
 		fprintf(stderr, "%s\n",
 			_("sockwatch: the monitor needs a terminal (use -b for batch output)"));
 		return 1;
@@ -377,6 +380,9 @@ int loop_run(const struct sw_options *o)
 	char err[256];
 	L.col = collector_new(&co, err, sizeof err);
 	if (!L.col) {
+		if (warns)
+			fputs(warns, stderr);
+		free(warns);
 		fprintf(stderr, "sockwatch: %s\n", err);
 		return 1;
 	}
