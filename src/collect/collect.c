@@ -119,14 +119,11 @@ static uint32_t kernel_states(uint32_t states, bool bound)
 	if (states == 0)
 		states = SW_STATE_ALL;
 	/* request sockets are NEW_SYN_RECV inside the kernel; bound-only TCP
-	 * sockets (BOUND_INACTIVE) are reported as CLOSE */
+	 * sockets (bit 13) only when asked for (the parser names them) */
 	if (states & SW_STATE_BIT(SW_ST_SYN_RECV))
 		states |= SW_STATE_BIT(SW_ST_NEW_SYN_RECV);
-	bool want_bound = bound && (states & (SW_STATE_BIT(SW_ST_CLOSE) |
-					      SW_STATE_BIT(SW_ST_BOUND_INACTIVE)));
-	states &= ~SW_STATE_BIT(SW_ST_BOUND_INACTIVE);
-	if (want_bound)
-		states |= SW_STATE_BIT(SW_ST_BOUND_INACTIVE);
+	if (!bound)
+		states &= ~SW_STATE_BIT(SW_ST_BOUND_INACTIVE);
 	if ((states & SW_STATE_ALL) == SW_STATE_ALL)
 		return ~0u;
 	return states;

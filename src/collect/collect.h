@@ -19,10 +19,11 @@ struct sw_collect_opts {
 	bool details;            /* keep all of tcp_info, skmem and the cgroup
 	                            (snapshot.detail, for JSON); without, only
 	                            what columns, rates and diagnoses use */
-	bool bound;              /* with CLOSE, ask for bound-only TCP sockets too
-	                            (bind() without listen/connect; the kernel
-	                            then walks its whole bind table: +25% dump
-	                            time at 100k sockets); ss -a leaves them out */
+	bool bound;              /* ask for bound-only TCP sockets when the state
+	                            mask has SW_ST_BOUND_INACTIVE (bind() without
+	                            listen/connect; the kernel then walks its whole
+	                            bind table: +6-25% dump time); ss -a leaves
+	                            them out */
 	bool procs;              /* map sockets to processes */
 	bool kstat;              /* sysctls and /proc/net counters */
 	const char *netns;       /* NULL: own; a name in /var/run/netns or a path */

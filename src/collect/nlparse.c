@@ -281,6 +281,12 @@ static int parse_inet(struct nlparse *p, const struct nlmsghdr *nlh)
 	c->family = m->idiag_family;
 	c->proto = p->req.proto;
 	c->state = m->idiag_state;
+	/* A TCP socket reaches a dump in CLOSE only from the kernel's walk of
+	 * its bind table (state bit 13): a socket that is only bound.  Name it
+	 * so here, once, for filters, panels and output alike. */
+	if (c->state == SW_ST_CLOSE &&
+	    (c->proto == SW_PROTO_TCP || c->proto == SW_PROTO_MPTCP))
+		c->state = SW_ST_BOUND_INACTIVE;
 	c->timer = m->idiag_timer;
 	c->retrans = m->idiag_retrans;
 	/* old kernels leaked wrapped (negative) jiffies differences */

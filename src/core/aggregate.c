@@ -425,7 +425,8 @@ void agg_listeners(struct sw_listeners *ls, const struct sw_row *rows, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		const struct sw_row *r = &rows[i];
 		const struct sw_conn *c = r->conn;
-		if (is_tomb(r) || is_listener(c) || c->state == SW_ST_CLOSE)
+		if (is_tomb(r) || is_listener(c) || c->state == SW_ST_CLOSE ||
+		    c->state == SW_ST_BOUND_INACTIVE)
 			continue;
 		if (!is_inet(c) && c->proto != SW_PROTO_UNIX)
 			continue;

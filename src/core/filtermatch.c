@@ -116,12 +116,7 @@ static bool eval(const struct sw_filter *f, uint32_t i,
 		case N_NOT:
 			return !eval(f, n->l, s, c);
 		case N_STATES:
-			if (c->state < 32 && (n->u.mask & SW_STATE_BIT(c->state)))
-				return true;
-			/* the kernel reports bound-only TCP sockets as CLOSE */
-			return (n->u.mask & SW_STATE_BIT(SW_ST_BOUND_INACTIVE)) &&
-			       c->state == SW_ST_CLOSE &&
-			       (c->proto == SW_PROTO_TCP || c->proto == SW_PROTO_MPTCP);
+			return c->state < 32 && (n->u.mask & SW_STATE_BIT(c->state));
 		case N_PROTO:
 			if (c->proto >= 32 || !(n->u.proto.protos & SW_PROTO_BIT(c->proto)))
 				return false;

@@ -16,8 +16,8 @@
 #include "core/util.h"
 #include "output.h"
 
-/* Name of a state in a breakdown mixing protocols: unconnected sockets
- * are nearly always UDP, so CLOSE reads "UNCONN". */
+/* Name of a state: CLOSE is an unconnected datagram socket, "UNCONN" (TCP
+ * sockets in CLOSE are BOUND_INACTIVE, see nlparse). */
 static const char *mixed_state(unsigned st)
 {
 	return st == SW_ST_CLOSE ? "UNCONN" : sw_state_netstat_name(st);
@@ -57,21 +57,13 @@ static void states_table(FILE *fp, const struct sw_agg_states *as)
 	fprintf(fp, " %8s\n", _("total"));
 	for (unsigned st = 0; st < SW_ST_COUNT; st++) {
 		uint32_t sum = 0;
-		bool tcp = false, other = false;
-		for (unsigned i = 0; i < np; i++) {
-			uint32_t v = as->count[protos[i]][st];
-			sum += v;
-			if (v && (protos[i] == SW_PROTO_TCP || protos[i] == SW_PROTO_MPTCP))
-				tcp = true;
-			else if (v)
-				other = true;
-		}
+		for (unsigned i = 0; i < np; i++)
+			sum += as->count[protos[i]][st];
 		if (!sum)
 			continue;
-		const char *name = sw_state_netstat_name(st);
-		if (st == SW_ST_CLOSE)
-			name = tcp && other ? "CLOSE/UNCONN" : tcp ? "CLOSE" : "UNCONN";
-		fprintf(fp, "%-14s", name);
+		/* CLOSE is only unconnected datagram sockets: a TCP socket in
+		 * CLOSE is named BOUND_INACTIVE by the parser */
+		fprintf(fp, "%-14s", mixed_state(st));
 		for (unsigned i = 0; i < np; i++)
 			fprintf(fp, " %8u", as->count[protos[i]][st]);
 		fprintf(fp, " %8u\n", sum);

@@ -14,8 +14,14 @@
 static const unsigned order[] = {
 	SW_ST_LISTEN,     SW_ST_SYN_SENT,  SW_ST_SYN_RECV,  SW_ST_ESTABLISHED,
 	SW_ST_FIN_WAIT1,  SW_ST_FIN_WAIT2, SW_ST_CLOSE_WAIT, SW_ST_CLOSING,
-	SW_ST_LAST_ACK,   SW_ST_TIME_WAIT, SW_ST_CLOSE,
+	SW_ST_LAST_ACK,   SW_ST_TIME_WAIT, SW_ST_BOUND_INACTIVE,
 };
+
+/* The row's label: netstat's name, shortened where it would not fit. */
+static const char *label(unsigned st)
+{
+	return st == SW_ST_BOUND_INACTIVE ? "BOUND" : sw_state_netstat_name(st);
+}
 #define NSTATES (sizeof order / sizeof order[0])
 
 size_t states_rows(const struct ui *ui)
@@ -99,7 +105,7 @@ static void st_row_text(const struct panel *p, struct ui *ui, size_t i, char *bu
 	char d[32];
 	unsigned st = st_at(p, ui, i);
 	fmt_delta(ui, st, d, sizeof d);
-	snprintf(buf, len, "%s %u %s", sw_state_netstat_name(st),
+	snprintf(buf, len, "%s %u %s", label(st),
 		 count_of(&ui->cur_states, st), d);
 }
 
@@ -146,7 +152,7 @@ static void st_draw(struct panel *p, struct ui *ui)
 		bool sel = i == p->sel.cur;
 		wmove(w, p->head + (int)(i - p->sel.top), 0);
 		int x = 0;
-		panel_put_match(ui, w, sw_state_netstat_name(st), name_w, false, base);
+		panel_put_match(ui, w, label(st), name_w, false, base);
 		x += name_w;
 		char num[32];
 		snprintf(num, sizeof num, "%u", c);

@@ -57,7 +57,7 @@ awk '$1 == "tcp" { s = toupper($2); gsub(/-/, "_", s)
 awk '
 	/^State / { for (i = 2; i <= NF; i++) if ($i == "tcp") col = i; on = 1; next }
 	on && /^$/ { exit }
-	on && col { n = $col; s = $1; if (s == "CLOSE/UNCONN") s = "CLOSE"; if (n > 0) print s, n }
+	on && col { n = $col; s = $1; if (s == "UNCONN") s = "CLOSE"; if (n > 0) print s, n }
 ' "$T/all.txt" | LC_ALL=C sort >"$T/st.got"
 check "-s: tcp sockets per state = ss counting" same_lines ss "$T/st.want" sockwatch "$T/st.got"
 want_total=$(wc -l <"$T/ss2.raw")

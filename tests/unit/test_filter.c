@@ -210,35 +210,6 @@ static void test_states(void **state)
 	assert_set("state established state time-wait dport = :9000", B(C_TW));
 }
 
-/* Bound-only TCP sockets come from the kernel in state CLOSE: "state
- * bound-inactive" matches them, and only TCP ones (UDP CLOSE is UNCONN). */
-static void test_bound_inactive(void **state)
-{
-	(void)state;
-	struct sw_snapshot s;
-	snapshot_init(&s);
-	struct sw_conn *t = snapshot_add_conn(&s);
-	t->family = AF_INET;
-	t->proto = SW_PROTO_TCP;
-	t->state = SW_ST_CLOSE;
-	struct sw_conn *u = snapshot_add_conn(&s);
-	u->family = AF_INET;
-	u->proto = SW_PROTO_UDP;
-	u->state = SW_ST_CLOSE;
-	struct sw_filter_error err = {.pos = -1};
-	struct sw_filter *f = filter_parse("state bound-inactive", &err);
-	assert_non_null(f);
-	assert_true(filter_match(f, &s, &s.conns[0]));
-	assert_false(filter_match(f, &s, &s.conns[1]));
-	filter_free(f);
-	f = filter_parse("state closed", &err);
-	assert_non_null(f);
-	assert_true(filter_match(f, &s, &s.conns[0]));
-	assert_true(filter_match(f, &s, &s.conns[1]));
-	filter_free(f);
-	snapshot_done(&s);
-}
-
 static void test_ports(void **state)
 {
 	(void)state;
@@ -673,7 +644,6 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_empty),
 		cmocka_unit_test(test_states),
-		cmocka_unit_test(test_bound_inactive),
 		cmocka_unit_test(test_ports),
 		cmocka_unit_test(test_hosts),
 		cmocka_unit_test(test_procs),
