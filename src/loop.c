@@ -49,7 +49,8 @@ struct loop {
 	struct sw_listeners listeners;
 	uint64_t seq;
 	uint64_t last_sample_ns, next_sample_ns;
-	unsigned extras; /* what sync_extras last asked for (0: not yet) */
+	unsigned extras;  /* what sync_extras last asked for ... */
+	bool extras_set;  /* ... once it has */
 	size_t release_bytes; /* RELEASE_BYTES, or 0 (SOCKWATCH_DEBUG_RELEASE) */
 	char err[256];
 	bool have_err;
@@ -205,14 +206,13 @@ static void run_actions(struct loop *L)
  * a filter is set (as batch mode).  True when that changed. */
 static bool sync_extras(struct loop *L, const struct ui_wants *w)
 {
-	unsigned key = 1u | (w->need_cong ? 2u : 0) | (w->need_mem ? 4u : 0) |
-		       (w->filter ? 8u : 0);
-	if (key == L->extras)
+	unsigned key = (w->need_cong ? 1u : 0) | (w->need_mem ? 2u : 0) | (w->filter ? 4u : 0);
+	if (L->extras_set && key == L->extras)
 		return false;
 	collector_set_extras(L->col, w->need_cong, w->need_mem, w->filter != NULL);
-	bool first = L->extras == 0;
 	L->extras = key;
-	return !first;
+	L->extras_set = true;
+	return true;
 }
 
 static int poll_timeout(struct loop *L)
@@ -239,8 +239,7 @@ static int run(struct loop *L)
 	unsigned pending = LOOP_FULL;
 	const struct ui_wants *w = ui_wants(L->ui);
 	/* the first sample (before the screen) asked for everything: the
-	 * next asks for what the screen shows */
-	L->extras = 0;
+	 * next asks for what the screen shows (no extra sample for that) */
 	sync_extras(L, w);
 	L->next_sample_ns = L->last_sample_ns + interval_ns(w);
 	for (;;) {

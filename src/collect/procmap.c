@@ -784,6 +784,16 @@ static bool pm_uid_in(uint32_t uid, const uint32_t *uids, size_t n)
 	return false;
 }
 
+/* A socket with a file that no listed process was seen holding, and that
+ * no search has given up on: a search looks for its owner.  Without root,
+ * sockets of other users are skipped (their processes are unreadable). */
+static bool pm_is_miss(const struct procmap *pm, size_t c, const struct sw_conn *cn)
+{
+	if (!cn->inode || pm->clink[c] != PM_NOSLOT || iset_has(&pm->unowned, cn->inode))
+		return false;
+	return !(pm->not_root && (cn->flags & SW_CF_HAS_UID) && cn->uid != pm->euid);
+}
+
 /* Returns true when the search visited every readable process. */
 static bool pm_search(struct procmap *pm, const struct sw_snapshot *s,
 		      uint64_t now)
@@ -794,15 +804,8 @@ static bool pm_search(struct procmap *pm, const struct sw_snapshot *s,
 	size_t nuids = 0;
 	bool any_uid = false;
 	pm_lookup_conns(pm, s);
-	for (size_t c = 0; c < s->nconns; c++) {
-		const struct sw_conn *cn = &s->conns[c];
-		if (!cn->inode || pm->clink[c] != PM_NOSLOT ||
-		    iset_has(&pm->unowned, cn->inode))
-			continue;
-		if (pm->not_root && (cn->flags & SW_CF_HAS_UID) && cn->uid != pm->euid)
-			continue; /* its owner is another user's process */
-		nmiss++;
-	}
+	for (size_t c = 0; c < s->nconns; c++)
+		nmiss += pm_is_miss(pm, c, &s->conns[c]);
 	pm->st.fresh_misses = (unsigned)nmiss;
 	if (!nmiss)
 		return false;
@@ -815,10 +818,7 @@ static bool pm_search(struct procmap *pm, const struct sw_snapshot *s,
 	memset(pm->found, 0, pm->missing.cap);
 	for (size_t c = 0; c < s->nconns; c++) {
 		const struct sw_conn *cn = &s->conns[c];
-		if (!cn->inode || pm->clink[c] != PM_NOSLOT ||
-		    iset_has(&pm->unowned, cn->inode))
-			continue;
-		if (pm->not_root && (cn->flags & SW_CF_HAS_UID) && cn->uid != pm->euid)
+		if (!pm_is_miss(pm, c, cn))
 			continue;
 		iset_add(&pm->missing, cn->inode);
 		if (!(cn->flags & SW_CF_HAS_UID))

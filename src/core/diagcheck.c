@@ -592,13 +592,9 @@ void diag_check_closewait(struct diag_ctx *x)
 	}
 	/* swap memory (cw_next is sorted by pid for bsearch) */
 	qsort(st->cw_next, n, sizeof *st->cw_next, cw_cmp);
-	struct diag_cw *tmp = st->cw;
-	size_t tcap = st->cw_cap;
-	st->cw = st->cw_next;
-	st->cw_cap = st->cw_next_cap;
+	SW_SWAP(st->cw, st->cw_next);
+	SW_SWAP(st->cw_cap, st->cw_next_cap);
 	st->cw_n = n;
-	st->cw_next = tmp;
-	st->cw_next_cap = tcap;
 }
 
 /* ---- 6. retransmission hot spots (uses kc filled by scan_cookies) ------------- */

@@ -230,18 +230,10 @@ const struct sw_snapshot *model_snapshot(const struct sw_model *m)
 void model_lend_tcpx(struct sw_model *m, struct sw_snapshot *snap)
 {
 	struct sw_snapshot *c = &m->cur;
-	struct sw_tcpx *t = snap->tcpx;
-	size_t cap = snap->captcpx;
-	snap->tcpx = c->tcpx;
-	snap->captcpx = c->captcpx;
-	c->tcpx = t;
-	c->captcpx = cap;
-	struct sw_tcpd *d = snap->tcpd;
-	cap = snap->captcpd;
-	snap->tcpd = c->tcpd;
-	snap->captcpd = c->captcpd;
-	c->tcpd = d;
-	c->captcpd = cap;
+	SW_SWAP(snap->tcpx, c->tcpx);
+	SW_SWAP(snap->captcpx, c->captcpx);
+	SW_SWAP(snap->tcpd, c->tcpd);
+	SW_SWAP(snap->captcpd, c->captcpd);
 	snap->ntcpx = snap->ntcpd = 0;
 	c->ntcpx = c->ntcpd = 0; /* snapshot_tcpx() now answers NULL */
 }
@@ -440,9 +432,7 @@ static void live_pass(struct sw_model *m, uint64_t t, bool first)
 void model_update(struct sw_model *m, struct sw_snapshot *snap)
 {
 	uint64_t t = snap->mono_ns ? snap->mono_ns : sw_mono_ns();
-	struct sw_snapshot tmp = m->cur;
-	m->cur = *snap;
-	*snap = tmp; /* the caller now holds the previous snapshot */
+	SW_SWAP(m->cur, *snap); /* the caller now holds the previous snapshot */
 	const struct sw_snapshot *old = snap;
 	bool first = m->updates == 0;
 

@@ -88,22 +88,31 @@ void netinfo_finish(struct sw_netinfo *ni)
 		qsort(ni->routes, ni->nroutes, sizeof *ni->routes, route_cmp);
 }
 
-char *netinfo_route_flags(unsigned flags, char *buf, size_t len)
+/* One letter per flag set, in table order (netstat -r / ifconfig style). */
+struct flagletter {
+	unsigned bit;
+	char c;
+};
+
+static char *flag_letters(const struct flagletter *t, size_t nt, unsigned flags,
+			  char *buf, size_t len)
 {
-	static const struct {
-		unsigned bit;
-		char c;
-	} t[] = {
-		{SW_RTF_UP, 'U'}, {SW_RTF_GATEWAY, 'G'}, {SW_RTF_HOST, 'H'},
-		{SW_RTF_DYNAMIC, 'D'}, {SW_RTF_ADDRCONF, 'A'}, {SW_RTF_REJECT, '!'},
-	};
 	size_t n = 0;
-	for (size_t i = 0; i < sizeof t / sizeof t[0] && n + 1 < len; i++)
+	for (size_t i = 0; i < nt && n + 1 < len; i++)
 		if (flags & t[i].bit)
 			buf[n++] = t[i].c;
 	if (len)
 		buf[n < len ? n : len - 1] = '\0';
 	return buf;
+}
+
+char *netinfo_route_flags(unsigned flags, char *buf, size_t len)
+{
+	static const struct flagletter t[] = {
+		{SW_RTF_UP, 'U'}, {SW_RTF_GATEWAY, 'G'}, {SW_RTF_HOST, 'H'},
+		{SW_RTF_DYNAMIC, 'D'}, {SW_RTF_ADDRCONF, 'A'}, {SW_RTF_REJECT, '!'},
+	};
+	return flag_letters(t, sizeof t / sizeof t[0], flags, buf, len);
 }
 
 const char *netinfo_operstate(uint8_t s)
@@ -116,20 +125,11 @@ const char *netinfo_operstate(uint8_t s)
 
 char *netinfo_iface_flags(unsigned flags, char *buf, size_t len)
 {
-	static const struct {
-		unsigned bit;
-		char c;
-	} t[] = {
+	static const struct flagletter t[] = {
 		{IFF_BROADCAST, 'B'}, {IFF_LOOPBACK, 'L'}, {IFF_MULTICAST, 'M'},
 		{IFF_NOARP, 'O'}, {IFF_POINTOPOINT, 'P'}, {IFF_RUNNING, 'R'}, {IFF_UP, 'U'},
 	};
-	size_t n = 0;
-	for (size_t i = 0; i < sizeof t / sizeof t[0] && n + 1 < len; i++)
-		if (flags & t[i].bit)
-			buf[n++] = t[i].c;
-	if (len)
-		buf[n < len ? n : len - 1] = '\0';
-	return buf;
+	return flag_letters(t, sizeof t / sizeof t[0], flags, buf, len);
 }
 
 static bool delta(uint64_t a, uint64_t b, double *d)

@@ -21,6 +21,14 @@ uint64_t sw_mono_ns(void);
 bool sw_pace(uint64_t *next, uint64_t step_ns, const volatile int *stop);
 /* strlcpy semantics: always terminates, returns strlen(src). */
 size_t sw_strlcpy(char *dst, const char *src, size_t size);
+/* Exchange two lvalues of the same type. */
+#define SW_SWAP(a, b)                     \
+	do {                              \
+		__typeof__(a) sw_t_ = (a); \
+		(a) = (b);                \
+		(b) = sw_t_;              \
+	} while (0)
+
 /* 64-bit mix hash (splitmix64 finaliser). */
 static inline uint64_t sw_hash64(uint64_t x)
 {

@@ -21,14 +21,18 @@ static void place(struct panel *p, int y, int x, int h, int w)
 	p->w = w;
 }
 
+static void del_win(WINDOW **w)
+{
+	if (*w)
+		delwin(*w);
+	*w = NULL;
+}
+
 static void make_windows(struct ui *ui)
 {
 	for (int i = 0; i < PANEL_COUNT; i++) {
 		struct panel *p = &ui->panels[i];
-		if (p->win) {
-			delwin(p->win);
-			p->win = NULL;
-		}
+		del_win(&p->win);
 		if (!p->placed || p->h <= 0 || p->w <= 0)
 			continue;
 		p->win = newwin(p->h, p->w, p->y, p->x);
@@ -40,6 +44,15 @@ static void make_windows(struct ui *ui)
 		p->ops->resize(p, ui);
 		listsel_scroll(&p->sel, p->ops->nrows(p, ui), panel_list_h(p));
 	}
+}
+
+void screen_free_windows(struct ui *ui)
+{
+	for (int i = 0; i < PANEL_COUNT; i++)
+		del_win(&ui->panels[i].win);
+	del_win(&ui->hdr);
+	del_win(&ui->status);
+	del_win(&ui->fkeys);
 }
 
 void screen_layout(struct ui *ui)
@@ -55,12 +68,9 @@ void screen_layout(struct ui *ui)
 	if (mid_h < 1)
 		mid_h = 1;
 
-	if (ui->hdr)
-		delwin(ui->hdr);
-	if (ui->status)
-		delwin(ui->status);
-	if (ui->fkeys)
-		delwin(ui->fkeys);
+	del_win(&ui->hdr);
+	del_win(&ui->status);
+	del_win(&ui->fkeys);
 	ui->hdr = ui->hdr_h ? newwin(ui->hdr_h, cols, 0, 0) : NULL;
 	ui->status = newwin(1, cols, rows - bottom, 0);
 	ui->fkeys = fkeys ? newwin(1, cols, rows - 1, 0) : NULL;

@@ -17,6 +17,16 @@ static const unsigned order[] = {
 	SW_ST_LAST_ACK,   SW_ST_TIME_WAIT, SW_ST_BOUND_INACTIVE,
 };
 
+/* A change column cell: a space, then text right-aligned in width - 1,
+ * coloured by its sign unless the row is selected. */
+static void put_signed(WINDOW *w, const char *text, int width, bool sel, attr_t base)
+{
+	wattrset(w, base);
+	waddch(w, ' ');
+	wattrset(w, sel ? base : crt_attr(text[0] == '+' ? CRT_UP : CRT_DOWN));
+	crt_put_pad(w, text, width - 1, true);
+}
+
 /* The row's label: netstat's name, shortened where it would not fit. */
 static const char *label(unsigned st)
 {
@@ -163,21 +173,13 @@ static void st_draw(struct panel *p, struct ui *ui)
 		if (dw > 0) {
 			char d[32];
 			fmt_delta(ui, st, d, sizeof d);
-			wattrset(w, base);
-			waddch(w, ' ');
-			attr_t da = sel ? base : crt_attr(d[0] == '+' ? CRT_UP : CRT_DOWN);
-			wattrset(w, da);
-			crt_put_pad(w, d, dw - 1, true);
+			put_signed(w, d, dw, sel, base);
 			x += dw;
 		}
 		if (rw > 0) {
 			char r[32];
 			fmt_rate(ui, st, r, sizeof r);
-			wattrset(w, base);
-			waddch(w, ' ');
-			attr_t ra = sel ? base : crt_attr(r[0] == '+' ? CRT_UP : CRT_DOWN);
-			wattrset(w, ra);
-			crt_put_pad(w, r, rw - 1, true);
+			put_signed(w, r, rw, sel, base);
 			x += rw;
 		}
 		if (spark_w > 0 && x + 1 + spark_w <= p->w) {

@@ -116,15 +116,7 @@ void ui_free(struct ui *ui)
 	if (!ui)
 		return;
 	dialog_free(ui->dlg);
-	for (int i = 0; i < PANEL_COUNT; i++)
-		if (ui->panels[i].win)
-			delwin(ui->panels[i].win);
-	if (ui->hdr)
-		delwin(ui->hdr);
-	if (ui->status)
-		delwin(ui->status);
-	if (ui->fkeys)
-		delwin(ui->fkeys);
+	screen_free_windows(ui);
 	crt_input_window(NULL);
 	crt_done();
 	resolver_free(ui->res);

@@ -184,6 +184,8 @@ void ui_focus(struct ui *ui, enum panel_id id);
 
 /* ---- screen.c ---- */
 void screen_layout(struct ui *ui);
+/* Delete every window (panels, header, status and key bars). */
+void screen_free_windows(struct ui *ui);
 void screen_draw(struct ui *ui);
 /* The panel under screen position (y, x), or NULL. */
 struct panel *screen_panel_at(struct ui *ui, int y, int x);
