@@ -556,13 +556,11 @@ static struct diag_ck *ck_lookup(struct diag_ck *t, uint64_t *used, size_t cap,
 	}
 }
 
-static bool ck_wanted(const struct sw_snapshot *s, const struct sw_conn *c)
+/* c (TCP, with tx its tcp_info or NULL) needs an entry for next time */
+static bool ck_wanted(const struct sw_conn *c, const struct sw_tcpx *tx)
 {
-	if (!diag_is_tcp(c))
-		return false;
 	if (diag_is_synrecv(c))
 		return true;
-	const struct sw_tcpx *tx = snapshot_tcpx(s, c);
 	return tx && (tx->have & SW_TI_BASE) && c->state != SW_ST_LISTEN &&
 	       (tx->total_retrans || tx->lost);
 }
@@ -606,7 +604,12 @@ static void scan_cookies(struct diag_ctx *x)
 		bool sr = diag_is_synrecv(c);
 		if (!base && !sr)
 			continue;
-		if (ck_wanted(s, c)) {
+		/* the entries that matter next time are the ones whose last
+		 * value matters now: SYN_RECV (new or not) and sockets with
+		 * retransmits or losses (their deltas; with total_retrans 0 the
+		 * delta is 0 whatever came before) */
+		bool keep = ck_wanted(c, tx);
+		if (keep) {
 			struct diag_ck *nx = ck_lookup(st->ck_next, st->ck_next_used,
 						       st->ck_next_cap, c->cookie, true);
 			if (base) {
@@ -614,12 +617,8 @@ static void scan_cookies(struct diag_ctx *x)
 				nx->segs = tx->segs_out;
 			}
 		}
-		/* last time's entry matters for SYN_RECV (new or not) and for
-		 * sockets with retransmits or losses (their deltas); with
-		 * total_retrans 0 the delta is 0 whatever came before */
 		const struct diag_ck *p = NULL;
-		if (prev && (sr || (base && c->state != SW_ST_LISTEN &&
-				    (tx->total_retrans || tx->lost))))
+		if (prev && keep)
 			p = ck_lookup(st->ck, st->ck_used, st->ck_cap, c->cookie, false);
 		if (sr && prev && !p)
 			newsr++;
@@ -648,16 +647,10 @@ static void scan_cookies(struct diag_ctx *x)
 	}
 	x->synrecv_new = newsr;
 	x->have_synrecv_new = prev;
-	struct diag_ck *tmp = st->ck;
-	uint64_t *tused = st->ck_used;
-	size_t tcap = st->ck_cap;
-	st->ck = st->ck_next;
-	st->ck_used = st->ck_next_used;
-	st->ck_cap = st->ck_next_cap;
+	SW_SWAP(st->ck, st->ck_next);
+	SW_SWAP(st->ck_used, st->ck_next_used);
+	SW_SWAP(st->ck_cap, st->ck_next_cap);
 	st->ck_n = want;
-	st->ck_next = tmp;
-	st->ck_next_used = tused;
-	st->ck_next_cap = tcap;
 }
 
 /* ---- driver -------------------------------------------------------------------- */
@@ -685,7 +678,7 @@ enum diag_sev diagnose_run(struct diag_state *st, const struct diag_thresholds *
 		x.n_timewait += c->state == SW_ST_TIME_WAIT;
 		x.n_closewait += c->state == SW_ST_CLOSE_WAIT;
 		x.n_synrecv += diag_is_synrecv(c);
-		x.n_ck += ck_wanted(s, c);
+		x.n_ck += ck_wanted(c, snapshot_tcpx(s, c));
 	}
 
 	scan_cookies(&x);  /* fills kc with retransmit deltas: diagnose those first */
@@ -706,11 +699,6 @@ enum diag_sev diagnose_run(struct diag_state *st, const struct diag_thresholds *
 				sorted[k++] = l->d[i];
 	memcpy(l->d, sorted, k * sizeof *sorted);
 	free(sorted);
-	if (st->kc_cap > KC_KEEP_SLOTS) { /* a big table is rebuilt each run anyway: */
-		free(st->kc);             /* do not hold it between runs */
-		st->kc = NULL;
-		st->kc_cap = st->kc_n = 0;
-	}
 
 	for (unsigned i = 0; i < DIAG_CTR_COUNT; i++) {
 		st->prev_ctr[i] = x.ctr[i];
