@@ -8,6 +8,11 @@
 #   require_cmds CMD...          exit 77 unless the commands exist
 #   netns_new NAME               create netns sw-NAME-$$ (lo up) -> $NS; removed on exit
 #   run_in_ns CMD...             run CMD inside $NS
+#   ns_hosts LINE...             /etc/hosts for programs in $NS
+#   drop_final_ack PORT          nftables in $NS: the server side of new connections to
+#                                PORT stays SYN-RECV
+#   synflood_start PORT          80 half-open connections to PORT; $SYN_LPID the listener
+#   sw_for_others                $SW_OTHERS: a copy of $SOCKWATCH any user can run
 #   at_exit 'SHELL CODE'         run at exit (before the netns goes away)
 #   wait_for SEC CMD...          retry CMD every 0.1 s until it succeeds (1 = timed out)
 #   sockfix_start SCENARIO...    start tests/tools/sockfix in $NS; $SF_OUT holds its records
@@ -97,6 +102,7 @@ sw_cleanup() {
 	for _ns in $SW_NETNS_LIST; do
 		netns_kill_all "$_ns"
 		ip netns del "$_ns" 2>/dev/null
+		rm -rf "/etc/netns/$_ns"
 	done
 	[ -n "$T" ] && [ -d "$T" ] && [ -z "${SW_KEEP:-}" ] && rm -rf "$T"
 	exit "$_rc"
@@ -141,6 +147,49 @@ netns_new() {
 }
 
 run_in_ns() { ip netns exec "$NS" "$@"; }
+
+# ns_hosts LINE...: an /etc/hosts for programs run by `ip netns exec` in $NS
+# (it bind-mounts /etc/netns/$NS/hosts over the machine's /etc/hosts, which
+# must exist), so name lookups do not depend on what the machine lists.
+ns_hosts() {
+	mkdir -p "/etc/netns/$NS" || die "cannot create /etc/netns/$NS"
+	printf '%s\n' "$@" >"/etc/netns/$NS/hosts"
+}
+
+# drop_final_ack PORT: in $NS, drop a client's pure ACKs toward PORT (the
+# last step of the handshake), so the server side stays SYN-RECV.
+drop_final_ack() {
+	require_cmds nft
+	run_in_ns nft -f - <<-EOF || die "cannot add the nftables rule"
+		table inet sw_drop_ack_$1 {
+			chain out {
+				type filter hook output priority 0;
+				tcp dport $1 tcp flags & (syn | ack) == ack drop
+			}
+		}
+	EOF
+}
+
+# synflood_start PORT: 80 half-open connections to a listener on PORT in
+# $NS (50 from 127.0.0.2 by process "halfopen", 30 from 127.0.0.3), the
+# final ACKs dropped; $SYN_LPID is the listener's pid.
+synflood_start() {
+	drop_final_ack "$1"
+	sockfix_start "synrecv,port=$1,n=50,src=127.0.0.2,comm=halfopen" "connect,port=$1,n=30,src=127.0.0.3"
+	wait_for 10 _synrecv_80
+	check "fixture: 80 SYN-RECV toward :$1" _synrecv_80
+	SYN_LPID=$(sf_jq 'select(.state == "LISTEN") | .pids[0]' | head -n 1)
+}
+_synrecv_80() { [ "$(ip netns exec "$NS" ss -tanH state syn-recv | wc -l)" -ge 80 ]; }
+
+# sw_for_others: a copy of $SOCKWATCH that any user can run ($SW_OTHERS):
+# the build tree may sit where only root can go (/root/...).
+sw_for_others() {
+	tmpdir_new
+	mkdir -p "$T/pub" && chmod 755 "$T/pub" && cp "$SOCKWATCH" "$T/pub/sockwatch" &&
+		chmod 755 "$T/pub/sockwatch" || die "cannot copy $SOCKWATCH for other users"
+	SW_OTHERS=$T/pub/sockwatch
+}
 
 # ---- waiting ------------------------------------------------------------
 

@@ -12,26 +12,13 @@ require_cmds jq ip nft ss
 netns_new diagsyn
 P=8443
 
-run_in_ns nft -f - <<EOF2 || die "cannot add the nftables rule"
-table inet sw_diagsyn {
-	chain out {
-		type filter hook output priority 0;
-		tcp dport $P tcp flags & (syn | ack) == ack drop
-	}
-}
-EOF2
-
-sockfix_start synrecv,port=$P,n=50,src=127.0.0.2,comm=halfopen connect,port=$P,n=30,src=127.0.0.3
-n_syn() { [ "$(ip netns exec "$NS" ss -tanH state syn-recv | wc -l)" -ge 80 ]; }
-wait_for 10 n_syn
-check "fixture: 80 SYN-RECV" n_syn
-LPID=$(sf_jq 'select(.state == "LISTEN") | .pids[0]' | head -n 1)
+synflood_start $P
 
 sw_run "$T/check.json" "$T/check.err" --check --json -N "$NS"
 check "--check exits 3 or 4 (rc=$SW_RC)" test "$SW_RC" = 3 -o "$SW_RC" = 4
 d='[.diagnoses[] | select(.id == "syn_flood" and .severity != "ok")][0]'
 got=$(jq -r "$d | \"\(.port) \(.value) \(.process) \(.pid)\"" "$T/check.json" 2>/dev/null)
-check "syn_flood: port, count, process, pid (got '$got')" test "$got" = "$P 80 halfopen $LPID"
+check "syn_flood: port, count, process, pid (got '$got')" test "$got" = "$P 80 halfopen $SYN_LPID"
 got=$(jq -r "$d | .details[] | select(startswith(\"top sources\"))" "$T/check.json" 2>/dev/null)
 check "top sources 127.0.0.2 (50), 127.0.0.3 (30) (got '$got')" \
 	sh -c "echo '$got' | grep -q '127\.0\.0\.2 (50), 127\.0\.0\.3 (30)'"

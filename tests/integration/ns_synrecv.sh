@@ -12,14 +12,7 @@ require_cmds jq ss ip nft
 netns_new synrecv
 P=8765
 
-run_in_ns nft -f - <<EOF || die "cannot add the nftables rule"
-table inet sw_synrecv {
-	chain out {
-		type filter hook output priority 0;
-		tcp dport $P tcp flags & (syn | ack) == ack drop
-	}
-}
-EOF
+drop_final_ack $P
 
 sockfix_start synrecv,port=$P,n=3,src=127.0.0.2 connect,port=$P,n=2,src=127.0.0.3 estab4
 

@@ -10,6 +10,7 @@ require_cmds jq ss ip setpriv
 id nobody >/dev/null 2>&1 || skip "no user 'nobody'"
 ngroup=$(id -gn nobody)
 netns_new unpriv
+sw_for_others # nobody cannot reach a build tree under /root
 
 sockfix_start estab4 estab6 listen,n=1 udp4 timewait unix socketpair shared
 nsf=$(sf_jq '.proto' | grep -vc '^raw$')
@@ -20,7 +21,7 @@ as_nobody() { # OUT ERR ARGS...
 	shift 2
 	SW_RC=0
 	ip netns exec "$NS" setpriv --reuid=nobody --regid="$ngroup" --clear-groups \
-		env HOME="$T" "$SOCKWATCH" "$@" >"$_o" 2>"$_e" || SW_RC=$?
+		env HOME="$T" "$SW_OTHERS" "$@" >"$_o" 2>"$_e" || SW_RC=$?
 }
 
 # 1. JSON: all sockets, no processes, the not-root note
@@ -76,11 +77,11 @@ mkdir -p "$T/roothome/.config/sockwatch"
 echo 'ephemeral_warn = 40' >"$T/roothome/.config/sockwatch/sockwatchrc"
 chmod 700 "$T/roothome"
 ip netns exec "$NS" setpriv --reuid=nobody --regid="$ngroup" --clear-groups \
-	env HOME="$T/roothome" XDG_CONFIG_HOME= "$SOCKWATCH" --check -n 1 >"$T/c.out" 2>"$T/c.err"
+	env HOME="$T/roothome" XDG_CONFIG_HOME= "$SW_OTHERS" --check -n 1 >"$T/c.out" 2>"$T/c.err"
 check "as nobody: unreadable default config is not reported" sh -c "! grep -q 'cannot read' '$T/c.err'"
 SW_RC=0
 ip netns exec "$NS" setpriv --reuid=nobody --regid="$ngroup" --clear-groups \
-	"$SOCKWATCH" --check -n 1 --config "$T/roothome/.config/sockwatch/sockwatchrc" \
+	"$SW_OTHERS" --check -n 1 --config "$T/roothome/.config/sockwatch/sockwatchrc" \
 	>"$T/c2.out" 2>"$T/c2.err" || SW_RC=$?
 check "as nobody: unreadable --config FILE is an error (rc=$SW_RC)" test "$SW_RC" = 2
 check "as nobody: ... and says so" grep -q 'cannot read' "$T/c2.err"

@@ -15,19 +15,7 @@ netns_new uialerts
 P=8443
 C=7070
 
-run_in_ns nft -f - <<EOF2 || die "cannot add the nftables rule"
-table inet sw_uialerts {
-	chain out {
-		type filter hook output priority 0;
-		tcp dport $P tcp flags & (syn | ack) == ack drop
-	}
-}
-EOF2
-
-sockfix_start synrecv,port=$P,n=50,src=127.0.0.2,comm=halfopen connect,port=$P,n=30,src=127.0.0.3
-n_syn() { [ "$(ip netns exec "$NS" ss -tanH state syn-recv | wc -l)" -ge 80 ]; }
-wait_for 10 n_syn
-check "fixture: 80 SYN-RECV" n_syn
+synflood_start $P
 
 leaky_start $C 0.3
 

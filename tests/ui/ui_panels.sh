@@ -10,6 +10,7 @@
 require_root
 require_cmds tmux jq
 netns_new uipanels
+ns_hosts "127.0.0.1 localhost" "::1 localhost" # what `n` resolves, whatever the machine has
 ip -n "$NS" addr add 127.0.0.2/8 dev lo 2>/dev/null
 sockfix_start listen,port=3306,n=2 estab,port=80,n=3 estab,port=8080,n=2,src=127.0.0.2 \
 	timewait,port=9000,n=4 closewait,port=7000 udp,port=53 shared,port=8443,workers=3
@@ -141,8 +142,12 @@ check "Space pauses" tmux_wait_text "PAUSED"
 tmux_send Space
 check "Space resumes" tmux_wait_gone "PAUSED"
 tmux_send n
-check "n: names resolved in the background (localhost)" tmux_wait_regex "localhost:[a-z0-9]+ "
 check "n: the header says names are on" tmux_wait_text "names on"
+if run_in_ns getent hosts 127.0.0.1 | grep -q localhost; then
+	check "n: names resolved in the background (localhost)" tmux_wait_regex "localhost:[a-z0-9]+ "
+else # ns_hosts needs an /etc/hosts to mount over (a debootstrap root has none)
+	log "127.0.0.1 has no name here (no /etc/hosts): name resolution check skipped"
+fi
 tmux_send n
 check "n again: numeric" tmux_wait_gone "localhost:" 5
 
