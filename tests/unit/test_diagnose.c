@@ -19,6 +19,7 @@
 #include "core/rcfile.h"
 #include "core/snapshot.h"
 #include "core/util.h"
+#include "rows_fixture.h"
 
 static void kstat_defaults(struct sw_snapshot *s)
 {
@@ -50,38 +51,22 @@ static void set_counter(struct sw_snapshot *s, const char *group, const char *na
 	c->value = v;
 }
 
+/* A TCP socket; cookies never repeat across the snapshots of a test (a
+ * socket seen twice is given its cookie by the test). */
 static struct sw_conn *add(struct sw_snapshot *s, int state, const char *la, uint16_t lp,
 			   const char *ra, uint16_t rp)
 {
 	static uint64_t cookie = 1000;
-	struct sw_conn *c = snapshot_add_conn(s);
+	size_t ci = fx_inet(s, SW_PROTO_TCP, AF_INET, la, lp, ra, rp, state);
+	struct sw_conn *c = &s->conns[ci]; /* after the call: it may move the array */
 	c->cookie = cookie++;
-	c->family = AF_INET;
-	c->proto = SW_PROTO_TCP;
-	c->state = (uint8_t)state;
-	c->tcpx = SW_NONE;
-	inet_pton(AF_INET, la, c->local.addr);
-	c->local.port = lp;
-	inet_pton(AF_INET, ra, c->remote.addr);
-	c->remote.port = rp;
 	return c;
 }
 
 /* Give conns[ci] an owner process (added once per pid). */
 static void own(struct sw_snapshot *s, size_t ci, int pid, const char *comm)
 {
-	size_t pi = SIZE_MAX;
-	for (size_t i = 0; i < s->nprocs; i++)
-		if (s->procs[i].pid == pid)
-			pi = i;
-	if (pi == SIZE_MAX) {
-		struct sw_proc p = {.pid = pid, .starttime = 4242};
-		sw_strlcpy(p.comm, comm, sizeof p.comm);
-		pi = snapshot_add_proc(s, &p);
-	}
-	s->conns[ci].owners_off = (uint32_t)s->nowners;
-	s->conns[ci].owners_n = 1;
-	snapshot_add_owner(s, (uint32_t)pi, 10);
+	fx_owner(s, ci, pid, comm, NULL, 0, 10);
 }
 
 static const struct diag *find(const struct diag_list *l, enum diag_id id)

@@ -21,32 +21,18 @@
 #include "core/util.h"
 #include "output/diag_out.h"
 #include "output/prom.h"
+#include "rows_fixture.h"
 
 static struct sw_conn *add(struct sw_snapshot *s, int state, const char *la, uint16_t lp,
 			   const char *ra, uint16_t rp)
 {
-	static uint64_t cookie = 1;
-	struct sw_conn *c = snapshot_add_conn(s);
-	c->cookie = cookie++;
-	c->family = AF_INET;
-	c->proto = SW_PROTO_TCP;
-	c->state = (uint8_t)state;
-	c->tcpx = SW_NONE;
-	inet_pton(AF_INET, la, c->local.addr);
-	c->local.port = lp;
-	inet_pton(AF_INET, ra, c->remote.addr);
-	c->remote.port = rp;
-	return c;
+	size_t ci = fx_inet(s, SW_PROTO_TCP, AF_INET, la, lp, ra, rp, state);
+	return &s->conns[ci]; /* after the call: it may move the array */
 }
 
 static void own(struct sw_snapshot *s, size_t ci, int pid, const char *comm)
 {
-	struct sw_proc p = {.pid = pid};
-	sw_strlcpy(p.comm, comm, sizeof p.comm);
-	size_t pi = snapshot_add_proc(s, &p);
-	s->conns[ci].owners_off = (uint32_t)s->nowners;
-	s->conns[ci].owners_n = 1;
-	snapshot_add_owner(s, (uint32_t)pi, 3);
+	fx_owner(s, ci, pid, comm, NULL, 0, 3);
 }
 
 static void build(struct sw_snapshot *s)
