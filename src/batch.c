@@ -229,7 +229,7 @@ static int setup(struct batch *b, const struct sw_options *o)
 	if (o->listening && !o->all)
 		b->sel.states = SW_STATE_BIT(SW_ST_LISTEN) | SW_STATE_BIT(SW_ST_CLOSE);
 	else if (o->all || o->want_summary ||
-		 (o->filter && o->filter[strspn(o->filter, " \t\n")]))
+		 !sw_blank(o->filter))
 		b->sel.states = 0;
 	else
 		b->sel.states = SW_STATE_ALL &
@@ -256,7 +256,7 @@ static struct sw_collector *open_collector(const struct batch *b)
 	}
 	/* bound-only TCP sockets: as ss, not for -a or -l alone; a filter
 	 * expression (sockwatch -b :3306, like lsof -i :3306) may match them */
-	co.bound = o->filter && o->filter[strspn(o->filter, " \t\n")];
+	co.bound = !sw_blank(o->filter);
 	co.inet4 = o->sel.inet4;
 	co.inet6 = o->sel.inet6;
 	co.tcpinfo = b->tcpinfo;

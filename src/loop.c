@@ -368,7 +368,7 @@ int loop_run(const struct sw_options *o)
 		.inet6 = o->sel.inet6,
 		.tcpinfo = true,
 		.details = false, /* what the panels show; halves the records */
-		.bound = o->filter && o->filter[strspn(o->filter, " \t\n")],
+		.bound = !sw_blank(o->filter),
 		.procs = true,
 		.kstat = true,
 		.netns = o->netns,

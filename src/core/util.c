@@ -189,3 +189,8 @@ const char *sw_user_name(uint32_t uid)
 	snprintf(tmp[t], sizeof tmp[t], "%u", uid);
 	return tmp[t];
 }
+
+bool sw_blank(const char *s)
+{
+	return !s || !s[strspn(s, " \t\r\n")];
+}

@@ -21,6 +21,8 @@ uint64_t sw_mono_ns(void);
 bool sw_pace(uint64_t *next, uint64_t step_ns, const volatile int *stop);
 /* strlcpy semantics: always terminates, returns strlen(src). */
 size_t sw_strlcpy(char *dst, const char *src, size_t size);
+/* True when s is NULL or only blanks (an empty filter expression). */
+bool sw_blank(const char *s);
 /* Exchange two lvalues of the same type. */
 #define SW_SWAP(a, b)                     \
 	do {                              \

@@ -44,11 +44,7 @@ static void sync_wants(struct ui *ui)
 	ui->wants.remote_kind = ui->group_proc  ? SW_AGG_PROCESS
 				: ui->group_net ? SW_AGG_REMOTE_NET
 						: SW_AGG_REMOTE_IP;
-	bool blank = true;
-	for (const char *p = ui->filter_text; *p; p++)
-		if (*p != ' ' && *p != '\t')
-			blank = false;
-	ui->wants.filter = blank ? NULL : ui->filter;
+	ui->wants.filter = sw_blank(ui->filter_text) ? NULL : ui->filter;
 	ui->wants.netinfo = ui->panels[PANEL_ROUTES].shown || ui->panels[PANEL_IFACES].shown;
 	bool cong = ui->colset.on[SW_COL_CONG];
 	bool mem = ui->colset.on[SW_COL_RMEM] || ui->colset.on[SW_COL_WMEM];

@@ -102,6 +102,16 @@ static void test_pace(void **state)
 	assert_false(sw_pace(&next, 1000000000ull, &stop));
 }
 
+static void test_blank(void **state)
+{
+	(void)state;
+	assert_true(sw_blank(NULL));
+	assert_true(sw_blank(""));
+	assert_true(sw_blank(" \t\n"));
+	assert_false(sw_blank(" :80 "));
+	assert_false(sw_blank("x"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -110,6 +120,7 @@ int main(void)
 		cmocka_unit_test(test_snapshot_dedupe),
 		cmocka_unit_test(test_fmt),
 		cmocka_unit_test(test_pace),
+		cmocka_unit_test(test_blank),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
