@@ -68,16 +68,6 @@ static const char *const ctr_names[DIAG_CTR_COUNT][2] = {
 	[DIAG_CTR_OUT_SEGS] = {"Tcp", "OutSegs"},
 };
 
-void diag_counter_name(unsigned ctr, const char **group, const char **name)
-{
-	if (ctr >= DIAG_CTR_COUNT) {
-		*group = *name = "?";
-		return;
-	}
-	*group = ctr_names[ctr][0];
-	*name = ctr_names[ctr][1];
-}
-
 /* ---- thresholds -------------------------------------------------------------- */
 
 struct thr_def {

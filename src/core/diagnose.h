@@ -194,7 +194,5 @@ struct diag_eph {
 size_t diag_ephemeral_top(struct diag_state *st, const struct sw_snapshot *s,
 			  struct diag_eph *out, size_t max, long *range);
 
-/* Counter name of DIAG_CTR_* ("TcpExt", "ListenOverflows"). */
-void diag_counter_name(unsigned ctr, const char **group, const char **name);
 
 #endif

@@ -104,27 +104,6 @@ void keymap_init(struct sw_keymap *km)
 	km->n = n;
 }
 
-int keymap_bind(struct sw_keymap *km, int key, enum sw_action a)
-{
-	for (size_t i = 0; i < km->n; i++) {
-		if (km->b[i].key != key)
-			continue;
-		if (a == SW_ACT_NONE) {
-			memmove(&km->b[i], &km->b[i + 1], (km->n - i - 1) * sizeof km->b[0]);
-			km->n--;
-		} else {
-			km->b[i].action = a;
-		}
-		return 0;
-	}
-	if (a == SW_ACT_NONE)
-		return 0;
-	if (km->n >= SW_KEYMAP_MAX)
-		return -ENOSPC;
-	km->b[km->n++] = (struct sw_binding){key, a};
-	return 0;
-}
-
 enum sw_action keymap_lookup(const struct sw_keymap *km, int key)
 {
 	for (size_t i = 0; i < km->n; i++)
@@ -164,19 +143,6 @@ const char *keymap_action_desc(enum sw_action a)
 enum sw_kgroup keymap_action_group(enum sw_action a)
 {
 	return (unsigned)a < SW_ACT_COUNT ? actions[a].group : SW_KGRP_GENERAL;
-}
-
-const char *keymap_group_title(enum sw_kgroup g)
-{
-	return (unsigned)g < SW_KGRP_COUNT ? group_titles[g] : "";
-}
-
-enum sw_action keymap_action_by_name(const char *name)
-{
-	for (int a = 1; a < SW_ACT_COUNT; a++)
-		if (strcasecmp(actions[a].name, name) == 0)
-			return (enum sw_action)a;
-	return SW_ACT_NONE;
 }
 
 /* Names of the special keys and of the characters that need one. */
@@ -244,55 +210,6 @@ char *keymap_key_name(int key, char *buf, size_t len)
 	else
 		snprintf(buf, len, "<%d>", key);
 	return buf;
-}
-
-int keymap_key_parse(const char *name)
-{
-	if (!name || !*name)
-		return -1;
-	for (size_t i = 0; i < sizeof key_names / sizeof key_names[0]; i++)
-		if (strcasecmp(key_names[i].name, name) == 0)
-			return key_names[i].key;
-	if ((name[0] == 'F' || name[0] == 'f') && name[1] >= '1' && name[1] <= '9') {
-		char *end;
-		long n = strtol(name + 1, &end, 10);
-		if (!*end && n >= 1 && n <= 63)
-			return SW_KEY_F((int)n);
-	}
-	if (strncasecmp(name, "Ctrl-", 5) == 0 && name[5] && !name[6]) {
-		int c = name[5];
-		if (c >= 'a' && c <= 'z')
-			c -= 'a' - 'A';
-		if (c >= '@' && c <= '_')
-			return c - '@';
-		return -1;
-	}
-	/* A single UTF-8 character. */
-	const unsigned char *s = (const unsigned char *)name;
-	int c, n;
-	if (s[0] < 0x80) {
-		c = s[0];
-		n = 1;
-	} else if ((s[0] & 0xe0) == 0xc0) {
-		c = s[0] & 0x1f;
-		n = 2;
-	} else if ((s[0] & 0xf0) == 0xe0) {
-		c = s[0] & 0x0f;
-		n = 3;
-	} else if ((s[0] & 0xf8) == 0xf0) {
-		c = s[0] & 0x07;
-		n = 4;
-	} else {
-		return -1;
-	}
-	for (int i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return -1;
-		c = (c << 6) | (s[i] & 0x3f);
-	}
-	if (s[n] || c <= 32 || c == 127)
-		return -1;
-	return c;
 }
 
 char *keymap_keys_str(const struct sw_keymap *km, enum sw_action a, char *buf, size_t len)

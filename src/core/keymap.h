@@ -167,9 +167,6 @@ struct sw_keymap {
 
 /* The default bindings. */
 void keymap_init(struct sw_keymap *km);
-/* Bind key to action (replacing an existing binding of that key);
- * SW_ACT_NONE unbinds.  -ENOSPC when full. */
-int keymap_bind(struct sw_keymap *km, int key, enum sw_action a);
 enum sw_action keymap_lookup(const struct sw_keymap *km, int key);
 /* Keys bound to a, in table order; returns how many (may exceed max). */
 size_t keymap_keys(const struct sw_keymap *km, enum sw_action a, int *keys,
@@ -179,13 +176,9 @@ const char *keymap_action_name(enum sw_action a);  /* "sort-state" */
 const char *keymap_action_label(enum sw_action a); /* untranslated or NULL */
 const char *keymap_action_desc(enum sw_action a);  /* untranslated */
 enum sw_kgroup keymap_action_group(enum sw_action a);
-const char *keymap_group_title(enum sw_kgroup g);  /* untranslated */
-enum sw_action keymap_action_by_name(const char *name);
 
 /* "q", "F1", "Up", "Ctrl-L", "Space", "Tab", "Enter", "Esc", ... */
 char *keymap_key_name(int key, char *buf, size_t len);
-/* The inverse of keymap_key_name; -1 if not a key name. */
-int keymap_key_parse(const char *name);
 /* "h ? F1": every key of a, space separated ("" when unbound). */
 char *keymap_keys_str(const struct sw_keymap *km, enum sw_action a, char *buf,
 		      size_t len);

@@ -247,11 +247,6 @@ bool crt_utf8(void)
 	return utf8;
 }
 
-bool crt_color(void)
-{
-	return color;
-}
-
 /* ---- text ---------------------------------------------------------------- */
 
 /* Decode the next character of s: its code (or '?' for anything not

@@ -56,7 +56,6 @@ int crt_quit_signal(void);
 
 attr_t crt_attr(enum crt_elem e);
 bool crt_utf8(void);
-bool crt_color(void);
 
 /* Print a UTF-8 string at the cursor, at most maxcols columns; control
  * bytes and invalid sequences show as '?'.  Returns the columns used. */

@@ -111,13 +111,6 @@ void dialog_open(struct ui *ui, struct dialog *d)
 	listsel_scroll(&d->sel, d->n, 1);
 }
 
-void dialog_close(struct ui *ui)
-{
-	dialog_free(ui->dlg);
-	ui->dlg = NULL;
-	ui_mark_all_dirty(ui);
-}
-
 static size_t body_h(const struct dialog *d)
 {
 	return d->h > 4 ? (size_t)(d->h - 4) : 1;

@@ -251,7 +251,6 @@ void prompt_draw(struct ui *ui, WINDOW *w);
 struct dialog *dialog_new(enum dlg_kind kind, const char *title, dialog_done_fn done);
 void dialog_add(struct dialog *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void dialog_open(struct ui *ui, struct dialog *d);
-void dialog_close(struct ui *ui);
 unsigned dialog_key(struct ui *ui, int key);
 void dialog_draw(struct ui *ui);
 void dialog_free(struct dialog *d);

@@ -50,7 +50,7 @@ static void test_defaults(void **state)
 }
 
 /* Every action has a key, a name and a description; no key is bound twice;
- * names are unique and map back to their action. */
+ * names are unique. */
 static void test_table_consistent(void **state)
 {
 	(void)state;
@@ -61,7 +61,8 @@ static void test_table_consistent(void **state)
 		assert_true(keymap_keys(&km, (enum sw_action)a, keys, 8) >= 1);
 		const char *name = keymap_action_name((enum sw_action)a);
 		assert_non_null(name);
-		assert_int_equal(keymap_action_by_name(name), a);
+		for (int b = 1; b < a; b++)
+			assert_string_not_equal(keymap_action_name((enum sw_action)b), name);
 		assert_true(strlen(keymap_action_desc((enum sw_action)a)) > 5);
 		assert_true(keymap_action_group((enum sw_action)a) < SW_KGRP_COUNT);
 	}
@@ -86,36 +87,6 @@ static void test_key_names(void **state)
 	assert_string_equal(keymap_key_name(SW_KEY_ESC, buf, sizeof buf), "Esc");
 	assert_string_equal(keymap_key_name(SW_KEY_PGDN, buf, sizeof buf), "PgDn");
 	assert_string_equal(keymap_key_name(0x00e9, buf, sizeof buf), "\xc3\xa9");
-	/* Every bound key's name parses back to the key. */
-	struct sw_keymap km;
-	keymap_init(&km);
-	for (size_t i = 0; i < km.n; i++) {
-		keymap_key_name(km.b[i].key, buf, sizeof buf);
-		assert_int_equal(keymap_key_parse(buf), km.b[i].key);
-	}
-	assert_int_equal(keymap_key_parse("ctrl-l"), SW_KEY_CTRL('L'));
-	assert_int_equal(keymap_key_parse("f4"), SW_KEY_F(4));
-	assert_int_equal(keymap_key_parse("nonsense"), -1);
-	assert_int_equal(keymap_key_parse(""), -1);
-}
-
-static void test_bind(void **state)
-{
-	(void)state;
-	struct sw_keymap km;
-	keymap_init(&km);
-	size_t n = km.n;
-	assert_int_equal(keymap_bind(&km, 'x', SW_ACT_KILL), 0);
-	assert_int_equal(km.n, n + 1);
-	assert_int_equal(keymap_lookup(&km, 'x'), SW_ACT_KILL);
-	assert_int_equal(keymap_bind(&km, 'q', SW_ACT_HELP), 0);
-	assert_int_equal(keymap_lookup(&km, 'q'), SW_ACT_HELP);
-	assert_int_equal(keymap_bind(&km, 'q', SW_ACT_NONE), 0);
-	assert_int_equal(keymap_lookup(&km, 'q'), SW_ACT_NONE);
-	assert_int_equal(km.n, n);
-	char keys[64];
-	keymap_keys_str(&km, SW_ACT_QUIT, keys, sizeof keys);
-	assert_string_equal(keys, "F10");
 }
 
 struct collect {
@@ -174,7 +145,6 @@ int main(void)
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_table_consistent),
 		cmocka_unit_test(test_key_names),
-		cmocka_unit_test(test_bind),
 		cmocka_unit_test(test_help_lists_every_binding),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
