@@ -2,6 +2,7 @@
  * this test starts (it never signals anything else). */
 #include "config.h"
 
+#include <grp.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -121,23 +122,42 @@ static void test_bad_pids(void **state)
 	assert_int_equal(proc_signal_verified(getpid(), st, 0), 0);
 }
 
+/* A process of another user cannot be signalled: as root, a child that
+ * drops to nobody tries SIGTERM on a sleeper we started; unprivileged, pid
+ * 1 (root's) is probed with signal 0, which checks permission only. */
 static void test_eperm(void **state)
 {
 	(void)state;
-	if (geteuid() == 0) {
-		/* as root, every process may be signalled; probe pid 1 with
-		 * signal 0 only to check it is found and verified */
-		uint64_t st;
-		if (proc_starttime(1, &st) == 0)
-			assert_int_equal(proc_signal_verified(1, st, 0), 0);
-		print_message("  (root may signal anyone: EPERM not testable)\n");
-		skip();
-	}
-	/* not root: pid 1 belongs to root; signal 0 checks permission only */
 	uint64_t st;
-	if (proc_starttime(1, &st) != 0)
-		skip(); /* hidepid or no pid 1 visible */
-	assert_int_equal(proc_signal_verified(1, st, 0), -EPERM);
+	if (geteuid() != 0) {
+		if (proc_starttime(1, &st) != 0)
+			skip(); /* hidepid or no pid 1 visible */
+		assert_int_equal(proc_signal_verified(1, st, 0), -EPERM);
+		return;
+	}
+	pid_t sleeper = fork();
+	assert_true(sleeper >= 0);
+	if (sleeper == 0) {
+		pause();
+		_exit(0);
+	}
+	assert_int_equal(proc_starttime(sleeper, &st), 0);
+	pid_t child = fork();
+	assert_true(child >= 0);
+	if (child == 0) {
+		if (setgroups(0, NULL) || setresgid(65534, 65534, 65534) ||
+		    setresuid(65534, 65534, 65534))
+			_exit(77);
+		_exit(proc_signal_verified(sleeper, st, SIGTERM) == -EPERM ? 0 : 1);
+	}
+	int ws = 0;
+	assert_int_equal(waitpid(child, &ws, 0), child);
+	kill(sleeper, SIGKILL);
+	waitpid(sleeper, NULL, 0);
+	assert_true(WIFEXITED(ws));
+	if (WEXITSTATUS(ws) == 77)
+		skip(); /* cannot drop privileges here */
+	assert_int_equal(WEXITSTATUS(ws), 0);
 }
 
 int main(void)
