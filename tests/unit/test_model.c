@@ -802,13 +802,10 @@ static void test_100k(void **state)
 	print_message("100k: update %.1f ms (first) %.1f ms (next); view by cookie %.1f ms, "
 		      "sorted by lport %.1f ms, by remote %.1f ms, filtered+sorted by rate %.1f ms\n",
 		      upd1, upd2, best_view, best_port, best_sort, best_filter);
-#if defined(__SANITIZE_ADDRESS__)
-	const double limit = 500; /* sanitizers slow everything down */
-#else
-	const double limit = 50;
-#endif
-	assert_true(best_sort < limit);
-	assert_true(best_filter < limit);
+	/* timings are printed for the reader, never asserted (bench/ measures);
+	 * what is asserted is that the big views are right */
+	for (size_t i = 1; i < v.n; i++)
+		assert_true(column_get(SW_COL_REMOTE)->compare(&v.rows[i - 1], &v.rows[i]) <= 0);
 	filter_free(f);
 	view_done(&v);
 	snapshot_done(&s);
