@@ -283,6 +283,18 @@ static void kstat_fn(void *a)
 				      k->c->rec ? rec_text : NULL, k->c->rec);
 }
 
+/* A dump resumed under churn can repeat a socket (same cookie) or list a
+ * TIME_WAIT entry beside the connection that reused its 4-tuple; a dump
+ * the kernel flagged inconsistent on every retry is said so. */
+static void dedupe(struct sw_snapshot *s, bool intr)
+{
+	if (intr) {
+		snapshot_dedupe(s);
+		s->notes |= SW_NOTE_DUMP_INTR;
+	}
+	snapshot_dedupe_tuples(s);
+}
+
 static void set_missing(struct sw_collector *c, struct sw_snapshot *s)
 {
 	uint8_t fam[2];
@@ -501,8 +513,7 @@ static int sample_live(struct sw_collector *c, struct sw_snapshot *s, char *err,
 	}
 	raw_fallback(c, s, fam, nf);
 	set_missing(c, s);
-	if (dups)
-		snapshot_dedupe(s);
+	dedupe(s, dups);
 	if (c->o.kstat) {
 		struct kstat_ctx k = {c, s, 0};
 		if (in_netns(c->nsfd, kstat_fn, &k) < 0)
@@ -652,8 +663,7 @@ static int sample_replay(struct sw_collector *c, struct sw_snapshot *s,
 		return r;
 	s->have_kstat = kst;
 	set_missing(c, s);
-	if (dups)
-		snapshot_dedupe(s);
+	dedupe(s, dups);
 	return 0;
 }
 
