@@ -85,18 +85,6 @@ static bool filter_uses(const char *text, const char *word)
 	return false;
 }
 
-static bool col_needs_procs(enum sw_col_id id)
-{
-	return id == SW_COL_PID || id == SW_COL_PROCESS || id == SW_COL_CMDLINE;
-}
-
-/* tcp_info, congestion and socket memory: the columns from RTT on (rates
- * and retransmission deltas are computed from tcp_info too), except AGE. */
-static bool col_needs_tcpinfo(enum sw_col_id id)
-{
-	return id >= SW_COL_RTT && id != SW_COL_AGE;
-}
-
 struct batch {
 	const struct sw_options *o;
 	struct sw_filter *filter;
@@ -207,22 +195,17 @@ static int setup(struct batch *b, const struct sw_options *o)
 	}
 
 	/* What to ask of the collector. */
-	b->procs = o->procs || o->format != SW_FMT_TABLE;
-	for (int i = 0; i < b->ncols && o->format == SW_FMT_TABLE; i++)
-		b->procs |= col_needs_procs(b->cols[i]);
-	for (size_t i = 0; i < b->nkeys; i++)
-		b->procs |= col_needs_procs((enum sw_col_id)b->keys[i].col);
+	unsigned needs = columns_needs(b->cols, o->format == SW_FMT_TABLE ? (size_t)b->ncols : 0,
+				       b->keys, b->nkeys);
+	b->procs = o->procs || o->format != SW_FMT_TABLE || (needs & SW_NEED_PROCS);
 	if (o->filter)
 		b->procs |= filter_uses(o->filter, "proc") || filter_uses(o->filter, "comm") ||
 			    filter_uses(o->filter, "pid");
 	b->kstat = o->format != SW_FMT_TABLE;
 	/* tcp_info costs a third of the kernel dump and most of the memory:
 	 * ask for it only when something shows it (JSON and the summary do). */
-	b->tcpinfo = o->format != SW_FMT_TABLE;
-	for (int i = 0; i < b->ncols && o->format == SW_FMT_TABLE; i++)
-		b->tcpinfo |= col_needs_tcpinfo(b->cols[i]);
-	for (size_t i = 0; i < b->nkeys; i++)
-		b->tcpinfo |= col_needs_tcpinfo((enum sw_col_id)b->keys[i].col);
+	b->tcpinfo = o->format != SW_FMT_TABLE ||
+		     (needs & (SW_NEED_TCPINFO | SW_NEED_CONG | SW_NEED_MEM));
 
 	/* Default state selection. */
 	b->sel = o->sel;

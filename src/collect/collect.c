@@ -18,6 +18,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <net/if.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdio.h>
@@ -283,6 +284,28 @@ static void kstat_fn(void *a)
 				      k->c->rec ? rec_text : NULL, k->c->rec);
 }
 
+/* The names of the interfaces sockets are bound to, as the collected
+ * namespace names them (so a -N view names its own interfaces). */
+static void ifnames_fn(void *a)
+{
+	struct sw_snapshot *s = a;
+	struct if_nameindex *ni = if_nameindex();
+	for (struct if_nameindex *p = ni; p && p->if_index; p++)
+		snapshot_add_ifname(s, p->if_index, p->if_name);
+	if (ni)
+		if_freenameindex(ni);
+}
+
+static void fill_ifnames(struct sw_collector *c, struct sw_snapshot *s)
+{
+	for (size_t i = 0; i < s->nconns; i++) {
+		if (s->conns[i].ifindex) {
+			in_netns(c->nsfd, ifnames_fn, s);
+			return;
+		}
+	}
+}
+
 /* A dump resumed under churn can repeat a socket (same cookie) or list a
  * TIME_WAIT entry beside the connection that reused its 4-tuple; a dump
  * the kernel flagged inconsistent on every retry is said so. */
@@ -514,6 +537,7 @@ static int sample_live(struct sw_collector *c, struct sw_snapshot *s, char *err,
 	raw_fallback(c, s, fam, nf);
 	set_missing(c, s);
 	dedupe(s, dups);
+	fill_ifnames(c, s);
 	if (c->o.kstat) {
 		struct kstat_ctx k = {c, s, 0};
 		if (in_netns(c->nsfd, kstat_fn, &k) < 0)

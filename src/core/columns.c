@@ -9,7 +9,6 @@
 #include "config.h"
 
 #include <ctype.h>
-#include <net/if.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -455,9 +454,9 @@ static void f_iface(const struct sw_row *r, char *buf, size_t len)
 		buf[0] = '\0';
 		return;
 	}
-	/* Interface names are per netns: look them up only for our own. */
-	char name[IF_NAMESIZE];
-	if ((!r->snap || !r->snap->netns[0]) && if_indextoname(ix, name))
+	/* names come from the namespace the socket was collected in */
+	const char *name = snapshot_ifname(r->snap, ix);
+	if (name)
 		snprintf(buf, len, "%s", name);
 	else
 		snprintf(buf, len, "if%u", ix);
@@ -662,80 +661,105 @@ static int c_retrans_delta(const struct sw_row *a, const struct sw_row *b)
 
 /* ---- the table ---------------------------------------------------------- */
 
-#define COL(ID, NAME, HDR, DESC, W, MINW, RIGHT, ON, FN)                               \
-	[ID] = {ID, NAME, HDR, DESC, W, MINW, RIGHT, ON, f_##FN, c_##FN}
+#define COL(ID, NAME, HDR, DESC, W, MINW, RIGHT, ON, FN, ...)                          \
+	[ID] = {ID, NAME, HDR, DESC, W, MINW, RIGHT, ON, __VA_ARGS__, f_##FN, c_##FN}
+/* the last COL arguments: desc_first, addr, needs, short_header */
+#define ASC false, false, 0, NULL
+#define DESC_(NEEDS) true, false, (NEEDS), NULL
+#define ADDR(SHORT) false, true, 0, SHORT
+#define OWNER false, false, SW_NEED_PROCS, NULL
+#define TI SW_NEED_TCPINFO
 
 static const struct sw_column columns[SW_COL_COUNT] = {
 	COL(SW_COL_PROTO, "proto", N_("Proto"),
-	    N_("Protocol and family: tcp, tcp6, udp, udp6, raw, u_str ..."), 5, 5, false, true, proto),
+	    N_("Protocol and family: tcp, tcp6, udp, udp6, raw, u_str ..."), 5, 5, false, true, proto, ASC),
 	COL(SW_COL_STATE, "state", N_("State"),
-	    N_("Socket state (ESTAB, TIME-WAIT, LISTEN, UNCONN ...)"), 10, 5, false, true, state),
+	    N_("Socket state (ESTAB, TIME-WAIT, LISTEN, UNCONN ...)"), 10, 5, false, true, state, ASC),
 	COL(SW_COL_RECVQ, "recvq", N_("Recv-Q"),
-	    N_("Bytes not yet read by the program; listeners: accept queue length"), 6, 6, true, true, recvq),
+	    N_("Bytes not yet read by the program; listeners: accept queue length"), 6, 6, true, true, recvq, DESC_(0)),
 	COL(SW_COL_SENDQ, "sendq", N_("Send-Q"),
-	    N_("Bytes not yet acknowledged by the peer; listeners: backlog"), 6, 6, true, true, sendq),
+	    N_("Bytes not yet acknowledged by the peer; listeners: backlog"), 6, 6, true, true, sendq, DESC_(0)),
 	COL(SW_COL_LOCAL, "local", N_("Local Address:Port"),
-	    N_("Local address and port (UNIX: path, @abstract)"), 0, 15, false, true, local),
+	    N_("Local address and port (UNIX: path, @abstract)"), 0, 15, false, true, local, ADDR(N_("Local Address"))),
 	COL(SW_COL_REMOTE, "remote", N_("Peer Address:Port"),
-	    N_("Remote address and port (UNIX: peer inode)"), 0, 15, false, true, remote),
-	COL(SW_COL_LPORT, "lport", N_("LPort"), N_("Local port number"), 5, 5, true, false, lport),
-	COL(SW_COL_RPORT, "rport", N_("RPort"), N_("Remote port number"), 5, 5, true, false, rport),
+	    N_("Remote address and port (UNIX: peer inode)"), 0, 15, false, true, remote, ADDR(N_("Peer Address"))),
+	COL(SW_COL_LPORT, "lport", N_("LPort"), N_("Local port number"), 5, 5, true, false, lport, ASC),
+	COL(SW_COL_RPORT, "rport", N_("RPort"), N_("Remote port number"), 5, 5, true, false, rport, ASC),
 	COL(SW_COL_TIMER, "timer", N_("Timer"),
-	    N_("Timer as netstat -o shows it: kind (seconds/retransmits/probes)"), 22, 10, false, false, timer),
+	    N_("Timer as netstat -o shows it: kind (seconds/retransmits/probes)"), 22, 10, false, false, timer, ASC),
 	COL(SW_COL_PID, "pid", N_("PID/Program"),
-	    N_("First process holding the socket (+N: more processes)"), 0, 14, false, true, pid),
+	    N_("First process holding the socket (+N: more processes)"), 0, 14, false, true, pid, OWNER),
 	COL(SW_COL_PROCESS, "process", N_("Process"), N_("Command name of the first owner"),
-	    15, 7, false, false, process),
+	    15, 7, false, false, process, OWNER),
 	COL(SW_COL_CMDLINE, "cmdline", N_("Command"), N_("Full command line of the first owner"),
-	    0, 7, false, false, cmdline),
-	COL(SW_COL_USER, "user", N_("User"), N_("Owner of the socket"), 8, 4, false, false, user),
-	COL(SW_COL_UID, "uid", N_("UID"), N_("Owner uid of the socket"), 5, 3, true, false, uid),
+	    0, 7, false, false, cmdline, OWNER),
+	COL(SW_COL_USER, "user", N_("User"), N_("Owner of the socket"), 8, 4, false, false, user, ASC),
+	COL(SW_COL_UID, "uid", N_("UID"), N_("Owner uid of the socket"), 5, 3, true, false, uid, ASC),
 	COL(SW_COL_INODE, "inode", N_("Inode"), N_("Socket inode (0: no file, e.g. TIME-WAIT)"),
-	    8, 5, true, false, inode),
+	    8, 5, true, false, inode, ASC),
 	COL(SW_COL_COOKIE, "cookie", N_("Cookie"), N_("Kernel socket cookie (unique id)"),
-	    8, 6, true, false, cookie),
+	    8, 6, true, false, cookie, ASC),
 	COL(SW_COL_IFACE, "iface", N_("Iface"), N_("Interface the socket is bound to"),
-	    6, 5, false, false, iface),
-	COL(SW_COL_RTT, "rtt", N_("RTT"), N_("Smoothed round-trip time"), 7, 3, true, false, rtt),
+	    6, 5, false, false, iface, ASC),
+	COL(SW_COL_RTT, "rtt", N_("RTT"), N_("Smoothed round-trip time"), 7, 3, true, false, rtt, DESC_(TI)),
 	COL(SW_COL_RTTVAR, "rttvar", N_("RTTVar"), N_("Round-trip time variation"),
-	    7, 6, true, false, rttvar),
-	COL(SW_COL_CWND, "cwnd", N_("Cwnd"), N_("Congestion window (segments)"), 5, 4, true, false, cwnd),
+	    7, 6, true, false, rttvar, DESC_(TI)),
+	COL(SW_COL_CWND, "cwnd", N_("Cwnd"), N_("Congestion window (segments)"), 5, 4, true, false, cwnd, DESC_(TI)),
 	COL(SW_COL_SSTHRESH, "ssthresh", N_("Ssthresh"), N_("Slow-start threshold (segments)"),
-	    8, 8, true, false, ssthresh),
+	    8, 8, true, false, ssthresh, DESC_(TI)),
 	COL(SW_COL_RETRANS, "retrans", N_("Retrans"),
-	    N_("Segments being retransmitted now / retransmitted in total"), 7, 7, true, false, retrans),
-	COL(SW_COL_LOST, "lost", N_("Lost"), N_("Segments presumed lost"), 4, 4, true, false, lost),
+	    N_("Segments being retransmitted now / retransmitted in total"), 7, 7, true, false, retrans, DESC_(TI)),
+	COL(SW_COL_LOST, "lost", N_("Lost"), N_("Segments presumed lost"), 4, 4, true, false, lost, DESC_(TI)),
 	COL(SW_COL_BYTES_ACKED, "bytes_acked", N_("Acked"), N_("Bytes sent and acknowledged"),
-	    6, 5, true, false, bytes_acked),
+	    6, 5, true, false, bytes_acked, DESC_(TI)),
 	COL(SW_COL_BYTES_RECV, "bytes_received", N_("Received"), N_("Bytes received"),
-	    8, 8, true, false, bytes_recv),
+	    8, 8, true, false, bytes_recv, DESC_(TI)),
 	COL(SW_COL_BYTES_SENT, "bytes_sent", N_("Sent"), N_("Bytes sent, retransmissions included"),
-	    6, 4, true, false, bytes_sent),
+	    6, 4, true, false, bytes_sent, DESC_(TI)),
 	COL(SW_COL_SEGS, "segs", N_("Segs in/out"), N_("Segments received / sent"),
-	    11, 11, true, false, segs),
+	    11, 11, true, false, segs, DESC_(TI)),
 	COL(SW_COL_DELIVERY_RATE, "delivery_rate", N_("Delivery"),
-	    N_("Delivery rate estimated by the kernel"), 9, 8, true, false, delivery_rate),
+	    N_("Delivery rate estimated by the kernel"), 9, 8, true, false, delivery_rate, DESC_(TI)),
 	COL(SW_COL_LAST_SEND, "last_send", N_("LastSend"), N_("Time since data was last sent"),
-	    8, 8, true, false, last_send),
+	    8, 8, true, false, last_send, false, false, TI, NULL),
 	COL(SW_COL_LAST_RECV, "last_recv", N_("LastRecv"), N_("Time since data was last received"),
-	    8, 8, true, false, last_recv),
-	COL(SW_COL_BUSY, "busy", N_("Busy"), N_("Time spent sending data"), 6, 4, true, false, busy),
-	COL(SW_COL_CONG, "cong", N_("CC"), N_("Congestion control algorithm"), 6, 2, false, false, cong),
-	COL(SW_COL_RMEM, "rmem", N_("RMem"), N_("Receive buffer memory in use"), 6, 4, true, false, rmem),
-	COL(SW_COL_WMEM, "wmem", N_("WMem"), N_("Send buffer memory queued"), 6, 4, true, false, wmem),
+	    8, 8, true, false, last_recv, false, false, TI, NULL),
+	COL(SW_COL_BUSY, "busy", N_("Busy"), N_("Time spent sending data"), 6, 4, true, false, busy, DESC_(TI)),
+	COL(SW_COL_CONG, "cong", N_("CC"), N_("Congestion control algorithm"), 6, 2, false, false, cong, false, false, SW_NEED_CONG, NULL),
+	COL(SW_COL_RMEM, "rmem", N_("RMem"), N_("Receive buffer memory in use"), 6, 4, true, false, rmem, DESC_(SW_NEED_MEM)),
+	COL(SW_COL_WMEM, "wmem", N_("WMem"), N_("Send buffer memory queued"), 6, 4, true, false, wmem, DESC_(SW_NEED_MEM)),
 	COL(SW_COL_RX_RATE, "rxrate", N_("RX/s"), N_("Receive rate since the last refresh"),
-	    9, 4, true, true, rx_rate),
+	    9, 4, true, true, rx_rate, DESC_(TI)),
 	COL(SW_COL_TX_RATE, "txrate", N_("TX/s"), N_("Send rate since the last refresh"),
-	    9, 4, true, true, tx_rate),
+	    9, 4, true, true, tx_rate, DESC_(TI)),
 	COL(SW_COL_AGE, "age", N_("Age"), N_("Time since the socket was first seen"),
-	    6, 3, true, false, age),
+	    6, 3, true, false, age, DESC_(0)),
 	COL(SW_COL_RETRANS_DELTA, "retrans_delta", N_("ReTx+"),
-	    N_("Retransmissions since the last refresh"), 5, 5, true, false, retrans_delta),
+	    N_("Retransmissions since the last refresh"), 5, 5, true, false, retrans_delta, DESC_(TI)),
 };
+
+#undef ASC
+#undef DESC_
+#undef ADDR
+#undef OWNER
+#undef TI
 
 const struct sw_column *column_get(enum sw_col_id id)
 {
 	return (unsigned)id < SW_COL_COUNT ? &columns[id] : NULL;
+}
+
+unsigned columns_needs(const enum sw_col_id *ids, size_t n,
+		       const struct sw_sortkey *keys, size_t nkeys)
+{
+	unsigned needs = 0;
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned)ids[i] < SW_COL_COUNT)
+			needs |= columns[ids[i]].needs;
+	for (size_t i = 0; i < nkeys; i++)
+		if ((unsigned)keys[i].col < SW_COL_COUNT)
+			needs |= columns[keys[i].col].needs;
+	return needs;
 }
 
 /* ---- sort-key prefixes (see column_sortkey) ---------------------------- */

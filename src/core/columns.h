@@ -54,6 +54,14 @@ enum sw_col_id {
 	SW_COL_COUNT
 };
 
+/* What a column needs from the collector (sw_column.needs). */
+enum {
+	SW_NEED_PROCS = 1u << 0,   /* the process map (owners) */
+	SW_NEED_TCPINFO = 1u << 1, /* tcp_info (rates and deltas come from it too) */
+	SW_NEED_CONG = 1u << 2,    /* the congestion control name */
+	SW_NEED_MEM = 1u << 3,     /* socket memory (skmeminfo) */
+};
+
 struct sw_column {
 	enum sw_col_id id;
 	const char *name;    /* config / --columns / --sort name: "state" */
@@ -63,6 +71,11 @@ struct sw_column {
 	int minwidth;
 	bool right;          /* right-aligned (numbers) */
 	bool default_on;     /* shown by default in the UI */
+	bool desc_first;     /* a first sort on it is descending (biggest first) */
+	bool addr;           /* an address:port: may shrink below its header (a
+	                        short header is drawn) and shares the width left */
+	unsigned needs;      /* SW_NEED_*: what the collector must read for it */
+	const char *short_header; /* addr: N_() header when the long one does not fit */
 	/* Text for one cell (plain ASCII/UTF-8, no padding); "" for n/a. */
 	void (*format)(const struct sw_row *r, char *buf, size_t len);
 	/* <0, 0, >0 like strcmp; ascending natural order for the column. */
@@ -70,6 +83,10 @@ struct sw_column {
 };
 
 const struct sw_column *column_get(enum sw_col_id id);
+
+/* SW_NEED_* of the columns shown and of the sort keys. */
+unsigned columns_needs(const enum sw_col_id *ids, size_t n,
+		       const struct sw_sortkey *keys, size_t nkeys);
 
 /* An order-preserving integer prefix of a column's compare, for radix
  * sorting large views: key(a) < key(b) implies compare(a, b) < 0, and

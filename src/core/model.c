@@ -455,6 +455,8 @@ void model_update(struct sw_model *m, struct sw_snapshot *snap)
 	struct sw_snapshot *nt = &m->tomb[!m->ti];
 	snapshot_clear(nt);
 	nt->detail = m->cur.detail; /* tombstones keep what live records kept */
+	snapshot_merge_ifnames(nt, ot); /* and the names of their interfaces */
+	snapshot_merge_ifnames(nt, old);
 
 	/* tombstones from before */
 	pmap_reset(m, ot->nprocs);

@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -23,12 +24,13 @@ void snapshot_done(struct sw_snapshot *s)
 	free(s->procs);
 	free(s->owners);
 	free(s->pool);
+	free(s->ifnames);
 	memset(s, 0, sizeof *s);
 }
 
 void snapshot_clear(struct sw_snapshot *s)
 {
-	s->nconns = s->ntcpx = s->nprocs = s->nowners = 0;
+	s->nconns = s->ntcpx = s->nprocs = s->nowners = s->nifnames = 0;
 	s->ntcpd = s->nconnd = 0;
 	s->pool = xgrow(s->pool, &s->poolcap, 1, 1);
 	s->pool[0] = '\0';
@@ -227,6 +229,29 @@ size_t snapshot_dedupe_tuples(struct sw_snapshot *s)
 	free(slot);
 	s->nconns = out;
 	return removed;
+}
+
+void snapshot_add_ifname(struct sw_snapshot *s, uint32_t index, const char *name)
+{
+	s->ifnames = xgrow(s->ifnames, &s->capifnames, s->nifnames + 1, sizeof *s->ifnames);
+	struct sw_ifname *n = &s->ifnames[s->nifnames++];
+	n->index = index;
+	snprintf(n->name, sizeof n->name, "%s", name);
+}
+
+const char *snapshot_ifname(const struct sw_snapshot *s, uint32_t index)
+{
+	for (size_t i = 0; s && i < s->nifnames; i++)
+		if (s->ifnames[i].index == index)
+			return s->ifnames[i].name;
+	return NULL;
+}
+
+void snapshot_merge_ifnames(struct sw_snapshot *dst, const struct sw_snapshot *src)
+{
+	for (size_t i = 0; i < src->nifnames; i++)
+		if (!snapshot_ifname(dst, src->ifnames[i].index))
+			snapshot_add_ifname(dst, src->ifnames[i].index, src->ifnames[i].name);
 }
 
 bool kstat_counter(const struct sw_kstat *k, const char *group,

@@ -72,6 +72,12 @@ enum {
 	                                     may be missing */
 };
 
+/* An interface name by index, as the collected namespace names it. */
+struct sw_ifname {
+	uint32_t index;
+	char name[16]; /* IF_NAMESIZE */
+};
+
 struct sw_snapshot {
 	uint64_t mono_ns;  /* CLOCK_MONOTONIC when collection started */
 	int64_t real_sec;  /* CLOCK_REALTIME seconds, for display/JSON */
@@ -102,6 +108,12 @@ struct sw_snapshot {
 	size_t poollen, poolcap;
 	uint32_t intern[8]; /* snapshot_intern(): pool offsets of short */
 	unsigned nintern;   /* strings stored once (congestion names) */
+
+	/* Names of the interfaces sockets are bound to (conn.ifindex), read in
+	 * the namespace the sockets were collected in; filled only when some
+	 * socket is bound to one. */
+	struct sw_ifname *ifnames;
+	size_t nifnames, capifnames;
 
 	struct sw_kstat kstat;
 	bool have_kstat;
@@ -177,6 +189,13 @@ void snapshot_dedupe(struct sw_snapshot *s);
  * keep the newer (the higher cookie; cookies only grow).  Returns how many
  * records were dropped.  O(n) with a hash. */
 size_t snapshot_dedupe_tuples(struct sw_snapshot *s);
+
+/* Interface names (see sw_snapshot.ifnames).  snapshot_ifname: NULL when
+ * the index is not known. */
+void snapshot_add_ifname(struct sw_snapshot *s, uint32_t index, const char *name);
+const char *snapshot_ifname(const struct sw_snapshot *s, uint32_t index);
+/* Add to dst the interface names of src it does not have. */
+void snapshot_merge_ifnames(struct sw_snapshot *dst, const struct sw_snapshot *src);
 
 /* Counter lookup by group and name; returns false if absent. */
 bool kstat_counter(const struct sw_kstat *k, const char *group,

@@ -8,7 +8,6 @@
 
 #include <errno.h>
 #include <inttypes.h>
-#include <net/if.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -424,10 +423,10 @@ static void socket_obj(FILE *fp, const struct sw_row *r)
 	if (cd && cd->cgroup_id)
 		ju(&o, "cgroup_id", cd->cgroup_id);
 	if (c->ifindex) {
-		char name[IF_NAMESIZE];
 		ju(&o, "ifindex", c->ifindex);
-		/* names are per netns: resolved only for our own */
-		if (s && !s->netns[0] && if_indextoname(c->ifindex, name))
+		/* named in the namespace the socket was collected in */
+		const char *name = snapshot_ifname(s, c->ifindex);
+		if (name)
 			js(&o, "iface", name);
 	}
 	if (c->flags & SW_CF_HAS_SHUTDOWN)

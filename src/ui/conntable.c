@@ -108,10 +108,9 @@ static void compute_layout(struct panel *p, struct ui *ui, struct layout *L)
 	for (size_t i = L->first; i < L->n; i++) {
 		const struct sw_column *c = column_get(L->ids[i]);
 		int hw = crt_width(_(c->header)) + 1; /* room for the sort arrow */
-		bool addr = L->ids[i] == SW_COL_LOCAL || L->ids[i] == SW_COL_REMOTE;
 		if (c->width > 0)
 			L->width[i] = c->width > hw ? c->width : hw;
-		else if (addr)
+		else if (c->addr)
 			L->width[i] = c->minwidth;
 		else
 			L->width[i] = c->minwidth > hw ? c->minwidth : hw;
@@ -140,7 +139,7 @@ static void compute_layout(struct panel *p, struct ui *ui, struct layout *L)
 		const struct sw_column *c = column_get(L->ids[i]);
 		if (c->width > 0)
 			continue;
-		if (L->ids[i] == SW_COL_LOCAL || L->ids[i] == SW_COL_REMOTE)
+		if (c->addr)
 			naddr++;
 		else
 			nother++;
@@ -156,8 +155,7 @@ static void compute_layout(struct panel *p, struct ui *ui, struct layout *L)
 		const struct sw_column *c = column_get(L->ids[i]);
 		if (c->width > 0)
 			continue;
-		bool addr = L->ids[i] == SW_COL_LOCAL || L->ids[i] == SW_COL_REMOTE;
-		int w = addr ? addr_w : other_w;
+		int w = c->addr ? addr_w : other_w;
 		if (w > L->width[i])
 			L->width[i] = w;
 	}
@@ -202,10 +200,8 @@ static void draw_header(struct panel *p, struct ui *ui, const struct layout *L)
 		char h[128];
 		int cw = L->width[i];
 		const char *name = _(c->header);
-		if (crt_width(name) + 1 > cw && L->ids[i] == SW_COL_LOCAL)
-			name = _("Local Address");
-		else if (crt_width(name) + 1 > cw && L->ids[i] == SW_COL_REMOTE)
-			name = _("Peer Address");
+		if (c->short_header && crt_width(name) + 1 > cw)
+			name = _(c->short_header);
 		snprintf(h, sizeof h, "%s%s", name,
 			 sorted ? crt_arrow(ui->sort.k[0].desc) : "");
 		if (x + cw > p->w) {
@@ -278,7 +274,7 @@ static void ct_draw(struct panel *p, struct ui *ui)
 				cw = p->w - x;
 			}
 			/* never show a cut port as if it were another port */
-			if (L.ids[k] == SW_COL_LOCAL || L.ids[k] == SW_COL_REMOTE)
+			if (c->addr)
 				uimodel_fit_endpoint(cell, sizeof cell, cw,
 						     crt_utf8() ? "\u2026" : "~");
 			panel_put_match(ui, w, cell, cw, c->right, base);

@@ -46,14 +46,11 @@ static void sync_wants(struct ui *ui)
 						: SW_AGG_REMOTE_IP;
 	ui->wants.filter = sw_blank(ui->filter_text) ? NULL : ui->filter;
 	ui->wants.netinfo = ui->panels[PANEL_ROUTES].shown || ui->panels[PANEL_IFACES].shown;
-	bool cong = ui->colset.on[SW_COL_CONG];
-	bool mem = ui->colset.on[SW_COL_RMEM] || ui->colset.on[SW_COL_WMEM];
-	for (size_t i = 0; i < ui->sort.n; i++) {
-		cong |= ui->sort.k[i].col == SW_COL_CONG;
-		mem |= ui->sort.k[i].col == SW_COL_RMEM || ui->sort.k[i].col == SW_COL_WMEM;
-	}
-	ui->wants.need_cong = cong;
-	ui->wants.need_mem = mem;
+	enum sw_col_id shown[SW_COL_COUNT];
+	size_t nshown = colset_visible(&ui->colset, shown, SW_COL_COUNT);
+	unsigned needs = columns_needs(shown, nshown, ui->sort.k, ui->sort.n);
+	ui->wants.need_cong = needs & SW_NEED_CONG;
+	ui->wants.need_mem = needs & SW_NEED_MEM;
 	ui->wants.changes = ui->changes;
 	ui->wants.mark = ui->mark;
 	ui->wants.mark_gen = ui->mark_gen;

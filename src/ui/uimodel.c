@@ -190,17 +190,8 @@ int sortstate_parse(struct sortstate *ss, const char *spec)
 
 bool sortstate_desc_first(enum sw_col_id col)
 {
-	switch (col) {
-	case SW_COL_RECVQ: case SW_COL_SENDQ: case SW_COL_RTT: case SW_COL_RTTVAR:
-	case SW_COL_CWND: case SW_COL_SSTHRESH: case SW_COL_RETRANS: case SW_COL_LOST:
-	case SW_COL_BYTES_ACKED: case SW_COL_BYTES_RECV: case SW_COL_BYTES_SENT:
-	case SW_COL_SEGS: case SW_COL_DELIVERY_RATE: case SW_COL_BUSY: case SW_COL_RMEM:
-	case SW_COL_WMEM: case SW_COL_RX_RATE: case SW_COL_TX_RATE: case SW_COL_AGE:
-	case SW_COL_RETRANS_DELTA:
-		return true;
-	default:
-		return false;
-	}
+	const struct sw_column *c = column_get(col);
+	return c && c->desc_first;
 }
 
 void sortstate_set(struct sortstate *ss, enum sw_col_id col, bool desc_first)

@@ -364,10 +364,81 @@ static void test_parse_list(void **state)
 	assert_int_equal(column_parse_list("-state", ids, NULL, 8, &bad), 1);
 }
 
+/* Interface names come from the snapshot (the namespace the sockets were
+ * collected in), never from the namespace sockwatch runs in. */
+static void test_iface_names(void **state)
+{
+	(void)state;
+	struct sw_snapshot s;
+	snapshot_init(&s);
+	fx_inet(&s, SW_PROTO_UDP, AF_INET, "0.0.0.0", 67, NULL, 0, SW_ST_CLOSE);
+	fx_inet(&s, SW_PROTO_UDP, AF_INET, "0.0.0.0", 68, NULL, 0, SW_ST_CLOSE);
+	fx_inet(&s, SW_PROTO_UDP, AF_INET, "0.0.0.0", 69, NULL, 0, SW_ST_CLOSE);
+	s.conns[0].ifindex = 7;
+	s.conns[1].ifindex = 1; /* this host's lo, but not named in the snapshot */
+	snapshot_add_ifname(&s, 7, "veth-web0");
+	struct sw_row rows[3];
+	fx_rows(&s, rows, NULL);
+	assert_string_equal(cell(SW_COL_IFACE, &rows[0]), "veth-web0");
+	assert_string_equal(cell(SW_COL_IFACE, &rows[1]), "if1");
+	assert_string_equal(cell(SW_COL_IFACE, &rows[2]), "");
+	struct sw_snapshot t;
+	snapshot_init(&t);
+	snapshot_add_ifname(&t, 1, "lo");
+	snapshot_merge_ifnames(&t, &s);
+	snapshot_merge_ifnames(&t, &s);
+	assert_int_equal(t.nifnames, 2);
+	assert_string_equal(snapshot_ifname(&t, 7), "veth-web0");
+	assert_null(snapshot_ifname(&t, 3));
+	snapshot_clear(&s);
+	assert_null(snapshot_ifname(&s, 7));
+	snapshot_done(&t);
+	snapshot_done(&s);
+}
+
+/* The facts a caller needs about a column are in the table: which way a
+ * first sort goes, what the collector must read, how an address shrinks. */
+static void test_table_facts(void **state)
+{
+	(void)state;
+	for (int i = 0; i < SW_COL_COUNT; i++) {
+		const struct sw_column *c = column_get((enum sw_col_id)i);
+		/* numbers sort biggest first, except port numbers, ids and times-since */
+		if (c->desc_first)
+			assert_true(c->right);
+		/* an address column has a short header, nothing else does */
+		assert_int_equal(c->addr, c->short_header != NULL);
+		if (c->addr)
+			assert_true(strlen(c->short_header) < strlen(c->header));
+	}
+	assert_true(column_get(SW_COL_RX_RATE)->desc_first);
+	assert_true(column_get(SW_COL_AGE)->desc_first);
+	assert_false(column_get(SW_COL_LPORT)->desc_first);
+	assert_false(column_get(SW_COL_LAST_SEND)->desc_first);
+	assert_true(column_get(SW_COL_LOCAL)->addr);
+
+	enum sw_col_id plain[] = {SW_COL_PROTO, SW_COL_STATE, SW_COL_LOCAL, SW_COL_REMOTE,
+				  SW_COL_AGE};
+	assert_int_equal(columns_needs(plain, 5, NULL, 0), 0);
+	enum sw_col_id owner[] = {SW_COL_STATE, SW_COL_PID};
+	assert_int_equal(columns_needs(owner, 2, NULL, 0), SW_NEED_PROCS);
+	/* a sort key counts like a shown column */
+	struct sw_sortkey k[] = {{SW_COL_RTT, true}, {SW_COL_CMDLINE, false}};
+	assert_int_equal(columns_needs(plain, 5, k, 2), SW_NEED_TCPINFO | SW_NEED_PROCS);
+	enum sw_col_id extras[] = {SW_COL_CONG, SW_COL_WMEM, SW_COL_TX_RATE};
+	assert_int_equal(columns_needs(extras, 3, NULL, 0),
+			 SW_NEED_CONG | SW_NEED_MEM | SW_NEED_TCPINFO);
+	/* ids out of range are ignored */
+	enum sw_col_id bad[] = {SW_COL_COUNT};
+	assert_int_equal(columns_needs(bad, 1, NULL, 0), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_table_complete),
+		cmocka_unit_test(test_table_facts),
+		cmocka_unit_test(test_iface_names),
 		cmocka_unit_test(test_inet_formats),
 		cmocka_unit_test(test_unix_formats),
 		cmocka_unit_test(test_timers),

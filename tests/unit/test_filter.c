@@ -633,8 +633,13 @@ static void test_speed(void **state)
 			hits += filter_match(f, &big, &big.conns[i]);
 	double ms = (double)(sw_mono_ns() - t0) / 1e6 / 5;
 	print_message("filter_match: 100k sockets in %.2f ms (%zu hits)\n", ms, hits / 5);
-	assert_true(hits > 0);
-	assert_true(ms < 50);
+	/* the time is for the reader (bench/ measures); the answer is asserted:
+	 * every socket is in 10.0/16 toward :9000 or :3306 of php-fpm, so the
+	 * hits are the TIME-WAIT and ESTABLISHED ones */
+	size_t want = 0;
+	for (uint32_t i = 0; i < 100000; i++)
+		want += (1 + i % 11) == SW_ST_TIME_WAIT || (1 + i % 11) == SW_ST_ESTABLISHED;
+	assert_int_equal(hits, 5 * want);
 	filter_free(f);
 	snapshot_done(&big);
 }
