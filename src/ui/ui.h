@@ -97,8 +97,8 @@ struct ui *ui_new(const struct ui_config *cfg, char *err, size_t errlen);
 void ui_free(struct ui *ui);
 
 const struct ui_wants *ui_wants(const struct ui *ui);
-/* New data; changed is the UI_R_* work the loop did (0 for a new sample
- * that needed everything). */
+/* New data: a new sample, or new views of the same sample (d->sample_seq
+ * tells which); d's pointers must stay valid until the next call. */
 void ui_set_data(struct ui *ui, const struct ui_data *d);
 /* Read every pending key (never waits); UI_R_* flags. */
 unsigned ui_input(struct ui *ui);
