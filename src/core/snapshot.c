@@ -188,6 +188,22 @@ static bool tuple_eq(const struct sw_conn *a, const struct sw_conn *b)
 	       memcmp(a->remote.addr, b->remote.addr, 16) == 0;
 }
 
+/* Of two records on one 4-tuple, is c the newer socket than o (o came
+ * first in the dump)?  Not by cookie: the kernel hands cookies out in
+ * per-CPU batches, so they are not in time order.  A TIME_WAIT entry is
+ * older than a connection that is not (reuse replaced it); of two
+ * TIME_WAIT entries the one with more time left is newer; otherwise the
+ * later record of the dump. */
+static bool tuple_newer(const struct sw_conn *c, const struct sw_conn *o)
+{
+	bool ctw = c->state == SW_ST_TIME_WAIT, otw = o->state == SW_ST_TIME_WAIT;
+	if (ctw != otw)
+		return otw;
+	if (ctw && c->expires_ms != o->expires_ms)
+		return c->expires_ms > o->expires_ms;
+	return true;
+}
+
 size_t snapshot_dedupe_tuples(struct sw_snapshot *s)
 {
 	size_t n = 0;
@@ -211,7 +227,7 @@ size_t snapshot_dedupe_tuples(struct sw_snapshot *s)
 		while (slot[h]) {
 			struct sw_conn *o = &s->conns[slot[h] - 1];
 			if (tuple_eq(o, c)) {
-				if (c->cookie > o->cookie)
+				if (tuple_newer(c, o))
 					*o = *c; /* the newer socket, in the earlier place */
 				dup = true;
 				break;

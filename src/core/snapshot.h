@@ -186,7 +186,8 @@ void snapshot_dedupe(struct sw_snapshot *s);
 /* A connected TCP (or MPTCP) socket is the only one on its 4-tuple in a
  * network namespace.  A dump resumed under churn can list both a TIME_WAIT
  * entry and the new connection that reused its 4-tuple (tcp_tw_reuse):
- * keep the newer (the higher cookie; cookies only grow).  Returns how many
+ * keep the newer (the one not in TIME_WAIT; of two TIME_WAIT entries the
+ * one with more time left; else the later record).  Returns how many
  * records were dropped.  O(n) with a hash. */
 size_t snapshot_dedupe_tuples(struct sw_snapshot *s);
 

@@ -85,26 +85,30 @@ static struct sw_conn *tuple_conn(struct sw_snapshot *s, uint64_t cookie, int pr
 }
 
 /* php-fpm -> MySQL under churn: a resumed dump lists the TIME_WAIT entry of
- * 127.0.0.1:40001 -> :3306 and the new connection that reused it. */
+ * 127.0.0.1:40001 -> :3306 and the new connection that reused it.  Cookies
+ * say nothing of age (per-CPU batches): the state and the timer do. */
 static void test_snapshot_dedupe_tuples(void **state)
 {
 	(void)state;
 	struct sw_snapshot s;
 	snapshot_init(&s);
-	tuple_conn(&s, 10, SW_PROTO_TCP, SW_ST_TIME_WAIT, 40001, 3306);
+	tuple_conn(&s, 90, SW_PROTO_TCP, SW_ST_TIME_WAIT, 40001, 3306)->expires_ms = 30000;
 	tuple_conn(&s, 11, SW_PROTO_TCP, SW_ST_LISTEN, 3306, 0);
 	tuple_conn(&s, 12, SW_PROTO_TCP, SW_ST_LISTEN, 3306, 0); /* SO_REUSEPORT */
 	tuple_conn(&s, 13, SW_PROTO_UDP, SW_ST_ESTABLISHED, 5353, 53);
 	tuple_conn(&s, 14, SW_PROTO_UDP, SW_ST_ESTABLISHED, 5353, 53); /* reuseport */
-	tuple_conn(&s, 20, SW_PROTO_TCP, SW_ST_ESTABLISHED, 40001, 3306);
-	tuple_conn(&s, 9, SW_PROTO_TCP, SW_ST_TIME_WAIT, 40001, 3306); /* older still */
+	tuple_conn(&s, 20, SW_PROTO_TCP, SW_ST_ESTABLISHED, 40001, 3306); /* lower cookie, newer */
+	tuple_conn(&s, 95, SW_PROTO_TCP, SW_ST_TIME_WAIT, 40001, 3306)->expires_ms = 59000;
 	tuple_conn(&s, 21, SW_PROTO_TCP, SW_ST_ESTABLISHED, 3306, 40001); /* the peer end */
 	struct sw_conn *v6 = tuple_conn(&s, 22, SW_PROTO_TCP, SW_ST_ESTABLISHED, 40001, 3306);
 	v6->family = AF_INET6; /* same bytes, other family: another socket */
-	assert_int_equal(snapshot_dedupe_tuples(&s), 2);
-	assert_int_equal(s.nconns, 7);
-	uint64_t want[] = {20, 11, 12, 13, 14, 21, 22};
-	for (size_t i = 0; i < 7; i++)
+	/* two TIME_WAIT entries on one 4-tuple: the one with more time left */
+	tuple_conn(&s, 70, SW_PROTO_TCP, SW_ST_TIME_WAIT, 40002, 3306)->expires_ms = 58000;
+	tuple_conn(&s, 80, SW_PROTO_TCP, SW_ST_TIME_WAIT, 40002, 3306)->expires_ms = 1000;
+	assert_int_equal(snapshot_dedupe_tuples(&s), 3);
+	assert_int_equal(s.nconns, 8);
+	uint64_t want[] = {20, 11, 12, 13, 14, 21, 22, 70};
+	for (size_t i = 0; i < 8; i++)
 		assert_int_equal(s.conns[i].cookie, want[i]);
 	assert_int_equal(s.conns[0].state, SW_ST_ESTABLISHED);
 	assert_int_equal(snapshot_dedupe_tuples(&s), 0);
