@@ -75,7 +75,7 @@ ip netns exec "$NS" python3 "$CHURN" load --seconds 60 --tmp "$T" >"$T/load.out"
 LOAD_PID=$!
 at_exit "kill $LOAD_PID 2>/dev/null"
 ss_tw() { ip netns exec "$NS" ss -tanH state time-wait | wc -l; }
-load_ready() { grep -q '^ready' "$T/load.out"; }
+load_ready() { grep -qs '^ready' "$T/load.out"; }
 wait_for 40 load_ready
 check "fixture: load running (every client port reused), $(ss_tw) TIME-WAIT" load_ready
 

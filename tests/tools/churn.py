@@ -11,8 +11,12 @@ the test's network namespace, as root, with a narrow ip_local_port_range).
       one-MySQL-connection-per-request does.  Runs until SIGTERM.
 
   churn.py sample --sockwatch PATH --samples N --reset-at K --stop-at K
-          --out FILE [--hold 400]
-      Starts the load plus a holder of HOLD established connections, then
+          --out FILE [--hold 400] [--hold-port P [--hold-external]]
+          [--load none --stop-cmd CMD]
+      Starts the load (or, with --load none, uses one already running that
+      CMD stops, e.g. ab against a web stack) plus a holder of HOLD
+      established connections to HOLD_PORT (its own listener, or with
+      --hold-external the server there, e.g. MariaDB on 3306), then
       `sockwatch -b --json -t -a --count N -d 0.2` with its stdout on a small
       pipe, and takes `ss -tanHe` dumps between its samples.  After sample
       RESET_AT the held connections are all reset at once; after sample
@@ -136,22 +140,28 @@ def worker(ports, count_file, made):
         f.write("%d\n" % done)
 
 
-def holder(port, n, ready_file):
-    """n established connections to port, both ends held; SIGUSR1 resets
-    them all at once (SO_LINGER 0: RST, both ends gone)."""
-    ls = socket.socket()
-    ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    ls.bind(("127.0.0.1", port))
-    ls.listen(n + 16)
+def holder(port, n, ready_file, listen):
+    """n established connections to port (served by our own listener when
+    listen, else by the server already there, e.g. MariaDB), held; SIGUSR1
+    resets them all at once (SO_LINGER 0: RST, both ends gone).  Writes
+    "ready PORT..." (its client ports) and later "reset" to ready_file."""
+    if listen:
+        ls = socket.socket()
+        ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        ls.bind(("127.0.0.1", port))
+        ls.listen(n + 16)
     ends = []
     for _ in range(n):
         c = socket.create_connection(("127.0.0.1", port))
-        a, _ = ls.accept()
-        ends += [c, a]
+        ends.append(c)
+        if listen:
+            ends.append(ls.accept()[0])
     reset = []
     signal.signal(signal.SIGUSR1, lambda *_: reset.append(1))
-    with open(ready_file, "w") as f:
-        f.write("ready\n")
+    mine = [s.getsockname()[1] for s in ends if s.getpeername()[1] == port]
+    with open(ready_file + ".tmp", "w") as f:
+        f.write("ready %s\n" % " ".join(map(str, mine)))
+    os.rename(ready_file + ".tmp", ready_file)
     while not reset:
         signal.pause()
     linger0 = (1).to_bytes(4, "little") + (0).to_bytes(4, "little")
@@ -317,16 +327,67 @@ def between_dumps():
     return d, counts
 
 
-def sample(a):
-    ports = parse_ports(a.ports)
-    tmp = a.tmp
-    ready = os.path.join(tmp, "holder.state")
-    hold_pid = spawn(holder, a.hold_port, a.hold, ready)
-    wait_until(lambda: os.path.exists(ready), 30)
-    load = Load(ports, a.workers, tmp)
-    load.warm(len(ports) * a.range_size)
+def port_of(ep):
+    return int(ep.rpartition(":")[2]) if ep.rpartition(":")[2].isdigit() else 0
 
-    res = {"samples": [], "pipe": 0, "hold": a.hold}
+
+def held_cookies(dump, port, mine):
+    """Cookies of the holder's connections (both ends) in an ss dump."""
+    return {c for c, (st, loc, rem) in dump.items() if st != "LISTEN" and (
+        (port_of(loc) in mine and port_of(rem) == port) or
+        (port_of(rem) in mine and port_of(loc) == port))}
+
+
+class Run:
+    """The load, the holder and the events between samples."""
+
+    def __init__(self, a):
+        self.a = a
+        self.ready = os.path.join(a.tmp, "holder.state")
+        self.hold_pid = spawn(holder, a.hold_port, a.hold, self.ready, not a.hold_external)
+        wait_until(lambda: os.path.exists(self.ready), 60)
+        with open(self.ready) as f:
+            self.mine = {int(p) for p in f.readline().split()[1:]}
+        self.load = None
+        if a.load == "builtin":
+            ports = parse_ports(a.ports)
+            self.load = Load(ports, a.workers, a.tmp)
+            self.load.warm(len(ports) * a.range_size)
+        self.stormed = set()
+
+    def event(self, k, dump, between):
+        """After sockwatch's dump k: reset the held connections, stop the load."""
+        a, ev = self.a, None
+        if k == a.reset_at:
+            self.stormed = held_cookies(dump, a.hold_port, self.mine)
+            os.kill(self.hold_pid, signal.SIGUSR1)
+            wait_until(lambda: "reset" in open(self.ready).read(), 10)
+            wait_until(lambda: not held_cookies(ss_dump(), a.hold_port, self.mine), 10)
+            between.update(between_dumps()[0])
+            ev = "reset"
+        if k == a.stop_at:
+            if self.load:
+                self.load.stop()
+            if a.stop_cmd:
+                subprocess.run(a.stop_cmd, shell=True)
+            between.update(between_dumps()[0])
+            ev = "stop"
+        return ev
+
+    def done(self, res):
+        if self.load:
+            if self.load.connections is None:
+                self.load.stop()
+            res["connections"] = self.load.connections
+            res["load_seconds"] = round(self.load.seconds, 1)
+            res["rate"] = int(self.load.connections / self.load.seconds)
+        os.kill(self.hold_pid, signal.SIGTERM)
+        os.waitpid(self.hold_pid, 0)
+
+
+def sample(a):
+    run = Run(a)
+    res = {"samples": [], "hold": a.hold}
     before, _ = between_dumps()
     argv = [a.sockwatch, "-b", "--json", "-t", "-a", "--count", str(a.samples), "-d", "0.2"]
     sw = Sampler(argv)
@@ -334,32 +395,17 @@ def sample(a):
     read_at_freeze = sw.first_started()
     prev_ordered = True  # the first "before" dumps precede sockwatch itself
     k = 1
-    stormed = set()
     while True:
         # frozen after sockwatch's dump k (if its line is long enough)
         after, ss_counts = between_dumps()
         between = dict(after)
-        event = None
-        if k == a.reset_at:
-            stormed = {c for c, v in after.items()
-                       if v[0] != "LISTEN" and (v[1].endswith(":%d" % a.hold_port) or
-                                                v[2].endswith(":%d" % a.hold_port))}
-            os.kill(hold_pid, signal.SIGUSR1)
-            wait_until(lambda: "reset" in open(ready).read(), 10)
-            between.update(between_dumps()[0])
-            event = "reset"
-        if k == a.stop_at:
-            load.stop()
-            between.update(between_dumps()[0])
-            event = "stop"
+        event = run.event(k, after, between)
         line, nxt = sw.next_line_started()
         if line is None:
             break
         doc = json.loads(line)
         r = check_sample(doc, before, after, ss_counts)
-        r["k"] = k
-        r["event"] = event
-        r["bytes"] = len(line)
+        r.update(k=k, event=event, bytes=len(line))
         # sockwatch could not have finished this line (and started its next
         # dump) while we held it: the unread rest exceeded pipe + stdio buffer
         r["ordered"] = len(line) - read_at_freeze > sw.pipe + STDIO_BUF
@@ -368,21 +414,15 @@ def sample(a):
         prev_ordered = r["ordered"]
         if k == a.reset_at + 1:
             listed = {s["cookie"] for s in doc["sockets"]}
-            res["storm"] = {"sockets": len(stormed), "still_listed": len(stormed & listed),
-                            "sample": k}
+            res["storm"] = {"sockets": len(run.stormed), "sample": k,
+                            "still_listed": len(run.stormed & listed)}
         res["samples"].append(r)
         before = between
         read_at_freeze = nxt
         k += 1
     sw.proc.wait()
     res["sockwatch_rc"] = sw.proc.returncode
-    if load.connections is None:
-        load.stop()
-    res["connections"] = load.connections
-    res["load_seconds"] = round(load.seconds, 1)
-    res["rate"] = int(load.connections / load.seconds) if load.seconds else 0
-    os.kill(hold_pid, signal.SIGTERM)
-    os.waitpid(hold_pid, 0)
+    run.done(res)
     with open(a.out, "w") as f:
         json.dump(res, f, indent=1)
 
@@ -419,6 +459,10 @@ def main():
     p.add_argument("--hold", type=int, default=400)
     p.add_argument("--hold-port", type=int, default=9100)
     p.add_argument("--range-size", type=int, default=1000)
+    p.add_argument("--load", choices=("builtin", "none"), default="builtin")
+    p.add_argument("--hold-external", action="store_true",
+                   help="HOLD_PORT is served by another program (do not listen)")
+    p.add_argument("--stop-cmd", help="shell command that stops an outside load")
     p.add_argument("--out", required=True)
     a = ap.parse_args()
     if a.cmd == "load":
