@@ -140,6 +140,18 @@ def worker(ports, count_file, made):
         f.write("%d\n" % done)
 
 
+def connect_retry(port, tries=2000):
+    """connect, waiting (bounded) while every port of the range is in use"""
+    for _ in range(tries):
+        try:
+            return socket.create_connection(("127.0.0.1", port))
+        except OSError as e:
+            if e.errno not in (errno.EADDRNOTAVAIL, errno.EAGAIN):
+                raise
+            time.sleep(0.005)
+    return socket.create_connection(("127.0.0.1", port))
+
+
 def holder(port, n, ready_file, listen):
     """n established connections to port (served by our own listener when
     listen, else by the server already there, e.g. MariaDB), held; SIGUSR1
@@ -152,7 +164,7 @@ def holder(port, n, ready_file, listen):
         ls.listen(n + 16)
     ends = []
     for _ in range(n):
-        c = socket.create_connection(("127.0.0.1", port))
+        c = connect_retry(port)
         ends.append(c)
         if listen:
             ends.append(ls.accept()[0])
@@ -345,7 +357,10 @@ class Run:
         self.a = a
         self.ready = os.path.join(a.tmp, "holder.state")
         self.hold_pid = spawn(holder, a.hold_port, a.hold, self.ready, not a.hold_external)
-        wait_until(lambda: os.path.exists(self.ready), 60)
+        alive = lambda: os.waitpid(self.hold_pid, os.WNOHANG) == (0, 0)
+        wait_until(lambda: os.path.exists(self.ready) or not alive(), 60)
+        if not os.path.exists(self.ready):
+            sys.exit("churn.py: the holder did not get its %d connections" % a.hold)
         with open(self.ready) as f:
             self.mine = {int(p) for p in f.readline().split()[1:]}
         self.load = None
