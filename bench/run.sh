@@ -1,5 +1,5 @@
 #!/bin/bash
-# bench/run.sh - sockwatch benchmark (issue 5).  Not part of the test suite.
+# bench/run.sh - sockwatch benchmark against ss and netstat.  Not part of the test suite.
 #
 #   bench/run.sh [--size 10k|100k] [--runs N] [--no-tui] [--tui-delay SEC]
 #                [--tui-refreshes N] [--sockwatch PATH] [--build DIR] [--out DIR]

@@ -7,12 +7,25 @@
 # as CI does.  Each installs what it needs with the project's own
 # scripts/deps.sh.  Not part of the test suite (it downloads packages).
 #
-# Usage (root): scripts/fresh-check.sh [WORKDIR]     (default /var/tmp/sw-fresh)
+# Usage (root): scripts/fresh-check.sh [WORKDIR [MIRROR]]
+#   WORKDIR defaults to /var/tmp/sw-fresh; MIRROR (a Debian archive URL) to
+#   the first one this machine's own apt configuration uses.
 # Needs on the host: debootstrap, tmux, git.  Logs: WORKDIR/run.log, test.log.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 W=${1:-/var/tmp/sw-fresh}
 R=$W/root
+
+# The Debian archive this host's apt uses (deb822 .sources or sources.list).
+host_mirror() {
+	for f in /etc/apt/sources.list.d/*.sources /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+		[ -f "$f" ] || continue
+		u=$(awk '/^URIs:/ { print $2; exit } /^deb / { for (i = 2; i <= NF; i++) if ($i ~ /^[a-z]+:\/\//) { print $i; exit } }' "$f")
+		case $u in *security*) continue ;; ?*) echo "$u"; return 0 ;; esac
+	done
+	return 1
+}
+M=${2:-$(host_mirror)} || { echo "$0: no Debian mirror in /etc/apt; give one as the second argument" >&2; exit 2; }
 [ "$(id -u)" = 0 ] || { echo "$0: needs root (debootstrap, chroot, mounts)" >&2; exit 2; }
 for c in debootstrap tmux git; do
 	command -v $c >/dev/null || { echo "$0: $c is needed on the host" >&2; exit 2; }
@@ -20,7 +33,7 @@ done
 mkdir -p "$W"
 if [ ! -f "$W/pristine.tar" ]; then
 	rm -rf "$R"
-	debootstrap --variant=minbase bookworm "$R" http://deb.debian.org/debian >"$W/debootstrap.log" 2>&1 ||
+	debootstrap --variant=minbase bookworm "$R" "$M" >"$W/debootstrap.log" 2>&1 ||
 		{ echo "$0: debootstrap failed, see $W/debootstrap.log" >&2; exit 1; }
 	tar -C "$W" -cf "$W/pristine.tar" root
 fi

@@ -1,7 +1,7 @@
 /* batch.c - `sockwatch -b`: collector -> model -> view -> output, once or
  * every -d SEC for -n COUNT samples.
  *
- * Selection (netstat habits, as the seed uses them):
+ * Selection (the habits of netstat -antp users):
  *  - without -a/-l and without a filter: LISTEN and unconnected
  *    (CLOSE/UNCONN) sockets are hidden.  A filter expression already says
  *    what is wanted, so with one every state can match: `sockwatch -b
@@ -35,7 +35,7 @@
 #include "core/util.h"
 #include "options.h"
 #include "output/output.h"
-#include "insight.h" /* diagnoses in JSON (issue 4) */
+#include "insight.h" /* diagnoses in JSON */
 
 int batch_run(const struct sw_options *o);
 

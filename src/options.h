@@ -34,12 +34,12 @@ struct sw_options {
 	const char *proc_root; /* --proc-root (tests) */
 	const char *columns;   /* --columns list */
 	const char *sort;      /* --sort list */
-	const char *output;    /* -o FILE for file output (later) */
+	const char *output;    /* --output FILE: Prometheus text written atomically */
 	int summary_top;       /* rows per group in -s (default 10) */
 	bool want_summary;     /* -s or --format=summary given */
 	bool want_json;        /* --json or --format=json given (-s --json: JSON
 	                          with the summary's aggregates) */
-	/* insight (issue 4): diagnoses, Prometheus, routes, interfaces */
+	/* insight: diagnoses, Prometheus, routes, interfaces */
 	bool check;             /* --check: diagnose and exit 0 ok / 3 warn / 4 alarm */
 	bool prometheus;        /* --format prometheus (--output FILE: atomic write) */
 	bool routes;            /* --routes (netstat -r) */

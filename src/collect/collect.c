@@ -1,5 +1,5 @@
 /* collect.c - the collector facade: a sample is every sock_diag dump in
- * scope (live via diag.c, or replayed from a recording through the same
+ * scope (live via sockdiag.c, or replayed from a recording through the same
  * parser), then kstat and the process map.
  *
  * Network namespaces: the netns fd is entered only by short-lived helper
@@ -30,7 +30,7 @@
 #include "core/i18n.h"
 #include "core/util.h"
 #include "collect.h"
-#include "diag.h"
+#include "sockdiag.h"
 #include "kstat.h"
 #include "nlparse.h"
 #include "procmap.h"
@@ -53,10 +53,10 @@ struct sw_collector {
 	uint32_t procfs[2];  /* per family, this sample: of those, read from /proc */
 	bool unix_missing;
 	bool no_tcp_both;    /* the kernel refused the two-family TCP dump */
-	uint8_t ext;         /* DIAG_EXT_* asked for */
+	uint8_t ext;         /* SOCKDIAG_EXT_* asked for */
 	int nsfd;            /* target netns, -1 = own */
 	char label[64];      /* snapshot netns */
-	struct diag *diag;
+	struct sockdiag *sockdiag;
 	struct procmap *pm;
 	struct record_writer *rec;
 	struct record_reader *rep;
@@ -102,14 +102,14 @@ static int in_netns(int nsfd, void (*fn)(void *), void *arg)
 }
 
 struct open_ctx {
-	struct diag *d;
+	struct sockdiag *d;
 	int err;
 };
 
 static void open_fn(void *a)
 {
 	struct open_ctx *o = a;
-	o->d = diag_open(&o->err);
+	o->d = sockdiag_open(&o->err);
 }
 
 /* ------------------------------------------------------------ scope */
@@ -132,7 +132,7 @@ static uint32_t kernel_states(uint32_t states, bool bound)
 void collector_set_extras(struct sw_collector *c, bool cong, bool mem, bool bound)
 {
 	if (c->o.tcpinfo)
-		c->ext = DIAG_EXT_INFO | (cong ? DIAG_EXT_CONG : 0) | (mem ? DIAG_EXT_MEM : 0);
+		c->ext = SOCKDIAG_EXT_INFO | (cong ? SOCKDIAG_EXT_CONG : 0) | (mem ? SOCKDIAG_EXT_MEM : 0);
 	c->o.bound = bound;
 }
 
@@ -178,7 +178,7 @@ struct sw_collector *collector_new(const struct sw_collect_opts *o, char *err,
 {
 	struct sw_collector *c = xcalloc(1, sizeof *c);
 	c->o = *o;
-	c->ext = o->tcpinfo ? DIAG_EXT_ALL : 0;
+	c->ext = o->tcpinfo ? SOCKDIAG_EXT_ALL : 0;
 	c->o.netns = dup_or_null(o->netns);
 	c->o.record_path = dup_or_null(o->record_path);
 	c->o.replay_path = dup_or_null(o->replay_path);
@@ -231,7 +231,7 @@ struct sw_collector *collector_new(const struct sw_collect_opts *o, char *err,
 			 strerror(-oc.err));
 		goto fail;
 	}
-	c->diag = oc.d;
+	c->sockdiag = oc.d;
 	if (o->record_path) {
 		c->rec = record_create(o->record_path, err, errlen);
 		if (!c->rec)
@@ -249,7 +249,7 @@ void collector_free(struct sw_collector *c)
 {
 	if (!c)
 		return;
-	diag_close(c->diag);
+	sockdiag_close(c->sockdiag);
 	if (c->pm)
 		procmap_free(c->pm);
 	record_close(c->rec);
@@ -281,6 +281,18 @@ static void kstat_fn(void *a)
 	struct kstat_ctx *k = a;
 	k->missing = kstat_read_texts(k->c->proc_root, &k->s->kstat,
 				      k->c->rec ? rec_text : NULL, k->c->rec);
+}
+
+/* A dump resumed under churn can repeat a socket (same cookie) or list a
+ * TIME_WAIT entry beside the connection that reused its 4-tuple; a dump
+ * the kernel flagged inconsistent on every retry is said so. */
+static void dedupe(struct sw_snapshot *s, bool intr)
+{
+	if (intr) {
+		snapshot_dedupe(s);
+		s->notes |= SW_NOTE_DUMP_INTR;
+	}
+	snapshot_dedupe_tuples(s);
 }
 
 static void set_missing(struct sw_collector *c, struct sw_snapshot *s)
@@ -441,9 +453,9 @@ static int sample_live(struct sw_collector *c, struct sw_snapshot *s, char *err,
 	bool tcp_both = nf == 2 && !c->rec && !c->no_tcp_both &&
 			(c->protos & SW_PROTO_BIT(SW_PROTO_TCP));
 	if (tcp_both) {
-		struct diag_req q = {AF_UNSPEC, SW_PROTO_TCP, kst, c->ext,
+		struct sockdiag_req q = {AF_UNSPEC, SW_PROTO_TCP, kst, c->ext,
 				     c->has_ports ? c->ports : NULL};
-		r = diag_dump(c->diag, &q, s, NULL, &dups);
+		r = sockdiag_dump(c->sockdiag, &q, s, NULL, &dups);
 		if (r == 0) {
 			s->protos_done |= SW_PROTO_BIT(SW_PROTO_TCP);
 		} else if (r == -ENOENT || r == -EINVAL || r == -EOPNOTSUPP) {
@@ -468,9 +480,9 @@ static int sample_live(struct sw_collector *c, struct sw_snapshot *s, char *err,
 				s->protos_done |= bit; /* no socket: nothing to list */
 				continue;
 			}
-			struct diag_req q = {fam[f], (uint8_t)p, kst, c->ext,
+			struct sockdiag_req q = {fam[f], (uint8_t)p, kst, c->ext,
 					     c->has_ports ? c->ports : NULL};
-			r = diag_dump(c->diag, &q, s, c->rec, &dups);
+			r = sockdiag_dump(c->sockdiag, &q, s, c->rec, &dups);
 			if (r == -ENOENT) {
 				*miss |= bit; /* cached: not asked again */
 				r = 0;
@@ -485,8 +497,8 @@ static int sample_live(struct sw_collector *c, struct sw_snapshot *s, char *err,
 		}
 	}
 	if ((c->protos & SW_PROTO_BIT(SW_PROTO_UNIX)) && !c->unix_missing) {
-		struct diag_req q = {AF_UNIX, SW_PROTO_UNIX, kst, c->ext};
-		r = diag_dump(c->diag, &q, s, c->rec, &dups);
+		struct sockdiag_req q = {AF_UNIX, SW_PROTO_UNIX, kst, c->ext};
+		r = sockdiag_dump(c->sockdiag, &q, s, c->rec, &dups);
 		if (r == -ENOENT) {
 			c->unix_missing = true;
 			r = 0;
@@ -501,8 +513,7 @@ static int sample_live(struct sw_collector *c, struct sw_snapshot *s, char *err,
 	}
 	raw_fallback(c, s, fam, nf);
 	set_missing(c, s);
-	if (dups)
-		snapshot_dedupe(s);
+	dedupe(s, dups);
 	if (c->o.kstat) {
 		struct kstat_ctx k = {c, s, 0};
 		if (in_netns(c->nsfd, kstat_fn, &k) < 0)
@@ -652,8 +663,7 @@ static int sample_replay(struct sw_collector *c, struct sw_snapshot *s,
 		return r;
 	s->have_kstat = kst;
 	set_missing(c, s);
-	if (dups)
-		snapshot_dedupe(s);
+	dedupe(s, dups);
 	return 0;
 }
 
@@ -690,9 +700,9 @@ int collector_sample(struct sw_collector *c, struct sw_snapshot *s, char *err,
 
 int collector_destroy(struct sw_collector *c, const struct sw_conn *conn)
 {
-	if (!c->diag)
+	if (!c->sockdiag)
 		return -EOPNOTSUPP; /* replay */
 	if (conn->proto == SW_PROTO_RAW && procnet_cookie_is_synthetic(conn->cookie))
 		return -EOPNOTSUPP; /* listed from /proc: no raw_diag to destroy with */
-	return diag_destroy(c->diag, conn);
+	return sockdiag_destroy(c->sockdiag, conn);
 }

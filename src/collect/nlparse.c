@@ -1,6 +1,6 @@
 /* nlparse.c - sock_diag replies (bytes) -> connection records.
  *
- * No I/O here: every function works on a byte buffer handed in by diag.c
+ * No I/O here: every function works on a byte buffer handed in by sockdiag.c
  * (live), collect.c (replay) or a test (recordings, mutations, random
  * bytes).  Messages are walked by libmnl's mnl_cb_run2() with our own
  * DONE/ERROR callbacks (NLMSG_DONE carries an errno: -ENOENT when the

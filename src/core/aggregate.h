@@ -2,7 +2,7 @@
  * (optionally grouped by /24 or /64), per local port, per process, and the
  * listeners with their accept queues and connection counts.
  *
- * The seed's pipelines, answered directly:
+ * The netstat | awk | uniq -c pipelines, answered directly:
  *   netstat -an | awk '/tcp/ {print $6}' | sort | uniq -c      -> agg_states
  *   netstat -ntu | awk '{print $5}' | cut -d: -f1 | sort | uniq -c | sort -n
  *                                                              -> agg_group(SW_AGG_REMOTE_IP)

@@ -1,4 +1,5 @@
-/* diagnose.h - the seed's diagnoses: what is wrong, who owns it, the fix.
+/* diagnose.h - diagnoses (TIME_WAIT port exhaustion, SYN floods, full
+ * accept queues, CLOSE_WAIT leaks, ...): what is wrong, who owns it, the fix.
  *
  * From one snapshot (sockets, owners, sysctls, counters) plus what a
  * struct diag_state remembers from the previous refresh (counter values,

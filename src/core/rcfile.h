@@ -1,8 +1,7 @@
 /* rcfile.h - the sockwatchrc configuration file (key=value, versioned).
  *
- * (The module is src/core/config.c in ARCHITECTURE.md; it is called rcfile
- * because a src/core/config.h would shadow autoconf's "config.h" for every
- * file in src/core.)
+ * (It is called rcfile, not config, because a src/core/config.h would
+ * shadow autoconf's "config.h" for every file in src/core.)
  *
  * Location: --config FILE, else $XDG_CONFIG_HOME/sockwatch/sockwatchrc, else
  * ~/.config/sockwatch/sockwatchrc.  Format:

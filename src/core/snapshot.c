@@ -2,6 +2,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "snapshot.h"
 #include "util.h"
@@ -158,6 +159,74 @@ void snapshot_dedupe(struct sw_snapshot *s)
 	}
 	free(slot);
 	s->nconns = out;
+}
+
+static bool tuple_unique(const struct sw_conn *c)
+{
+	return (c->proto == SW_PROTO_TCP || c->proto == SW_PROTO_MPTCP) &&
+	       c->family != AF_UNIX && c->state != SW_ST_LISTEN && c->remote.port != 0;
+}
+
+static uint64_t tuple_hash(const struct sw_conn *c)
+{
+	uint64_t w[4];
+	memcpy(w, c->local.addr, 16);
+	memcpy(w + 2, c->remote.addr, 16);
+	uint64_t h = ((uint64_t)c->local.port << 16 | c->remote.port) ^ c->proto;
+	for (int i = 0; i < 4; i++)
+		h = sw_hash64(h ^ w[i]);
+	return h;
+}
+
+static bool tuple_eq(const struct sw_conn *a, const struct sw_conn *b)
+{
+	return a->proto == b->proto && a->family == b->family &&
+	       a->local.port == b->local.port && a->remote.port == b->remote.port &&
+	       memcmp(a->local.addr, b->local.addr, 16) == 0 &&
+	       memcmp(a->remote.addr, b->remote.addr, 16) == 0;
+}
+
+size_t snapshot_dedupe_tuples(struct sw_snapshot *s)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < s->nconns; i++)
+		n += tuple_unique(&s->conns[i]);
+	if (n < 2)
+		return 0;
+	size_t cap = 16;
+	while (cap < n * 2)
+		cap *= 2;
+	uint32_t *slot = xcalloc(cap, sizeof *slot); /* index + 1 of the holder */
+	size_t out = 0, removed = 0;
+	for (size_t i = 0; i < s->nconns; i++) {
+		struct sw_conn *c = &s->conns[i];
+		if (!tuple_unique(c)) {
+			s->conns[out++] = *c;
+			continue;
+		}
+		size_t h = tuple_hash(c) & (cap - 1);
+		bool dup = false;
+		while (slot[h]) {
+			struct sw_conn *o = &s->conns[slot[h] - 1];
+			if (tuple_eq(o, c)) {
+				if (c->cookie > o->cookie)
+					*o = *c; /* the newer socket, in the earlier place */
+				dup = true;
+				break;
+			}
+			h = (h + 1) & (cap - 1);
+		}
+		if (dup) {
+			removed++;
+			continue;
+		}
+		s->conns[out] = *c;
+		slot[h] = (uint32_t)(out + 1);
+		out++;
+	}
+	free(slot);
+	s->nconns = out;
+	return removed;
 }
 
 bool kstat_counter(const struct sw_kstat *k, const char *group,

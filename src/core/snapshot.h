@@ -66,6 +66,10 @@ enum {
 	SW_NOTE_KSTAT_PARTIAL = 1u << 4,  /* some sysctl/counter unreadable */
 	SW_NOTE_RAW_PROCFS = 1u << 5,     /* RAW sockets read from /proc/net/raw{,6}
 	                                     (no raw_diag module) */
+	SW_NOTE_DUMP_INTR = 1u << 6,      /* the kernel flagged a dump inconsistent
+	                                     (NLM_F_DUMP_INTR) on every retry:
+	                                     duplicates were removed, a socket
+	                                     may be missing */
 };
 
 struct sw_snapshot {
@@ -166,6 +170,13 @@ const struct sw_proc *snapshot_owner_proc(const struct sw_snapshot *s,
 /* Remove duplicate cookies (dumps resumed under churn can repeat a socket);
  * keeps the last seen.  O(n) with a hash. */
 void snapshot_dedupe(struct sw_snapshot *s);
+
+/* A connected TCP (or MPTCP) socket is the only one on its 4-tuple in a
+ * network namespace.  A dump resumed under churn can list both a TIME_WAIT
+ * entry and the new connection that reused its 4-tuple (tcp_tw_reuse):
+ * keep the newer (the higher cookie; cookies only grow).  Returns how many
+ * records were dropped.  O(n) with a hash. */
+size_t snapshot_dedupe_tuples(struct sw_snapshot *s);
 
 /* Counter lookup by group and name; returns false if absent. */
 bool kstat_counter(const struct sw_kstat *k, const char *group,

@@ -683,6 +683,7 @@ static void notes_list(struct jo *o, uint32_t notes)
 		{SW_NOTE_REPLAY, "replay"},
 		{SW_NOTE_KSTAT_PARTIAL, "kstat_partial"},
 		{SW_NOTE_RAW_PROCFS, "raw_from_procfs"},
+		{SW_NOTE_DUMP_INTR, "dump_interrupted"},
 	};
 	key(o, "notes");
 	putc('[', o->fp);

@@ -57,7 +57,8 @@ struct out_summary_opts {
 	int top; /* rows per group (0: 10) */
 };
 
-/* `ss -s`-like totals per protocol and state, then the seed's pipelines:
+/* `ss -s`-like totals per protocol and state, then the netstat | awk | uniq -c
+ * pipelines:
  * connections per remote IP with per-state counts, SYN_RECV per remote IP
  * (when any), per /24 and /64 network, per local port, per process, the
  * listeners with their queues, and the kernel context (port range,

@@ -1,8 +1,8 @@
 /* summary.c - `sockwatch -s`: totals per protocol and state (like ss -s
- * and the seed's `netstat -an | awk '{print $6}' | sort | uniq -c`), then
- * the seed's other pipelines answered directly: connections per remote
- * IP (and SYN_RECV per remote IP), per network, per local port, per
- * process, the listeners with their queues, and the kernel settings and
+ * and the classic `netstat -an | awk '{print $6}' | sort | uniq -c`), then
+ * the other netstat | awk | uniq -c pipelines answered directly:
+ * connections per remote IP (and SYN_RECV per remote IP), per network,
+ * per local port, per process, the listeners with their queues, and the kernel settings and
  * counters that explain what is seen.
  */
 #include "config.h"

@@ -67,6 +67,8 @@ static void line_top(struct ui *ui, int y)
 		put_pair(w, W, _("netns "), ns);
 	if (s && (s->notes & SW_NOTE_REPLAY))
 		put_pair(w, W, "", _("(replay)"));
+	if (s && (s->notes & SW_NOTE_DUMP_INTR))
+		put_pair(w, W, "", _("(dump changed while read)"));
 	if (ui->resolve)
 		put_pair(w, W, "", _("names on"));
 	if (ui->wants.paused) {

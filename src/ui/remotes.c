@@ -1,5 +1,5 @@
 /* remotes.c - the Top remote IPs panel: remote addresses (or /24, /64
- * networks) by connection count with a per-state breakdown (the seed's
+ * networks) by connection count with a per-state breakdown (the classic
  * `netstat -ntu | awk '{print $5}' | cut -d: -f1 | sort | uniq -c | sort -n`). */
 #include "config.h"
 

@@ -1,6 +1,6 @@
 /* states.c - the TCP states panel: per-state histogram with a bar, the
  * count, the change since the last refresh, the change per second and a
- * sparkline of the count over the last samples (the seed's
+ * sparkline of the count over the last samples (the classic
  * `netstat -an | awk '/tcp/ {print $6}' | sort | uniq -c`). */
 #include "config.h"
 

@@ -1,5 +1,5 @@
 #!/bin/sh
-# diag_timewait: the seed's TIME_WAIT story.  Inside the test's namespace the
+# diag_timewait: the php-fpm TIME_WAIT story.  Inside the test's namespace the
 # ephemeral port range is narrowed to 201 ports (40000-40200) and 180 short
 # connections to 127.0.0.1:9000 are opened and closed client-first, leaving
 # 180 client ports in TIME_WAIT.  Without any hint, sockwatch must raise the

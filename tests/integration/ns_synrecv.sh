@@ -4,7 +4,7 @@
 # each connection stays SYN_RECV (clients think they are ESTABLISHED): three
 # clients from 127.0.0.2, two from 127.0.0.3.  sockwatch must count them,
 # list them with 'state syn-recv', and -s must show SYN_RECV per remote IP
-# (the seed's `netstat -n -p | grep SYN_REC | awk '{print $5}' | cut -d: -f1`).
+# (the classic `netstat -n -p | grep SYN_REC | awk '{print $5}' | cut -d: -f1`).
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 
 require_root

@@ -1,5 +1,6 @@
 #!/bin/sh
-# summary: `sockwatch -b -s` answers the seed's pipelines directly, on a
+# summary: `sockwatch -b -s` answers the netstat | awk | uniq -c
+# pipelines directly, on a
 # known population in a fresh namespace; every answer is checked against
 # the same pipeline run over ss in that namespace at the same moment:
 #   netstat -an | awk '/tcp/ {print $6}' | sort | uniq -c          (per state)
@@ -49,7 +50,7 @@ section() {
 		on && $1 != "Count" { print $2, $1 }' "$2" | LC_ALL=C sort
 }
 
-# 1. per state (tcp): the seed's netstat -an | awk '/tcp/ {print $6}' | sort | uniq -c
+# 1. per state (tcp): netstat -an | awk '/tcp/ {print $6}' | sort | uniq -c
 awk '$1 == "tcp" { s = toupper($2); gsub(/-/, "_", s)
 	if (s == "ESTAB") s = "ESTABLISHED"; if (s == "FIN_WAIT_1") s = "FIN_WAIT1"
 	if (s == "FIN_WAIT_2") s = "FIN_WAIT2"; if (s == "UNCONN") s = "CLOSE"; print s }' "$T/ss2.raw" |
@@ -81,7 +82,7 @@ awk '
 check "-s: ESTABLISHED per remote IP = ss | grep ESTAB | cut | uniq -c" \
 	same_lines ss "$T/est.want" sockwatch "$T/est.got"
 
-# 4. per remote IP for port 80 (the seed's netstat -plan | grep :80 ...)
+# 4. per remote IP for port 80 (netstat -plan | grep :80 ...)
 sw_run "$T/sum.txt" "$T/sum80.err" -b -s -a -N "$NS" 'sport = :80'
 ip netns exec "$NS" ss -tuanH 'sport = :80' | ip_of | LC_ALL=C sort | uniq -c |
 	awk '{ print $2, $1 }' | LC_ALL=C sort >"$T/p80.want"

@@ -66,7 +66,10 @@ tmux_start() {
 	# exit status is written by a small shell between tmux and CMD; the
 	# shell catches (not ignores) SIGINT so that Ctrl-C still reaches CMD
 	# with the default action and the shell lives to write the status.
-	set -- sh -c 'trap : INT; "$@"; echo $? >"$0"' "$TMUX_STATUS_FILE" "$@"
+	# The shell then lingers a moment: tmux drops what a pane wrote just
+	# before it died if it has not read it yet (the warnings sockwatch
+	# prints after closing the screen were lost that way on a loaded box).
+	set -- sh -c 'trap : INT; "$@"; echo $? >"$0"; sleep 0.3' "$TMUX_STATUS_FILE" "$@"
 	[ -n "$NS" ] && set -- ip netns exec "$NS" "$@"
 	tmux -S "$TMUX_SOCK" -f "$T/tmux.conf" new-session -d -s "$TMUX_SESSION" \
 		-x "$_cols" -y "$_rows" \

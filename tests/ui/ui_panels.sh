@@ -51,7 +51,7 @@ check "states: LISTEN $n_listen" tmux_wait_regex "^LISTEN +$n_listen( |\$)"
 check "states: CLOSE_WAIT $n_cw" tmux_wait_regex "^CLOSE_WAIT +$n_cw( |\$)"
 
 # On 80x24 the States panel has room for about six rows: the states that
-# have sockets must be the ones shown (TIME_WAIT is the seed's whole story).
+# have sockets must be the ones shown (TIME_WAIT is the whole php-fpm/MySQL story).
 tmux_resize 80 24
 check "80x24: states: TIME_WAIT $n_tw still shown" tmux_wait_regex "^TIME_WAIT +$n_tw( |\$)"
 check "80x24: states: CLOSE_WAIT $n_cw still shown" tmux_wait_regex "^CLOSE_WAIT +$n_cw( |\$)"

@@ -136,7 +136,7 @@ static void test_remote_ip(void **state)
 	assert_string_equal(key(&a.e[5]), "2001:db8:0:1::5");
 	assert_int_equal(a.e[5].family, AF_INET6);
 	assert_string_equal(key(&a.e[6]), "2001:db8:0:1::6");
-	/* SYN_RECV per remote IP (the seed's netstat | grep SYN_REC pipeline):
+	/* SYN_RECV per remote IP (the netstat | grep SYN_REC pipeline):
 	 * the two half-open peers first, IPv4 before IPv6, then the rest by
 	 * address with IPv4 first */
 	agg_sort_by_state(&a, SW_ST_SYN_RECV);

@@ -69,6 +69,48 @@ static void test_snapshot_dedupe(void **state)
 	snapshot_done(&s);
 }
 
+static struct sw_conn *tuple_conn(struct sw_snapshot *s, uint64_t cookie, int proto,
+				   int state, uint16_t lport, uint16_t rport)
+{
+	struct sw_conn *c = snapshot_add_conn(s);
+	c->cookie = cookie;
+	c->family = AF_INET;
+	c->proto = (uint8_t)proto;
+	c->state = (uint8_t)state;
+	c->local.addr[0] = 127, c->local.addr[3] = 1;
+	c->remote.addr[0] = 127, c->remote.addr[3] = 1;
+	c->local.port = lport;
+	c->remote.port = rport;
+	return c;
+}
+
+/* php-fpm -> MySQL under churn: a resumed dump lists the TIME_WAIT entry of
+ * 127.0.0.1:40001 -> :3306 and the new connection that reused it. */
+static void test_snapshot_dedupe_tuples(void **state)
+{
+	(void)state;
+	struct sw_snapshot s;
+	snapshot_init(&s);
+	tuple_conn(&s, 10, SW_PROTO_TCP, SW_ST_TIME_WAIT, 40001, 3306);
+	tuple_conn(&s, 11, SW_PROTO_TCP, SW_ST_LISTEN, 3306, 0);
+	tuple_conn(&s, 12, SW_PROTO_TCP, SW_ST_LISTEN, 3306, 0); /* SO_REUSEPORT */
+	tuple_conn(&s, 13, SW_PROTO_UDP, SW_ST_ESTABLISHED, 5353, 53);
+	tuple_conn(&s, 14, SW_PROTO_UDP, SW_ST_ESTABLISHED, 5353, 53); /* reuseport */
+	tuple_conn(&s, 20, SW_PROTO_TCP, SW_ST_ESTABLISHED, 40001, 3306);
+	tuple_conn(&s, 9, SW_PROTO_TCP, SW_ST_TIME_WAIT, 40001, 3306); /* older still */
+	tuple_conn(&s, 21, SW_PROTO_TCP, SW_ST_ESTABLISHED, 3306, 40001); /* the peer end */
+	struct sw_conn *v6 = tuple_conn(&s, 22, SW_PROTO_TCP, SW_ST_ESTABLISHED, 40001, 3306);
+	v6->family = AF_INET6; /* same bytes, other family: another socket */
+	assert_int_equal(snapshot_dedupe_tuples(&s), 2);
+	assert_int_equal(s.nconns, 7);
+	uint64_t want[] = {20, 11, 12, 13, 14, 21, 22};
+	for (size_t i = 0; i < 7; i++)
+		assert_int_equal(s.conns[i].cookie, want[i]);
+	assert_int_equal(s.conns[0].state, SW_ST_ESTABLISHED);
+	assert_int_equal(snapshot_dedupe_tuples(&s), 0);
+	snapshot_done(&s);
+}
+
 static void test_fmt(void **state)
 {
 	(void)state;
@@ -118,6 +160,7 @@ int main(void)
 		cmocka_unit_test(test_state_names),
 		cmocka_unit_test(test_ep_str),
 		cmocka_unit_test(test_snapshot_dedupe),
+		cmocka_unit_test(test_snapshot_dedupe_tuples),
 		cmocka_unit_test(test_fmt),
 		cmocka_unit_test(test_pace),
 		cmocka_unit_test(test_blank),

@@ -1,4 +1,4 @@
-/* test_diagnose: the seed's diagnoses on hand-built snapshots, thresholds
+/* test_diagnose: the diagnoses on hand-built snapshots, thresholds
  * and the sockwatchrc parser. */
 #include "config.h"
 
@@ -86,7 +86,7 @@ static bool details_have(const struct diag *d, const char *needle)
 	return false;
 }
 
-/* The seed's story: nginx -> php-fpm 127.0.0.1:9000 with short
+/* The php-fpm TIME_WAIT story: nginx -> php-fpm 127.0.0.1:9000 with short
  * connections; a narrowed port range fills up with TIME_WAIT. */
 static void build_storm(struct sw_snapshot *s, unsigned ntw)
 {

@@ -364,7 +364,7 @@ static void test_logic(void **state)
 	assert_set("state established and (dport = :80 or sport = :3306)",
 		   B(C_WEB) | B(C_MAPPED));
 	assert_set("proc nginx and not state listening", B(C_WEB));
-	/* the seed's questions */
+	/* the questions an admin asks netstat | grep */
 	assert_set("state syn-recv", B(C_SYNRECV));
 	assert_set("state syn-recv and src 10.0.0.1", B(C_SYNRECV));
 	assert_set("state time-wait and dport = :9000", tw);

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "core/aggregate.h"
 #include "core/columns.h"
 #include "core/filter.h"
 #include "core/model.h"
@@ -407,57 +408,47 @@ static void tombstones_run(void)
 
 	fill_rich(&s, 1 * SEC, true);
 	model_update(m, &s);
-	/* 3 missing once: held, shown as a normal row from the held copy */
-	fill_rich(&s, 2 * SEC, false);
-	model_update(m, &s);
-	r = row_of(m, &v, 3);
-	check_tomb3(m, r);
-	assert_false(r->st->flags & SW_ROW_CLOSED);
-	assert_int_equal(r->st->gone_for, 0);
-	assert_int_equal(r->st->first_seen_ns, 1 * SEC);
-	/* missing twice: closed, gone_for counts refreshes since */
+	/* 3 missing from the latest dump: closed at once, gone_for counts
+	 * refreshes since; the tombstone keeps its record and first-seen time */
 	for (unsigned k = 1; k <= 3; k++) {
-		fill_rich(&s, (2 + k) * SEC, false);
+		fill_rich(&s, (1 + k) * SEC, false);
 		model_update(m, &s);
 		r = row_of(m, &v, 3);
 		check_tomb3(m, r);
 		assert_true(r->st->flags & SW_ROW_CLOSED);
 		assert_int_equal(r->st->gone_for, k);
+		assert_int_equal(r->st->first_seen_ns, 1 * SEC);
 		assert_false(r->st->flags & SW_ROW_RATE);
 		assert_int_equal(v.n, 4);
 	}
 	/* default TTL 3: swept at the 4th refresh after it closed */
-	fill_rich(&s, 6 * SEC, false);
+	fill_rich(&s, 5 * SEC, false);
 	model_update(m, &s);
 	assert_null(find_row(m, &v, 3));
 	assert_int_equal(v.n, 3);
 	/* swept for good: if the cookie came back it would be new */
-	fill_rich(&s, 7 * SEC, true);
+	fill_rich(&s, 6 * SEC, true);
 	model_update(m, &s);
 	r = row_of(m, &v, 3);
 	assert_true(r->st->flags & SW_ROW_NEW);
-	assert_int_equal(r->st->first_seen_ns, 7 * SEC);
+	assert_int_equal(r->st->first_seen_ns, 6 * SEC);
 	assert_ptr_equal(r->snap, model_snapshot(m));
 
-	/* TTL 0: no closed rows at all (the held refresh stays) */
+	/* TTL 0: no closed rows at all */
 	model_set_tombstone_ttl(m, 0);
 	fill_rich(&s, 8 * SEC, false);
 	model_update(m, &s);
-	assert_non_null(row_of(m, &v, 3));
-	fill_rich(&s, 9 * SEC, false);
-	model_update(m, &s);
 	assert_null(find_row(m, &v, 3));
+	assert_int_equal(v.n, 3);
 
-	/* TTL 1 */
+	/* TTL 1: shown for the one refresh after it closed */
 	model_set_tombstone_ttl(m, 1);
 	fill_rich(&s, 10 * SEC, true);
 	model_update(m, &s);
-	for (int k = 11; k <= 12; k++) {
-		fill_rich(&s, (uint64_t)k * SEC, false);
-		model_update(m, &s);
-		assert_non_null(row_of(m, &v, 3));
-	}
-	fill_rich(&s, 13 * SEC, false);
+	fill_rich(&s, 11 * SEC, false);
+	model_update(m, &s);
+	assert_true(row_of(m, &v, 3)->st->flags & SW_ROW_CLOSED);
+	fill_rich(&s, 12 * SEC, false);
 	model_update(m, &s);
 	assert_null(find_row(m, &v, 3));
 
@@ -466,12 +457,17 @@ static void tombstones_run(void)
 	model_free(m);
 }
 
-static void test_two_miss(void **state)
+/* A socket absent from the latest dump is closed at once: a tombstone that
+ * aggregates never count, even beside the new socket that reused its
+ * 4-tuple (the php-fpm -> MySQL TIME_WAIT churn).  If a resumed dump had
+ * only skipped it, it is live again when it shows up. */
+static void test_missing_closed(void **state)
 {
 	(void)state;
 	struct sw_model *m = model_new();
 	struct sw_snapshot s;
 	struct sw_view v = {0};
+	struct sw_agg_states as;
 	const struct sw_row *r;
 	snapshot_init(&s);
 
@@ -479,16 +475,25 @@ static void test_two_miss(void **state)
 	add(&s, 1, SW_ST_ESTABLISHED, 80, true, 0, 0, 0);
 	add(&s, 2, SW_ST_ESTABLISHED, 80, true, 1000, 1000, 0);
 	model_update(m, &s);
-	/* the dump skipped socket 2 */
+	/* 2 is gone; 7 took its 4-tuple */
 	s.mono_ns = 2 * SEC;
 	add(&s, 1, SW_ST_ESTABLISHED, 80, true, 0, 0, 0);
+	add(&s, 7, SW_ST_ESTABLISHED, 80, true, 0, 0, 0)->remote.port = 40002;
+	s.conns[1].remote.addr[3] = 4; /* 2's peer, 10.0.0.4:40002 */
 	model_update(m, &s);
 	r = row_of(m, &v, 2);
-	assert_non_null(r);
-	assert_int_equal(r->st->flags & (SW_ROW_CLOSED | SW_ROW_NEW), 0);
-	/* it is back: not new, age kept, rate over the whole 2 s gap */
+	assert_true(r->st->flags & SW_ROW_CLOSED);
+	assert_int_equal(r->st->gone_for, 1);
+	assert_true(row_of(m, &v, 7)->st->flags & SW_ROW_NEW);
+	assert_int_equal(v.n, 3);
+	agg_states(v.rows, v.n, &as);
+	assert_int_equal(as.all, 2);
+	assert_int_equal(as.count[SW_PROTO_TCP][SW_ST_ESTABLISHED], 2);
+	/* 2 shows up again (a resumed dump had skipped it): live, not new,
+	 * age kept, rate over the whole 2 s gap, no tombstone copy left */
 	s.mono_ns = 3 * SEC;
 	add(&s, 1, SW_ST_ESTABLISHED, 80, true, 0, 0, 0);
+	add(&s, 7, SW_ST_ESTABLISHED, 80, true, 0, 0, 0);
 	add(&s, 2, SW_ST_ESTABLISHED, 80, true, 5000, 1000, 0);
 	model_update(m, &s);
 	r = row_of(m, &v, 2);
@@ -497,27 +502,15 @@ static void test_two_miss(void **state)
 	assert_int_equal(r->st->first_seen_ns, 1 * SEC);
 	assert_true(r->st->flags & SW_ROW_RATE);
 	assert_float_equal(r->st->tx_bps, 2000.0, 1e-6);
-	assert_int_equal(v.n, 2); /* no duplicate held copy left behind */
-	/* gone for real: held once, then closed */
+	assert_int_equal(v.n, 3);
+	/* without tombstones (batch: TTL 0) a closed socket is not listed */
+	model_set_tombstone_ttl(m, 0);
 	s.mono_ns = 4 * SEC;
 	add(&s, 1, SW_ST_ESTABLISHED, 80, true, 0, 0, 0);
 	model_update(m, &s);
-	assert_false(row_of(m, &v, 2)->st->flags & SW_ROW_CLOSED);
-	s.mono_ns = 5 * SEC;
-	add(&s, 1, SW_ST_ESTABLISHED, 80, true, 0, 0, 0);
-	model_update(m, &s);
-	r = row_of(m, &v, 2);
-	assert_true(r->st->flags & SW_ROW_CLOSED);
-	assert_int_equal(r->st->gone_for, 1);
-	/* a closed tombstone that shows up again (skipped twice) is live again */
-	s.mono_ns = 6 * SEC;
-	add(&s, 1, SW_ST_ESTABLISHED, 80, true, 0, 0, 0);
-	add(&s, 2, SW_ST_ESTABLISHED, 80, true, 6000, 1000, 0);
-	model_update(m, &s);
-	r = row_of(m, &v, 2);
-	assert_int_equal(r->st->flags & (SW_ROW_CLOSED | SW_ROW_NEW), 0);
-	assert_int_equal(r->st->first_seen_ns, 1 * SEC);
-	assert_int_equal(v.n, 2);
+	assert_null(find_row(m, &v, 2));
+	assert_null(find_row(m, &v, 7));
+	assert_int_equal(v.n, 1);
 
 	view_done(&v);
 	snapshot_done(&s);
@@ -539,12 +532,12 @@ static void test_mark(void **state)
 	fill(&s, 1 * SEC, s1, 3);
 	model_update(m, &s);
 	assert_false(row_of(m, &v, 1)->st->flags & SW_ROW_MARKED_NEW);
-	fill(&s, 2 * SEC, s2, 3); /* 5 missing: held */
+	fill(&s, 2 * SEC, s2, 3); /* 5 missing: closed */
 	model_update(m, &s);
 	model_mark(m);
 	/* the mark covers the rows already there */
 	assert_false(row_of(m, &v, 3)->st->flags & SW_ROW_MARKED_NEW);
-	fill(&s, 3 * SEC, s3, 3); /* 2 held; 4 opened after the mark; 5 closed */
+	fill(&s, 3 * SEC, s3, 3); /* 2 closed after the mark; 4 opened after it */
 	model_update(m, &s);
 	r = row_of(m, &v, 4);
 	assert_true(r->st->flags & SW_ROW_MARKED_NEW);
@@ -560,9 +553,9 @@ static void test_mark(void **state)
 		r = row_of(m, &v, 2);
 		assert_non_null(r);
 		assert_true(r->st->flags & SW_ROW_CLOSED);
-		assert_int_equal(r->st->gone_for, (unsigned)k - 3);
+		assert_int_equal(r->st->gone_for, (unsigned)k - 2);
 	}
-	/* 5 was gone before the mark (first missed at 2 s = the mark's time):
+	/* 5 was gone before the mark (closed at 2 s = the mark's time):
 	 * it expired normally with TTL 3 */
 	assert_null(find_row(m, &v, 5));
 	model_clear_mark(m);
@@ -802,13 +795,10 @@ static void test_100k(void **state)
 	print_message("100k: update %.1f ms (first) %.1f ms (next); view by cookie %.1f ms, "
 		      "sorted by lport %.1f ms, by remote %.1f ms, filtered+sorted by rate %.1f ms\n",
 		      upd1, upd2, best_view, best_port, best_sort, best_filter);
-#if defined(__SANITIZE_ADDRESS__)
-	const double limit = 500; /* sanitizers slow everything down */
-#else
-	const double limit = 50;
-#endif
-	assert_true(best_sort < limit);
-	assert_true(best_filter < limit);
+	/* timings are printed for the reader, never asserted (bench/ measures);
+	 * what is asserted is that the big views are right */
+	for (size_t i = 1; i < v.n; i++)
+		assert_true(column_get(SW_COL_REMOTE)->compare(&v.rows[i - 1], &v.rows[i]) <= 0);
 	filter_free(f);
 	view_done(&v);
 	snapshot_done(&s);
@@ -824,7 +814,7 @@ int main(void)
 		cmocka_unit_test(test_tombstones),
 		cmocka_unit_test(test_lend_tcpx),
 		cmocka_unit_test(test_oneshot),
-		cmocka_unit_test(test_two_miss),
+		cmocka_unit_test(test_missing_closed),
 		cmocka_unit_test(test_mark),
 		cmocka_unit_test(test_dups),
 		cmocka_unit_test(test_view),

@@ -1,6 +1,6 @@
 /* test_porthint: port conditions of a filter become kernel-side port ranges
  * (filter_port_hints), the INET_DIAG_REQ_BYTECODE program for them
- * (diag_port_bytecode), and a live dump with it returns exactly the sockets
+ * (sockdiag_port_bytecode), and a live dump with it returns exactly the sockets
  * in range (in a private network namespace; skipped when we cannot make
  * one). */
 #define _GNU_SOURCE
@@ -21,7 +21,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "collect/diag.h"
+#include "collect/sockdiag.h"
 #include "core/filter.h"
 #include "core/snapshot.h"
 
@@ -67,10 +67,10 @@ static void test_bytecode_layout(void **state)
 	(void)state;
 	uint8_t buf[64];
 	const uint16_t any[4] = {0, 65535, 0, 65535};
-	assert_int_equal(diag_port_bytecode(any, buf, sizeof buf), 0);
+	assert_int_equal(sockdiag_port_bytecode(any, buf, sizeof buf), 0);
 
 	const uint16_t one[4] = {22, 22, 0, 65535};
-	size_t n = diag_port_bytecode(one, buf, sizeof buf);
+	size_t n = sockdiag_port_bytecode(one, buf, sizeof buf);
 	assert_int_equal(n, 16);
 	struct inet_diag_bc_op op[4];
 	memcpy(op, buf, n);
@@ -84,8 +84,8 @@ static void test_bytecode_layout(void **state)
 	assert_int_equal(op[3].no, 22);
 
 	const uint16_t all4[4] = {1, 2, 3, 4};
-	assert_int_equal(diag_port_bytecode(all4, buf, sizeof buf), 32);
-	assert_int_equal(diag_port_bytecode(all4, buf, 31), 0); /* too small */
+	assert_int_equal(sockdiag_port_bytecode(all4, buf, sizeof buf), 32);
+	assert_int_equal(sockdiag_port_bytecode(all4, buf, 31), 0); /* too small */
 }
 
 static int listen_on(uint16_t *port)
@@ -102,13 +102,13 @@ static int listen_on(uint16_t *port)
 	return fd;
 }
 
-static size_t dump_count(struct diag *d, const uint16_t *ports, uint16_t *first_port)
+static size_t dump_count(struct sockdiag *d, const uint16_t *ports, uint16_t *first_port)
 {
 	struct sw_snapshot s;
 	bool dups = false;
 	snapshot_init(&s);
-	struct diag_req q = {AF_INET, SW_PROTO_TCP, ~0u, 0, ports};
-	assert_int_equal(diag_dump(d, &q, &s, NULL, &dups), 0);
+	struct sockdiag_req q = {AF_INET, SW_PROTO_TCP, ~0u, 0, ports};
+	assert_int_equal(sockdiag_dump(d, &q, &s, NULL, &dups), 0);
 	size_t n = s.nconns;
 	if (n && first_port)
 		*first_port = s.conns[0].local.port;
@@ -127,7 +127,7 @@ static void test_live_dump(void **state)
 	uint16_t p1, p2, p3;
 	int a = listen_on(&p1), b = listen_on(&p2), c = listen_on(&p3);
 	int err = 0;
-	struct diag *d = diag_open(&err);
+	struct sockdiag *d = sockdiag_open(&err);
 	assert_non_null(d);
 	assert_int_equal(dump_count(d, NULL, NULL), 3);
 	uint16_t got = 0;
@@ -138,7 +138,7 @@ static void test_live_dump(void **state)
 	assert_int_equal(dump_count(d, none, NULL), 0);
 	const uint16_t dany[4] = {0, 65535, 1, 65535}; /* listeners: dport 0 */
 	assert_int_equal(dump_count(d, dany, NULL), 0);
-	diag_close(d);
+	sockdiag_close(d);
 	close(a);
 	close(b);
 	close(c);

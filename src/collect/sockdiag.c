@@ -1,4 +1,4 @@
-/* diag.c - NETLINK_SOCK_DIAG I/O: dump requests, recording, SOCK_DESTROY.
+/* sockdiag.c - NETLINK_SOCK_DIAG I/O: dump requests, recording, SOCK_DESTROY.
  *
  * Two sockets per network namespace: one for dumps, one for destroy
  * requests (so a destroy may be sent while a dump runs).  Replies go to
@@ -20,7 +20,7 @@
 #include <libmnl/libmnl.h>
 
 #include "core/util.h"
-#include "diag.h"
+#include "sockdiag.h"
 #include "nlparse.h"
 
 #ifndef IPPROTO_MPTCP
@@ -32,9 +32,9 @@
 
 #define DIAG_BUFSIZE (64u * 1024)
 #define DIAG_RCVBUF (1 << 20)
-#define DIAG_ATTEMPTS 4 /* interrupted dumps: retries, then accept */
+#define SOCKDIAG_ATTEMPTS 4 /* interrupted dumps: retries, then accept */
 
-struct diag {
+struct sockdiag {
 	struct mnl_socket *dump;
 	struct mnl_socket *ctl;
 	uint32_t seq;
@@ -59,14 +59,14 @@ static struct mnl_socket *open_sock(int *err)
 	return nl;
 }
 
-struct diag *diag_open(int *err)
+struct sockdiag *sockdiag_open(int *err)
 {
-	struct diag *d = xcalloc(1, sizeof *d);
+	struct sockdiag *d = xcalloc(1, sizeof *d);
 	d->dump = open_sock(err);
 	if (d->dump)
 		d->ctl = open_sock(err);
 	if (!d->ctl) {
-		diag_close(d);
+		sockdiag_close(d);
 		return NULL;
 	}
 	d->buf = xmalloc(DIAG_BUFSIZE);
@@ -74,7 +74,7 @@ struct diag *diag_open(int *err)
 	return d;
 }
 
-void diag_close(struct diag *d)
+void sockdiag_close(struct sockdiag *d)
 {
 	if (!d)
 		return;
@@ -86,7 +86,7 @@ void diag_close(struct diag *d)
 	free(d);
 }
 
-unsigned diag_ipproto(unsigned sw_proto)
+unsigned sockdiag_ipproto(unsigned sw_proto)
 {
 	static const unsigned map[SW_PROTO_COUNT] = {
 		[SW_PROTO_TCP] = IPPROTO_TCP,
@@ -100,10 +100,10 @@ unsigned diag_ipproto(unsigned sw_proto)
 	return sw_proto < SW_PROTO_COUNT ? map[sw_proto] : 0;
 }
 
-void diag_req_params(const struct diag_req *req, uint8_t *sdiag_protocol,
+void sockdiag_req_params(const struct sockdiag_req *req, uint8_t *sdiag_protocol,
 		     uint32_t *states, uint32_t *ext)
 {
-	unsigned ipp = diag_ipproto(req->proto);
+	unsigned ipp = sockdiag_ipproto(req->proto);
 	/* MPTCP (262) does not fit: it goes in INET_DIAG_REQ_PROTOCOL, and 0
 	 * here makes kernels without that attribute answer ENOENT instead of
 	 * dumping something else. */
@@ -112,23 +112,23 @@ void diag_req_params(const struct diag_req *req, uint8_t *sdiag_protocol,
 	if (req->family == AF_UNIX) {
 		*ext = UDIAG_SHOW_NAME | UDIAG_SHOW_VFS | UDIAG_SHOW_PEER |
 		       UDIAG_SHOW_RQLEN | UDIAG_SHOW_UID;
-		if (req->ext & DIAG_EXT_MEM)
+		if (req->ext & SOCKDIAG_EXT_MEM)
 			*ext |= UDIAG_SHOW_MEMINFO;
 	} else {
 		/* No INET_DIAG_MEMINFO: SKMEMINFO (3.6+) carries the same
 		 * values and more, and nlparse prefers it; asking for both
 		 * only made the kernel build a second attribute per socket. */
 		*ext = 0;
-		if (req->ext & DIAG_EXT_INFO)
+		if (req->ext & SOCKDIAG_EXT_INFO)
 			*ext |= 1u << (INET_DIAG_INFO - 1);
-		if (req->ext & DIAG_EXT_CONG)
+		if (req->ext & SOCKDIAG_EXT_CONG)
 			*ext |= 1u << (INET_DIAG_CONG - 1);
-		if (req->ext & DIAG_EXT_MEM)
+		if (req->ext & SOCKDIAG_EXT_MEM)
 			*ext |= 1u << (INET_DIAG_SKMEMINFO - 1);
 	}
 }
 
-size_t diag_port_bytecode(const uint16_t ports[4], uint8_t *buf, size_t len)
+size_t sockdiag_port_bytecode(const uint16_t ports[4], uint8_t *buf, size_t len)
 {
 	/* one condition per bound that is not the full range; each is two ops:
 	 * {code, yes: next, no: past the end (reject)}, {0, 0, port} */
@@ -162,14 +162,14 @@ size_t diag_port_bytecode(const uint16_t ports[4], uint8_t *buf, size_t len)
 	return total;
 }
 
-static size_t build_dump(struct diag *d, const struct diag_req *req,
+static size_t build_dump(struct sockdiag *d, const struct sockdiag_req *req,
 			 uint8_t *out, uint32_t seq)
 {
 	uint8_t sp;
 	uint32_t states, ext;
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(out);
 
-	diag_req_params(req, &sp, &states, &ext);
+	sockdiag_req_params(req, &sp, &states, &ext);
 	(void)d;
 	nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
@@ -187,7 +187,7 @@ static size_t build_dump(struct diag *d, const struct diag_req *req,
 		r->idiag_states = states;
 		r->idiag_ext = (uint8_t)ext;
 		uint8_t bc[64];
-		size_t bclen = req->ports ? diag_port_bytecode(req->ports, bc, sizeof bc) : 0;
+		size_t bclen = req->ports ? sockdiag_port_bytecode(req->ports, bc, sizeof bc) : 0;
 		if (bclen)
 			mnl_attr_put(nlh, INET_DIAG_REQ_BYTECODE, bclen, bc);
 	} else if (req->family == AF_UNIX) {
@@ -206,7 +206,7 @@ static size_t build_dump(struct diag *d, const struct diag_req *req,
 		if (req->proto == SW_PROTO_MPTCP)
 			mnl_attr_put_u32(nlh, INET_DIAG_REQ_PROTOCOL, IPPROTO_MPTCP);
 		uint8_t bc[64];
-		size_t bclen = req->ports ? diag_port_bytecode(req->ports, bc, sizeof bc) : 0;
+		size_t bclen = req->ports ? sockdiag_port_bytecode(req->ports, bc, sizeof bc) : 0;
 		if (bclen)
 			mnl_attr_put(nlh, INET_DIAG_REQ_BYTECODE, bclen, bc);
 	}
@@ -214,7 +214,7 @@ static size_t build_dump(struct diag *d, const struct diag_req *req,
 }
 
 /* Throw away whatever is queued (after a broken or aborted dump). */
-static void drain(struct diag *d, struct mnl_socket *nl)
+static void drain(struct sockdiag *d, struct mnl_socket *nl)
 {
 	int fd = mnl_socket_get_fd(nl);
 	for (int i = 0; i < 100000; i++) {
@@ -226,7 +226,7 @@ static void drain(struct diag *d, struct mnl_socket *nl)
 	}
 }
 
-static ssize_t recv_chunk(struct diag *d, struct mnl_socket *nl)
+static ssize_t recv_chunk(struct sockdiag *d, struct mnl_socket *nl)
 {
 	struct iovec iov = {d->buf, DIAG_BUFSIZE};
 	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
@@ -248,14 +248,14 @@ static bool retryable(int r)
 	       r == -ESRCH || r == -EAGAIN;
 }
 
-int diag_dump(struct diag *d, const struct diag_req *req, struct sw_snapshot *s,
+int sockdiag_dump(struct sockdiag *d, const struct sockdiag_req *req, struct sw_snapshot *s,
 	      struct record_writer *rec, bool *dups)
 {
 	uint8_t reqbuf[256] __attribute__((aligned(8)));
 	uint32_t portid = mnl_socket_get_portid(d->dump);
 	int r = -EIO;
 
-	for (int attempt = 0; attempt < DIAG_ATTEMPTS; attempt++) {
+	for (int attempt = 0; attempt < SOCKDIAG_ATTEMPTS; attempt++) {
 		uint32_t seq = ++d->seq;
 		memset(reqbuf, 0, sizeof reqbuf);
 		size_t len = build_dump(d, req, reqbuf, seq);
@@ -265,8 +265,8 @@ int diag_dump(struct diag *d, const struct diag_req *req, struct sw_snapshot *s,
 			struct rec_dump rd = {0};
 			rd.family = req->family;
 			rd.sw_proto = req->proto;
-			rd.protocol = diag_ipproto(req->proto);
-			diag_req_params(req, &rd.sdiag_protocol, &rd.states, &rd.ext);
+			rd.protocol = sockdiag_ipproto(req->proto);
+			sockdiag_req_params(req, &rd.sdiag_protocol, &rd.states, &rd.ext);
 			rd.seq = seq;
 			rd.portid = portid;
 			record_dump_begin(rec, &rd);
@@ -277,7 +277,7 @@ int diag_dump(struct diag *d, const struct diag_req *req, struct sw_snapshot *s,
 			.proto = req->proto,
 			.seq = seq,
 			.portid = portid,
-			.accept_intr = attempt == DIAG_ATTEMPTS - 1,
+			.accept_intr = attempt == SOCKDIAG_ATTEMPTS - 1,
 		};
 		nlparse_begin(&p, &pr, s);
 		do {
@@ -307,7 +307,7 @@ int diag_dump(struct diag *d, const struct diag_req *req, struct sw_snapshot *s,
 	return r;
 }
 
-int diag_destroy(struct diag *d, const struct sw_conn *c)
+int sockdiag_destroy(struct sockdiag *d, const struct sw_conn *c)
 {
 	uint8_t reqbuf[256] __attribute__((aligned(8)));
 
@@ -323,7 +323,7 @@ int diag_destroy(struct diag *d, const struct sw_conn *c)
 	nlh->nlmsg_seq = seq;
 	/* inet_diag_req_raw has the same layout; sdiag_raw_protocol is pad */
 	struct inet_diag_req_v2 *r = mnl_nlmsg_put_extra_header(nlh, sizeof *r);
-	unsigned ipp = diag_ipproto(c->proto);
+	unsigned ipp = sockdiag_ipproto(c->proto);
 	r->sdiag_family = c->family;
 	r->sdiag_protocol = ipp > 255 ? 0 : (uint8_t)ipp;
 	if (c->proto == SW_PROTO_RAW)
