@@ -14,7 +14,7 @@
 # (tests/tools/churn.py: how, and why the comparison is sound).
 #
 # Usage: scripts/webstack.sh [--install] [--sockwatch PATH] [--out FILE] [--keep]
-#   --install   apt-get install the servers first (services kept from starting)
+#   --install   install the servers first (scripts/deps.sh test; services kept from starting)
 #   --sockwatch the binary to check (default: build/src/sockwatch, else build-test)
 #   --out FILE  write the figures (churn.py's JSON) to FILE
 #   --keep      keep the temporary directory (logs, configs)
@@ -35,6 +35,7 @@ while [ $# -gt 0 ]; do
 	esac
 	shift
 done
+SW_ARG=${SW_ARG:-${SOCKWATCH:-}}
 if [ -z "$SW_ARG" ]; then
 	for b in build build-test; do
 		[ -x "$top_srcdir/$b/src/sockwatch" ] && SW_ARG=$top_srcdir/$b/src/sockwatch && break
@@ -46,22 +47,9 @@ export SOCKWATCH
 TEST_NAME=webstack
 require_root
 
-PKGS="nginx php8.2-fpm php8.2-mysql mariadb-server apache2-utils"
-# install_servers: apt-get install the stack without starting Debian's
-# services (a policy-rc.d that says no, removed afterwards if it was ours)
-install_servers() {
-	_prc=/usr/sbin/policy-rc.d
-	_ours=
-	if [ ! -e $_prc ]; then
-		printf '#!/bin/sh\nexit 101\n' >$_prc && chmod 755 $_prc && _ours=1
-	fi
-	DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq \
-		--no-install-recommends $PKGS >&2
-	_rc=$?
-	[ -n "$_ours" ] && rm -f $_prc
-	return $_rc
-}
-[ -n "$INSTALL" ] && { install_servers || die "apt-get install $PKGS failed"; }
+# --install: the test packages, these servers among them, installed without
+# starting Debian's services (scripts/deps.sh keeps them from starting)
+[ -n "$INSTALL" ] && { "$top_srcdir/scripts/deps.sh" test || die "scripts/deps.sh test failed"; }
 require_cmds nginx php-fpm8.2 mariadbd mariadb-install-db mariadb ab ss jq python3
 [ -x "$SOCKWATCH" ] || command -v "$SOCKWATCH" >/dev/null || die "no sockwatch at $SOCKWATCH (build it, or --sockwatch PATH)"
 
@@ -173,7 +161,7 @@ check "no TCP 4-tuple twice in a sample ($n duplicates)" test "$n" = 0
 n=$(rj '[.samples[].dup_cookies] | add')
 check "no cookie twice in a sample ($n duplicates)" test "$n" = 0
 n=$(rj '[.samples[] | select(.valid) | .stale] | add')
-check "every listed socket in ss before/after or new ($n stale rows)" test "$n" = 0
+check "every listed socket in ss before/after or new since the previous sample ($n stale rows)" test "$n" = 0
 k=$(rj .storm.sample)
 check "sample $k, after the reset: none of the 800 listed ($(rj .storm.still_listed) listed; ESTABLISHED $(rj ".samples[$k-1].estab"), ss $(rj ".samples[$k-1].ss_estab_after"))" \
 	test "$(rj .storm.still_listed)" = 0

@@ -11,8 +11,10 @@
 #    dumps taken between its samples (churn.py explains how they are placed
 #    between sockwatch's dumps, and why the cookie rule below is sound).
 #    In every sample: no cookie twice, no connected TCP 4-tuple twice, and
-#    every socket is in an ss dump just before or just after the sample or
-#    has a cookie newer than all of the one before (new since).  The sample
+#    every socket is in an ss dump just before or just after the sample, or
+#    new since sockwatch's previous sample (it started after that dump and
+#    ended before the ss dump after; a socket in the previous sample and in
+#    neither ss dump was gone before this sample's dump).  The sample
 #    after the reset lists none of the 800 reset sockets; the two samples
 #    after the load stops count TIME_WAIT as ss does (within 1%).
 # 2. monitor (tmux): under the same load, paused, the load stopped, resumed:
@@ -55,7 +57,7 @@ check "no connected TCP 4-tuple twice in a sample ($n duplicates; first: $(rj '[
 n=$(rj '[.samples[].dup_cookies] | add')
 check "no cookie twice in a sample ($n duplicates)" test "$n" = 0
 n=$(rj '[.samples[] | select(.valid) | .stale] | add')
-check "every listed socket is in ss before/after or new ($n stale rows; first: $(rj '[.samples[].stale_examples[]][0] // "none"'))" test "$n" = 0
+check "every listed socket is in ss before/after or new since the previous sample ($n stale rows; first: $(rj '[.samples[].stale_examples[]][0] // "none"'))" test "$n" = 0
 n=$(rj '.storm.still_listed')
 check "the sample after the reset storm lists none of the 800 reset sockets ($n listed)" test "$n" = 0
 

@@ -34,20 +34,18 @@ counted as unordered and not used for the ordering checks).  While it is
 blocked we run ss: those dumps are after sockwatch's dump k and before its
 dump k+1.
 
-Why "listed => in ss-before or in ss-after or newer than ss-before" is
-sound.  The kernel gives a socket its cookie from one global increasing
-counter, lazily, the first time something asks for it (a sock_diag dump
-that lists it; nothing else in the namespace asks).  Let B be the ss dumps
-between sockwatch's dumps k-1 and k, A those after dump k, and S a socket
-that sockwatch's dump k really listed, with cookie c.  If c is larger than
-every cookie in B, S is new enough not to be in B.  Otherwise c was given
-before the last dump of B ended; since nothing but ss dumps runs in the
-namespace then, either that dump gave it (and so listed S) or S already had
-it when that dump started: S then existed before the dump started and
-still existed when sockwatch's dump k (later) saw it, so the dump, which
-lists every socket that exists throughout it, listed S.  Either way c is in
-B.  So a listed cookie that is in neither B nor A and is not newer than
-B's newest is a socket that was gone before dump k: a stale row.
+Why "listed => in ss-before or in ss-after or new since sockwatch's
+previous sample" is sound.  A cookie names one socket for its whole life
+(it is kept into TIME_WAIT).  Let B be the ss dumps between sockwatch's
+dumps k-1 and k, A those after dump k, and S a socket that sockwatch's dump
+k really listed.  If S was also in its dump k-1, S existed before B began
+and still existed after B ended, so every dump in B, which lists each
+socket that exists throughout it, listed S.  So a socket listed in sample k
+that is in neither B nor A but was in sample k-1 is one that was gone before
+dump k: a stale row.  (Cookie values cannot say "newer than B": the kernel
+hands them out from per-CPU batches of 4096, so they are not in time order
+across CPUs.  Two dumps are taken each time so that a socket one of them
+skips while the kernel resumes a bucket under churn is in the other.)
 """
 
 import argparse
@@ -301,7 +299,7 @@ def tcp_key(s):
     return (loc.get("addr"), loc.get("port"), rem.get("addr"), rem.get("port"))
 
 
-def check_sample(doc, before, after, ss_counts):
+def check_sample(doc, before, after, prev, ss_counts):
     socks = [s for s in doc.get("sockets", []) if s.get("proto") == "tcp"]
     cookies, tuples = {}, {}
     for s in socks:
@@ -309,9 +307,8 @@ def check_sample(doc, before, after, ss_counts):
         if s["state"] not in CONNECTED_SKIP:
             k = tcp_key(s)
             tuples[k] = tuples.get(k, 0) + 1
-    bmax = max(before) if before else 0
     stale = [s for s in socks if s["cookie"] not in before and s["cookie"] not in after
-             and s["cookie"] < bmax]
+             and s["cookie"] in prev]
     dup_tuples = [k for k, n in tuples.items() if n > 1]
     summ = doc.get("summary", {}).get("tcp", {})
     return {
@@ -320,9 +317,9 @@ def check_sample(doc, before, after, ss_counts):
         "dup_tuples": sum(tuples[k] - 1 for k in dup_tuples),
         "dup_tuple_examples": ["%s:%s %s:%s" % k for k in dup_tuples[:3]],
         "stale": len(stale),
-        "stale_examples": ["%s %s %s:%s cookie %d" % (s["state"], s["local"]["addr"],
-                                                        s["remote"]["addr"], s["remote"]["port"],
-                                                        s["cookie"]) for s in stale[:3]],
+        "stale_examples": ["%s %s:%s %s:%s cookie %d" % (
+            s["state"], s["local"]["addr"], s["local"]["port"], s["remote"]["addr"],
+            s["remote"]["port"], s["cookie"]) for s in stale[:3]],
         "tw": summ.get("TIME_WAIT", 0),
         "estab": summ.get("ESTABLISHED", 0),
         "ss_tw_after": ss_counts[0],
@@ -409,6 +406,7 @@ def sample(a):
     res["pipe"] = sw.pipe
     read_at_freeze = sw.first_started()
     prev_ordered = True  # the first "before" dumps precede sockwatch itself
+    prev = set()  # cookies in sockwatch's previous sample
     k = 1
     while True:
         # frozen after sockwatch's dump k (if its line is long enough)
@@ -419,7 +417,8 @@ def sample(a):
         if line is None:
             break
         doc = json.loads(line)
-        r = check_sample(doc, before, after, ss_counts)
+        r = check_sample(doc, before, after, prev, ss_counts)
+        prev = {s["cookie"] for s in doc.get("sockets", [])}
         r.update(k=k, event=event, bytes=len(line))
         # sockwatch could not have finished this line (and started its next
         # dump) while we held it: the unread rest exceeded pipe + stdio buffer
@@ -428,9 +427,8 @@ def sample(a):
         r["valid"] = prev_ordered
         prev_ordered = r["ordered"]
         if k == a.reset_at + 1:
-            listed = {s["cookie"] for s in doc["sockets"]}
             res["storm"] = {"sockets": len(run.stormed), "sample": k,
-                            "still_listed": len(run.stormed & listed)}
+                            "still_listed": len(run.stormed & prev)}
         res["samples"].append(r)
         before = between
         read_at_freeze = nxt
