@@ -6,6 +6,8 @@ want=${1:-build}
 pkgs="build-essential autoconf automake autopoint gettext pkg-config libncurses-dev libmnl-dev"
 if [ "$want" = test ]; then
 	pkgs="$pkgs libcmocka-dev tmux jq iproute2 nftables net-tools util-linux procps python3 ncurses-term prometheus groff-base"
+	# tests/integration/webstack.sh runs its own instances of these servers
+	pkgs="$pkgs nginx php8.2-fpm php8.2-mysql mariadb-server apache2-utils"
 fi
 missing=""
 for p in $pkgs; do
@@ -18,5 +20,16 @@ if [ "$(id -u)" != 0 ]; then
 fi
 echo "sockwatch: installing:$missing" >&2
 export DEBIAN_FRONTEND=noninteractive
+# the test servers (nginx, php-fpm, MariaDB) must not start as system
+# services: a policy-rc.d that says no while installing, if there is none
+prc=/usr/sbin/policy-rc.d
+ours=
+if [ ! -e $prc ]; then
+	printf '#!/bin/sh\nexit 101\n' >$prc && chmod 755 $prc && ours=1
+	trap 'rm -f $prc' EXIT
+fi
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends $missing
+[ -n "$ours" ] && rm -f $prc
+trap - EXIT
+exit 0
