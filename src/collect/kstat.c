@@ -338,17 +338,25 @@ ssize_t kstat_read_file(const char *path, char **buf, size_t *cap)
 }
 
 /* "1" / "0" into out when the calling thread's netns is / is not the one
- * of pid 1 (the initial netns, whose counters run since boot); false when
- * either link cannot be read (not root, a fake proc tree). */
+ * of pid 1 (the initial netns, whose counters run since boot).  When pid
+ * 1's link cannot be read (not root, a container), a thread in another
+ * netns than its process's (sockwatch -N) is taken as "0".  false when
+ * nothing can be told (a fake proc tree). */
 static bool netns_is_init(const char *proc_root, char out[2])
 {
 	char a[PATH_MAX], b[PATH_MAX];
 	struct stat sa, sb;
 	snprintf(a, sizeof a, "%s/thread-self/ns/net", proc_root);
 	snprintf(b, sizeof b, "%s/1/ns/net", proc_root);
-	if (stat(a, &sa) < 0 || stat(b, &sb) < 0)
+	if (stat(a, &sa) < 0)
 		return false;
-	out[0] = sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino ? '1' : '0';
+	bool init = stat(b, &sb) == 0;
+	if (!init) {
+		snprintf(b, sizeof b, "%s/self/ns/net", proc_root);
+		if (stat(b, &sb) < 0 || (sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino))
+			return false;
+	}
+	out[0] = init && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino ? '1' : '0';
 	out[1] = '\0';
 	return true;
 }
