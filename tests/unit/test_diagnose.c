@@ -718,20 +718,38 @@ static void test_tw_rule(void **state)
 	assert_false(r.reuse);
 }
 
+/* The four objects every diagnosis test needs, and their release. */
+static void dfx_init(struct sw_snapshot *s, struct diag_state *st, struct diag_list *l,
+		     struct diag_thresholds *t)
+{
+	snapshot_init(s);
+	diag_state_init(st);
+	diag_list_init(l);
+	diag_thresholds_default(t);
+}
+
+/* Declare them (s, st, l, t) and initialize them. */
+#define DFX_DECLARE(s, st, l, t)                                                        \
+	struct sw_snapshot s;                                                          \
+	struct diag_state st;                                                          \
+	struct diag_list l;                                                            \
+	struct diag_thresholds t;                                                      \
+	dfx_init(&s, &st, &l, &t)
+
+static void dfx_done(struct sw_snapshot *s, struct diag_state *st, struct diag_list *l)
+{
+	diag_list_done(l);
+	diag_state_done(st);
+	snapshot_done(s);
+}
+
 /* Only settings that change something are recommended. */
 static void test_ephemeral_reuse_advice(void **state)
 {
 	(void)state;
-	struct sw_snapshot s;
-	snapshot_init(&s);
+	DFX_DECLARE(s, st, l, t);
 	build_storm(&s, 170);
 	s.kstat.tcp_tw_reuse = 2; /* the default, loopback destination */
-	struct diag_state st;
-	struct diag_list l;
-	struct diag_thresholds t;
-	diag_thresholds_default(&t);
-	diag_state_init(&st);
-	diag_list_init(&l);
 	diagnose_run(&st, &t, &s, &l);
 	const struct diag *d = find(&l, DIAG_EPHEMERAL);
 	assert_int_equal(d->sev, DIAG_ALARM);
@@ -762,9 +780,7 @@ static void test_ephemeral_reuse_advice(void **state)
 	assert_true(details_have(d, "at most 3 new connections/s"));
 	assert_true(details_have(d, "server: not on this host"));
 	assert_non_null(strstr(d->fix, "sysctl -w net.ipv4.tcp_tw_reuse=1"));
-	diag_list_done(&l);
-	diag_state_done(&st);
-	snapshot_done(&s);
+	dfx_done(&s, &st, &l);
 }
 
 /* nginx -> php-fpm -> MariaDB: php-fpm opens the MySQL connections; at the
@@ -790,14 +806,7 @@ static void build_mysql(struct sw_snapshot *s, uint64_t mono, bool live_client)
 static void test_client_memory(void **state)
 {
 	(void)state;
-	struct sw_snapshot s;
-	snapshot_init(&s);
-	struct diag_state st;
-	struct diag_list l;
-	struct diag_thresholds t;
-	diag_thresholds_default(&t);
-	diag_state_init(&st);
-	diag_list_init(&l);
+	DFX_DECLARE(s, st, l, t);
 	build_mysql(&s, 1000000000, true);
 	diagnose_run(&st, &t, &s, &l);
 	const struct diag *d = find(&l, DIAG_EPHEMERAL);
@@ -829,9 +838,7 @@ static void test_client_memory(void **state)
 	}
 	diagnose_run(&st, &t, &s, &l);
 	assert_true(st.ow_n > 0 && st.ow_n <= 768); /* 3/4 of 1024 slots */
-	diag_list_done(&l);
-	diag_state_done(&st);
-	snapshot_done(&s);
+	dfx_done(&s, &st, &l);
 }
 
 /* php-fpm closes FastCGI connections first: their TIME_WAIT sits on local
@@ -840,8 +847,7 @@ static void test_client_memory(void **state)
 static void test_timewait_server_side(void **state)
 {
 	(void)state;
-	struct sw_snapshot s;
-	snapshot_init(&s);
+	DFX_DECLARE(s, st, l, t);
 	kstat_defaults(&s);
 	s.kstat.port_lo = 40000;
 	s.kstat.port_hi = 40200;
@@ -852,12 +858,6 @@ static void test_timewait_server_side(void **state)
 		add(&s, SW_ST_TIME_WAIT, "127.0.0.1", 9000, "127.0.0.1", (uint16_t)(40000 + i));
 	for (unsigned i = 0; i < 10; i++)
 		add(&s, SW_ST_TIME_WAIT, "127.0.0.1", (uint16_t)(40150 + i), "127.0.0.1", 3306);
-	struct diag_state st;
-	struct diag_list l;
-	struct diag_thresholds t;
-	diag_thresholds_default(&t);
-	diag_state_init(&st);
-	diag_list_init(&l);
 	diagnose_run(&st, &t, &s, &l);
 	const struct diag *d = find(&l, DIAG_TIMEWAIT);
 	assert_int_equal(d->sev, DIAG_WARN); /* 160 of 250 buckets */
@@ -874,9 +874,7 @@ static void test_timewait_server_side(void **state)
 	d = find(&l, DIAG_EPHEMERAL);
 	assert_int_equal(d->sev, DIAG_OK);
 	assert_true(d->value == 10);
-	diag_list_done(&l);
-	diag_state_done(&st);
-	snapshot_done(&s);
+	dfx_done(&s, &st, &l);
 }
 
 /* The SYN queue limit as the kernel applies it (tcp_conn_request). */
@@ -898,8 +896,7 @@ static void test_synq_limit(void **state)
 static void test_syn_small_backlog(void **state)
 {
 	(void)state;
-	struct sw_snapshot s;
-	snapshot_init(&s);
+	DFX_DECLARE(s, st, l, t);
 	kstat_defaults(&s);
 	s.kstat.tcp_max_syn_backlog = 2048;
 	s.kstat.netns_init = 0;
@@ -910,12 +907,6 @@ static void test_syn_small_backlog(void **state)
 	set_counter(&s, "TcpExt", "SyncookiesSent", 291);
 	set_counter(&s, "TcpExt", "ListenDrops", 0);
 	set_counter(&s, "TcpExt", "TCPReqQFullDrop", 0);
-	struct diag_state st;
-	struct diag_list l;
-	struct diag_thresholds t;
-	diag_thresholds_default(&t);
-	diag_state_init(&st);
-	diag_list_init(&l);
 	diagnose_run(&st, &t, &s, &l);
 	const struct diag *d = find(&l, DIAG_SYNFLOOD);
 	assert_int_equal(d->sev, DIAG_ALARM);
@@ -934,9 +925,7 @@ static void test_syn_small_backlog(void **state)
 	d = find(&l, DIAG_SYNFLOOD);
 	assert_int_equal(d->sev, DIAG_WARN);
 	assert_true(details_have(d, "9 half-open of its SYN queue limit 17"));
-	diag_list_done(&l);
-	diag_state_done(&st);
-	snapshot_done(&s);
+	dfx_done(&s, &st, &l);
 }
 
 int main(void)
