@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/util.h"
@@ -43,6 +44,11 @@ static const struct ksrc {
 	{"sys/net/core/somaxconn", K_INT, offsetof(struct sw_kstat, somaxconn), false},
 	{"sys/net/ipv4/tcp_syncookies", K_INT, offsetof(struct sw_kstat, tcp_syncookies), false},
 	{"sys/net/ipv4/tcp_tw_recycle", K_INT, offsetof(struct sw_kstat, tcp_tw_recycle), true},
+	{"sys/net/ipv4/tcp_timestamps", K_INT, offsetof(struct sw_kstat, tcp_timestamps), true},
+	{"sys/net/ipv4/tcp_tw_reuse_delay", K_INT,
+	 offsetof(struct sw_kstat, tcp_tw_reuse_delay), true},
+	/* not a file: "1" when thread-self/ns/net is /proc/1/ns/net (kstat_read_texts) */
+	{"ns/net-is-init", K_INT, offsetof(struct sw_kstat, netns_init), true},
 	{"net/netstat", K_COUNTERS, 0, false},
 	{"net/snmp", K_COUNTERS, 0, false},
 	{"net/sockstat", K_SOCKSTAT, 0, false},
@@ -53,7 +59,8 @@ void kstat_init(struct sw_kstat *k)
 	k->port_lo = k->port_hi = -1;
 	k->tcp_tw_reuse = k->tcp_fin_timeout = k->tcp_max_tw_buckets = -1;
 	k->tcp_max_syn_backlog = k->somaxconn = k->tcp_syncookies = -1;
-	k->tcp_tw_recycle = -1;
+	k->tcp_tw_recycle = k->tcp_timestamps = k->tcp_tw_reuse_delay = -1;
+	k->netns_init = -1;
 	k->reserved_ports[0] = '\0';
 	k->sockstat_tw = k->sockstat_orphan = k->sockstat_inuse = -1;
 	k->sockstat_mem_pages = -1;
@@ -330,6 +337,30 @@ ssize_t kstat_read_file(const char *path, char **buf, size_t *cap)
 	return (ssize_t)len;
 }
 
+/* "1" / "0" into out when the calling thread's netns is / is not the one
+ * of pid 1 (the initial netns, whose counters run since boot).  When pid
+ * 1's link cannot be read (not root, a container), a thread in another
+ * netns than its process's (sockwatch -N) is taken as "0".  false when
+ * nothing can be told (a fake proc tree). */
+static bool netns_is_init(const char *proc_root, char out[2])
+{
+	char a[PATH_MAX], b[PATH_MAX];
+	struct stat sa, sb;
+	snprintf(a, sizeof a, "%s/thread-self/ns/net", proc_root);
+	snprintf(b, sizeof b, "%s/1/ns/net", proc_root);
+	if (stat(a, &sa) < 0)
+		return false;
+	bool init = stat(b, &sb) == 0;
+	if (!init) {
+		snprintf(b, sizeof b, "%s/self/ns/net", proc_root);
+		if (stat(b, &sb) < 0 || (sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino))
+			return false;
+	}
+	out[0] = init && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino ? '1' : '0';
+	out[1] = '\0';
+	return true;
+}
+
 int kstat_read_texts(const char *proc_root, struct sw_kstat *k,
 		     kstat_text_fn fn, void *arg)
 {
@@ -344,6 +375,15 @@ int kstat_read_texts(const char *proc_root, struct sw_kstat *k,
 	for (size_t i = 0; i < sizeof ksrcs / sizeof ksrcs[0]; i++) {
 		const struct ksrc *s = &ksrcs[i];
 		ssize_t n = -ENOENT;
+		if (strncmp(s->name, "ns/", 3) == 0) {
+			char v[2];
+			if (netns_is_init(proc_root, v)) {
+				if (fn)
+					fn(arg, s->name, v, 1);
+				kstat_apply(k, s->name, v, 1);
+			}
+			continue;
+		}
 		if (strncmp(s->name, "net/", 4) == 0) {
 			/* this thread's netns first (see the top of the file) */
 			snprintf(path, sizeof path, "%s/thread-self/%s", proc_root, s->name);

@@ -1,5 +1,7 @@
-/* diagcheck.c - the six diagnoses of diagnose.h, one function each, called
- * by diagnose_run (diagnose.c) in a fixed order with a struct diag_ctx.
+/* diagcheck.c - four of the six diagnoses of diagnose.h (SYN flood, accept
+ * queue, CLOSE_WAIT, retransmits; ephemeral ports and TIME_WAIT are in
+ * diagports.c), one function each, called by diagnose_run (diagnose.c) in
+ * a fixed order with a struct diag_ctx.
  * The scratch hash, per-cookie memory, record helpers and the list live in
  * diagnose.c (see diagnose_priv.h). */
 #include "config.h"
@@ -14,308 +16,17 @@
 #include "i18n.h"
 #include "util.h"
 
-/* ---- helpers ------------------------------------------------------------------ */
-
-/* Count ports of ip_local_reserved_ports ("8080,9000-9010") inside lo..hi. */
-static long reserved_in_range(const char *spec, long lo, long hi)
-{
-	long n = 0;
-	const char *p = spec;
-	while (*p) {
-		char *end;
-		long a = strtol(p, &end, 10);
-		if (end == p)
-			break;
-		long b = a;
-		p = end;
-		if (*p == '-') {
-			b = strtol(p + 1, &end, 10);
-			if (end == p + 1)
-				break;
-			p = end;
-		}
-		long x = a > lo ? a : lo, y = b < hi ? b : hi;
-		if (y >= x)
-			n += y - x + 1;
-		while (*p == ',' || *p == ' ' || *p == '\n')
-			p++;
-	}
-	return n;
-}
-
-static const char *kval(int v, char *buf, size_t len)
-{
-	if (v < 0)
-		return "?";
-	diag_setf(buf, len, "%d", v);
-	return buf;
-}
-
-/* Counter delta since the previous refresh; false if unknown. */
-static bool ctr_delta(const struct diag_ctx *x, unsigned i, uint64_t *d)
-{
-	if (x->dt <= 0 || !x->ctr_ok[i] || !x->st->prev_ctr_ok[i])
-		return false;
-	*d = x->ctr[i] >= x->st->prev_ctr[i] ? x->ctr[i] - x->st->prev_ctr[i] : x->ctr[i];
-	return true;
-}
-
-/* ---- 1. ephemeral ports ------------------------------------------------------ */
-
-/* Count sockets per destination into kc (sorted afterwards by the
- * caller); returns the usable range size, 0 if unknown. */
-static long eph_count(struct diag_state *st, const struct sw_snapshot *s, long *reserved)
-{
-	const struct sw_kstat *k = &s->kstat;
-	if (!s->have_kstat || k->port_lo < 0 || k->port_hi < k->port_lo)
-		return 0;
-	long lo = k->port_lo, hi = k->port_hi;
-	*reserved = reserved_in_range(k->reserved_ports, lo, hi);
-	long range = hi - lo + 1 - *reserved;
-	if (range < 1)
-		range = 1;
-	diag_kc_reset(st, s->nconns);
-	for (size_t i = 0; i < s->nconns; i++) {
-		const struct sw_conn *c = &s->conns[i];
-		if (!diag_is_tcp(c) || c->state == SW_ST_LISTEN || c->remote.port == 0 ||
-		    c->local.port < lo || c->local.port > hi || diag_is_synrecv(c))
-			continue;
-		uint8_t la[16], ra[16];
-		uint8_t fam = diag_norm_addr(c->family, c->local.addr, la);
-		diag_norm_addr(c->family, c->remote.addr, ra);
-		struct diag_kc *e = diag_kc_get(st, fam, c->remote.port, 0, 0, la, ra, (uint32_t)i);
-		e->count++;
-		if (c->state == SW_ST_TIME_WAIT)
-			e->n2++;
-		if (e->owner == SW_NONE && c->owners_n)
-			e->owner = (uint32_t)i;
-	}
-	return range;
-}
-
-size_t diag_ephemeral_top(struct diag_state *st, const struct sw_snapshot *s,
-			  struct diag_eph *out, size_t max, long *range)
-{
-	long reserved = 0;
-	*range = eph_count(st, s, &reserved);
-	if (!*range)
-		return 0;
-	size_t n = diag_kc_sorted(st, 0);
-	size_t k = 0;
-	for (; k < n && k < max; k++) {
-		const struct diag_kc *e = &st->kc[st->idx[k]];
-		out[k].family = e->fam;
-		memcpy(out[k].src, e->a, 16);
-		memcpy(out[k].dst, e->b, 16);
-		out[k].dport = e->port;
-		out[k].used = e->count;
-		out[k].timewait = e->n2;
-	}
-	return k;
-}
-
-static void fix_ephemeral(struct diag *d)
-{
-	diag_setf(d->fix, sizeof d->fix, "%s\n%s\n%s\n%s",
-	     _("Reuse connections instead of opening one per request: keep-alive/persistent "
-	       "connections (nginx: 'keepalive 32;' in the upstream block with "
-	       "'proxy_http_version 1.1' or 'fastcgi_keep_conn on'; MySQL: persistent "
-	       "connections or a pool)."),
-	     _("For php-fpm on the same host, listen on a UNIX socket "
-	       "(listen = /run/php/php-fpm.sock) instead of 127.0.0.1:9000: no ports, no TIME_WAIT."),
-	     _("Then: sysctl -w net.ipv4.tcp_tw_reuse=1 (reuse TIME_WAIT ports for new outgoing "
-	       "connections when safe) and widen net.ipv4.ip_local_port_range; make both "
-	       "permanent in /etc/sysctl.d/."),
-	     _("Do not use net.ipv4.tcp_tw_recycle: it broke clients behind NAT and was removed "
-	       "in Linux 4.12. TIME_WAIT always lasts 60 s; tcp_fin_timeout only shortens FIN_WAIT2."));
-}
-
-void diag_check_ephemeral(struct diag_ctx *x)
-{
-	const struct sw_snapshot *s = x->s;
-	const struct sw_kstat *k = &s->kstat;
-	char b1[16], b2[16], b3[16];
-	if (!s->have_kstat || k->port_lo < 0 || k->port_hi < k->port_lo) {
-		struct diag *d = diag_add(x->l, DIAG_EPHEMERAL, DIAG_OK);
-		diag_setf(d->title, sizeof d->title, "%s",
-		     _("Ephemeral ports not checked: ip_local_port_range unknown"));
-		return;
-	}
-	long lo = k->port_lo, hi = k->port_hi;
-	long reserved = 0;
-	long range = eph_count(x->st, s, &reserved);
-	size_t n = diag_kc_sorted(x->st, 0);
-	size_t shown = 0;
-	for (size_t j = 0; j < n && shown < x->top; j++) {
-		const struct diag_kc *e = &x->st->kc[x->st->idx[j]];
-		double p = diag_pct(e->count, (double)range);
-		enum diag_sev sev = diag_sev_of(p, x->t->ephemeral_warn, x->t->ephemeral_alarm);
-		if (sev == DIAG_OK)
-			break;
-		shown++;
-		struct diag *d = diag_add(x->l, DIAG_EPHEMERAL, sev);
-		char src[64], dst[SW_EP_STRLEN], who[64], lis[64];
-		diag_addr_str(e->fam, e->a, src, sizeof src);
-		diag_ep_str(e->fam, e->b, e->port, dst, sizeof dst);
-		diag_setf(d->subject, sizeof d->subject, "%s>%s", src, dst);
-		d->value = e->count;
-		d->limit = (double)range;
-		d->port = e->port;
-		const struct sw_conn *oc = e->owner != SW_NONE ? &s->conns[e->owner] : NULL;
-		diag_proc_label(s, oc, who, sizeof who);
-		diag_set_owner(d, s, oc);
-		const struct sw_conn *lc = diag_find_listener(s, e->fam, e->b, e->port);
-		diag_proc_label(s, lc, lis, sizeof lis);
-		if (!who[0] && lc && lc->owners_n)
-			diag_set_owner(d, s, lc);
-		diag_setf(d->title, sizeof d->title,
-		     _("Ephemeral ports toward %s from %s: %u of %ld in use (%.0f%%), %u in TIME_WAIT"),
-		     dst, src, e->count, range, p, e->n2);
-		if (who[0])
-			diag_detail(d, _("client: %s; server: %s"), who, lis[0] ? lis : _("not on this host"));
-		else if (lis[0])
-			diag_detail(d, _("server for %s: %s (the clients' sockets are all in TIME_WAIT: no owner)"),
-			       dst, lis);
-		diag_detail(d, _("ip_local_port_range %ld-%ld: %ld ports (%ld reserved)"), lo, hi,
-		       range, reserved);
-		diag_detail(d, "tcp_tw_reuse=%s  tcp_fin_timeout=%s  tcp_max_tw_buckets=%s",
-		       kval(k->tcp_tw_reuse, b1, sizeof b1), kval(k->tcp_fin_timeout, b2, sizeof b2),
-		       kval(k->tcp_max_tw_buckets, b3, sizeof b3));
-		if (k->tcp_tw_reuse == 2)
-			diag_detail(d, "%s", _("tcp_tw_reuse=2 reuses TIME_WAIT ports on loopback only"));
-		if (k->tcp_tw_recycle > 0)
-			diag_detail(d, "%s", _("tcp_tw_recycle=1 is set: it drops connections from clients "
-					  "behind NAT; set it to 0"));
-		diag_detail(d, _("each connection keeps its port for 60 s in TIME_WAIT: at most %.0f new "
-			    "connections/s to this destination"), (double)range / 60.0);
-		fix_ephemeral(d);
-	}
-	if (!shown) {
-		struct diag *d = diag_add(x->l, DIAG_EPHEMERAL, DIAG_OK);
-		d->limit = (double)range;
-		if (n) {
-			const struct diag_kc *e = &x->st->kc[x->st->idx[0]];
-			char dst[SW_EP_STRLEN];
-			diag_ep_str(e->fam, e->b, e->port, dst, sizeof dst);
-			d->value = e->count;
-			diag_setf(d->title, sizeof d->title,
-			     _("Ephemeral ports: busiest destination %s uses %u of %ld (%.0f%%)"),
-			     dst, e->count, range, diag_pct(e->count, (double)range));
-		} else {
-			diag_setf(d->title, sizeof d->title,
-			     _("Ephemeral ports: none in use (range %ld-%ld, %ld ports)"), lo, hi, range);
-		}
-	}
-}
-
-/* ---- 2. TIME_WAIT buckets ------------------------------------------------------ */
-
-void diag_check_timewait(struct diag_ctx *x)
-{
-	const struct sw_snapshot *s = x->s;
-	const struct sw_kstat *k = &s->kstat;
-	uint32_t tw = x->n_timewait;
-	double total = tw;
-	if (s->have_kstat && k->sockstat_tw > (int)tw)
-		total = k->sockstat_tw;
-	double max = s->have_kstat && k->tcp_max_tw_buckets > 0 ? k->tcp_max_tw_buckets : 0;
-	double p = max > 0 ? diag_pct(total, max) : 0;
-	enum diag_sev sev = max > 0 ? diag_sev_of(p, x->t->timewait_warn, x->t->timewait_alarm) : DIAG_OK;
-	uint64_t ovf = 0;
-	bool have_ovf = ctr_delta(x, DIAG_CTR_TW_OVERFLOW, &ovf);
-	if (have_ovf && ovf > 0 && sev < DIAG_WARN)
-		sev = DIAG_WARN;
-	struct diag *d = diag_add(x->l, DIAG_TIMEWAIT, sev);
-	d->value = total;
-	d->limit = max;
-	if (sev == DIAG_OK) {
-		if (max > 0)
-			diag_setf(d->title, sizeof d->title,
-			     _("TIME_WAIT: %.0f sockets of tcp_max_tw_buckets %.0f (%.0f%%)"), total, max, p);
-		else
-			diag_setf(d->title, sizeof d->title, _("TIME_WAIT: %.0f sockets"), total);
-		return;
-	}
-	sw_strlcpy(d->subject, "kernel", sizeof d->subject);
-	if (have_ovf && ovf > 0)
-		diag_setf(d->title, sizeof d->title,
-		     _("TIME_WAIT table overflowed: %llu sockets destroyed early "
-		       "(TCPTimeWaitOverflow), %.0f of %.0f buckets in use"),
-		     (unsigned long long)ovf, total, max);
-	else
-		diag_setf(d->title, sizeof d->title,
-		     _("TIME_WAIT pile-up: %.0f sockets of tcp_max_tw_buckets %.0f (%.0f%%)"),
-		     total, max, p);
-	/* where they point */
-	diag_kc_reset(x->st, tw);
-	for (size_t i = 0; i < s->nconns; i++) {
-		const struct sw_conn *c = &s->conns[i];
-		if (!diag_is_tcp(c) || c->state != SW_ST_TIME_WAIT)
-			continue;
-		uint8_t ra[16], z[16] = {0};
-		uint8_t fam = diag_norm_addr(c->family, c->remote.addr, ra);
-		diag_kc_get(x->st, fam, c->remote.port, 0, 0, z, ra, (uint32_t)i)->count++;
-	}
-	size_t n = diag_kc_sorted(x->st, 0);
-	char line[DIAG_LINE] = "";
-	size_t used = 0;
-	for (size_t j = 0; j < n && j < 3; j++) {
-		const struct diag_kc *e = &x->st->kc[x->st->idx[j]];
-		char dst[SW_EP_STRLEN];
-		diag_ep_str(e->fam, e->b, e->port, dst, sizeof dst);
-		int w = snprintf(line + used, sizeof line - used, "%s%s (%u)", j ? ", " : "", dst, e->count);
-		if (w < 0 || (size_t)w >= sizeof line - used)
-			break;
-		used += (size_t)w;
-		if (j == 0)
-			d->port = e->port;
-	}
-	if (used)
-		diag_detail(d, _("most TIME_WAIT toward: %s"), line);
-	char b1[16], b2[16];
-	diag_detail(d, "tcp_tw_reuse=%s  tcp_fin_timeout=%s",
-	       kval(k->tcp_tw_reuse, b1, sizeof b1), kval(k->tcp_fin_timeout, b2, sizeof b2));
-	if (have_ovf)
-		diag_detail(d, _("TCPTimeWaitOverflow +%llu in %.1f s"), (unsigned long long)ovf, x->dt);
-	diag_setf(d->fix, sizeof d->fix, "%s\n%s\n%s",
-	     _("Many short connections closed by this host: use keep-alive/persistent connections "
-	       "(nginx upstream keepalive, php-fpm over a UNIX socket, persistent MySQL connections)."),
-	     _("Raise net.ipv4.tcp_max_tw_buckets if memory allows; net.ipv4.tcp_tw_reuse=1 lets "
-	       "outgoing connections reuse TIME_WAIT ports safely."),
-	     _("tcp_fin_timeout does not shorten TIME_WAIT (60 s); tcp_tw_recycle is gone since "
-	       "Linux 4.12 (it broke clients behind NAT)."));
-}
-
 /* ---- 3. SYN flood / half-open -------------------------------------------------- */
 
-void diag_check_synflood(struct diag_ctx *x)
+/* Group SYN_RECV per local address:port into kc, each entry with its
+ * listener (owner: conn index, SW_NONE if none), n2 = the half-open count
+ * of that listener (all its addresses), best = its SYN queue limit (-1
+ * unknown), sum = the share of it in use; sorted fullest first. */
+static size_t synq_by_listener(struct diag_ctx *x)
 {
 	const struct sw_snapshot *s = x->s;
 	const struct sw_kstat *k = &s->kstat;
-	uint32_t total = x->n_synrecv;
-	enum diag_sev sev = diag_sev_of(total, x->t->synrecv_warn, x->t->synrecv_alarm);
-	uint64_t cookies = 0, drops = 0, ovf = 0, qdrop = 0;
-	bool have_c = ctr_delta(x, DIAG_CTR_SYNCOOKIES_SENT, &cookies);
-	bool have_d = ctr_delta(x, DIAG_CTR_LISTEN_DROPS, &drops);
-	bool have_o = ctr_delta(x, DIAG_CTR_LISTEN_OVERFLOWS, &ovf);
-	bool have_q = ctr_delta(x, DIAG_CTR_REQQ_FULL_DROP, &qdrop);
-	if (!have_o)
-		ovf = 0;
-	/* SYN-side drops: cookies sent, request-queue drops, or drops that
-	 * accept-queue overflows do not explain */
-	if (((have_c && cookies) || (have_q && qdrop) || (have_d && drops > ovf)) &&
-	    total > 0 && sev < DIAG_WARN)
-		sev = DIAG_WARN;
-	double rate = x->have_synrecv_new && x->dt > 0 ? x->synrecv_new / x->dt : -1;
-	struct diag *d = diag_add(x->l, DIAG_SYNFLOOD, sev);
-	d->value = total;
-	d->limit = x->t->synrecv_warn;
-	if (sev == DIAG_OK) {
-		diag_setf(d->title, sizeof d->title, _("Half-open connections: %u SYN_RECV"), total);
-		return;
-	}
-	/* per listener address:port */
-	diag_kc_reset(x->st, total);
+	diag_kc_reset(x->st, x->n_synrecv);
 	for (size_t i = 0; i < s->nconns; i++) {
 		const struct sw_conn *c = &s->conns[i];
 		if (!diag_is_tcp(c) || !diag_is_synrecv(c))
@@ -325,32 +36,47 @@ void diag_check_synflood(struct diag_ctx *x)
 		diag_kc_get(x->st, fam, c->local.port, 0, 0, la, z, (uint32_t)i)->count++;
 	}
 	size_t n = diag_kc_sorted(x->st, 0);
-	const struct diag_kc *e0 = &x->st->kc[x->st->idx[0]];
-	char lep[SW_EP_STRLEN], who[64];
-	diag_ep_str(e0->fam, e0->a, e0->port, lep, sizeof lep);
-	const struct sw_conn *lc = diag_find_listener(s, e0->fam, e0->a, e0->port);
-	diag_proc_label(s, lc, who, sizeof who);
-	diag_set_owner(d, s, lc);
-	d->port = e0->port;
-	diag_setf(d->subject, sizeof d->subject, "tcp %s", lep);
-	char rbuf[32] = "";
-	if (rate >= 0)
-		diag_setf(rbuf, sizeof rbuf, _(", %.1f new/s"), rate);
-	diag_setf(d->title, sizeof d->title,
-	     _("SYN flood / half-open pile-up: %u SYN_RECV%s, %u on %s %s"),
-	     total, rbuf, e0->count, lep, who[0] ? who : _("(process unknown)"));
+	for (size_t j = 0; j < n; j++) {
+		struct diag_kc *e = &x->st->kc[x->st->idx[j]];
+		const struct sw_conn *lc = diag_find_listener(s, e->fam, e->a, e->port);
+		e->owner = lc ? (uint32_t)(lc - s->conns) : SW_NONE;
+		e->best = lc ? (double)diag_synq_limit(lc->wq, s->have_kstat ? k->tcp_syncookies : -1,
+						       s->have_kstat ? k->tcp_max_syn_backlog : -1)
+			     : -1;
+	}
+	for (size_t j = 0; j < n; j++) {
+		struct diag_kc *e = &x->st->kc[x->st->idx[j]];
+		e->n2 = e->count;
+		for (size_t m = 0; m < n && m < 256 && e->owner != SW_NONE; m++) {
+			const struct diag_kc *f = &x->st->kc[x->st->idx[m]];
+			if (m != j && f->owner == e->owner)
+				e->n2 += f->count;
+		}
+		e->sum = e->best > 0 ? diag_pct(e->n2, e->best) : 0;
+	}
+	return diag_kc_sorted(x->st, 1);
+}
+
+static void synq_details(struct diag_ctx *x, struct diag *d, size_t n)
+{
 	for (size_t j = 0; j < n && j < 3; j++) {
 		const struct diag_kc *e = &x->st->kc[x->st->idx[j]];
-		const struct sw_conn *l2 = diag_find_listener(s, e->fam, e->a, e->port);
+		char lep[SW_EP_STRLEN];
 		diag_ep_str(e->fam, e->a, e->port, lep, sizeof lep);
-		if (l2)
-			diag_detail(d, _("%s: %u half-open, accept queue %u of backlog %u"), lep, e->count,
-			       l2->rq, l2->wq);
-		else
+		if (e->owner == SW_NONE) {
 			diag_detail(d, _("%s: %u half-open (no listener found)"), lep, e->count);
+			continue;
+		}
+		const struct sw_conn *l2 = &x->s->conns[e->owner];
+		diag_detail(d, _("%s: %u half-open of its SYN queue limit %.0f (%.0f%%; backlog %u, "
+				 "accept queue %u)"), lep, e->n2, e->best, e->sum, l2->wq, l2->rq);
 	}
-	/* top sources */
-	diag_kc_reset(x->st, total);
+}
+
+static void synflood_sources(struct diag_ctx *x, struct diag *d)
+{
+	const struct sw_snapshot *s = x->s;
+	diag_kc_reset(x->st, x->n_synrecv);
 	for (size_t i = 0; i < s->nconns; i++) {
 		const struct sw_conn *c = &s->conns[i];
 		if (!diag_is_tcp(c) || !diag_is_synrecv(c))
@@ -359,7 +85,7 @@ void diag_check_synflood(struct diag_ctx *x)
 		uint8_t fam = diag_norm_addr(c->family, c->remote.addr, ra);
 		diag_kc_get(x->st, fam, 0, 0, 0, z, ra, (uint32_t)i)->count++;
 	}
-	n = diag_kc_sorted(x->st, 0);
+	size_t n = diag_kc_sorted(x->st, 0);
 	char line[DIAG_LINE] = "";
 	size_t used = 0;
 	for (size_t j = 0; j < n && j < x->top; j++) {
@@ -372,19 +98,96 @@ void diag_check_synflood(struct diag_ctx *x)
 		used += (size_t)w;
 	}
 	diag_detail(d, _("top sources (%zu addresses): %s"), n, line);
+}
+
+/* Deltas over the window, and the totals (a burst that ended before the
+ * first sample shows there). */
+static void synflood_counters(struct diag_ctx *x, struct diag *d, const uint64_t dl[3])
+{
 	if (x->dt > 0)
 		diag_detail(d, _("in %.1f s: SyncookiesSent +%llu, ListenDrops +%llu, TCPReqQFullDrop +%llu"),
-		       x->dt, (unsigned long long)cookies, (unsigned long long)drops,
-		       (unsigned long long)qdrop);
+		       x->dt, (unsigned long long)dl[0], (unsigned long long)dl[1],
+		       (unsigned long long)dl[2]);
+	if (x->ctr_ok[DIAG_CTR_SYNCOOKIES_SENT])
+		diag_detail(d, _("in all (%s): SyncookiesSent %llu, ListenDrops %llu, TCPReqQFullDrop %llu"),
+			    diag_counters_since(&x->s->kstat),
+			    (unsigned long long)x->ctr[DIAG_CTR_SYNCOOKIES_SENT],
+			    (unsigned long long)x->ctr[DIAG_CTR_LISTEN_DROPS],
+			    (unsigned long long)x->ctr[DIAG_CTR_REQQ_FULL_DROP]);
+}
+
+void diag_check_synflood(struct diag_ctx *x)
+{
+	const struct sw_snapshot *s = x->s;
+	const struct sw_kstat *k = &s->kstat;
+	uint32_t total = x->n_synrecv;
+	enum diag_sev sev = diag_sev_of(total, x->t->synrecv_warn, x->t->synrecv_alarm);
+	uint64_t dl[3] = {0, 0, 0}, ovf = 0; /* cookies, drops, request-queue drops */
+	bool have_c = diag_ctr_delta(x, DIAG_CTR_SYNCOOKIES_SENT, &dl[0]);
+	bool have_d = diag_ctr_delta(x, DIAG_CTR_LISTEN_DROPS, &dl[1]);
+	bool have_o = diag_ctr_delta(x, DIAG_CTR_LISTEN_OVERFLOWS, &ovf);
+	bool have_q = diag_ctr_delta(x, DIAG_CTR_REQQ_FULL_DROP, &dl[2]);
+	if (!have_o)
+		ovf = 0;
+	/* SYN-side drops: cookies sent, request-queue drops, or drops that
+	 * accept-queue overflows do not explain */
+	if (((have_c && dl[0]) || (have_q && dl[2]) || (have_d && dl[1] > ovf)) &&
+	    total > 0 && sev < DIAG_WARN)
+		sev = DIAG_WARN;
+	size_t n = total ? synq_by_listener(x) : 0;
+	const struct diag_kc *e0 = n ? &x->st->kc[x->st->idx[0]] : NULL;
+	/* each listener against its own request queue limit */
+	enum diag_sev lsev = e0 && e0->best > 0 ? diag_sev_of(e0->sum, x->t->synq_warn,
+							       x->t->synq_alarm) : DIAG_OK;
+	if (lsev > sev)
+		sev = lsev;
+	double rate = x->have_synrecv_new && x->dt > 0 ? x->synrecv_new / x->dt : -1;
+	struct diag *d = diag_add(x->l, DIAG_SYNFLOOD, sev);
+	d->value = total;
+	d->limit = x->t->synrecv_warn;
+	if (sev == DIAG_OK) {
+		diag_setf(d->title, sizeof d->title, _("Half-open connections: %u SYN_RECV"), total);
+		return;
+	}
+	char lep[SW_EP_STRLEN], who[64];
+	diag_ep_str(e0->fam, e0->a, e0->port, lep, sizeof lep);
+	const struct sw_conn *lc = e0->owner != SW_NONE ? &s->conns[e0->owner] : NULL;
+	diag_proc_label(s, lc, who, sizeof who);
+	diag_set_owner(d, s, lc);
+	d->port = e0->port;
+	if (e0->best > 0) {
+		d->value = e0->n2;
+		d->limit = e0->best;
+	}
+	diag_setf(d->subject, sizeof d->subject, "tcp %s", lep);
+	char rbuf[32] = "";
+	if (rate >= 0)
+		diag_setf(rbuf, sizeof rbuf, _(", %.1f new/s"), rate);
+	if (e0->best > 0 && e0->n2 >= e0->best)
+		diag_setf(d->title, sizeof d->title,
+		     k->tcp_syncookies == 0
+			     ? _("SYN queue of %s %s is full: %u half-open of its limit %.0f, new SYNs "
+				 "are dropped (%u SYN_RECV in all%s)")
+			     : _("SYN queue of %s %s is full: %u half-open of its limit %.0f, new SYNs "
+				 "get syncookies (%u SYN_RECV in all%s)"),
+		     lep, who[0] ? who : _("(process unknown)"), e0->n2, e0->best, total, rbuf);
+	else
+		diag_setf(d->title, sizeof d->title,
+		     _("SYN flood / half-open pile-up: %u SYN_RECV%s, %u on %s %s"),
+		     total, rbuf, e0->n2, lep, who[0] ? who : _("(process unknown)"));
+	synq_details(x, d, n);
+	synflood_sources(x, d);
+	synflood_counters(x, d, dl);
 	char b1[16], b2[16], b3[16];
 	diag_detail(d, "tcp_syncookies=%s  tcp_max_syn_backlog=%s  somaxconn=%s",
-	       kval(k->tcp_syncookies, b1, sizeof b1), kval(k->tcp_max_syn_backlog, b2, sizeof b2),
-	       kval(k->somaxconn, b3, sizeof b3));
+	       diag_kval(k->tcp_syncookies, b1, sizeof b1), diag_kval(k->tcp_max_syn_backlog, b2, sizeof b2),
+	       diag_kval(k->somaxconn, b3, sizeof b3));
 	diag_setf(d->fix, sizeof d->fix, "%s\n%s\n%s",
 	     _("Many connections never complete the handshake: a SYN flood, spoofed sources, or "
 	       "clients whose final ACK is lost (a firewall dropping it)."),
-	     _("Keep net.ipv4.tcp_syncookies=1; raise net.ipv4.tcp_max_syn_backlog and the "
-	       "listener's backlog (and net.core.somaxconn)."),
+	     _("Keep net.ipv4.tcp_syncookies=1; raise the listener's backlog (its SYN queue holds "
+	       "backlog+1 half-open requests) together with net.core.somaxconn, which caps it; "
+	       "tcp_max_syn_backlog only matters with tcp_syncookies=0."),
 	     _("Rate-limit or block the top sources (nftables 'limit rate' / 'ct count'), or ask "
 	       "upstream for filtering."));
 }
@@ -409,7 +212,7 @@ void diag_check_acceptq(struct diag_ctx *x)
 	const struct sw_snapshot *s = x->s;
 	const struct sw_kstat *k = &s->kstat;
 	uint64_t ovf = 0;
-	bool have_o = ctr_delta(x, DIAG_CTR_LISTEN_OVERFLOWS, &ovf);
+	bool have_o = diag_ctr_delta(x, DIAG_CTR_LISTEN_OVERFLOWS, &ovf);
 	/* collect listeners (few) with their fill */
 	size_t nl = 0;
 	struct lq *q = xcalloc(x->n_listen + 1, sizeof *q);
@@ -447,7 +250,7 @@ void diag_check_acceptq(struct diag_ctx *x)
 		if (have_o)
 			diag_detail(d, _("ListenOverflows +%llu in %.1f s (namespace-wide)"),
 			       (unsigned long long)ovf, x->dt);
-		diag_detail(d, "somaxconn=%s", kval(k->somaxconn, b1, sizeof b1));
+		diag_detail(d, "somaxconn=%s", diag_kval(k->somaxconn, b1, sizeof b1));
 		diag_setf(d->fix, sizeof d->fix, "%s\n%s",
 		     _("The application accepts connections more slowly than they arrive, or has "
 		       "stopped calling accept(): check that it is not stuck, and add workers."),
@@ -468,7 +271,7 @@ void diag_check_acceptq(struct diag_ctx *x)
 			diag_proc_label(s, c, who, sizeof who);
 			diag_detail(d, _("%s %s: %u waiting, backlog %u"), name, who, c->rq, c->wq);
 		}
-		diag_detail(d, "somaxconn=%s", kval(k->somaxconn, b1, sizeof b1));
+		diag_detail(d, "somaxconn=%s", diag_kval(k->somaxconn, b1, sizeof b1));
 		diag_setf(d->fix, sizeof d->fix, "%s",
 		     _("A listener's accept queue was full for a moment: raise its backlog and "
 		       "net.core.somaxconn, and make the application accept faster."));
@@ -610,8 +413,8 @@ void diag_check_retrans(struct diag_ctx *x)
 	}
 	size_t n = diag_kc_sorted(x->st, 1);
 	uint64_t rs = 0, os = 0;
-	bool have_rs = ctr_delta(x, DIAG_CTR_RETRANS_SEGS, &rs);
-	bool have_os = ctr_delta(x, DIAG_CTR_OUT_SEGS, &os);
+	bool have_rs = diag_ctr_delta(x, DIAG_CTR_RETRANS_SEGS, &rs);
+	bool have_os = diag_ctr_delta(x, DIAG_CTR_OUT_SEGS, &os);
 	size_t shown = 0;
 	for (size_t j = 0; j < n && shown < x->top; j++) {
 		const struct diag_kc *e = &x->st->kc[x->st->idx[j]];

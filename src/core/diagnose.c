@@ -90,6 +90,10 @@ static const struct thr_def thr_table[] = {
 	THR(synrecv_warn, 64, 1, 1e9, N_("SYN_RECV (half-open) sockets: warn")),
 	THR(synrecv_alarm, 512, 1, 1e9, N_("SYN_RECV (half-open) sockets: alarm")),
 	/* xgettext:no-c-format */
+	THR(synq_warn, 50, 0, 100, N_("half-open requests as % of a listener's SYN queue limit: warn")),
+	/* xgettext:no-c-format */
+	THR(synq_alarm, 100, 0, 100, N_("half-open requests as % of a listener's SYN queue limit: alarm")),
+	/* xgettext:no-c-format */
 	THR(accept_warn, 80, 0, 1000, N_("accept queue as % of the listener's backlog: warn")),
 	/* xgettext:no-c-format */
 	THR(accept_alarm, 100, 0, 1000, N_("accept queue as % of the listener's backlog: alarm")),
@@ -162,7 +166,7 @@ int diag_threshold_set(struct diag_thresholds *t, const char *name,
 	}
 	snprintf(err, errlen, _("unknown threshold '%s' (known: ephemeral_warn, "
 				"ephemeral_alarm, timewait_warn, timewait_alarm, synrecv_warn, "
-				"synrecv_alarm, accept_warn, accept_alarm, closewait_warn, "
+				"synrecv_alarm, synq_warn, synq_alarm, accept_warn, accept_alarm, closewait_warn, "
 				"closewait_alarm, closewait_growth, retrans_warn, retrans_alarm, top)"),
 		 name);
 	return -ENOENT;
@@ -243,6 +247,31 @@ void diag_setf(char *buf, size_t len, const char *fmt, ...)
 	va_end(ap);
 }
 
+const char *diag_kval(int v, char *buf, size_t len)
+{
+	if (v < 0)
+		return "?";
+	diag_setf(buf, len, "%d", v);
+	return buf;
+}
+
+bool diag_ctr_delta(const struct diag_ctx *x, unsigned i, uint64_t *d)
+{
+	if (x->dt <= 0 || !x->ctr_ok[i] || !x->st->prev_ctr_ok[i])
+		return false;
+	*d = x->ctr[i] >= x->st->prev_ctr[i] ? x->ctr[i] - x->st->prev_ctr[i] : x->ctr[i];
+	return true;
+}
+
+const char *diag_counters_since(const struct sw_kstat *k)
+{
+	if (k->netns_init == 1)
+		return _("since boot");
+	if (k->netns_init == 0)
+		return _("since the network namespace was created");
+	return _("since boot or since the network namespace was created");
+}
+
 /* ---- state ------------------------------------------------------------------- */
 
 void diag_state_init(struct diag_state *st)
@@ -260,6 +289,8 @@ void diag_state_done(struct diag_state *st)
 	free(st->cw_next);
 	free(st->kc);
 	free(st->idx);
+	free(st->ow);
+	free(st->lports);
 	memset(st, 0, sizeof *st);
 }
 

@@ -69,6 +69,8 @@ struct diag_thresholds {
 	double timewait_alarm;   /* (80) */
 	double synrecv_warn;     /* SYN_RECV sockets in the namespace (64) */
 	double synrecv_alarm;    /* (512) */
+	double synq_warn;        /* % of a listener's SYN queue limit half-open (50) */
+	double synq_alarm;       /* (100: full, SYNs get cookies or are dropped) */
 	double accept_warn;      /* % of a listener's backlog queued (80) */
 	double accept_alarm;     /* (100: full) */
 	double closewait_warn;   /* CLOSE_WAIT sockets held by one process (10) */
@@ -130,6 +132,41 @@ void diag_list_done(struct diag_list *l);
 /* Count of entries with severity >= sev. */
 size_t diag_list_count(const struct diag_list *l, enum diag_sev sev);
 
+/* ---- kernel rules (pure) ------------------------------------------------------ */
+
+/* How fast one destination can take new connections from one source
+ * address when every connection is closed by this side (its port then sits
+ * in TIME_WAIT for 60 s; tcp_fin_timeout does not change that).  The
+ * kernel (tcp_twsk_unique) lets connect() take over a TIME_WAIT port when
+ * tcp_tw_reuse is 1, or 2 (the default since 4.19) and the connection's
+ * source or destination address is loopback; and only when TCP timestamps
+ * were used (tcp_timestamps on) and the entry's last timestamp is older
+ * than tcp_tw_reuse_delay (1000 ms; 1 s before that sysctl existed).
+ * Unknown values (-1) are taken as the kernel defaults. */
+struct diag_twrule {
+	bool reuse;      /* TIME_WAIT ports toward it are reused */
+	double hold_s;   /* how long a closed connection's port stays taken */
+	double rate;     /* about this many new connections/s: range / hold_s */
+	int want_reuse;  /* tcp_tw_reuse value that would allow reuse; -1: it does */
+	bool want_ts;    /* reuse needs tcp_timestamps turned on */
+};
+void diag_tw_rule(int tw_reuse, int timestamps, bool loopback, long range,
+		  int reuse_delay_ms, struct diag_twrule *r);
+
+/* The most half-open (SYN_RECV) requests a listener holds: the kernel
+ * calls its request queue full above sk_max_ack_backlog, i.e. the LISTEN
+ * socket's Send-Q (the listen() backlog already capped by somaxconn): wq+1
+ * entries.  Beyond that a SYN gets a cookie (tcp_syncookies 1) or is
+ * dropped (0).  With tcp_syncookies=0, SYNs from peers not proven alive
+ * are also dropped once fewer than a quarter of tcp_max_syn_backlog
+ * entries are left.  -1 if wq is unknown (< 0). */
+long diag_synq_limit(long wq, int syncookies, int max_syn_backlog);
+
+/* "since boot" for the initial network namespace's counters, "since the
+ * network namespace was created" for another one's (/proc/net counters are
+ * per namespace), both when unknown.  Translated. */
+const char *diag_counters_since(const struct sw_kstat *k);
+
 /* ---- state kept across refreshes -------------------------------------------- */
 
 enum {
@@ -149,6 +186,7 @@ enum {
 struct diag_ck;   /* per-cookie retransmit memory (private) */
 struct diag_cw;   /* per-process CLOSE_WAIT memory (private) */
 struct diag_kc;   /* scratch hash for counting (private) */
+struct diag_ow;   /* per-destination client memory (private) */
 
 struct diag_state {
 	unsigned runs;
@@ -168,6 +206,11 @@ struct diag_state {
 	size_t kc_cap, kc_n; /* grows with the keys it holds */
 	uint32_t *idx;
 	size_t idx_cap;
+	/* last known client per destination ip:port, DIAG_OW_SLOTS slots */
+	struct diag_ow *ow;
+	size_t ow_n;
+	/* scratch: one bit per local port with a TCP listener */
+	uint64_t *lports;
 };
 
 void diag_state_init(struct diag_state *st);

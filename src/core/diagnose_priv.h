@@ -1,6 +1,7 @@
 /* diagnose_priv.h - shared by diagnose.c (names, thresholds, list, state,
- * scratch hash, record helpers, per-cookie memory, diagnose_run) and
- * diagcheck.c (the six diagnoses).  Private to those two files. */
+ * scratch hash, record helpers, per-cookie memory, diagnose_run),
+ * diagports.c (ephemeral ports, TIME_WAIT) and diagcheck.c (the other four
+ * diagnoses).  Private to those files. */
 #ifndef SW_DIAGNOSE_PRIV_H
 #define SW_DIAGNOSE_PRIV_H
 
@@ -43,6 +44,21 @@ struct diag_kc {
 	double best;      /* largest single delta (for ex) */
 };
 
+/* A destination's last known client (diagports.c): TIME_WAIT sockets have
+ * no owner, so the process that opened connections toward ip:port is
+ * remembered from the refreshes where one of its sockets was alive. */
+#define DIAG_OW_SLOTS 1024                    /* at most 3/4 used */
+#define DIAG_OW_TTL_NS (60ull * 1000000000ull) /* the TIME_WAIT length */
+struct diag_ow {
+	uint8_t used;
+	uint8_t fam;
+	uint16_t port;
+	int32_t pid;
+	uint8_t dst[16];
+	char comm[16];
+	uint64_t seen_ns; /* snapshot mono_ns of the last refresh it was seen */
+};
+
 /* What one diagnose_run hands to each diagnosis. */
 struct diag_ctx {
 	struct diag_state *st;
@@ -71,6 +87,10 @@ __attribute__((format(printf, 2, 3)))
 void diag_detail(struct diag *d, const char *fmt, ...);
 __attribute__((format(printf, 3, 4)))
 void diag_setf(char *buf, size_t len, const char *fmt, ...);
+/* "%d" of a sysctl value into buf, or "?" when unknown (< 0). */
+const char *diag_kval(int v, char *buf, size_t len);
+/* Counter i's delta since the previous refresh; false if unknown. */
+bool diag_ctr_delta(const struct diag_ctx *x, unsigned i, uint64_t *d);
 
 /* ---- scratch hash for counting (st->kc) ---------------------------------------- */
 

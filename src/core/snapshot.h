@@ -50,6 +50,10 @@ struct sw_kstat {
 	int somaxconn;            /* net.core.somaxconn */
 	int tcp_syncookies;
 	int tcp_tw_recycle;       /* gone since 4.12: -1 */
+	int tcp_timestamps;       /* TIME_WAIT reuse needs it on */
+	int tcp_tw_reuse_delay;   /* ms a TIME_WAIT entry must age before reuse (6.13+) */
+	int netns_init;           /* 1: the initial netns (counters since boot),
+	                             0: another one (since it was created), -1 unknown */
 	char reserved_ports[128]; /* net.ipv4.ip_local_reserved_ports ("" none) */
 	/* /proc/net/sockstat */
 	int sockstat_tw, sockstat_orphan, sockstat_inuse, sockstat_mem_pages;

@@ -106,6 +106,8 @@ int diagnose_text(FILE *fp, const struct diag_list *l, bool verbose)
 		diag_sev_label(l->worst), alarms, warns);
 	if (!l->have_rates)
 		fputs(_(" (one sample: no rates or counter deltas)"), fp);
+	else
+		fprintf(fp, _(" (rates and counter deltas over the last %.1f s)"), l->dt);
 	fputc('\n', fp);
 	for (size_t i = 0; i < l->n; i++) {
 		const struct diag *d = &l->d[i];

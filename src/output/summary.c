@@ -172,6 +172,17 @@ static void listeners_section(FILE *fp, const struct sw_listeners *ls, size_t to
 	}
 }
 
+/* /proc/net counters are per network namespace: they run since boot only
+ * in the initial one. */
+static const char *counters_heading(const struct sw_kstat *k)
+{
+	if (k->netns_init == 1)
+		return _("counters since boot:");
+	if (k->netns_init == 0)
+		return _("counters since this network namespace was created:");
+	return _("counters since boot, or since this network namespace was created:");
+}
+
 static void kernel_section(FILE *fp, const struct sw_kstat *k, const struct sw_agg_states *as)
 {
 	fprintf(fp, "\n%s:\n", _("Kernel"));
@@ -206,7 +217,7 @@ static void kernel_section(FILE *fp, const struct sw_kstat *k, const struct sw_a
 		if (!kstat_counter(k, "TcpExt", shown[i], &v))
 			continue;
 		if (!any)
-			fprintf(fp, "  %s\n", _("counters since boot:"));
+			fprintf(fp, "  %s\n", counters_heading(k));
 		any = true;
 		fprintf(fp, "    %-23s %llu\n", shown[i], (unsigned long long)v);
 	}

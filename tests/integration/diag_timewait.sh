@@ -5,7 +5,9 @@
 # 180 client ports in TIME_WAIT.  Without any hint, sockwatch must raise the
 # ephemeral_ports alarm naming the destination 127.0.0.1:9000 (in --check,
 # in -b --json "diagnoses", in the Prometheus output, which promtool must
-# accept), and --check must exit 4 (alarm).
+# accept), and --check must exit 4 (alarm).  The advice follows the kernel's
+# TIME_WAIT reuse rule: with tcp_tw_reuse=0 it suggests 2 (loopback), with 2
+# it suggests no tcp_tw_reuse change.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 
 require_root
@@ -25,9 +27,21 @@ sw_run "$T/check.txt" "$T/check.err" --check -N "$NS"
 check "--check exits 4 (alarm) (rc=$SW_RC)" test "$SW_RC" = 4
 check "--check names 127.0.0.1:$P" grep -q "^ALARM *ephemeral_ports .*127\.0\.0\.1:$P" "$T/check.txt"
 check "--check shows the port range 40000-40200" grep -q "40000-40200" "$T/check.txt"
-check "--check suggests tcp_tw_reuse=1" grep -q "tcp_tw_reuse=1" "$T/check.txt"
+# tcp_tw_reuse=0 toward a loopback destination: 2 (the default) would reuse
+check "--check suggests tcp_tw_reuse=2 for loopback" grep -q "sysctl -w net.ipv4.tcp_tw_reuse=2" "$T/check.txt"
+check "--check: no reuse, at most 3 new connections/s (201/60)" grep -q "at most 3 new connections/s" "$T/check.txt"
 check "--check warns about tcp_tw_recycle/4.12" grep -q "4\.12" "$T/check.txt"
 [ "$SW_RC" = 4 ] || { show_file "check output" "$T/check.txt" 40; show_file stderr "$T/check.err"; }
+
+# 1b. with tcp_tw_reuse=2 (the default) the loopback destination reuses
+# TIME_WAIT ports after 1 s: about 201 connections/s, and no tcp_tw_reuse
+# change is suggested (it would change nothing)
+run_in_ns sysctl -qw net.ipv4.tcp_tw_reuse=2 || die "cannot set tcp_tw_reuse"
+sw_run "$T/r2.txt" "$T/r2.err" --check -n 1 -N "$NS"
+check "tw_reuse=2: about 201 new connections/s" grep -q "about 201 new connections/s" "$T/r2.txt"
+check "tw_reuse=2: no tcp_tw_reuse change suggested" sh -c "! grep -q 'sysctl -w net.ipv4.tcp_tw_reuse' '$T/r2.txt'"
+check "tw_reuse=2: widen the range / pool instead" grep -q "widen net.ipv4.ip_local_port_range" "$T/r2.txt"
+run_in_ns sysctl -qw net.ipv4.tcp_tw_reuse=0 || die "cannot set tcp_tw_reuse"
 
 # 2. --check --json
 sw_run "$T/check.json" "$T/checkj.err" --check --json -n 1 -N "$NS"

@@ -34,6 +34,9 @@ static void kstat_defaults(struct sw_snapshot *s)
 	k->somaxconn = 4096;
 	k->tcp_syncookies = 1;
 	k->tcp_tw_recycle = -1;
+	k->tcp_timestamps = 1;
+	k->tcp_tw_reuse_delay = -1;
+	k->netns_init = -1;
 	k->sockstat_tw = -1;
 }
 
@@ -132,11 +135,15 @@ static void test_ephemeral_storm(void **state)
 	assert_true(d->value == 170 && d->limit == 201);
 	assert_non_null(strstr(d->title, "127.0.0.1:9000"));
 	assert_non_null(strstr(d->title, "170 of 201"));
-	/* the owner is the server behind the destination: TIME_WAIT has no process */
-	assert_int_equal(d->pid, 77);
-	assert_string_equal(d->comm, "php-fpm");
-	assert_true(details_have(d, "php-fpm (pid 77)"));
+	/* TIME_WAIT has no process and no client was ever seen: the client is
+	 * unknown (not the server), the server is named apart */
+	assert_int_equal(d->pid, -1);
+	assert_true(details_have(d, "client: unknown"));
+	assert_true(details_have(d, "server: php-fpm (pid 77)"));
 	assert_true(details_have(d, "tcp_tw_reuse=0"));
+	/* loopback with tcp_tw_reuse=0: 201 ports / 60 s; 2 (the default) would do */
+	assert_true(details_have(d, "at most 3 new connections/s"));
+	assert_non_null(strstr(d->fix, "tcp_tw_reuse=2"));
 	assert_true(details_have(d, "tcp_max_tw_buckets=131072"));
 	assert_true(details_have(d, "40000-40200"));
 	assert_non_null(strstr(d->fix, "tcp_tw_reuse=1"));
@@ -588,7 +595,7 @@ static void test_thresholds(void **state)
 	assert_int_equal(diag_threshold_assign(&t, "ephemeral_warn", err, sizeof err), -EINVAL);
 	assert_int_equal(diag_threshold_assign(&t, "=3", err, sizeof err), -EINVAL);
 	assert_true(t.ephemeral_warn == 50); /* failures keep the value */
-	assert_int_equal(diag_threshold_count(), 14);
+	assert_int_equal(diag_threshold_count(), 16);
 	for (size_t i = 0; i < diag_threshold_count(); i++) {
 		assert_non_null(diag_threshold_name(i));
 		assert_non_null(diag_threshold_help(i));
@@ -668,10 +675,269 @@ static void test_rcfile(void **state)
 	assert_string_equal(path, "/home/u/.config/sockwatch/sockwatchrc");
 }
 
+/* The kernel's TIME_WAIT reuse rule (tcp_twsk_unique): 0/1/2 x loopback
+ * or not, timestamps off, the reuse delay, unknown values. */
+static void test_tw_rule(void **state)
+{
+	(void)state;
+	struct diag_twrule r;
+	/* 0: never */
+	diag_tw_rule(0, 1, true, 1000, 1000, &r);
+	assert_false(r.reuse);
+	assert_true(r.hold_s == 60 && r.rate > 16.6 && r.rate < 16.7);
+	assert_int_equal(r.want_reuse, 2); /* the default would do on loopback */
+	diag_tw_rule(0, 1, false, 1000, 1000, &r);
+	assert_false(r.reuse);
+	assert_int_equal(r.want_reuse, 1);
+	/* 1: everywhere */
+	diag_tw_rule(1, 1, true, 1000, 1000, &r);
+	assert_true(r.reuse && r.rate == 1000 && r.want_reuse == -1 && !r.want_ts);
+	diag_tw_rule(1, 1, false, 1000, 1000, &r);
+	assert_true(r.reuse && r.rate == 1000 && r.want_reuse == -1);
+	/* 2: loopback only */
+	diag_tw_rule(2, 1, true, 1000, 1000, &r);
+	assert_true(r.reuse && r.rate == 1000 && r.want_reuse == -1);
+	diag_tw_rule(2, 1, false, 1000, 1000, &r);
+	assert_false(r.reuse);
+	assert_true(r.rate > 16.6 && r.rate < 16.7);
+	assert_int_equal(r.want_reuse, 1);
+	/* timestamps off: no reuse whatever tcp_tw_reuse says */
+	diag_tw_rule(1, 0, false, 1000, 1000, &r);
+	assert_false(r.reuse);
+	assert_true(r.want_ts && r.want_reuse == -1 && r.hold_s == 60);
+	diag_tw_rule(2, 0, true, 1000, 1000, &r);
+	assert_false(r.reuse);
+	assert_true(r.want_ts);
+	/* tcp_tw_reuse_delay 500 ms: twice the rate; unknown: 1 s */
+	diag_tw_rule(1, 1, false, 1000, 500, &r);
+	assert_true(r.rate == 2000);
+	/* all unknown: the kernel defaults (2, timestamps on, 1 s) */
+	diag_tw_rule(-1, -1, true, 1000, -1, &r);
+	assert_true(r.reuse && r.rate == 1000);
+	diag_tw_rule(-1, -1, false, 1000, -1, &r);
+	assert_false(r.reuse);
+}
+
+/* The four objects every diagnosis test needs, and their release. */
+static void dfx_init(struct sw_snapshot *s, struct diag_state *st, struct diag_list *l,
+		     struct diag_thresholds *t)
+{
+	snapshot_init(s);
+	diag_state_init(st);
+	diag_list_init(l);
+	diag_thresholds_default(t);
+}
+
+/* Declare them (s, st, l, t) and initialize them. */
+#define DFX_DECLARE(s, st, l, t)                                                        \
+	struct sw_snapshot s;                                                          \
+	struct diag_state st;                                                          \
+	struct diag_list l;                                                            \
+	struct diag_thresholds t;                                                      \
+	dfx_init(&s, &st, &l, &t)
+
+static void dfx_done(struct sw_snapshot *s, struct diag_state *st, struct diag_list *l)
+{
+	diag_list_done(l);
+	diag_state_done(st);
+	snapshot_done(s);
+}
+
+/* Only settings that change something are recommended. */
+static void test_ephemeral_reuse_advice(void **state)
+{
+	(void)state;
+	DFX_DECLARE(s, st, l, t);
+	build_storm(&s, 170);
+	s.kstat.tcp_tw_reuse = 2; /* the default, loopback destination */
+	diagnose_run(&st, &t, &s, &l);
+	const struct diag *d = find(&l, DIAG_EPHEMERAL);
+	assert_int_equal(d->sev, DIAG_ALARM);
+	assert_true(details_have(d, "about 201 new connections/s"));
+	assert_false(details_have(d, "at most"));
+	assert_null(strstr(d->fix, "sysctl -w net.ipv4.tcp_tw_reuse"));
+	assert_non_null(strstr(d->fix, "ip_local_port_range"));
+	assert_non_null(strstr(d->fix, "pool"));
+	/* timestamps off: that is the setting to change */
+	s.kstat.tcp_timestamps = 0;
+	diagnose_run(&st, &t, &s, &l);
+	d = find(&l, DIAG_EPHEMERAL);
+	assert_true(details_have(d, "tcp_timestamps=0"));
+	assert_non_null(strstr(d->fix, "tcp_timestamps=1"));
+	assert_null(strstr(d->fix, "sysctl -w net.ipv4.tcp_tw_reuse"));
+
+	/* a remote destination with 2: tcp_tw_reuse=1 would change it */
+	snapshot_clear(&s);
+	kstat_defaults(&s);
+	s.kstat.port_lo = 40000;
+	s.kstat.port_hi = 40200;
+	for (unsigned i = 0; i < 170; i++)
+		add(&s, SW_ST_TIME_WAIT, "192.0.2.10", (uint16_t)(40000 + i), "198.51.100.7", 3306);
+	diagnose_run(&st, &t, &s, &l);
+	d = find(&l, DIAG_EPHEMERAL);
+	assert_int_equal(d->sev, DIAG_ALARM);
+	assert_true(details_have(d, "loopback traffic only"));
+	assert_true(details_have(d, "at most 3 new connections/s"));
+	assert_true(details_have(d, "server: not on this host"));
+	assert_non_null(strstr(d->fix, "sysctl -w net.ipv4.tcp_tw_reuse=1"));
+	dfx_done(&s, &st, &l);
+}
+
+/* nginx -> php-fpm -> MariaDB: php-fpm opens the MySQL connections; at the
+ * refresh where all of them are in TIME_WAIT (no owner), the client is
+ * still named from an earlier refresh, for as long as TIME_WAIT lasts. */
+static void build_mysql(struct sw_snapshot *s, uint64_t mono, bool live_client)
+{
+	snapshot_clear(s);
+	kstat_defaults(s);
+	s->kstat.port_lo = 40000;
+	s->kstat.port_hi = 40200;
+	s->mono_ns = mono;
+	add(s, SW_ST_LISTEN, "127.0.0.1", 3306, "0.0.0.0", 0)->wq = 80;
+	own(s, s->nconns - 1, 9, "mariadbd");
+	for (unsigned i = 0; i < 170; i++)
+		add(s, SW_ST_TIME_WAIT, "127.0.0.1", (uint16_t)(40000 + i), "127.0.0.1", 3306);
+	if (live_client) {
+		add(s, SW_ST_ESTABLISHED, "127.0.0.1", 40190, "127.0.0.1", 3306);
+		own(s, s->nconns - 1, 42, "php-fpm");
+	}
+}
+
+static void test_client_memory(void **state)
+{
+	(void)state;
+	DFX_DECLARE(s, st, l, t);
+	build_mysql(&s, 1000000000, true);
+	diagnose_run(&st, &t, &s, &l);
+	const struct diag *d = find(&l, DIAG_EPHEMERAL);
+	assert_int_equal(d->pid, 42);
+	assert_true(details_have(d, "client: php-fpm (pid 42); server: mariadbd (pid 9)"));
+	/* 3 s later no client socket is alive */
+	build_mysql(&s, 4000000000, false);
+	diagnose_run(&st, &t, &s, &l);
+	d = find(&l, DIAG_EPHEMERAL);
+	assert_int_equal(d->sev, DIAG_ALARM);
+	assert_int_equal(d->pid, 42);
+	assert_string_equal(d->comm, "php-fpm");
+	assert_true(details_have(d, "client: php-fpm (pid 42, seen 3 s ago); server: mariadbd (pid 9)"));
+	/* past the TIME_WAIT length it is forgotten */
+	build_mysql(&s, 70000000000, false);
+	diagnose_run(&st, &t, &s, &l);
+	d = find(&l, DIAG_EPHEMERAL);
+	assert_int_equal(d->pid, -1);
+	assert_true(details_have(d, "client: unknown"));
+	/* memory is bounded: 5000 destinations with a live client each */
+	snapshot_clear(&s);
+	kstat_defaults(&s);
+	s.mono_ns = 80000000000;
+	for (unsigned i = 0; i < 5000; i++) {
+		char ip[32];
+		snprintf(ip, sizeof ip, "10.1.%u.%u", i / 250, i % 250 + 1);
+		add(&s, SW_ST_ESTABLISHED, "10.0.0.1", (uint16_t)(33000 + i), ip, 443);
+		own(&s, s.nconns - 1, 100, "curl");
+	}
+	diagnose_run(&st, &t, &s, &l);
+	assert_true(st.ow_n > 0 && st.ow_n <= 768); /* 3/4 of 1024 slots */
+	dfx_done(&s, &st, &l);
+}
+
+/* php-fpm closes FastCGI connections first: their TIME_WAIT sits on local
+ * port 9000 (the server side), holds no ephemeral ports, and is named as
+ * the server's. */
+static void test_timewait_server_side(void **state)
+{
+	(void)state;
+	DFX_DECLARE(s, st, l, t);
+	kstat_defaults(&s);
+	s.kstat.port_lo = 40000;
+	s.kstat.port_hi = 40200;
+	s.kstat.tcp_max_tw_buckets = 250;
+	add(&s, SW_ST_LISTEN, "127.0.0.1", 9000, "0.0.0.0", 0)->wq = 511;
+	own(&s, 0, 77, "php-fpm");
+	for (unsigned i = 0; i < 150; i++)
+		add(&s, SW_ST_TIME_WAIT, "127.0.0.1", 9000, "127.0.0.1", (uint16_t)(40000 + i));
+	for (unsigned i = 0; i < 10; i++)
+		add(&s, SW_ST_TIME_WAIT, "127.0.0.1", (uint16_t)(40150 + i), "127.0.0.1", 3306);
+	diagnose_run(&st, &t, &s, &l);
+	const struct diag *d = find(&l, DIAG_TIMEWAIT);
+	assert_int_equal(d->sev, DIAG_WARN); /* 160 of 250 buckets */
+	assert_string_equal(d->subject, "tcp 127.0.0.1:9000");
+	assert_int_equal(d->port, 9000);
+	assert_int_equal(d->pid, 77);
+	assert_true(details_have(d, "server side"));
+	assert_true(details_have(d, "127.0.0.1:9000 (150)"));
+	assert_true(details_have(d, "client side (ephemeral ports), most TIME_WAIT toward: 127.0.0.1:3306 (10)"));
+	assert_true(details_have(d, "MiB of kernel memory"));
+	assert_non_null(strstr(d->fix, "sport = :9000"));
+	assert_non_null(strstr(d->fix, "tcp_tw_reuse does not apply"));
+	/* no ephemeral port is held toward the nginx side */
+	d = find(&l, DIAG_EPHEMERAL);
+	assert_int_equal(d->sev, DIAG_OK);
+	assert_true(d->value == 10);
+	dfx_done(&s, &st, &l);
+}
+
+/* The SYN queue limit as the kernel applies it (tcp_conn_request). */
+static void test_synq_limit(void **state)
+{
+	(void)state;
+	assert_int_equal(diag_synq_limit(8, 1, 2048), 9);      /* backlog 8: 9 half-open */
+	assert_int_equal(diag_synq_limit(511, 1, 512), 512);   /* the old fixed alarm */
+	assert_int_equal(diag_synq_limit(0, 1, 512), 1);       /* listen(0) */
+	assert_int_equal(diag_synq_limit(4096, 2, 128), 4097); /* max_syn_backlog: only without cookies */
+	assert_int_equal(diag_synq_limit(511, 0, 128), 97);    /* no cookies: last quarter kept */
+	assert_int_equal(diag_synq_limit(64, 0, 2048), 65);
+	assert_int_equal(diag_synq_limit(64, -1, -1), 65);
+	assert_int_equal(diag_synq_limit(-1, 1, 512), -1);
+}
+
+/* A small backlog's queue fills long before 512 half-open: alarm, with the
+ * totals of a burst that ended before the first sample. */
+static void test_syn_small_backlog(void **state)
+{
+	(void)state;
+	DFX_DECLARE(s, st, l, t);
+	kstat_defaults(&s);
+	s.kstat.tcp_max_syn_backlog = 2048;
+	s.kstat.netns_init = 0;
+	add(&s, SW_ST_LISTEN, "127.0.0.1", 8443, "0.0.0.0", 0)->wq = 8;
+	own(&s, 0, 5, "halfopen");
+	for (int i = 0; i < 9; i++)
+		add(&s, SW_ST_SYN_RECV, "127.0.0.1", 8443, "127.0.0.1", (uint16_t)(50000 + i));
+	set_counter(&s, "TcpExt", "SyncookiesSent", 291);
+	set_counter(&s, "TcpExt", "ListenDrops", 0);
+	set_counter(&s, "TcpExt", "TCPReqQFullDrop", 0);
+	diagnose_run(&st, &t, &s, &l);
+	const struct diag *d = find(&l, DIAG_SYNFLOOD);
+	assert_int_equal(d->sev, DIAG_ALARM);
+	assert_string_equal(d->subject, "tcp 127.0.0.1:8443");
+	assert_true(d->value == 9 && d->limit == 9);
+	assert_non_null(strstr(d->title, "is full: 9 half-open of its limit 9"));
+	assert_non_null(strstr(d->title, "syncookies"));
+	assert_true(details_have(d, "in all (since the network namespace was created): SyncookiesSent 291"));
+	/* half full: warn (synq_warn 50%) */
+	snapshot_clear(&s);
+	kstat_defaults(&s);
+	add(&s, SW_ST_LISTEN, "0.0.0.0", 8443, "0.0.0.0", 0)->wq = 16;
+	for (int i = 0; i < 9; i++)
+		add(&s, SW_ST_SYN_RECV, "127.0.0.1", 8443, "127.0.0.1", (uint16_t)(50000 + i));
+	diagnose_run(&st, &t, &s, &l);
+	d = find(&l, DIAG_SYNFLOOD);
+	assert_int_equal(d->sev, DIAG_WARN);
+	assert_true(details_have(d, "9 half-open of its SYN queue limit 17"));
+	dfx_done(&s, &st, &l);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ephemeral_storm),
+		cmocka_unit_test(test_tw_rule),
+		cmocka_unit_test(test_ephemeral_reuse_advice),
+		cmocka_unit_test(test_client_memory),
+		cmocka_unit_test(test_timewait_server_side),
+		cmocka_unit_test(test_synq_limit),
+		cmocka_unit_test(test_syn_small_backlog),
 		cmocka_unit_test(test_timewait_buckets),
 		cmocka_unit_test(test_syn_flood),
 		cmocka_unit_test(test_accept_queue),

@@ -245,6 +245,15 @@ static void test_diag_json_text(void **state)
 	assert_non_null(strstr(buf, "\nALARM    ephemeral_ports   Ephemeral ports toward 127.0.0.1:9000"));
 	assert_non_null(strstr(buf, "Fix: "));
 	assert_non_null(strstr(buf, "\nOK       syn_flood "));
+	assert_non_null(strstr(buf, "(one sample: no rates or counter deltas)"));
+	free(buf);
+	/* two samples: the text says over which window the deltas are */
+	dl.have_rates = true;
+	dl.dt = 2.0;
+	fp = open_memstream(&buf, &len);
+	assert_int_equal(diagnose_text(fp, &dl, false), 0);
+	fclose(fp);
+	assert_non_null(strstr(buf, "(rates and counter deltas over the last 2.0 s)"));
 	free(buf);
 	diag_list_done(&dl);
 	diag_state_done(&st);
