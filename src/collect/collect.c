@@ -24,10 +24,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/vfs.h>
+#include <linux/magic.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "core/i18n.h"
+#include "core/safefile.h"
 #include "core/util.h"
 #include "collect.h"
 #include "diag.h"
@@ -168,6 +171,25 @@ static int nfamilies(const struct sw_collector *c, uint8_t fam[2])
 
 /* --------------------------------------------------------- lifecycle */
 
+int collect_netns_open(const char *netns, char *path, size_t len)
+{
+	if (strchr(netns, '/'))
+		snprintf(path, len, "%s", netns);
+	else
+		snprintf(path, len, "/var/run/netns/%s", netns);
+	/* O_NONBLOCK, regular files only: a FIFO there must not hang us;
+	 * then it must be a namespace file (nsfs), not any regular file. */
+	int fd = sw_open_regular(path, O_RDONLY, 0);
+	if (fd < 0)
+		return fd;
+	struct statfs sf;
+	if (fstatfs(fd, &sf) != 0 || sf.f_type != NSFS_MAGIC) {
+		close(fd);
+		return -EINVAL;
+	}
+	return fd;
+}
+
 static char *dup_or_null(const char *s)
 {
 	return s ? xstrdup(s) : NULL;
@@ -196,19 +218,18 @@ struct sw_collector *collector_new(const struct sw_collect_opts *o, char *err,
 
 	if (o->netns && *o->netns) {
 		char path[4096];
-		if (strchr(o->netns, '/'))
-			snprintf(path, sizeof path, "%s", o->netns);
-		else
-			snprintf(path, sizeof path, "/var/run/netns/%s", o->netns);
 		sw_strlcpy(c->label, o->netns, sizeof c->label);
-		c->nsfd = open(path, O_RDONLY | O_CLOEXEC);
+		c->nsfd = collect_netns_open(o->netns, path, sizeof path);
 		if (c->nsfd < 0) {
-			if (errno == ENOENT)
+			if (c->nsfd == -ENOENT)
 				snprintf(err, errlen, _("unknown network namespace %s (no %s)"),
 					 o->netns, path);
+			else if (c->nsfd == -EINVAL)
+				snprintf(err, errlen, _("%s is not a network namespace"), path);
 			else
 				snprintf(err, errlen, _("cannot open network namespace %s: %s"),
-					 path, strerror(errno));
+					 path, sw_file_strerror(-c->nsfd));
+			c->nsfd = -1;
 			goto fail;
 		}
 	}

@@ -36,7 +36,8 @@
  *   a version bump); everything else must nest as above.  A file may hold
  *   many samples (e.g. -n 10 --record); a replay plays them in order.
  *
- * A reader validates the whole file on open: a truncated or corrupt file
+ * A reader checks the 16-byte header before reading anything else, then
+ * reads the file once and validates it whole: a truncated or corrupt file
  * is refused with a message saying where, it never reaches the parser.
  */
 #include "config.h"
@@ -50,6 +51,7 @@
 #include <unistd.h>
 
 #include "core/i18n.h"
+#include "core/safefile.h"
 #include "core/util.h"
 #include "record.h"
 
@@ -96,10 +98,18 @@ static void w_record(struct record_writer *w, uint32_t type, const void *a,
 
 struct record_writer *record_create(const char *path, char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "we");
-	if (!f) {
+	/* Never truncate or hang on what is not a regular file (a FIFO
+	 * without a reader, a device). */
+	int fd = sw_create_regular(path);
+	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+	if (fd >= 0 && !f) {
+		int e = errno;
+		close(fd);
+		fd = -e;
+	}
+	if (fd < 0 || !f) {
 		snprintf(err, errlen, _("cannot create recording %s: %s"), path,
-			 strerror(errno));
+			 sw_file_strerror(-fd));
 		return NULL;
 	}
 	struct record_writer *w = xcalloc(1, sizeof *w);
@@ -280,28 +290,33 @@ static const char *validate(struct record_reader *r, size_t *where)
 	return NULL;
 }
 
-struct record_reader *record_open_mem(const void *buf, size_t len, char *err,
-				      size_t errlen)
+static bool header_ok(const void *buf, size_t len, char *err, size_t errlen)
 {
 	uint32_t v[2];
 	if (len < REC_HDR || memcmp(buf, REC_MAGIC, 8) != 0) {
 		snprintf(err, errlen, "%s", _("not a sockwatch recording (bad magic)"));
-		return NULL;
+		return false;
 	}
 	memcpy(v, (const uint8_t *)buf + 8, sizeof v);
 	if (v[1] != REC_BOM) {
 		snprintf(err, errlen, "%s",
 			 _("recording made on a machine with another byte order"));
-		return NULL;
+		return false;
 	}
 	if (v[0] != REC_VERSION) {
 		snprintf(err, errlen, _("unsupported recording version %u (this is %u)"),
 			 v[0], REC_VERSION);
-		return NULL;
+		return false;
 	}
+	return true;
+}
+
+/* Validate a whole file in buf (malloc'ed, taken over either way). */
+static struct record_reader *reader_adopt(uint8_t *buf, size_t len, char *err,
+					  size_t errlen)
+{
 	struct record_reader *r = xcalloc(1, sizeof *r);
-	r->buf = xmalloc(len);
-	memcpy(r->buf, buf, len);
+	r->buf = buf;
 	r->len = len;
 	size_t where = 0;
 	const char *why = validate(r, &where);
@@ -314,41 +329,67 @@ struct record_reader *record_open_mem(const void *buf, size_t len, char *err,
 	return r;
 }
 
-struct record_reader *record_open(const char *path, char *err, size_t errlen)
+struct record_reader *record_open_mem(const void *buf, size_t len, char *err,
+				      size_t errlen)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	struct stat st;
-	if (fd < 0 || fstat(fd, &st) != 0) {
-		snprintf(err, errlen, _("cannot open recording %s: %s"), path,
-			 strerror(errno));
-		if (fd >= 0)
-			close(fd);
+	if (!header_ok(buf, len, err, errlen))
 		return NULL;
-	}
-	if (!S_ISREG(st.st_mode) || st.st_size > (off_t)1 << 32) {
-		snprintf(err, errlen, _("cannot open recording %s: %s"), path,
-			 _("not a regular file of sane size"));
-		close(fd);
-		return NULL;
-	}
-	size_t len = (size_t)st.st_size, got = 0;
-	uint8_t *buf = xmalloc(len);
+	uint8_t *copy = xmalloc(len);
+	memcpy(copy, buf, len);
+	return reader_adopt(copy, len, err, errlen);
+}
+
+/* Read exactly len bytes (EINTR retried): 0, or -errno / -EIO if short. */
+static int read_full(int fd, uint8_t *buf, size_t len)
+{
+	size_t got = 0;
 	while (got < len) {
 		ssize_t n = read(fd, buf + got, len - got);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
-			break;
+			return n < 0 ? -errno : -EIO;
 		got += (size_t)n;
 	}
-	close(fd);
-	struct record_reader *r = NULL;
+	return 0;
+}
+
+struct record_reader *record_open(const char *path, char *err, size_t errlen)
+{
+	/* O_NONBLOCK and regular files only: a FIFO must not hang start-up. */
+	int fd = sw_open_regular(path, O_RDONLY, 0);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) != 0) {
+		snprintf(err, errlen, _("cannot open recording %s: %s"), path,
+			 sw_file_strerror(fd < 0 ? -fd : errno));
+		if (fd >= 0)
+			close(fd);
+		return NULL;
+	}
+	/* The header first: a big file that is no recording is refused
+	 * before anything else is read; then the file is read once, into
+	 * the buffer the reader keeps. */
+	uint8_t hdr[REC_HDR];
 	char why[256];
-	if (got != len)
-		snprintf(why, sizeof why, "%s", _("short read"));
-	else
-		r = record_open_mem(buf, len, why, sizeof why);
-	free(buf);
+	size_t len = (size_t)st.st_size;
+	struct record_reader *r = NULL;
+	if (st.st_size < REC_HDR || read_full(fd, hdr, REC_HDR) != 0)
+		snprintf(why, sizeof why, "%s", _("not a sockwatch recording (bad magic)"));
+	else if (!header_ok(hdr, REC_HDR, why, sizeof why))
+		;
+	else if (st.st_size > (off_t)1 << 32)
+		snprintf(why, sizeof why, "%s", _("not a regular file of sane size"));
+	else {
+		uint8_t *buf = xmalloc(len);
+		memcpy(buf, hdr, REC_HDR);
+		if (read_full(fd, buf + REC_HDR, len - REC_HDR) != 0) {
+			free(buf);
+			snprintf(why, sizeof why, "%s", _("short read"));
+		} else {
+			r = reader_adopt(buf, len, why, sizeof why);
+		}
+	}
+	close(fd);
 	if (!r)
 		snprintf(err, errlen, "%s: %s", path, why);
 	return r;
