@@ -194,8 +194,11 @@ static void run_actions(struct loop *L)
 	struct ui_action a;
 	while (ui_next_action(L->ui, &a)) {
 		int rc;
-		if (a.kind == UI_ACT_SIGNAL)
+		if (a.kind == UI_ACT_SIGNAL) {
 			rc = proc_signal_verified(a.pid, a.starttime, a.sig);
+			if (rc == -EOWNERDEAD && proc_parent(a.pid, &a.zparent, a.zparent_comm) < 0)
+				a.zparent = 0; /* the parent is gone too (init reaps it soon) */
+		}
 		else
 			rc = collector_destroy(L->col, &a.conn);
 		ui_action_done(L->ui, &a, rc);

@@ -1,15 +1,17 @@
 #!/bin/sh
-# ui_hangup: the monitor when the terminal goes away or a stray signal
-# arrives.  (1) Under `trap "" HUP` no SIGHUP reaches sockwatch when its
+# ui_hostile: the monitor when the terminal goes away, a stray signal
+# arrives or a recording carries nonsense.  (1) Under `trap "" HUP` no SIGHUP reaches sockwatch when its
 # tmux session is killed: the hung-up terminal must still end it (it used
 # to spin at 100% CPU for ever).  (2) Every signal whose default action
 # ends the process (SIGUSR1, SIGUSR2, SIGALRM, SIGVTALRM, SIGPROF, SIGXCPU,
 # SIGTRAP, SIGSYS) leaves the terminal with echo on, and the process still
-# dies of that signal.  Only processes this test started are signalled.
+# dies of that signal.  (3) A replayed timestamp out of range shows as
+# "(invalid time)", not a garbage clock.  Only processes this test started
+# are signalled.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 . "$top_srcdir/tests/ui/lib-tmux.sh"
 
-require_cmds tmux stty
+require_cmds tmux stty jq python3
 REC="$top_srcdir/tests/data/fixtures.swrec"
 [ -f "$REC" ] || skip "no recording $REC"
 SOCKWATCH_NO_MOUSE=1
@@ -66,5 +68,25 @@ for sn in USR1:10 USR2:12 ALRM:14 VTALRM:26 PROF:27 XCPU:24 TRAP:5 SYS:31; do
 	check "SIG$sig: still killed by SIG$sig ($(tail -1 "$out"))" \
 		grep -q "^status $((128 + num))\$" "$out"
 done
+
+# ---- (3) a recording with an impossible time ------------------------------------
+# Every sample's real_sec (the first field of each SAMPLE_BEGIN payload, see
+# record.c) set to INT64_MAX.
+python3 - "$REC" "$T/badtime.swrec" <<'PY' || die "cannot craft the recording"
+import struct, sys
+b = bytearray(open(sys.argv[1], "rb").read())
+off = 16
+while off + 8 <= len(b):
+    typ, ln = struct.unpack_from("=II", b, off)
+    if typ == 1:
+        struct.pack_into("=q", b, off + 8, 2**63 - 1)
+    off += 8 + ((ln + 7) & ~7)
+open(sys.argv[2], "wb").write(b)
+PY
+tmux_start_sockwatch 100 30 xterm-256color C.UTF-8 --replay "$T/badtime.swrec"
+check "impossible replayed time: header says (invalid time)" tmux_wait_text "(invalid time)"
+tmux_send q
+tmux_wait_exit 5 >/dev/null
+check "JSON: time_iso empty for it" sh -c "'$SOCKWATCH' -b --json --replay '$T/badtime.swrec' | jq -e '.time_iso == \"\"' >/dev/null"
 
 finish
