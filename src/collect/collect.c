@@ -585,13 +585,20 @@ static int sample_replay(struct sw_collector *c, struct sw_snapshot *s,
 			 char *err, size_t errlen)
 {
 	size_t n = record_nsamples(c->rep);
+	const struct rec_sample *m = NULL;
 	if (c->rep_next >= n) {
 		/* played to the end: start again, time keeps going forward */
 		const struct rec_sample *first = record_seek_sample(c->rep, 0);
 		c->rep_next = 0;
-		c->rep_mono_off = c->rep_last_mono + 1000000000ull - first->mono_ns;
+		if (first)
+			c->rep_mono_off = c->rep_last_mono + 1000000000ull - first->mono_ns;
 	}
-	const struct rec_sample *m = record_seek_sample(c->rep, c->rep_next++);
+	m = record_seek_sample(c->rep, c->rep_next++);
+	if (!m) { /* read one sample at a time: the file changed under us */
+		snprintf(err, errlen, _("%s: the recording changed while it was replayed"),
+			 c->o.replay_path);
+		return -EIO;
+	}
 	s->mono_ns = m->mono_ns + c->rep_mono_off;
 	c->rep_last_mono = s->mono_ns;
 	s->real_sec = m->real_sec;

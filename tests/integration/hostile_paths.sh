@@ -109,6 +109,13 @@ fi
 # (bad magic), before its size matters or a byte more is read.
 truncate -s 5G "$T/huge.swrec"
 check "huge non-recording: bad magic, exit 1" fifo_refused 1 "bad magic" -b --replay "$T/huge.swrec"
+# A good header, then 5 GiB of nothing: the record headers are walked (no
+# payload read, nothing kept), the first one is refused where it is.
+head -c 16 "$REC" >"$T/hollow.swrec"
+truncate -s 5G "$T/hollow.swrec"
+check "good header, 5 GiB of zeros: corrupt at byte 16" \
+	fifo_refused 1 "corrupt recording at byte 16" -b --replay "$T/hollow.swrec"
+rm -f "$T/huge.swrec" "$T/hollow.swrec"
 
 # ---- config file contents -------------------------------------------------
 printf '\357\273\277threshold.closewait_warn = 7\n' >"$T/bom.rc"
