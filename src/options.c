@@ -193,7 +193,8 @@ static int check_ignored(const struct sw_options *o)
 				     "(they look at every socket)"));
 	/* The settings file holds diagnosis thresholds: read by the monitor,
 	 * --check, --format=prometheus and JSON (its "diagnoses"). */
-	bool config_used = !o->batch || o->check || o->prometheus || o->want_json;
+	bool config_used = !o->batch || o->check || o->prometheus ||
+			   (o->want_json && !o->routes && !o->interfaces);
 	if (o->config && !config_used)
 		return usage_error(_("--config is not used by this batch output (only by the "
 				     "monitor, --check, --format=prometheus and --json)"));

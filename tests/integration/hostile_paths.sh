@@ -150,6 +150,7 @@ check "filter with --format=prometheus: exit 2" bounded 2 --format=prometheus --
 check "filter with --routes: exit 2" bounded 2 --routes ':22'
 check "--config with -b (table): exit 2" bounded 2 -b --replay "$REC" --config "$T/bom.rc"
 check "--config with -b: says --config" has "[-]-config" "$T/err"
+check "--config with --routes --json: exit 2" bounded 2 --routes --json --config "$T/bom.rc"
 check "--config with -b --json: used" bounded 0 -b --json --replay "$REC" --config "$T/bom.rc"
 check "-N with --replay: exit 2" bounded 2 -b --replay "$REC" -N somens
 check "--record with --replay: exit 2" bounded 2 -b --replay "$REC" --record "$T/x.swrec"
