@@ -3,7 +3,11 @@
 #   scripts/build.sh run [SOCKWATCH ARGS]   install deps, build, start sockwatch
 #   scripts/build.sh test                   install deps, build with -Werror and
 #                                           ASan+UBSan, run the whole test suite,
-#                                           then make distcheck
+#                                           the resolver under ThreadSanitizer,
+#                                           every fuzz target under libFuzzer
+#                                           (FUZZ_SECONDS each, default 20;
+#                                           SKIP_FUZZ=1 skips), then make
+#                                           distcheck
 set -e
 top=$(cd "$(dirname "$0")/.." && pwd)
 cmd=${1:-run}
@@ -44,6 +48,36 @@ test)
 		grep -hE '^\[  (PASSED|FAILED|SKIPPED) +\]|^\[==========\] .* ran\.|^# SKIP|^SKIP:' "$f" | sed "s|^|$(basename "$f" .log): |"
 	done
 	[ $rc -eq 0 ] || cat "$log"
+	# The name resolver's threads under ThreadSanitizer (its own build
+	# directory: TSan excludes ASan); about 20 s.
+	configure_in "$top/build-tsan" --enable-werror --enable-tsan
+	if make -s -C "$top/build-tsan" -j"$jobs" tests/unit/test_resolver >/dev/null &&
+		"$top/build-tsan/tests/unit/test_resolver" >"$top/build-tsan/test_resolver.log" 2>&1; then
+		echo "ThreadSanitizer: test_resolver ok"
+	else
+		tail -40 "$top/build-tsan/test_resolver.log"
+		echo "ThreadSanitizer: test_resolver FAILED"
+		rc=1
+	fi
+	# Every fuzz target under libFuzzer for a bounded time (FUZZ_SECONDS,
+	# default 20 s each), so they stay buildable and find what they can;
+	# a crash fails the run.  One line per target.
+	if [ "${SKIP_FUZZ:-}" != 1 ]; then
+		fz="$top/tests/fuzz/libfuzzer.sh"
+		cc_fuzz=clang
+		command -v clang >/dev/null 2>&1 || cc_fuzz=clang-14
+		if ! CC_FUZZ=$cc_fuzz "$fz" -b >"$top/build-test/libfuzzer-build.log" 2>&1; then
+			tail -20 "$top/build-test/libfuzzer-build.log"
+			echo "libFuzzer: the fuzz targets do not build"
+			rc=1
+		elif ! CC_FUZZ=$cc_fuzz "$fz" -k -t "${FUZZ_SECONDS:-20}" >"$top/build-test/libfuzzer.log" 2>&1; then
+			sed -n '/^$/,$p' "$top/build-test/libfuzzer.log" | sed '/^$/d; s/^/libFuzzer: /'
+			echo "libFuzzer: a target failed (inputs in build-libfuzzer/artifacts/)"
+			rc=1
+		else
+			sed -n '/^$/,$p' "$top/build-test/libfuzzer.log" | sed '/^$/d; s/^/libFuzzer: /'
+		fi
+	fi
 	if [ $rc -eq 0 ] && [ "${SKIP_DISTCHECK:-}" != 1 ]; then
 		configure_in "$top/build-dist"
 		make -s -C "$top/build-dist" -j"$jobs" distcheck >"$top/build-dist/distcheck.log" 2>&1 ||

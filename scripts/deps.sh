@@ -5,7 +5,7 @@ set -e
 want=${1:-build}
 pkgs="build-essential autoconf automake autopoint gettext pkg-config libncurses-dev libmnl-dev"
 if [ "$want" = test ]; then
-	pkgs="$pkgs libcmocka-dev tmux jq iproute2 nftables net-tools util-linux procps python3 ncurses-term prometheus groff-base"
+	pkgs="$pkgs libcmocka-dev tmux jq iproute2 nftables net-tools util-linux procps python3 ncurses-term prometheus groff-base clang-14 libclang-rt-14-dev"
 	# tests/integration/webstack.sh runs its own instances of these servers
 	pkgs="$pkgs nginx php8.2-fpm php8.2-mysql mariadb-server apache2-utils"
 fi

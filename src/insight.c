@@ -7,12 +7,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "collect/collect.h"
 #include "collect/rtnl.h"
 #include "core/i18n.h"
 #include "core/netinfo.h"
 #include "core/rcfile.h"
+#include "core/safefile.h"
 #include "core/util.h"
 #include "insight.h"
 #include "output/diag_out.h"
@@ -60,7 +62,7 @@ int insight_thresholds_to(const struct sw_options *o, struct diag_thresholds *t,
 		/* The default path may simply not be ours to read (sudo -u, setpriv
 		 * keeping HOME): only an explicit --config must be readable. */
 		if (rc < 0 && (o->config || (rc != -ENOENT && rc != -EACCES))) {
-			fprintf(stderr, _("sockwatch: cannot read %s: %s\n"), p, strerror(-rc));
+			fprintf(stderr, _("sockwatch: cannot read %s: %s\n"), p, sw_file_strerror(-rc));
 			if (o->config)
 				return 2;
 		}
@@ -110,6 +112,14 @@ static int write_failed(int w)
 	return 1;
 }
 
+/* --output FILE: refuse at once (before any sample) what cannot be
+ * replaced; later failures name the file too. */
+static int output_failed(const char *path, int w)
+{
+	fprintf(stderr, _("sockwatch: cannot write %s: %s\n"), path, sw_file_strerror(-w));
+	return 1;
+}
+
 /* ---- --check and --format prometheus ------------------------------------ */
 
 static int emit_check(const struct sw_options *o, const struct sw_snapshot *s,
@@ -141,6 +151,8 @@ static int run_diag(const struct sw_options *o)
 	int rc = insight_thresholds(o, &t);
 	if (rc)
 		return rc;
+	if (o->output && (rc = sw_check_replaceable(o->output)) != 0)
+		return output_failed(o->output, rc);
 	struct sw_collect_opts co;
 	memset(&co, 0, sizeof co);
 	co.tcpinfo = true;
@@ -191,10 +203,10 @@ static int run_diag(const struct sw_options *o)
 		if (o->prometheus && (last || count == 0 || i > 0)) {
 			int w = emit_prom(o, &snap, &dl, &scratch);
 			if (w < 0) {
-				rc = write_failed(w);
+				rc = o->output ? output_failed(o->output, w) : write_failed(w);
 				if (w == -EPIPE || !o->output)
 					break;
-				if (count != 0)
+				if (count != 0 || -w >= SW_ENOTREG_BASE)
 					break;
 				rc = 0; /* daemon-like: keep trying next time */
 			}
@@ -225,9 +237,15 @@ static int run_netinfo(const struct sw_options *o)
 	netinfo_init(&cur);
 	netinfo_init(&prev);
 	FILE *rec = NULL;
-	if (o->record && !(rec = fopen(o->record, "wb"))) {
-		fprintf(stderr, _("sockwatch: cannot write %s: %s\n"), o->record, strerror(errno));
-		return 1;
+	if (o->record) {
+		int fd = sw_create_regular(o->record);
+		if (fd >= 0 && !(rec = fdopen(fd, "wb"))) {
+			int e = errno;
+			close(fd);
+			fd = -e;
+		}
+		if (fd < 0)
+			return output_failed(o->record, fd);
 	}
 	catch_signals();
 	unsigned what = (o->routes ? RTNL_ROUTES : 0) | (o->interfaces ? RTNL_LINKS : 0);

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "collect/collect.h"
@@ -193,8 +194,11 @@ static void run_actions(struct loop *L)
 	struct ui_action a;
 	while (ui_next_action(L->ui, &a)) {
 		int rc;
-		if (a.kind == UI_ACT_SIGNAL)
+		if (a.kind == UI_ACT_SIGNAL) {
 			rc = proc_signal_verified(a.pid, a.starttime, a.sig);
+			if (rc == -EOWNERDEAD && proc_parent(a.pid, &a.zparent, a.zparent_comm) < 0)
+				a.zparent = 0; /* the parent is gone too (init reaps it soon) */
+		}
 		else
 			rc = collector_destroy(L->col, &a.conn);
 		ui_action_done(L->ui, &a, rc);
@@ -227,6 +231,16 @@ static int poll_timeout(struct loop *L)
 	if (u >= 0 && (t < 0 || u < t))
 		t = u;
 	return t;
+}
+
+/* Readable but no key came: a read() at EOF or failing with EIO (a tty
+ * hung up, stdin at end) polls readable for ever.  tcgetattr() fails with
+ * EIO on a hung-up terminal; a redirected stdin is no terminal at all. */
+static bool terminal_gone(void)
+{
+	struct termios t;
+	return tcgetattr(STDIN_FILENO, &t) != 0 && (errno == EIO || errno == ENOTTY ||
+						     errno == EBADF);
 }
 
 static uint64_t interval_ns(const struct ui_wants *w)
@@ -273,11 +287,15 @@ static int run(struct loop *L)
 			return 1;
 		if (r == 0)
 			continue;
-		if (r > 0 && (fds[0].revents & (POLLHUP | POLLERR | POLLNVAL)) &&
-		    !(fds[0].revents & POLLIN))
-			return 0; /* the terminal went away */
+		/* The terminal went away (a hung-up tty polls as POLLIN too, and
+		 * getch() would fail at once, forever: 100% CPU when no SIGHUP
+		 * came, e.g. under `trap "" HUP`): restore and leave. */
+		if (r > 0 && (fds[0].revents & (POLLHUP | POLLERR | POLLNVAL)))
+			return 0;
 		/* Input, resolver answers, or a signal such as SIGWINCH. */
 		unsigned f = ui_input(L->ui);
+		if (!f && (fds[0].revents & POLLIN) && terminal_gone())
+			return 0;
 		if (f & UI_R_QUIT)
 			return 0;
 		if (w->netinfo && !L->have_net && !L->o->replay)

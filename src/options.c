@@ -1,6 +1,8 @@
 #include "config.h"
 
+#include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -156,11 +158,51 @@ static int usage_error(const char *fmt, ...)
 static int parse_count(struct sw_options *o, const char *arg)
 {
 	char *end;
+	errno = 0;
 	long v = strtol(arg, &end, 10);
 	if (!*arg || *end || v < 0)
 		return usage_error(_("invalid count '%s' (a whole number >= 0)"), arg);
+	if (errno == ERANGE)
+		return usage_error(_("count '%s' is too large (at most %ld)"), arg, LONG_MAX);
 	o->count = v;
 	o->count_set = true;
+	return 0;
+}
+
+/* The option getopt complained about, for the message.  Inside a group of
+ * short options ("-Zt") optind has not moved past the word yet, so
+ * argv[optind - 1] would be the previous word (or the program). */
+static const char *bad_option(char **argv, int optind_now, int before, char sh[3])
+{
+	const char *word = optind_now == before ? argv[optind_now] : argv[optind_now - 1];
+	if (strncmp(word, "--", 2) == 0 || optopt <= 0 || optopt > 127)
+		return word;
+	sh[0] = '-';
+	sh[1] = (char)optopt;
+	sh[2] = '\0';
+	return sh;
+}
+
+/* Options that the chosen mode would silently ignore are refused. */
+static int check_ignored(const struct sw_options *o)
+{
+	bool insight = o->check || o->prometheus || o->routes || o->interfaces;
+	if (insight && !sw_blank(o->filter))
+		return usage_error(_("a filter expression does not apply to --check, "
+				     "--format=prometheus, --routes or --interfaces "
+				     "(they look at every socket)"));
+	/* The settings file holds diagnosis thresholds: read by the monitor,
+	 * --check, --format=prometheus and JSON (its "diagnoses"). */
+	bool config_used = !o->batch || o->check || o->prometheus ||
+			   (o->want_json && !o->routes && !o->interfaces);
+	if (o->config && !config_used)
+		return usage_error(_("--config is not used by this batch output (only by the "
+				     "monitor, --check, --format=prometheus and --json)"));
+	if (o->replay && o->netns)
+		return usage_error("%s", _("-N/--netns does not apply to --replay (the "
+					   "recording says where it was made)"));
+	if (o->replay && o->record)
+		return usage_error("%s", _("--record and --replay cannot be used together"));
 	return 0;
 }
 
@@ -173,6 +215,7 @@ int options_parse(struct sw_options *o, int argc, char **argv, bool *exit_now)
 	*exit_now = false;
 	int c, rc;
 	opterr = 0;
+	int before = optind;
 	while ((c = getopt_long(argc, argv, ":bd:ntuwxlap46oeisHN:rChV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'b': o->batch = true; break;
@@ -282,11 +325,18 @@ int options_parse(struct sw_options *o, int argc, char **argv, bool *exit_now)
 			printf("sockwatch %s\n", PACKAGE_VERSION);
 			*exit_now = true;
 			return 0;
-		case ':':
-			return usage_error(_("option '%s' needs an argument"), argv[optind - 1]);
-		default:
-			return usage_error(_("unknown option '%s'"), argv[optind - 1]);
+		case ':': {
+			char sh[3];
+			return usage_error(_("option '%s' needs an argument"),
+					   bad_option(argv, optind, before, sh));
 		}
+		default: {
+			char sh[3];
+			return usage_error(_("unknown option '%s'"),
+					   bad_option(argv, optind, before, sh));
+		}
+		}
+		before = optind;
 	}
 	if (optind < argc) {
 		/* The rest is the filter, joined with spaces (ss habit). */
@@ -315,5 +365,5 @@ int options_parse(struct sw_options *o, int argc, char **argv, bool *exit_now)
 	if (o->output && !o->prometheus)
 		return usage_error("%s", _("--output FILE is for --format prometheus "
 					   "(-o is --timers, as in netstat)"));
-	return 0;
+	return check_ignored(o);
 }

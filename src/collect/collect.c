@@ -25,10 +25,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/vfs.h>
+#include <linux/magic.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "core/i18n.h"
+#include "core/safefile.h"
 #include "core/util.h"
 #include "collect.h"
 #include "sockdiag.h"
@@ -169,6 +172,25 @@ static int nfamilies(const struct sw_collector *c, uint8_t fam[2])
 
 /* --------------------------------------------------------- lifecycle */
 
+int collect_netns_open(const char *netns, char *path, size_t len)
+{
+	if (strchr(netns, '/'))
+		snprintf(path, len, "%s", netns);
+	else
+		snprintf(path, len, "/var/run/netns/%s", netns);
+	/* O_NONBLOCK, regular files only: a FIFO there must not hang us;
+	 * then it must be a namespace file (nsfs), not any regular file. */
+	int fd = sw_open_regular(path, O_RDONLY, 0);
+	if (fd < 0)
+		return fd;
+	struct statfs sf;
+	if (fstatfs(fd, &sf) != 0 || sf.f_type != NSFS_MAGIC) {
+		close(fd);
+		return -EINVAL;
+	}
+	return fd;
+}
+
 static char *dup_or_null(const char *s)
 {
 	return s ? xstrdup(s) : NULL;
@@ -197,19 +219,18 @@ struct sw_collector *collector_new(const struct sw_collect_opts *o, char *err,
 
 	if (o->netns && *o->netns) {
 		char path[4096];
-		if (strchr(o->netns, '/'))
-			snprintf(path, sizeof path, "%s", o->netns);
-		else
-			snprintf(path, sizeof path, "/var/run/netns/%s", o->netns);
 		sw_strlcpy(c->label, o->netns, sizeof c->label);
-		c->nsfd = open(path, O_RDONLY | O_CLOEXEC);
+		c->nsfd = collect_netns_open(o->netns, path, sizeof path);
 		if (c->nsfd < 0) {
-			if (errno == ENOENT)
+			if (c->nsfd == -ENOENT)
 				snprintf(err, errlen, _("unknown network namespace %s (no %s)"),
 					 o->netns, path);
+			else if (c->nsfd == -EINVAL)
+				snprintf(err, errlen, _("%s is not a network namespace"), path);
 			else
 				snprintf(err, errlen, _("cannot open network namespace %s: %s"),
-					 path, strerror(errno));
+					 path, sw_file_strerror(-c->nsfd));
+			c->nsfd = -1;
 			goto fail;
 		}
 	}
@@ -599,13 +620,20 @@ static int sample_replay(struct sw_collector *c, struct sw_snapshot *s,
 			 char *err, size_t errlen)
 {
 	size_t n = record_nsamples(c->rep);
+	const struct rec_sample *m = NULL;
 	if (c->rep_next >= n) {
 		/* played to the end: start again, time keeps going forward */
 		const struct rec_sample *first = record_seek_sample(c->rep, 0);
 		c->rep_next = 0;
-		c->rep_mono_off = c->rep_last_mono + 1000000000ull - first->mono_ns;
+		if (first)
+			c->rep_mono_off = c->rep_last_mono + 1000000000ull - first->mono_ns;
 	}
-	const struct rec_sample *m = record_seek_sample(c->rep, c->rep_next++);
+	m = record_seek_sample(c->rep, c->rep_next++);
+	if (!m) { /* read one sample at a time: the file changed under us */
+		snprintf(err, errlen, _("%s: the recording changed while it was replayed"),
+			 c->o.replay_path);
+		return -EIO;
+	}
 	s->mono_ns = m->mono_ns + c->rep_mono_off;
 	c->rep_last_mono = s->mono_ns;
 	s->real_sec = m->real_sec;

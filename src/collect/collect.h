@@ -62,10 +62,18 @@ void collector_set_ports(struct sw_collector *c, const uint16_t sport[2],
  * or protocol cannot), -ENOENT (already gone). */
 int collector_destroy(struct sw_collector *c, const struct sw_conn *conn);
 
+/* Open a -N namespace (a name in /var/run/netns or a path; the path used
+ * goes to path): fd, -errno, -SW_ENOTREG(mode) (a FIFO never blocks) or
+ * -EINVAL when it is a regular file but no namespace. */
+int collect_netns_open(const char *netns, char *path, size_t len);
+
 /* Send sig to pid only if it is still the process with this starttime
  * (pidfd-verified; no pid-reuse race).  0 or -errno: -ESRCH gone (or pid
- * reused), -EPERM not allowed. */
+ * reused), -EPERM not allowed, -EOWNERDEAD a zombie (exited, not reaped by
+ * its parent: nothing is sent, a signal would do nothing). */
 int proc_signal_verified(int pid, uint64_t starttime, int sig);
+/* The parent of pid (/proc/<pid>/stat field 4) and its name: 0 or -errno. */
+int proc_parent(int pid, int *ppid, char comm[16]);
 /* The starttime (/proc/<pid>/stat field 22, clock ticks since boot) of pid,
  * as proc_signal_verified() compares it.  0 or -errno (-ESRCH gone). */
 int proc_starttime(int pid, uint64_t *starttime);

@@ -38,9 +38,23 @@ static int pk_send(int pidfd, int sig)
 #endif
 }
 
-/* Open /proc/<pid> and read its starttime through that dirfd.  Returns the
- * dirfd (>= 0) or -errno (-ESRCH when gone). */
-static int pk_open(int pid, uint64_t *starttime)
+/* State (field 3) and parent (field 4) from a stat text: after the last
+ * ')' (the name may hold anything). */
+static void pk_state(const char *buf, size_t n, char *state, int *ppid)
+{
+	const char *close = NULL;
+	for (size_t i = n; i > 0 && !close; i--)
+		if (buf[i - 1] == ')')
+			close = buf + i - 1;
+	*state = '?';
+	*ppid = 0;
+	if (close && sscanf(close + 1, " %c %d", state, ppid) < 2)
+		*ppid = 0;
+}
+
+/* Open /proc/<pid> and read its starttime (and state, parent) through that
+ * dirfd.  Returns the dirfd (>= 0) or -errno (-ESRCH when gone). */
+static int pk_open_full(int pid, uint64_t *starttime, char *state, int *ppid, char comm[16])
 {
 	char path[32], buf[1024];
 	if (pid <= 0)
@@ -65,11 +79,39 @@ static int pk_open(int pid, uint64_t *starttime)
 		close(dfd);
 		return e == ENOENT ? -ESRCH : -e;
 	}
-	if (procmap_parse_stat(buf, (size_t)n, NULL, NULL, starttime) < 0) {
+	if (procmap_parse_stat(buf, (size_t)n, comm, NULL, starttime) < 0) {
 		close(dfd);
 		return -ESRCH; /* a zero-length stat: the process is gone */
 	}
+	buf[n] = '\0';
+	pk_state(buf, (size_t)n, state, ppid);
 	return dfd;
+}
+
+static int pk_open(int pid, uint64_t *starttime)
+{
+	char state;
+	int ppid;
+	return pk_open_full(pid, starttime, &state, &ppid, NULL);
+}
+
+int proc_parent(int pid, int *ppid, char comm[16])
+{
+	uint64_t st;
+	char state;
+	int dfd = pk_open_full(pid, &st, &state, ppid, NULL);
+	if (dfd < 0)
+		return dfd;
+	close(dfd);
+	if (*ppid <= 0)
+		return -ESRCH;
+	char pstate;
+	int pp;
+	dfd = pk_open_full(*ppid, &st, &pstate, &pp, comm);
+	if (dfd < 0)
+		return dfd;
+	close(dfd);
+	return 0;
 }
 
 int proc_starttime(int pid, uint64_t *starttime)
@@ -84,12 +126,18 @@ int proc_starttime(int pid, uint64_t *starttime)
 int proc_signal_verified(int pid, uint64_t starttime, int sig)
 {
 	uint64_t now;
-	int dfd = pk_open(pid, &now);
+	char state;
+	int ppid;
+	int dfd = pk_open_full(pid, &now, &state, &ppid, NULL);
 	if (dfd < 0)
 		return dfd;
 	if (now != starttime) {
 		close(dfd);
 		return -ESRCH; /* the pid belongs to another process now */
+	}
+	if (state == 'Z' && sig != 0) {
+		close(dfd);
+		return -EOWNERDEAD; /* dead, unreaped: a signal would do nothing */
 	}
 	int r = pk_send(dfd, sig);
 	int e = errno;

@@ -36,8 +36,11 @@
  *   a version bump); everything else must nest as above.  A file may hold
  *   many samples (e.g. -n 10 --record); a replay plays them in order.
  *
- * A reader validates the whole file on open: a truncated or corrupt file
- * is refused with a message saying where, it never reaches the parser.
+ * A reader checks the 16-byte header before reading anything else, then
+ * walks the record headers of the whole file (skipping the payloads) to
+ * validate it: a truncated or corrupt file is refused with a message
+ * saying where, it never reaches the parser.  Samples are then read one at
+ * a time (memory: the largest sample, not the file).
  */
 #include "config.h"
 
@@ -50,6 +53,7 @@
 #include <unistd.h>
 
 #include "core/i18n.h"
+#include "core/safefile.h"
 #include "core/util.h"
 #include "record.h"
 
@@ -96,10 +100,18 @@ static void w_record(struct record_writer *w, uint32_t type, const void *a,
 
 struct record_writer *record_create(const char *path, char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "we");
-	if (!f) {
+	/* Never truncate or hang on what is not a regular file (a FIFO
+	 * without a reader, a device). */
+	int fd = sw_create_regular(path);
+	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+	if (fd >= 0 && !f) {
+		int e = errno;
+		close(fd);
+		fd = -e;
+	}
+	if (fd < 0 || !f) {
 		snprintf(err, errlen, _("cannot create recording %s: %s"), path,
-			 strerror(errno));
+			 sw_file_strerror(-fd));
 		return NULL;
 	}
 	struct record_writer *w = xcalloc(1, sizeof *w);
@@ -191,25 +203,73 @@ int record_sample_end(struct record_writer *w, uint64_t collect_us)
 
 /* ----------------------------------------------------------------- read */
 
-struct record_reader {
-	uint8_t *buf; /* the whole file, 8-aligned (malloc) */
-	size_t len;
-	size_t *samples; /* offsets of SAMPLE_BEGIN records */
-	size_t nsamples;
-	size_t pos;      /* next record of the current sample */
+struct rec_span {
+	size_t off, end; /* SAMPLE_BEGIN record .. just after its SAMPLE_END */
 };
 
-static bool rec_at(const struct record_reader *r, size_t off, struct rec_hdr *h,
-		   size_t *next)
+/* A recording is streamed: record_open() walks the record headers once to
+ * validate and index the samples, then reads one sample at a time into buf
+ * (the largest sample is what stays in memory, not the file).
+ * record_open_mem() keeps a copy of the whole buffer in mem instead. */
+struct record_reader {
+	int fd;          /* the file, or -1 when mem holds it */
+	uint8_t *mem;    /* record_open_mem: the whole file (malloc, 8-aligned) */
+	size_t len;      /* file length */
+	struct rec_span *samples;
+	size_t nsamples;
+	uint8_t *buf;    /* the current sample when streaming (malloc) */
+	size_t bufcap;
+	const uint8_t *cur; /* the current sample's bytes (in mem or buf) */
+	size_t curlen;
+	size_t pos;      /* next record within cur */
+};
+
+/* n bytes of the file at off, from memory or the file: false if short. */
+static bool get(const struct record_reader *r, size_t off, void *dst, size_t n)
 {
-	if (r->len - off < sizeof *h)
+	if (off > r->len || r->len - off < n)
 		return false;
-	memcpy(h, r->buf + off, sizeof *h);
+	if (r->mem) {
+		memcpy(dst, r->mem + off, n);
+		return true;
+	}
+	size_t got = 0;
+	while (got < n) {
+		ssize_t k = pread(r->fd, (uint8_t *)dst + got, n - got, (off_t)(off + got));
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return false;
+		got += (size_t)k;
+	}
+	return true;
+}
+
+/* The record header at off (of a region of len bytes): false unless the
+ * whole record fits. */
+static bool hdr_fits(struct rec_hdr *h, size_t off, size_t len, size_t *next)
+{
 	size_t padded = ((size_t)h->len + 7) & ~(size_t)7;
-	if (h->len > REC_MAX_PAYLOAD || r->len - off - sizeof *h < padded)
+	if (h->len > REC_MAX_PAYLOAD || len - off - sizeof *h < padded)
 		return false;
 	*next = off + sizeof *h + padded;
 	return true;
+}
+
+static bool file_rec_at(const struct record_reader *r, size_t off, struct rec_hdr *h,
+			size_t *next)
+{
+	return get(r, off, h, sizeof *h) && hdr_fits(h, off, r->len, next);
+}
+
+/* A record of the current sample. */
+static bool rec_at(const struct record_reader *r, size_t off, struct rec_hdr *h,
+		   size_t *next)
+{
+	if (r->curlen < off || r->curlen - off < sizeof *h)
+		return false;
+	memcpy(h, r->cur + off, sizeof *h);
+	return hdr_fits(h, off, r->curlen, next);
 }
 
 static const char *validate(struct record_reader *r, size_t *where)
@@ -221,7 +281,7 @@ static const char *validate(struct record_reader *r, size_t *where)
 
 	while (off < r->len) {
 		*where = off;
-		if (!rec_at(r, off, &h, &next))
+		if (!file_rec_at(r, off, &h, &next))
 			return N_("truncated record");
 		switch (h.type) {
 		case REC_SAMPLE_BEGIN:
@@ -231,7 +291,7 @@ static const char *validate(struct record_reader *r, size_t *where)
 				return N_("bad sample header");
 			r->samples = xgrow(r->samples, &cap, r->nsamples + 1,
 					   sizeof *r->samples);
-			r->samples[r->nsamples++] = off;
+			r->samples[r->nsamples++] = (struct rec_span){off, 0};
 			in_sample = true;
 			in_dump = false;
 			break;
@@ -253,7 +313,8 @@ static const char *validate(struct record_reader *r, size_t *where)
 				return N_("kernel settings outside a sample");
 			if (h.len < 2)
 				return N_("bad kernel settings record");
-			memcpy(&nl, r->buf + off + sizeof h, 2);
+			if (!get(r, off + sizeof h, &nl, 2))
+				return N_("truncated record");
 			if (nl == 0 || nl > 63 || (size_t)nl + 2 > h.len)
 				return N_("bad kernel settings record");
 			break;
@@ -263,6 +324,7 @@ static const char *validate(struct record_reader *r, size_t *where)
 				return N_("sample end without a start");
 			if (h.len != sizeof(struct rec_sample_end))
 				return N_("bad sample end");
+			r->samples[r->nsamples - 1].end = next;
 			in_sample = in_dump = false;
 			break;
 		default:
@@ -280,29 +342,31 @@ static const char *validate(struct record_reader *r, size_t *where)
 	return NULL;
 }
 
-struct record_reader *record_open_mem(const void *buf, size_t len, char *err,
-				      size_t errlen)
+static bool header_ok(const void *buf, size_t len, char *err, size_t errlen)
 {
 	uint32_t v[2];
 	if (len < REC_HDR || memcmp(buf, REC_MAGIC, 8) != 0) {
 		snprintf(err, errlen, "%s", _("not a sockwatch recording (bad magic)"));
-		return NULL;
+		return false;
 	}
 	memcpy(v, (const uint8_t *)buf + 8, sizeof v);
 	if (v[1] != REC_BOM) {
 		snprintf(err, errlen, "%s",
 			 _("recording made on a machine with another byte order"));
-		return NULL;
+		return false;
 	}
 	if (v[0] != REC_VERSION) {
 		snprintf(err, errlen, _("unsupported recording version %u (this is %u)"),
 			 v[0], REC_VERSION);
-		return NULL;
+		return false;
 	}
-	struct record_reader *r = xcalloc(1, sizeof *r);
-	r->buf = xmalloc(len);
-	memcpy(r->buf, buf, len);
-	r->len = len;
+	return true;
+}
+
+/* Validate and index r (fd or mem set, len known); frees r on failure. */
+static struct record_reader *reader_index(struct record_reader *r, char *err,
+					  size_t errlen)
+{
 	size_t where = 0;
 	const char *why = validate(r, &where);
 	if (why) {
@@ -310,45 +374,56 @@ struct record_reader *record_open_mem(const void *buf, size_t len, char *err,
 		record_reader_free(r);
 		return NULL;
 	}
-	record_seek_sample(r, 0);
+	if (!record_seek_sample(r, 0)) {
+		snprintf(err, errlen, "%s", _("short read"));
+		record_reader_free(r);
+		return NULL;
+	}
 	return r;
+}
+
+struct record_reader *record_open_mem(const void *buf, size_t len, char *err,
+				      size_t errlen)
+{
+	if (!header_ok(buf, len, err, errlen))
+		return NULL;
+	struct record_reader *r = xcalloc(1, sizeof *r);
+	r->fd = -1;
+	r->mem = xmalloc(len);
+	memcpy(r->mem, buf, len);
+	r->len = len;
+	return reader_index(r, err, errlen);
 }
 
 struct record_reader *record_open(const char *path, char *err, size_t errlen)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK and regular files only: a FIFO must not hang start-up. */
+	int fd = sw_open_regular(path, O_RDONLY, 0);
 	struct stat st;
 	if (fd < 0 || fstat(fd, &st) != 0) {
 		snprintf(err, errlen, _("cannot open recording %s: %s"), path,
-			 strerror(errno));
+			 sw_file_strerror(fd < 0 ? -fd : errno));
 		if (fd >= 0)
 			close(fd);
 		return NULL;
 	}
-	if (!S_ISREG(st.st_mode) || st.st_size > (off_t)1 << 32) {
-		snprintf(err, errlen, _("cannot open recording %s: %s"), path,
-			 _("not a regular file of sane size"));
-		close(fd);
-		return NULL;
-	}
-	size_t len = (size_t)st.st_size, got = 0;
-	uint8_t *buf = xmalloc(len);
-	while (got < len) {
-		ssize_t n = read(fd, buf + got, len - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
-	close(fd);
-	struct record_reader *r = NULL;
+	/* The header first: a file that is no recording is refused before
+	 * anything else is read.  Then the record headers are walked (the
+	 * payloads are skipped) and samples are read one at a time. */
+	uint8_t hdr[REC_HDR];
 	char why[256];
-	if (got != len)
-		snprintf(why, sizeof why, "%s", _("short read"));
-	else
-		r = record_open_mem(buf, len, why, sizeof why);
-	free(buf);
+	struct record_reader *r = xcalloc(1, sizeof *r);
+	r->fd = fd;
+	r->len = (size_t)st.st_size;
+	bool have = get(r, 0, hdr, REC_HDR);
+	if (!have)
+		snprintf(why, sizeof why, "%s", _("not a sockwatch recording (bad magic)"));
+	if (!have || !header_ok(hdr, REC_HDR, why, sizeof why)) {
+		record_reader_free(r);
+		r = NULL;
+	} else {
+		r = reader_index(r, why, sizeof why); /* freed on failure */
+	}
 	if (!r)
 		snprintf(err, errlen, "%s: %s", path, why);
 	return r;
@@ -358,6 +433,9 @@ void record_reader_free(struct record_reader *r)
 {
 	if (!r)
 		return;
+	if (r->fd >= 0)
+		close(r->fd);
+	free(r->mem);
 	free(r->buf);
 	free(r->samples);
 	free(r);
@@ -372,18 +450,33 @@ const struct rec_sample *record_seek_sample(struct record_reader *r, size_t i)
 {
 	if (i >= r->nsamples)
 		return NULL;
-	size_t off = r->samples[i];
-	r->pos = off + sizeof(struct rec_hdr) + sizeof(struct rec_sample);
-	return (const struct rec_sample *)(void *)(r->buf + off + sizeof(struct rec_hdr));
+	size_t off = r->samples[i].off, n = r->samples[i].end - off;
+	if (r->mem) {
+		r->cur = r->mem + off;
+	} else {
+		if (n > r->bufcap) {
+			free(r->buf);
+			r->buf = xmalloc(n);
+			r->bufcap = n;
+		}
+		r->cur = NULL;
+		r->curlen = 0;
+		if (!get(r, off, r->buf, n))
+			return NULL; /* the file changed under us */
+		r->cur = r->buf;
+	}
+	r->curlen = n;
+	r->pos = sizeof(struct rec_hdr) + sizeof(struct rec_sample);
+	return (const struct rec_sample *)(const void *)(r->cur + sizeof(struct rec_hdr));
 }
 
 bool record_next(struct record_reader *r, struct rec_item *it)
 {
 	struct rec_hdr h;
 	size_t next;
-	/* validated on open: every record here is complete */
+	/* validated on open; rec_at() keeps every record inside the sample */
 	while (rec_at(r, r->pos, &h, &next)) {
-		const uint8_t *p = r->buf + r->pos + sizeof h;
+		const uint8_t *p = r->cur + r->pos + sizeof h;
 		if (h.type == REC_SAMPLE_END || h.type == REC_SAMPLE_BEGIN)
 			return false;
 		r->pos = next;
@@ -396,6 +489,9 @@ bool record_next(struct record_reader *r, struct rec_item *it)
 		if (h.type == REC_KSTAT || h.type == REC_PROCNET) {
 			uint16_t nl;
 			memcpy(&nl, p, 2);
+			/* checked on open, but a streamed file may have changed */
+			if (h.len < 2 || nl == 0 || nl > 63 || (size_t)nl + 2 > h.len)
+				continue;
 			memcpy(it->name, p + 2, nl);
 			it->name[nl] = '\0';
 			it->text = (const char *)p + 2 + nl;

@@ -16,7 +16,9 @@
 #include <unistd.h>
 
 #include "core/i18n.h"
+#include "core/safefile.h"
 #include "core/util.h"
+#include "collect.h"
 #include "rtnl.h"
 
 /* ---- parsing ------------------------------------------------------------- */
@@ -317,17 +319,13 @@ static int dump(struct mnl_socket *nl, uint16_t type, uint8_t family, struct sw_
 
 static int enter_netns(const char *netns, int *saved)
 {
-	char path[512];
+	char path[4096];
 	*saved = -1;
 	if (!netns)
 		return 0;
-	if (strchr(netns, '/'))
-		snprintf(path, sizeof path, "%s", netns);
-	else
-		snprintf(path, sizeof path, "/var/run/netns/%s", netns);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = collect_netns_open(netns, path, sizeof path);
 	if (fd < 0)
-		return -errno;
+		return fd;
 	*saved = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
 	if (*saved < 0 || setns(fd, CLONE_NEWNET) < 0) {
 		int e = errno;
@@ -349,7 +347,8 @@ int rtnl_collect(struct sw_netinfo *ni, unsigned what, const char *netns, FILE *
 	int saved;
 	int rc = enter_netns(netns, &saved);
 	if (rc) {
-		snprintf(err, errlen, _("cannot enter network namespace %s: %s"), netns, strerror(-rc));
+		snprintf(err, errlen, _("cannot enter network namespace %s: %s"), netns,
+			 rc == -EINVAL ? _("not a network namespace") : sw_file_strerror(-rc));
 		return rc;
 	}
 	struct mnl_socket *nl = mnl_socket_open(NETLINK_ROUTE);
@@ -389,10 +388,13 @@ int rtnl_collect(struct sw_netinfo *ni, unsigned what, const char *netns, FILE *
 
 int rtnl_replay(const char *path, struct sw_netinfo *ni, char *err, size_t errlen)
 {
-	FILE *fp = fopen(path, "rb");
+	int fd = sw_open_regular(path, O_RDONLY, 0);
+	FILE *fp = fd >= 0 ? fdopen(fd, "rb") : NULL;
 	if (!fp) {
-		int e = errno;
-		snprintf(err, errlen, _("cannot read %s: %s"), path, strerror(e));
+		int e = fd < 0 ? -fd : errno;
+		if (fd >= 0)
+			close(fd);
+		snprintf(err, errlen, _("cannot read %s: %s"), path, sw_file_strerror(e));
 		return -e;
 	}
 	netinfo_clear(ni);

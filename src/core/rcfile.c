@@ -2,13 +2,16 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "i18n.h"
 #include "rcfile.h"
+#include "safefile.h"
 #include "util.h"
 
 int rcfile_default_path(char *buf, size_t len)
@@ -44,6 +47,8 @@ int rcfile_parse(const char *name, const char *buf, size_t len,
 	unsigned lineno = 0;
 	size_t pos = 0;
 	char line[1024];
+	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
+		pos = 3; /* a UTF-8 byte order mark, as some editors write */
 	char err[256];
 	while (pos < len) {
 		size_t e = pos;
@@ -100,32 +105,52 @@ int rcfile_parse(const char *name, const char *buf, size_t len,
 	return warnings;
 }
 
+/* A config file is not that big: past this, stop (at the last whole line). */
+#define RCFILE_MAX (1u << 20)
+
 int rcfile_load(const char *path, struct diag_thresholds *t, rcfile_key_fn extra,
 		void *ctx, FILE *warn)
 {
-	FILE *fp = fopen(path, "r");
-	if (!fp)
-		return -errno;
+	/* O_NONBLOCK, regular files only: a FIFO at the path must not hang
+	 * start-up (plain `sockwatch` reads the default path). */
+	int fd = sw_open_regular(path, O_RDONLY, 0);
+	if (fd < 0)
+		return fd;
 	size_t cap = 4096, len = 0;
 	char *buf = xmalloc(cap);
-	size_t r;
-	while ((r = fread(buf + len, 1, cap - len, fp)) > 0) {
-		len += r;
+	int rd_err = 0;
+	for (;;) {
 		if (len == cap) {
-			if (cap >= (1u << 20))
-				break; /* a config file is not that big: read the first MiB */
+			if (cap > RCFILE_MAX)
+				break;
 			buf = xrealloc(buf, cap *= 2);
 		}
+		ssize_t r = read(fd, buf + len, cap - len);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			rd_err = errno;
+		if (r <= 0)
+			break;
+		len += (size_t)r;
 	}
-	int rd_err = ferror(fp) ? errno : 0;
-	fclose(fp);
+	close(fd);
 	if (rd_err) {
 		free(buf);
 		return -rd_err;
 	}
+	int extra_warn = 0;
+	if (len > RCFILE_MAX) {
+		len = RCFILE_MAX;
+		while (len > 0 && buf[len - 1] != '\n')
+			len--;
+		extra_warn = 1;
+	}
 	int rc = rcfile_parse(path, buf, len, t, extra, ctx, warn);
+	if (extra_warn && warn)
+		fprintf(warn, _("%s: file too large (over 1 MiB): the rest is ignored\n"), path);
 	free(buf);
-	return rc;
+	return rc + extra_warn;
 }
 
 struct save_ctx {
@@ -169,16 +194,37 @@ static int mkdir_parent(const char *path)
 	return 0;
 }
 
+/* A new temporary file next to path: O_EXCL|O_NOFOLLOW (never an existing
+ * file or a planted symbolic link), mode 0644.  The fd, or -errno. */
+static int create_temp(const char *path, char *tmp, size_t len)
+{
+	static unsigned seq;
+	for (int tries = 0; tries < 100; tries++) {
+		struct timespec ts;
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		unsigned r = (unsigned)ts.tv_nsec ^ ((unsigned)getpid() << 16) ^ (seq++ * 2654435761u);
+		snprintf(tmp, len, "%s.%08x.tmp", path, r);
+		int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+		if (fd >= 0 || errno != EEXIST)
+			return fd >= 0 ? fd : -errno;
+	}
+	return -EEXIST;
+}
+
 int rcfile_atomic_write(const char *path, int (*write)(void *ctx, FILE *fp), void *ctx)
 {
-	size_t n = strlen(path);
-	char *tmp = xmalloc(n + 16);
-	snprintf(tmp, n + 16, "%s.XXXXXX", path);
-	int fd = mkstemp(tmp);
+	/* Only ever replace a regular file: renaming over a device, a FIFO,
+	 * a directory or a symbolic link would destroy it (`--output
+	 * /dev/null` as root). */
+	int rc = sw_check_replaceable(path);
+	if (rc)
+		return rc;
+	size_t n = strlen(path) + 16;
+	char *tmp = xmalloc(n);
+	int fd = create_temp(path, tmp, n);
 	if (fd < 0) {
-		int e = errno;
 		free(tmp);
-		return -e;
+		return fd;
 	}
 	FILE *fp = fdopen(fd, "w");
 	if (!fp) {
@@ -188,7 +234,7 @@ int rcfile_atomic_write(const char *path, int (*write)(void *ctx, FILE *fp), voi
 		free(tmp);
 		return -e;
 	}
-	int rc = write(ctx, fp);
+	rc = write(ctx, fp);
 	if (!rc && fflush(fp))
 		rc = -errno;
 	if (!rc && ferror(fp))
@@ -199,6 +245,8 @@ int rcfile_atomic_write(const char *path, int (*write)(void *ctx, FILE *fp), voi
 		rc = -errno;
 	if (fclose(fp) && !rc)
 		rc = -errno;
+	if (!rc)
+		rc = sw_check_replaceable(path); /* changed while writing? */
 	if (!rc && rename(tmp, path))
 		rc = -errno;
 	if (rc)

@@ -15,8 +15,9 @@
  * default is kept; the file never stops sockwatch from starting.  Other
  * modules (the UI's settings) can take their own keys through a callback.
  * Saving writes a temporary file in the same directory and renames it over
- * the old one (mkstemp + fsync + rename), so a crash never leaves half a
- * file.
+ * the old one (O_EXCL + fsync + rename), so a crash never leaves half a
+ * file.  A file larger than 1 MiB is read up to its last whole line there,
+ * with a warning; a UTF-8 byte order mark at the start is skipped.
  */
 #ifndef SW_RCFILE_H
 #define SW_RCFILE_H
@@ -42,7 +43,9 @@ int rcfile_default_path(char *buf, size_t len);
 /* Read path, applying thresholds to t and other keys to extra (may be NULL).
  * Warnings go to warn (may be NULL) as "path:line: message".  Returns the
  * number of warnings (>= 0) or -errno if the file cannot be read (-ENOENT
- * when it does not exist: not an error for the default path). */
+ * when it does not exist: not an error for the default path), or
+ * -SW_ENOTREG(mode) when it is not a regular file (a FIFO is never opened
+ * blocking). */
 int rcfile_load(const char *path, struct diag_thresholds *t, rcfile_key_fn extra,
 		void *ctx, FILE *warn);
 /* Parse a buffer (name is used in warnings). */
@@ -55,8 +58,11 @@ int rcfile_save(const char *path, const struct diag_thresholds *t,
 		rcfile_write_fn extra, void *ctx);
 
 /* Atomic replace of path: write() fills a temporary file created with
- * mkstemp in path's directory, which is then fsynced, given mode 0644 and
- * renamed over path.  0 or -errno (the temporary is removed on failure). */
+ * O_EXCL|O_NOFOLLOW in path's directory, which is then fsynced, given mode
+ * 0644 and renamed over path.  Only a regular file (or nothing) at path is
+ * replaced: anything else (FIFO, device, directory, symbolic link) gives
+ * -SW_ENOTREG(mode) (safefile.h).  0 or -errno (the temporary is removed
+ * on failure). */
 int rcfile_atomic_write(const char *path, int (*write)(void *ctx, FILE *fp), void *ctx);
 
 #endif

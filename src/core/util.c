@@ -194,3 +194,18 @@ bool sw_blank(const char *s)
 {
 	return !s || !s[strspn(s, " \t\r\n")];
 }
+
+bool sw_fmt_clock(int64_t sec, bool iso_utc, char *buf, size_t len)
+{
+	if (len)
+		buf[0] = '\0';
+	if (sec < 0 || sec > 253402300799LL) /* 9999-12-31T23:59:59Z */
+		return false;
+	time_t t = (time_t)sec;
+	struct tm tm;
+	if (!(iso_utc ? gmtime_r(&t, &tm) : localtime_r(&t, &tm)))
+		return false;
+	if (iso_utc)
+		return strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm) > 0;
+	return strftime(buf, len, "%H:%M:%S", &tm) > 0;
+}

@@ -49,6 +49,11 @@ char *sw_fmt_rate(double bps, char *buf, size_t len);
 char *sw_fmt_ms(uint64_t ms, char *buf, size_t len);
 /* Parse a non-negative decimal seconds value ("0.5", "2"); false if bad. */
 bool sw_parse_seconds(const char *s, double *out);
+/* A snapshot's wall-clock time (Unix seconds) into buf: ISO 8601 in UTC
+ * ("2023-11-14T22:13:20Z") or the local "%H:%M:%S".  false (buf "") when
+ * sec is out of range: before 1970 or after 9999-12-31, as a corrupt or
+ * crafted recording may say. */
+bool sw_fmt_clock(int64_t sec, bool iso_utc, char *buf, size_t len);
 /* User name for uid, cached; numeric string if unknown. */
 const char *sw_user_name(uint32_t uid);
 

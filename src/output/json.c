@@ -709,12 +709,9 @@ int out_json(FILE *fp, const struct sw_snapshot *s, const struct sw_row *rows, s
 	ju(&o, "version", 1);
 	ji(&o, "time", s->real_sec);
 	{
-		char iso[32] = "";
-		struct tm tm;
-		time_t t = (time_t)s->real_sec;
-		if (gmtime_r(&t, &tm))
-			strftime(iso, sizeof iso, "%Y-%m-%dT%H:%M:%SZ", &tm);
-		js(&o, "time_iso", iso);
+		char iso[32];
+		sw_fmt_clock(s->real_sec, true, iso, sizeof iso);
+		js(&o, "time_iso", iso); /* "" when out of range */
 	}
 	key(&o, "host");
 	json_str(fp, s->hostname, strnlen(s->hostname, sizeof s->hostname));

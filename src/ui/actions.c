@@ -353,6 +353,15 @@ void actions_result(struct ui *ui, const struct ui_action *a, int rc)
 		ui_status(ui, true, _("pid %d is already gone (or its pid was reused): nothing sent"),
 			  a->pid);
 		break;
+	case -EOWNERDEAD: /* a zombie: exited, its parent has not reaped it */
+		if (a->zparent > 0)
+			ui_status(ui, true, _("pid %d (%s) is already dead but not reaped: its parent, "
+					      "pid %d (%s), has not collected it; nothing sent"),
+				  a->pid, a->comm, a->zparent, a->zparent_comm);
+		else
+			ui_status(ui, true, _("pid %d (%s) is already dead but not reaped; nothing sent"),
+				  a->pid, a->comm);
+		break;
 	default:
 		ui_status(ui, true, _("Signalling pid %d failed: %s"), a->pid, strerror(-rc));
 	}

@@ -111,6 +111,20 @@ static void on_quit_signal(int sig)
 	quit_sig = sig;
 }
 
+/* Crashes: the program is broken. */
+static const int crash_sigs[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGQUIT};
+/* Signals whose default action ends the process without a crash (nobody
+ * sends them to sockwatch on purpose, but `kill -USR1`, an expired
+ * CPU limit or a stray alarm must not leave the terminal without echo).
+ * Real-time signals (also "terminate" by default) are added at run time. */
+static const int deadly_sigs[] = {
+	SIGUSR1, SIGUSR2, SIGALRM, SIGVTALRM, SIGPROF, SIGXCPU, SIGXFSZ,
+	SIGTRAP, SIGSYS, SIGIO, SIGPWR,
+#ifdef SIGSTKFLT
+	SIGSTKFLT,
+#endif
+};
+
 static void on_fatal_signal(int sig)
 {
 	/* Not async-signal-safe, but the process is dying anyway and a
@@ -119,9 +133,15 @@ static void on_fatal_signal(int sig)
 		active = false;
 		endwin();
 	}
-	static const char msg[] = "sockwatch: fatal signal, terminal restored\n";
-	ssize_t r = write(STDERR_FILENO, msg, sizeof msg - 1);
+	bool crash = false;
+	for (size_t i = 0; i < sizeof crash_sigs / sizeof crash_sigs[0]; i++)
+		crash |= crash_sigs[i] == sig;
+	static const char crash_msg[] = "sockwatch: fatal signal, terminal restored\n";
+	static const char kill_msg[] = "sockwatch: killed by a signal, terminal restored\n";
+	ssize_t r = crash ? write(STDERR_FILENO, crash_msg, sizeof crash_msg - 1)
+			  : write(STDERR_FILENO, kill_msg, sizeof kill_msg - 1);
 	(void)r;
+	/* Again with the default action, so the exit status says which. */
 	signal(sig, SIG_DFL);
 	raise(sig);
 }
@@ -129,6 +149,16 @@ static void on_fatal_signal(int sig)
 int crt_quit_signal(void)
 {
 	return quit_sig;
+}
+
+/* Catch sig to restore the terminal, unless it is ignored (nohup, a
+ * parent's choice): then it stays ignored. */
+static void catch_fatal(int sig, struct sigaction *sa)
+{
+	struct sigaction old;
+	if (sigaction(sig, NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+		return;
+	sigaction(sig, sa, NULL);
 }
 
 static void install_signals(void)
@@ -142,9 +172,12 @@ static void install_signals(void)
 	sigaction(SIGHUP, &sa, NULL);
 	sa.sa_handler = on_fatal_signal;
 	sa.sa_flags = SA_RESETHAND;
-	static const int fatal[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGQUIT};
-	for (size_t i = 0; i < sizeof fatal / sizeof fatal[0]; i++)
-		sigaction(fatal[i], &sa, NULL);
+	for (size_t i = 0; i < sizeof crash_sigs / sizeof crash_sigs[0]; i++)
+		sigaction(crash_sigs[i], &sa, NULL);
+	for (size_t i = 0; i < sizeof deadly_sigs / sizeof deadly_sigs[0]; i++)
+		catch_fatal(deadly_sigs[i], &sa);
+	for (int sig = SIGRTMIN; sig <= SIGRTMAX; sig++)
+		catch_fatal(sig, &sa);
 	signal(SIGPIPE, SIG_IGN);
 }
 

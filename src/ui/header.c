@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "core/i18n.h"
+#include "core/util.h"
 #include "uipriv.h"
 
 static bool not_root(const struct ui *ui)
@@ -54,10 +55,9 @@ static void line_top(struct ui *ui, int y)
 	if (s && s->hostname[0])
 		put_pair(w, W, "", s->hostname);
 	if (s && s->real_sec) {
-		time_t t = (time_t)s->real_sec;
-		struct tm tm;
-		localtime_r(&t, &tm);
-		strftime(v, sizeof v, "%H:%M:%S", &tm);
+		/* a replayed recording may carry any value */
+		if (!sw_fmt_clock(s->real_sec, false, v, sizeof v))
+			sw_strlcpy(v, _("(invalid time)"), sizeof v);
 		put_pair(w, W, "", v);
 	}
 	snprintf(v, sizeof v, _("%.1fs"), ui->wants.interval);

@@ -11,6 +11,7 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -167,9 +168,15 @@ struct resolver *resolver_new(void)
 	r->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	pthread_mutex_init(&r->mu, NULL);
 	pthread_cond_init(&r->cv, NULL);
+	/* Workers block every signal: SIGWINCH, SIGTERM and the ones that
+	 * restore the terminal (crt.c) are handled by the main thread. */
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
 	for (int i = 0; i < NWORKERS; i++)
 		if (pthread_create(&r->th[r->nthreads], NULL, worker, r) == 0)
 			r->nthreads++;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	return r;
 }
 

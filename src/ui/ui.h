@@ -86,6 +86,8 @@ struct ui_action {
 	uint64_t starttime; /* SIGNAL: must still match */
 	int sig;            /* SIGNAL */
 	char comm[16];      /* SIGNAL: for the message */
+	int zparent;        /* SIGNAL, -EOWNERDEAD (a zombie): its parent ... */
+	char zparent_comm[16]; /* ... and the parent's name (the loop fills them) */
 	struct sw_conn conn; /* DESTROY */
 };
 

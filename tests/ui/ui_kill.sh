@@ -100,4 +100,42 @@ tw_left=$(ip netns exec "$NS" ss -tanH state time-wait 'dport = :7100' | wc -l)
 check "the kernel no longer lists it ($tw_left left)" test "$tw_left" = 0
 tmux_send q
 check "q quits" tmux_wait_exit 5
+
+# ---- a zombie owner: dead, not reaped -----------------------------------------------
+# A parent (python3, ours) that never reaps its child, the child holding a
+# listener.  The monitor is paused while the row shows the child; the child
+# is killed (ours) and becomes a zombie; k then must not claim "Sent
+# SIGTERM": it says the process is dead but unreaped and names the parent.
+ip netns exec "$NS" python3 -c '
+import os, socket, sys, time
+pid = os.fork()
+if pid == 0:
+    s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(("127.0.0.1", 6100)); s.listen(1)
+    open(sys.argv[1], "w").write("%d\n" % os.getpid())
+    time.sleep(240); os._exit(0)
+time.sleep(240)
+' "$T/zombie.pid" &
+ZPARENT=$!
+at_exit "kill $ZPARENT 2>/dev/null"
+wait_for 10 test -s "$T/zombie.pid" || die "the zombie-to-be did not start"
+zpid=$(cat "$T/zombie.pid")
+tmux_start_sockwatch 120 30 xterm-256color C.UTF-8 'sport = :6100'
+check "monitor shows the child's listener" tmux_wait_regex "LISTEN .*127\.0\.0\.1:6100 .*$zpid/"
+tmux_send Space
+tmux_wait_text "PAUSED" >/dev/null
+kill -KILL "$zpid"
+is_zombie() { grep -q '^State:.*Z' "/proc/$zpid/status" 2>/dev/null; }
+check "the child is now a zombie" wait_for 5 is_zombie
+tmux_send k
+tmux_wait_text "Signal to pid $zpid" >/dev/null
+tmux_send Enter
+tmux_wait_text "Send SIGTERM?" >/dev/null
+tmux_send y
+check "zombie: says dead but not reaped, names the parent $ZPARENT" \
+	tmux_wait_regex "pid $zpid .*already dead but not reaped: its parent, pid $ZPARENT \(python3\)"
+check "zombie: no 'Sent SIGTERM'" _tmux_no_text "Sent SIGTERM to pid $zpid"
+tmux_send q
+tmux_wait_exit 5 >/dev/null
+
 finish

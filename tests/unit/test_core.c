@@ -6,12 +6,19 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <arpa/inet.h>
 
 #include "core/conn.h"
 #include "core/snapshot.h"
+#include "core/safefile.h"
 #include "core/util.h"
 
 static void test_state_names(void **state)
@@ -158,6 +165,55 @@ static void test_blank(void **state)
 	assert_false(sw_blank("x"));
 }
 
+static void test_fmt_clock(void **state)
+{
+	(void)state;
+	char buf[64];
+	assert_true(sw_fmt_clock(1700000000, true, buf, sizeof buf));
+	assert_string_equal(buf, "2023-11-14T22:13:20Z");
+	assert_true(sw_fmt_clock(253402300799LL, true, buf, sizeof buf));
+	assert_string_equal(buf, "9999-12-31T23:59:59Z");
+	assert_true(sw_fmt_clock(1700000000, false, buf, sizeof buf));
+	assert_int_equal(strlen(buf), 8); /* HH:MM:SS, local */
+	/* a crafted recording: out of range, never garbage */
+	assert_false(sw_fmt_clock(INT64_MAX, false, buf, sizeof buf));
+	assert_string_equal(buf, "");
+	assert_false(sw_fmt_clock(253402300800LL, true, buf, sizeof buf));
+	assert_false(sw_fmt_clock(-1, true, buf, sizeof buf));
+	assert_false(sw_fmt_clock(INT64_MIN, false, buf, sizeof buf));
+}
+
+/* Special files are refused by what they are; a FIFO never blocks. */
+static void test_safefile(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/sw-safefile.XXXXXX", p[128], q[128];
+	assert_non_null(mkdtemp(dir));
+	snprintf(p, sizeof p, "%s/fifo", dir);
+	assert_int_equal(mkfifo(p, 0600), 0);
+	assert_int_equal(sw_open_regular(p, O_RDONLY, 0), -SW_ENOTREG(S_IFIFO));
+	assert_int_equal(sw_open_regular(p, O_WRONLY | O_CREAT, 0644), -SW_ENOTREG(S_IFIFO));
+	assert_int_equal(sw_check_replaceable(p), -SW_ENOTREG(S_IFIFO));
+	assert_string_equal(sw_file_strerror(SW_ENOTREG(S_IFIFO)), "it is a FIFO, not a regular file");
+	assert_string_equal(sw_file_strerror(ENOENT), strerror(ENOENT));
+	assert_int_equal(sw_open_regular(dir, O_RDONLY, 0), -SW_ENOTREG(S_IFDIR));
+	snprintf(q, sizeof q, "%s/link", dir);
+	assert_int_equal(symlink("fifo", q), 0);
+	assert_int_equal(sw_check_replaceable(q), -SW_ENOTREG(S_IFLNK));
+	assert_int_equal(unlink(q), 0);
+	/* a regular file is opened, blocking again */
+	snprintf(q, sizeof q, "%s/file", dir);
+	int fd = sw_create_regular(q);
+	assert_true(fd >= 0);
+	assert_int_equal(fcntl(fd, F_GETFL) & O_NONBLOCK, 0);
+	close(fd);
+	assert_int_equal(sw_check_replaceable(q), 0);
+	unlink(q);
+	assert_int_equal(sw_check_replaceable(q), 0); /* nothing there: fine */
+	unlink(p);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -168,6 +224,8 @@ int main(void)
 		cmocka_unit_test(test_fmt),
 		cmocka_unit_test(test_pace),
 		cmocka_unit_test(test_blank),
+		cmocka_unit_test(test_fmt_clock),
+		cmocka_unit_test(test_safefile),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

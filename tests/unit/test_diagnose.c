@@ -13,10 +13,12 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <arpa/inet.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/diagnose.h"
 #include "core/rcfile.h"
+#include "core/safefile.h"
 #include "core/snapshot.h"
 #include "core/util.h"
 #include "rows_fixture.h"
@@ -646,6 +648,13 @@ static void test_rcfile(void **state)
 	assert_null(strstr(msgs, "rc:4:"));
 	free(msgs);
 
+	/* a UTF-8 byte order mark (some editors write one) is not part of
+	 * the first key */
+	static const char bom[] = "\xef\xbb\xbfthreshold.closewait_warn = 33\n";
+	diag_thresholds_default(&t);
+	assert_int_equal(rcfile_parse("bom", bom, strlen(bom), &t, NULL, NULL, NULL), 0);
+	assert_true(t.closewait_warn == 33);
+
 	/* save + load round trip in a fresh directory (created by save) */
 	char dir[] = "/tmp/sw-rcfile-XXXXXX";
 	assert_non_null(mkdtemp(dir));
@@ -662,6 +671,37 @@ static void test_rcfile(void **state)
 	snprintf(cmd, sizeof cmd, "test $(ls -A %s/sub | wc -l) = 1", dir);
 	assert_int_equal(system(cmd), 0);
 	assert_int_equal(rcfile_load("/nonexistent/sockwatchrc", &u, NULL, NULL, NULL), -ENOENT);
+
+	/* a FIFO at the path: refused at once (no hang), never replaced */
+	char fifo[256];
+	snprintf(fifo, sizeof fifo, "%s/fifo", dir);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	assert_int_equal(rcfile_load(fifo, &u, NULL, NULL, NULL), -SW_ENOTREG(S_IFIFO));
+	assert_int_equal(rcfile_save(fifo, &t, NULL, NULL), -SW_ENOTREG(S_IFIFO));
+	struct stat sb;
+	assert_int_equal(lstat(fifo, &sb), 0);
+	assert_true(S_ISFIFO(sb.st_mode));
+
+	/* over 1 MiB: read to the last whole line, then "file too large" */
+	char big[256];
+	snprintf(big, sizeof big, "%s/big", dir);
+	FILE *bf = fopen(big, "w");
+	assert_non_null(bf);
+	fputs("threshold.closewait_warn = 7\n", bf);
+	for (int i = 0; i < 30000; i++)
+		fprintf(bf, "# padding %06d .............................................\n", i);
+	fputs("threshold.closewait_warn = 9\n", bf);
+	fclose(bf);
+	char *bmsgs = NULL;
+	size_t bmlen = 0;
+	FILE *bw = open_memstream(&bmsgs, &bmlen);
+	diag_thresholds_default(&u);
+	assert_int_equal(rcfile_load(big, &u, NULL, NULL, bw), 1);
+	fclose(bw);
+	assert_non_null(strstr(bmsgs, "file too large"));
+	assert_null(strstr(bmsgs, "line too long"));
+	assert_int_equal((int)u.closewait_warn, 7); /* the line past 1 MiB is not read */
+	free(bmsgs);
 	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
 	assert_int_equal(system(cmd), 0);
 

@@ -13,6 +13,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -91,8 +92,8 @@ static void test_wrong_starttime(void **state)
 static void test_zombie(void **state)
 {
 	(void)state;
-	/* exited but not reaped: still the same process; signalling a zombie
-	 * succeeds and does nothing */
+	/* exited but not reaped: still the same process, but a signal would
+	 * do nothing: refused with -EOWNERDEAD, and the parent is named */
 	pid_t pid = start_sleeper();
 	uint64_t st;
 	assert_int_equal(proc_starttime(pid, &st), 0);
@@ -100,8 +101,15 @@ static void test_zombie(void **state)
 	siginfo_t si;
 	memset(&si, 0, sizeof si);
 	assert_int_equal(waitid(P_PID, (id_t)pid, &si, WEXITED | WNOWAIT), 0);
-	int r = proc_signal_verified(pid, st, SIGTERM);
-	assert_true(r == 0 || r == -ESRCH);
+	assert_int_equal(proc_signal_verified(pid, st, SIGTERM), -EOWNERDEAD);
+	assert_int_equal(proc_signal_verified(pid, st, 0), 0); /* the probe: it exists */
+	int ppid = 0;
+	char pcomm[16] = "";
+	assert_int_equal(proc_parent(pid, &ppid, pcomm), 0);
+	assert_int_equal(ppid, getpid());
+	char self[17] = "";
+	assert_int_equal(prctl(PR_GET_NAME, self), 0); /* our own name */
+	assert_string_equal(pcomm, self);
 	int status;
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	assert_int_equal(proc_signal_verified(pid, st, SIGTERM), -ESRCH);
