@@ -47,21 +47,6 @@ static void on_signal(int sig)
 	stop_requested = 1;
 }
 
-/* Display columns of the first pos bytes of s (UTF-8 characters). */
-static int caret_col(const char *s, int pos)
-{
-	int col = 0;
-	for (int i = 0; i < pos && s[i]; i++)
-		if (((unsigned char)s[i] & 0xc0) != 0x80)
-			col++;
-	return col;
-}
-
-static void show_caret(const char *text, int pos)
-{
-	fprintf(stderr, "  %s\n  %*s^\n", text, caret_col(text, pos), "");
-}
-
 static void list_columns(FILE *fp)
 {
 	fputs(_("Known columns:"), fp);
@@ -131,7 +116,7 @@ static int setup(struct batch *b, const struct sw_options *o)
 		b->filter = filter_parse(o->filter, &err);
 		if (!b->filter) {
 			fprintf(stderr, _("sockwatch: invalid filter: %s\n"), err.msg);
-			show_caret(o->filter, err.pos);
+			sw_show_caret(stderr, o->filter, err.pos);
 			return 2;
 		}
 	}
@@ -143,12 +128,12 @@ static int setup(struct batch *b, const struct sw_options *o)
 			if (desc[i]) {
 				fprintf(stderr, _("sockwatch: '-' (descending) belongs in --sort, "
 						  "not in --columns\n"));
-				show_caret(o->columns, (int)(strchr(o->columns, '-') - o->columns));
+				sw_show_caret(stderr, o->columns, (int)(strchr(o->columns, '-') - o->columns));
 				return 2;
 			}
 		if (n <= 0) {
 			fprintf(stderr, _("sockwatch: invalid --columns list\n"));
-			show_caret(o->columns, bad);
+			sw_show_caret(stderr, o->columns, bad);
 			list_columns(stderr);
 			return 2;
 		}
@@ -190,7 +175,7 @@ static int setup(struct batch *b, const struct sw_options *o)
 		int n = column_parse_list(o->sort, ids, desc, SW_COL_COUNT, &bad);
 		if (n <= 0) {
 			fprintf(stderr, _("sockwatch: invalid --sort list\n"));
-			show_caret(o->sort, bad);
+			sw_show_caret(stderr, o->sort, bad);
 			list_columns(stderr);
 			return 2;
 		}

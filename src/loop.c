@@ -318,11 +318,7 @@ int loop_run(const struct sw_options *o)
 		struct sw_filter *f = filter_parse(o->filter, &fe);
 		if (!f) {
 			fprintf(stderr, _("sockwatch: bad filter: %s\n"), fe.msg);
-			int col = 0;
-			for (int i = 0; i < fe.pos && o->filter[i]; i++)
-				if (((unsigned char)o->filter[i] & 0xc0) != 0x80)
-					col++;
-			fprintf(stderr, "  %s\n  %*s^\n", o->filter, col, "");
+			sw_show_caret(stderr, o->filter, fe.pos);
 			return 2;
 		}
 		filter_free(f);

@@ -13,9 +13,11 @@
  * conditions builds ONE state set, as ss does ("state established state
  * syn-sent" = either state; "exclude listen" = every state but LISTEN).
  *
- * Nodes live in one array; AND/OR chains are built left-deep, and the
- * nesting of parentheses and "not" (the only recursion when evaluating) is
- * limited here at parse time.
+ * Nodes live in one array, each after its operands; AND/OR chains are
+ * built left-deep (a flat chain of any length is a loop here, in the
+ * evaluator and in the hint planners of filterhint.c), and the nesting of
+ * parentheses and "not" (the only recursion, here and when evaluating) is
+ * limited to MAX_DEPTH levels at parse time.
  */
 #include "config.h"
 
@@ -57,144 +59,6 @@ void filter_free(struct sw_filter *f)
 	free(f);
 }
 
-/* ---- hints ---------------------------------------------------------------- */
-
-#define INET_PROTOS (SW_PROTO_ALL & ~SW_PROTO_BIT(SW_PROTO_UNIX))
-
-static void hints(const struct sw_filter *f, uint32_t i, uint32_t *st, uint32_t *pr)
-{
-	const struct fnode *n = &f->nodes[i];
-	uint32_t s1, p1, s2, p2;
-	switch (n->kind) {
-	case N_AND:
-		hints(f, n->l, &s1, &p1);
-		hints(f, n->r, &s2, &p2);
-		*st = s1 & s2;
-		*pr = p1 & p2;
-		return;
-	case N_OR:
-		hints(f, n->l, &s1, &p1);
-		hints(f, n->r, &s2, &p2);
-		*st = s1 | s2;
-		*pr = p1 | p2;
-		return;
-	case N_STATES:
-		*st = n->u.mask;
-		*pr = SW_PROTO_ALL;
-		return;
-	case N_PROTO:
-		*st = SW_STATE_ALL;
-		*pr = n->u.proto.protos;
-		return;
-	case N_HOST:
-	case N_PORT:
-		*st = SW_STATE_ALL;
-		*pr = INET_PROTOS;
-		return;
-	case N_UPATH:
-		*st = SW_STATE_ALL;
-		*pr = SW_PROTO_BIT(SW_PROTO_UNIX);
-		return;
-	default: /* N_NOT and everything else: no constraint we can prove */
-		*st = SW_STATE_ALL;
-		*pr = SW_PROTO_ALL;
-		return;
-	}
-}
-
-void filter_hints(const struct sw_filter *f, uint32_t *states, uint32_t *protos)
-{
-	uint32_t st = SW_STATE_ALL, pr = SW_PROTO_ALL;
-	if (f)
-		hints(f, f->root, &st, &pr);
-	if (states)
-		*states = st;
-	if (protos)
-		*protos = pr;
-}
-
-/* Per side (0 local, 1 remote) an interval of ports; lo > hi is empty. */
-struct prange {
-	uint32_t lo[2], hi[2];
-};
-
-static void pr_full(struct prange *r)
-{
-	r->lo[0] = r->lo[1] = 0;
-	r->hi[0] = r->hi[1] = 65535;
-}
-
-static void pr_cmp(struct prange *r, int side, int op, uint32_t v)
-{
-	switch (op) {
-	case OP_EQ: r->lo[side] = v, r->hi[side] = v; break;
-	case OP_LT: r->hi[side] = v ? v - 1 : 0, r->lo[side] = v ? 0 : 1; break;
-	case OP_LE: r->hi[side] = v; break;
-	case OP_GT: r->lo[side] = v + 1; break; /* 65536 > 65535: empty */
-	case OP_GE: r->lo[side] = v; break;
-	default: break; /* != : a hole, not an interval */
-	}
-}
-
-static void port_hints(const struct sw_filter *f, uint32_t i, struct prange *r)
-{
-	const struct fnode *n = &f->nodes[i];
-	struct prange a, b;
-	pr_full(r);
-	switch (n->kind) {
-	case N_AND:
-		port_hints(f, n->l, &a);
-		port_hints(f, n->r, &b);
-		for (int k = 0; k < 2; k++) {
-			r->lo[k] = a.lo[k] > b.lo[k] ? a.lo[k] : b.lo[k];
-			r->hi[k] = a.hi[k] < b.hi[k] ? a.hi[k] : b.hi[k];
-		}
-		return;
-	case N_OR:
-		port_hints(f, n->l, &a);
-		port_hints(f, n->r, &b);
-		for (int k = 0; k < 2; k++) {
-			bool ea = a.lo[k] > a.hi[k], eb = b.lo[k] > b.hi[k];
-			if (ea && eb) {
-				r->lo[k] = 1, r->hi[k] = 0;
-			} else {
-				/* hull of the non-empty ones */
-				r->lo[k] = ea ? b.lo[k] : eb ? a.lo[k] : a.lo[k] < b.lo[k] ? a.lo[k] : b.lo[k];
-				r->hi[k] = ea ? b.hi[k] : eb ? a.hi[k] : a.hi[k] > b.hi[k] ? a.hi[k] : b.hi[k];
-			}
-		}
-		return;
-	case N_PORT:
-		if (n->side == SIDE_SRC || n->side == SIDE_DST)
-			pr_cmp(r, n->side == SIDE_DST, n->op, n->u.port);
-		return;
-	case N_HOST:
-		if (n->u.host.has_port && (n->side == SIDE_SRC || n->side == SIDE_DST))
-			pr_cmp(r, n->side == SIDE_DST, OP_EQ, n->u.host.port);
-		return;
-	default: /* N_NOT and the rest: no port constraint we can prove */
-		return;
-	}
-}
-
-void filter_port_hints(const struct sw_filter *f, uint16_t sport[2], uint16_t dport[2])
-{
-	struct prange r;
-	if (f)
-		port_hints(f, f->root, &r);
-	else
-		pr_full(&r);
-	for (int k = 0; k < 2; k++) {
-		uint16_t *out = k ? dport : sport;
-		if (r.lo[k] > r.hi[k] || r.lo[k] > 65535) {
-			out[0] = 1, out[1] = 0; /* empty */
-		} else {
-			out[0] = (uint16_t)r.lo[k];
-			out[1] = (uint16_t)(r.hi[k] > 65535 ? 65535 : r.hi[k]);
-		}
-	}
-}
-
 /* ---- lexer ------------------------------------------------------------------- */
 
 enum tkind { T_EOF, T_WORD, T_LP, T_RP, T_NOT, T_AND, T_OR, T_OP };
@@ -228,10 +92,13 @@ static void perr(struct parser *P, int pos, const char *fmt, ...)
 	P->t.kind = T_EOF;
 	if (!P->err)
 		return;
+	char raw[sizeof P->err->msg];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(P->err->msg, sizeof P->err->msg, fmt, ap);
+	vsnprintf(raw, sizeof raw, fmt, ap);
 	va_end(ap);
+	/* the words quoted in it come from the user: no terminal escapes */
+	sw_escape(raw, sizeof raw, P->err->msg, sizeof P->err->msg);
 	P->err->pos = pos;
 }
 
@@ -1093,7 +960,7 @@ static uint32_t parse_factor(struct parser *P, bool *is_state)
 	if (P->failed)
 		return 0;
 	if (++P->depth > MAX_DEPTH) {
-		perr(P, P->t.pos, _("expression nested too deeply"));
+		perr(P, P->t.pos, _("filter too deeply nested (more than %d levels)"), MAX_DEPTH);
 		return 0;
 	}
 	uint32_t r = 0;

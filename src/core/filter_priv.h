@@ -11,6 +11,13 @@
 
 /* ---- compiled tree -------------------------------------------------------- */
 
+/* Every node's children come before it in nodes[] (the parser creates a
+ * node after its operands), so one loop in index order visits children
+ * before parents: the hint planners (filterhint.c) walk the tree that way,
+ * with no recursion however long an and/or chain is. */
+
+#define INET_PROTOS (SW_PROTO_ALL & ~SW_PROTO_BIT(SW_PROTO_UNIX))
+
 enum nkind {
 	N_TRUE,
 	N_AND,

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
@@ -49,6 +50,16 @@ char *sw_fmt_rate(double bps, char *buf, size_t len);
 char *sw_fmt_ms(uint64_t ms, char *buf, size_t len);
 /* Parse a non-negative decimal seconds value ("0.5", "2"); false if bad. */
 bool sw_parse_seconds(const char *s, double *out);
+/* Text from the user (a filter, a config line) made safe to echo in a
+ * message: printable UTF-8 kept, \n \t \r shown as two characters, other
+ * control characters, DEL, C1 controls and bytes that are not UTF-8 as
+ * \xNN.  At most n bytes of s (up to its NUL) into out, always terminated,
+ * cut at a character boundary when out is full.  Returns out. */
+char *sw_escape(const char *s, size_t n, char *out, size_t len);
+/* The two lines under a usage error: "  TEXT" (escaped as sw_escape, and
+ * for a long TEXT a window of about 120 columns with "..." at cut ends)
+ * and a caret under byte pos. */
+void sw_show_caret(FILE *fp, const char *text, int pos);
 /* User name for uid, cached; numeric string if unknown. */
 const char *sw_user_name(uint32_t uid);
 

@@ -480,8 +480,64 @@ static void test_errors(void **state)
 	deep[sizeof deep - 1] = '\0';
 	struct sw_filter_error err;
 	assert_null(filter_parse(deep, &err));
-	assert_non_null(strstr(err.msg, "nested too deeply"));
+	assert_non_null(strstr(err.msg, "filter too deeply nested (more than 64 levels)"));
 	assert_null(filter_parse("state bogus", NULL)); /* err may be NULL */
+	/* words echoed in a message cannot drive the terminal */
+	check_err("state est\x1b[2Jab", 6, "unknown state 'est\\x1b[2Jab'");
+	check_err("pid 1 \x9b", 6, "unknown keyword '\\x9b'");
+}
+
+/* pre + n copies of unit + post, in a new string. */
+static char *repeat(const char *pre, const char *unit, size_t n, const char *post)
+{
+	size_t lp = strlen(pre), lu = strlen(unit), lq = strlen(post);
+	char *s = xmalloc(lp + n * lu + lq + 1), *p = s;
+	memcpy(p, pre, lp);
+	p += lp;
+	for (size_t i = 0; i < n; i++, p += lu)
+		memcpy(p, unit, lu);
+	memcpy(p, post, lq + 1);
+	return s;
+}
+
+/* sockwatch -b $(yes tcp | head -n 100000): a flat chain of 100,000
+ * conditions parses, plans its kernel hints and evaluates without
+ * recursing per condition (it overflowed the stack in the hint planner);
+ * nesting 100,000 deep is refused with the limit in the message. */
+static void test_long_chains(void **state)
+{
+	(void)state;
+	uint32_t tcp = B(C_WEB) | B(C_LISTEN) | B(C_V6) | B(C_MAPPED) | B(C_TW) |
+		       B(C_SYNRECV) | B(C_SYNSENT) | B(C_CW);
+	char *s = repeat("", "tcp ", 100000, "");
+	assert_set(s, tcp);
+	check_hints(s, SW_STATE_ALL, SW_PROTO_BIT(SW_PROTO_TCP));
+	free(s);
+	s = repeat("udp", " or tcp", 100000, "");
+	assert_set(s, ALL_MASK & ~(B(C_USOCK) | B(C_UABS)));
+	free(s);
+	s = repeat("state time-wait", " and dport = :9000", 100000, " or udp");
+	assert_set(s, B(C_TW) | B(C_UDP) | B(C_UDP6));
+	check_hints(s, SW_STATE_ALL, SW_PROTO_ALL & ~SW_PROTO_BIT(SW_PROTO_UNIX));
+	free(s);
+	s = repeat("", "(tcp) ", 100000, "");
+	assert_set(s, tcp);
+	free(s);
+
+	s = repeat("", "(", 60, "tcp");
+	char *t = repeat(s, ")", 60, "");
+	assert_set(t, tcp); /* 60 levels are fine */
+	free(s);
+	free(t);
+	static const char *const units[] = {"(", "not ", "!", "( not "};
+	for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
+		s = repeat("", units[i], 100000, "tcp");
+		struct sw_filter_error err = {.pos = -1};
+		assert_null(filter_parse(s, &err));
+		assert_non_null(strstr(err.msg, "filter too deeply nested (more than 64 levels)"));
+		assert_true(err.pos > 0 && (size_t)err.pos < strlen(s));
+		free(s);
+	}
 }
 
 /* Random strings built from the language's own pieces plus noise: never a
@@ -650,6 +706,7 @@ int main(void)
 		cmocka_unit_test(test_logic),
 		cmocka_unit_test(test_hints),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_long_chains),
 		cmocka_unit_test(test_select),
 		cmocka_unit_test(test_fuzz),
 		cmocka_unit_test(test_speed),
