@@ -79,7 +79,30 @@ struct parser {
 	struct sw_filter_error *err;
 	bool failed;
 	int depth;
+	/* The last name looked up (a user, interface, service, cgroup):
+	 * lookups read files or ask the kernel, and a long filter repeats
+	 * the same name ("uid www-data" 100,000 times must stay fast). */
+	struct {
+		int kind;
+		uint64_t v;
+		char name[MAX_WORD];
+	} memo;
 };
+
+static bool memo_get(const struct parser *P, int kind, const char *name, uint64_t *v)
+{
+	if (P->memo.kind != kind || strcmp(P->memo.name, name) != 0)
+		return false;
+	*v = P->memo.v;
+	return true;
+}
+
+static void memo_put(struct parser *P, int kind, const char *name, uint64_t v)
+{
+	P->memo.kind = kind;
+	P->memo.v = v;
+	sw_strlcpy(P->memo.name, name, sizeof P->memo.name);
+}
 
 static void perr(struct parser *P, int pos, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -472,12 +495,18 @@ static bool parse_port(struct parser *P, const char *w, int pos, uint16_t *port)
 	for (const char *p = w; *p; p++)
 		if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_' && *p != '.')
 			plausible = false;
+	uint64_t v;
+	if (memo_get(P, 's', w, &v)) {
+		*port = (uint16_t)v;
+		return true;
+	}
 	if (plausible) {
 		struct servent *se = getservbyname(w, "tcp");
 		if (!se)
 			se = getservbyname(w, NULL);
 		if (se) {
 			*port = ntohs((uint16_t)se->s_port);
+			memo_put(P, 's', w, *port);
 			return true;
 		}
 	}
@@ -774,22 +803,28 @@ static bool lookup_user(struct parser *P, uint64_t *v)
 {
 	struct passwd pw, *res = NULL;
 	char buf[1024];
+	if (memo_get(P, 'u', P->t.w, v))
+		return true;
 	if (getpwnam_r(P->t.w, &pw, buf, sizeof buf, &res) != 0 || !res) {
 		perr(P, P->t.pos, _("unknown user '%s'"), P->t.w);
 		return false;
 	}
 	*v = res->pw_uid;
+	memo_put(P, 'u', P->t.w, *v);
 	return true;
 }
 
 static bool lookup_dev(struct parser *P, uint64_t *v)
 {
+	if (memo_get(P, 'd', P->t.w, v))
+		return true;
 	unsigned idx = strlen(P->t.w) < IF_NAMESIZE ? if_nametoindex(P->t.w) : 0;
 	if (!idx) {
 		perr(P, P->t.pos, _("unknown interface '%s'"), P->t.w);
 		return false;
 	}
 	*v = idx;
+	memo_put(P, 'd', P->t.w, *v);
 	return true;
 }
 
