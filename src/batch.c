@@ -245,7 +245,9 @@ static struct sw_collector *open_collector(const struct batch *b)
 	co.inet4 = o->sel.inet4;
 	co.inet6 = o->sel.inet6;
 	co.tcpinfo = b->tcpinfo;
-	co.details = o->format == SW_FMT_JSON;
+	/* fwmark and cgroup look at the detail records */
+	co.details = o->format == SW_FMT_JSON ||
+		     (filter_needs(b->filter) & SW_FILTER_NEEDS_DETAILS);
 	co.procs = b->procs;
 	co.kstat = b->kstat;
 	co.netns = o->netns;
@@ -274,6 +276,9 @@ static void first_notes(const struct batch *b, const struct sw_snapshot *s)
 	if (b->procs && o->format != SW_FMT_JSON && (s->notes & SW_NOTE_NOT_ROOT))
 		fprintf(stderr, _("sockwatch: not running as root: processes of other users "
 				  "are not shown (run with sudo)\n"));
+	if ((filter_needs(b->filter) & SW_FILTER_NEEDS_MARK) && (s->notes & SW_NOTE_NOT_ROOT))
+		fprintf(stderr, _("sockwatch: note: not running as root: the kernel reports no "
+				  "socket marks, so 'fwmark' sees 0 for every socket\n"));
 	uint32_t miss = s->protos_missing & o->sel.protos;
 	for (unsigned p = 0; p < SW_PROTO_COUNT; p++)
 		if (miss & SW_PROTO_BIT(p))

@@ -34,6 +34,9 @@ enum nkind {
 	N_INODE,
 	N_COOKIE,
 	N_DEV,
+	N_MARK,   /* u.mark: (socket mark & mask) == value */
+	N_CGROUP, /* u.num: cgroup v2 id */
+	N_AUTO,   /* u.eph: the ephemeral port range (autobound) */
 };
 
 enum side { SIDE_SRC, SIDE_DST, SIDE_ANY };
@@ -66,6 +69,12 @@ struct fnode {
 		struct {
 			uint32_t off, len;
 		} str;
+		struct {
+			uint32_t value, mask;
+		} mark;
+		struct {
+			uint16_t lo, hi;
+		} eph;
 	} u;
 };
 

@@ -1,6 +1,7 @@
 /* filterhint.c - what a compiled filter (filter_priv.h) tells the kernel
  * request: the states and protocols it can match (filter_hints) and the
- * port ranges (filter_port_hints).
+ * port ranges (filter_port_hints), and what it needs collected
+ * (filter_needs).
  *
  * Both planners fill a per-node table in one loop over nodes[] in index
  * order, children before parents (see filter_priv.h), so a chain of
@@ -13,6 +14,18 @@
 #include "filter.h"
 #include "filter_priv.h"
 #include "util.h"
+
+unsigned filter_needs(const struct sw_filter *f)
+{
+	unsigned need = 0;
+	for (size_t i = 0; f && i < f->nnodes; i++) {
+		if (f->nodes[i].kind == N_MARK)
+			need |= SW_FILTER_NEEDS_DETAILS | SW_FILTER_NEEDS_MARK;
+		else if (f->nodes[i].kind == N_CGROUP)
+			need |= SW_FILTER_NEEDS_DETAILS;
+	}
+	return need;
+}
 
 /* A node's operands, or false when the tree breaks the children-first
  * order (it never does; then the node proves nothing). */
@@ -36,6 +49,7 @@ static struct sp leaf_hint(const struct fnode *n)
 	case N_HOST:
 	case N_PORT: return (struct sp){SW_STATE_ALL, INET_PROTOS};
 	case N_UPATH: return (struct sp){SW_STATE_ALL, SW_PROTO_BIT(SW_PROTO_UNIX)};
+	case N_CGROUP: return (struct sp){SW_STATE_ALL, INET_PROTOS}; /* inet_diag only */
 	default: return (struct sp){SW_STATE_ALL, SW_PROTO_ALL};
 	}
 }

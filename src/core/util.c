@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -308,4 +309,104 @@ void sw_show_caret(FILE *fp, const char *text, int pos)
 	}
 	fprintf(fp, "%s\n  %*s^\n", end < n ? "..." : "",
 		(int)(esc_cols(s, n, start, at) + (start ? 3 : 0)), "");
+}
+
+/* ---- "did you mean" ------------------------------------------------------- */
+
+/* Optimal string alignment distance (edits and adjacent transpositions),
+ * case-insensitive, ignoring '-' and '_' ("timewiat" ~ "time-wait": 1). */
+static int lev(const char *a0, const char *b0)
+{
+	char a[32], b[32];
+	int la = 0, lb = 0;
+	for (; *a0; a0++)
+		if (*a0 != '-' && *a0 != '_') {
+			if (la == 31)
+				return 99;
+			a[la++] = (char)tolower((unsigned char)*a0);
+		}
+	for (; *b0; b0++)
+		if (*b0 != '-' && *b0 != '_') {
+			if (lb == 31)
+				return 99;
+			b[lb++] = (char)tolower((unsigned char)*b0);
+		}
+	int d[32][32];
+	for (int i = 0; i <= la; i++)
+		d[i][0] = i;
+	for (int j = 0; j <= lb; j++)
+		d[0][j] = j;
+	for (int i = 1; i <= la; i++) {
+		for (int j = 1; j <= lb; j++) {
+			int cost = a[i - 1] != b[j - 1];
+			int v = d[i - 1][j - 1] + cost;
+			if (d[i - 1][j] + 1 < v)
+				v = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < v)
+				v = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+			    d[i - 2][j - 2] + 1 < v)
+				v = d[i - 2][j - 2] + 1;
+			d[i][j] = v;
+		}
+	}
+	return d[la][lb];
+}
+
+const char *sw_closest(const char *w, const char *const *cands, size_t n)
+{
+	const char *best = NULL;
+	int bd = 99;
+	for (size_t i = 0; i < n; i++) {
+		int d = lev(w, cands[i]);
+		if (d < bd) {
+			bd = d;
+			best = cands[i];
+		}
+	}
+	int len = (int)strlen(w);
+	if (best && bd <= 2 && bd < len && (len > 3 || bd <= 1))
+		return best;
+	return NULL;
+}
+
+/* ---- numbers in user text --------------------------------------------------- */
+
+bool sw_parse_u64(const char *w, uint64_t max, uint64_t *out)
+{
+	int base = 10;
+	const char *p = w;
+	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
+		base = 16;
+		p += 2;
+	}
+	if (!*p)
+		return false;
+	uint64_t v = 0;
+	for (; *p; p++) {
+		int d;
+		if (*p >= '0' && *p <= '9')
+			d = *p - '0';
+		else if (base == 16 && isxdigit((unsigned char)*p))
+			d = tolower((unsigned char)*p) - 'a' + 10;
+		else
+			return false;
+		if (v > (UINT64_MAX - (uint64_t)d) / (uint64_t)base)
+			return false;
+		v = v * (uint64_t)base + (uint64_t)d;
+	}
+	if (v > max)
+		return false;
+	*out = v;
+	return true;
+}
+
+bool sw_all_digits(const char *w)
+{
+	if (!*w)
+		return false;
+	for (; *w; w++)
+		if (!isdigit((unsigned char)*w))
+			return false;
+	return true;
 }

@@ -48,6 +48,10 @@ char *sw_fmt_bytes(double v, char *buf, size_t len);
 char *sw_fmt_rate(double bps, char *buf, size_t len);
 /* Durations from ms: 850ms 12.3s 4m05s 2h03m 3d04h */
 char *sw_fmt_ms(uint64_t ms, char *buf, size_t len);
+/* A decimal or 0x-hex number <= max, nothing else in w; false if bad. */
+bool sw_parse_u64(const char *w, uint64_t max, uint64_t *out);
+/* Non-empty and only decimal digits. */
+bool sw_all_digits(const char *w);
 /* Parse a non-negative decimal seconds value ("0.5", "2"); false if bad. */
 bool sw_parse_seconds(const char *s, double *out);
 /* Text from the user (a filter, a config line) made safe to echo in a
@@ -60,6 +64,10 @@ char *sw_escape(const char *s, size_t n, char *out, size_t len);
  * for a long TEXT a window of about 120 columns with "..." at cut ends)
  * and a caret under byte pos. */
 void sw_show_caret(FILE *fp, const char *text, int pos);
+/* "Did you mean": the candidate closest to w (edit distance with adjacent
+ * transpositions, case-insensitive, '-' and '_' ignored) if it is close
+ * enough to be a likely typo, else NULL. */
+const char *sw_closest(const char *w, const char *const *cands, size_t n);
 /* User name for uid, cached; numeric string if unknown. */
 const char *sw_user_name(uint32_t uid);
 
