@@ -824,13 +824,19 @@ static uint32_t maybe_not(struct parser *P, uint32_t i, bool neg)
 	return neg && !P->failed ? node_bin(P, N_NOT, i, 0) : i;
 }
 
+/* KW [= | !=] WORD: true when a non-empty WORD follows (the current
+ * token); false after opt_eq's error or (no error yet) when none does. */
+static bool eq_word(struct parser *P, const char *kw, bool *neg)
+{
+	return opt_eq(P, kw, true, neg) && P->t.kind == T_WORD && P->t.w[0];
+}
+
 static uint32_t cond_dev(struct parser *P, const char *kw)
 {
 	bool neg;
-	if (!opt_eq(P, kw, true, &neg))
-		return 0;
-	if (P->t.kind != T_WORD || !P->t.w[0]) {
-		perr(P, P->t.pos, _("expected an interface name or index after '%s'"), kw);
+	if (!eq_word(P, kw, &neg)) {
+		if (!P->failed)
+			perr(P, P->t.pos, _("expected an interface name or index after '%s'"), kw);
 		return 0;
 	}
 	return maybe_not(P, cond_id(P, kw, N_DEV, lookup_dev), neg);
@@ -840,10 +846,9 @@ static uint32_t cond_dev(struct parser *P, const char *kw)
 static uint32_t cond_mark(struct parser *P, const char *kw)
 {
 	bool neg;
-	if (!opt_eq(P, kw, true, &neg))
-		return 0;
-	if (P->t.kind != T_WORD || !P->t.w[0]) {
-		perr(P, P->t.pos, _("expected a mark after '%s' (MARK or MARK/MASK)"), kw);
+	if (!eq_word(P, kw, &neg)) {
+		if (!P->failed)
+			perr(P, P->t.pos, _("expected a mark after '%s' (MARK or MARK/MASK)"), kw);
 		return 0;
 	}
 	char w[MAX_WORD];
@@ -869,10 +874,9 @@ static uint32_t cond_mark(struct parser *P, const char *kw)
 static uint32_t cond_cgroup(struct parser *P, const char *kw)
 {
 	bool neg;
-	if (!opt_eq(P, kw, true, &neg))
-		return 0;
-	if (P->t.kind != T_WORD || !P->t.w[0]) {
-		perr(P, P->t.pos, _("expected a cgroup path after '%s'"), kw);
+	if (!eq_word(P, kw, &neg)) {
+		if (!P->failed)
+			perr(P, P->t.pos, _("expected a cgroup path after '%s'"), kw);
 		return 0;
 	}
 	uint64_t id;

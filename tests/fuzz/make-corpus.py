@@ -172,6 +172,8 @@ filters = [
     "dev lo or dev 2", "localhost:80", "*:22", "src [::ffff:10.0.0.0]/120",
     "state connected exclude established", "bucket", "tcp && not (udp || unix)",
     "dport >= 1024 and sport lt 1000 and dport != :ssh",
+    "dst 198.51.100/24 and src = 0.0.0.0", "10/8 or dev != 1", "autobound",
+    "fwmark = 0x1/0xff or fwmark != 2", "cgroup /system.slice",
 ]
 for i, f in enumerate(filters):
     write('filter', '%02d' % i, f.encode())
