@@ -276,7 +276,8 @@ static void first_notes(const struct batch *b, const struct sw_snapshot *s)
 	if (b->procs && o->format != SW_FMT_JSON && (s->notes & SW_NOTE_NOT_ROOT))
 		fprintf(stderr, _("sockwatch: not running as root: processes of other users "
 				  "are not shown (run with sudo)\n"));
-	if ((filter_needs(b->filter) & SW_FILTER_NEEDS_MARK) && (s->notes & SW_NOTE_NOT_ROOT))
+	/* sock_diag sends socket marks only to CAP_NET_ADMIN (root) */
+	if ((filter_needs(b->filter) & SW_FILTER_NEEDS_MARK) && !o->replay && geteuid() != 0)
 		fprintf(stderr, _("sockwatch: note: not running as root: the kernel reports no "
 				  "socket marks, so 'fwmark' sees 0 for every socket\n"));
 	uint32_t miss = s->protos_missing & o->sel.protos;
