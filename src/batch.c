@@ -47,21 +47,6 @@ static void on_signal(int sig)
 	stop_requested = 1;
 }
 
-/* Display columns of the first pos bytes of s (UTF-8 characters). */
-static int caret_col(const char *s, int pos)
-{
-	int col = 0;
-	for (int i = 0; i < pos && s[i]; i++)
-		if (((unsigned char)s[i] & 0xc0) != 0x80)
-			col++;
-	return col;
-}
-
-static void show_caret(const char *text, int pos)
-{
-	fprintf(stderr, "  %s\n  %*s^\n", text, caret_col(text, pos), "");
-}
-
 static void list_columns(FILE *fp)
 {
 	fputs(_("Known columns:"), fp);
@@ -119,7 +104,7 @@ static int setup(struct batch *b, const struct sw_options *o)
 		b->filter = filter_parse(o->filter, &err);
 		if (!b->filter) {
 			fprintf(stderr, _("sockwatch: invalid filter: %s\n"), err.msg);
-			show_caret(o->filter, err.pos);
+			sw_show_caret(stderr, o->filter, err.pos);
 			return 2;
 		}
 	}
@@ -131,12 +116,12 @@ static int setup(struct batch *b, const struct sw_options *o)
 			if (desc[i]) {
 				fprintf(stderr, _("sockwatch: '-' (descending) belongs in --sort, "
 						  "not in --columns\n"));
-				show_caret(o->columns, (int)(strchr(o->columns, '-') - o->columns));
+				sw_show_caret(stderr, o->columns, (int)(strchr(o->columns, '-') - o->columns));
 				return 2;
 			}
 		if (n <= 0) {
 			fprintf(stderr, _("sockwatch: invalid --columns list\n"));
-			show_caret(o->columns, bad);
+			sw_show_caret(stderr, o->columns, bad);
 			list_columns(stderr);
 			return 2;
 		}
@@ -178,7 +163,7 @@ static int setup(struct batch *b, const struct sw_options *o)
 		int n = column_parse_list(o->sort, ids, desc, SW_COL_COUNT, &bad);
 		if (n <= 0) {
 			fprintf(stderr, _("sockwatch: invalid --sort list\n"));
-			show_caret(o->sort, bad);
+			sw_show_caret(stderr, o->sort, bad);
 			list_columns(stderr);
 			return 2;
 		}
@@ -243,7 +228,9 @@ static struct sw_collector *open_collector(const struct batch *b)
 	co.inet4 = o->sel.inet4;
 	co.inet6 = o->sel.inet6;
 	co.tcpinfo = b->tcpinfo;
-	co.details = o->format == SW_FMT_JSON;
+	/* fwmark and cgroup look at the detail records */
+	co.details = o->format == SW_FMT_JSON ||
+		     (filter_needs(b->filter) & SW_FILTER_NEEDS_DETAILS);
 	co.procs = b->procs;
 	co.kstat = b->kstat;
 	co.netns = o->netns;
@@ -272,6 +259,10 @@ static void first_notes(const struct batch *b, const struct sw_snapshot *s)
 	if (b->procs && o->format != SW_FMT_JSON && (s->notes & SW_NOTE_NOT_ROOT))
 		fprintf(stderr, _("sockwatch: not running as root: processes of other users "
 				  "are not shown (run with sudo)\n"));
+	/* sock_diag sends socket marks only to CAP_NET_ADMIN (root) */
+	if ((filter_needs(b->filter) & SW_FILTER_NEEDS_MARK) && !o->replay && geteuid() != 0)
+		fprintf(stderr, _("sockwatch: note: not running as root: the kernel reports no "
+				  "socket marks, so 'fwmark' sees 0 for every socket\n"));
 	uint32_t miss = s->protos_missing & o->sel.protos;
 	for (unsigned p = 0; p < SW_PROTO_COUNT; p++)
 		if (miss & SW_PROTO_BIT(p))

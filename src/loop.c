@@ -210,10 +210,13 @@ static void run_actions(struct loop *L)
  * a filter is set (as batch mode).  True when that changed. */
 static bool sync_extras(struct loop *L, const struct ui_wants *w)
 {
-	unsigned key = (w->need_cong ? 1u : 0) | (w->need_mem ? 2u : 0) | (w->filter ? 4u : 0);
+	bool details = filter_needs(w->filter) & SW_FILTER_NEEDS_DETAILS; /* fwmark, cgroup */
+	unsigned key = (w->need_cong ? 1u : 0) | (w->need_mem ? 2u : 0) | (w->filter ? 4u : 0) |
+		       (details ? 8u : 0);
 	if (L->extras_set && key == L->extras)
 		return false;
 	collector_set_extras(L->col, w->need_cong, w->need_mem, w->filter != NULL);
+	collector_set_details(L->col, details);
 	L->extras = key;
 	L->extras_set = true;
 	return true;
@@ -336,11 +339,7 @@ int loop_run(const struct sw_options *o)
 		struct sw_filter *f = filter_parse(o->filter, &fe);
 		if (!f) {
 			fprintf(stderr, _("sockwatch: bad filter: %s\n"), fe.msg);
-			int col = 0;
-			for (int i = 0; i < fe.pos && o->filter[i]; i++)
-				if (((unsigned char)o->filter[i] & 0xc0) != 0x80)
-					col++;
-			fprintf(stderr, "  %s\n  %*s^\n", o->filter, col, "");
+			sw_show_caret(stderr, o->filter, fe.pos);
 			return 2;
 		}
 		filter_free(f);

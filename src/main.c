@@ -9,6 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "collect/filterenv.h"
+#include "core/filter.h"
 #include "core/i18n.h"
 #include "insight.h"
 #include "options.h"
@@ -53,6 +55,7 @@ int main(int argc, char **argv)
 	}
 	if (rc || exit_now)
 		return rc;
+	filter_set_env(collect_filter_env()); /* cgroup PATH, autobound */
 	if (getenv("NO_COLOR") && *getenv("NO_COLOR"))
 		o.no_color = true;
 	if (insight_wants(&o)) /* --check, --format prometheus, --routes, --interfaces */

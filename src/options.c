@@ -346,13 +346,15 @@ int options_parse(struct sw_options *o, int argc, char **argv, bool *exit_now)
 		/* Kept for the life of the process (and reachable, for LSan). */
 		static char *joined;
 		free(joined);
-		char *f = joined = xmalloc(n + 1);
-		f[0] = '\0';
-		for (int i = optind; i < argc; i++) {
+		char *f = joined = xmalloc(n + 1), *end = f;
+		for (int i = optind; i < argc; i++) { /* no strcat: linear in n */
+			size_t len = strlen(argv[i]);
 			if (i > optind)
-				strcat(f, " ");
-			strcat(f, argv[i]);
+				*end++ = ' ';
+			memcpy(end, argv[i], len);
+			end += len;
 		}
+		*end = '\0';
 		o->filter = f;
 	}
 	if (o->count_set && !o->batch)

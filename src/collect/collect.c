@@ -140,6 +140,11 @@ void collector_set_extras(struct sw_collector *c, bool cong, bool mem, bool boun
 	c->o.bound = bound;
 }
 
+void collector_set_details(struct sw_collector *c, bool details)
+{
+	c->o.details = details;
+}
+
 void collector_set_scope(struct sw_collector *c, uint32_t protos, uint32_t states)
 {
 	c->protos = protos ? protos & SW_PROTO_ALL : SW_PROTO_ALL;

@@ -48,6 +48,9 @@ int collector_sample(struct sw_collector *c, struct sw_snapshot *s, char *err,
  * and the bound option (see sw_collect_opts). */
 void collector_set_extras(struct sw_collector *c, bool cong, bool mem, bool bound);
 /* Change what is asked of the kernel (e.g. when the UI filter changes). */
+/* Keep detail records (sw_collect_opts.details) from the next sample on:
+ * the monitor turns them on while its filter uses fwmark or cgroup. */
+void collector_set_details(struct sw_collector *c, bool details);
 void collector_set_scope(struct sw_collector *c, uint32_t protos, uint32_t states);
 
 /* Let the kernel drop inet sockets whose local port is outside

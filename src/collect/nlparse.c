@@ -317,10 +317,17 @@ static int parse_inet(struct nlparse *p, const struct nlmsghdr *nlh)
 	}
 	if (aget(t.a[INET_DIAG_PROTOCOL], &u8, 1) && c->proto == SW_PROTO_RAW)
 		c->sotype = u8;
-	uint64_t cgroup_id;
-	if (s->detail && aget(t.a[INET_DIAG_CGROUP_ID], &cgroup_id, sizeof cgroup_id)) {
+	/* cgroup and mark: full sockets only; the mark only when we have
+	 * CAP_NET_ADMIN (the kernel sends it to root unasked).  Missing: 0,
+	 * as ss (so "fwmark 0" matches TIME-WAIT sockets there too). */
+	uint64_t cgroup_id = 0;
+	uint32_t mark = 0;
+	bool has_cg = aget(t.a[INET_DIAG_CGROUP_ID], &cgroup_id, sizeof cgroup_id);
+	bool has_mark = aget(t.a[INET_DIAG_MARK], &mark, sizeof mark);
+	if (s->detail && (has_cg || has_mark)) {
 		struct sw_conn_detail *d = snapshot_add_detail(s, ci);
 		d->cgroup_id = cgroup_id;
+		d->mark = mark;
 	}
 	if (t.a[INET_DIAG_SKMEMINFO]) {
 		fill_skmem(s, ci, t.a[INET_DIAG_SKMEMINFO]);

@@ -129,6 +129,7 @@ struct sw_conn {
  * at 100k sockets every byte per record counts twice (two snapshots). */
 struct sw_conn_detail {
 	uint64_t cgroup_id;  /* cgroup v2 id (INET_DIAG_CGROUP_ID), 0 unknown */
+	uint32_t mark;       /* SO_MARK (INET_DIAG_MARK, root only), 0 unknown */
 	uint32_t skmem[SW_SKMEM_COUNT];
 };
 

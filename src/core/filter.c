@@ -13,9 +13,11 @@
  * conditions builds ONE state set, as ss does ("state established state
  * syn-sent" = either state; "exclude listen" = every state but LISTEN).
  *
- * Nodes live in one array; AND/OR chains are built left-deep, and the
- * nesting of parentheses and "not" (the only recursion when evaluating) is
- * limited here at parse time.
+ * Nodes live in one array, each after its operands; AND/OR chains are
+ * built left-deep (a flat chain of any length is a loop here, in the
+ * evaluator and in the hint planners of filterhint.c), and the nesting of
+ * parentheses and "not" (the only recursion, here and when evaluating) is
+ * limited to MAX_DEPTH levels at parse time.
  */
 #include "config.h"
 
@@ -42,6 +44,13 @@
 
 /* ---- the filter object ----------------------------------------------------- */
 
+static const struct sw_filter_env *env; /* filter_set_env */
+
+void filter_set_env(const struct sw_filter_env *e)
+{
+	env = e;
+}
+
 const char *filter_text(const struct sw_filter *f)
 {
 	return f ? f->text : "";
@@ -55,144 +64,6 @@ void filter_free(struct sw_filter *f)
 	free(f->strs);
 	free(f->text);
 	free(f);
-}
-
-/* ---- hints ---------------------------------------------------------------- */
-
-#define INET_PROTOS (SW_PROTO_ALL & ~SW_PROTO_BIT(SW_PROTO_UNIX))
-
-static void hints(const struct sw_filter *f, uint32_t i, uint32_t *st, uint32_t *pr)
-{
-	const struct fnode *n = &f->nodes[i];
-	uint32_t s1, p1, s2, p2;
-	switch (n->kind) {
-	case N_AND:
-		hints(f, n->l, &s1, &p1);
-		hints(f, n->r, &s2, &p2);
-		*st = s1 & s2;
-		*pr = p1 & p2;
-		return;
-	case N_OR:
-		hints(f, n->l, &s1, &p1);
-		hints(f, n->r, &s2, &p2);
-		*st = s1 | s2;
-		*pr = p1 | p2;
-		return;
-	case N_STATES:
-		*st = n->u.mask;
-		*pr = SW_PROTO_ALL;
-		return;
-	case N_PROTO:
-		*st = SW_STATE_ALL;
-		*pr = n->u.proto.protos;
-		return;
-	case N_HOST:
-	case N_PORT:
-		*st = SW_STATE_ALL;
-		*pr = INET_PROTOS;
-		return;
-	case N_UPATH:
-		*st = SW_STATE_ALL;
-		*pr = SW_PROTO_BIT(SW_PROTO_UNIX);
-		return;
-	default: /* N_NOT and everything else: no constraint we can prove */
-		*st = SW_STATE_ALL;
-		*pr = SW_PROTO_ALL;
-		return;
-	}
-}
-
-void filter_hints(const struct sw_filter *f, uint32_t *states, uint32_t *protos)
-{
-	uint32_t st = SW_STATE_ALL, pr = SW_PROTO_ALL;
-	if (f)
-		hints(f, f->root, &st, &pr);
-	if (states)
-		*states = st;
-	if (protos)
-		*protos = pr;
-}
-
-/* Per side (0 local, 1 remote) an interval of ports; lo > hi is empty. */
-struct prange {
-	uint32_t lo[2], hi[2];
-};
-
-static void pr_full(struct prange *r)
-{
-	r->lo[0] = r->lo[1] = 0;
-	r->hi[0] = r->hi[1] = 65535;
-}
-
-static void pr_cmp(struct prange *r, int side, int op, uint32_t v)
-{
-	switch (op) {
-	case OP_EQ: r->lo[side] = v, r->hi[side] = v; break;
-	case OP_LT: r->hi[side] = v ? v - 1 : 0, r->lo[side] = v ? 0 : 1; break;
-	case OP_LE: r->hi[side] = v; break;
-	case OP_GT: r->lo[side] = v + 1; break; /* 65536 > 65535: empty */
-	case OP_GE: r->lo[side] = v; break;
-	default: break; /* != : a hole, not an interval */
-	}
-}
-
-static void port_hints(const struct sw_filter *f, uint32_t i, struct prange *r)
-{
-	const struct fnode *n = &f->nodes[i];
-	struct prange a, b;
-	pr_full(r);
-	switch (n->kind) {
-	case N_AND:
-		port_hints(f, n->l, &a);
-		port_hints(f, n->r, &b);
-		for (int k = 0; k < 2; k++) {
-			r->lo[k] = a.lo[k] > b.lo[k] ? a.lo[k] : b.lo[k];
-			r->hi[k] = a.hi[k] < b.hi[k] ? a.hi[k] : b.hi[k];
-		}
-		return;
-	case N_OR:
-		port_hints(f, n->l, &a);
-		port_hints(f, n->r, &b);
-		for (int k = 0; k < 2; k++) {
-			bool ea = a.lo[k] > a.hi[k], eb = b.lo[k] > b.hi[k];
-			if (ea && eb) {
-				r->lo[k] = 1, r->hi[k] = 0;
-			} else {
-				/* hull of the non-empty ones */
-				r->lo[k] = ea ? b.lo[k] : eb ? a.lo[k] : a.lo[k] < b.lo[k] ? a.lo[k] : b.lo[k];
-				r->hi[k] = ea ? b.hi[k] : eb ? a.hi[k] : a.hi[k] > b.hi[k] ? a.hi[k] : b.hi[k];
-			}
-		}
-		return;
-	case N_PORT:
-		if (n->side == SIDE_SRC || n->side == SIDE_DST)
-			pr_cmp(r, n->side == SIDE_DST, n->op, n->u.port);
-		return;
-	case N_HOST:
-		if (n->u.host.has_port && (n->side == SIDE_SRC || n->side == SIDE_DST))
-			pr_cmp(r, n->side == SIDE_DST, OP_EQ, n->u.host.port);
-		return;
-	default: /* N_NOT and the rest: no port constraint we can prove */
-		return;
-	}
-}
-
-void filter_port_hints(const struct sw_filter *f, uint16_t sport[2], uint16_t dport[2])
-{
-	struct prange r;
-	if (f)
-		port_hints(f, f->root, &r);
-	else
-		pr_full(&r);
-	for (int k = 0; k < 2; k++) {
-		uint16_t *out = k ? dport : sport;
-		if (r.lo[k] > r.hi[k] || r.lo[k] > 65535) {
-			out[0] = 1, out[1] = 0; /* empty */
-		} else {
-			out[0] = (uint16_t)r.lo[k];
-			out[1] = (uint16_t)(r.hi[k] > 65535 ? 65535 : r.hi[k]);
-		}
-	}
 }
 
 /* ---- lexer ------------------------------------------------------------------- */
@@ -215,7 +86,30 @@ struct parser {
 	struct sw_filter_error *err;
 	bool failed;
 	int depth;
+	/* The last name looked up (a user, interface, service, cgroup):
+	 * lookups read files or ask the kernel, and a long filter repeats
+	 * the same name ("uid www-data" 100,000 times must stay fast). */
+	struct {
+		int kind;
+		uint64_t v;
+		char name[MAX_WORD];
+	} memo;
 };
+
+static bool memo_get(const struct parser *P, int kind, const char *name, uint64_t *v)
+{
+	if (P->memo.kind != kind || strcmp(P->memo.name, name) != 0)
+		return false;
+	*v = P->memo.v;
+	return true;
+}
+
+static void memo_put(struct parser *P, int kind, const char *name, uint64_t v)
+{
+	P->memo.kind = kind;
+	P->memo.v = v;
+	sw_strlcpy(P->memo.name, name, sizeof P->memo.name);
+}
 
 static void perr(struct parser *P, int pos, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -228,10 +122,13 @@ static void perr(struct parser *P, int pos, const char *fmt, ...)
 	P->t.kind = T_EOF;
 	if (!P->err)
 		return;
+	char raw[sizeof P->err->msg];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(P->err->msg, sizeof P->err->msg, fmt, ap);
+	vsnprintf(raw, sizeof raw, fmt, ap);
 	va_end(ap);
+	/* the words quoted in it come from the user: no terminal escapes */
+	sw_escape(raw, sizeof raw, P->err->msg, sizeof P->err->msg);
 	P->err->pos = pos;
 }
 
@@ -399,65 +296,6 @@ static uint32_t str_add(struct parser *P, const char *s)
 	return off;
 }
 
-/* ---- "did you mean" ---------------------------------------------------------- */
-
-/* Optimal string alignment distance (edits and adjacent transpositions),
- * case-insensitive, ignoring '-' and '_' ("timewiat" ~ "time-wait": 1). */
-static int lev(const char *a0, const char *b0)
-{
-	char a[32], b[32];
-	int la = 0, lb = 0;
-	for (; *a0; a0++)
-		if (*a0 != '-' && *a0 != '_') {
-			if (la == 31)
-				return 99;
-			a[la++] = (char)tolower((unsigned char)*a0);
-		}
-	for (; *b0; b0++)
-		if (*b0 != '-' && *b0 != '_') {
-			if (lb == 31)
-				return 99;
-			b[lb++] = (char)tolower((unsigned char)*b0);
-		}
-	int d[32][32];
-	for (int i = 0; i <= la; i++)
-		d[i][0] = i;
-	for (int j = 0; j <= lb; j++)
-		d[0][j] = j;
-	for (int i = 1; i <= la; i++) {
-		for (int j = 1; j <= lb; j++) {
-			int cost = a[i - 1] != b[j - 1];
-			int v = d[i - 1][j - 1] + cost;
-			if (d[i - 1][j] + 1 < v)
-				v = d[i - 1][j] + 1;
-			if (d[i][j - 1] + 1 < v)
-				v = d[i][j - 1] + 1;
-			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
-			    d[i - 2][j - 2] + 1 < v)
-				v = d[i - 2][j - 2] + 1;
-			d[i][j] = v;
-		}
-	}
-	return d[la][lb];
-}
-
-static const char *closest(const char *w, const char *const *cands, size_t n)
-{
-	const char *best = NULL;
-	int bd = 99;
-	for (size_t i = 0; i < n; i++) {
-		int d = lev(w, cands[i]);
-		if (d < bd) {
-			bd = d;
-			best = cands[i];
-		}
-	}
-	int len = (int)strlen(w);
-	if (best && bd <= 2 && bd < len && (len > 3 || bd <= 1))
-		return best;
-	return NULL;
-}
-
 /* ---- states -------------------------------------------------------------------- */
 
 #define ST(x) SW_STATE_BIT(SW_ST_##x)
@@ -508,7 +346,7 @@ static bool parse_state_word(struct parser *P, const char *kw, uint32_t *m)
 	}
 	*m = state_mask(P->t.w);
 	if (!*m) {
-		const char *s = closest(P->t.w, state_words,
+		const char *s = sw_closest(P->t.w, state_words,
 					sizeof state_words / sizeof state_words[0]);
 		if (s)
 			perr(P, P->t.pos, _("unknown state '%s' — did you mean '%s'?"),
@@ -518,45 +356,6 @@ static bool parse_state_word(struct parser *P, const char *kw, uint32_t *m)
 		return false;
 	}
 	lex(P);
-	return true;
-}
-
-static bool parse_u64(const char *w, uint64_t max, uint64_t *out)
-{
-	int base = 10;
-	const char *p = w;
-	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
-		base = 16;
-		p += 2;
-	}
-	if (!*p)
-		return false;
-	uint64_t v = 0;
-	for (; *p; p++) {
-		int d;
-		if (*p >= '0' && *p <= '9')
-			d = *p - '0';
-		else if (base == 16 && isxdigit((unsigned char)*p))
-			d = tolower((unsigned char)*p) - 'a' + 10;
-		else
-			return false;
-		if (v > (UINT64_MAX - (uint64_t)d) / (uint64_t)base)
-			return false;
-		v = v * (uint64_t)base + (uint64_t)d;
-	}
-	if (v > max)
-		return false;
-	*out = v;
-	return true;
-}
-
-static bool all_digits(const char *w)
-{
-	if (!*w)
-		return false;
-	for (; *w; w++)
-		if (!isdigit((unsigned char)*w))
-			return false;
 	return true;
 }
 
@@ -586,9 +385,9 @@ static bool parse_port(struct parser *P, const char *w, int pos, uint16_t *port)
 		perr(P, pos, _("expected a port number or service name"));
 		return false;
 	}
-	if (all_digits(w)) {
+	if (sw_all_digits(w)) {
 		uint64_t v;
-		if (!parse_u64(w, 65535, &v)) {
+		if (!sw_parse_u64(w, 65535, &v)) {
 			perr(P, pos, _("port %s out of range (0-65535)"), w);
 			return false;
 		}
@@ -605,12 +404,18 @@ static bool parse_port(struct parser *P, const char *w, int pos, uint16_t *port)
 	for (const char *p = w; *p; p++)
 		if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_' && *p != '.')
 			plausible = false;
+	uint64_t v;
+	if (memo_get(P, 's', w, &v)) {
+		*port = (uint16_t)v;
+		return true;
+	}
 	if (plausible) {
 		struct servent *se = getservbyname(w, "tcp");
 		if (!se)
 			se = getservbyname(w, NULL);
 		if (se) {
 			*port = ntohs((uint16_t)se->s_port);
+			memo_put(P, 's', w, *port);
 			return true;
 		}
 	}
@@ -632,6 +437,31 @@ static bool word_op(const char *w, int *op)
 			*op = ops[i].op;
 			return true;
 		}
+	return false;
+}
+
+/* ss's optional "=" after src, dst, dev, fwmark and cgroup ("==" and "eq"
+ * too); "!=" ("ne", "neq") sets *neg where ne_ok.  False after an error. */
+static bool opt_eq(struct parser *P, const char *kw, bool ne_ok, bool *neg)
+{
+	int op = -1;
+	*neg = false;
+	if (P->t.kind == T_OP)
+		op = P->t.op;
+	else if (P->t.kind != T_WORD || P->t.quoted || !word_op(P->t.w, &op))
+		return true;
+	if (op == OP_EQ || (op == OP_NE && ne_ok)) {
+		*neg = op == OP_NE;
+		lex(P);
+		return true;
+	}
+	char b[8];
+	if (ne_ok)
+		perr(P, P->t.pos, _("'%s' cannot follow '%s' (only '=' or '!=')"),
+		     tok_text(P, b, sizeof b), kw);
+	else
+		perr(P, P->t.pos, _("'%s' cannot follow '%s' (only '='; negate with 'not')"),
+		     tok_text(P, b, sizeof b), kw);
 	return false;
 }
 
@@ -686,13 +516,38 @@ static void set_prefix(struct fhost *h, const uint8_t a[16], int plen, bool v4)
 	}
 }
 
+/* ss's short IPv4 forms (iproute2's get_addr_ipv4): one to four dotted
+ * decimal parts, the missing ones zero: "10" is 10.0.0.0 and "198.51.100"
+ * 198.51.100.0, so that "dst 198.51.100/24" and "10/8" work as in ss. */
+static bool short_v4(const char *a, uint8_t out[4])
+{
+	memset(out, 0, 4);
+	for (int part = 0; part < 4; part++) {
+		unsigned v = 0;
+		int digits = 0;
+		for (; isdigit((unsigned char)*a); a++) {
+			v = v * 10 + (unsigned)(*a - '0');
+			if (++digits > 3 || v > 255)
+				return false;
+		}
+		if (!digits)
+			return false;
+		out[part] = (uint8_t)v;
+		if (!*a)
+			return true;
+		if (*a++ != '.')
+			return false;
+	}
+	return false;
+}
+
 /* Parse an address with optional /prefix (no port) into h.  pos: errors. */
 static bool parse_addr(struct parser *P, const char *a, const char *pfx,
 		       bool v6only, int pos, struct fhost *h)
 {
 	uint8_t bin[16] = {0};
 	bool v4 = false;
-	if (!v6only && inet_pton(AF_INET, a, bin) == 1) {
+	if (!v6only && (inet_pton(AF_INET, a, bin) == 1 || short_v4(a, bin))) {
 		v4 = true;
 	} else if (inet_pton(AF_INET6, a, bin) != 1) {
 		perr(P, pos, _("bad address '%s' (numeric IPv4 or IPv6 expected)"), a);
@@ -701,7 +556,7 @@ static bool parse_addr(struct parser *P, const char *a, const char *pfx,
 	int max = v4 ? 32 : 128, plen = max;
 	if (pfx) {
 		uint64_t v;
-		if (!all_digits(pfx) || !parse_u64(pfx, (uint64_t)max, &v)) {
+		if (!sw_all_digits(pfx) || !sw_parse_u64(pfx, (uint64_t)max, &v)) {
 			perr(P, pos, _("bad prefix length '/%s' (0-%d)"), pfx, max);
 			return false;
 		}
@@ -728,6 +583,9 @@ static uint32_t host_node(struct parser *P, int side, const struct fhost *h)
 /* HOSTSPEC in the current token; kw for messages.  Consumes the token. */
 static uint32_t cond_host(struct parser *P, const char *kw, int side)
 {
+	bool neg;
+	if (!opt_eq(P, kw, false, &neg))
+		return 0;
 	if (P->t.kind != T_WORD) {
 		perr(P, P->t.pos, _("expected an address after '%s'"), kw);
 		return 0;
@@ -852,7 +710,7 @@ static uint32_t cond_proto(struct parser *P, const char *kw)
 				"tcp", "udp", "udplite", "mptcp", "raw", "sctp", "unix",
 				"inet", "tcp6", "udp6", "tcp4", "udp4",
 			};
-			const char *s = closest(P->t.w, names, sizeof names / sizeof names[0]);
+			const char *s = sw_closest(P->t.w, names, sizeof names / sizeof names[0]);
 			if (s)
 				perr(P, P->t.pos, _("unknown protocol '%s' — did you mean '%s'?"),
 				     P->t.w, s);
@@ -892,7 +750,7 @@ static uint32_t cond_num(struct parser *P, const char *kw, int kind)
 		perr(P, P->t.pos, _("expected a number after '%s'"), kw);
 		return 0;
 	}
-	if (!parse_u64(P->t.w, max, &v)) {
+	if (!sw_parse_u64(P->t.w, max, &v)) {
 		perr(P, P->t.pos, _("'%s' is not a valid number for '%s'"), P->t.w, kw);
 		return 0;
 	}
@@ -907,22 +765,28 @@ static bool lookup_user(struct parser *P, uint64_t *v)
 {
 	struct passwd pw, *res = NULL;
 	char buf[1024];
+	if (memo_get(P, 'u', P->t.w, v))
+		return true;
 	if (getpwnam_r(P->t.w, &pw, buf, sizeof buf, &res) != 0 || !res) {
 		perr(P, P->t.pos, _("unknown user '%s'"), P->t.w);
 		return false;
 	}
 	*v = res->pw_uid;
+	memo_put(P, 'u', P->t.w, *v);
 	return true;
 }
 
 static bool lookup_dev(struct parser *P, uint64_t *v)
 {
+	if (memo_get(P, 'd', P->t.w, v))
+		return true;
 	unsigned idx = strlen(P->t.w) < IF_NAMESIZE ? if_nametoindex(P->t.w) : 0;
 	if (!idx) {
 		perr(P, P->t.pos, _("unknown interface '%s'"), P->t.w);
 		return false;
 	}
 	*v = idx;
+	memo_put(P, 'd', P->t.w, *v);
 	return true;
 }
 
@@ -932,8 +796,8 @@ static uint32_t cond_id(struct parser *P, const char *kw, int kind,
 			bool (*lookup)(struct parser *, uint64_t *))
 {
 	uint64_t v;
-	if (all_digits(P->t.w)) {
-		if (!parse_u64(P->t.w, UINT32_MAX, &v)) {
+	if (sw_all_digits(P->t.w)) {
+		if (!sw_parse_u64(P->t.w, UINT32_MAX, &v)) {
 			perr(P, P->t.pos, _("'%s' is not a valid number for '%s'"), P->t.w, kw);
 			return 0;
 		}
@@ -955,16 +819,102 @@ static uint32_t cond_uid(struct parser *P, const char *kw)
 	return cond_id(P, kw, N_UID, lookup_user);
 }
 
-static uint32_t cond_dev(struct parser *P, const char *kw)
+static uint32_t maybe_not(struct parser *P, uint32_t i, bool neg)
 {
-	if (P->t.kind != T_WORD || !P->t.w[0]) {
-		perr(P, P->t.pos, _("expected an interface name or index after '%s'"), kw);
-		return 0;
-	}
-	return cond_id(P, kw, N_DEV, lookup_dev);
+	return neg && !P->failed ? node_bin(P, N_NOT, i, 0) : i;
 }
 
-enum kwkind { K_STATE, K_EXCLUDE, K_HOST, K_PORT, K_PROTO, K_PROC, K_NUM, K_UID, K_DEV };
+/* KW [= | !=] WORD: true when a non-empty WORD follows (the current
+ * token); false after opt_eq's error or (no error yet) when none does. */
+static bool eq_word(struct parser *P, const char *kw, bool *neg)
+{
+	return opt_eq(P, kw, true, neg) && P->t.kind == T_WORD && P->t.w[0];
+}
+
+static uint32_t cond_dev(struct parser *P, const char *kw)
+{
+	bool neg;
+	if (!eq_word(P, kw, &neg)) {
+		if (!P->failed)
+			perr(P, P->t.pos, _("expected an interface name or index after '%s'"), kw);
+		return 0;
+	}
+	return maybe_not(P, cond_id(P, kw, N_DEV, lookup_dev), neg);
+}
+
+/* fwmark [EQ] MARK[/MASK]: (socket mark & MASK) == MARK, as ss. */
+static uint32_t cond_mark(struct parser *P, const char *kw)
+{
+	bool neg;
+	if (!eq_word(P, kw, &neg)) {
+		if (!P->failed)
+			perr(P, P->t.pos, _("expected a mark after '%s' (MARK or MARK/MASK)"), kw);
+		return 0;
+	}
+	char w[MAX_WORD];
+	sw_strlcpy(w, P->t.w, sizeof w);
+	char *sl = strchr(w, '/');
+	if (sl)
+		*sl++ = '\0';
+	uint64_t v, m = UINT32_MAX;
+	if (!sw_parse_u64(w, UINT32_MAX, &v) || (sl && !sw_parse_u64(sl, UINT32_MAX, &m))) {
+		perr(P, P->t.pos, _("bad mark '%s' (MARK or MARK/MASK: 32-bit numbers, "
+				    "decimal or 0x-hex)"), P->t.w);
+		return 0;
+	}
+	lex(P);
+	uint32_t i = node_new(P, N_MARK);
+	P->f->nodes[i].u.mark.value = (uint32_t)v;
+	P->f->nodes[i].u.mark.mask = (uint32_t)m;
+	return maybe_not(P, i, neg);
+}
+
+/* cgroup [EQ] PATH: the socket's cgroup v2 id is PATH's (resolved now by
+ * the environment's cgroup_id, as ss does when it parses). */
+static uint32_t cond_cgroup(struct parser *P, const char *kw)
+{
+	bool neg;
+	if (!eq_word(P, kw, &neg)) {
+		if (!P->failed)
+			perr(P, P->t.pos, _("expected a cgroup path after '%s'"), kw);
+		return 0;
+	}
+	uint64_t id;
+	if (!memo_get(P, 'c', P->t.w, &id)) {
+		char why[96] = "";
+		if (!env || !env->cgroup_id) {
+			perr(P, P->t.pos, _("cgroup filters are not available here"));
+			return 0;
+		}
+		if (!env->cgroup_id(P->t.w, &id, why, sizeof why)) {
+			perr(P, P->t.pos, _("cgroup '%s': %s"), P->t.w, why);
+			return 0;
+		}
+		memo_put(P, 'c', P->t.w, id);
+	}
+	lex(P);
+	uint32_t i = node_new(P, N_CGROUP);
+	P->f->nodes[i].u.num = id;
+	return maybe_not(P, i, neg);
+}
+
+/* autobound: the local port was chosen by the kernel (ss's heuristic:
+ * in the ephemeral range; see filtermatch.c). */
+static uint32_t cond_auto(struct parser *P)
+{
+	uint16_t r[2] = {32768, 60999}; /* the kernel's default */
+	if (env && env->port_range && !env->port_range(r))
+		r[0] = 32768, r[1] = 60999;
+	uint32_t i = node_new(P, N_AUTO);
+	P->f->nodes[i].u.eph.lo = r[0];
+	P->f->nodes[i].u.eph.hi = r[1];
+	return i;
+}
+
+enum kwkind {
+	K_STATE, K_EXCLUDE, K_HOST, K_PORT, K_PROTO, K_PROC, K_NUM, K_UID, K_DEV,
+	K_MARK, K_CGROUP, K_AUTO,
+};
 
 static const struct keyword {
 	const char *name;
@@ -977,7 +927,8 @@ static const struct keyword {
 	{"proto", K_PROTO, 0},        {"proc", K_PROC, 0},         {"comm", K_PROC, 0},
 	{"pid", K_NUM, N_PID},        {"uid", K_UID, 0},           {"user", K_UID, 0},
 	{"inode", K_NUM, N_INODE},    {"ino", K_NUM, N_INODE},     {"cookie", K_NUM, N_COOKIE},
-	{"dev", K_DEV, 0},
+	{"dev", K_DEV, 0},            {"fwmark", K_MARK, 0},       {"cgroup", K_CGROUP, 0},
+	{"autobound", K_AUTO, 0},
 };
 
 static const struct keyword *keyword_find(const char *w)
@@ -996,7 +947,8 @@ static bool looks_like_addr(const char *w)
 		return true;
 	if (!isxdigit((unsigned char)w[0]))
 		return false;
-	return strchr(w, '.') || strchr(w, ':');
+	/* "10/8": ss's short IPv4 prefix */
+	return strchr(w, '.') || strchr(w, ':') || (isdigit((unsigned char)w[0]) && strchr(w, '/'));
 }
 
 static uint32_t state_node(struct parser *P, uint32_t mask)
@@ -1041,8 +993,9 @@ static uint32_t parse_cond(struct parser *P, bool *is_state)
 			"established", "syn-sent", "syn-recv", "fin-wait-1", "fin-wait-2",
 			"time-wait", "closed", "close-wait", "last-ack", "listening",
 			"closing", "tcp", "udp", "unix", "and", "or", "not",
+			"fwmark", "cgroup", "autobound",
 		};
-		const char *s = closest(kw, words, sizeof words / sizeof words[0]);
+		const char *s = sw_closest(kw, words, sizeof words / sizeof words[0]);
 		if (s)
 			perr(P, kwpos, _("unknown keyword '%s' — did you mean '%s'?"), kw, s);
 		else
@@ -1075,6 +1028,12 @@ static uint32_t parse_cond(struct parser *P, bool *is_state)
 		return cond_uid(P, k->name);
 	case K_DEV:
 		return cond_dev(P, k->name);
+	case K_MARK:
+		return cond_mark(P, k->name);
+	case K_CGROUP:
+		return cond_cgroup(P, k->name);
+	case K_AUTO:
+		return cond_auto(P);
 	}
 	return 0;
 }
@@ -1093,7 +1052,7 @@ static uint32_t parse_factor(struct parser *P, bool *is_state)
 	if (P->failed)
 		return 0;
 	if (++P->depth > MAX_DEPTH) {
-		perr(P, P->t.pos, _("expression nested too deeply"));
+		perr(P, P->t.pos, _("filter too deeply nested (more than %d levels)"), MAX_DEPTH);
 		return 0;
 	}
 	uint32_t r = 0;

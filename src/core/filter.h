@@ -8,7 +8,9 @@
  *            | ("src" | "dst") HOSTSPEC
  *            | ("sport" | "dport") [OP] PORTSPEC
  *            | "proto" NAME | "proc" NAME | "pid" N | "uid" (N | USER)
- *            | "inode" N | "cookie" N | "dev" NAME|N
+ *            | "inode" N | "cookie" N | "dev" [EQ] NAME|N
+ *            | "fwmark" [EQ] MARK["/"MASK] | "cgroup" [EQ] PATH | "autobound"
+ *   (src, dst and host take an optional "=" as ss; EQ: "=" or "!=")
  *   OP      := "=" | "==" | "!=" | "<" | "<=" | ">" | ">=" | "eq" | "neq" | "lt" | "le" | "gt" | "ge"
  *   HOSTSPEC:= ADDR["/"PREFIX][":"PORT] | "[" ADDR6 "]"["/"PREFIX][":"PORT] | "*" ...
  *   PORTSPEC:= [":"]N | [":"]SERVICE
@@ -54,5 +56,25 @@ void filter_hints(const struct sw_filter *f, uint32_t *states, uint32_t *protos)
  * [sport[0], sport[1]] and its remote port in [dport[0], dport[1]].
  * 0..65535 = no constraint; lo > hi = no inet socket can match. */
 void filter_port_hints(const struct sw_filter *f, uint16_t sport[2], uint16_t dport[2]);
+
+/* What parsing needs from the system, which core does not read itself:
+ * the collect layer provides it (collect/filterenv.h), the program sets it
+ * once at start.  Unset: "cgroup" is refused with a message and
+ * "autobound" uses the kernel's default range 32768-60999. */
+struct sw_filter_env {
+	/* A cgroup v2 path (as ss: relative to the cgroup2 mount, or a full
+	 * path on it) -> its id; false with a message in err. */
+	bool (*cgroup_id)(const char *path, uint64_t *id, char *err, size_t errlen);
+	/* The ephemeral port range (net.ipv4.ip_local_port_range). */
+	bool (*port_range)(uint16_t range[2]);
+};
+void filter_set_env(const struct sw_filter_env *env);
+
+/* What the filter looks at that is collected only on request. */
+enum {
+	SW_FILTER_NEEDS_DETAILS = 1u << 0, /* fwmark, cgroup: snapshot details */
+	SW_FILTER_NEEDS_MARK = 1u << 1,    /* fwmark: only root gets socket marks */
+};
+unsigned filter_needs(const struct sw_filter *f);
 
 #endif

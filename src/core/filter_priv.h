@@ -11,6 +11,13 @@
 
 /* ---- compiled tree -------------------------------------------------------- */
 
+/* Every node's children come before it in nodes[] (the parser creates a
+ * node after its operands), so one loop in index order visits children
+ * before parents: the hint planners (filterhint.c) walk the tree that way,
+ * with no recursion however long an and/or chain is. */
+
+#define INET_PROTOS (SW_PROTO_ALL & ~SW_PROTO_BIT(SW_PROTO_UNIX))
+
 enum nkind {
 	N_TRUE,
 	N_AND,
@@ -27,6 +34,9 @@ enum nkind {
 	N_INODE,
 	N_COOKIE,
 	N_DEV,
+	N_MARK,   /* u.mark: (socket mark & mask) == value */
+	N_CGROUP, /* u.num: cgroup v2 id */
+	N_AUTO,   /* u.eph: the ephemeral port range (autobound) */
 };
 
 enum side { SIDE_SRC, SIDE_DST, SIDE_ANY };
@@ -59,6 +69,12 @@ struct fnode {
 		struct {
 			uint32_t off, len;
 		} str;
+		struct {
+			uint32_t value, mask;
+		} mark;
+		struct {
+			uint16_t lo, hi;
+		} eph;
 	} u;
 };
 

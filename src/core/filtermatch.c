@@ -95,6 +95,44 @@ static bool match_upath(const struct sw_filter *f, const struct fnode *n,
 	return strcmp(pat, name) == 0;
 }
 
+/* ss's autobound: a UNIX socket without a name or with the kernel's
+ * autobind name (@ and 5 hex digits); an inet socket whose local port is
+ * in the ephemeral range, and every TIME-WAIT and request socket (the
+ * kernel keeps no bind flags for them, so the bytecode ss sends calls them
+ * autobound).  ss itself asks the kernel whether the port was bound
+ * explicitly, which sock_diag does not report: a bind() to a port inside
+ * the range counts as autobound here. */
+static bool autobound(const struct fnode *n, const struct sw_snapshot *s,
+		      const struct sw_conn *c)
+{
+	if (c->family == AF_UNIX) {
+		if (c->name_len == 0)
+			return true;
+		if (!s || c->name_len != 6)
+			return false;
+		const char *name = snapshot_str(s, c->name_off);
+		if (name[0] != '\0')
+			return false;
+		for (int i = 1; i < 6; i++)
+			if (!name[i] || !strchr("0123456789abcdef", name[i]))
+				return false;
+		return true;
+	}
+	if (c->state == SW_ST_TIME_WAIT || c->state == SW_ST_SYN_RECV ||
+	    c->state == SW_ST_NEW_SYN_RECV)
+		return true;
+	return c->local.port >= n->u.eph.lo && c->local.port <= n->u.eph.hi;
+}
+
+/* fwmark: sockets without a mark record (TIME-WAIT, request sockets, no
+ * CAP_NET_ADMIN) have mark 0, as in ss. */
+static bool match_mark(const struct fnode *n, const struct sw_snapshot *s,
+		       const struct sw_conn *c)
+{
+	const struct sw_conn_detail *d = s ? snapshot_detail(s, c) : NULL;
+	return ((d ? d->mark : 0) & n->u.mark.mask) == n->u.mark.value;
+}
+
 static bool eval(const struct sw_filter *f, uint32_t i,
 		 const struct sw_snapshot *s, const struct sw_conn *c)
 {
@@ -172,6 +210,14 @@ static bool eval(const struct sw_filter *f, uint32_t i,
 			return c->cookie == n->u.num;
 		case N_DEV:
 			return c->ifindex == n->u.num;
+		case N_MARK:
+			return match_mark(n, s, c);
+		case N_CGROUP: {
+			const struct sw_conn_detail *d = s ? snapshot_detail(s, c) : NULL;
+			return d && d->cgroup_id == n->u.num;
+		}
+		case N_AUTO:
+			return autobound(n, s, c);
 		}
 		return false;
 	}

@@ -98,8 +98,12 @@ int rcfile_parse(const char *name, const char *buf, size_t len,
 		}
 		if (err[0]) {
 			warnings++;
-			if (warn)
-				fprintf(warn, _("%s:%u: %s (default kept)\n"), name, lineno, err);
+			if (warn) {
+				/* the line is echoed: no terminal escapes from it */
+				char shown[sizeof err];
+				sw_escape(err, sizeof err, shown, sizeof shown);
+				fprintf(warn, _("%s:%u: %s (default kept)\n"), name, lineno, shown);
+			}
 		}
 	}
 	return warnings;

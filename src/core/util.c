@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -208,4 +209,219 @@ bool sw_fmt_clock(int64_t sec, bool iso_utc, char *buf, size_t len)
 	if (iso_utc)
 		return strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm) > 0;
 	return strftime(buf, len, "%H:%M:%S", &tm) > 0;
+}
+
+/* ---- text from the user, echoed in messages -------------------------------- */
+
+/* The next character of s (n > 0 bytes left) as it is shown: a printable
+ * UTF-8 character as is, \n \t \r, anything else (control characters, DEL,
+ * C1 controls, bytes that are not UTF-8) as \xNN per byte. */
+struct esc {
+	char b[12];   /* the shown form, terminated */
+	size_t in;    /* bytes of s it stands for */
+	int cols;     /* terminal columns it takes */
+};
+
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+	size_t len = s[0] >= 0xc2 && s[0] <= 0xdf ? 2
+		     : s[0] >= 0xe0 && s[0] <= 0xef ? 3
+		     : s[0] >= 0xf0 && s[0] <= 0xf4 ? 4
+						    : 0;
+	if (len > n)
+		return 0;
+	for (size_t i = 1; i < len; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	if (len == 2 && s[0] == 0xc2 && s[1] < 0xa0)
+		return 0; /* U+0080..U+009F: C1 controls (0x9b is a CSI) */
+	return len;
+}
+
+static void esc_next(const unsigned char *s, size_t n, struct esc *e)
+{
+	static const char named[] = {'\n', 'n', '\t', 't', '\r', 'r'};
+	e->in = 1;
+	for (size_t i = 0; i < sizeof named; i += 2)
+		if (s[0] == (unsigned char)named[i]) {
+			e->b[0] = '\\', e->b[1] = named[i + 1], e->b[2] = '\0';
+			e->cols = 2;
+			return;
+		}
+	if (s[0] >= 0x20 && s[0] < 0x7f) {
+		e->b[0] = (char)s[0], e->b[1] = '\0';
+		e->cols = 1;
+		return;
+	}
+	size_t u = s[0] >= 0x80 ? utf8_len(s, n) : 0;
+	if (u) {
+		memcpy(e->b, s, u);
+		e->b[u] = '\0';
+		e->in = u;
+		e->cols = 1;
+		return;
+	}
+	snprintf(e->b, sizeof e->b, "\\x%02x", s[0]);
+	e->cols = 4;
+}
+
+char *sw_escape(const char *s, size_t n, char *out, size_t len)
+{
+	size_t o = 0;
+	struct esc e;
+	if (!len)
+		return out;
+	for (size_t i = 0; i < n && s[i]; i += e.in) {
+		esc_next((const unsigned char *)s + i, n - i, &e);
+		size_t k = strlen(e.b);
+		if (o + k >= len)
+			break;
+		memcpy(out + o, e.b, k);
+		o += k;
+	}
+	out[o] = '\0';
+	return out;
+}
+
+/* Columns of text shown before the caret and after it, at most. */
+#define CARET_BEFORE 60
+#define CARET_AFTER 60
+
+/* Columns of the escaped form of s[from..to). */
+static size_t esc_cols(const unsigned char *s, size_t n, size_t from, size_t to)
+{
+	size_t cols = 0;
+	struct esc e;
+	for (size_t i = from; i < to; i += e.in) {
+		esc_next(s + i, n - i, &e);
+		cols += (size_t)e.cols;
+	}
+	return cols;
+}
+
+void sw_show_caret(FILE *fp, const char *text, int pos)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	size_t n = strlen(text), at = pos < 0 ? 0 : (size_t)pos > n ? n : (size_t)pos;
+	struct esc e;
+	/* the window: from the first character with at most CARET_BEFORE
+	 * columns to the caret, to CARET_AFTER columns past it */
+	size_t skip = esc_cols(s, n, 0, at), start = 0, cols = 0;
+	skip = skip > CARET_BEFORE ? skip - CARET_BEFORE : 0;
+	for (; start < at && cols < skip; start += e.in) {
+		esc_next(s + start, n - start, &e);
+		cols += (size_t)e.cols;
+	}
+	size_t end = at;
+	for (cols = 0; end < n && cols < CARET_AFTER; end += e.in) {
+		esc_next(s + end, n - end, &e);
+		cols += (size_t)e.cols;
+	}
+	fputs(start ? "  ..." : "  ", fp);
+	for (size_t i = start; i < end; i += e.in) {
+		esc_next(s + i, n - i, &e);
+		fputs(e.b, fp);
+	}
+	fprintf(fp, "%s\n  %*s^\n", end < n ? "..." : "",
+		(int)(esc_cols(s, n, start, at) + (start ? 3 : 0)), "");
+}
+
+/* ---- "did you mean" ------------------------------------------------------- */
+
+/* Optimal string alignment distance (edits and adjacent transpositions),
+ * case-insensitive, ignoring '-' and '_' ("timewiat" ~ "time-wait": 1). */
+static int lev(const char *a0, const char *b0)
+{
+	char a[32], b[32];
+	int la = 0, lb = 0;
+	for (; *a0; a0++)
+		if (*a0 != '-' && *a0 != '_') {
+			if (la == 31)
+				return 99;
+			a[la++] = (char)tolower((unsigned char)*a0);
+		}
+	for (; *b0; b0++)
+		if (*b0 != '-' && *b0 != '_') {
+			if (lb == 31)
+				return 99;
+			b[lb++] = (char)tolower((unsigned char)*b0);
+		}
+	int d[32][32];
+	for (int i = 0; i <= la; i++)
+		d[i][0] = i;
+	for (int j = 0; j <= lb; j++)
+		d[0][j] = j;
+	for (int i = 1; i <= la; i++) {
+		for (int j = 1; j <= lb; j++) {
+			int cost = a[i - 1] != b[j - 1];
+			int v = d[i - 1][j - 1] + cost;
+			if (d[i - 1][j] + 1 < v)
+				v = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < v)
+				v = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+			    d[i - 2][j - 2] + 1 < v)
+				v = d[i - 2][j - 2] + 1;
+			d[i][j] = v;
+		}
+	}
+	return d[la][lb];
+}
+
+const char *sw_closest(const char *w, const char *const *cands, size_t n)
+{
+	const char *best = NULL;
+	int bd = 99;
+	for (size_t i = 0; i < n; i++) {
+		int d = lev(w, cands[i]);
+		if (d < bd) {
+			bd = d;
+			best = cands[i];
+		}
+	}
+	int len = (int)strlen(w);
+	if (best && bd <= 2 && bd < len && (len > 3 || bd <= 1))
+		return best;
+	return NULL;
+}
+
+/* ---- numbers in user text --------------------------------------------------- */
+
+bool sw_parse_u64(const char *w, uint64_t max, uint64_t *out)
+{
+	int base = 10;
+	const char *p = w;
+	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
+		base = 16;
+		p += 2;
+	}
+	if (!*p)
+		return false;
+	uint64_t v = 0;
+	for (; *p; p++) {
+		int d;
+		if (*p >= '0' && *p <= '9')
+			d = *p - '0';
+		else if (base == 16 && isxdigit((unsigned char)*p))
+			d = tolower((unsigned char)*p) - 'a' + 10;
+		else
+			return false;
+		if (v > (UINT64_MAX - (uint64_t)d) / (uint64_t)base)
+			return false;
+		v = v * (uint64_t)base + (uint64_t)d;
+	}
+	if (v > max)
+		return false;
+	*out = v;
+	return true;
+}
+
+bool sw_all_digits(const char *w)
+{
+	if (!*w)
+		return false;
+	for (; *w; w++)
+		if (!isdigit((unsigned char)*w))
+			return false;
+	return true;
 }

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
@@ -47,6 +48,10 @@ char *sw_fmt_bytes(double v, char *buf, size_t len);
 char *sw_fmt_rate(double bps, char *buf, size_t len);
 /* Durations from ms: 850ms 12.3s 4m05s 2h03m 3d04h */
 char *sw_fmt_ms(uint64_t ms, char *buf, size_t len);
+/* A decimal or 0x-hex number <= max, nothing else in w; false if bad. */
+bool sw_parse_u64(const char *w, uint64_t max, uint64_t *out);
+/* Non-empty and only decimal digits. */
+bool sw_all_digits(const char *w);
 /* Parse a non-negative decimal seconds value ("0.5", "2"); false if bad. */
 bool sw_parse_seconds(const char *s, double *out);
 /* A snapshot's wall-clock time (Unix seconds) into buf: ISO 8601 in UTC
@@ -54,6 +59,20 @@ bool sw_parse_seconds(const char *s, double *out);
  * sec is out of range: before 1970 or after 9999-12-31, as a corrupt or
  * crafted recording may say. */
 bool sw_fmt_clock(int64_t sec, bool iso_utc, char *buf, size_t len);
+/* Text from the user (a filter, a config line) made safe to echo in a
+ * message: printable UTF-8 kept, \n \t \r shown as two characters, other
+ * control characters, DEL, C1 controls and bytes that are not UTF-8 as
+ * \xNN.  At most n bytes of s (up to its NUL) into out, always terminated,
+ * cut at a character boundary when out is full.  Returns out. */
+char *sw_escape(const char *s, size_t n, char *out, size_t len);
+/* The two lines under a usage error: "  TEXT" (escaped as sw_escape, and
+ * for a long TEXT a window of about 120 columns with "..." at cut ends)
+ * and a caret under byte pos. */
+void sw_show_caret(FILE *fp, const char *text, int pos);
+/* "Did you mean": the candidate closest to w (edit distance with adjacent
+ * transpositions, case-insensitive, '-' and '_' ignored) if it is close
+ * enough to be a likely typo, else NULL. */
+const char *sw_closest(const char *w, const char *const *cands, size_t n);
 /* User name for uid, cached; numeric string if unknown. */
 const char *sw_user_name(uint32_t uid);
 

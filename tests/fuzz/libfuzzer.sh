@@ -123,9 +123,11 @@ for t in "$@"; do
 	log=$work/fuzz_$t.log
 	echo "== fuzz_$t: $secs s (log: $log)"
 	rc=0
+	maxlen=16384
+	[ "$t" = filter ] && maxlen=1048576 # chains of 100,000 conditions
 	# shellcheck disable=SC2046
 	"$work/fuzz_$t" $(dict_of "$t") -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
-		-max_len=16384 -print_final_stats=1 -artifact_prefix="$work/artifacts/$t-" \
+		-max_len="$maxlen" -print_final_stats=1 -artifact_prefix="$work/artifacts/$t-" \
 		"$work/corpus/$t" "$here/corpus/$t" >"$log" 2>&1 || rc=$?
 	last=$(grep -E '^#[0-9]+' "$log" | tail -n 1)
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")

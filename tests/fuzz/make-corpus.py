@@ -172,9 +172,21 @@ filters = [
     "dev lo or dev 2", "localhost:80", "*:22", "src [::ffff:10.0.0.0]/120",
     "state connected exclude established", "bucket", "tcp && not (udp || unix)",
     "dport >= 1024 and sport lt 1000 and dport != :ssh",
+    "dst 198.51.100/24 and src = 0.0.0.0", "10/8 or dev != 1", "autobound",
+    "fwmark = 0x1/0xff or fwmark != 2", "cgroup /system.slice",
 ]
 for i, f in enumerate(filters):
     write('filter', '%02d' % i, f.encode())
+# long ones (past the old 4 kB cap; tests/unit/test_filter.c takes
+# 100,000 conditions): a flat chain of 50,000 (past the
+# 40,000 that overflowed the stack of an ASan build), a mixed chain, and nesting
+# just inside and past the limit
+write('filter', 'chain-tcp', b'tcp ' * 50000)
+write('filter', 'chain-mixed', b' or '.join(
+    b'(state established sport >= :%d and dst 10.%d.0.0/16) , udp' % (i % 65536, i % 256)
+    for i in range(500)))
+write('filter', 'nest-60', b'(' * 60 + b'not tcp' + b')' * 60)
+write('filter', 'nest-deep', b'( not ' * 2000 + b'tcp')
 
 # ---- rcfile: configuration files
 rcs = [

@@ -78,6 +78,26 @@ check "--columns and --sort" expect_rc 0 -b --replay "$REC" -a -t -H --columns l
 check "... sorted by port, descending" sh -c "awk '{print \$1}' '$T/out' | sort -c -n -r"
 check "-H drops the header" sh -c "! grep -q '^LPort' '$T/out'"
 
+# Long filters (sockwatch -b $(yes tcp | head -n 100000) overflowed the
+# stack): a flat chain of 100,000 conditions works and selects what one
+# does; nesting 100,000 deep is refused with the limit and a short caret.
+check "one tcp condition exits 0" expect_rc 0 -b --replay "$REC" -H tcp
+cp "$T/out" "$T/one-tcp"
+# shellcheck disable=SC2046 # one argument per condition, as the shell gives them
+check "100,000 juxtaposed tcp conditions exit 0" expect_rc 0 -b --replay "$REC" -H $(yes tcp | head -n 100000)
+check "... and select the same sockets as one" cmp -s "$T/out" "$T/one-tcp"
+check "... that is not nothing" test -s "$T/out"
+# shellcheck disable=SC2046
+check "100,000 conditions joined by ',' (or) exit 0" expect_rc 0 -b --replay "$REC" -H $(yes udp, | head -n 100000) tcp
+deep=$(yes '(' | head -n 100000 | tr -d '\n')
+check "100,000 nested '(' exit 2" expect_rc 2 -b --replay "$REC" "${deep}tcp"
+check "... saying how deep is too deep" has "filter too deeply nested (more than 64 levels)" "$T/err"
+check "... with the expression cut to a window around the caret" \
+	sh -c "test \$(wc -L <'$T/err') -lt 200 && grep -q '^ *\\^\$' '$T/err'"
+# shellcheck disable=SC2046
+check "100,000 nested 'not' exit 2" expect_rc 2 -b --replay "$REC" $(yes not | head -n 100000) tcp
+check "... saying how deep is too deep" has "too deeply nested" "$T/err"
+
 # JSON: one valid document per sample, JSON lines with -n.
 if command -v jq >/dev/null 2>&1; then
 	check "replay --json exits 0" expect_rc 0 -b --replay "$REC" -a --json

@@ -86,4 +86,9 @@ ip netns exec "$NS" setpriv --reuid=nobody --regid="$ngroup" --clear-groups \
 check "as nobody: unreadable --config FILE is an error (rc=$SW_RC)" test "$SW_RC" = 2
 check "as nobody: ... and says so" grep -q 'cannot read' "$T/c2.err"
 
+# 6. fwmark: the kernel sends socket marks to root only; batch says so
+as_nobody "$T/m.out" "$T/m.err" -b -a 'fwmark 0x1/0xff'
+check "as nobody: a fwmark filter exits 0" test "$SW_RC" = 0
+check "as nobody: ... noting that every mark reads 0" grep -q "no socket marks" "$T/m.err"
+
 finish

@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <arpa/inet.h>
+#include <stdlib.h>
 
 #include "core/conn.h"
 #include "core/snapshot.h"
@@ -214,6 +215,55 @@ static void test_safefile(void **state)
 	rmdir(dir);
 }
 
+static void check_esc(const char *in, size_t n, size_t outlen, const char *want)
+{
+	char out[64];
+	assert_true(outlen <= sizeof out);
+	assert_ptr_equal(sw_escape(in, n, out, outlen), out);
+	assert_string_equal(out, want);
+}
+
+/* Text from a filter or a config line, echoed in a message, cannot drive
+ * the terminal: escapes and controls come out as \xNN, \n, \t, \r. */
+static void test_escape(void **state)
+{
+	(void)state;
+	check_esc("plain ascii", 99, 64, "plain ascii");
+	check_esc("a\x1b[31mred", 99, 64, "a\\x1b[31mred");
+	check_esc("l1\nl2\tx\ry", 99, 64, "l1\\nl2\\tx\\ry");
+	check_esc("del\x7f bell\a", 99, 64, "del\\x7f bell\\x07");
+	check_esc("caf\xc3\xa9 \xe7\xb6\xb2", 99, 64, "caf\xc3\xa9 \xe7\xb6\xb2"); /* UTF-8 kept */
+	check_esc("csi\xc2\x9b" "2J", 99, 64, "csi\\xc2\\x9b2J");         /* C1 control */
+	check_esc("bad\xff\xc3(", 99, 64, "bad\\xff\\xc3(");            /* not UTF-8 */
+	check_esc("abcdef", 3, 64, "abc");                               /* n bytes */
+	check_esc("ab\x1b", 99, 5, "ab");        /* no half escape when out is full */
+	check_esc("\xc3\xa9\xc3\xa9", 99, 4, "\xc3\xa9"); /* nor half a character */
+	check_esc("", 99, 1, "");
+
+	char *msg = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&msg, &len);
+	sw_show_caret(fp, "dport = :x\x1by", 9);
+	fclose(fp);
+	assert_string_equal(msg, "  dport = :x\\x1by\n           ^\n");
+	free(msg);
+	/* a long text: a window around the caret, "..." at the cut ends */
+	char big[4001];
+	memset(big, 'a', 4000);
+	big[4000] = '\0';
+	big[2000] = '!';
+	fp = open_memstream(&msg, &len);
+	sw_show_caret(fp, big, 2000);
+	fclose(fp);
+	char *nl = strchr(msg, '\n');
+	assert_non_null(nl);
+	assert_true(nl - msg < 140);
+	assert_memory_equal(msg, "  ...a", 6);
+	assert_memory_equal(nl - 4, "a...", 4);
+	assert_int_equal(strchr(nl, '^') - (nl + 1), strchr(msg, '!') - msg);
+	free(msg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -226,6 +276,7 @@ int main(void)
 		cmocka_unit_test(test_blank),
 		cmocka_unit_test(test_fmt_clock),
 		cmocka_unit_test(test_safefile),
+		cmocka_unit_test(test_escape),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -655,6 +655,17 @@ static void test_rcfile(void **state)
 	assert_int_equal(rcfile_parse("bom", bom, strlen(bom), &t, NULL, NULL, NULL), 0);
 	assert_true(t.closewait_warn == 33);
 
+	/* a line's escape sequences are shown escaped, never sent raw */
+	static const char esc[] = "colour\x1b]0;pwned\a = 1\nui.\x1b[2Jx = y\n";
+	w = open_memstream(&msgs, &msglen);
+	assert_int_equal(rcfile_parse("rc", esc, strlen(esc), &t, NULL, NULL, w), 2);
+	fclose(w);
+	assert_null(strchr(msgs, '\x1b'));
+	assert_null(strchr(msgs, '\a'));
+	assert_non_null(strstr(msgs, "colour\\x1b]0;pwned\\x07"));
+	assert_non_null(strstr(msgs, "ui.\\x1b[2Jx"));
+	free(msgs);
+
 	/* save + load round trip in a fresh directory (created by save) */
 	char dir[] = "/tmp/sw-rcfile-XXXXXX";
 	assert_non_null(mkdtemp(dir));

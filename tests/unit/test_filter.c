@@ -77,6 +77,16 @@ static void own(struct sw_conn *c, uint32_t pr, int fd)
 	c->owners_n++;
 }
 
+/* The detail record of the last socket added: its mark and cgroup id. */
+static void detail(uint64_t cookie, uint32_t mark, uint64_t cgroup)
+{
+	assert_int_equal(snap.conns[snap.nconns - 1].cookie, cookie);
+	struct sw_conn_detail *d = snapshot_add_detail(&snap, snap.nconns - 1);
+	assert_non_null(d);
+	d->mark = mark;
+	d->cgroup_id = cgroup;
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -94,12 +104,15 @@ static int setup(void **state)
 	c = conn(C_WEB, AF_INET, SW_PROTO_TCP, SW_ST_ESTABLISHED, "10.0.0.1", 45000,
 		 "192.168.1.10", 80);
 	own(c, nginx, 7);
+	detail(C_WEB, 0x101, 42);
 	c = conn(C_LISTEN, AF_INET, SW_PROTO_TCP, SW_ST_LISTEN, "0.0.0.0", 80, "0.0.0.0", 0);
 	own(c, nginx, 6);
 	own(c, nginx2, 6);
+	detail(C_LISTEN, 0x2, 42);
 	c = conn(C_V6, AF_INET6, SW_PROTO_TCP, SW_ST_ESTABLISHED, "2001:db8::1", 443,
 		 "2001:db8:1::5", 51000);
 	own(c, envoy, 9);
+	detail(C_V6, 0x1ff, 7);
 	c = conn(C_MAPPED, AF_INET6, SW_PROTO_TCP, SW_ST_ESTABLISHED, "::ffff:10.0.0.1",
 		 3306, "::ffff:10.0.0.9", 40000);
 	c->uid = 27;
@@ -480,8 +493,190 @@ static void test_errors(void **state)
 	deep[sizeof deep - 1] = '\0';
 	struct sw_filter_error err;
 	assert_null(filter_parse(deep, &err));
-	assert_non_null(strstr(err.msg, "nested too deeply"));
+	assert_non_null(strstr(err.msg, "filter too deeply nested (more than 64 levels)"));
 	assert_null(filter_parse("state bogus", NULL)); /* err may be NULL */
+	/* words echoed in a message cannot drive the terminal */
+	check_err("state est\x1b[2Jab", 6, "unknown state 'est\\x1b[2Jab'");
+	check_err("pid 1 \x9b", 6, "unknown keyword '\\x9b'");
+}
+
+/* ss forms: short IPv4 prefixes, "=" after src/dst/dev, the wildcard
+ * address, autobound, fwmark MARK/MASK. */
+static void test_ss_forms(void **state)
+{
+	(void)state;
+	uint32_t ten = B(C_WEB) | B(C_MAPPED) | B(C_SYNRECV) | B(C_SYNSENT) | B(C_CW);
+	assert_set("dst 192.168/16", B(C_WEB));
+	assert_set("dst 192.168.1/24:80", B(C_WEB));
+	assert_set("dst 203.0.113/24", B(C_SYNRECV));
+	assert_set("10/8", ten); /* bare, as host 10.0.0.0/8 */
+	assert_set("src 10/8", ten);
+	assert_set("dst 10.0.0/24", B(C_MAPPED) | B(C_SYNSENT) | B(C_CW));
+	assert_set("src 10", 0); /* 10.0.0.0/32, as ss */
+	assert_set("dst = 10.0.0.9", B(C_MAPPED));
+	assert_set("dst == 10.0.0.9", B(C_MAPPED));
+	assert_set("dst eq 10.0.0.9", B(C_MAPPED));
+	assert_set("host = 10.0.0.9", B(C_MAPPED));
+	assert_set("src = 0.0.0.0", B(C_LISTEN) | B(C_UDP)); /* the wildcard address */
+	assert_set("src 0.0.0.0", B(C_LISTEN) | B(C_UDP));
+	assert_set("src = 0.0.0.0:53", B(C_UDP));
+	assert_set("dev = 2", B(C_SYNSENT));
+	assert_set("dev != 2", ALL_MASK & ~B(C_SYNSENT));
+	assert_set("dev neq 0", B(C_SYNSENT));
+	assert_set("autobound", B(C_WEB) | B(C_TW) | B(C_SYNRECV) | B(C_SYNSENT));
+	assert_set("fwmark = 0x1/0xff", B(C_WEB));
+	assert_set("fwmark 0x2", B(C_LISTEN));
+	assert_set("fwmark 0x100/0x100", B(C_WEB) | B(C_V6));
+	assert_set("fwmark != 0x2", ALL_MASK & ~B(C_LISTEN));
+	assert_set("fwmark 0", ALL_MASK & ~(B(C_WEB) | B(C_LISTEN) | B(C_V6))); /* none: 0 */
+	assert_set("fwmark 3/0", 0); /* as ss: bits outside the mask never match */
+	check_err("dst 10.0.0.0.1/8", 4, "bad address");
+	check_err("dst 256/8", 4, "bad address");
+	check_err("dst 10./8", 4, "bad address");
+	check_err("src != 10.0.0.1", 4, "'!=' cannot follow 'src' (only '='; negate with 'not')");
+	check_err("dst < 1.2.3.4", 4, "'<' cannot follow 'dst'");
+	check_err("dev > 2", 4, "'>' cannot follow 'dev' (only '=' or '!=')");
+	check_err("dst =", 5, "expected an address after 'dst'");
+	check_err("fwmark 1/x", 7, "bad mark '1/x'");
+	check_err("fwmark 0x1ffffffff", 7, "bad mark");
+	check_err("fwmark =", 8, "expected a mark after 'fwmark'");
+	check_err("fwmak 1", 0, "did you mean 'fwmark'");
+	check_err("cgroup /x", 7, "cgroup filters are not available here");
+	check_hints("fwmark 1 and tcp", SW_STATE_ALL, SW_PROTO_BIT(SW_PROTO_TCP));
+}
+
+/* A fake environment: the cgroup "/web" is id 42, the ephemeral ports
+ * 40000-45000; counts the cgroup lookups. */
+static int cg_lookups;
+
+static bool fake_cgroup(const char *path, uint64_t *id, char *err, size_t errlen)
+{
+	cg_lookups++;
+	if (strcmp(path, "/web") == 0 || strcmp(path, "/sys/fs/cgroup/web") == 0) {
+		*id = 42;
+		return true;
+	}
+	snprintf(err, errlen, "no such cgroup");
+	return false;
+}
+
+static bool fake_range(uint16_t r[2])
+{
+	r[0] = 40000, r[1] = 45000;
+	return true;
+}
+
+static void test_env(void **state)
+{
+	(void)state;
+	static const struct sw_filter_env env = {.cgroup_id = fake_cgroup,
+						 .port_range = fake_range};
+	filter_set_env(&env);
+	cg_lookups = 0;
+	assert_set("cgroup /web", B(C_WEB) | B(C_LISTEN));
+	assert_set("cgroup = /sys/fs/cgroup/web", B(C_WEB) | B(C_LISTEN));
+	assert_set("cgroup != /web", ALL_MASK & ~(B(C_WEB) | B(C_LISTEN)));
+	assert_int_equal(cg_lookups, 3);
+	assert_set("cgroup /web or cgroup /web or cgroup /web", B(C_WEB) | B(C_LISTEN));
+	assert_int_equal(cg_lookups, 4); /* looked up once per filter */
+	check_err("tcp and cgroup /nope", 15, "cgroup '/nope': no such cgroup");
+	check_hints("cgroup /web", SW_STATE_ALL, SW_PROTO_ALL & ~SW_PROTO_BIT(SW_PROTO_UNIX));
+	/* the range comes from the environment: 46000 is outside it now */
+	assert_set("autobound", B(C_WEB) | B(C_TW) | B(C_SYNRECV));
+
+	struct sw_filter_error err;
+	struct sw_filter *f = filter_parse("cgroup /web", &err);
+	assert_int_equal(filter_needs(f), SW_FILTER_NEEDS_DETAILS);
+	filter_free(f);
+	f = filter_parse("tcp or not fwmark 1", &err);
+	assert_int_equal(filter_needs(f), SW_FILTER_NEEDS_DETAILS | SW_FILTER_NEEDS_MARK);
+	filter_free(f);
+	f = filter_parse("tcp dev lo", &err);
+	assert_int_equal(filter_needs(f), 0);
+	filter_free(f);
+	assert_int_equal(filter_needs(NULL), 0);
+	filter_set_env(NULL);
+
+	/* UNIX: unnamed or the kernel's autobind name (@ and 5 hex digits) */
+	struct sw_snapshot u;
+	snapshot_init(&u);
+	static const struct {
+		const char *name;
+		uint32_t len;
+		bool autob;
+	} names[] = {
+		{"", 0, true}, {"\0" "0a1f3", 6, true}, {"\0" "0a1fz", 6, false},
+		{"\0" "0a1f", 5, false}, {"/run/x.sock", 11, false}, {"\0" "0a1f30", 7, false},
+	};
+	f = filter_parse("autobound", &err);
+	assert_non_null(f);
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		struct sw_conn *c = snapshot_add_conn(&u);
+		c->family = AF_UNIX;
+		c->proto = SW_PROTO_UNIX;
+		c->state = SW_ST_ESTABLISHED;
+		if (names[i].len) {
+			c->name_off = snapshot_pool_add(&u, names[i].name, names[i].len);
+			c->name_len = names[i].len;
+		}
+		if (filter_match(f, &u, c) != names[i].autob)
+			fail_msg("autobound: UNIX name %zu", i);
+	}
+	filter_free(f);
+	snapshot_done(&u);
+}
+
+/* pre + n copies of unit + post, in a new string. */
+static char *repeat(const char *pre, const char *unit, size_t n, const char *post)
+{
+	size_t lp = strlen(pre), lu = strlen(unit), lq = strlen(post);
+	char *s = xmalloc(lp + n * lu + lq + 1), *p = s;
+	memcpy(p, pre, lp);
+	p += lp;
+	for (size_t i = 0; i < n; i++, p += lu)
+		memcpy(p, unit, lu);
+	memcpy(p, post, lq + 1);
+	return s;
+}
+
+/* sockwatch -b $(yes tcp | head -n 100000): a flat chain of 100,000
+ * conditions parses, plans its kernel hints and evaluates without
+ * recursing per condition (it overflowed the stack in the hint planner);
+ * nesting 100,000 deep is refused with the limit in the message. */
+static void test_long_chains(void **state)
+{
+	(void)state;
+	uint32_t tcp = B(C_WEB) | B(C_LISTEN) | B(C_V6) | B(C_MAPPED) | B(C_TW) |
+		       B(C_SYNRECV) | B(C_SYNSENT) | B(C_CW);
+	char *s = repeat("", "tcp ", 100000, "");
+	assert_set(s, tcp);
+	check_hints(s, SW_STATE_ALL, SW_PROTO_BIT(SW_PROTO_TCP));
+	free(s);
+	s = repeat("udp", " or tcp", 100000, "");
+	assert_set(s, ALL_MASK & ~(B(C_USOCK) | B(C_UABS)));
+	free(s);
+	s = repeat("state time-wait", " and dport = :9000", 100000, " or udp");
+	assert_set(s, B(C_TW) | B(C_UDP) | B(C_UDP6));
+	check_hints(s, SW_STATE_ALL, SW_PROTO_ALL & ~SW_PROTO_BIT(SW_PROTO_UNIX));
+	free(s);
+	s = repeat("", "(tcp) ", 100000, "");
+	assert_set(s, tcp);
+	free(s);
+
+	s = repeat("", "(", 60, "tcp");
+	char *t = repeat(s, ")", 60, "");
+	assert_set(t, tcp); /* 60 levels are fine */
+	free(s);
+	free(t);
+	static const char *const units[] = {"(", "not ", "!", "( not "};
+	for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
+		s = repeat("", units[i], 100000, "tcp");
+		struct sw_filter_error err = {.pos = -1};
+		assert_null(filter_parse(s, &err));
+		assert_non_null(strstr(err.msg, "filter too deeply nested (more than 64 levels)"));
+		assert_true(err.pos > 0 && (size_t)err.pos < strlen(s));
+		free(s);
+	}
 }
 
 /* Random strings built from the language's own pieces plus noise: never a
@@ -655,6 +850,9 @@ int main(void)
 		cmocka_unit_test(test_logic),
 		cmocka_unit_test(test_hints),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_long_chains),
+		cmocka_unit_test(test_ss_forms),
+		cmocka_unit_test(test_env),
 		cmocka_unit_test(test_select),
 		cmocka_unit_test(test_fuzz),
 		cmocka_unit_test(test_speed),

@@ -533,6 +533,7 @@ static size_t put_inet(uint8_t *buf, const struct msgspec *sp)
 	}
 	mnl_attr_put_u8(nlh, INET_DIAG_SHUTDOWN, 3);
 	mnl_attr_put_u64(nlh, INET_DIAG_CGROUP_ID, 0x0102030405060708ull);
+	mnl_attr_put_u32(nlh, INET_DIAG_MARK, 0xc0ffee01);
 	return nlh->nlmsg_len;
 }
 
@@ -638,6 +639,7 @@ static void test_synthetic_fields(void **state)
 	const struct sw_conn_detail *d = snapshot_detail(&s, c);
 	REQ(d);
 	assert_int_equal(d->cgroup_id, 0x0102030405060708ull);
+	assert_int_equal(d->mark, 0xc0ffee01); /* SO_MARK, for fwmark filters */
 	/* MEMINFO fallback fills skmem */
 	assert_true(c->flags & SW_CF_HAS_SKMEM);
 	assert_int_equal(d->skmem[SW_SKMEM_RMEM_ALLOC], 11);

@@ -58,6 +58,19 @@ static void test_hints(void **state)
 	hint("sport > :65535", 1, 0, 0, 65535);
 	hint("(sport = :1 and sport = :2) or sport = :7", 7, 7, 0, 65535);
 	hint("src 127.0.0.1:8080", 8080, 8080, 0, 65535);
+	/* 100,000 conditions: planned in a loop, not one stack frame each */
+	char *chain = malloc(100000 * 24 + 32);
+	assert_non_null(chain);
+	size_t n = 0;
+	for (int i = 0; i < 100000; i++)
+		n += (size_t)sprintf(chain + n, "sport >= %d ", i % 1000);
+	strcpy(chain + n, "dport < 7");
+	hint(chain, 999, 65535, 0, 6);
+	n = (size_t)sprintf(chain, "sport = :1");
+	for (int i = 0; i < 100000; i++)
+		n += (size_t)sprintf(chain + n, " or sport = :%d", 1 + i % 500);
+	hint(chain, 1, 500, 0, 65535);
+	free(chain);
 	hint("dst 10.0.0.0/8", 0, 65535, 0, 65535);
 	hint("sport = :22 and (dport = :1 or dport = :9)", 22, 22, 1, 9);
 }
