@@ -262,9 +262,23 @@ int rcfile_atomic_write(const char *path, int (*write)(void *ctx, FILE *fp), voi
 int rcfile_save(const char *path, const struct diag_thresholds *t,
 		rcfile_write_fn extra, void *ctx)
 {
+	/* A sockwatchrc that is a symbolic link (dotfiles kept in a
+	 * repository, GNU stow) is the user's choice: save through it, so
+	 * that the file it points to is replaced and the link stays.  What
+	 * it points to must still be a regular file (or nothing yet). */
+	char *real = NULL;
+	struct stat st;
+	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
+		real = realpath(path, NULL);
+		if (!real)
+			return -errno;
+		path = real;
+	}
 	int rc = mkdir_parent(path);
-	if (rc)
-		return rc;
-	struct save_ctx c = {t, extra, ctx};
-	return rcfile_atomic_write(path, save_write, &c);
+	if (!rc) {
+		struct save_ctx c = {t, extra, ctx};
+		rc = rcfile_atomic_write(path, save_write, &c);
+	}
+	free(real);
+	return rc;
 }

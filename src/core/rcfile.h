@@ -52,7 +52,8 @@ int rcfile_load(const char *path, struct diag_thresholds *t, rcfile_key_fn extra
 int rcfile_parse(const char *name, const char *buf, size_t len,
 		 struct diag_thresholds *t, rcfile_key_fn extra, void *ctx, FILE *warn);
 
-/* Write the file atomically (creating its directory if missing): version,
+/* Write the file atomically (creating its directory if missing; through a
+ * symbolic link to the file it points to): version,
  * every threshold, then extra's lines.  0 or -errno. */
 int rcfile_save(const char *path, const struct diag_thresholds *t,
 		rcfile_write_fn extra, void *ctx);

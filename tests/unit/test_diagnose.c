@@ -692,6 +692,27 @@ static void test_rcfile(void **state)
 	struct stat sb;
 	assert_int_equal(lstat(fifo, &sb), 0);
 	assert_true(S_ISFIFO(sb.st_mode));
+	/* a symbolic link to a regular file (dotfiles managed by stow) is
+	 * saved through: the target is replaced, the link stays a link; a link
+	 * to a FIFO is refused like the FIFO */
+	char link[256], target[256];
+	snprintf(target, sizeof target, "%s/dotfiles-rc", dir);
+	snprintf(link, sizeof link, "%s/linked-rc", dir);
+	FILE *tf = fopen(target, "w");
+	assert_non_null(tf);
+	fclose(tf);
+	assert_int_equal(symlink(target, link), 0);
+	assert_int_equal(rcfile_save(link, &t, NULL, NULL), 0);
+	assert_int_equal(lstat(link, &sb), 0);
+	assert_true(S_ISLNK(sb.st_mode));
+	diag_thresholds_default(&u);
+	assert_int_equal(rcfile_load(target, &u, NULL, NULL, stderr), 0);
+	assert_memory_equal(&t, &u, sizeof t);
+	assert_int_equal(unlink(link), 0);
+	assert_int_equal(symlink(fifo, link), 0);
+	assert_int_equal(rcfile_save(link, &t, NULL, NULL), -SW_ENOTREG(S_IFIFO));
+	assert_int_equal(lstat(fifo, &sb), 0);
+	assert_true(S_ISFIFO(sb.st_mode));
 
 	/* over 1 MiB: read to the last whole line, then "file too large" */
 	char big[256];
