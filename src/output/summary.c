@@ -1,8 +1,9 @@
 /* summary.c - `sockwatch -s`: totals per protocol and state (like ss -s
  * and the seed's `netstat -an | awk '{print $6}' | sort | uniq -c`), then
  * the seed's other pipelines answered directly: connections per remote
- * IP (and SYN_RECV per remote IP), per network, per local port, per
- * process, the listeners with their queues, and the kernel settings and
+ * IP (and SYN_RECV per remote IP), per network, per destination
+ * address:port (the client ends, with their programs), per local port
+ * (listening ports one by one, client ends in one group), per process, the listeners with their queues, and the kernel settings and
  * counters that explain what is seen.
  */
 #include "config.h"
@@ -120,6 +121,10 @@ static void group_section(FILE *fp, const char *title, const char *keyhdr,
 			fprintf(fp, "  (rx %s, tx %s)", sw_fmt_rate(e->rx_bps, rx, sizeof rx),
 				sw_fmt_rate(e->tx_bps, tx, sizeof tx));
 		}
+		if (e->nowners) {
+			char who[80];
+			fprintf(fp, _("  programs: %s"), agg_owners_str(e, who, sizeof who));
+		}
 		fputs("\n", fp);
 	}
 }
@@ -235,6 +240,8 @@ int out_summary(FILE *fp, const struct sw_snapshot *s, const struct sw_row *rows
 	group_section(fp, _("SYN_RECV per remote IP"), _("Remote IP"), &a, top, true);
 	agg_group(&a, SW_AGG_REMOTE_NET, rows, n);
 	group_section(fp, _("Connections per remote network"), _("Network"), &a, top, false);
+	agg_group(&a, SW_AGG_DEST, rows, n);
+	group_section(fp, _("Connections per destination"), _("Destination"), &a, top, false);
 	agg_group(&a, SW_AGG_LOCAL_PORT, rows, n);
 	group_section(fp, _("Connections per local port"), _("Port"), &a, top, false);
 	agg_group(&a, SW_AGG_PROCESS, rows, n);
