@@ -170,7 +170,7 @@ void diag_check_ephemeral(struct diag_ctx *x)
 			diag_set_owner(d, s, lc);
 		diag_setf(d->title, sizeof d->title,
 		     _("Ephemeral ports toward %s from %s: %u of %ld in use (%.0f%%), %u in TIME_WAIT"),
-		     dst, src, e->count, range, p, e->n2);
+		     dst, src, e->count, range, sw_pct_shown(e->count, (double)range, 0), e->n2);
 		if (who[0])
 			diag_detail(d, _("client: %s; server: %s"), who, lis[0] ? lis : _("not on this host"));
 		else if (lis[0])
@@ -200,7 +200,7 @@ void diag_check_ephemeral(struct diag_ctx *x)
 			d->value = e->count;
 			diag_setf(d->title, sizeof d->title,
 			     _("Ephemeral ports: busiest destination %s uses %u of %ld (%.0f%%)"),
-			     dst, e->count, range, diag_pct(e->count, (double)range));
+			     dst, e->count, range, sw_pct_shown(e->count, (double)range, 0));
 		} else {
 			diag_setf(d->title, sizeof d->title,
 			     _("Ephemeral ports: none in use (range %ld-%ld, %ld ports)"), lo, hi, range);
@@ -231,7 +231,8 @@ void diag_check_timewait(struct diag_ctx *x)
 	if (sev == DIAG_OK) {
 		if (max > 0)
 			diag_setf(d->title, sizeof d->title,
-			     _("TIME_WAIT: %.0f sockets of tcp_max_tw_buckets %.0f (%.0f%%)"), total, max, p);
+			     _("TIME_WAIT: %.0f sockets of tcp_max_tw_buckets %.0f (%.0f%%)"), total, max,
+			     sw_pct_shown(total, max, 0));
 		else
 			diag_setf(d->title, sizeof d->title, _("TIME_WAIT: %.0f sockets"), total);
 		return;
@@ -245,7 +246,7 @@ void diag_check_timewait(struct diag_ctx *x)
 	else
 		diag_setf(d->title, sizeof d->title,
 		     _("TIME_WAIT pile-up: %.0f sockets of tcp_max_tw_buckets %.0f (%.0f%%)"),
-		     total, max, p);
+		     total, max, sw_pct_shown(total, max, 0));
 	/* where they point */
 	diag_kc_reset(x->st, tw);
 	for (size_t i = 0; i < s->nconns; i++) {
@@ -443,7 +444,8 @@ void diag_check_acceptq(struct diag_ctx *x)
 		     c->rq > c->wq ? _("Accept queue of %s %s is full: %u waiting, backlog %u")
 				   : _("Accept queue of %s %s is filling: %u waiting, backlog %u"),
 		     name, who[0] ? who : _("(process unknown)"), c->rq, c->wq);
-		diag_detail(d, _("%.0f%% of the backlog; connections beyond it are dropped or reset"), q[j].p);
+		diag_detail(d, _("%.0f%% of the backlog; connections beyond it are dropped or reset"),
+			    sw_pct_shown(c->rq, c->wq, 0));
 		if (have_o)
 			diag_detail(d, _("ListenOverflows +%llu in %.1f s (namespace-wide)"),
 			       (unsigned long long)ovf, x->dt);
@@ -631,7 +633,7 @@ void diag_check_retrans(struct diag_ctx *x)
 		d->limit = x->t->retrans_warn;
 		const struct sw_conn *w = &s->conns[e->ex];
 		d->port = w->remote.port;
-		double share = e->sum2 > 0 ? e->sum * 100.0 / e->sum2 : 0;
+		double share = e->sum2 > 0 ? sw_pct_shown(e->sum, e->sum2, 1) : 0;
 		diag_setf(d->title, sizeof d->title,
 		     _("Retransmissions toward %s: %.1f/s (%.1f%% of segments sent) on %u connections%s%s"),
 		     ip, rate, share, e->count, who[0] ? ", " : "", who);

@@ -133,7 +133,7 @@ static void listener_local(const struct sw_listener *l, char *buf, size_t len)
 {
 	const struct sw_conn *c = l->row.conn;
 	if (c->family == AF_INET || c->family == AF_INET6) {
-		sw_ep_str(c->family, &c->local, buf, len);
+		sw_local_str(c, buf, len);
 		return;
 	}
 	column_get(SW_COL_LOCAL)->format(&l->row, buf, len);
@@ -194,7 +194,7 @@ static void kernel_section(FILE *fp, const struct sw_kstat *k, const struct sw_a
 		      as->count[SW_PROTO_MPTCP][SW_ST_TIME_WAIT];
 	if (k->tcp_max_tw_buckets > 0)
 		fprintf(fp, _("  %-25s %u of tcp_max_tw_buckets %d (%.0f%%)\n"), "TIME_WAIT", tw,
-			k->tcp_max_tw_buckets, 100.0 * tw / k->tcp_max_tw_buckets);
+			k->tcp_max_tw_buckets, sw_pct_shown(tw, k->tcp_max_tw_buckets, 0));
 	if (k->somaxconn >= 0)
 		fprintf(fp, "  %-25s %d\n", "somaxconn", k->somaxconn);
 	if (k->tcp_max_syn_backlog >= 0)

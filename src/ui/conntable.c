@@ -48,7 +48,10 @@ static void resolved_ep(struct ui *ui, const struct sw_row *r, bool remote, char
 	}
 	char host[128], serv[64];
 	if (sw_addr_is_any(fam, a)) {
-		sw_strlcpy(host, "*", sizeof host);
+		/* as sw_local_str: 0.0.0.0 (IPv4), [::] (v6only), * (dual-stack) */
+		bool v6only = c->flags & SW_CF_V6ONLY;
+		sw_strlcpy(host, remote || (fam == AF_INET6 && !v6only) ? "*"
+				 : fam == AF_INET ? "0.0.0.0" : "[::]", sizeof host);
 	} else {
 		sw_addr_str(fam, a, false, host, sizeof host);
 		char name[128];

@@ -619,8 +619,8 @@ static void test_summary(void **state)
 	assert_non_null(strstr(t, "Listeners:\n"));
 	assert_non_null(strstr(t, "Listeners:\n"
 				  "  Proto  Local Address:Port   Accept-Q    Estab   SynRecv   Other  Process\n"
-				  "  tcp    *:9000                  3/128        1         3       5  555/php-fpm\n"
-				  "  udp    *:53                        -        0         0       0  -\n"));
+				  "  tcp    0.0.0.0:9000            3/128        1         3       5  555/php-fpm\n"
+				  "  udp    0.0.0.0:53                  -        0         0       0  -\n"));
 	assert_non_null(strstr(t, "ephemeral port range      32768-60999 (28232 ports)\n"));
 	assert_non_null(strstr(t, "tcp_tw_reuse              0 (off)\n"));
 	assert_non_null(strstr(t, "TIME_WAIT                 5 of tcp_max_tw_buckets 10 (50%)\n"));
