@@ -170,7 +170,9 @@ static void rebuild(struct loop *L, unsigned what)
 		agg_states(all->rows, all->n, &L->states);
 		agg_listeners(&L->listeners, all->rows, all->n);
 	}
-	if (refilter)
+	if (refilter && pan == all)
+		L->pstates = L->states; /* the same rows: counted once per sample */
+	else if (refilter)
 		agg_states(pan->rows, pan->n, &L->pstates);
 	if (refilter || (what & UI_R_REGROUP)) {
 		/* client and server ends told apart by every listener */
