@@ -127,23 +127,39 @@ static size_t lport_class(unsigned proto)
 }
 
 
-static void fill_lports(struct sw_agg *a, const struct sw_row *rows, size_t n)
+static void lports_clear(struct sw_agg *a)
 {
 	if (!a->lports)
 		a->lports = xcalloc(2 * LPORT_WORDS, sizeof *a->lports);
 	else
 		memset(a->lports, 0, 2 * LPORT_WORDS * sizeof *a->lports);
-	for (size_t i = 0; i < n; i++) {
-		const struct sw_conn *c = rows[i].conn;
-		if (is_tomb(&rows[i]) || !is_inet(c) || !is_listener(c))
-			continue;
+}
+
+static void lports_add(struct sw_agg *a, const struct sw_conn *c)
+{
+	if (is_inet(c) && is_listener(c))
 		a->lports[lport_class(c->proto) + c->local.port / 64] |= 1ull << (c->local.port % 64);
-	}
+}
+
+static void fill_lports(struct sw_agg *a, const struct sw_row *rows, size_t n)
+{
+	lports_clear(a);
+	for (size_t i = 0; i < n; i++)
+		if (!is_tomb(&rows[i]))
+			lports_add(a, rows[i].conn);
 }
 
 void agg_listen_ports(struct sw_agg *a, const struct sw_row *rows, size_t n)
 {
 	fill_lports(a, rows, n);
+	a->lports_given = true;
+}
+
+void agg_listen_ports_snap(struct sw_agg *a, const struct sw_snapshot *s)
+{
+	lports_clear(a);
+	for (size_t i = 0; i < s->nconns; i++)
+		lports_add(a, &s->conns[i]);
 	a->lports_given = true;
 }
 

@@ -83,6 +83,9 @@ void agg_group(struct sw_agg *a, enum sw_agg_kind kind,
  * calls (by default each call takes them from the rows it counts): a
  * filtered view may leave the listeners out. */
 void agg_listen_ports(struct sw_agg *a, const struct sw_row *rows, size_t n);
+/* The same from every socket of a snapshot (a batch summary's rows are
+ * only those its filter kept). */
+void agg_listen_ports_snap(struct sw_agg *a, const struct sw_snapshot *s);
 /* Key as text: "10.0.0.7", "10.0.0.0/24", "tcp/3306", "tcp/ephemeral",
  * "1234/nginx", "127.0.0.1:3306", "[2001:db8::1]:53/udp". */
 char *agg_key_str(const struct sw_agg_entry *e, char *buf, size_t len);

@@ -671,12 +671,14 @@ static void listeners_list(struct jo *o, const struct sw_listeners *ls, size_t t
 	putc(']', o->fp);
 }
 
-static void aggregates_obj(struct jo *o, const struct sw_row *rows, size_t n, size_t top)
+static void aggregates_obj(struct jo *o, const struct sw_snapshot *s, const struct sw_row *rows,
+			   size_t n, size_t top)
 {
 	struct jo j;
 	struct sw_agg a;
 	struct sw_listeners ls;
 	agg_init(&a);
+	agg_listen_ports_snap(&a, s); /* a filter may have left the listeners out */
 	open_obj(o, &j, "aggregates");
 	agg_group(&a, SW_AGG_REMOTE_IP, rows, n);
 	ju(&j, "remote_ips", a.n);
@@ -779,7 +781,7 @@ int out_json(FILE *fp, const struct sw_snapshot *s, const struct sw_row *rows, s
 	if (s->have_kstat)
 		kernel_obj(&o, &s->kstat);
 	if (opt->aggregates)
-		aggregates_obj(&o, rows, n, opt->top > 0 ? (size_t)opt->top : 10);
+		aggregates_obj(&o, s, rows, n, opt->top > 0 ? (size_t)opt->top : 10);
 	if (opt->extra)
 		opt->extra(fp, opt->extra_arg);
 	putc('}', fp);

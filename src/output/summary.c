@@ -233,6 +233,8 @@ int out_summary(FILE *fp, const struct sw_snapshot *s, const struct sw_row *rows
 					 "this kernel has no raw_diag module)"));
 
 	agg_init(&a);
+	if (s) /* a filter may have left the listeners out of the rows */
+		agg_listen_ports_snap(&a, s);
 	agg_group(&a, SW_AGG_REMOTE_IP, rows, n);
 	group_section(fp, _("Connections per remote IP"), _("Remote IP"), &a, top, false);
 	if (a.n > 1)

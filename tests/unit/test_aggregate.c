@@ -415,6 +415,13 @@ static void test_tw_story(void **state)
 	agg_group(&a, SW_AGG_DEST, tw, ntw);
 	assert_int_equal(a.n, 1);
 	assert_int_equal(a.e[0].total, 998);
+	agg_done(&a); /* ... or from the snapshot (batch -s with a filter) */
+	agg_init(&a);
+	agg_group(&a, SW_AGG_DEST, tw, ntw);
+	assert_int_equal(a.n, 6); /* without them: 5 server ends look like clients */
+	agg_listen_ports_snap(&a, &s);
+	agg_group(&a, SW_AGG_DEST, tw, ntw);
+	assert_int_equal(a.n, 1);
 
 	/* sorted by a column: by key, by SYN_RECV|TIME_WAIT, by address */
 	agg_group(&a, SW_AGG_REMOTE_IP, rows, n);

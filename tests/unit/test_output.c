@@ -627,6 +627,16 @@ static void test_summary(void **state)
 	assert_non_null(strstr(t, "TCPTimeWaitOverflow     41\n"));
 	free(t);
 
+	/* filtered to TIME_WAIT (the rows hold no listener): the snapshot
+	 * still says :9000 listens, so its TIME_WAIT are server ends, not
+	 * five destinations 127.0.0.1:4000x */
+	mem_open(&m);
+	assert_int_equal(out_summary(m.fp, &s, rows + 1, 5, &o), 0);
+	t = mem_close(&m);
+	assert_null(strstr(t, "Connections per destination"));
+	assert_non_null(strstr(t, "        5  tcp/9000  TIME_WAIT 5\n"));
+	free(t);
+
 	/* without SYN_RECV the section is left out */
 	mem_open(&m);
 	assert_int_equal(out_summary(m.fp, NULL, rows, 6, &o), 0);
