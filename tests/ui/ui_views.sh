@@ -87,4 +87,20 @@ for kt in "1:Connections" "2:TCP states" "3:Top remote IPs" "4:Listeners" "5:Ale
 done
 tmux_send q
 check "q quits" tmux_wait_exit 5
+
+# ---- monitor.panels_follow_filter in sockwatchrc ----------------------------------
+printf 'version = 1\nmonitor.panels_follow_filter = 0\n' >"$T/rc"
+sw_run "$T/b.out" "$T/b.err" --check -n 1 --config "$T/rc" -N "$NS"
+check "--check accepts monitor.panels_follow_filter (no warning)" test ! -s "$T/b.err"
+printf 'version = 1\nmonitor.panels_follow_filter = maybe\n' >"$T/rcbad"
+sw_run "$T/b.out" "$T/b.err" --check -n 1 --config "$T/rcbad" -N "$NS"
+check "a bad value is reported as FILE:2" grep -q "$T/rcbad:2: .*maybe" "$T/b.err"
+tmux_start_sockwatch 160 50 xterm-256color C.UTF-8 --config "$T/rc" "sport = :80"
+check "follow off: the monitor starts filtered" tmux_wait_text "Filter: sport = :80"
+check "follow off: the states panel counts every socket" tmux_wait_regex "TCP states +total [0-9]+ +Top"
+check "follow off: 127.0.0.2 (port 8080) still counted" tmux_wait_regex " 127\\.0\\.0\\.2 "
+tmux_send f
+check "f: now following the filter" tmux_wait_regex "TCP states +total $n80 +filtered"
+tmux_send q
+check "q quits" tmux_wait_exit 5
 finish
