@@ -217,6 +217,10 @@ static struct sw_collector *open_collector(const struct batch *b)
 	co.protos = protos ? protos : b->sel.protos;
 	uint32_t states = (b->sel.states ? b->sel.states : SW_STATE_ALL) & fstates;
 	co.states = states == SW_STATE_ALL ? 0 : states ? states : b->sel.states;
+	/* the summary tells client ends from server ends by the listening
+	 * ports: the listeners come along whatever the filter's states */
+	if (co.states && o->want_summary)
+		co.states |= SW_STATE_BIT(SW_ST_LISTEN) | SW_STATE_BIT(SW_ST_CLOSE);
 	if (b->diag) { /* diagnoses need every TCP socket, listeners too */
 		co.states = 0;
 		if (co.protos)

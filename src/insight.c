@@ -47,10 +47,34 @@ bool insight_wants(const struct sw_options *o)
 
 int insight_thresholds(const struct sw_options *o, struct diag_thresholds *t)
 {
-	return insight_thresholds_to(o, t, stderr);
+	return insight_thresholds_to(o, t, NULL, stderr);
 }
 
-int insight_thresholds_to(const struct sw_options *o, struct diag_thresholds *t, FILE *warn)
+/* The monitor's keys in the configuration file (accepted, and ignored,
+ * by the batch modes): ctx is a struct insight_monitor_cfg or NULL. */
+static int monitor_key(void *ctx, const char *key, const char *value, char *err, size_t errlen)
+{
+	if (strcmp(key, "monitor.panels_follow_filter") != 0)
+		return -ENOENT;
+	bool on;
+	if (!strcmp(value, "1") || !strcmp(value, "yes") || !strcmp(value, "on") ||
+	    !strcmp(value, "true"))
+		on = true;
+	else if (!strcmp(value, "0") || !strcmp(value, "no") || !strcmp(value, "off") ||
+		 !strcmp(value, "false"))
+		on = false;
+	else {
+		snprintf(err, errlen, _("expected 1 or 0, not '%s'"), value);
+		return -EINVAL;
+	}
+	struct insight_monitor_cfg *m = ctx;
+	if (m)
+		m->panels_follow_filter = on;
+	return 0;
+}
+
+int insight_thresholds_to(const struct sw_options *o, struct diag_thresholds *t,
+			  struct insight_monitor_cfg *mon, FILE *warn)
 {
 	diag_thresholds_default(t);
 	char path[4096];
@@ -58,7 +82,7 @@ int insight_thresholds_to(const struct sw_options *o, struct diag_thresholds *t,
 	if (!p && rcfile_default_path(path, sizeof path) == 0)
 		p = path;
 	if (p) {
-		int rc = rcfile_load(p, t, NULL, NULL, warn);
+		int rc = rcfile_load(p, t, monitor_key, mon, warn);
 		/* The default path may simply not be ours to read (sudo -u, setpriv
 		 * keeping HOME): only an explicit --config must be readable. */
 		if (rc < 0 && (o->config || (rc != -ENOENT && rc != -EACCES))) {

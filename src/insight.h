@@ -26,7 +26,13 @@ int insight_run(const struct sw_options *o);
 int insight_thresholds(const struct sw_options *o, struct diag_thresholds *t);
 /* The same, with the config file's warnings ("path:line: message") sent to
  * warn instead of stderr (the monitor shows them once its screen is up). */
-int insight_thresholds_to(const struct sw_options *o, struct diag_thresholds *t, FILE *warn);
+/* The monitor's settings from the configuration file. */
+struct insight_monitor_cfg {
+	bool panels_follow_filter; /* monitor.panels_follow_filter (default 1) */
+};
+/* mon (may be NULL) receives the monitor's settings. */
+int insight_thresholds_to(const struct sw_options *o, struct diag_thresholds *t,
+			  struct insight_monitor_cfg *mon, FILE *warn);
 
 /* Diagnoses inside another batch mode (JSON): keep one per run. */
 struct insight_diag {

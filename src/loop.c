@@ -45,7 +45,7 @@ struct loop {
 	struct sw_snapshot snap;
 	struct ui *ui;
 	struct sw_view all, conns;
-	struct sw_agg_states states;
+	struct sw_agg_states states, pstates;
 	struct sw_agg remotes;
 	struct sw_listeners listeners;
 	uint64_t seq;
@@ -164,17 +164,30 @@ static void rebuild(struct loop *L, unsigned what)
 		view_sort(&L->conns, w->keys, w->nkeys);
 	}
 	const struct sw_view *all = w->filter ? &L->all : &L->conns;
+	/* The summary panels describe the filtered rows when they follow the
+	 * filter; the header keeps the machine-wide totals. */
+	const struct sw_view *pan = w->filter && w->follow ? &L->conns : all;
 	if (full) {
 		agg_states(all->rows, all->n, &L->states);
 		agg_listeners(&L->listeners, all->rows, all->n);
 	}
-	if (full || (what & UI_R_REGROUP))
-		agg_group(&L->remotes, w->remote_kind, all->rows, all->n);
+	if (refilter && pan == all)
+		L->pstates = L->states; /* the same rows: counted once per sample */
+	else if (refilter)
+		agg_states(pan->rows, pan->n, &L->pstates);
+	if (refilter || (what & UI_R_REGROUP)) {
+		/* client and server ends told apart by every listener */
+		agg_listen_ports(&L->remotes, all->rows, all->n);
+		agg_group(&L->remotes, w->remote_kind, pan->rows, pan->n);
+		agg_sort(&L->remotes, w->remote_order, w->remote_states);
+	}
 	struct ui_data d = {
 		.snap = model_snapshot(L->model),
 		.conns = &L->conns,
-		.nall = all->n,
+		.nall = view_live(all),
 		.states = &L->states,
+		.pstates = &L->pstates,
+		.follows = pan != all,
 		.remotes = &L->remotes,
 		.listeners = &L->listeners,
 		.sample_seq = L->seq,
@@ -360,7 +373,8 @@ int loop_run(const struct sw_options *o)
 	char *warns = NULL;
 	size_t warnlen = 0;
 	FILE *wf = open_memstream(&warns, &warnlen);
-	int trc = insight_thresholds_to(o, &L.thr, wf ? wf : stderr);
+	struct insight_monitor_cfg mon = {.panels_follow_filter = true};
+	int trc = insight_thresholds_to(o, &L.thr, &mon, wf ? wf : stderr);
 	if (wf)
 		fclose(wf);
 	if (trc) {
@@ -429,6 +443,7 @@ int loop_run(const struct sw_options *o)
 		.columns = o->columns,
 		.sort = o->sort,
 		.netns = o->netns,
+		.panels_follow_filter = mon.panels_follow_filter,
 	};
 	L.ui = ui_new(&uc, err, sizeof err);
 	if (!L.ui) {

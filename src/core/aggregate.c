@@ -10,7 +10,11 @@
  *    v4-mapped IPv6 addresses are folded into IPv4, so a client counts
  *    once whether it reached an IPv4 or a dual-stack listener.
  *  - LOCAL_PORT: the same connected inet sockets, keyed by protocol and
- *    local port (family ignored: tcp/80 covers IPv4 and IPv6).
+ *    local port (family ignored: tcp/80 covers IPv4 and IPv6); client
+ *    ends (no socket of that protocol class listens on the local port)
+ *    share one group per protocol, port 0.
+ *  - DEST: the client ends only, keyed by protocol and remote address and
+ *    port (v4-mapped folded into IPv4), with their first few owners.
  *  - PROCESS: every inet socket (listeners included) by its first owning
  *    process; sockets without a known owner go to the "-" bucket (pid
  *    -1).  UNIX sockets are not counted: this answers "which process holds
@@ -44,6 +48,15 @@ static bool is_tomb(const struct sw_row *r)
 static bool is_inet(const struct sw_conn *c)
 {
 	return c->family == AF_INET || c->family == AF_INET6;
+}
+
+/* A LISTEN socket, or a bound unconnected UDP socket (a UDP server). */
+static bool is_listener(const struct sw_conn *c)
+{
+	if (c->state == SW_ST_LISTEN)
+		return true;
+	return c->state == SW_ST_CLOSE && is_inet(c) && c->local.port &&
+	       (c->proto == SW_PROTO_UDP || c->proto == SW_PROTO_UDPLITE);
 }
 
 static size_t table_size(size_t n)
@@ -100,7 +113,60 @@ void agg_init(struct sw_agg *a)
 void agg_done(struct sw_agg *a)
 {
 	free(a->e);
+	free(a->lports);
 	memset(a, 0, sizeof *a);
+}
+
+/* Listening ports: one bit per port for the stream protocols, then one
+ * for the datagram ones (a UDP server on 53 says nothing about TCP 53). */
+#define LPORT_WORDS (65536 / 64)
+
+static size_t lport_class(unsigned proto)
+{
+	return proto == SW_PROTO_UDP || proto == SW_PROTO_UDPLITE ? LPORT_WORDS : 0;
+}
+
+
+static void lports_clear(struct sw_agg *a)
+{
+	if (!a->lports)
+		a->lports = xcalloc(2 * LPORT_WORDS, sizeof *a->lports);
+	else
+		memset(a->lports, 0, 2 * LPORT_WORDS * sizeof *a->lports);
+}
+
+static void lports_add(struct sw_agg *a, const struct sw_conn *c)
+{
+	if (is_inet(c) && is_listener(c))
+		a->lports[lport_class(c->proto) + c->local.port / 64] |= 1ull << (c->local.port % 64);
+}
+
+static void fill_lports(struct sw_agg *a, const struct sw_row *rows, size_t n)
+{
+	lports_clear(a);
+	for (size_t i = 0; i < n; i++)
+		if (!is_tomb(&rows[i]))
+			lports_add(a, rows[i].conn);
+}
+
+void agg_listen_ports(struct sw_agg *a, const struct sw_row *rows, size_t n)
+{
+	fill_lports(a, rows, n);
+	a->lports_given = true;
+}
+
+void agg_listen_ports_snap(struct sw_agg *a, const struct sw_snapshot *s)
+{
+	lports_clear(a);
+	for (size_t i = 0; i < s->nconns; i++)
+		lports_add(a, &s->conns[i]);
+	a->lports_given = true;
+}
+
+static bool listening_port(const struct sw_agg *a, const struct sw_conn *c)
+{
+	return a->lports[lport_class(c->proto) + c->local.port / 64] &
+	       (1ull << (c->local.port % 64));
 }
 
 static uint64_t entry_hash(const struct sw_agg_entry *e)
@@ -145,7 +211,8 @@ static int entry_sortcmp(const void *pa, const void *pb)
 }
 
 /* Fill the key of e for row r; false if the row does not count. */
-static bool make_key(enum sw_agg_kind kind, const struct sw_row *r, struct sw_agg_entry *e)
+static bool make_key(const struct sw_agg *a, enum sw_agg_kind kind, const struct sw_row *r,
+		     struct sw_agg_entry *e)
 {
 	const struct sw_conn *c = r->conn;
 	memset(e, 0, sizeof *e);
@@ -187,24 +254,54 @@ static bool make_key(enum sw_agg_kind kind, const struct sw_row *r, struct sw_ag
 		return true;
 	case SW_AGG_LOCAL_PORT:
 		e->proto = c->proto;
-		e->port = c->local.port;
+		e->port = listening_port(a, c) ? c->local.port : 0;
+		return true;
+	case SW_AGG_DEST:
+		if (listening_port(a, c))
+			return false; /* a server end: its remote port is the client's */
+		e->family = fam;
+		memcpy(e->addr, ra, 16);
+		e->prefix = fam == AF_INET ? 32 : 128;
+		e->proto = c->proto;
+		e->port = c->remote.port;
 		return true;
 	default:
 		return false;
 	}
 }
 
+/* DEST: remember the row's first owner among the entry's few. */
+static void add_owner(struct sw_agg_entry *e, const struct sw_row *r)
+{
+	const struct sw_conn *c = r->conn;
+	const struct sw_proc *p = r->snap && c->owners_n ? snapshot_owner_proc(r->snap, c, 0) : NULL;
+	if (!p)
+		return;
+	for (unsigned i = 0; i < e->nowners; i++)
+		if (e->owner_pid[i] == p->pid)
+			return;
+	if (e->nowners == SW_AGG_OWNERS) {
+		e->more_owners = true;
+		return;
+	}
+	e->owner_pid[e->nowners] = p->pid;
+	sw_strlcpy(e->owner_comm[e->nowners], p->comm, sizeof e->owner_comm[0]);
+	e->nowners++;
+}
+
 void agg_group(struct sw_agg *a, enum sw_agg_kind kind, const struct sw_row *rows, size_t n)
 {
 	a->kind = kind;
 	a->n = 0;
+	if ((kind == SW_AGG_LOCAL_PORT || kind == SW_AGG_DEST) && !a->lports_given)
+		fill_lports(a, rows, n);
 	size_t cap = table_size(n < 1024 ? n : 1024);
 	uint32_t *tab = xcalloc(cap, sizeof *tab); /* entry index + 1 */
 	size_t last = SIZE_MAX; /* entry of the previous counted row */
 	for (size_t i = 0; i < n; i++) {
 		const struct sw_row *r = &rows[i];
 		struct sw_agg_entry key;
-		if (is_tomb(r) || !make_key(kind, r, &key))
+		if (is_tomb(r) || !make_key(a, kind, r, &key))
 			continue;
 		/* Views are mostly sorted by state and remote, so a row often
 		 * has the key of the one before it: no hashing then. */
@@ -246,6 +343,8 @@ count:
 			e->rx_bps += r->st->rx_bps;
 			e->tx_bps += r->st->tx_bps;
 		}
+		if (kind == SW_AGG_DEST)
+			add_owner(e, r);
 	}
 	free(tab);
 	if (a->n > 1)
@@ -254,7 +353,13 @@ count:
 
 char *agg_key_str(const struct sw_agg_entry *e, char *buf, size_t len)
 {
-	if (e->family == AF_INET || e->family == AF_INET6) {
+	if ((e->family == AF_INET || e->family == AF_INET6) && e->port) {
+		char s[64];
+		sw_addr_str(e->family, e->addr, false, s, sizeof s);
+		bool v6 = e->family == AF_INET6, tcp = e->proto == SW_PROTO_TCP;
+		snprintf(buf, len, "%s%s%s:%u%s%s", v6 ? "[" : "", s, v6 ? "]" : "", e->port,
+			 tcp ? "" : "/", tcp ? "" : sw_proto_name(e->proto));
+	} else if (e->family == AF_INET || e->family == AF_INET6) {
 		char s[64];
 		sw_addr_str(e->family, e->addr, false, s, sizeof s);
 		bool full = e->prefix == 0 || e->prefix == (e->family == AF_INET ? 32 : 128);
@@ -267,9 +372,27 @@ char *agg_key_str(const struct sw_agg_entry *e, char *buf, size_t len)
 			snprintf(buf, len, "-");
 		else
 			snprintf(buf, len, "%d/%s", (int)e->pid, e->comm);
-	} else {
+	} else if (e->port) {
 		snprintf(buf, len, "%s/%u", sw_proto_name(e->proto), e->port);
+	} else {
+		snprintf(buf, len, "%s/ephemeral", sw_proto_name(e->proto));
 	}
+	return buf;
+}
+
+char *agg_owners_str(const struct sw_agg_entry *e, char *buf, size_t len)
+{
+	size_t used = 0;
+	if (len)
+		buf[0] = '\0';
+	for (unsigned i = 0; i < e->nowners && used < len; i++) {
+		int w = snprintf(buf + used, len - used, "%s%s", i ? "," : "", e->owner_comm[i]);
+		if (w < 0)
+			break;
+		used += (size_t)w;
+	}
+	if (e->more_owners && used < len)
+		snprintf(buf + used, len - used, ",...");
 	return buf;
 }
 
@@ -286,13 +409,6 @@ void listeners_done(struct sw_listeners *ls)
 	memset(ls, 0, sizeof *ls);
 }
 
-static bool is_listener(const struct sw_conn *c)
-{
-	if (c->state == SW_ST_LISTEN)
-		return true;
-	return c->state == SW_ST_CLOSE && is_inet(c) && c->local.port &&
-	       (c->proto == SW_PROTO_UDP || c->proto == SW_PROTO_UDPLITE);
-}
 
 static const char *unix_name(const struct sw_row *r, size_t *len)
 {
@@ -466,20 +582,55 @@ void agg_listeners(struct sw_listeners *ls, const struct sw_row *rows, size_t n)
 	free(tab);
 }
 
-static int cmp_state_count(const void *pa, const void *pb, void *arg)
+struct order {
+	enum sw_agg_order by;
+	uint32_t states;
+};
+
+static uint32_t states_sum(const struct sw_agg_entry *e, uint32_t mask)
+{
+	uint32_t sum = 0;
+	for (unsigned st = 0; st < SW_ST_COUNT; st++)
+		if (mask & SW_STATE_BIT(st))
+			sum += e->by_state[st];
+	return sum;
+}
+
+static int cmp_order(const void *pa, const void *pb, void *arg)
 {
 	const struct sw_agg_entry *a = pa, *b = pb;
-	unsigned st = *(const unsigned *)arg;
-	uint32_t x = a->by_state[st], y = b->by_state[st];
+	const struct order *o = arg;
+	double x = 0, y = 0;
+	switch (o->by) {
+	case SW_AGG_BY_COUNT:
+		x = a->total, y = b->total;
+		break;
+	case SW_AGG_BY_STATES:
+		x = states_sum(a, o->states), y = states_sum(b, o->states);
+		break;
+	case SW_AGG_BY_RX:
+		x = a->rx_bps, y = b->rx_bps;
+		break;
+	case SW_AGG_BY_TX:
+		x = a->tx_bps, y = b->tx_bps;
+		break;
+	case SW_AGG_BY_KEY:
+		break;
+	}
 	if (x != y)
 		return x > y ? -1 : 1;
-	if (a->family != b->family)
-		return a->family == AF_INET ? -1 : 1;
-	return memcmp(a->addr, b->addr, sizeof a->addr);
+	return entry_keycmp(a, b);
+}
+
+void agg_sort(struct sw_agg *a, enum sw_agg_order by, uint32_t states)
+{
+	struct order o = {by, states};
+	if (a->n > 1)
+		qsort_r(a->e, a->n, sizeof *a->e, cmp_order, &o);
 }
 
 void agg_sort_by_state(struct sw_agg *a, unsigned state)
 {
-	if (a->n > 1 && state < SW_ST_COUNT)
-		qsort_r(a->e, a->n, sizeof *a->e, cmp_state_count, &state);
+	if (state < SW_ST_COUNT)
+		agg_sort(a, SW_AGG_BY_STATES, SW_STATE_BIT(state));
 }

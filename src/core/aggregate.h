@@ -31,18 +31,27 @@ enum sw_agg_kind {
 	SW_AGG_REMOTE_NET,  /* remote IPv4 /24, IPv6 /64 */
 	SW_AGG_LOCAL_PORT,  /* local port of connected inet sockets, per proto */
 	SW_AGG_PROCESS,     /* first owner pid ("-" bucket for unknown) */
+	SW_AGG_DEST,        /* remote address:port of client ends, per proto */
 	SW_AGG_KIND_COUNT
 };
+
+/* DEST entries name up to this many owning processes. */
+#define SW_AGG_OWNERS 3
 
 struct sw_agg_entry {
 	/* key */
 	uint8_t family;    /* AF_INET / AF_INET6 for address kinds */
 	uint8_t addr[16];  /* address kinds (v4-mapped folded into AF_INET) */
 	uint8_t prefix;    /* REMOTE_NET: 24 or 64; else full */
-	uint8_t proto;     /* LOCAL_PORT */
-	uint16_t port;     /* LOCAL_PORT */
+	uint8_t proto;     /* LOCAL_PORT, DEST */
+	uint16_t port;     /* LOCAL_PORT (0: every port nothing listens on), DEST */
 	int32_t pid;       /* PROCESS: -1 unknown */
 	char comm[16];     /* PROCESS */
+	/* DEST: the programs owning its connections, where known */
+	uint8_t nowners;
+	bool more_owners;  /* more than SW_AGG_OWNERS of them */
+	int32_t owner_pid[SW_AGG_OWNERS];
+	char owner_comm[SW_AGG_OWNERS][16];
 	/* values */
 	uint32_t total;
 	uint32_t by_state[SW_ST_COUNT];
@@ -53,15 +62,46 @@ struct sw_agg {
 	enum sw_agg_kind kind;
 	struct sw_agg_entry *e;
 	size_t n, cap;
+	uint64_t *lports;  /* listening ports: bits per port, stream then datagram */
+	bool lports_given; /* set by agg_listen_ports */
 };
 
 void agg_init(struct sw_agg *a);
 void agg_done(struct sw_agg *a);
-/* Recompute a for kind over rows (tombstones skipped). */
+/* Recompute a for kind over rows (tombstones skipped).
+ *
+ * LOCAL_PORT and DEST tell the server end of a connection from the client
+ * end by the listening ports (LISTEN sockets, bound unconnected UDP): a
+ * connected socket whose local port nothing listens on is a client end.
+ * LOCAL_PORT counts client ends in one group per protocol (port 0,
+ * "tcp/ephemeral") instead of one line per ephemeral port; DEST counts
+ * only client ends, per destination address:port: the php-fpm -> MySQL
+ * TIME_WAIT story is one line "127.0.0.1:3306  TIME_WAIT 998". */
 void agg_group(struct sw_agg *a, enum sw_agg_kind kind,
 	       const struct sw_row *rows, size_t n);
-/* Key as text: "10.0.0.7", "10.0.0.0/24", "tcp/3306", "1234/nginx". */
+/* Take the listening ports from these rows for the following agg_group
+ * calls (by default each call takes them from the rows it counts): a
+ * filtered view may leave the listeners out. */
+void agg_listen_ports(struct sw_agg *a, const struct sw_row *rows, size_t n);
+/* The same from every socket of a snapshot (a batch summary's rows are
+ * only those its filter kept). */
+void agg_listen_ports_snap(struct sw_agg *a, const struct sw_snapshot *s);
+/* Key as text: "10.0.0.7", "10.0.0.0/24", "tcp/3306", "tcp/ephemeral",
+ * "1234/nginx", "127.0.0.1:3306", "[2001:db8::1]:53/udp". */
 char *agg_key_str(const struct sw_agg_entry *e, char *buf, size_t len);
+/* DEST: the owning programs as "php-fpm,nginx" ("" when unknown). */
+char *agg_owners_str(const struct sw_agg_entry *e, char *buf, size_t len);
+
+/* Orders for agg_sort. */
+enum sw_agg_order {
+	SW_AGG_BY_COUNT,  /* total, largest first (agg_group's order) */
+	SW_AGG_BY_KEY,    /* the key (IPv4 before IPv6, then address) */
+	SW_AGG_BY_STATES, /* the sum of the states in a mask, largest first */
+	SW_AGG_BY_RX,     /* receive rate, largest first */
+	SW_AGG_BY_TX,     /* send rate, largest first */
+};
+/* Re-sort a; ties by key.  states: SW_STATE_BIT() mask for BY_STATES. */
+void agg_sort(struct sw_agg *a, enum sw_agg_order by, uint32_t states);
 /* Re-sort an address grouping by the count in one state (descending),
  * IPv4 before IPv6, then by address: "SYN_RECV per remote IP". */
 void agg_sort_by_state(struct sw_agg *a, unsigned state);

@@ -154,7 +154,7 @@ static void f_local(const struct sw_row *r, char *buf, size_t len)
 	if (c->proto == SW_PROTO_UNIX || c->family == AF_UNIX)
 		unix_name(r, buf, len);
 	else if (is_inet(c))
-		sw_ep_str(c->family, &c->local, buf, len);
+		sw_local_str(c, buf, len);
 	else
 		buf[0] = '\0';
 }

@@ -209,3 +209,16 @@ char *sw_ep_str(int family, const struct sw_endpoint *ep, char *buf, size_t len)
 		snprintf(buf, len, v6 ? "[%s]:*" : "%s:*", a);
 	return buf;
 }
+
+char *sw_local_str(const struct sw_conn *c, char *buf, size_t len)
+{
+	if (!sw_addr_is_any(c->family, c->local.addr) ||
+	    (c->family == AF_INET6 && !(c->flags & SW_CF_V6ONLY)))
+		return sw_ep_str(c->family, &c->local, buf, len);
+	const char *any = c->family == AF_INET ? "0.0.0.0" : "[::]";
+	if (c->local.port)
+		snprintf(buf, len, "%s:%u", any, c->local.port);
+	else
+		snprintf(buf, len, "%s:*", any);
+	return buf;
+}

@@ -246,7 +246,8 @@ void diag_check_acceptq(struct diag_ctx *x)
 		     c->rq > c->wq ? _("Accept queue of %s %s is full: %u waiting, backlog %u")
 				   : _("Accept queue of %s %s is filling: %u waiting, backlog %u"),
 		     name, who[0] ? who : _("(process unknown)"), c->rq, c->wq);
-		diag_detail(d, _("%.0f%% of the backlog; connections beyond it are dropped or reset"), q[j].p);
+		diag_detail(d, _("%.0f%% of the backlog; connections beyond it are dropped or reset"),
+			    sw_pct_shown(c->rq, c->wq, 0));
 		if (have_o)
 			diag_detail(d, _("ListenOverflows +%llu in %.1f s (namespace-wide)"),
 			       (unsigned long long)ovf, x->dt);
@@ -434,7 +435,7 @@ void diag_check_retrans(struct diag_ctx *x)
 		d->limit = x->t->retrans_warn;
 		const struct sw_conn *w = &s->conns[e->ex];
 		d->port = w->remote.port;
-		double share = e->sum2 > 0 ? e->sum * 100.0 / e->sum2 : 0;
+		double share = e->sum2 > 0 ? sw_pct_shown(e->sum, e->sum2, 1) : 0;
 		diag_setf(d->title, sizeof d->title,
 		     _("Retransmissions toward %s: %.1f/s (%.1f%% of segments sent) on %u connections%s%s"),
 		     ip, rate, share, e->count, who[0] ? ", " : "", who);

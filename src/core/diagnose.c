@@ -544,7 +544,7 @@ void diag_listener_name(const struct sw_snapshot *s, const struct sw_conn *c,
 		return;
 	}
 	char ep[SW_EP_STRLEN];
-	diag_setf(buf, len, "%s %s", sw_proto_name(c->proto), sw_ep_str(c->family, &c->local, ep, sizeof ep));
+	diag_setf(buf, len, "%s %s", sw_proto_name(c->proto), sw_local_str(c, ep, sizeof ep));
 }
 
 /* ---- per-cookie memory (retransmits, new SYN_RECV) ---------------------------- */

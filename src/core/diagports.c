@@ -358,7 +358,7 @@ void diag_check_ephemeral(struct diag_ctx *x)
 		d->port = e->port;
 		diag_setf(d->title, sizeof d->title,
 		     _("Ephemeral ports toward %s from %s: %u of %ld in use (%.0f%%), %u in TIME_WAIT"),
-		     dst, src, e->count, range, p, e->n2);
+		     dst, src, e->count, range, sw_pct_shown(e->count, (double)range, 0), e->n2);
 		ephemeral_who(x, d, e, dst);
 		diag_detail(d, _("ip_local_port_range %ld-%ld: %ld ports (%ld reserved)"), lo, hi,
 		       range, reserved);
@@ -387,7 +387,7 @@ void diag_check_ephemeral(struct diag_ctx *x)
 			d->value = e->count;
 			diag_setf(d->title, sizeof d->title,
 			     _("Ephemeral ports: busiest destination %s uses %u of %ld (%.0f%%)"),
-			     dst, e->count, range, diag_pct(e->count, (double)range));
+			     dst, e->count, range, sw_pct_shown(e->count, (double)range, 0));
 		} else {
 			diag_setf(d->title, sizeof d->title,
 			     _("Ephemeral ports: none in use (range %ld-%ld, %ld ports)"), lo, hi, range);
@@ -525,7 +525,8 @@ void diag_check_timewait(struct diag_ctx *x)
 	if (sev == DIAG_OK) {
 		if (max > 0)
 			diag_setf(d->title, sizeof d->title,
-			     _("TIME_WAIT: %.0f sockets of tcp_max_tw_buckets %.0f (%.0f%%)"), total, max, p);
+			     _("TIME_WAIT: %.0f sockets of tcp_max_tw_buckets %.0f (%.0f%%)"), total, max,
+			     sw_pct_shown(total, max, 0));
 		else
 			diag_setf(d->title, sizeof d->title, _("TIME_WAIT: %.0f sockets"), total);
 		return;
@@ -539,7 +540,7 @@ void diag_check_timewait(struct diag_ctx *x)
 	else
 		diag_setf(d->title, sizeof d->title,
 		     _("TIME_WAIT pile-up: %.0f sockets of tcp_max_tw_buckets %.0f (%.0f%%)"),
-		     total, max, p);
+		     total, max, sw_pct_shown(total, max, 0));
 	diag_setf(d->fix, sizeof d->fix, "%s\n%s\n%s",
 	     _("Many short connections closed by this host: use keep-alive/persistent connections "
 	       "(nginx upstream keepalive, php-fpm over a UNIX socket, persistent MySQL connections)."),

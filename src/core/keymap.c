@@ -64,6 +64,8 @@ static const struct sw_binding default_bindings[] = {
 	{'M', SW_ACT_CLEAR_MARK},
 	{'g', SW_ACT_GROUP_NET},
 	{'p', SW_ACT_GROUP_PROC},
+	{'o', SW_ACT_REMOTE_SORT},
+	{'f', SW_ACT_FOLLOW},
 	{SW_KEY_UP, SW_ACT_UP},
 	{SW_KEY_DOWN, SW_ACT_DOWN},
 	{SW_KEY_PGUP, SW_ACT_PGUP},

@@ -102,8 +102,14 @@ enum sw_kgroup {
 	  N_("Top remote IPs panel: totals per process instead, or back"),     \
 	  PANELS)                                                              \
 	X(GROUP_NET, "group-net", NULL,                                        \
-	  N_("Top remote IPs: group by network (/24 IPv4, /64 IPv6) or not"),  \
-	  PANELS)                                                              \
+	  N_("Top remote IPs: per address, per network (/24 IPv4, /64 IPv6), " \
+	     "per destination address:port, in turn"), PANELS)                 \
+	X(REMOTE_SORT, "remote-sort", NULL,                                    \
+	  N_("Top remote IPs: sort by the next column (count, SYN-R, ESTAB, "  \
+	     "..., address)"), PANELS)                                         \
+	X(FOLLOW, "follow-filter", NULL,                                       \
+	  N_("States and Top remote IPs describe the filtered sockets, or "    \
+	     "every socket"), PANELS)                                          \
 	X(UP, "up", NULL, N_("Select the previous row"), MOVE)                 \
 	X(DOWN, "down", NULL, N_("Select the next row"), MOVE)                 \
 	X(PGUP, "page-up", NULL, N_("One page up"), MOVE)                      \

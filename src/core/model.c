@@ -818,6 +818,14 @@ void view_sort(struct sw_view *v, const struct sw_sortkey *keys, size_t nkeys)
 		qsort_r(v->rows, v->n, sizeof *v->rows, row_cmp, &ctx);
 }
 
+size_t view_live(const struct sw_view *v)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < v->n; i++)
+		n += !(v->rows[i].st && (v->rows[i].st->flags & SW_ROW_CLOSED));
+	return n;
+}
+
 long view_find_cookie(const struct sw_view *v, uint64_t cookie)
 {
 	for (size_t i = 0; i < v->n; i++)

@@ -78,6 +78,9 @@ void model_view(const struct sw_model *m, const struct sw_select *sel,
 		const struct sw_filter *f, const struct sw_sortkey *keys,
 		size_t nkeys, struct sw_view *v);
 void view_sort(struct sw_view *v, const struct sw_sortkey *keys, size_t nkeys);
+/* Rows that are not tombstones (SW_ROW_CLOSED): what "N of M" counts, so
+ * the table agrees with the states histogram. */
+size_t view_live(const struct sw_view *v);
 /* Index of the row with this cookie, or -1. */
 long view_find_cookie(const struct sw_view *v, uint64_t cookie);
 void view_done(struct sw_view *v);

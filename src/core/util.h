@@ -33,6 +33,15 @@ bool sw_blank(const char *s);
 	} while (0)
 
 /* 64-bit mix hash (splitmix64 finaliser). */
+/* A percentage to print with "%.0f%%" (decimals: 0) or "%.1f%%" (1):
+ * rounded down, so "997 of 1000" reads 99%, never 100% unless all. */
+static inline double sw_pct_shown(double part, double whole, int decimals)
+{
+	double scale = decimals > 0 ? 10.0 : 1.0;
+	double p = whole > 0 ? part * 100.0 * scale / whole : (part > 0 ? 100.0 * scale : 0);
+	return p > 0 ? (double)(unsigned long long)p / scale : 0;
+}
+
 static inline uint64_t sw_hash64(uint64_t x)
 {
 	x ^= x >> 30;

@@ -557,6 +557,30 @@ static void summary_obj(struct jo *o, const struct sw_row *rows, size_t n)
 	close_obj(&j);
 }
 
+/* A destination: address, port, protocol and its known owners. */
+static void dest_key(struct jo *j, const struct sw_agg_entry *e)
+{
+	char buf[64];
+	js(j, "addr", sw_addr_str(e->family, e->addr, false, buf, sizeof buf));
+	ju(j, "port", e->port);
+	js(j, "proto", sw_proto_name(e->proto));
+	js(j, "family", family_name(e->family));
+	key(j, "programs");
+	putc('[', j->fp);
+	for (unsigned i = 0; i < e->nowners; i++) {
+		if (i)
+			putc(',', j->fp);
+		struct jo o = {j->fp, true};
+		putc('{', j->fp);
+		ji(&o, "pid", e->owner_pid[i]);
+		key(&o, "comm");
+		json_str(j->fp, e->owner_comm[i], strnlen(e->owner_comm[i], sizeof e->owner_comm[i]));
+		putc('}', j->fp);
+	}
+	putc(']', j->fp);
+	jb(j, "more_programs", e->more_owners);
+}
+
 /* Group entries: a state breakdown mixing protocols uses the netstat
  * names, with CLOSE shown as UNCONN (nearly always unconnected UDP). */
 static void agg_list(struct jo *o, const char *k, const struct sw_agg *a, size_t top,
@@ -584,8 +608,12 @@ static void agg_list(struct jo *o, const char *k, const struct sw_agg *a, size_t
 			js(&j, "family", family_name(e->family));
 			break;
 		case SW_AGG_LOCAL_PORT:
+			/* port null: the client ends, on ports nothing listens on */
 			js(&j, "proto", sw_proto_name(e->proto));
-			ju(&j, "port", e->port);
+			jint_or_null(&j, "port", e->port ? e->port : -1);
+			break;
+		case SW_AGG_DEST:
+			dest_key(&j, e);
 			break;
 		default:
 			ji(&j, "pid", e->pid);
@@ -642,12 +670,14 @@ static void listeners_list(struct jo *o, const struct sw_listeners *ls, size_t t
 	putc(']', o->fp);
 }
 
-static void aggregates_obj(struct jo *o, const struct sw_row *rows, size_t n, size_t top)
+static void aggregates_obj(struct jo *o, const struct sw_snapshot *s, const struct sw_row *rows,
+			   size_t n, size_t top)
 {
 	struct jo j;
 	struct sw_agg a;
 	struct sw_listeners ls;
 	agg_init(&a);
+	agg_listen_ports_snap(&a, s); /* a filter may have left the listeners out */
 	open_obj(o, &j, "aggregates");
 	agg_group(&a, SW_AGG_REMOTE_IP, rows, n);
 	ju(&j, "remote_ips", a.n);
@@ -660,6 +690,9 @@ static void aggregates_obj(struct jo *o, const struct sw_row *rows, size_t n, si
 	agg_list(&j, "remote_net", &a, top, false);
 	agg_group(&a, SW_AGG_LOCAL_PORT, rows, n);
 	agg_list(&j, "local_port", &a, top, false);
+	agg_group(&a, SW_AGG_DEST, rows, n);
+	ju(&j, "destinations", a.n);
+	agg_list(&j, "destination", &a, top, false);
 	agg_group(&a, SW_AGG_PROCESS, rows, n);
 	agg_list(&j, "process", &a, top, false);
 	agg_done(&a);
@@ -745,7 +778,7 @@ int out_json(FILE *fp, const struct sw_snapshot *s, const struct sw_row *rows, s
 	if (s->have_kstat)
 		kernel_obj(&o, &s->kstat);
 	if (opt->aggregates)
-		aggregates_obj(&o, rows, n, opt->top > 0 ? (size_t)opt->top : 10);
+		aggregates_obj(&o, s, rows, n, opt->top > 0 ? (size_t)opt->top : 10);
 	if (opt->extra)
 		opt->extra(fp, opt->extra_arg);
 	putc('}', fp);

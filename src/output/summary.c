@@ -2,7 +2,9 @@
  * and the classic `netstat -an | awk '{print $6}' | sort | uniq -c`), then
  * the other netstat | awk | uniq -c pipelines answered directly:
  * connections per remote IP (and SYN_RECV per remote IP), per network,
- * per local port, per process, the listeners with their queues, and the kernel settings and
+ * per destination address:port (the client ends, with their programs),
+ * per local port (listening ports one by one, client ends in one group),
+ * per process, the listeners with their queues, and the kernel settings and
  * counters that explain what is seen.
  */
 #include "config.h"
@@ -120,6 +122,10 @@ static void group_section(FILE *fp, const char *title, const char *keyhdr,
 			fprintf(fp, "  (rx %s, tx %s)", sw_fmt_rate(e->rx_bps, rx, sizeof rx),
 				sw_fmt_rate(e->tx_bps, tx, sizeof tx));
 		}
+		if (e->nowners) {
+			char who[80];
+			fprintf(fp, _("  programs: %s"), agg_owners_str(e, who, sizeof who));
+		}
 		fputs("\n", fp);
 	}
 }
@@ -128,7 +134,7 @@ static void listener_local(const struct sw_listener *l, char *buf, size_t len)
 {
 	const struct sw_conn *c = l->row.conn;
 	if (c->family == AF_INET || c->family == AF_INET6) {
-		sw_ep_str(c->family, &c->local, buf, len);
+		sw_local_str(c, buf, len);
 		return;
 	}
 	column_get(SW_COL_LOCAL)->format(&l->row, buf, len);
@@ -200,7 +206,7 @@ static void kernel_section(FILE *fp, const struct sw_kstat *k, const struct sw_a
 		      as->count[SW_PROTO_MPTCP][SW_ST_TIME_WAIT];
 	if (k->tcp_max_tw_buckets > 0)
 		fprintf(fp, _("  %-25s %u of tcp_max_tw_buckets %d (%.0f%%)\n"), "TIME_WAIT", tw,
-			k->tcp_max_tw_buckets, 100.0 * tw / k->tcp_max_tw_buckets);
+			k->tcp_max_tw_buckets, sw_pct_shown(tw, k->tcp_max_tw_buckets, 0));
 	if (k->somaxconn >= 0)
 		fprintf(fp, "  %-25s %d\n", "somaxconn", k->somaxconn);
 	if (k->tcp_max_syn_backlog >= 0)
@@ -239,6 +245,8 @@ int out_summary(FILE *fp, const struct sw_snapshot *s, const struct sw_row *rows
 					 "this kernel has no raw_diag module)"));
 
 	agg_init(&a);
+	if (s) /* a filter may have left the listeners out of the rows */
+		agg_listen_ports_snap(&a, s);
 	agg_group(&a, SW_AGG_REMOTE_IP, rows, n);
 	group_section(fp, _("Connections per remote IP"), _("Remote IP"), &a, top, false);
 	if (a.n > 1)
@@ -246,6 +254,8 @@ int out_summary(FILE *fp, const struct sw_snapshot *s, const struct sw_row *rows
 	group_section(fp, _("SYN_RECV per remote IP"), _("Remote IP"), &a, top, true);
 	agg_group(&a, SW_AGG_REMOTE_NET, rows, n);
 	group_section(fp, _("Connections per remote network"), _("Network"), &a, top, false);
+	agg_group(&a, SW_AGG_DEST, rows, n);
+	group_section(fp, _("Connections per destination"), _("Destination"), &a, top, false);
 	agg_group(&a, SW_AGG_LOCAL_PORT, rows, n);
 	group_section(fp, _("Connections per local port"), _("Port"), &a, top, false);
 	agg_group(&a, SW_AGG_PROCESS, rows, n);

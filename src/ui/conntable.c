@@ -48,7 +48,10 @@ static void resolved_ep(struct ui *ui, const struct sw_row *r, bool remote, char
 	}
 	char host[128], serv[64];
 	if (sw_addr_is_any(fam, a)) {
-		sw_strlcpy(host, "*", sizeof host);
+		/* as sw_local_str: 0.0.0.0 (IPv4), [::] (v6only), * (dual-stack) */
+		bool v6only = c->flags & SW_CF_V6ONLY;
+		sw_strlcpy(host, remote || (fam == AF_INET6 && !v6only) ? "*"
+				 : fam == AF_INET ? "0.0.0.0" : "[::]", sizeof host);
 	} else {
 		sw_addr_str(fam, a, false, host, sizeof host);
 		char name[128];
@@ -230,11 +233,14 @@ static void ct_draw(struct panel *p, struct ui *ui)
 	struct layout L;
 	compute_layout(p, ui, &L);
 	size_t n = ct_nrows(p, ui);
+	/* closed rows (tombstones) shown are not counted: the count agrees
+	 * with the states panel's */
+	size_t live = n > ui->n_closed ? n - ui->n_closed : 0;
 	char extra[256];
 	if (ui->data.conns && ui->filter_text[0])
-		snprintf(extra, sizeof extra, _("%zu of %zu (filtered)"), n, ui->data.nall);
+		snprintf(extra, sizeof extra, _("%zu of %zu (filtered)"), live, ui->data.nall);
 	else
-		snprintf(extra, sizeof extra, "%zu", n);
+		snprintf(extra, sizeof extra, "%zu", live);
 	if (ui->mark || (ui->changes && (ui->n_new || ui->n_closed))) {
 		size_t el = strlen(extra);
 		snprintf(extra + el, sizeof extra - el, ui->mark ? _("  since mark: +%zu new, -%zu closed")

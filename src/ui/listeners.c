@@ -111,6 +111,9 @@ static void ls_draw(struct panel *p, struct ui *ui)
 		wmove(w, p->head + (int)(i - p->sel.top), 0);
 		wattrset(w, base);
 		crt_put_pad(w, proto, PROTO_W, false);
+		/* never show a cut port as if it were another port (":33" for
+		 * ":3306" at 80x24) */
+		uimodel_fit_endpoint(local, sizeof local, local_w - 1, crt_utf8() ? "\u2026" : "~");
 		panel_put_match(ui, w, local, local_w, false, base);
 		snprintf(num, sizeof num, "%u", l->established);
 		wattrset(w, base);

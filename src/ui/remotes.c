@@ -1,6 +1,9 @@
 /* remotes.c - the Top remote IPs panel: remote addresses (or /24, /64
- * networks) by connection count with a per-state breakdown (the classic
- * `netstat -ntu | awk '{print $5}' | cut -d: -f1 | sort | uniq -c | sort -n`). */
+ * networks, or destination address:port with their programs) by
+ * connection count with a per-state breakdown (the netstat -ntu | awk
+ * '{print $5}' | cut -d: -f1 | sort | uniq -c | sort -n pipeline), sorted
+ * by any column; with a filter set it counts the filtered sockets (the
+ * netstat -plan | grep :80 | ... | uniq -c answer, live). */
 #include "config.h"
 
 #include <stdio.h>
@@ -23,6 +26,41 @@ static const struct {
 	{N_("Other"), -1},
 };
 #define NBRK (sizeof brk / sizeof brk[0])
+
+/* The sort columns, in the order o steps through them. */
+static const struct {
+	const char *hdr;
+	enum sw_agg_order by;
+	int brk; /* index into brk[] for BY_STATES */
+} sorts[] = {
+	{N_("Count"), SW_AGG_BY_COUNT, -1},
+	{N_("SYN-R"), SW_AGG_BY_STATES, 1},
+	{N_("ESTAB"), SW_AGG_BY_STATES, 0},
+	{N_("T-WAIT"), SW_AGG_BY_STATES, 2},
+	{N_("C-WAIT"), SW_AGG_BY_STATES, 3},
+	{N_("Other"), SW_AGG_BY_STATES, 4},
+	{N_("RX/s"), SW_AGG_BY_RX, -1},
+	{N_("TX/s"), SW_AGG_BY_TX, -1},
+	{N_("address"), SW_AGG_BY_KEY, -1},
+};
+#define NSORTS (sizeof sorts / sizeof sorts[0])
+
+const char *remotes_order(size_t i, enum sw_agg_order *by, uint32_t *states)
+{
+	i %= NSORTS;
+	*by = sorts[i].by;
+	*states = 0;
+	int b = sorts[i].brk;
+	if (b >= 0 && brk[b].state >= 0) {
+		*states = SW_STATE_BIT(brk[b].state);
+	} else if (b >= 0) { /* Other: every state not in a column of its own */
+		*states = SW_STATE_BIT(SW_ST_COUNT) - 1;
+		for (size_t k = 0; k < NBRK; k++)
+			if (brk[k].state >= 0)
+				*states &= ~SW_STATE_BIT(brk[k].state);
+	}
+	return sorts[i].hdr;
+}
 #define CNT_W 6
 #define BRK_W 7
 
@@ -49,15 +87,21 @@ static uint32_t brk_value(const struct sw_agg_entry *e, size_t k)
 	return e->total - named;
 }
 
-/* Address text: the resolved name when resolution is on. */
+/* Address text: the resolved name when resolution is on; a destination
+ * with its programs. */
 static void key_text(struct ui *ui, const struct sw_agg_entry *e, char *buf, size_t len)
 {
 	agg_key_str(e, buf, len);
 	bool full = e->prefix == (e->family == AF_INET ? 32 : 128);
-	if (ui->resolve && ui->res && full) {
+	if (ui->resolve && ui->res && full && !e->port) {
 		char name[128];
 		if (resolver_host(ui->res, e->family, e->addr, name, sizeof name) && name[0])
 			snprintf(buf, len, "%s", name);
+	}
+	if (e->nowners) {
+		char who[80];
+		size_t n = strlen(buf);
+		snprintf(buf + n, len - n, " %s", agg_owners_str(e, who, sizeof who));
 	}
 }
 
@@ -89,10 +133,15 @@ static void rm_draw(struct panel *p, struct ui *ui)
 {
 	WINDOW *w = p->win;
 	size_t n = rm_nrows(p, ui);
-	char extra[128];
-	snprintf(extra, sizeof extra, "%zu%s", n,
-		 ui->group_proc ? _("  per process (p)")
-		 : ui->group_net ? _("  per /24, /64 (g)") : _("  (g: per /24)"));
+	char extra[192];
+	static const char *const grp[RGROUP_COUNT] = {
+		[RGROUP_IP] = N_("  (g: per /24)"), [RGROUP_NET] = N_("  per /24, /64 (g)"),
+		[RGROUP_DEST] = N_("  per ip:port (g)")};
+	size_t si = ui->rsort % NSORTS;
+	snprintf(extra, sizeof extra, "%zu%s%s%s%s", n,
+		 ui->group_proc ? _("  per process (p)") : _(grp[ui->rgroup]),
+		 si ? _("  by ") : "", si ? _(sorts[si].hdr) : "",
+		 ui->data.follows ? _("  filtered") : "");
 	panel_draw_title(p, ui, extra);
 	int addr_w, rate_w;
 	size_t nb = fit_brk(p, &addr_w, &rate_w);
@@ -101,9 +150,10 @@ static void rm_draw(struct panel *p, struct ui *ui)
 		wattrset(w, crt_attr(CRT_COLHDR));
 		crt_put_pad(w, _("Count"), CNT_W, true);
 		waddch(w, ' ');
-		crt_put_pad(w, ui->group_proc ? _("Process") : ui->group_net ? _("Remote network")
-										: _("Remote address"), addr_w,
-			    false);
+		static const char *const hdr[RGROUP_COUNT] = {
+			[RGROUP_IP] = N_("Remote address"), [RGROUP_NET] = N_("Remote network"),
+			[RGROUP_DEST] = N_("Destination, programs")};
+		crt_put_pad(w, ui->group_proc ? _("Process") : _(hdr[ui->rgroup]), addr_w, false);
 		for (size_t k = 0; k < nb; k++)
 			crt_put_pad(w, _(brk[k].hdr), BRK_W, true);
 		crt_put_pad(w, _("RX/s"), rate_w, true);

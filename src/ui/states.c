@@ -1,7 +1,9 @@
 /* states.c - the TCP states panel: per-state histogram with a bar, the
  * count, the change since the last refresh, the change per second and a
- * sparkline of the count over the last samples (the classic
- * `netstat -an | awk '/tcp/ {print $6}' | sort | uniq -c`). */
+ * sparkline of the count over the last samples (the netstat -an | awk
+ * '/tcp/ {print $6}' | sort | uniq -c pipeline).  With a filter set (and
+ * f on) it counts the filtered sockets; the change per second and the
+ * sparkline, which are machine-wide history, are then left out. */
 #include "config.h"
 
 #include <stdio.h>
@@ -57,7 +59,7 @@ static size_t st_visible(const struct panel *p, const struct ui *ui, unsigned *v
 	bool take[NSTATES] = {false};
 	size_t want = h < NSTATES ? h : NSTATES;
 	for (size_t i = 0; i < NSTATES; i++)
-		if (count_of(&ui->cur_states, order[i]) && n < want)
+		if (count_of(&ui->pan_cur, order[i]) && n < want)
 			take[i] = true, n++;
 	for (size_t i = 0; i < NSTATES && n < want; i++)
 		if (!take[i])
@@ -90,9 +92,9 @@ static uint64_t st_row_key(const struct panel *p, const struct ui *ui, size_t i)
 static void fmt_delta(const struct ui *ui, unsigned st, char *buf, size_t len)
 {
 	buf[0] = '\0';
-	if (!ui->have_prev)
+	if (!ui->have_pan_prev)
 		return;
-	long d = (long)count_of(&ui->cur_states, st) - (long)count_of(&ui->prev_states, st);
+	long d = (long)count_of(&ui->pan_cur, st) - (long)count_of(&ui->pan_prev, st);
 	if (d)
 		snprintf(buf, len, "%+ld", d);
 }
@@ -116,7 +118,7 @@ static void st_row_text(const struct panel *p, struct ui *ui, size_t i, char *bu
 	unsigned st = st_at(p, ui, i);
 	fmt_delta(ui, st, d, sizeof d);
 	snprintf(buf, len, "%s %u %s", label(st),
-		 count_of(&ui->cur_states, st), d);
+		 count_of(&ui->pan_cur, st), d);
 }
 
 static void st_draw(struct panel *p, struct ui *ui)
@@ -124,13 +126,16 @@ static void st_draw(struct panel *p, struct ui *ui)
 	WINDOW *w = p->win;
 	uint32_t total = 0, max = 0;
 	for (size_t i = 0; i < NSTATES; i++) {
-		uint32_t c = count_of(&ui->cur_states, order[i]);
+		uint32_t c = count_of(&ui->pan_cur, order[i]);
 		total += c;
 		if (c > max)
 			max = c;
 	}
-	char extra[64];
+	char extra[96];
+	bool filtered = ui->data.follows;
 	snprintf(extra, sizeof extra, _("total %u"), total);
+	if (filtered)
+		snprintf(extra + strlen(extra), sizeof extra - strlen(extra), "%s", _("  filtered"));
 	panel_draw_title(p, ui, extra);
 	unsigned vis[NSTATES];
 	size_t n = st_visible(p, ui, vis), h = panel_list_h(p);
@@ -140,10 +145,10 @@ static void st_draw(struct panel *p, struct ui *ui)
 	int avail = p->w - name_w - cnt_w;
 	int dw = avail >= 6 + 9 ? 6 : 0;
 	avail -= dw;
-	int rw = avail >= 10 + 12 ? 10 : 0;
+	int rw = avail >= 10 + 12 && !filtered ? 10 : 0;
 	avail -= rw;
 	int spark_w = 0, bar_w = 0;
-	if (ui->hist.n == 0) {
+	if (ui->hist.n == 0 || filtered) {
 		bar_w = avail - 1;
 	} else if (avail >= 8) {
 		/* both: the histogram bar keeps a third */
@@ -157,7 +162,7 @@ static void st_draw(struct panel *p, struct ui *ui)
 	bool utf8 = crt_utf8();
 	for (size_t i = p->sel.top; i < n && i < p->sel.top + h; i++) {
 		unsigned st = vis[i];
-		uint32_t c = count_of(&ui->cur_states, st);
+		uint32_t c = count_of(&ui->pan_cur, st);
 		attr_t base = panel_row_attr(p, ui, i, c ? crt_attr(CRT_NORMAL) : crt_attr(CRT_DIM));
 		bool sel = i == p->sel.cur;
 		wmove(w, p->head + (int)(i - p->sel.top), 0);

@@ -41,9 +41,12 @@ static void sync_wants(struct ui *ui)
 {
 	ui->wants.keys = ui->sort.k;
 	ui->wants.nkeys = ui->sort.n;
-	ui->wants.remote_kind = ui->group_proc  ? SW_AGG_PROCESS
-				: ui->group_net ? SW_AGG_REMOTE_NET
-						: SW_AGG_REMOTE_IP;
+	static const enum sw_agg_kind kinds[RGROUP_COUNT] = {
+		[RGROUP_IP] = SW_AGG_REMOTE_IP, [RGROUP_NET] = SW_AGG_REMOTE_NET,
+		[RGROUP_DEST] = SW_AGG_DEST};
+	ui->wants.remote_kind = ui->group_proc ? SW_AGG_PROCESS : kinds[ui->rgroup];
+	remotes_order(ui->rsort, &ui->wants.remote_order, &ui->wants.remote_states);
+	ui->wants.follow = ui->follow;
 	ui->wants.filter = sw_blank(ui->filter_text) ? NULL : ui->filter;
 	ui->wants.netinfo = ui->panels[PANEL_ROUTES].shown || ui->panels[PANEL_IFACES].shown;
 	enum sw_col_id shown[SW_COL_COUNT];
@@ -80,6 +83,7 @@ struct ui *ui_new(const struct ui_config *cfg, char *err, size_t errlen)
 	ui->panels[PANEL_ROUTES].shown = false;
 	ui->panels[PANEL_IFACES].shown = false;
 	ui->changes = true;
+	ui->follow = cfg->panels_follow_filter;
 	statehist_init(&ui->hist);
 	ui->focus = PANEL_CONNS;
 	if (ui_set_filter(ui, cfg->filter ? cfg->filter : "", false, err, errlen, NULL) == 0) {
@@ -133,10 +137,6 @@ void ui_set_data(struct ui *ui, const struct ui_data *d)
 {
 	bool fresh = !ui->have_data || d->sample_seq != ui->seen_seq;
 	if (fresh && d->states) {
-		if (ui->have_data) {
-			ui->prev_states = ui->cur_states;
-			ui->have_prev = true;
-		}
 		ui->cur_states = *d->states;
 		ui->seen_seq = d->sample_seq;
 		ui->hdr_dirty = true;
@@ -146,6 +146,12 @@ void ui_set_data(struct ui *ui, const struct ui_data *d)
 				d->states->count[SW_PROTO_MPTCP][st];
 		statehist_push(&ui->hist, d->snap ? d->snap->mono_ns : sw_mono_ns(), c,
 			       SW_ST_COUNT);
+	}
+	if (d->pstates) {
+		/* a change since the last sample, not since another filter */
+		ui->pan_prev = fresh ? ui->pan_cur : *d->pstates;
+		ui->have_pan_prev = ui->have_data;
+		ui->pan_cur = *d->pstates;
 	}
 	if (d->error) /* a failed sample: the old data stays, the reason shows */
 		ui_status(ui, true, "%s", d->error);
@@ -301,6 +307,14 @@ static unsigned cycle_focus(struct ui *ui, int dir)
 static unsigned toggle_panel(struct ui *ui, enum panel_id id)
 {
 	struct panel *p = &ui->panels[id];
+	if (p->shown && !p->placed) {
+		/* wanted but out of sight (no room at 80x24): bring it into
+		 * view; the layout always places the focused panel */
+		ui->zoom = false;
+		ui_focus(ui, id);
+		ui->relayout = true;
+		return UI_R_REDRAW;
+	}
 	if (p->shown) {
 		int shown = 0;
 		for (int i = 0; i < PANEL_COUNT; i++)
@@ -320,6 +334,16 @@ static unsigned toggle_panel(struct ui *ui, enum panel_id id)
 	ui->relayout = true;
 	sync_wants(ui);
 	return UI_R_REDRAW;
+}
+
+/* The remotes panel's grouping or order changed: a new aggregation. */
+static unsigned remotes_changed(struct ui *ui, const char *msg)
+{
+	sync_wants(ui);
+	ui->panels[PANEL_REMOTES].sel.has_key = false;
+	ui->panels[PANEL_REMOTES].dirty = true;
+	ui_status(ui, false, "%s", msg);
+	return UI_R_REGROUP | UI_R_REDRAW;
 }
 
 static unsigned set_mark(struct ui *ui, bool on)
@@ -426,16 +450,35 @@ unsigned ui_do_action(struct ui *ui, enum sw_action a)
 			  ui->group_proc ? _("Totals per process (p: back to remote IPs)")
 					 : _("Remote IPs by address"));
 		return UI_R_REGROUP | UI_R_REDRAW;
-	case SW_ACT_GROUP_NET:
-		ui->group_net = !ui->group_net;
+	case SW_ACT_GROUP_NET: {
+		static const char *const msg[RGROUP_COUNT] = {
+			N_("Remote IPs by address"),
+			N_("Remote IPs grouped by /24 (IPv4) and /64 (IPv6)"),
+			N_("Connections per destination address:port (client ends, with programs)"),
+		};
+		ui->rgroup = ui->group_proc ? RGROUP_IP : (ui->rgroup + 1) % RGROUP_COUNT;
 		ui->group_proc = false;
+		return remotes_changed(ui, _(msg[ui->rgroup]));
+	}
+	case SW_ACT_REMOTE_SORT: {
+		enum sw_agg_order by;
+		uint32_t st;
+		ui->rsort = ui->rsort + 1;
+		const char *col = remotes_order(ui->rsort, &by, &st);
+		if (by == SW_AGG_BY_COUNT)
+			ui->rsort = 0;
+		char m[160];
+		snprintf(m, sizeof m, _("Top remote IPs sorted by %s (o: next column)"), _(col));
+		return remotes_changed(ui, m);
+	}
+	case SW_ACT_FOLLOW:
+		ui->follow = !ui->follow;
 		sync_wants(ui);
-		ui->panels[PANEL_REMOTES].sel.has_key = false;
-		ui->panels[PANEL_REMOTES].dirty = true;
+		ui->panels[PANEL_STATES].dirty = ui->panels[PANEL_REMOTES].dirty = true;
 		ui_status(ui, false, "%s",
-			  ui->group_net ? _("Remote IPs grouped by /24 (IPv4) and /64 (IPv6)")
-					: _("Remote IPs by address"));
-		return UI_R_REGROUP | UI_R_REDRAW;
+			  ui->follow ? _("Summary panels follow the filter")
+				     : _("Summary panels show every socket, whatever the filter"));
+		return UI_R_REFILTER | UI_R_REDRAW;
 	case SW_ACT_UP:
 	case SW_ACT_DOWN:
 	case SW_ACT_PGUP:

@@ -43,6 +43,7 @@ struct ui_config {
 	const char *columns; /* --columns or NULL */
 	const char *sort;    /* --sort or NULL */
 	const char *netns;   /* shown in the header */
+	bool panels_follow_filter; /* the summary panels describe the filtered rows */
 };
 
 /* What the loop built for the UI; pointers stay valid until the next
@@ -50,9 +51,11 @@ struct ui_config {
 struct ui_data {
 	const struct sw_snapshot *snap;
 	const struct sw_view *conns;        /* filtered and sorted */
-	size_t nall;                        /* rows before the filter */
-	const struct sw_agg_states *states; /* unfiltered */
-	const struct sw_agg *remotes;       /* unfiltered */
+	size_t nall;                        /* live rows before the filter (no tombstones) */
+	const struct sw_agg_states *states; /* unfiltered (the header) */
+	const struct sw_agg_states *pstates; /* the states panel's: filtered when following */
+	const struct sw_agg *remotes;       /* filtered when following, sorted as wanted */
+	bool follows;                       /* pstates and remotes count the filtered rows */
 	const struct sw_listeners *listeners;
 	uint64_t sample_seq;                /* grows with every new sample */
 	const char *error;                  /* last collection error, or NULL */
@@ -67,7 +70,10 @@ struct ui_wants {
 	const struct sw_filter *filter;
 	const struct sw_sortkey *keys;
 	size_t nkeys;
-	enum sw_agg_kind remote_kind; /* SW_AGG_REMOTE_IP or SW_AGG_REMOTE_NET */
+	enum sw_agg_kind remote_kind; /* REMOTE_IP, REMOTE_NET, DEST or PROCESS */
+	enum sw_agg_order remote_order; /* ... sorted by (agg_sort) */
+	uint32_t remote_states;       /* ... states summed for SW_AGG_BY_STATES */
+	bool follow;       /* the summary panels describe the filtered rows */
 	double interval;
 	bool paused;
 	bool netinfo;      /* a routes or interfaces panel is shown: collect them */

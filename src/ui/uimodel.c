@@ -283,7 +283,10 @@ char *drill_cond_remote(const struct sw_agg_entry *e, char *buf, size_t len)
 	sw_addr_str(e->family, e->addr, false, a, sizeof a);
 	bool v6 = e->family == AF_INET6;
 	bool net = e->prefix && e->prefix < (v6 ? 128 : 32);
-	if (net)
+	if (e->port) /* a destination: its client ends */
+		snprintf(buf, len, v6 ? "proto %s and dst [%s]:%u" : "proto %s and dst %s:%u",
+			 sw_proto_name(e->proto), a, e->port);
+	else if (net)
 		snprintf(buf, len, v6 ? "dst [%s]/%u" : "dst %s/%u", a, e->prefix);
 	else
 		snprintf(buf, len, v6 ? "dst [%s]" : "dst %s", a);

@@ -117,6 +117,8 @@ struct dialog {
 
 #define UI_MAX_ACTIONS 64
 
+enum remote_group { RGROUP_IP, RGROUP_NET, RGROUP_DEST, RGROUP_COUNT };
+
 struct ui {
 	struct ui_config cfg;
 	struct sw_keymap km;
@@ -124,8 +126,7 @@ struct ui {
 	struct ui_data data;
 	bool have_data;
 	uint64_t seen_seq;
-	struct sw_agg_states cur_states, prev_states;
-	bool have_prev;
+	struct sw_agg_states cur_states; /* machine-wide (the header) */
 	struct statehist hist;  /* TCP state counts over the last samples */
 	bool changes;           /* highlight new, keep closed (x) */
 	bool mark;              /* m set a mark, M cleared it */
@@ -143,8 +144,13 @@ struct ui {
 	struct sortstate sort;
 	struct colset colset;
 	struct drill drill;
-	bool group_net;
+	enum remote_group rgroup; /* the remotes panel: per IP, network, destination (g) */
 	bool group_proc; /* the remotes panel shows processes (p) */
+	size_t rsort;    /* the remotes panel's sort column (o), index into its columns */
+	bool follow;     /* the summary panels describe the filtered rows (f) */
+	/* the states panel's counts (filtered when following), and the ones before */
+	struct sw_agg_states pan_cur, pan_prev;
+	bool have_pan_prev;
 
 	/* screen */
 	struct panel panels[PANEL_COUNT];
@@ -221,6 +227,9 @@ size_t states_rows(const struct ui *ui);
 void conntable_cell(struct ui *ui, const struct sw_row *r, enum sw_col_id id, char *buf,
 		    size_t len);
 const struct sw_listener *listeners_selected(struct ui *ui);
+/* The remotes panel's sort column i (wrapping): the order and states to
+ * pass to agg_sort, and its header ("Count", "SYN-R"). */
+const char *remotes_order(size_t i, enum sw_agg_order *by, uint32_t *states);
 extern const struct panel_ops alerts_ops;
 extern const struct panel_ops routes_ops;
 extern const struct panel_ops ifaces_ops;

@@ -104,6 +104,31 @@ else
 	show_file stderr "$T/sumj.err"
 fi
 
+# 5b. per destination: the client ends (local port nothing listens on, per
+#     ss's own LISTEN/UNCONN lines) counted per peer address:port, as
+#     ss -tuan | awk '{print $6}' | sort | uniq -c would if it knew which
+#     end is the client; and per local port, the client ends in one line.
+awk '
+	function port(ep) { sub(/.*:/, "", ep); return ep }
+	NR == FNR { if ($2 == "LISTEN" || $2 == "UNCONN") lp[$1 "/" port($5)] = 1; next }
+	$2 == "LISTEN" || $2 == "UNCONN" || lp[$1 "/" port($5)] { next }
+	{ p = $6; sub(/^\[::ffff:/, "", p); sub(/\]:/, "]:", p)
+	  if (p ~ /^[0-9.]+\]:/) sub(/\]:/, ":", p)
+	  print p ($1 == "tcp" ? "" : "/" $1) }' "$T/ss2.raw" "$T/ss2.raw" |
+	LC_ALL=C sort | uniq -c | awk '{ print $2, $1 }' | LC_ALL=C sort >"$T/dst.want"
+section "Connections per destination" "$T/all.txt" >"$T/dst.got"
+check "-s: connections per destination = ss client ends per peer" \
+	same_lines ss "$T/dst.want" sockwatch "$T/dst.got"
+check "-s: the TIME_WAIT client ends toward :81 are one destination" \
+	grep -qE '^127\.0\.0\.[0-9]+:81 3$' "$T/dst.got"
+section "Connections per local port" "$T/all.txt" >"$T/lp.got"
+check "-s: per local port: the client ends in one tcp/ephemeral line" \
+	grep -q '^tcp/ephemeral ' "$T/lp.got"
+check "-s: per local port: no ephemeral port listed one by one" \
+	sh -c "! grep -qE '^(tcp|udp)/[3-6][0-9]{4} ' '$T/lp.got'"
+jq_dst=$(jq -r '.aggregates.destination[] | select(.port == 81) | .total' "$T/sum.json" 2>/dev/null)
+check "-s --json: aggregates.destination has :81 with 3 (got '$jq_dst')" test "$jq_dst" = 3
+
 # 6. per process: sf-web holds 1 listener + 4 server ends + 4 clients = 9
 got=$(awk 'index($0, "Sockets per process") == 1 { on = 1; next } on && /^$/ { exit }
 	on && /sf-web/ { print $1 }' "$T/all.txt")

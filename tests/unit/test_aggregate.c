@@ -146,6 +146,23 @@ static void test_remote_ip(void **state)
 	assert_int_equal(a.e[2].family, AF_INET);
 	assert_int_equal(a.e[6].family, AF_INET6);
 	assert_int_equal(a.n, 7);
+	/* agg_sort: any column of the Top remote IPs panel */
+	agg_group(&a, SW_AGG_REMOTE_IP, w.rows, w.n);
+	/* by count: 10.0.0.7 (3) first */
+	assert_string_equal(key(&a.e[0]), "10.0.0.7");
+	agg_sort(&a, SW_AGG_BY_STATES, SW_STATE_BIT(SW_ST_SYN_RECV));
+	assert_string_equal(key(&a.e[0]), "10.0.0.8");
+	assert_string_equal(key(&a.e[1]), "2001:db8:0:1::5");
+	agg_sort(&a, SW_AGG_BY_STATES, SW_STATE_BIT(SW_ST_CLOSE_WAIT));
+	assert_string_equal(key(&a.e[0]), "10.0.0.9");
+	agg_sort(&a, SW_AGG_BY_KEY, 0);
+	assert_string_equal(key(&a.e[0]), "10.0.0.7");
+	assert_string_equal(key(&a.e[a.n - 1]), "2001:db8:0:1::6");
+	agg_sort(&a, SW_AGG_BY_RX, 0);
+	assert_string_equal(key(&a.e[0]), "10.0.0.7"); /* 150 B/s */
+	assert_true(a.e[0].rx_bps > a.e[1].rx_bps);
+	agg_sort(&a, SW_AGG_BY_TX, 0);
+	assert_true(a.e[0].tx_bps >= a.e[1].tx_bps);
 	agg_done(&a);
 	snapshot_done(&w.s);
 }
@@ -183,10 +200,24 @@ static void test_local_port_and_process(void **state)
 	assert_int_equal(a.e[0].by_state[SW_ST_SYN_RECV], 2);
 	assert_string_equal(key(&a.e[1]), "tcp/3306");
 	assert_int_equal(a.e[1].total, 2);
-	/* singles: tcp/45000 then udp/41000 (proto order) */
+	/* client ends (ports nothing listens on): one group per protocol */
 	assert_int_equal(a.n, 4);
-	assert_string_equal(key(&a.e[2]), "tcp/45000");
-	assert_string_equal(key(&a.e[3]), "udp/41000");
+	assert_string_equal(key(&a.e[2]), "tcp/ephemeral");
+	assert_int_equal(a.e[2].port, 0);
+	assert_string_equal(key(&a.e[3]), "udp/ephemeral");
+
+	/* destinations: the client ends only (php-fpm's MySQL connection,
+	 * the DNS query), never the server ends on :80 or :3306 */
+	agg_group(&a, SW_AGG_DEST, w.rows, w.n);
+	assert_int_equal(a.n, 2);
+	assert_string_equal(key(&a.e[0]), "10.0.0.53:53/udp");
+	assert_int_equal(a.e[0].nowners, 0);
+	assert_string_equal(key(&a.e[1]), "127.0.0.1:3306");
+	assert_int_equal(a.e[1].by_state[SW_ST_ESTABLISHED], 1);
+	assert_int_equal(a.e[1].nowners, 1);
+	assert_int_equal(a.e[1].owner_pid[0], 300);
+	char who[64];
+	assert_string_equal(agg_owners_str(&a.e[1], who, sizeof who), "php-fpm");
 
 	agg_group(&a, SW_AGG_PROCESS, w.rows, w.n);
 	/* unknown owner: 3,4,7,9,10,11,13,19 = 8; nginx 101: 2; nginx 100: 2;
@@ -323,6 +354,99 @@ static void test_row_order(void **state)
 	snapshot_done(&w.s);
 }
 
+/* The php-fpm -> MySQL TIME_WAIT story: nginx -> php-fpm on 127.0.0.1:9000
+ * (php-fpm closes first: TIME_WAIT on the server side, sport 9000) and
+ * php-fpm -> MariaDB on 127.0.0.1:3306 (998 client ends in TIME_WAIT).
+ * Per destination it is one line; per local port three, not a thousand. */
+static void test_tw_story(void **state)
+{
+	(void)state;
+	struct sw_snapshot s;
+	snapshot_init(&s);
+	size_t i = fx_inet(&s, SW_PROTO_TCP, AF_INET, "127.0.0.1", 3306, NULL, 0, SW_ST_LISTEN);
+	fx_owner(&s, i, 200, "mariadbd", NULL, 0, 20);
+	i = fx_inet(&s, SW_PROTO_TCP, AF_INET, "127.0.0.1", 9000, NULL, 0, SW_ST_LISTEN);
+	fx_owner(&s, i, 300, "php-fpm", NULL, 0, 7);
+	for (int k = 0; k < 998; k++)
+		fx_inet(&s, SW_PROTO_TCP, AF_INET, "127.0.0.1", (uint16_t)(40000 + k), "127.0.0.1",
+			3306, SW_ST_TIME_WAIT);
+	for (int k = 0; k < 2; k++) {
+		i = fx_inet(&s, SW_PROTO_TCP, AF_INET, "127.0.0.1", (uint16_t)(50000 + k),
+			    "127.0.0.1", 3306, SW_ST_ESTABLISHED);
+		fx_owner(&s, i, 301 + k, "php-fpm", NULL, 33, 9);
+		fx_inet(&s, SW_PROTO_TCP, AF_INET, "127.0.0.1", 3306, "127.0.0.1",
+			(uint16_t)(50000 + k), SW_ST_ESTABLISHED);
+	}
+	for (int k = 0; k < 5; k++)
+		fx_inet(&s, SW_PROTO_TCP, AF_INET, "127.0.0.1", 9000, "127.0.0.1",
+			(uint16_t)(45000 + k), SW_ST_TIME_WAIT);
+	i = fx_inet(&s, SW_PROTO_TCP, AF_INET, "127.0.0.1", 46000, "127.0.0.1", 9000, 1);
+	fx_owner(&s, i, 100, "nginx", NULL, 33, 12);
+	/* a tombstone toward 3306 counts nowhere */
+	fx_inet(&s, SW_PROTO_TCP, AF_INET, "127.0.0.1", 47000, "127.0.0.1", 3306, SW_ST_TIME_WAIT);
+	size_t n = s.nconns;
+	struct sw_row *rows = calloc(n, sizeof *rows);
+	const struct sw_rowstat **st = calloc(n, sizeof *st);
+	st[n - 1] = &fx_tomb;
+	fx_rows(&s, rows, st);
+
+	struct sw_agg a;
+	agg_init(&a);
+	agg_group(&a, SW_AGG_DEST, rows, n);
+	assert_int_equal(a.n, 2);
+	assert_string_equal(key(&a.e[0]), "127.0.0.1:3306");
+	assert_int_equal(a.e[0].total, 1000);
+	assert_int_equal(a.e[0].by_state[SW_ST_TIME_WAIT], 998);
+	assert_int_equal(a.e[0].by_state[SW_ST_ESTABLISHED], 2);
+	char who[64];
+	assert_string_equal(agg_owners_str(&a.e[0], who, sizeof who), "php-fpm,php-fpm");
+	assert_string_equal(key(&a.e[1]), "127.0.0.1:9000");
+	assert_string_equal(agg_owners_str(&a.e[1], who, sizeof who), "nginx");
+
+	agg_group(&a, SW_AGG_LOCAL_PORT, rows, n);
+	assert_int_equal(a.n, 3);
+	assert_string_equal(key(&a.e[0]), "tcp/ephemeral");
+	assert_int_equal(a.e[0].total, 1001);
+	assert_string_equal(key(&a.e[1]), "tcp/9000");
+	assert_int_equal(a.e[1].by_state[SW_ST_TIME_WAIT], 5);
+	assert_string_equal(key(&a.e[2]), "tcp/3306");
+
+	/* A filtered view (TIME_WAIT only) has no listeners: the listening
+	 * ports come from all rows, so :9000's server ends stay out. */
+	struct sw_row *tw = calloc(n, sizeof *tw);
+	size_t ntw = 0;
+	for (size_t k = 0; k < n; k++)
+		if (rows[k].conn->state == SW_ST_TIME_WAIT)
+			tw[ntw++] = rows[k];
+	agg_listen_ports(&a, rows, n);
+	agg_group(&a, SW_AGG_DEST, tw, ntw);
+	assert_int_equal(a.n, 1);
+	assert_int_equal(a.e[0].total, 998);
+	agg_done(&a); /* ... or from the snapshot (batch -s with a filter) */
+	agg_init(&a);
+	agg_group(&a, SW_AGG_DEST, tw, ntw);
+	assert_int_equal(a.n, 6); /* without them: 5 server ends look like clients */
+	agg_listen_ports_snap(&a, &s);
+	agg_group(&a, SW_AGG_DEST, tw, ntw);
+	assert_int_equal(a.n, 1);
+
+	/* sorted by a column: by key, by SYN_RECV|TIME_WAIT, by address */
+	agg_group(&a, SW_AGG_REMOTE_IP, rows, n);
+	assert_int_equal(a.n, 1);
+	agg_group(&a, SW_AGG_DEST, rows, n);
+	agg_sort(&a, SW_AGG_BY_KEY, 0);
+	assert_string_equal(key(&a.e[0]), "127.0.0.1:3306");
+	agg_sort(&a, SW_AGG_BY_STATES, SW_STATE_BIT(SW_ST_ESTABLISHED));
+	assert_string_equal(key(&a.e[0]), "127.0.0.1:3306"); /* 2 > 1 */
+	agg_sort(&a, SW_AGG_BY_STATES, SW_STATE_BIT(SW_ST_SYN_RECV));
+	assert_string_equal(key(&a.e[0]), "127.0.0.1:3306"); /* 0 = 0: by key */
+	agg_done(&a);
+	free(tw);
+	free(st);
+	free(rows);
+	snapshot_done(&s);
+}
+
 /* Many rows: the hash tables grow and counts stay exact. */
 static void test_scale(void **state)
 {
@@ -364,6 +488,7 @@ int main(void)
 		cmocka_unit_test(test_remote_ip),
 		cmocka_unit_test(test_remote_net),
 		cmocka_unit_test(test_local_port_and_process),
+		cmocka_unit_test(test_tw_story),
 		cmocka_unit_test(test_listeners),
 		cmocka_unit_test(test_row_order),
 		cmocka_unit_test(test_scale),

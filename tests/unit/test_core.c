@@ -56,6 +56,33 @@ static void test_ep_str(void **state)
 	assert_string_equal(sw_ep_str(AF_INET6, &ep, buf, sizeof buf), "*:*");
 }
 
+/* Wildcard listeners as ss -tln prints them (checked against ss 6.1 with
+ * python sockets): 0.0.0.0:8080 (IPv4), *:8081 (IPv6, v6only=0),
+ * [::]:8082 (IPv6, v6only=1). */
+static void test_local_str(void **state)
+{
+	(void)state;
+	struct sw_conn c;
+	char buf[SW_EP_STRLEN];
+	memset(&c, 0, sizeof c);
+	c.family = AF_INET;
+	c.local.port = 8080;
+	assert_string_equal(sw_local_str(&c, buf, sizeof buf), "0.0.0.0:8080");
+	c.family = AF_INET6;
+	c.local.port = 8081;
+	c.flags = SW_CF_HAS_V6ONLY;
+	assert_string_equal(sw_local_str(&c, buf, sizeof buf), "*:8081");
+	c.local.port = 8082;
+	c.flags = SW_CF_HAS_V6ONLY | SW_CF_V6ONLY;
+	assert_string_equal(sw_local_str(&c, buf, sizeof buf), "[::]:8082");
+	c.local.port = 0;
+	assert_string_equal(sw_local_str(&c, buf, sizeof buf), "[::]:*");
+	c.family = AF_INET;
+	inet_pton(AF_INET, "127.0.0.1", c.local.addr);
+	c.local.port = 3306;
+	assert_string_equal(sw_local_str(&c, buf, sizeof buf), "127.0.0.1:3306");
+}
+
 static void test_snapshot_dedupe(void **state)
 {
 	(void)state;
@@ -269,6 +296,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_state_names),
 		cmocka_unit_test(test_ep_str),
+		cmocka_unit_test(test_local_str),
 		cmocka_unit_test(test_snapshot_dedupe),
 		cmocka_unit_test(test_snapshot_dedupe_tuples),
 		cmocka_unit_test(test_fmt),

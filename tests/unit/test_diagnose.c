@@ -191,6 +191,24 @@ static void test_ephemeral_storm(void **state)
 	assert_int_equal(d->sev, DIAG_ALARM);
 	assert_true(d->limit == 100);
 
+	/* 200 of 201 ports is 99.5%: the title says 99%, never 100% before
+	 * every port is taken */
+	diag_thresholds_default(&t);
+	snapshot_clear(&s);
+	build_storm(&s, 200);
+	s.kstat.reserved_ports[0] = '\0';
+	diagnose_run(&st, &t, &s, &l);
+	assert_non_null(strstr(find(&l, DIAG_EPHEMERAL)->title, "200 of 201 in use (99%)"));
+	snapshot_clear(&s);
+	build_storm(&s, 201);
+	s.kstat.reserved_ports[0] = '\0';
+	diagnose_run(&st, &t, &s, &l);
+	assert_non_null(strstr(find(&l, DIAG_EPHEMERAL)->title, "201 of 201 in use (100%)"));
+	assert_true(sw_pct_shown(997, 1000, 0) == 99);
+	assert_true(sw_pct_shown(9999, 10000, 1) == 99.9);
+	assert_true(sw_pct_shown(5, 10, 0) == 50);
+	assert_true(sw_pct_shown(0, 0, 0) == 0);
+
 	diag_list_done(&l);
 	diag_state_done(&st);
 	snapshot_done(&s);
