@@ -12,7 +12,7 @@
 #include "collect/filterenv.h"
 #include "core/filter.h"
 #include "core/i18n.h"
-#include "insight.h"
+#include "mode_check.h"
 #include "options.h"
 
 int batch_run(const struct sw_options *o);

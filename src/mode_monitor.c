@@ -1,4 +1,4 @@
-/* loop.c - the live monitor's loop, the only place that sees every layer:
+/* mode_monitor.c - the live monitor's loop, the only place that sees every layer:
  * poll() on the terminal (and the name resolver) with a timeout until the
  * next sample; collect, merge into the model, build the views and
  * aggregates the UI asked for (ui_wants), let the UI draw once; keys come
@@ -28,7 +28,7 @@
 #include "core/model.h"
 #include "core/netinfo.h"
 #include "core/util.h"
-#include "insight.h"
+#include "mode_check.h"
 #include "options.h"
 #include "ui/ui.h"
 

@@ -1,4 +1,4 @@
-/* insight.c - see insight.h. */
+/* mode_check.c - see mode_check.h. */
 #include "config.h"
 
 #include <errno.h>
@@ -16,7 +16,7 @@
 #include "core/rcfile.h"
 #include "core/safefile.h"
 #include "core/util.h"
-#include "insight.h"
+#include "mode_check.h"
 #include "output/diag_out.h"
 #include "output/netinfo_out.h"
 #include "output/prom.h"

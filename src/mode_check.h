@@ -1,6 +1,6 @@
-/* insight.h - the insight modes wired to collector and outputs: --check,
+/* mode_check.h - the insight modes wired to collector and outputs: --check,
  * --format prometheus, --routes, --interfaces; and the diagnoses for
- * `-b --json` (batch.c calls insight_diag_*). */
+ * `-b --json` (mode_batch.c calls insight_diag_*). */
 #ifndef SW_INSIGHT_H
 #define SW_INSIGHT_H
 

@@ -1,4 +1,4 @@
-/* batch.c - `sockwatch -b`: collector -> model -> view -> output, once or
+/* mode_batch.c - `sockwatch -b`: collector -> model -> view -> output, once or
  * every -d SEC for -n COUNT samples.
  *
  * Selection (the habits of netstat -antp users):
@@ -35,7 +35,7 @@
 #include "core/util.h"
 #include "options.h"
 #include "output/output.h"
-#include "insight.h" /* diagnoses in JSON */
+#include "mode_check.h" /* diagnoses in JSON */
 
 int batch_run(const struct sw_options *o);
 
