@@ -36,8 +36,7 @@
 #include "options.h"
 #include "output/output.h"
 #include "mode_check.h" /* diagnoses in JSON */
-
-int batch_run(const struct sw_options *o);
+#include "modes.h"
 
 static volatile sig_atomic_t stop_requested;
 
@@ -180,16 +179,16 @@ static int setup(struct batch *b, const struct sw_options *o)
 	}
 
 	/* What to ask of the collector. */
-	unsigned needs = columns_needs(b->cols, o->format == SW_FMT_TABLE ? (size_t)b->ncols : 0,
+	unsigned needs = columns_needs(b->cols, o->mode == SW_MODE_TABLE ? (size_t)b->ncols : 0,
 				       b->keys, b->nkeys);
-	b->procs = o->procs || o->format != SW_FMT_TABLE || (needs & SW_NEED_PROCS);
+	b->procs = o->procs || o->mode != SW_MODE_TABLE || (needs & SW_NEED_PROCS);
 	if (o->filter)
 		b->procs |= filter_uses(o->filter, "proc") || filter_uses(o->filter, "comm") ||
 			    filter_uses(o->filter, "pid");
-	b->kstat = o->format != SW_FMT_TABLE;
+	b->kstat = o->mode != SW_MODE_TABLE;
 	/* tcp_info costs a third of the kernel dump and most of the memory:
 	 * ask for it only when something shows it (JSON and the summary do). */
-	b->tcpinfo = o->format != SW_FMT_TABLE ||
+	b->tcpinfo = o->mode != SW_MODE_TABLE ||
 		     (needs & (SW_NEED_TCPINFO | SW_NEED_CONG | SW_NEED_MEM));
 
 	/* Default state selection. */
@@ -233,7 +232,7 @@ static struct sw_collector *open_collector(const struct batch *b)
 	co.inet6 = o->sel.inet6;
 	co.tcpinfo = b->tcpinfo;
 	/* fwmark and cgroup look at the detail records */
-	co.details = o->format == SW_FMT_JSON ||
+	co.details = o->mode == SW_MODE_JSON ||
 		     (filter_needs(b->filter) & SW_FILTER_NEEDS_DETAILS);
 	co.procs = b->procs;
 	co.kstat = b->kstat;
@@ -260,7 +259,7 @@ static struct sw_collector *open_collector(const struct batch *b)
 static void first_notes(const struct batch *b, const struct sw_snapshot *s)
 {
 	const struct sw_options *o = b->o;
-	if (b->procs && o->format != SW_FMT_JSON && (s->notes & SW_NOTE_NOT_ROOT))
+	if (b->procs && o->mode != SW_MODE_JSON && (s->notes & SW_NOTE_NOT_ROOT))
 		fprintf(stderr, _("sockwatch: not running as root: processes of other users "
 				  "are not shown (run with sudo)\n"));
 	/* sock_diag sends socket marks only to CAP_NET_ADMIN (root) */
@@ -281,20 +280,20 @@ static int emit(const struct batch *b, const struct sw_snapshot *s, const struct
 	const struct sw_options *o = b->o;
 	FILE *fp = stdout;
 	int rc = 0;
-	switch (o->format) {
-	case SW_FMT_TABLE:
+	switch (o->mode) {
+	case SW_MODE_TABLE:
 		if (sample > 0)
 			fputc('\n', fp);
 		rc = out_table(fp, v->rows, v->n, b->cols, b->ncols, !o->no_header);
 		break;
-	case SW_FMT_JSON: {
+	case SW_MODE_JSON: {
 		struct out_json_opts jo = {.aggregates = aggregates, .top = o->summary_top};
 		if (b->diag)
 			insight_diag_json(b->diag, s, &jo);
 		rc = out_json(fp, s, v->rows, v->n, &jo);
 		break;
 	}
-	case SW_FMT_SUMMARY:
+	case SW_MODE_SUMMARY:
 	{
 		struct out_summary_opts so = {.top = o->summary_top};
 		if (sample > 0)
@@ -302,20 +301,18 @@ static int emit(const struct batch *b, const struct sw_snapshot *s, const struct
 		rc = out_summary(fp, s, v->rows, v->n, &so);
 		break;
 	}
+	default: /* not a batch output: main.c does not call us for it */
+		break;
 	}
 	if (fflush(fp) != 0 && !rc)
 		rc = -(errno ? errno : EIO);
 	return rc;
 }
 
-int batch_run(const struct sw_options *opts)
+int mode_batch_run(const struct sw_options *o)
 {
 	/* -s --json: one JSON document with the summary's aggregates. */
-	struct sw_options eff = *opts;
-	bool json_aggregates = opts->want_summary && opts->want_json;
-	if (json_aggregates)
-		eff.format = SW_FMT_JSON;
-	const struct sw_options *o = &eff;
+	bool json_aggregates = o->want_summary && o->want_json;
 	struct batch b;
 	int rc = setup(&b, o);
 	if (rc) {
@@ -323,7 +320,7 @@ int batch_run(const struct sw_options *opts)
 		return rc;
 	}
 	struct insight_diag diag;
-	if (o->format == SW_FMT_JSON) {
+	if (o->mode == SW_MODE_JSON) {
 		b.diag = &diag;
 		if ((rc = insight_diag_init(&diag, o))) {
 			insight_diag_done(&diag);

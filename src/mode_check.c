@@ -17,6 +17,7 @@
 #include "core/safefile.h"
 #include "core/util.h"
 #include "mode_check.h"
+#include "modes.h"
 #include "output/diag_out.h"
 #include "output/netinfo_out.h"
 #include "output/prom.h"
@@ -38,11 +39,6 @@ static void catch_signals(void)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
-}
-
-bool insight_wants(const struct sw_options *o)
-{
-	return o->check || o->prometheus || o->routes || o->interfaces;
 }
 
 int insight_thresholds(const struct sw_options *o, struct diag_thresholds *t)
@@ -169,7 +165,7 @@ static int emit_prom(const struct sw_options *o, const struct sw_snapshot *s,
 	return prom_write(stdout, s, dl, &po);
 }
 
-static int run_diag(const struct sw_options *o)
+int mode_check_run(const struct sw_options *o)
 {
 	struct diag_thresholds t;
 	int rc = insight_thresholds(o, &t);
@@ -255,7 +251,7 @@ static int run_diag(const struct sw_options *o)
 
 /* ---- --routes / --interfaces ---------------------------------------------- */
 
-static int run_netinfo(const struct sw_options *o)
+int mode_netinfo_run(const struct sw_options *o)
 {
 	struct sw_netinfo cur, prev;
 	netinfo_init(&cur);
@@ -319,9 +315,3 @@ static int run_netinfo(const struct sw_options *o)
 	return rc;
 }
 
-int insight_run(const struct sw_options *o)
-{
-	if (o->check || o->prometheus)
-		return run_diag(o);
-	return run_netinfo(o);
-}

@@ -15,11 +15,6 @@
 /* Exit codes of --check (1 and 2 keep their meaning: runtime / usage error). */
 enum { INSIGHT_EXIT_OK = 0, INSIGHT_EXIT_WARN = 3, INSIGHT_EXIT_ALARM = 4 };
 
-/* Does o ask for one of the insight modes? */
-bool insight_wants(const struct sw_options *o);
-/* Run it; returns the exit code. */
-int insight_run(const struct sw_options *o);
-
 /* Thresholds: defaults, then the config file (--config FILE, or the XDG
  * default when it exists; bad lines warn on stderr), then --threshold.
  * 0, or an exit code (2) after printing why. */

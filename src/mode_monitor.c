@@ -29,10 +29,9 @@
 #include "core/netinfo.h"
 #include "core/util.h"
 #include "mode_check.h"
+#include "modes.h"
 #include "options.h"
 #include "ui/ui.h"
-
-int loop_run(const struct sw_options *o);
 
 /* Work flags beyond the UI's: everything from a new sample. */
 #define LOOP_FULL (1u << 16)
@@ -328,7 +327,7 @@ static int run(struct loop *L)
 	}
 }
 
-int loop_run(const struct sw_options *o)
+int mode_monitor_run(const struct sw_options *o)
 {
 	struct loop L;
 	memset(&L, 0, sizeof L);
