@@ -57,7 +57,7 @@ static void diag_json(struct batch_diag *d, const struct sw_snapshot *s,
 		      struct out_json_opts *jo)
 {
 	diagnose_run(&d->st, &d->t, s, &d->dl);
-	jo->extra = diagnose_json_member;
+	jo->extra = out_diagnoses_json_member;
 	jo->extra_arg = &d->dl;
 }
 
@@ -288,13 +288,13 @@ static int emit(const struct batch *b, const struct sw_snapshot *s, const struct
 	case SW_MODE_TABLE:
 		if (sample > 0)
 			fputc('\n', fp);
-		rc = out_table(fp, v->rows, v->n, b->cols, b->ncols, !o->no_header);
+		rc = out_conns_table(fp, v->rows, v->n, b->cols, b->ncols, !o->no_header);
 		break;
 	case SW_MODE_JSON: {
 		struct out_json_opts jo = {.aggregates = aggregates, .top = o->summary_top};
 		if (b->diag)
 			diag_json(b->diag, s, &jo);
-		rc = out_json(fp, s, v->rows, v->n, &jo);
+		rc = out_conns_json(fp, s, v->rows, v->n, &jo);
 		break;
 	}
 	case SW_MODE_SUMMARY:
@@ -302,7 +302,7 @@ static int emit(const struct batch *b, const struct sw_snapshot *s, const struct
 		struct out_summary_opts so = {.top = o->summary_top};
 		if (sample > 0)
 			fputc('\n', fp);
-		rc = out_summary(fp, s, v->rows, v->n, &so);
+		rc = out_summary_text(fp, s, v->rows, v->n, &so);
 		break;
 	}
 	default: /* not a batch output: main.c does not call us for it */

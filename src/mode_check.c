@@ -35,20 +35,20 @@ static int emit_check(const struct sw_options *o, const struct sw_snapshot *s,
 		fprintf(stdout, "{\"status\":\"%s\",\"exit\":%d,\"time\":%lld,\"interval\":%.3f,"
 			"\"diagnoses\":",
 			diag_sev_name(dl->worst), exit_for(dl->worst), (long long)s->real_sec, dl->dt);
-		diagnose_json(stdout, dl);
+		out_diagnoses_json(stdout, dl);
 		fputs("}\n", stdout);
 		return fflush(stdout) ? -errno : 0;
 	}
-	return diagnose_text(stdout, dl, false);
+	return out_diagnoses_text(stdout, dl, false);
 }
 
 static int emit_prom(const struct sw_options *o, const struct sw_snapshot *s,
 		     const struct diag_list *dl, struct diag_state *scratch)
 {
-	struct prom_opts po = {.top = o->summary_top, .scratch = scratch};
+	struct out_prom_opts po = {.top = o->summary_top, .scratch = scratch};
 	if (o->output)
-		return prom_write_file(o->output, s, dl, &po);
-	return prom_write(stdout, s, dl, &po);
+		return out_metrics_prom_file(o->output, s, dl, &po);
+	return out_metrics_prom(stdout, s, dl, &po);
 }
 
 /* A failed Prometheus write: 0 to go on (--output, repeating for ever:

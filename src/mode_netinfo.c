@@ -21,16 +21,16 @@ static int emit(const struct sw_options *o, const struct frame_repeat *r,
 		const struct sw_netinfo *cur, const struct sw_netinfo *prev)
 {
 	if (o->want_json)
-		return netinfo_json(stdout, cur, prev, o->routes, o->interfaces);
+		return out_netinfo_json(stdout, cur, prev, o->routes, o->interfaces);
 	if (r->i > 0)
 		fputc('\n', stdout);
 	int w = 0;
 	if (o->routes)
-		w = netinfo_routes_text(stdout, cur, !o->no_header);
+		w = out_routes_text(stdout, cur, !o->no_header);
 	if (!w && o->routes && o->interfaces)
 		fputc('\n', stdout);
 	if (!w && o->interfaces)
-		w = netinfo_ifaces_text(stdout, cur, r->count != 1 ? prev : NULL, !o->no_header);
+		w = out_ifaces_text(stdout, cur, r->count != 1 ? prev : NULL, !o->no_header);
 	return w;
 }
 
