@@ -12,11 +12,18 @@
 #include "collect/filterenv.h"
 #include "core/filter.h"
 #include "core/i18n.h"
-#include "insight.h"
+#include "modes.h"
 #include "options.h"
 
-int batch_run(const struct sw_options *o);
-int loop_run(const struct sw_options *o);
+static int (*const mode_run[SW_MODE_COUNT])(const struct sw_options *) = {
+	[SW_MODE_MONITOR] = mode_monitor_run,
+	[SW_MODE_TABLE] = mode_batch_run,
+	[SW_MODE_JSON] = mode_batch_run,
+	[SW_MODE_SUMMARY] = mode_batch_run,
+	[SW_MODE_CHECK] = mode_check_run,
+	[SW_MODE_PROMETHEUS] = mode_check_run,
+	[SW_MODE_NETINFO] = mode_netinfo_run,
+};
 
 /* A closed stdin/stdout/stderr (`sockwatch -b >&-`) would be reused by the
  * first socket or file sockwatch opens, and the output would be written
@@ -58,9 +65,5 @@ int main(int argc, char **argv)
 	filter_set_env(collect_filter_env()); /* cgroup PATH, autobound */
 	if (getenv("NO_COLOR") && *getenv("NO_COLOR"))
 		o.no_color = true;
-	if (insight_wants(&o)) /* --check, --format prometheus, --routes, --interfaces */
-		return insight_run(&o);
-	if (o.batch)
-		return batch_run(&o);
-	return loop_run(&o);
+	return mode_run[o.mode](&o);
 }

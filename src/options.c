@@ -14,6 +14,9 @@
 #include "core/keymap.h"
 #include "options.h"
 
+/* The last of -s, --json, --format=table|json|summary wins. */
+enum sw_format { SW_FMT_TABLE, SW_FMT_JSON, SW_FMT_SUMMARY };
+
 enum {
 	OPT_JSON = 256,
 	OPT_FORMAT,
@@ -186,15 +189,17 @@ static const char *bad_option(char **argv, int optind_now, int before, char sh[3
 /* Options that the chosen mode would silently ignore are refused. */
 static int check_ignored(const struct sw_options *o)
 {
-	bool insight = o->check || o->prometheus || o->routes || o->interfaces;
+	bool insight = o->mode == SW_MODE_CHECK || o->mode == SW_MODE_PROMETHEUS ||
+		       o->mode == SW_MODE_NETINFO;
 	if (insight && !sw_blank(o->filter))
 		return usage_error(_("a filter expression does not apply to --check, "
 				     "--format=prometheus, --routes or --interfaces "
 				     "(they look at every socket)"));
 	/* The settings file holds diagnosis thresholds: read by the monitor,
 	 * --check, --format=prometheus and JSON (its "diagnoses"). */
-	bool config_used = !o->batch || o->check || o->prometheus ||
-			   (o->want_json && !o->routes && !o->interfaces);
+	bool config_used = o->mode == SW_MODE_MONITOR || o->mode == SW_MODE_CHECK ||
+			   o->mode == SW_MODE_PROMETHEUS ||
+			   (o->want_json && o->mode != SW_MODE_NETINFO);
 	if (o->config && !config_used)
 		return usage_error(_("--config is not used by this batch output (only by the "
 				     "monitor, --check, --format=prometheus and --json)"));
@@ -206,19 +211,42 @@ static int check_ignored(const struct sw_options *o)
 	return 0;
 }
 
+/* The one place that says which mode runs.  Every non-table format is a
+ * batch format: `sockwatch -s` prints the summary as `ss -s` does,
+ * `--json` a document; -n COUNT repeats a batch output. */
+static enum sw_mode decide_mode(const struct sw_options *o, bool batch, enum sw_format fmt)
+{
+	if (o->prometheus)
+		return SW_MODE_PROMETHEUS;
+	if (o->check)
+		return SW_MODE_CHECK;
+	if (o->routes || o->interfaces)
+		return SW_MODE_NETINFO;
+	if (o->want_summary && o->want_json)
+		return SW_MODE_JSON; /* -s --json: JSON with the summary's aggregates */
+	if (fmt == SW_FMT_JSON)
+		return SW_MODE_JSON;
+	if (fmt == SW_FMT_SUMMARY)
+		return SW_MODE_SUMMARY;
+	if (batch || o->count_set || o->want_summary || o->want_json)
+		return SW_MODE_TABLE;
+	return SW_MODE_MONITOR;
+}
+
 int options_parse(struct sw_options *o, int argc, char **argv, bool *exit_now)
 {
 	memset(o, 0, sizeof *o);
 	o->delay = 1.0;
 	o->summary_top = 10;
-	o->format = SW_FMT_TABLE;
+	enum sw_format fmt = SW_FMT_TABLE;
+	bool batch = false;
 	*exit_now = false;
 	int c, rc;
 	opterr = 0;
 	int before = optind;
 	while ((c = getopt_long(argc, argv, ":bd:ntuwxlap46oeisHN:rChV", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'b': o->batch = true; break;
+		case 'b': batch = true; break;
 		case 'd':
 			if (!sw_parse_seconds(optarg, &o->delay) || o->delay < 0.05)
 				return usage_error(_("invalid delay '%s' (seconds, at least 0.05)"), optarg);
@@ -267,15 +295,15 @@ int options_parse(struct sw_options *o, int argc, char **argv, bool *exit_now)
 		case 'o': o->timers = true; break;
 		case 'e': o->extended = true; break;
 		case 'i': o->info = true; break;
-		case 's': o->format = SW_FMT_SUMMARY; o->want_summary = true; break;
-		case OPT_JSON: o->format = SW_FMT_JSON; o->want_json = true; break;
+		case 's': fmt = SW_FMT_SUMMARY; o->want_summary = true; break;
+		case OPT_JSON: fmt = SW_FMT_JSON; o->want_json = true; break;
 		case OPT_FORMAT:
 			if (strcmp(optarg, "table") == 0 || strcmp(optarg, "text") == 0)
-				o->format = SW_FMT_TABLE;
+				fmt = SW_FMT_TABLE;
 			else if (strcmp(optarg, "json") == 0)
-				o->format = SW_FMT_JSON, o->want_json = true;
+				fmt = SW_FMT_JSON, o->want_json = true;
 			else if (strcmp(optarg, "summary") == 0)
-				o->format = SW_FMT_SUMMARY, o->want_summary = true;
+				fmt = SW_FMT_SUMMARY, o->want_summary = true;
 			else if (strcmp(optarg, "prometheus") == 0 || strcmp(optarg, "prom") == 0)
 				o->prometheus = true;
 			else
@@ -357,13 +385,7 @@ int options_parse(struct sw_options *o, int argc, char **argv, bool *exit_now)
 		*end = '\0';
 		o->filter = f;
 	}
-	if (o->count_set && !o->batch)
-		o->batch = true;
-	/* Every non-table format is a batch format: `sockwatch -s` prints the
-	 * summary as `ss -s` does, `--json` a document. */
-	if (o->check || o->prometheus || o->routes || o->interfaces ||
-	    o->want_summary || o->want_json)
-		o->batch = true;
+	o->mode = decide_mode(o, batch, fmt);
 	if (o->output && !o->prometheus)
 		return usage_error("%s", _("--output FILE is for --format prometheus "
 					   "(-o is --timers, as in netstat)"));

@@ -8,14 +8,24 @@
 #include "core/columns.h"
 #include "core/filter.h"
 
-enum sw_format { SW_FMT_TABLE, SW_FMT_JSON, SW_FMT_SUMMARY };
+/* What sockwatch runs, decided once after every option is read (main.c
+ * dispatches on it; entry points in modes.h). */
+enum sw_mode {
+	SW_MODE_MONITOR,    /* the full-screen monitor (no -b) */
+	SW_MODE_TABLE,      /* -b: the connection table */
+	SW_MODE_JSON,       /* --json (with -s: plus the summary's aggregates) */
+	SW_MODE_SUMMARY,    /* -s: ss -s like totals and top lists */
+	SW_MODE_CHECK,      /* --check: diagnose, exit 0 ok / 3 warn / 4 alarm */
+	SW_MODE_PROMETHEUS, /* --format prometheus (with --check: its exit code too) */
+	SW_MODE_NETINFO,    /* --routes, --interfaces */
+	SW_MODE_COUNT
+};
 
 struct sw_options {
-	bool batch;            /* -b */
+	enum sw_mode mode;
 	double delay;          /* -d SEC */
 	long count;            /* -n COUNT (0 = forever in batch repeat) */
 	bool count_set;
-	enum sw_format format;
 	struct sw_select sel;  /* -t -u -w -x -l -a -4 -6 */
 	bool all;              /* -a: listening and non-listening */
 	bool listening;        /* -l */

@@ -30,7 +30,7 @@ static void json_lines(FILE *fp, const char *s)
 		if (n) {
 			if (!first)
 				fputc(',', fp);
-			json_str(fp, s, n);
+			out_json_str(fp, s, n);
 			first = false;
 		}
 		s += n;
@@ -40,7 +40,7 @@ static void json_lines(FILE *fp, const char *s)
 	fputc(']', fp);
 }
 
-void diagnose_json(FILE *fp, const struct diag_list *l)
+void out_diagnoses_json(FILE *fp, const struct diag_list *l)
 {
 	fputc('[', fp);
 	for (size_t i = 0; i < l->n; i++) {
@@ -48,18 +48,18 @@ void diagnose_json(FILE *fp, const struct diag_list *l)
 		if (i)
 			fputc(',', fp);
 		fputs("{\"id\":", fp);
-		json_cstr(fp, diag_id_name(d->id));
+		out_json_cstr(fp, diag_id_name(d->id));
 		fputs(",\"severity\":", fp);
-		json_cstr(fp, diag_sev_name(d->sev));
+		out_json_cstr(fp, diag_sev_name(d->sev));
 		fputs(",\"subject\":", fp);
-		json_cstr(fp, d->subject);
+		out_json_cstr(fp, d->subject);
 		fputs(",\"title\":", fp);
-		json_cstr(fp, d->title);
+		out_json_cstr(fp, d->title);
 		fputs(",\"details\":[", fp);
 		for (size_t j = 0; j < d->ndetail; j++) {
 			if (j)
 				fputc(',', fp);
-			json_cstr(fp, d->detail[j]);
+			out_json_cstr(fp, d->detail[j]);
 		}
 		fputs("],\"fix\":", fp);
 		json_lines(fp, d->fix);
@@ -74,7 +74,7 @@ void diagnose_json(FILE *fp, const struct diag_list *l)
 			fputs("null", fp);
 		fputs(",\"process\":", fp);
 		if (d->comm[0])
-			json_cstr(fp, d->comm);
+			out_json_cstr(fp, d->comm);
 		else
 			fputs("null", fp);
 		fputs(",\"port\":", fp);
@@ -87,13 +87,13 @@ void diagnose_json(FILE *fp, const struct diag_list *l)
 	fputc(']', fp);
 }
 
-void diagnose_json_member(FILE *fp, void *list)
+void out_diagnoses_json_member(FILE *fp, void *list)
 {
 	fputs(",\"diagnoses\":", fp);
-	diagnose_json(fp, list);
+	out_diagnoses_json(fp, list);
 }
 
-int diagnose_text(FILE *fp, const struct diag_list *l, bool verbose)
+int out_diagnoses_text(FILE *fp, const struct diag_list *l, bool verbose)
 {
 	size_t alarms = 0, warns = 0;
 	for (size_t i = 0; i < l->n; i++) {

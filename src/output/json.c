@@ -2,7 +2,7 @@
  *
  * Written straight to the stdio buffer with small helpers (no tree, no
  * per-row allocation).  Keys are fixed ASCII; every string value goes
- * through json_str().
+ * through out_json_str().
  */
 #include "config.h"
 
@@ -92,7 +92,7 @@ static void json_body(FILE *fp, const char *s, size_t len)
 	fwrite(p + run, 1, i - run, fp);
 }
 
-void json_str(FILE *fp, const char *s, size_t len)
+void out_json_str(FILE *fp, const char *s, size_t len)
 {
 	putc('"', fp);
 	json_body(fp, s, len);
@@ -161,7 +161,7 @@ static void jint_or_null(struct jo *o, const char *k, int v)
 static void js(struct jo *o, const char *k, const char *v)
 {
 	key(o, k);
-	json_cstr(o->fp, v);
+	out_json_cstr(o->fp, v);
 }
 
 static void jb(struct jo *o, const char *k, bool v)
@@ -238,7 +238,7 @@ static void unix_obj(struct jo *o, const struct sw_snapshot *s, const struct sw_
 		} else {
 			while (n && p[n - 1] == '\0')
 				n--;
-			json_str(o->fp, p, n);
+			out_json_str(o->fp, p, n);
 		}
 	}
 	if (c->flags & SW_CF_HAS_PEER)
@@ -259,9 +259,9 @@ static void processes(struct jo *o, const struct sw_snapshot *s, const struct sw
 		putc('{', o->fp);
 		ji(&po, "pid", p->pid);
 		key(&po, "comm");
-		json_str(o->fp, p->comm, strnlen(p->comm, sizeof p->comm));
+		out_json_str(o->fp, p->comm, strnlen(p->comm, sizeof p->comm));
 		key(&po, "cmdline");
-		json_str(o->fp, snapshot_str(s, p->cmdline_off), p->cmdline_len);
+		out_json_str(o->fp, snapshot_str(s, p->cmdline_off), p->cmdline_len);
 		ju(&po, "uid", p->uid);
 		js(&po, "user", sw_user_name(p->uid));
 		ji(&po, "fd", ow->fd);
@@ -359,7 +359,7 @@ static void tcp_obj(struct jo *o, const struct sw_snapshot *s, const struct sw_t
 	if (h & SW_TI_CONG) {
 		key(&j, "cong");
 		const char *cong = snapshot_cong(s, t);
-		json_str(o->fp, cong, strlen(cong));
+		out_json_str(o->fp, cong, strlen(cong));
 	}
 	close_obj(&j);
 }
@@ -574,7 +574,8 @@ static void dest_key(struct jo *j, const struct sw_agg_entry *e)
 		putc('{', j->fp);
 		ji(&o, "pid", e->owner_pid[i]);
 		key(&o, "comm");
-		json_str(j->fp, e->owner_comm[i], strnlen(e->owner_comm[i], sizeof e->owner_comm[i]));
+		out_json_str(j->fp, e->owner_comm[i],
+			     strnlen(e->owner_comm[i], sizeof e->owner_comm[i]));
 		putc('}', j->fp);
 	}
 	putc(']', j->fp);
@@ -618,7 +619,7 @@ static void agg_list(struct jo *o, const char *k, const struct sw_agg *a, size_t
 		default:
 			ji(&j, "pid", e->pid);
 			key(&j, "comm");
-			json_str(o->fp, e->comm, strnlen(e->comm, sizeof e->comm));
+			out_json_str(o->fp, e->comm, strnlen(e->comm, sizeof e->comm));
 			break;
 		}
 		if (syn_only) {
@@ -663,7 +664,7 @@ static void listeners_list(struct jo *o, const struct sw_listeners *ls, size_t t
 		if (p) {
 			ji(&j, "pid", p->pid);
 			key(&j, "comm");
-			json_str(o->fp, p->comm, strnlen(p->comm, sizeof p->comm));
+			out_json_str(o->fp, p->comm, strnlen(p->comm, sizeof p->comm));
 		}
 		close_obj(&j);
 	}
@@ -726,13 +727,13 @@ static void notes_list(struct jo *o, uint32_t notes)
 		if (!first)
 			putc(',', o->fp);
 		first = false;
-		json_cstr(o->fp, nn[i].name);
+		out_json_cstr(o->fp, nn[i].name);
 	}
 	putc(']', o->fp);
 }
 
-int out_json(FILE *fp, const struct sw_snapshot *s, const struct sw_row *rows, size_t n,
-	     const struct out_json_opts *opt)
+int out_conns_json(FILE *fp, const struct sw_snapshot *s, const struct sw_row *rows, size_t n,
+		   const struct out_json_opts *opt)
 {
 	struct jo o = {fp, true};
 	static const struct out_json_opts defaults;
@@ -747,9 +748,9 @@ int out_json(FILE *fp, const struct sw_snapshot *s, const struct sw_row *rows, s
 		js(&o, "time_iso", iso); /* "" when out of range */
 	}
 	key(&o, "host");
-	json_str(fp, s->hostname, strnlen(s->hostname, sizeof s->hostname));
+	out_json_str(fp, s->hostname, strnlen(s->hostname, sizeof s->hostname));
 	key(&o, "netns");
-	json_str(fp, s->netns, strnlen(s->netns, sizeof s->netns));
+	out_json_str(fp, s->netns, strnlen(s->netns, sizeof s->netns));
 	jd(&o, "collect_ms", s->collect_ms, 3);
 	notes_list(&o, s->notes);
 	ju(&o, "procs_unreadable", s->procs_unreadable);
@@ -762,7 +763,7 @@ int out_json(FILE *fp, const struct sw_snapshot *s, const struct sw_row *rows, s
 		if (!first)
 			putc(',', fp);
 		first = false;
-		json_cstr(fp, sw_proto_name(p));
+		out_json_cstr(fp, sw_proto_name(p));
 	}
 	putc(']', fp);
 	ju(&o, "count", n);

@@ -34,7 +34,7 @@ static int finish(FILE *fp)
 	return 0;
 }
 
-int netinfo_routes_text(FILE *fp, const struct sw_netinfo *ni, bool header)
+int out_routes_text(FILE *fp, const struct sw_netinfo *ni, bool header)
 {
 	char d[64], g[64], m[64], f[8], mtu[16];
 	for (int fam = 0; fam < 2; fam++) {
@@ -80,8 +80,8 @@ int netinfo_routes_text(FILE *fp, const struct sw_netinfo *ni, bool header)
 	return finish(fp);
 }
 
-int netinfo_ifaces_text(FILE *fp, const struct sw_netinfo *ni, const struct sw_netinfo *prev,
-			bool header)
+int out_ifaces_text(FILE *fp, const struct sw_netinfo *ni, const struct sw_netinfo *prev,
+		    bool header)
 {
 	if (header) {
 		fprintf(fp, "%-15s %6s %12s %6s %6s %6s %12s %6s %6s %6s %-4s %-8s %10s %10s",
@@ -117,8 +117,8 @@ int netinfo_ifaces_text(FILE *fp, const struct sw_netinfo *ni, const struct sw_n
 	return finish(fp);
 }
 
-int netinfo_json(FILE *fp, const struct sw_netinfo *ni, const struct sw_netinfo *prev,
-		 bool routes, bool ifaces)
+int out_netinfo_json(FILE *fp, const struct sw_netinfo *ni, const struct sw_netinfo *prev,
+		     bool routes, bool ifaces)
 {
 	char b[64];
 	fputc('{', fp);
@@ -143,7 +143,7 @@ int netinfo_json(FILE *fp, const struct sw_netinfo *ni, const struct sw_netinfo 
 			fprintf(fp, ",\"flags\":\"%s\",\"metric\":%u,\"mtu\":%u,\"ifindex\":%u,\"iface\":",
 				netinfo_route_flags(r->flags, fl, sizeof fl), r->metric, r->mtu, r->oif);
 			if (r->ifname[0])
-				json_cstr(fp, r->ifname);
+				out_json_cstr(fp, r->ifname);
 			else
 				fputs("null", fp);
 			fprintf(fp, ",\"type\":%u,\"protocol\":%u,\"table\":%u}", r->type, r->protocol, r->table);
@@ -156,11 +156,11 @@ int netinfo_json(FILE *fp, const struct sw_netinfo *ni, const struct sw_netinfo 
 			const struct sw_iface *f = &ni->ifaces[i];
 			char fl[12];
 			fprintf(fp, "%s{\"index\":%u,\"name\":", i ? "," : "", f->index);
-			json_cstr(fp, f->name);
+			out_json_cstr(fp, f->name);
 			fprintf(fp, ",\"state\":\"%s\",\"up\":%s,\"flags\":\"%s\",\"mtu\":%u,\"kind\":",
 				netinfo_operstate(f->operstate), (f->flags & 1u) ? "true" : "false",
 				netinfo_iface_flags(f->flags, fl, sizeof fl), f->mtu);
-			json_cstr(fp, f->kind);
+			out_json_cstr(fp, f->kind);
 			fprintf(fp, ",\"rx_bytes\":%" PRIu64 ",\"rx_packets\":%" PRIu64 ",\"rx_errors\":%" PRIu64
 				",\"rx_dropped\":%" PRIu64 ",\"tx_bytes\":%" PRIu64 ",\"tx_packets\":%" PRIu64
 				",\"tx_errors\":%" PRIu64 ",\"tx_dropped\":%" PRIu64,

@@ -5,6 +5,11 @@
  * (e.g. -EPIPE when the reader went away: `sockwatch -b | head`).  Rows
  * come from a model view (or are built by hand in tests); nothing here
  * allocates per row.
+ *
+ * Names say what is written and how: out_<thing>_<format> (out_conns_table,
+ * out_conns_json, out_summary_text; diag_out.h: out_diagnoses_json/_text;
+ * netinfo_out.h: out_routes_text, out_ifaces_text, out_netinfo_json;
+ * prom.h: out_metrics_prom).
  */
 #ifndef SW_OUTPUT_H
 #define SW_OUTPUT_H
@@ -23,8 +28,8 @@
 /* Aligned columns like ss/netstat: widths computed from the data (and the
  * header), numbers right-aligned, two spaces between columns, no trailing
  * blanks.  header=false for -H. */
-int out_table(FILE *fp, const struct sw_row *rows, size_t n,
-	      const enum sw_col_id *cols, int ncols, bool header);
+int out_conns_table(FILE *fp, const struct sw_row *rows, size_t n,
+		    const enum sw_col_id *cols, int ncols, bool header);
 
 /* ---- JSON ----------------------------------------------------------------- */
 
@@ -39,16 +44,16 @@ struct out_json_opts {
 
 /* One compact single-line JSON document (newline-terminated) describing
  * the snapshot s and the selected rows. */
-int out_json(FILE *fp, const struct sw_snapshot *s, const struct sw_row *rows,
-	     size_t n, const struct out_json_opts *o);
+int out_conns_json(FILE *fp, const struct sw_snapshot *s, const struct sw_row *rows,
+		   size_t n, const struct out_json_opts *o);
 
 /* JSON string literal (with quotes) for len bytes of p: '"', '\\' and
  * control characters escaped (\n, \t, \u0001, NUL as \u0000), valid UTF-8
  * copied, every byte of an invalid UTF-8 sequence written as \uFFFD. */
-void json_str(FILE *fp, const char *p, size_t len);
-static inline void json_cstr(FILE *fp, const char *s)
+void out_json_str(FILE *fp, const char *p, size_t len);
+static inline void out_json_cstr(FILE *fp, const char *s)
 {
-	json_str(fp, s, strlen(s));
+	out_json_str(fp, s, strlen(s));
 }
 
 /* ---- summary ------------------------------------------------------------- */
@@ -64,8 +69,8 @@ struct out_summary_opts {
  * listeners with their queues, and the kernel context (port range,
  * tcp_tw_reuse, tcp_fin_timeout, tcp_max_tw_buckets vs TIME_WAIT,
  * somaxconn, syncookies, listen/TIME_WAIT overflow counters). */
-int out_summary(FILE *fp, const struct sw_snapshot *s, const struct sw_row *rows,
-		size_t n, const struct out_summary_opts *o);
+int out_summary_text(FILE *fp, const struct sw_snapshot *s, const struct sw_row *rows,
+		     size_t n, const struct out_summary_opts *o);
 
 /* Shared by summary and JSON: the kernel counters worth showing, in order
  * ({group, name} pairs, NULL-terminated). */

@@ -11,7 +11,7 @@
 #include "core/util.h"
 #include "prom.h"
 
-void prom_label_value(FILE *fp, const char *s)
+void out_prom_label_value(FILE *fp, const char *s)
 {
 	for (; *s; s++) {
 		if (*s == '\\')
@@ -130,9 +130,9 @@ static void listeners(FILE *fp, const struct sw_snapshot *s)
 		family(fp, fam[f][0], "gauge", fam[f][1]);
 		for (size_t i = 0; i < m; i++) {
 			fprintf(fp, "sockwatch_%s{proto=\"%s\",addr=\"", fam[f][0], l[i].proto);
-			prom_label_value(fp, l[i].addr);
+			out_prom_label_value(fp, l[i].addr);
 			fprintf(fp, "\",port=\"%u\",process=\"", (unsigned)l[i].port);
-			prom_label_value(fp, l[i].process);
+			out_prom_label_value(fp, l[i].process);
 			fputs("\"}", fp);
 			value(fp, (double)(f ? l[i].wq : l[i].rq));
 		}
@@ -163,7 +163,7 @@ static void sockets(FILE *fp, const struct sw_snapshot *s)
 						   ? sw_state_netstat_name(st)
 						   : sw_state_name(st, p);
 			fprintf(fp, "sockwatch_sockets{proto=\"%s\",state=\"", sw_proto_name(p));
-			prom_label_value(fp, name);
+			out_prom_label_value(fp, name);
 			fputs("\"}", fp);
 			value(fp, count[p][st]);
 		}
@@ -182,7 +182,7 @@ static void sockets(FILE *fp, const struct sw_snapshot *s)
 	}
 }
 
-static void ephemeral(FILE *fp, const struct sw_snapshot *s, const struct prom_opts *o)
+static void ephemeral(FILE *fp, const struct sw_snapshot *s, const struct out_prom_opts *o)
 {
 	size_t top = o && o->top > 0 ? (size_t)o->top : 10;
 	struct diag_state own;
@@ -204,9 +204,9 @@ static void ephemeral(FILE *fp, const struct sw_snapshot *s, const struct prom_o
 			sw_addr_str(e[i].family, e[i].src, true, src, sizeof src);
 			sw_addr_str(e[i].family, e[i].dst, true, dst, sizeof dst);
 			fputs("sockwatch_ephemeral_ports_used{src=\"", fp);
-			prom_label_value(fp, src);
+			out_prom_label_value(fp, src);
 			fputs("\",dst=\"", fp);
-			prom_label_value(fp, dst);
+			out_prom_label_value(fp, dst);
 			fprintf(fp, "\",dport=\"%u\"}", (unsigned)e[i].dport);
 			value(fp, e[i].used);
 		}
@@ -268,8 +268,8 @@ static void kernel(FILE *fp, const struct sw_snapshot *s)
 	}
 }
 
-int prom_write(FILE *fp, const struct sw_snapshot *s, const struct diag_list *dl,
-	       const struct prom_opts *o)
+int out_metrics_prom(FILE *fp, const struct sw_snapshot *s, const struct diag_list *dl,
+		     const struct out_prom_opts *o)
 {
 	sockets(fp, s);
 	listeners(fp, s);
@@ -292,17 +292,17 @@ int prom_write(FILE *fp, const struct sw_snapshot *s, const struct diag_list *dl
 struct file_ctx {
 	const struct sw_snapshot *s;
 	const struct diag_list *dl;
-	const struct prom_opts *o;
+	const struct out_prom_opts *o;
 };
 
 static int file_write(void *p, FILE *fp)
 {
 	const struct file_ctx *c = p;
-	return prom_write(fp, c->s, c->dl, c->o);
+	return out_metrics_prom(fp, c->s, c->dl, c->o);
 }
 
-int prom_write_file(const char *path, const struct sw_snapshot *s,
-		    const struct diag_list *dl, const struct prom_opts *o)
+int out_metrics_prom_file(const char *path, const struct sw_snapshot *s,
+			  const struct diag_list *dl, const struct out_prom_opts *o)
 {
 	struct file_ctx c = {s, dl, o};
 	return rcfile_atomic_write(path, file_write, &c);

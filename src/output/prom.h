@@ -9,7 +9,7 @@
 #include "core/diagnose.h"
 #include "core/snapshot.h"
 
-struct prom_opts {
+struct out_prom_opts {
 	int top;                  /* ephemeral destinations exported (0: 10) */
 	struct diag_state *scratch; /* for the ephemeral count (NULL: own) */
 };
@@ -21,13 +21,13 @@ struct prom_opts {
  * (0 ok, 1 warn, 2 alarm; worst per id), sysctl{name}, kernel counters as
  * *_total counters, collect_duration_seconds, snapshot_timestamp_seconds.
  * dl may be NULL (no diagnosis metrics).  0 or -errno. */
-int prom_write(FILE *fp, const struct sw_snapshot *s, const struct diag_list *dl,
-	       const struct prom_opts *o);
+int out_metrics_prom(FILE *fp, const struct sw_snapshot *s, const struct diag_list *dl,
+		     const struct out_prom_opts *o);
 /* Same, replacing path atomically (temporary file + rename). */
-int prom_write_file(const char *path, const struct sw_snapshot *s,
-		    const struct diag_list *dl, const struct prom_opts *o);
+int out_metrics_prom_file(const char *path, const struct sw_snapshot *s,
+			  const struct diag_list *dl, const struct out_prom_opts *o);
 
 /* Label value escaping: backslash, double quote and newline. */
-void prom_label_value(FILE *fp, const char *s);
+void out_prom_label_value(FILE *fp, const char *s);
 
 #endif

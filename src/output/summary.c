@@ -229,8 +229,8 @@ static void kernel_section(FILE *fp, const struct sw_kstat *k, const struct sw_a
 	}
 }
 
-int out_summary(FILE *fp, const struct sw_snapshot *s, const struct sw_row *rows, size_t n,
-		const struct out_summary_opts *o)
+int out_summary_text(FILE *fp, const struct sw_snapshot *s, const struct sw_row *rows, size_t n,
+		     const struct out_summary_opts *o)
 {
 	size_t top = o && o->top > 0 ? (size_t)o->top : 10;
 	struct sw_agg_states as;

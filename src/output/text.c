@@ -83,8 +83,8 @@ static void put_cell(FILE *fp, const char *s, size_t len, int width, int colw,
 		*pending += colw - width;
 }
 
-int out_table(FILE *fp, const struct sw_row *rows, size_t n, const enum sw_col_id *cols,
-	      int ncols, bool header)
+int out_conns_table(FILE *fp, const struct sw_row *rows, size_t n, const enum sw_col_id *cols,
+		    int ncols, bool header)
 {
 	if (ncols <= 0)
 		return 0;

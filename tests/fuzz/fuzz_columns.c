@@ -50,7 +50,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 						   col->name, a, b, ab, ba);
 				}
 		}
-		out_table(fuzz_null(), rows, nrows, ids, n, true);
+		out_conns_table(fuzz_null(), rows, nrows, ids, n, true);
 	}
 	const struct sw_column *c = column_by_name(spec);
 	FUZZ_CHECK(!c || (unsigned)c->id < SW_COL_COUNT, "column_by_name");

@@ -55,22 +55,22 @@ static inline void fuzz_render(const struct sw_snapshot *s, struct diag_state *d
 			}
 		}
 	}
-	out_table(null, rows, n, cols, SW_COL_COUNT, true);
+	out_conns_table(null, rows, n, cols, SW_COL_COUNT, true);
 
 	struct diag_thresholds t;
 	struct diag_list dl;
 	diag_thresholds_default(&t);
 	diag_list_init(&dl);
 	diagnose_run(ds, &t, s, &dl);
-	diagnose_text(null, &dl, true);
+	out_diagnoses_text(null, &dl, true);
 
 	struct out_json_opts jo = {.aggregates = true, .top = 3,
-				   .extra = diagnose_json_member, .extra_arg = &dl};
-	out_json(null, s, rows, n, &jo);
+				   .extra = out_diagnoses_json_member, .extra_arg = &dl};
+	out_conns_json(null, s, rows, n, &jo);
 	struct out_summary_opts so = {.top = 3};
-	out_summary(null, s, rows, n, &so);
-	struct prom_opts po = {.top = 3, .scratch = ds};
-	prom_write(null, s, &dl, &po);
+	out_summary_text(null, s, rows, n, &so);
+	struct out_prom_opts po = {.top = 3, .scratch = ds};
+	out_metrics_prom(null, s, &dl, &po);
 
 	diag_list_done(&dl);
 	free(rows);

@@ -61,9 +61,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		netinfo_iface_rate(&prev, &ni, i, &rate);
 	}
 	FILE *null = fuzz_null();
-	netinfo_routes_text(null, &ni, true);
-	netinfo_ifaces_text(null, &ni, &prev, true);
-	netinfo_json(null, &ni, &prev, true, true);
+	out_routes_text(null, &ni, true);
+	out_ifaces_text(null, &ni, &prev, true);
+	out_netinfo_json(null, &ni, &prev, true, true);
 	netinfo_done(&ni);
 	return 0;
 }

@@ -77,7 +77,7 @@ printf '#include "output/output.h"\n' >"$tmp/src/collect/e.c"
 printf '#include "ui/ui.h"\n' >"$tmp/src/output/f.c"
 printf '#include "collect/collect.h"\n' >"$tmp/src/ui/g.c"
 printf '#include <libmnl/libmnl.h>\n' >"$tmp/src/main.c"
-printf '#include <ncursesw/curses.h>\n' >"$tmp/src/loop.c"
+printf '#include <ncursesw/curses.h>\n' >"$tmp/src/mode_monitor.c"
 printf '#include "core/util.h"\n#include <stdio.h>\n' >"$tmp/src/ui/fine.c"
 check "$tmp" >"$tmp/out"
 got=$?

@@ -63,7 +63,7 @@ import sys
 import time
 
 F_SETPIPE_SZ = 1031
-STDIO_BUF = 1 << 16  # sockwatch's batch stdout buffer (setvbuf in batch.c)
+STDIO_BUF = 1 << 16  # sockwatch's batch stdout buffer (setvbuf in mode_batch.c)
 CONNECTED_SKIP = {"LISTEN", "CLOSE", "UNCONN", "BOUND_INACTIVE"}
 
 

@@ -209,7 +209,7 @@ static char *jstr(const char *s, size_t len)
 {
 	struct mem m;
 	mem_open(&m);
-	json_str(m.fp, s, len);
+	out_json_str(m.fp, s, len);
 	return mem_close(&m);
 }
 
@@ -297,7 +297,7 @@ static char *json_of(const struct sw_snapshot *s, const struct sw_row *rows, siz
 	struct mem m;
 	mem_open(&m);
 	struct out_json_opts o = {.aggregates = aggregates, .top = 5};
-	assert_int_equal(out_json(m.fp, s, rows, n, &o), 0);
+	assert_int_equal(out_conns_json(m.fp, s, rows, n, &o), 0);
 	return mem_close(&m);
 }
 
@@ -444,7 +444,7 @@ static void test_json_kernel_aggregates(void **state)
 	int arg = 42;
 	struct out_json_opts o = {.aggregates = true, .top = 5, .extra = extra_member,
 				  .extra_arg = &arg};
-	assert_int_equal(out_json(m.fp, &s, rows, 5, &o), 0);
+	assert_int_equal(out_conns_json(m.fp, &s, rows, 5, &o), 0);
 	char *j = mem_close(&m);
 	assert_true(json_valid_line(j, strlen(j)));
 	assert_non_null(strstr(j, "\"kernel\":{\"ip_local_port_range\":[32768,60999],"
@@ -501,7 +501,7 @@ static void test_table(void **state)
 				       SW_COL_LOCAL, SW_COL_REMOTE, SW_COL_PID};
 	struct mem m;
 	mem_open(&m);
-	assert_int_equal(out_table(m.fp, rows, 3, cols, 7, true), 0);
+	assert_int_equal(out_conns_table(m.fp, rows, 3, cols, 7, true), 0);
 	char *t = mem_close(&m);
 	const char *want =
 		"Proto  State      Recv-Q  Send-Q  Local Address:Port  Peer Address:Port    PID/Program\n"
@@ -514,14 +514,14 @@ static void test_table(void **state)
 	/* -H, and no trailing blanks when the last column is empty */
 	const enum sw_col_id cols2[] = {SW_COL_STATE, SW_COL_CONG};
 	mem_open(&m);
-	assert_int_equal(out_table(m.fp, rows, 2, cols2, 2, false), 0);
+	assert_int_equal(out_conns_table(m.fp, rows, 2, cols2, 2, false), 0);
 	t = mem_close(&m);
 	assert_string_equal(t, "ESTAB\nTIME-WAIT\n");
 	free(t);
 
 	/* no rows: just the header */
 	mem_open(&m);
-	assert_int_equal(out_table(m.fp, rows, 0, cols2, 2, true), 0);
+	assert_int_equal(out_conns_table(m.fp, rows, 0, cols2, 2, true), 0);
 	t = mem_close(&m);
 	assert_string_equal(t, "State  CC\n");
 	free(t);
@@ -547,7 +547,7 @@ static void test_table_big(void **state)
 				       SW_COL_LOCAL, SW_COL_REMOTE};
 	FILE *fp = fopen("/dev/null", "w");
 	assert_non_null(fp);
-	assert_int_equal(out_table(fp, rows, N, cols, 6, true), 0);
+	assert_int_equal(out_conns_table(fp, rows, N, cols, 6, true), 0);
 	fclose(fp);
 	free(rows);
 	snapshot_done(&s);
@@ -593,7 +593,7 @@ static void test_summary(void **state)
 	struct mem m;
 	mem_open(&m);
 	struct out_summary_opts o = {.top = 2};
-	assert_int_equal(out_summary(m.fp, &s, rows, 11, &o), 0);
+	assert_int_equal(out_summary_text(m.fp, &s, rows, 11, &o), 0);
 	char *t = mem_close(&m);
 	if (getenv("SW_TEST_DUMP"))
 		fputs(t, stderr);
@@ -631,7 +631,7 @@ static void test_summary(void **state)
 	 * still says :9000 listens, so its TIME_WAIT are server ends, not
 	 * five destinations 127.0.0.1:4000x */
 	mem_open(&m);
-	assert_int_equal(out_summary(m.fp, &s, rows + 1, 5, &o), 0);
+	assert_int_equal(out_summary_text(m.fp, &s, rows + 1, 5, &o), 0);
 	t = mem_close(&m);
 	assert_null(strstr(t, "Connections per destination"));
 	assert_non_null(strstr(t, "        5  tcp/9000  TIME_WAIT 5\n"));
@@ -639,7 +639,7 @@ static void test_summary(void **state)
 
 	/* without SYN_RECV the section is left out */
 	mem_open(&m);
-	assert_int_equal(out_summary(m.fp, NULL, rows, 6, &o), 0);
+	assert_int_equal(out_summary_text(m.fp, NULL, rows, 6, &o), 0);
 	t = mem_close(&m);
 	assert_null(strstr(t, "SYN_RECV per remote IP"));
 	assert_null(strstr(t, "Kernel"));

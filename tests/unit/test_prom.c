@@ -85,8 +85,8 @@ static char *render(const struct sw_snapshot *s, const struct diag_list *dl)
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *fp = open_memstream(&buf, &len);
-	struct prom_opts o = {.top = 1};
-	assert_int_equal(prom_write(fp, s, dl, &o), 0);
+	struct out_prom_opts o = {.top = 1};
+	assert_int_equal(out_metrics_prom(fp, s, dl, &o), 0);
 	fclose(fp);
 	return buf;
 }
@@ -182,7 +182,7 @@ static void test_prom_format(void **state)
 	FILE *old = fopen(path, "w");
 	fputs("old\n", old);
 	fclose(old);
-	assert_int_equal(prom_write_file(path, &s, &dl, NULL), 0);
+	assert_int_equal(out_metrics_prom_file(path, &s, &dl, NULL), 0);
 	struct stat sb;
 	assert_int_equal(stat(path, &sb), 0);
 	assert_true(sb.st_size > 1000);
@@ -190,7 +190,7 @@ static void test_prom_format(void **state)
 	char cmd[512];
 	snprintf(cmd, sizeof cmd, "test $(ls -A %s | wc -l) = 1 && rm -rf %s", dir, dir);
 	assert_int_equal(system(cmd), 0);
-	assert_true(prom_write_file("/nonexistent-dir/x.prom", &s, &dl, NULL) < 0);
+	assert_true(out_metrics_prom_file("/nonexistent-dir/x.prom", &s, &dl, NULL) < 0);
 
 	diag_list_done(&dl);
 	diag_state_done(&st);
@@ -212,7 +212,7 @@ static void test_diag_json_text(void **state)
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *fp = open_memstream(&buf, &len);
-	diagnose_json(fp, &dl);
+	out_diagnoses_json(fp, &dl);
 	fclose(fp);
 	assert_true(buf[0] == '[' && buf[len - 1] == ']');
 	assert_non_null(strstr(buf, "{\"id\":\"ephemeral_ports\",\"severity\":\"alarm\","
@@ -233,13 +233,13 @@ static void test_diag_json_text(void **state)
 	free(buf);
 
 	fp = open_memstream(&buf, &len);
-	diagnose_json_member(fp, &dl);
+	out_diagnoses_json_member(fp, &dl);
 	fclose(fp);
 	assert_true(strncmp(buf, ",\"diagnoses\":[{", 15) == 0);
 	free(buf);
 
 	fp = open_memstream(&buf, &len);
-	assert_int_equal(diagnose_text(fp, &dl, false), 0);
+	assert_int_equal(out_diagnoses_text(fp, &dl, false), 0);
 	fclose(fp);
 	assert_true(strncmp(buf, "sockwatch check: ALARM - 2 alarm(s), 0 warning(s)", 49) == 0);
 	assert_non_null(strstr(buf, "\nALARM    ephemeral_ports   Ephemeral ports toward 127.0.0.1:9000"));
@@ -251,7 +251,7 @@ static void test_diag_json_text(void **state)
 	dl.have_rates = true;
 	dl.dt = 2.0;
 	fp = open_memstream(&buf, &len);
-	assert_int_equal(diagnose_text(fp, &dl, false), 0);
+	assert_int_equal(out_diagnoses_text(fp, &dl, false), 0);
 	fclose(fp);
 	assert_non_null(strstr(buf, "(rates and counter deltas over the last 2.0 s)"));
 	free(buf);

@@ -91,9 +91,9 @@ static void test_replay(void **state)
 	char *out = NULL;
 	size_t len = 0;
 	FILE *fp = open_memstream(&out, &len);
-	assert_int_equal(netinfo_routes_text(fp, &ni, true), 0);
-	assert_int_equal(netinfo_ifaces_text(fp, &ni, NULL, true), 0);
-	assert_int_equal(netinfo_json(fp, &ni, NULL, true, true), 0);
+	assert_int_equal(out_routes_text(fp, &ni, true), 0);
+	assert_int_equal(out_ifaces_text(fp, &ni, NULL, true), 0);
+	assert_int_equal(out_netinfo_json(fp, &ni, NULL, true, true), 0);
 	fclose(fp);
 	assert_non_null(strstr(out, "Kernel IP routing table\n"));
 	assert_non_null(strstr(out, "\n0.0.0.0         10.20.0.1       0.0.0.0         UG       100     0 veth0\n"));
@@ -135,7 +135,7 @@ static void test_rates(void **state)
 	char *out = NULL;
 	size_t len = 0;
 	FILE *fp = open_memstream(&out, &len);
-	assert_int_equal(netinfo_ifaces_text(fp, &b, &a, true), 0);
+	assert_int_equal(out_ifaces_text(fp, &b, &a, true), 0);
 	fclose(fp);
 	assert_non_null(strstr(out, "RX/s"));
 	free(out);

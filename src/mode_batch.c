@@ -1,4 +1,4 @@
-/* batch.c - `sockwatch -b`: collector -> model -> view -> output, once or
+/* mode_batch.c - `sockwatch -b`: collector -> model -> view -> output, once or
  * every -d SEC for -n COUNT samples.
  *
  * Selection (the habits of netstat -antp users):
@@ -19,32 +19,52 @@
 
 #include <ctype.h>
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "collect/collect.h"
 #include "core/columns.h"
 #include "core/filter.h"
 #include "core/i18n.h"
+#include "core/diagnose.h"
 #include "core/model.h"
 #include "core/util.h"
+#include "frame.h"
+#include "modes.h"
 #include "options.h"
+#include "output/diag_out.h"
 #include "output/output.h"
-#include "insight.h" /* diagnoses in JSON */
 
-int batch_run(const struct sw_options *o);
+/* --json: the "diagnoses" member, diagnosed at every sample. */
+struct batch_diag {
+	struct diag_thresholds t;
+	struct diag_state st;
+	struct diag_list dl;
+};
 
-static volatile sig_atomic_t stop_requested;
-
-static void on_signal(int sig)
+static int diag_init(struct batch_diag *d, const struct sw_options *o)
 {
-	(void)sig;
-	stop_requested = 1;
+	diag_state_init(&d->st);
+	diag_list_init(&d->dl);
+	return frame_thresholds(o, &d->t, NULL, stderr);
+}
+
+/* Diagnose s and hook the "diagnoses" member into jo. */
+static void diag_json(struct batch_diag *d, const struct sw_snapshot *s,
+		      struct out_json_opts *jo)
+{
+	diagnose_run(&d->st, &d->t, s, &d->dl);
+	jo->extra = out_diagnoses_json_member;
+	jo->extra_arg = &d->dl;
+}
+
+static void diag_done(struct batch_diag *d)
+{
+	diag_list_done(&d->dl);
+	diag_state_done(&d->st);
 }
 
 static void list_columns(FILE *fp)
@@ -81,7 +101,7 @@ struct batch {
 	bool procs;
 	bool kstat;
 	bool tcpinfo;
-	struct insight_diag *diag; /* --json: the "diagnoses" member (insight.c) */
+	struct batch_diag *diag; /* --json: the "diagnoses" member */
 };
 
 static void add_col(struct batch *b, enum sw_col_id id)
@@ -98,16 +118,8 @@ static int setup(struct batch *b, const struct sw_options *o)
 {
 	memset(b, 0, sizeof *b);
 	b->o = o;
-	if (o->filter) {
-		struct sw_filter_error err;
-		memset(&err, 0, sizeof err);
-		b->filter = filter_parse(o->filter, &err);
-		if (!b->filter) {
-			fprintf(stderr, _("sockwatch: invalid filter: %s\n"), err.msg);
-			sw_show_caret(stderr, o->filter, err.pos);
-			return 2;
-		}
-	}
+	if (o->filter && !(b->filter = frame_filter_parse(o->filter, FRAME_FILTER_INVALID)))
+		return 2;
 	if (o->columns) {
 		bool desc[SW_COL_COUNT];
 		int bad = 0;
@@ -180,16 +192,16 @@ static int setup(struct batch *b, const struct sw_options *o)
 	}
 
 	/* What to ask of the collector. */
-	unsigned needs = columns_needs(b->cols, o->format == SW_FMT_TABLE ? (size_t)b->ncols : 0,
+	unsigned needs = columns_needs(b->cols, o->mode == SW_MODE_TABLE ? (size_t)b->ncols : 0,
 				       b->keys, b->nkeys);
-	b->procs = o->procs || o->format != SW_FMT_TABLE || (needs & SW_NEED_PROCS);
+	b->procs = o->procs || o->mode != SW_MODE_TABLE || (needs & SW_NEED_PROCS);
 	if (o->filter)
 		b->procs |= filter_uses(o->filter, "proc") || filter_uses(o->filter, "comm") ||
 			    filter_uses(o->filter, "pid");
-	b->kstat = o->format != SW_FMT_TABLE;
+	b->kstat = o->mode != SW_MODE_TABLE;
 	/* tcp_info costs a third of the kernel dump and most of the memory:
 	 * ask for it only when something shows it (JSON and the summary do). */
-	b->tcpinfo = o->format != SW_FMT_TABLE ||
+	b->tcpinfo = o->mode != SW_MODE_TABLE ||
 		     (needs & (SW_NEED_TCPINFO | SW_NEED_CONG | SW_NEED_MEM));
 
 	/* Default state selection. */
@@ -209,10 +221,9 @@ static struct sw_collector *open_collector(const struct batch *b)
 {
 	const struct sw_options *o = b->o;
 	struct sw_collect_opts co;
-	char err[256] = "";
 	uint32_t fstates = SW_STATE_ALL, fprotos = SW_PROTO_ALL;
 	filter_hints(b->filter, &fstates, &fprotos);
-	memset(&co, 0, sizeof co);
+	frame_collect_opts(&co, o);
 	uint32_t protos = (b->sel.protos ? b->sel.protos : SW_PROTO_ALL) & fprotos;
 	co.protos = protos ? protos : b->sel.protos;
 	uint32_t states = (b->sel.states ? b->sel.states : SW_STATE_ALL) & fstates;
@@ -233,20 +244,12 @@ static struct sw_collector *open_collector(const struct batch *b)
 	co.inet6 = o->sel.inet6;
 	co.tcpinfo = b->tcpinfo;
 	/* fwmark and cgroup look at the detail records */
-	co.details = o->format == SW_FMT_JSON ||
+	co.details = o->mode == SW_MODE_JSON ||
 		     (filter_needs(b->filter) & SW_FILTER_NEEDS_DETAILS);
 	co.procs = b->procs;
 	co.kstat = b->kstat;
-	co.netns = o->netns;
-	co.record_path = o->record;
-	co.replay_path = o->replay;
-	co.proc_root = o->proc_root;
-	struct sw_collector *c = collector_new(&co, err, sizeof err);
-	if (!c) {
-		fprintf(stderr, "sockwatch: %s\n", err[0] ? err : _("cannot start collecting"));
-		return NULL;
-	}
-	if (!b->diag) {
+	struct sw_collector *c = frame_collector_new(&co, NULL);
+	if (c && !b->diag) {
 		/* Port conditions the filter implies go to the kernel as a
 		 * bytecode program, so unwanted sockets never cross over. */
 		uint16_t sp[2], dp[2];
@@ -260,7 +263,7 @@ static struct sw_collector *open_collector(const struct batch *b)
 static void first_notes(const struct batch *b, const struct sw_snapshot *s)
 {
 	const struct sw_options *o = b->o;
-	if (b->procs && o->format != SW_FMT_JSON && (s->notes & SW_NOTE_NOT_ROOT))
+	if (b->procs && o->mode != SW_MODE_JSON && (s->notes & SW_NOTE_NOT_ROOT))
 		fprintf(stderr, _("sockwatch: not running as root: processes of other users "
 				  "are not shown (run with sudo)\n"));
 	/* sock_diag sends socket marks only to CAP_NET_ADMIN (root) */
@@ -281,119 +284,103 @@ static int emit(const struct batch *b, const struct sw_snapshot *s, const struct
 	const struct sw_options *o = b->o;
 	FILE *fp = stdout;
 	int rc = 0;
-	switch (o->format) {
-	case SW_FMT_TABLE:
+	switch (o->mode) {
+	case SW_MODE_TABLE:
 		if (sample > 0)
 			fputc('\n', fp);
-		rc = out_table(fp, v->rows, v->n, b->cols, b->ncols, !o->no_header);
+		rc = out_conns_table(fp, v->rows, v->n, b->cols, b->ncols, !o->no_header);
 		break;
-	case SW_FMT_JSON: {
+	case SW_MODE_JSON: {
 		struct out_json_opts jo = {.aggregates = aggregates, .top = o->summary_top};
 		if (b->diag)
-			insight_diag_json(b->diag, s, &jo);
-		rc = out_json(fp, s, v->rows, v->n, &jo);
+			diag_json(b->diag, s, &jo);
+		rc = out_conns_json(fp, s, v->rows, v->n, &jo);
 		break;
 	}
-	case SW_FMT_SUMMARY:
+	case SW_MODE_SUMMARY:
 	{
 		struct out_summary_opts so = {.top = o->summary_top};
 		if (sample > 0)
 			fputc('\n', fp);
-		rc = out_summary(fp, s, v->rows, v->n, &so);
+		rc = out_summary_text(fp, s, v->rows, v->n, &so);
 		break;
 	}
+	default: /* not a batch output: main.c does not call us for it */
+		break;
 	}
 	if (fflush(fp) != 0 && !rc)
 		rc = -(errno ? errno : EIO);
 	return rc;
 }
 
-int batch_run(const struct sw_options *opts)
+/* Sample, merge, view and print every -d SEC: 0 or the exit status. */
+static int batch_loop(const struct batch *b, struct sw_collector *col)
 {
+	const struct sw_options *o = b->o;
 	/* -s --json: one JSON document with the summary's aggregates. */
-	struct sw_options eff = *opts;
-	bool json_aggregates = opts->want_summary && opts->want_json;
-	if (json_aggregates)
-		eff.format = SW_FMT_JSON;
-	const struct sw_options *o = &eff;
-	struct batch b;
-	int rc = setup(&b, o);
-	if (rc) {
-		filter_free(b.filter);
-		return rc;
-	}
-	struct insight_diag diag;
-	if (o->format == SW_FMT_JSON) {
-		b.diag = &diag;
-		if ((rc = insight_diag_init(&diag, o))) {
-			insight_diag_done(&diag);
-			filter_free(b.filter);
-			return rc;
-		}
-	}
-
-	struct sigaction sa;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal; /* no SA_RESTART: interrupt the sleep */
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN); /* EPIPE from fflush instead: `| head` */
-	static char obuf[1 << 16];
-	setvbuf(stdout, obuf, _IOFBF, sizeof obuf);
-
-	struct sw_collector *col = open_collector(&b);
-	if (!col) {
-		if (b.diag)
-			insight_diag_done(b.diag);
-		filter_free(b.filter);
-		return 1;
-	}
-	long count = o->count_set ? o->count : 1;
+	bool json_aggregates = o->want_summary && o->want_json;
+	struct frame_repeat r;
+	frame_repeat_init(&r, o, 1);
 	struct sw_model *m = model_new();
 	model_set_tombstone_ttl(m, 0);
-	model_set_oneshot(m, count == 1);
+	model_set_oneshot(m, r.count == 1);
 	struct sw_snapshot snap;
 	snapshot_init(&snap);
 	struct sw_view v;
 	memset(&v, 0, sizeof v);
-
-	uint64_t step = (uint64_t)(o->delay * 1e9);
-	uint64_t next = sw_mono_ns();
-	rc = 0;
-	for (long i = 0; (count == 0 || i < count) && !stop_requested; i++) {
-		if (i > 0 && !sw_pace(&next, step, &stop_requested))
-			break;
+	int rc = 0;
+	while (frame_repeat_next(&r)) {
 		char err[256] = "";
-		int e = collector_sample(col, &snap, err, sizeof err);
-		if (e < 0) {
-			fprintf(stderr, "sockwatch: %s\n",
-				err[0] ? err : _("collecting sockets failed"));
+		if (collector_sample(col, &snap, err, sizeof err) < 0) {
+			frame_sample_failed(err);
 			rc = 1;
 			break;
 		}
-		if (i == 0)
-			first_notes(&b, &snap);
+		if (r.i == 0)
+			first_notes(b, &snap);
 		model_update(m, &snap);
-		model_view(m, &b.sel, b.filter, b.keys, b.nkeys, &v);
-		int w = emit(&b, model_snapshot(m), &v, i, json_aggregates);
-		if (w == -EPIPE)
-			break; /* the reader went away: quietly done */
-		if (w < 0) {
-			fprintf(stderr, _("sockwatch: cannot write output: %s\n"), strerror(-w));
-			rc = 1;
+		model_view(m, &b->sel, b->filter, b->keys, b->nkeys, &v);
+		int w = emit(b, model_snapshot(m), &v, r.i, json_aggregates);
+		if (w < 0) { /* EPIPE: the reader went away, quietly done */
+			rc = frame_write_failed(w);
 			break;
 		}
 	}
 	view_done(&v);
 	snapshot_done(&snap);
 	model_free(m);
+	return rc;
+}
+
+int mode_batch_run(const struct sw_options *o)
+{
+	struct batch b;
+	int rc = setup(&b, o);
+	if (rc) {
+		filter_free(b.filter);
+		return rc;
+	}
+	struct batch_diag diag;
+	if (o->mode == SW_MODE_JSON) {
+		b.diag = &diag;
+		if ((rc = diag_init(&diag, o))) {
+			diag_done(&diag);
+			filter_free(b.filter);
+			return rc;
+		}
+	}
+	frame_catch_signals();
+	static char obuf[1 << 16];
+	setvbuf(stdout, obuf, _IOFBF, sizeof obuf);
+
+	struct sw_collector *col = open_collector(&b);
+	rc = col ? batch_loop(&b, col) : 1;
 	if (b.diag)
-		insight_diag_done(b.diag);
+		diag_done(b.diag);
 	collector_free(col);
 	filter_free(b.filter);
 	/* Make the final flush quiet on EPIPE too. */
-	if (fflush(stdout) != 0 && errno != EPIPE && !rc)
+	if (col && fflush(stdout) != 0 && errno != EPIPE && !rc)
 		rc = 1;
 	return rc;
 }

@@ -1,4 +1,4 @@
-/* loop.c - the live monitor's loop, the only place that sees every layer:
+/* mode_monitor.c - the live monitor's loop, the only place that sees every layer:
  * poll() on the terminal (and the name resolver) with a timeout until the
  * next sample; collect, merge into the model, build the views and
  * aggregates the UI asked for (ui_wants), let the UI draw once; keys come
@@ -28,11 +28,10 @@
 #include "core/model.h"
 #include "core/netinfo.h"
 #include "core/util.h"
-#include "insight.h"
+#include "frame.h"
+#include "modes.h"
 #include "options.h"
 #include "ui/ui.h"
-
-int loop_run(const struct sw_options *o);
 
 /* Work flags beyond the UI's: everything from a new sample. */
 #define LOOP_FULL (1u << 16)
@@ -328,7 +327,7 @@ static int run(struct loop *L)
 	}
 }
 
-int loop_run(const struct sw_options *o)
+int mode_monitor_run(const struct sw_options *o)
 {
 	struct loop L;
 	memset(&L, 0, sizeof L);
@@ -347,14 +346,9 @@ int loop_run(const struct sw_options *o)
 
 	/* A bad filter or column list is a usage error, before the screen opens. */
 	if (o->filter) {
-		struct sw_filter_error fe;
-		memset(&fe, 0, sizeof fe);
-		struct sw_filter *f = filter_parse(o->filter, &fe);
-		if (!f) {
-			fprintf(stderr, _("sockwatch: bad filter: %s\n"), fe.msg);
-			sw_show_caret(stderr, o->filter, fe.pos);
+		struct sw_filter *f = frame_filter_parse(o->filter, FRAME_FILTER_BAD);
+		if (!f)
 			return 2;
-		}
 		filter_free(f);
 	}
 	enum sw_col_id ids[SW_COL_COUNT];
@@ -373,8 +367,8 @@ int loop_run(const struct sw_options *o)
 	char *warns = NULL;
 	size_t warnlen = 0;
 	FILE *wf = open_memstream(&warns, &warnlen);
-	struct insight_monitor_cfg mon = {.panels_follow_filter = true};
-	int trc = insight_thresholds_to(o, &L.thr, &mon, wf ? wf : stderr);
+	struct frame_monitor_cfg mon = {.panels_follow_filter = true};
+	int trc = frame_thresholds(o, &L.thr, &mon, wf ? wf : stderr);
 	if (wf)
 		fclose(wf);
 	if (trc) {
@@ -392,30 +386,23 @@ int loop_run(const struct sw_options *o)
 		return 1;
 	}
 
-	struct sw_collect_opts co = {
-		.protos = L.sel.protos,
-		.states = 0,
-		.inet4 = o->sel.inet4,
-		.inet6 = o->sel.inet6,
-		.tcpinfo = true,
-		.details = false, /* what the panels show; halves the records */
-		.bound = !sw_blank(o->filter),
-		.procs = true,
-		.kstat = true,
-		.netns = o->netns,
-		.record_path = o->record,
-		.replay_path = o->replay,
-		.proc_root = o->proc_root,
-	};
-	char err[256];
-	L.col = collector_new(&co, err, sizeof err);
+	struct sw_collect_opts co;
+	frame_collect_opts(&co, o);
+	co.protos = L.sel.protos;
+	co.states = 0;
+	co.inet4 = o->sel.inet4;
+	co.inet6 = o->sel.inet6;
+	co.tcpinfo = true;
+	co.details = false; /* what the panels show; halves the records */
+	co.bound = !sw_blank(o->filter);
+	co.procs = true;
+	co.kstat = true;
+	L.col = frame_collector_new(&co, warns);
 	if (!L.col) {
-		if (warns)
-			fputs(warns, stderr);
 		free(warns);
-		fprintf(stderr, "sockwatch: %s\n", err);
 		return 1;
 	}
+	char err[256];
 	L.model = model_new();
 	L.changes = true;
 	model_set_tombstone_ttl(L.model, LOOP_TOMB_TTL);

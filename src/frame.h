@@ -1,0 +1,84 @@
+/* frame.h - what every run mode needs (mode_*.c): the diagnosis
+ * thresholds from the settings file and --threshold, the stop flag that
+ * SIGINT/SIGTERM set, a collector built from the options, the paced repeat
+ * loop (-n COUNT samples every -d SEC), and the messages every mode prints
+ * the same way (a filter error with its caret, write failures). */
+#ifndef SW_FRAME_H
+#define SW_FRAME_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "collect/collect.h"
+#include "core/diagnose.h"
+#include "core/filter.h"
+#include "options.h"
+
+/* ---- settings ---------------------------------------------------------- */
+
+/* The monitor's settings from the configuration file. */
+struct frame_monitor_cfg {
+	bool panels_follow_filter; /* monitor.panels_follow_filter (default 1) */
+};
+
+/* Thresholds: defaults, then the config file (--config FILE, or the XDG
+ * default when it exists; bad lines are reported to warn as
+ * "path:line: message"), then --threshold.  mon (may be NULL) receives the
+ * monitor's settings.  0, or an exit code (2) after printing why. */
+int frame_thresholds(const struct sw_options *o, struct diag_thresholds *t,
+		     struct frame_monitor_cfg *mon, FILE *warn);
+
+/* ---- signals ----------------------------------------------------------- */
+
+/* Set by SIGINT and SIGTERM once frame_catch_signals() ran. */
+extern volatile sig_atomic_t frame_stop;
+/* SIGINT/SIGTERM set frame_stop (no SA_RESTART: a sleep is cut short);
+ * SIGPIPE is ignored, so a write fails with EPIPE instead (`| head`). */
+void frame_catch_signals(void);
+
+/* ---- the collector ----------------------------------------------------- */
+
+/* co zeroed, then where the sockets come from: -N, --record, --replay,
+ * --proc-root.  The mode adds what it needs. */
+void frame_collect_opts(struct sw_collect_opts *co, const struct sw_options *o);
+/* collector_new(), or NULL after printing before (if not NULL; text held
+ * back until now, such as config warnings) and why it failed. */
+struct sw_collector *frame_collector_new(const struct sw_collect_opts *co, const char *before);
+/* "sockwatch: ERR" for a failed collector_sample() (err may be empty). */
+void frame_sample_failed(const char *err);
+
+/* ---- the paced repeat loop --------------------------------------------- */
+
+struct frame_repeat {
+	long count;    /* samples to take, 0 = until stopped */
+	long i;        /* the current one, from 0 */
+	uint64_t step; /* -d SEC in ns */
+	uint64_t next; /* when the current one was due */
+};
+/* count: -n COUNT if given, else dflt. */
+void frame_repeat_init(struct frame_repeat *r, const struct sw_options *o, long dflt);
+/* Start the next sample, waiting until it is due (the first at once).
+ * False when count are done or frame_stop was set. */
+bool frame_repeat_next(struct frame_repeat *r);
+static inline bool frame_repeat_last(const struct frame_repeat *r)
+{
+	return r->count != 0 && r->i == r->count - 1;
+}
+
+/* ---- messages ---------------------------------------------------------- */
+
+/* The two wordings of a filter error: batch outputs ("invalid filter")
+ * and the monitor ("bad filter"). */
+enum frame_filter_msg { FRAME_FILTER_INVALID, FRAME_FILTER_BAD };
+/* filter_parse(), or NULL after printing the error and the expression with
+ * a caret under the place (the caller exits with 2). */
+struct sw_filter *frame_filter_parse(const char *text, enum frame_filter_msg msg);
+/* A write to stdout failed with w (-errno): quiet on EPIPE (the reader
+ * went away), else "cannot write output".  The exit status: 0 or 1. */
+int frame_write_failed(int w);
+/* Writing path failed with w (-errno, or SW_ENOTREG_BASE codes): 1. */
+int frame_file_failed(const char *path, int w);
+
+#endif
