@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* popgen.c - socket population generator for the sockwatch benchmark.
  *
  * Run it inside a throwaway network namespace (bench/run.sh creates one and

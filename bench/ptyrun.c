@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* ptyrun.c - run a full-screen program on a pseudo-terminal of a given size
  * and measure its steady-state cost: CPU (utime+stime from /proc/PID/stat,
  * and the ns-precise run time from /proc/PID/schedstat) and the bytes it

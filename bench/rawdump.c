@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* rawdump.c - the benchmark floor: dump every TCP socket (IPv4 then IPv6)
  * over NETLINK_SOCK_DIAG and throw the replies away.  Only netlink headers
  * are walked (to find NLMSG_DONE/ERROR); no attribute is parsed.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # bench/run.sh - sockwatch benchmark against ss and netstat.  Not part of the test suite.
 #
 #   bench/run.sh [--size 10k|100k] [--runs N] [--no-tui] [--tui-delay SEC]

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* tm.c - time one command: wall clock (CLOCK_MONOTONIC around fork..wait),
  * user and system CPU and peak RSS (wait4's rusage of the child).
  *

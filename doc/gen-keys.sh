@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # doc/gen-keys.sh - the key list of sockwatch(1), generated from the key table.
 #
 # The monitor's key table (src/core/keymap.c) is the only source: this script

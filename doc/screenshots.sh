@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # doc/screenshots.sh - the README's monitor screens, reproducibly: a network
 # namespace holding a small web server's sockets (made by the test fixture
 # tests/tools/sockfix, so its command line shows in the status line), and

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # sockwatch's two entry points (see README "Quick start"):
 #   scripts/build.sh run [SOCKWATCH ARGS]   install deps, build, start sockwatch
 #   scripts/build.sh test                   install deps, build with -Werror and

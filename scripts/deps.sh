@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Install what sockwatch needs to build and test on Debian 12 (idempotent).
 # Usage: scripts/deps.sh [build|test]
 set -e

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # scripts/fresh-check.sh - the README's two quick-start commands on a fresh
 # Debian 12: debootstrap a minimal bookworm into WORKDIR (kept as a tarball
 # for the next run), clone this checkout's HEAD into its /root, run

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # webstack.sh - sockwatch against ss on a real web stack under load: the
 # php-fpm/MySQL TIME_WAIT story as admins meet it.
 #

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* frame.h - what every run mode needs (mode_*.c): the diagnosis
  * thresholds from the settings file and --threshold, the stop flag that
  * SIGINT/SIGTERM set, a collector built from the options, the paced repeat

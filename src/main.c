@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* main.c - options, locale/gettext, wiring of collector, model and views. */
 #include "config.h"
 

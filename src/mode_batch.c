@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* mode_batch.c - `sockwatch -b`: collector -> model -> view -> output, once or
  * every -d SEC for -n COUNT samples.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* mode_check.c - `sockwatch --check` and `--format prometheus`: sample
  * every socket (two samples -d apart by default, for rates and counter
  * deltas), diagnose, then print the diagnoses and exit 0 ok / 3 warning /

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* mode_monitor.c - the live monitor's loop, the only place that sees every layer:
  * poll() on the terminal (and the name resolver) with a timeout until the
  * next sample; collect, merge into the model, build the views and

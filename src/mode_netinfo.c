@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* mode_netinfo.c - `sockwatch --routes` / `--interfaces` (netstat -r / -i):
  * the routing table and the interface counters from rtnetlink, once or
  * every -d SEC for -n COUNT samples (interface rates from the second on),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* modes.h - the run modes' entry points.  options_parse() decides the mode
  * (struct sw_options.mode); main.c calls the one entry point for it.  Each
  * returns the process's exit status (0 ok, 1 runtime error, 2 usage error;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* options.h - command-line options, parsed once in main. */
 #ifndef SW_OPTIONS_H
 #define SW_OPTIONS_H

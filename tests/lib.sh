@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # lib.sh - shared helpers for sockwatch's script tests (POSIX sh; dash).
 #
 # Source it first thing:   . "$top_srcdir/tests/lib.sh"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* collect.c - the collector facade: a sample is every sock_diag dump in
  * scope (live via sockdiag.c, or replayed from a recording through the same
  * parser), then kstat and the process map.

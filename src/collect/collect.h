@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* collect.h - the collector facade: one call fills a snapshot from the
  * kernel (or from a recording).  No libmnl or curses types leak out, so
  * main.c and the UI loop include this without pulling in netlink headers.

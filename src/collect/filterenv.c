@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* filterenv.c - the system side of the filter language: "cgroup PATH" is
  * resolved to the cgroup v2 id the kernel reports (INET_DIAG_CGROUP_ID,
  * the cgroup directory's inode number), "autobound" reads the ephemeral

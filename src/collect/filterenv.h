@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* filterenv.h - what the filter language (core/filter.h) needs from the
  * system when a filter is parsed: cgroup v2 ids, the ephemeral port range. */
 #ifndef SW_FILTERENV_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* kstat.c - sysctls and kernel counters of one network namespace.
  *
  * Every source is a small text file under the proc root; a declarative

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* kstat.h - sysctls and kernel counters that explain what is seen:
  * ip_local_port_range, tcp_tw_reuse, tcp_fin_timeout, tcp_max_tw_buckets,
  * somaxconn, syncookies ...; /proc/net/netstat, /proc/net/snmp,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* nlparse.c - sock_diag replies (bytes) -> connection records.
  *
  * No I/O here: every function works on a byte buffer handed in by sockdiag.c

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* nlparse.h - sock_diag replies (bytes) -> connection records.
  *
  * Pure: no I/O.  A dump is parsed chunk by chunk (one recv() buffer or one

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* prockill.c - signal a process only if it is still the one we saw.
  *
  * A pid alone is a weak handle: between the snapshot and the key press the

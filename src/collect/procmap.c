@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* procmap.c - socket inode -> processes, from /proc/<pid>/fd, cached across
  * refreshes.
  *

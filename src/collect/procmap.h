@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* procmap.h - socket inode -> processes, from /proc/<pid>/fd, cached across
  * refreshes (per pid+starttime; rescans only new, reused or changed
  * processes).  A process vanishing mid-scan is normal.  Without root only

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* procnet.c - /proc/net/raw{,6} texts -> RAW connection records (the
  * fallback where the kernel has no raw_diag module).  See procnet.h for
  * the format and the synthetic cookies.

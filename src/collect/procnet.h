@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* procnet.h - the /proc/net/raw and /proc/net/raw6 texts -> connection
  * records: the fallback for RAW sockets on kernels without the raw_diag
  * module (the sock_diag RAW dump answers ENOENT there; ss falls back the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* record.c - recordings of raw sock_diag replies (--record / --replay).
  *
  * FORMAT (version 1).  All integers in the recording host's byte order

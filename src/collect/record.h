@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* record.h - recordings of raw sock_diag replies and kstat texts
  * (--record FILE / --replay FILE).  The format is described in record.c. */
 #ifndef SW_RECORD_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* rtnl.h - routes and interfaces over NETLINK_ROUTE (libmnl), the data
  * behind --routes / --interfaces (netstat -r / -i) and the UI's panels.
  *

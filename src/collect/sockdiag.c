@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* sockdiag.c - NETLINK_SOCK_DIAG I/O: dump requests, recording, SOCK_DESTROY.
  *
  * Two sockets per network namespace: one for dumps, one for destroy

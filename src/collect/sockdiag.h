@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* sockdiag.h - the NETLINK_SOCK_DIAG sockets: dump requests, recording, and
  * SOCK_DESTROY.  The only place that talks netlink to the kernel; replies
  * are handed to nlparse (pure). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* aggregate.c - counting rows per state, remote address, local port,
  * process, and per listener.  Every function is one pass over the rows
  * with an open-addressing hash table (allocated once per call, not per

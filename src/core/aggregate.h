@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* aggregate.h - counting rows: per protocol and state, per remote address
  * (optionally grouped by /24 or /64), per local port, per process, and the
  * listeners with their accept queues and connection counts.

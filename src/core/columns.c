@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* columns.c - the column table: names, headers, formatters, comparators.
  *
  * Formatters write plain text (no padding) for one cell; "" means "not

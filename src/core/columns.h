@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* columns.h - the column table shared by the batch table output and the
  * connection panel: id, config name, header, width, alignment, a formatter
  * and a comparator.  Headers and descriptions are N_() and translated at

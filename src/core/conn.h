@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* conn.h - the connection record: one socket as the kernel reported it.
  *
  * Pure data, no libc beyond <stdint.h>.  Records live in arrays inside a

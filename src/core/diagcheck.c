@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* diagcheck.c - four of the six diagnoses of diagnose.h (SYN flood, accept
  * queue, CLOSE_WAIT, retransmits; ephemeral ports and TIME_WAIT are in
  * diagports.c), one function each, called by diagnose_run (diagnose.c) in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* diagnose.c - see diagnose.h.  One pass per diagnosis over the snapshot's
  * records with a reusable open-addressing hash for counting; nothing is
  * allocated per socket.  This file holds the names, thresholds, the list,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* diagnose.h - diagnoses (TIME_WAIT port exhaustion, SYN floods, full
  * accept queues, CLOSE_WAIT leaks, ...): what is wrong, who owns it, the fix.
  *

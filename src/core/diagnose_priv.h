@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* diagnose_priv.h - shared by diagnose.c (names, thresholds, list, state,
  * scratch hash, record helpers, per-cookie memory, diagnose_run),
  * diagports.c (ephemeral ports, TIME_WAIT) and diagcheck.c (the other four

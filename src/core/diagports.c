@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* diagports.c - the two diagnoses about closed connections and their
  * ports: ephemeral_ports (client side: ports inside ip_local_port_range
  * toward one destination, TIME_WAIT included, judged with the kernel's

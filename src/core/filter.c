@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* filter.c - the ss-like filter language: parse to a compiled tree once
  * (filter_priv.h); filtermatch.c evaluates it per socket with no allocation
  * and no string parsing.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* filter.h - the selection options and the ss-like filter language.
  *
  * Grammar (documented in doc/sockwatch.1, FILTER EXPRESSIONS):

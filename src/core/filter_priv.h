@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* filter_priv.h - the compiled filter tree, shared by the parser (filter.c)
  * and the evaluator (filtermatch.c).  Private to those two files. */
 #ifndef SW_FILTER_PRIV_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* filterhint.c - what a compiled filter (filter_priv.h) tells the kernel
  * request: the states and protocols it can match (filter_hints) and the
  * port ranges (filter_port_hints), and what it needs collected

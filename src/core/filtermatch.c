@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* filtermatch.c - evaluation of a compiled filter (see filter.c for the
  * language and the parser) and of the option-level selection.  The hot
  * path: no allocation and no string parsing per socket.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* i18n.h - gettext macros.  Every user-visible string goes through _() or,
  * in static tables, N_() and is translated where it is shown. */
 #ifndef SW_I18N_H

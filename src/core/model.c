@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* model.c - consecutive snapshots merged into rows: rates, new/closed
  * marks, tombstones, filtered and sorted views.
  *

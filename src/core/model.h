@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* model.h - consecutive snapshots merged into rows.
  *
  * The model owns the current snapshot and remembers, per socket cookie,

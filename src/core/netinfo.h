@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* netinfo.h - routes and interfaces (netstat -r / -i), as pure data.
  *
  * Filled by src/collect/rtnl.c from rtnetlink (or from recorded replies in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* rcfile.c - see rcfile.h. */
 #include "config.h"
 

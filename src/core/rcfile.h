@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* rcfile.h - the sockwatchrc configuration file (key=value, versioned).
  *
  * (It is called rcfile, not config, because a src/core/config.h would

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* safefile.h - opening user-named paths without hanging or clobbering.
  *
  * A path given on the command line (--config, --replay, --record, -N,

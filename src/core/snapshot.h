@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* snapshot.h - one collection pass: every socket, the processes holding
  * them, kernel settings and counters, timestamped.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* util.h - allocation that aborts with a message, time, small helpers. */
 #ifndef SW_UTIL_H
 #define SW_UTIL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* diag_out.c - see diag_out.h. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* diag_out.h - diagnoses as JSON (the "diagnoses" array) and as text
  * (sockwatch --check). */
 #ifndef SW_DIAG_OUT_H

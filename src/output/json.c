@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* json.c - one compact JSON document per snapshot (schema: doc/json.md).
  *
  * Written straight to the stdio buffer with small helpers (no tree, no

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* netinfo_out.c - see netinfo_out.h. */
 #include "config.h"
 

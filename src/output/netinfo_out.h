@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* netinfo_out.h - routes and interfaces as netstat -r / -i tables and JSON. */
 #ifndef SW_NETINFO_OUT_H
 #define SW_NETINFO_OUT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* output.h - batch formats: aligned table, JSON (doc/json.md), summary.
  *
  * Every function writes to a caller-supplied FILE * (stdout in batch mode,

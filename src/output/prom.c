@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* prom.c - see prom.h.  Every family is written as one block (HELP, TYPE,
  * samples) with unique label sets, as promtool check metrics wants. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* prom.h - Prometheus text exposition (format 0.0.4) of a snapshot and its
  * diagnoses, for node_exporter's textfile collector (--format prometheus
  * --output FILE, written atomically). */

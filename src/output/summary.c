@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* summary.c - `sockwatch -s`: totals per protocol and state (like ss -s
  * and the classic `netstat -an | awk '{print $6}' | sort | uniq -c`), then
  * the other netstat | awk | uniq -c pipelines answered directly:

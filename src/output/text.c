@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* text.c - the aligned table of batch mode (`sockwatch -b`).
  *
  * Each cell is formatted once into one growing text arena (no per-row

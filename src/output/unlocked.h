@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* unlocked.h - batch output is written by one thread: skip stdio's
  * per-call locking (glibc).  Include after <stdio.h>, in .c files only. */
 #ifndef SW_UNLOCKED_H

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # make-recordings.sh - regenerate the committed sock_diag recordings.
 #
 #   tests/data/make-recordings.sh [SWCOLLECT]

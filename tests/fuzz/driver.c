@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* driver.c - a tiny stand-in for libFuzzer, so the fuzz targets build with
  * gcc and run in `make check` (under --enable-sanitizers that is where
  * memory errors show up).

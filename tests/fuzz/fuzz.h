@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz.h - what every fuzz target provides, and small helpers for them.
  *
  * A target is one file tests/fuzz/fuzz_<parser>.c defining

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz_columns.c - column lists and sort specs (src/core/columns.c:
  * column_parse_list, column_by_name), as --columns, --sort and the config
  * give them.

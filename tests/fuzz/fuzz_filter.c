@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz_filter.c - the filter language (src/core/filter.c).
  *
  * Input: an expression of up to 1 MiB (up to the first NUL; seeds:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz_fixture.h - a fixed, varied snapshot (TCP v4/v6/v4-mapped in several
  * states, UDP, UNIX path/abstract/unnamed, owners with and without a
  * command line, tcp_info) for the targets whose input is an expression

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz_kstat.c - the kernel setting and counter texts (src/collect/kstat.c):
  * the sysctl files, /proc/net/netstat and /proc/net/snmp
  * (kstat_parse_counters) and /proc/net/sockstat (kstat_parse_sockstat).

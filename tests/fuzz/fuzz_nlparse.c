@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz_nlparse.c - sock_diag replies (src/collect/nlparse.c).
  *
  * Input: [request byte][split byte] then netlink messages as recv() would

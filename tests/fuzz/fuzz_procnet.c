@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz_procnet.c - the /proc/net/raw{,6} texts (src/collect/procnet.c),
  * the RAW fallback where the kernel has no raw_diag module.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz_rcfile.c - the sockwatchrc configuration file (src/core/rcfile.c:
  * rcfile_parse, and through it diag_threshold_set).
  *

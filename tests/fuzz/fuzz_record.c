@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz_record.c - recording files as --replay reads them
  * (src/collect/record.c, then the collector's replay in collect.c, which
  * hands the recorded chunks to nlparse.c and the kstat texts to kstat.c).

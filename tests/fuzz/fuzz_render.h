@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz_render.h - push a snapshot that came from fuzzed bytes through what
  * consumes it downstream: every column's formatter and comparator, the
  * table, JSON (with aggregates and diagnoses), the summary, the diagnoses

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz_rtnl.c - rtnetlink replies (src/collect/rtnl.c: rtnl_parse), as
  * --routes / --interfaces replay them.
  *

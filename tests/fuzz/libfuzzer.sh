@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # libfuzzer.sh - coverage-guided fuzzing of the parsers with clang's libFuzzer,
 # AddressSanitizer and UndefinedBehaviorSanitizer.  A developer tool, not
 # part of `make check` (which runs the same targets through driver.c, see

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """make-corpus.py - (re)make the seed corpus of tests/fuzz/corpus/<parser>/.
 
 A developer tool, not run by `make check` (the seeds are committed).

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # run.sh - every fuzz target (tests/fuzz/fuzz_<parser>.c, linked with the
 # standalone driver.c by `make check`) on its seed corpus plus a fixed number
 # of seeded random mutations.  Deterministic; a few seconds in all (each

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # batch_cli: the batch command line without touching the kernel: help and
 # version, usage errors (exit 2, a caret under a bad filter or column
 # list), runtime errors (exit 1), and the three formats replayed from the

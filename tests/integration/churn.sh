@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # churn: sockwatch under short-connection churn with port reuse, as in the
 # php-fpm/MySQL TIME_WAIT story (one new database connection per request,
 # the client closing first).  In the test's namespace ip_local_port_range is

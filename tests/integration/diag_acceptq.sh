@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # diag_acceptq: a listener that never accepts.  listen(backlog=0) and three
 # connects: one waits in the accept queue (Recv-Q 1 of backlog 0: full), two
 # retry their SYNs, which the kernel drops (ListenOverflows grows).

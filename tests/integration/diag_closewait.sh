@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # diag_closewait: a child that leaks CLOSE_WAIT sockets.  A small Python
 # server (process name "leaky") accepts a connection every 0.4 s, its peer
 # closes, and the server never calls close(): its CLOSE_WAIT count grows on

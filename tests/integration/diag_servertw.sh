@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # diag_servertw: TIME_WAIT on the server side.  A "php-fpm" on
 # 127.0.0.1:9000 closes each connection first (as php-fpm does with
 # FastCGI), so the 150 TIME_WAIT entries sit on local port 9000 and hold no

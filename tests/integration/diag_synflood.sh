@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # diag_synflood: half-open pile-up.  An nftables rule in the test's namespace
 # drops the handshake's final ACK to port P; 50 clients from 127.0.0.2 and 30
 # from 127.0.0.3 leave 80 SYN_RECV entries on the listener (default warn

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # diag_synqueue: a SYN burst against a small backlog.  A listener on port Q
 # with listen(8) holds at most 9 half-open requests (the kernel's queue is
 # full above the backlog); the handshake's final ACK is dropped, so a burst

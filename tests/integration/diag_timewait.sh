@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # diag_timewait: the php-fpm TIME_WAIT story.  Inside the test's namespace the
 # ephemeral port range is narrowed to 201 ports (40000-40200) and 180 short
 # connections to 127.0.0.1:9000 are opened and closed client-first, leaving

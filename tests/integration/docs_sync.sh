@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # docs_sync.sh - the documentation and the translations follow the code.
 #
 # No root, no network: it reads the sources, the man page, the catalogs and

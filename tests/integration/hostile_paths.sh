@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # hostile_paths: paths that are not regular files, given by an attacker or
 # a clumsy admin, never hang sockwatch or get replaced.  --output (the
 # Prometheus textfile) must not rename a file over a FIFO, a symbolic link,

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # layers.sh - the layers include only what they may.
 #
 #   core/     pure C: libc only, no curses, no libmnl or netlink headers,

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # ns_filter: the filter language against a known population in a fresh
 # namespace.  Each expression's count is fixed by the population below
 # (and cross-checked against the sockets sockfix reports); a bad

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # ns_iface: a socket bound to an interface (SO_BINDTODEVICE) is shown with
 # that interface's name as its own namespace names it: with -N the name is
 # read inside the collected namespace, never looked up in sockwatch's own

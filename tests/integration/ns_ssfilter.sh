@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # ns_ssfilter: the ss filter forms sockwatch accepts as ss does - short IPv4
 # prefixes (198.51.100/24, 127/8), "=" after src/dst/dev, the wildcard
 # address 0.0.0.0, autobound, fwmark MARK/MASK and cgroup PATH - give the

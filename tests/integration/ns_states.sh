@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # ns_states: in a fresh network namespace, sockets in known states made by
 # sockfix's child processes; `sockwatch -b -a -p --json` must report exactly
 # the set ss reports there (proto, state, local, remote), with the right

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # ns_synrecv: half-open connections.  An nftables rule in the test's own
 # namespace drops the handshake's final ACK to port P, so the server side of
 # each connection stays SYN_RECV (clients think they are ESTABLISHED): three

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # summary: `sockwatch -b -s` answers the netstat | awk | uniq -c
 # pipelines directly, on a
 # known population in a fresh namespace; every answer is checked against

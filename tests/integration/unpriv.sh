@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # unpriv: sockwatch run as an unprivileged user (nobody) in a namespace full
 # of root-owned sockets: exits 0, lists every socket (sock_diag needs no
 # privilege), shows no process of root (their /proc/PID/fd is unreadable),

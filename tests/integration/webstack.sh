@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # webstack: scripts/webstack.sh as a test - sockwatch's batch samples
 # against ss dumps taken between them on a real nginx -> php-fpm -> MariaDB
 # stack under ab, in a namespace the script makes (1000-port range, one new

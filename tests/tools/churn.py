@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """churn.py - short-connection churn on loopback, and sockwatch checked
 against ss while it runs (used by tests/integration/churn.sh; run it inside
 the test's network namespace, as root, with a narrow ip_local_port_range).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* sockfix.c - sockets in known states for sockwatch's integration tests.
  *
  * Run inside a throwaway network namespace.  Each scenario on the command

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* swcollect - developer tool: one collector sample printed raw, one line
  * per socket (every field the collector fills), plus kstat on request.
  * Used by tests/data/make-recordings.sh to make the .swrec recordings.

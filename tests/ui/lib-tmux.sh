@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # lib-tmux.sh - drive a full-screen program in a detached tmux session for
 # end-to-end UI tests (POSIX sh).  Source it after tests/lib.sh:
 #

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # tmux_selftest: proves the tmux plumbing the UI tests stand on
 # (tests/ui/lib-tmux.sh): start a program in a detached session of a given
 # size, TERM and locale (inside a network namespace when root), wait for

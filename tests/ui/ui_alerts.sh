@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # ui_alerts: the two diagnoses ui_insight.sh does not put on screen, in the
 # monitor, with no hint to the tool, in a test-made namespace:
 #  - SYN flood: an nftables rule drops the handshake's final ACK to :P, 80

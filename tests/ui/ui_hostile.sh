@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # ui_hostile: the monitor when the terminal goes away, a stray signal
 # arrives or a recording carries nonsense.  (1) Under `trap "" HUP` no SIGHUP reaches sockwatch when its
 # tmux session is killed: the hung-up terminal must still end it (it used

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # ui_insight: the monitor's insight features in tmux, inside a test-made
 # network namespace, with no hint to the tool:
 #  (a) a TIME_WAIT storm toward :9000 with a narrowed ip_local_port_range

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # ui_keysdoc: doc/keys.md is what `sockwatch --list-keys=markdown` prints
 # from the key table (regenerate it with that command after changing a
 # binding), and the plain list names every action once.

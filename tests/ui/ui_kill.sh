@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # ui_kill: acting on a row from the monitor.  A test-owned process holds a
 # listener; k, the signal menu and a confirmation that shows the pid and
 # user: declining sends nothing, confirming (SIGKILL picked from the menu)

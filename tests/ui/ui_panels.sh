@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # ui_panels: the live monitor in tmux, inside a test-made network namespace
 # with a known socket population (tests/tools/sockfix): every panel shows
 # the expected counts, a sort key changes the order, a filter narrows the

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # ui_terminal: the monitor and the terminal.  Resizing down to 40x10 and
 # back (also in a burst) leaves exactly what a full redraw draws; LANG=C
 # TERM=vt100 puts nothing but printable ASCII on the screen; the help lists

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # ui_views: the summary panels on a known population, in tmux, inside a
 # test-made namespace:
 #  - with a filter (/ sport = :80) the TCP states and Top remote IPs panels

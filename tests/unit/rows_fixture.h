@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* rows_fixture.h - build snapshots and rows by hand for the column,
  * aggregate and output tests (no model, no kernel). */
 #ifndef SW_ROWS_FIXTURE_H

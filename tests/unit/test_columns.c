@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_columns: the column table's formatters, comparators and list parser. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_core: conn.c, snapshot.c, util.c */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_diagnose: the diagnoses on hand-built snapshots, thresholds
  * and the sockwatchrc parser. */
 #include "config.h"

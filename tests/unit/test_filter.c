@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_filter: the filter language (filter.c) and select_match. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_kstat: sysctl and /proc/net counter parsing (kstat.c) on committed
  * samples (tests/data/kstat-*.txt, captured by make-recordings.sh), on
  * malformed texts, and kstat_read on a fake proc tree. */

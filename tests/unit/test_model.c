@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_model: model.c - rates, new/closed marks, tombstones, the two-miss
  * rule, mark, views (filter + sort), find_cookie, and a 100k-row timing. */
 #include "config.h"

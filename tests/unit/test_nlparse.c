@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_nlparse: the sock_diag parser, recordings and the collector's replay
  * path, on dumps recorded from real sockets (tests/data/fixtures*.swrec,
  * made by tests/data/make-recordings.sh) and on hand-built, truncated,

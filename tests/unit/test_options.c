@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_options: the run mode is decided once, in options_parse(), from the
  * whole command line (main.c only dispatches on it), and the usage errors
  * that depend on the mode still come out as exit status 2. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_output: the batch table, JSON (validity, escaping, content) and the
  * summary, written to memory streams. */
 #include "config.h"

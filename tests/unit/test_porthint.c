@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_porthint: port conditions of a filter become kernel-side port ranges
  * (filter_port_hints), the INET_DIAG_REQ_BYTECODE program for them
  * (sockdiag_port_bytecode), and a live dump with it returns exactly the sockets

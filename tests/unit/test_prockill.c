@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_prockill: proc_signal_verified() and proc_starttime() on children
  * this test starts (it never signals anything else). */
 #include "config.h"

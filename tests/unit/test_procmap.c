@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_procmap: socket inode -> processes (procmap.c) on fake /proc trees
  * built at test time, and on the real /proc with sockets this test opens.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_procnet: the /proc/net/raw{,6} parser (procnet.c) - the RAW
  * fallback on kernels without raw_diag - on texts captured from a 6.18
  * kernel (tests/data/procnet-raw.txt, procnet-raw6.txt: unconnected ICMP,

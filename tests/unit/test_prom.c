@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_prom: Prometheus exposition (names, label escaping, duplicates,
  * promtool), the diagnoses JSON array and the --check text. */
 #include "config.h"

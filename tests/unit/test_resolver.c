@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_resolver: the name resolver's threads (src/ui/resolver.c) under
  * concurrent lookups.  Two asking threads and the main thread hammer the
  * same resolver with service and host lookups while its workers answer,

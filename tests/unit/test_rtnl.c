@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_rtnl: rtnetlink replies recorded in a test namespace (see
  * tests/data/README.rtnl) parsed into routes and interfaces; malformed
  * buffers; interface rates; netstat -r/-i formatting. */

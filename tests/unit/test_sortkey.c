@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_sortkey: column sort-key prefixes (column_sortkey) agree with the
  * comparators, and view_sort's radix-prefix path for large views gives
  * exactly the order of a plain comparator sort. */
