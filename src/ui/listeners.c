@@ -9,7 +9,9 @@
 
 #include "core/i18n.h"
 #include "core/util.h"
-#include "uipriv.h"
+#include "cells.h"
+#include "drilldown.h"
+#include "uistate.h"
 
 #define PROTO_W 6
 #define NUM_W 6
@@ -27,11 +29,16 @@ static uint64_t ls_row_key(const struct panel *p, const struct ui *ui, size_t i)
 	return ui->data.listeners->l[i].row.conn->cookie;
 }
 
-const struct sw_listener *listeners_selected(struct ui *ui)
+static const struct sw_listener *ls_at_sel(const struct panel *p, const struct ui *ui)
 {
-	struct panel *p = &ui->panels[PANEL_LISTENERS];
 	size_t n = ls_nrows(p, ui);
 	return n && p->sel.cur < n ? &ui->data.listeners->l[p->sel.cur] : NULL;
+}
+
+static const struct sw_row *ls_selected(struct panel *p, struct ui *ui)
+{
+	const struct sw_listener *l = ls_at_sel(p, ui);
+	return l ? &l->row : NULL;
 }
 
 static void cells(struct ui *ui, const struct sw_listener *l, char *proto, char *local,
@@ -39,7 +46,7 @@ static void cells(struct ui *ui, const struct sw_listener *l, char *proto, char 
 {
 	const struct sw_column *c = column_get(SW_COL_PROTO);
 	c->format(&l->row, proto, len);
-	conntable_cell(ui, &l->row, SW_COL_LOCAL, local, len);
+	cell_text(ui, &l->row, SW_COL_LOCAL, local, len);
 	column_get(SW_COL_PID)->format(&l->row, proc, len);
 	if (!proc[0])
 		snprintf(proc, len, "-");
@@ -173,8 +180,7 @@ static int ls_key(struct panel *p, struct ui *ui, enum sw_action a)
 {
 	if (a != SW_ACT_ENTER)
 		return -1;
-	const struct sw_listener *l = listeners_selected(ui);
-	(void)p;
+	const struct sw_listener *l = ls_at_sel(p, ui);
 	if (!l)
 		return 0;
 	const struct sw_conn *c = l->row.conn;
@@ -187,17 +193,6 @@ static int ls_key(struct panel *p, struct ui *ui, enum sw_action a)
 	return (int)ui_drill(ui, cond);
 }
 
-static int ls_click(struct panel *p, struct ui *ui, int y, int x)
-{
-	(void)x;
-	if (y >= p->head) {
-		size_t i = p->sel.top + (size_t)(y - p->head);
-		if (i < ls_nrows(p, ui))
-			panel_select(p, ui, i);
-	}
-	return UI_R_REDRAW;
-}
-
 static void ls_resize(struct panel *p, struct ui *ui)
 {
 	(void)ui;
@@ -206,11 +201,15 @@ static void ls_resize(struct panel *p, struct ui *ui)
 
 const struct panel_ops listeners_ops = {
 	.name = N_("Listeners"),
+	.slot = PANEL_SLOT_TOP,
+	.weight = 60,
+	.min_size = 34,
+	.names = true,
 	.draw = ls_draw,
 	.key = ls_key,
 	.resize = ls_resize,
 	.nrows = ls_nrows,
 	.row_text = ls_row_text,
 	.row_key = ls_row_key,
-	.click = ls_click,
+	.selected = ls_selected,
 };

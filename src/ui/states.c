@@ -10,7 +10,8 @@
 #include <string.h>
 
 #include "core/i18n.h"
-#include "uipriv.h"
+#include "drilldown.h"
+#include "uistate.h"
 
 /* Rows in the order a TCP connection lives through them. */
 static const unsigned order[] = {
@@ -36,10 +37,11 @@ static const char *label(unsigned st)
 }
 #define NSTATES (sizeof order / sizeof order[0])
 
-size_t states_rows(const struct ui *ui)
+/* Every state and the title. */
+static size_t st_want_rows(const struct ui *ui)
 {
 	(void)ui;
-	return NSTATES;
+	return NSTATES + 1;
 }
 
 static uint32_t count_of(const struct sw_agg_states *s, unsigned st)
@@ -230,30 +232,16 @@ static int st_key(struct panel *p, struct ui *ui, enum sw_action a)
 	return (int)ui_drill(ui, cond);
 }
 
-static int st_click(struct panel *p, struct ui *ui, int y, int x)
-{
-	(void)x;
-	if (y >= p->head) {
-		size_t i = p->sel.top + (size_t)(y - p->head);
-		if (i < st_nrows(p, ui))
-			panel_select(p, ui, i);
-	}
-	return UI_R_REDRAW;
-}
-
-static void st_resize(struct panel *p, struct ui *ui)
-{
-	(void)ui;
-	p->head = 1;
-}
-
 const struct panel_ops states_ops = {
 	.name = N_("TCP states"),
+	.slot = PANEL_SLOT_TOP,
+	.top_fixed = true,
+	.min_size = 34,
+	.want_rows = st_want_rows,
+	.hint = N_("Enter: show these connections   Tab: next panel   h: help"),
 	.draw = st_draw,
 	.key = st_key,
-	.resize = st_resize,
 	.nrows = st_nrows,
 	.row_text = st_row_text,
 	.row_key = st_row_key,
-	.click = st_click,
 };
