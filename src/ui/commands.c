@@ -1,4 +1,7 @@
-/* commands.c - what the actions of the key table (core/keymap.h) do. */
+/* commands.c - what the actions of the key table (core/keymap.h) do.
+ * An action goes to the focused panel first (panel_ops.key: its Enter,
+ * Left, Right; tig's view_ops->request), then a panel table's show/hide
+ * key, then the table below: the handler and its argument. */
 #include "config.h"
 
 #include <stdio.h>
@@ -221,57 +224,62 @@ static unsigned cmd_close(struct ui *ui, int arg)
 	return actions_close(ui);
 }
 
+/* The global table.  Left, Right and Enter mean something only to a
+ * panel; the show/hide keys come from the panel table. */
+static const struct command {
+	unsigned (*fn)(struct ui *ui, int arg);
+	int arg;
+} commands[SW_ACT_COUNT] = {
+	[SW_ACT_HELP] = {cmd_help, 0},
+	[SW_ACT_QUIT] = {cmd_quit, 0},
+	[SW_ACT_PAUSE] = {cmd_pause, 0},
+	[SW_ACT_FASTER] = {cmd_interval, -1},
+	[SW_ACT_SLOWER] = {cmd_interval, 1},
+	[SW_ACT_REDRAW] = {cmd_redraw, 0},
+	[SW_ACT_RESOLVE] = {cmd_resolve, 0},
+	[SW_ACT_FOCUS_NEXT] = {cmd_focus, 1},
+	[SW_ACT_FOCUS_PREV] = {cmd_focus, -1},
+	[SW_ACT_ZOOM] = {cmd_zoom, 0},
+	[SW_ACT_CHANGES] = {cmd_changes, 0},
+	[SW_ACT_MARK] = {cmd_mark, 1},
+	[SW_ACT_CLEAR_MARK] = {cmd_mark, 0},
+	[SW_ACT_GROUP_PROC] = {remotes_group_proc, 0},
+	[SW_ACT_GROUP_NET] = {remotes_group_next, 0},
+	[SW_ACT_REMOTE_SORT] = {remotes_sort_next, 0},
+	[SW_ACT_FOLLOW] = {cmd_follow, 0},
+	[SW_ACT_UP] = {cmd_nav, SW_ACT_UP},
+	[SW_ACT_DOWN] = {cmd_nav, SW_ACT_DOWN},
+	[SW_ACT_PGUP] = {cmd_nav, SW_ACT_PGUP},
+	[SW_ACT_PGDN] = {cmd_nav, SW_ACT_PGDN},
+	[SW_ACT_HOME] = {cmd_nav, SW_ACT_HOME},
+	[SW_ACT_END] = {cmd_nav, SW_ACT_END},
+	[SW_ACT_BACK] = {cmd_back, 0},
+	[SW_ACT_SORT_MENU] = {cmd_sort_menu, 0},
+	[SW_ACT_SORT_STATE] = {cmd_sort, SW_COL_STATE},
+	[SW_ACT_SORT_REMOTE] = {cmd_sort, SW_COL_REMOTE},
+	[SW_ACT_SORT_LPORT] = {cmd_sort, SW_COL_LPORT},
+	[SW_ACT_SORT_PROCESS] = {cmd_sort, SW_COL_PROCESS},
+	[SW_ACT_SORT_QUEUE] = {cmd_sort, SW_COL_RECVQ},
+	[SW_ACT_SORT_RATE] = {cmd_sort, SW_COL_RX_RATE},
+	[SW_ACT_SORT_INVERT] = {cmd_sort_invert, 0},
+	[SW_ACT_COLUMNS] = {cmd_columns, 0},
+	[SW_ACT_FILTER] = {cmd_filter, 0},
+	[SW_ACT_SEARCH] = {cmd_search, 0},
+	[SW_ACT_SEARCH_NEXT] = {cmd_search_next, 0},
+	[SW_ACT_KILL] = {cmd_kill, 0},
+	[SW_ACT_CLOSE] = {cmd_close, 0},
+};
+
 unsigned commands_run(struct ui *ui, enum sw_action a)
 {
-	struct panel *fp = &ui->panels[ui->focus];
+	if (a <= SW_ACT_NONE || a >= SW_ACT_COUNT)
+		return 0;
+	int f = panel_key(&ui->panels[ui->focus], ui, a);
+	if (f >= 0)
+		return (unsigned)f;
 	enum panel_id show = panel_for_show(a);
 	if (show != PANEL_COUNT)
 		return focus_toggle(ui, show);
-	switch (a) {
-	case SW_ACT_HELP: return cmd_help(ui, 0);
-	case SW_ACT_QUIT: return cmd_quit(ui, 0);
-	case SW_ACT_PAUSE: return cmd_pause(ui, 0);
-	case SW_ACT_FASTER: return cmd_interval(ui, -1);
-	case SW_ACT_SLOWER: return cmd_interval(ui, 1);
-	case SW_ACT_REDRAW: return cmd_redraw(ui, 0);
-	case SW_ACT_RESOLVE: return cmd_resolve(ui, 0);
-	case SW_ACT_FOCUS_NEXT: return cmd_focus(ui, 1);
-	case SW_ACT_FOCUS_PREV: return cmd_focus(ui, -1);
-	case SW_ACT_ZOOM: return cmd_zoom(ui, 0);
-	case SW_ACT_CHANGES: return cmd_changes(ui, 0);
-	case SW_ACT_MARK: return cmd_mark(ui, 1);
-	case SW_ACT_CLEAR_MARK: return cmd_mark(ui, 0);
-	case SW_ACT_GROUP_PROC: return remotes_group_proc(ui, 0);
-	case SW_ACT_GROUP_NET: return remotes_group_next(ui, 0);
-	case SW_ACT_REMOTE_SORT: return remotes_sort_next(ui, 0);
-	case SW_ACT_FOLLOW: return cmd_follow(ui, 0);
-	case SW_ACT_UP:
-	case SW_ACT_DOWN:
-	case SW_ACT_PGUP:
-	case SW_ACT_PGDN:
-	case SW_ACT_HOME:
-	case SW_ACT_END: return cmd_nav(ui, a);
-	case SW_ACT_LEFT:
-	case SW_ACT_RIGHT:
-	case SW_ACT_ENTER: {
-		int f = panel_key(fp, ui, a);
-		return f < 0 ? 0 : (unsigned)f;
-	}
-	case SW_ACT_BACK: return cmd_back(ui, 0);
-	case SW_ACT_SORT_MENU: return cmd_sort_menu(ui, 0);
-	case SW_ACT_SORT_STATE: return cmd_sort(ui, SW_COL_STATE);
-	case SW_ACT_SORT_REMOTE: return cmd_sort(ui, SW_COL_REMOTE);
-	case SW_ACT_SORT_LPORT: return cmd_sort(ui, SW_COL_LPORT);
-	case SW_ACT_SORT_PROCESS: return cmd_sort(ui, SW_COL_PROCESS);
-	case SW_ACT_SORT_QUEUE: return cmd_sort(ui, SW_COL_RECVQ);
-	case SW_ACT_SORT_RATE: return cmd_sort(ui, SW_COL_RX_RATE);
-	case SW_ACT_SORT_INVERT: return cmd_sort_invert(ui, 0);
-	case SW_ACT_COLUMNS: return cmd_columns(ui, 0);
-	case SW_ACT_FILTER: return cmd_filter(ui, 0);
-	case SW_ACT_SEARCH: return cmd_search(ui, 0);
-	case SW_ACT_SEARCH_NEXT: return cmd_search_next(ui, 0);
-	case SW_ACT_KILL: return cmd_kill(ui, 0);
-	case SW_ACT_CLOSE: return cmd_close(ui, 0);
-	default: return 0;
-	}
+	const struct command *c = &commands[a];
+	return c->fn ? c->fn(ui, c->arg) : 0;
 }
