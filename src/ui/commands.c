@@ -4,7 +4,6 @@
  * key, then the table below: the handler and its argument. */
 #include "config.h"
 
-#include <stdio.h>
 
 #include "actions.h"
 #include "commands.h"
@@ -12,6 +11,7 @@
 #include "drilldown.h"
 #include "focus.h"
 #include "help.h"
+#include "prompt.h"
 #include "remotes.h"
 #include "uistate.h"
 

@@ -30,10 +30,10 @@ enum panel_slot {
  * "optional" may be NULL. */
 struct panel_ops {
 	const char *name;        /* N_() title */
-	/* Layout: the slot; in the top row the width weight, or top_fixed
-	 * (first of several: a fixed width by screen size); the smallest
-	 * width (top row) or height (bands); the rows wanted, title
-	 * included (optional: as much as there is). */
+	/* Layout: the slot; in the top row the width weight (0 everywhere:
+	 * equal shares), or top_fixed (first of several: a fixed width by
+	 * screen size); the smallest width (top row) or height (bands); the
+	 * rows wanted, title included (optional: as much as there is). */
 	enum panel_slot slot;
 	int weight;
 	bool top_fixed;

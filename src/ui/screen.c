@@ -135,7 +135,8 @@ static int place_top(struct ui *ui, int mid_y, int mid_h, bool main_shown, bool 
 		else if (sw && i == 0)
 			w = sw;
 		else
-			w = (cols - sw) * ui->panels[tops[i]].ops->weight / wsum;
+			w = wsum ? (cols - sw) * ui->panels[tops[i]].ops->weight / wsum
+				 : (cols - sw) / (ntop - (sw ? 1 : 0));
 		/* one column gap between panels */
 		place(&ui->panels[tops[i]], mid_y, x, top_h, i == ntop - 1 ? w : w - 1);
 		x += w;

@@ -2,13 +2,8 @@
  * keys to reaction flags, one draw per turn, confirmed actions out. */
 #include "config.h"
 
-#include <errno.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
-#include "core/i18n.h"
 #include "core/util.h"
 #include "actions.h"
 #include "alerts.h"
