@@ -1,11 +1,8 @@
 /* keymap.c - actions, default key bindings, key names, generated help. */
 #include "config.h"
 
-#include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "i18n.h"
 #include "keymap.h"
@@ -101,9 +98,8 @@ static const struct sw_binding default_bindings[] = {
 
 void keymap_init(struct sw_keymap *km)
 {
-	size_t n = sizeof default_bindings / sizeof default_bindings[0];
-	memcpy(km->b, default_bindings, sizeof default_bindings);
-	km->n = n;
+	km->b = default_bindings;
+	km->n = sizeof default_bindings / sizeof default_bindings[0];
 }
 
 enum sw_action keymap_lookup(const struct sw_keymap *km, int key)

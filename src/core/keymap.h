@@ -1,6 +1,6 @@
 /* keymap.h - the monitor's actions and key bindings.
  *
- * One X-macro lists every action (config name, short label for the
+ * One X-macro lists every action (unique name, short label for the
  * function-key bar, description, help group); a table binds keys to them.
  * The help screen, `sockwatch --list-keys` and doc/keys.md are generated
  * from these tables, never written by hand.  Pure C: key codes are
@@ -55,7 +55,7 @@ enum sw_kgroup {
 	SW_KGRP_COUNT
 };
 
-/* X(ID, config name, function-bar label (or NULL), description, group) */
+/* X(ID, unique name, function-bar label (or NULL), description, group) */
 #define SW_ACTIONS(X)                                                          \
 	X(HELP, "help", N_("Help"), N_("Show this help"), GENERAL)             \
 	X(QUIT, "quit", N_("Quit"), N_("Quit sockwatch"), GENERAL)             \
@@ -165,20 +165,23 @@ struct sw_binding {
 	enum sw_action action;
 };
 
-#define SW_KEYMAP_MAX 128
+/* A read-only view of the binding table (keys are not rebindable: the
+ * help, `sockwatch --list-keys`, doc/keys.md and the man page all show
+ * this one table). */
 struct sw_keymap {
-	struct sw_binding b[SW_KEYMAP_MAX];
+	const struct sw_binding *b;
 	size_t n;
 };
 
-/* The default bindings. */
+/* Point km at the bindings. */
 void keymap_init(struct sw_keymap *km);
 enum sw_action keymap_lookup(const struct sw_keymap *km, int key);
 /* Keys bound to a, in table order; returns how many (may exceed max). */
 size_t keymap_keys(const struct sw_keymap *km, enum sw_action a, int *keys,
 		   size_t max);
 
-const char *keymap_action_name(enum sw_action a);  /* "sort-state" */
+/* The action's stable name ("sort-state"): the table's unique id. */
+const char *keymap_action_name(enum sw_action a);
 const char *keymap_action_label(enum sw_action a); /* untranslated or NULL */
 const char *keymap_action_desc(enum sw_action a);  /* untranslated */
 enum sw_kgroup keymap_action_group(enum sw_action a);

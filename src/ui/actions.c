@@ -1,5 +1,5 @@
 /* actions.c - acting on a row: the kill flow (signal menu, owner pick,
- * confirmation), closing a socket, the details box, the sort and column
+ * confirmation), closing a socket, the sort and column
  * pickers.  Confirmed actions are queued for the loop, which performs them
  * (the UI never touches processes or sockets itself). */
 #include "config.h"
@@ -9,11 +9,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 
 #include "core/i18n.h"
 #include "core/util.h"
-#include "uipriv.h"
+#include "actions.h"
+#include "cells.h"
+#include "dialog.h"
+#include "focus.h"
+#include "uistate.h"
 
 static const struct {
 	int sig;
@@ -67,26 +70,10 @@ static void kill_ctx_free(void *p)
 	free(k);
 }
 
-/* The selected socket: the focused connection or listener. */
+/* The selected socket: what the focused panel's selected row is. */
 static const struct sw_row *selected_row(struct ui *ui)
 {
-	if (ui->focus == PANEL_LISTENERS) {
-		const struct sw_listener *l = listeners_selected(ui);
-		return l ? &l->row : NULL;
-	}
-	if (ui->focus == PANEL_CONNS)
-		return conntable_selected(ui);
-	return NULL;
-}
-
-static void describe(struct ui *ui, const struct sw_row *r, char *buf, size_t len)
-{
-	char proto[32], local[256], remote[256];
-	column_get(SW_COL_PROTO)->format(r, proto, sizeof proto);
-	conntable_cell(ui, r, SW_COL_LOCAL, local, sizeof local);
-	conntable_cell(ui, r, SW_COL_REMOTE, remote, sizeof remote);
-	snprintf(buf, len, "%s %s -> %s %s", proto, local, remote,
-		 sw_state_name(r->conn->state, r->conn->proto));
+	return panel_selected(&ui->panels[ui->focus], ui);
 }
 
 static unsigned queue_kill(struct ui *ui, struct kill_ctx *k)
@@ -225,7 +212,7 @@ unsigned actions_kill(struct ui *ui)
 			ui_status(ui, true, "%s", _("No process found for this socket"));
 		return UI_R_REDRAW;
 	}
-	describe(ui, r, k->sock, sizeof k->sock);
+	cell_describe(ui, r, k->sock, sizeof k->sock);
 	char title[128];
 	if (k->n == 1)
 		snprintf(title, sizeof title, _("Signal to pid %d (%s)"), k->t[0].pid, k->t[0].comm);
@@ -283,7 +270,7 @@ unsigned actions_close(struct ui *ui)
 	d->ctx = copy;
 	d->ctx_free = free;
 	char desc[640];
-	describe(ui, r, desc, sizeof desc);
+	cell_describe(ui, r, desc, sizeof desc);
 	dialog_add_wrapped(d, "", desc, ui->cols - 8);
 	const struct sw_proc *p = c->owners_n ? snapshot_owner_proc(r->snap, c, 0) : NULL;
 	if (p)
@@ -365,40 +352,6 @@ void actions_result(struct ui *ui, const struct ui_action *a, int rc)
 	default:
 		ui_status(ui, true, _("Signalling pid %d failed: %s"), a->pid, strerror(-rc));
 	}
-}
-
-/* ---- details ---------------------------------------------------------------- */
-
-unsigned actions_details(struct ui *ui, const struct sw_row *r)
-{
-	char desc[640];
-	describe(ui, r, desc, sizeof desc);
-	struct dialog *d = dialog_new(DLG_TEXT, _("Connection details"), NULL);
-	int width = ui->cols - 8;
-	for (int i = 0; i < SW_COL_COUNT; i++) {
-		const struct sw_column *c = column_get((enum sw_col_id)i);
-		char cell[1024];
-		conntable_cell(ui, r, c->id, cell, sizeof cell);
-		if (!cell[0])
-			continue;
-		char prefix[64];
-		snprintf(prefix, sizeof prefix, "%-20s ", _(c->header));
-		dialog_add_wrapped(d, prefix, cell, width);
-	}
-	const struct sw_conn *c = r->conn;
-	for (uint32_t i = 0; i < c->owners_n; i++) {
-		const struct sw_proc *p = snapshot_owner_proc(r->snap, c, i);
-		if (!p)
-			continue;
-		char prefix[64];
-		snprintf(prefix, sizeof prefix, _("%-20s "), i ? "" : _("Processes"));
-		char line[2048];
-		snprintf(line, sizeof line, "%d %s %s: %s", p->pid, p->comm, sw_user_name(p->uid),
-			 p->cmdline_len ? snapshot_str(r->snap, p->cmdline_off) : "");
-		dialog_add_wrapped(d, prefix, line, width);
-	}
-	dialog_open(ui, d);
-	return UI_R_REDRAW;
 }
 
 /* ---- sort picker -------------------------------------------------------------- */

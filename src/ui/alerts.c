@@ -10,7 +10,8 @@
 
 #include "core/i18n.h"
 #include "core/util.h"
-#include "uipriv.h"
+#include "alerts.h"
+#include "uistate.h"
 
 #define ALERTS_MAX 64
 
@@ -137,9 +138,10 @@ void alerts_build(struct ui *ui)
 	}
 }
 
-size_t alerts_rows(const struct ui *ui)
+/* The lines and the title. */
+static size_t al_want_rows(const struct ui *ui)
 {
-	return ui->nalines ? ui->nalines : 1;
+	return (ui->nalines ? ui->nalines : 1) + 1;
 }
 
 static size_t al_nrows(const struct panel *p, const struct ui *ui)
@@ -182,25 +184,6 @@ static void al_draw(struct panel *p, struct ui *ui)
 	wattrset(w, A_NORMAL);
 }
 
-static int al_key(struct panel *p, struct ui *ui, enum sw_action a)
-{
-	(void)p;
-	(void)ui;
-	(void)a;
-	return -1;
-}
-
-static int al_click(struct panel *p, struct ui *ui, int y, int x)
-{
-	(void)x;
-	if (y >= p->head) {
-		size_t i = p->sel.top + (size_t)(y - p->head);
-		if (i < al_nrows(p, ui))
-			panel_select(p, ui, i);
-	}
-	return UI_R_REDRAW;
-}
-
 static void al_resize(struct panel *p, struct ui *ui)
 {
 	p->head = 1;
@@ -209,13 +192,16 @@ static void al_resize(struct panel *p, struct ui *ui)
 
 const struct panel_ops alerts_ops = {
 	.name = N_("Alerts"),
+	.slot = PANEL_SLOT_BAND,
+	.min_size = 3,
+	.want_rows = al_want_rows,
+	.names = true,
+	.hint = N_("a: hide alerts   z: zoom   Tab: next panel   h: help"),
 	.draw = al_draw,
-	.key = al_key,
 	.resize = al_resize,
 	.nrows = al_nrows,
 	.row_text = al_row_text,
 	.row_key = al_row_key,
-	.click = al_click,
 };
 
 void alerts_line_draw(struct ui *ui, WINDOW *w, int y)

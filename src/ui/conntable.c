@@ -5,11 +5,11 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <sys/socket.h>
 
 #include "core/i18n.h"
-#include "core/util.h"
-#include "uipriv.h"
+#include "cells.h"
+#include "details.h"
+#include "uistate.h"
 
 #define CELL_MAX 512
 #define ADDR_CAP 42 /* [ipv6]:port fits; more goes to the process columns */
@@ -20,74 +20,22 @@ static size_t ct_nrows(const struct panel *p, const struct ui *ui)
 	return ui->data.conns ? ui->data.conns->n : 0;
 }
 
-const struct sw_row *conntable_selected(struct ui *ui)
+static const struct sw_row *ct_selected(struct panel *p, struct ui *ui)
 {
-	struct panel *p = &ui->panels[PANEL_CONNS];
 	size_t n = ct_nrows(p, ui);
 	return n && p->sel.cur < n ? &ui->data.conns->rows[p->sel.cur] : NULL;
+}
+
+static long ct_find_key(const struct panel *p, const struct ui *ui, uint64_t key)
+{
+	(void)p;
+	return ui->data.conns ? view_find_cookie(ui->data.conns, key) : -1;
 }
 
 static uint64_t ct_row_key(const struct panel *p, const struct ui *ui, size_t i)
 {
 	(void)p;
 	return ui->data.conns->rows[i].conn->cookie;
-}
-
-/* "host:service" with names from the resolver (numeric while pending). */
-static void resolved_ep(struct ui *ui, const struct sw_row *r, bool remote, char *buf,
-			size_t len)
-{
-	const struct sw_conn *c = r->conn;
-	const struct sw_endpoint *ep = remote ? &c->remote : &c->local;
-	int fam = c->family;
-	uint8_t a[16];
-	memcpy(a, ep->addr, 16);
-	if (fam == AF_INET6 && sw_addr_is_v4mapped(a)) {
-		memmove(a, a + 12, 4);
-		fam = AF_INET;
-	}
-	char host[128], serv[64];
-	if (sw_addr_is_any(fam, a)) {
-		/* as sw_local_str: 0.0.0.0 (IPv4), [::] (v6only), * (dual-stack) */
-		bool v6only = c->flags & SW_CF_V6ONLY;
-		sw_strlcpy(host, remote || (fam == AF_INET6 && !v6only) ? "*"
-				 : fam == AF_INET ? "0.0.0.0" : "[::]", sizeof host);
-	} else {
-		sw_addr_str(fam, a, false, host, sizeof host);
-		char name[128];
-		if (resolver_host(ui->res, fam, a, name, sizeof name) && name[0])
-			sw_strlcpy(host, name, sizeof host);
-		else if (fam == AF_INET6) {
-			char b[160];
-			snprintf(b, sizeof b, "[%s]", host);
-			sw_strlcpy(host, b, sizeof host);
-		}
-	}
-	if (ep->port == 0) {
-		sw_strlcpy(serv, "*", sizeof serv);
-	} else {
-		snprintf(serv, sizeof serv, "%u", ep->port);
-		char name[64];
-		if (resolver_service(ui->res, ep->port, sw_proto_name(c->proto), name, sizeof name) &&
-		    name[0])
-			sw_strlcpy(serv, name, sizeof serv);
-	}
-	snprintf(buf, len, "%s:%s", host, serv);
-}
-
-void conntable_cell(struct ui *ui, const struct sw_row *r, enum sw_col_id id, char *buf,
-		    size_t len)
-{
-	const struct sw_conn *c = r->conn;
-	bool inet = c->family == AF_INET || c->family == AF_INET6;
-	if (ui->resolve && ui->res && inet && (id == SW_COL_LOCAL || id == SW_COL_REMOTE)) {
-		resolved_ep(ui, r, id == SW_COL_REMOTE, buf, len);
-		return;
-	}
-	buf[0] = '\0';
-	const struct sw_column *col = column_get(id);
-	if (col && col->format)
-		col->format(r, buf, len);
 }
 
 struct layout {
@@ -182,7 +130,7 @@ static void ct_row_text(const struct panel *p, struct ui *ui, size_t i, char *bu
 	buf[0] = '\0';
 	for (size_t k = 0; k < n && used + 1 < len; k++) {
 		char cell[CELL_MAX];
-		conntable_cell(ui, r, ids[k], cell, sizeof cell);
+		cell_text(ui, r, ids[k], cell, sizeof cell);
 		int w = snprintf(buf + used, len - used, "%s%s", k ? " " : "", cell);
 		if (w < 0)
 			break;
@@ -272,7 +220,7 @@ static void ct_draw(struct panel *p, struct ui *ui)
 		for (size_t k = L.first; k < L.n && x < p->w; k++) {
 			const struct sw_column *c = column_get(L.ids[k]);
 			char cell[CELL_MAX];
-			conntable_cell(ui, r, L.ids[k], cell, sizeof cell);
+			cell_text(ui, r, L.ids[k], cell, sizeof cell);
 			int cw = L.width[k];
 			if (x + cw > p->w) {
 				if (c->width > 0)
@@ -324,8 +272,8 @@ static int ct_key(struct panel *p, struct ui *ui, enum sw_action a)
 		return UI_R_REDRAW;
 	}
 	case SW_ACT_ENTER: {
-		const struct sw_row *r = conntable_selected(ui);
-		return r ? (int)actions_details(ui, r) : 0;
+		const struct sw_row *r = ct_selected(p, ui);
+		return r ? (int)details_open(ui, r) : 0;
 	}
 	default:
 		return -1;
@@ -369,11 +317,15 @@ static void ct_resize(struct panel *p, struct ui *ui)
 
 const struct panel_ops conntable_ops = {
 	.name = N_("Connections"),
+	.slot = PANEL_SLOT_MAIN,
+	.names = true,
 	.draw = ct_draw,
 	.key = ct_key,
 	.resize = ct_resize,
 	.nrows = ct_nrows,
 	.row_text = ct_row_text,
 	.row_key = ct_row_key,
+	.find_key = ct_find_key,
+	.selected = ct_selected,
 	.click = ct_click,
 };

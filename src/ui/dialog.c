@@ -10,7 +10,9 @@
 
 #include "core/i18n.h"
 #include "core/util.h"
-#include "uipriv.h"
+#include "dialog.h"
+#include "focus.h"
+#include "uistate.h"
 
 struct dialog *dialog_new(enum dlg_kind kind, const char *title, dialog_done_fn done)
 {

@@ -8,7 +8,9 @@
 
 #include "core/i18n.h"
 #include "core/util.h"
-#include "uipriv.h"
+#include "alerts.h"
+#include "header.h"
+#include "uistate.h"
 
 static bool not_root(const struct ui *ui)
 {

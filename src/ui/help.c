@@ -6,7 +6,9 @@
 #include <string.h>
 
 #include "core/i18n.h"
-#include "uipriv.h"
+#include "dialog.h"
+#include "help.h"
+#include "uistate.h"
 
 struct help_ctx {
 	struct dialog *d;

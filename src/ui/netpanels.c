@@ -10,30 +10,11 @@
 
 #include "core/i18n.h"
 #include "core/util.h"
-#include "uipriv.h"
+#include "uistate.h"
 
 static const struct sw_netinfo *net(const struct ui *ui)
 {
 	return ui->have_data ? ui->data.net : NULL;
-}
-
-static int click_row(struct panel *p, struct ui *ui, int y, int x)
-{
-	(void)x;
-	if (y >= p->head) {
-		size_t i = p->sel.top + (size_t)(y - p->head);
-		if (i < p->ops->nrows(p, ui))
-			panel_select(p, ui, i);
-	}
-	return UI_R_REDRAW;
-}
-
-static int no_key(struct panel *p, struct ui *ui, enum sw_action a)
-{
-	(void)p;
-	(void)ui;
-	(void)a;
-	return -1;
 }
 
 static void resize2(struct panel *p, struct ui *ui)
@@ -76,10 +57,11 @@ static void empty_note(struct panel *p, struct ui *ui)
 
 /* ---- routes ---------------------------------------------------------------- */
 
-size_t routes_rows(const struct ui *ui)
+/* The routes (or the note), the title and the column header. */
+static size_t rt_want_rows(const struct ui *ui)
 {
 	const struct sw_netinfo *ni = net(ui);
-	return ni && ni->nroutes ? ni->nroutes : 1;
+	return (ni && ni->nroutes ? ni->nroutes : 1) + 2;
 }
 
 static size_t rt_nrows(const struct panel *p, const struct ui *ui)
@@ -146,21 +128,25 @@ static void rt_draw(struct panel *p, struct ui *ui)
 
 const struct panel_ops routes_ops = {
 	.name = N_("Routes"),
+	.slot = PANEL_SLOT_BAND,
+	.min_size = 3,
+	.want_rows = rt_want_rows,
+	.needs_net = true,
+	.names = true,
+	.hint = N_("6: routes   7: interfaces   Tab: next panel   h: help"),
 	.draw = rt_draw,
-	.key = no_key,
 	.resize = resize2,
 	.nrows = rt_nrows,
 	.row_text = rt_row_text,
 	.row_key = rt_row_key,
-	.click = click_row,
 };
 
 /* ---- interfaces ------------------------------------------------------------- */
 
-size_t ifaces_rows(const struct ui *ui)
+static size_t if_want_rows(const struct ui *ui)
 {
 	const struct sw_netinfo *ni = net(ui);
-	return ni && ni->nifaces ? ni->nifaces : 1;
+	return (ni && ni->nifaces ? ni->nifaces : 1) + 2;
 }
 
 static size_t if_nrows(const struct panel *p, const struct ui *ui)
@@ -220,11 +206,15 @@ static void if_draw(struct panel *p, struct ui *ui)
 
 const struct panel_ops ifaces_ops = {
 	.name = N_("Interfaces"),
+	.slot = PANEL_SLOT_BAND,
+	.min_size = 3,
+	.want_rows = if_want_rows,
+	.needs_net = true,
+	.names = true,
+	.hint = N_("6: routes   7: interfaces   Tab: next panel   h: help"),
 	.draw = if_draw,
-	.key = no_key,
 	.resize = resize2,
 	.nrows = if_nrows,
 	.row_text = if_row_text,
 	.row_key = if_row_key,
-	.click = click_row,
 };

@@ -5,16 +5,61 @@
 #include <string.h>
 
 #include "core/i18n.h"
-#include "uipriv.h"
+#include "panel.h"
+#include "uistate.h"
 
-void panel_init(struct panel *p, enum panel_id id, const struct panel_ops *ops)
+const struct panel_def panel_defs[PANEL_COUNT] = {
+#define X(id, ops, show, on) [PANEL_##id] = {&ops, show, on},
+	PANELS(X)
+#undef X
+};
+
+enum panel_id panel_for_show(enum sw_action a)
+{
+	for (int i = 0; i < PANEL_COUNT; i++)
+		if (panel_defs[i].show == a)
+			return (enum panel_id)i;
+	return PANEL_COUNT;
+}
+
+void panel_init(struct panel *p, enum panel_id id)
 {
 	memset(p, 0, sizeof *p);
 	p->id = id;
-	p->ops = ops;
-	p->shown = true;
+	p->ops = panel_defs[id].ops;
+	p->shown = panel_defs[id].shown;
 	p->dirty = true;
 	p->head = 1;
+}
+
+int panel_key(struct panel *p, struct ui *ui, enum sw_action a)
+{
+	return p->ops->key ? p->ops->key(p, ui, a) : -1;
+}
+
+int panel_click(struct panel *p, struct ui *ui, int y, int x)
+{
+	if (p->ops->click)
+		return p->ops->click(p, ui, y, x);
+	if (y >= p->head) {
+		size_t i = p->sel.top + (size_t)(y - p->head);
+		if (i < p->ops->nrows(p, ui))
+			panel_select(p, ui, i);
+	}
+	return UI_R_REDRAW;
+}
+
+void panel_resize(struct panel *p, struct ui *ui)
+{
+	if (p->ops->resize)
+		p->ops->resize(p, ui);
+	else
+		p->head = 1;
+}
+
+const struct sw_row *panel_selected(struct panel *p, struct ui *ui)
+{
+	return p->ops->selected ? p->ops->selected(p, ui) : NULL;
 }
 
 static void remember(struct panel *p, struct ui *ui)
@@ -45,8 +90,8 @@ void panel_sync(struct panel *p, struct ui *ui)
 		/* The selected row is usually where it was: look there first. */
 		if (p->sel.cur < n && p->ops->row_key(p, ui, p->sel.cur) == p->sel.key) {
 			idx = (long)p->sel.cur;
-		} else if (p->id == PANEL_CONNS && ui->data.conns) {
-			idx = view_find_cookie(ui->data.conns, p->sel.key);
+		} else if (p->ops->find_key) {
+			idx = p->ops->find_key(p, ui, p->sel.key);
 		} else {
 			for (size_t i = 0; i < n; i++) {
 				if (p->ops->row_key(p, ui, i) == p->sel.key) {

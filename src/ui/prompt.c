@@ -11,7 +11,10 @@
 
 #include "core/i18n.h"
 #include "core/util.h"
-#include "uipriv.h"
+#include "drilldown.h"
+#include "focus.h"
+#include "prompt.h"
+#include "uistate.h"
 
 static void to_utf8(const struct prompt *pr, char *buf, size_t len)
 {

@@ -12,7 +12,10 @@
 
 #include "core/i18n.h"
 #include "core/util.h"
-#include "uipriv.h"
+#include "drilldown.h"
+#include "focus.h"
+#include "remotes.h"
+#include "uistate.h"
 
 /* The breakdown columns: a state each, and "other". */
 static const struct {
@@ -225,17 +228,6 @@ static int rm_key(struct panel *p, struct ui *ui, enum sw_action a)
 	return (int)ui_drill(ui, cond);
 }
 
-static int rm_click(struct panel *p, struct ui *ui, int y, int x)
-{
-	(void)x;
-	if (y >= p->head) {
-		size_t i = p->sel.top + (size_t)(y - p->head);
-		if (i < rm_nrows(p, ui))
-			panel_select(p, ui, i);
-	}
-	return UI_R_REDRAW;
-}
-
 static void rm_resize(struct panel *p, struct ui *ui)
 {
 	(void)ui;
@@ -244,11 +236,69 @@ static void rm_resize(struct panel *p, struct ui *ui)
 
 const struct panel_ops remotes_ops = {
 	.name = N_("Top remote IPs"),
+	.slot = PANEL_SLOT_TOP,
+	.weight = 40,
+	.min_size = 34,
+	.names = true,
+	.hint = N_("Enter: show these connections   Tab: next panel   h: help"),
 	.draw = rm_draw,
 	.key = rm_key,
 	.resize = rm_resize,
 	.nrows = rm_nrows,
 	.row_text = rm_row_text,
 	.row_key = rm_row_key,
-	.click = rm_click,
 };
+
+/* ---- the g, p and o keys ------------------------------------------------ */
+
+/* The grouping or order changed: a new aggregation. */
+static unsigned remotes_changed(struct ui *ui, const char *msg)
+{
+	ui_sync_wants(ui);
+	ui->panels[PANEL_REMOTES].sel.has_key = false;
+	ui->panels[PANEL_REMOTES].dirty = true;
+	ui_status(ui, false, "%s", msg);
+	return UI_R_REGROUP | UI_R_REDRAW;
+}
+
+unsigned remotes_group_proc(struct ui *ui, int arg)
+{
+	(void)arg;
+	ui->group_proc = !ui->group_proc;
+	ui_sync_wants(ui);
+	ui->panels[PANEL_REMOTES].sel.has_key = false;
+	ui->panels[PANEL_REMOTES].dirty = true;
+	if (!ui->panels[PANEL_REMOTES].shown)
+		focus_toggle(ui, PANEL_REMOTES);
+	ui_status(ui, false, "%s",
+		  ui->group_proc ? _("Totals per process (p: back to remote IPs)")
+				 : _("Remote IPs by address"));
+	return UI_R_REGROUP | UI_R_REDRAW;
+}
+
+unsigned remotes_group_next(struct ui *ui, int arg)
+{
+	(void)arg;
+	static const char *const msg[RGROUP_COUNT] = {
+		N_("Remote IPs by address"),
+		N_("Remote IPs grouped by /24 (IPv4) and /64 (IPv6)"),
+		N_("Connections per destination address:port (client ends, with programs)"),
+	};
+	ui->rgroup = ui->group_proc ? RGROUP_IP : (ui->rgroup + 1) % RGROUP_COUNT;
+	ui->group_proc = false;
+	return remotes_changed(ui, _(msg[ui->rgroup]));
+}
+
+unsigned remotes_sort_next(struct ui *ui, int arg)
+{
+	(void)arg;
+	enum sw_agg_order by;
+	uint32_t st;
+	ui->rsort = ui->rsort + 1;
+	const char *col = remotes_order(ui->rsort, &by, &st);
+	if (by == SW_AGG_BY_COUNT)
+		ui->rsort = 0;
+	char m[160];
+	snprintf(m, sizeof m, _("Top remote IPs sorted by %s (o: next column)"), _(col));
+	return remotes_changed(ui, m);
+}

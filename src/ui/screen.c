@@ -6,11 +6,16 @@
 #include <string.h>
 
 #include "core/i18n.h"
-#include "uipriv.h"
+#include "dialog.h"
+#include "focus.h"
+#include "header.h"
+#include "prompt.h"
+#include "screen.h"
+#include "statusbar.h"
+#include "uistate.h"
 
 #define SMALL_H 16 /* below this many rows for panels: only the focused one */
 #define SMALL_W 60
-#define TOP_MIN_W 34
 
 static void place(struct panel *p, int y, int x, int h, int w)
 {
@@ -41,7 +46,7 @@ static void make_windows(struct ui *ui)
 			continue;
 		}
 		leaveok(p->win, TRUE);
-		p->ops->resize(p, ui);
+		panel_resize(p, ui);
 		listsel_scroll(&p->sel, p->ops->nrows(p, ui), panel_list_h(p));
 	}
 }
@@ -55,19 +60,138 @@ void screen_free_windows(struct ui *ui)
 	del_win(&ui->fkeys);
 }
 
-void screen_layout(struct ui *ui)
+/* The shown panels of one slot, in table order. */
+static int shown_in(struct ui *ui, enum panel_slot slot, enum panel_id *ids)
 {
-	getmaxyx(stdscr, ui->rows, ui->cols);
-	int rows = ui->rows, cols = ui->cols;
-	ui->hdr_h = header_height(ui, rows);
-	bool fkeys = rows >= 8;
-	int bottom = 1 + (fkeys ? 1 : 0);
-	if (rows < ui->hdr_h + bottom + 2)
-		ui->hdr_h = rows >= bottom + 3 ? 1 : 0;
-	int mid_y = ui->hdr_h, mid_h = rows - ui->hdr_h - bottom;
-	if (mid_h < 1)
-		mid_h = 1;
+	int n = 0;
+	for (int i = 0; i < PANEL_COUNT; i++)
+		if (ui->panels[i].shown && ui->panels[i].ops->slot == slot)
+			ids[n++] = (enum panel_id)i;
+	return n;
+}
 
+/* Drop element k of ids[n]. */
+static void drop_at(enum panel_id *ids, int n, int k)
+{
+	memmove(&ids[k], &ids[k + 1], (size_t)(n - k - 1) * sizeof ids[0]);
+}
+
+static int want_rows(struct ui *ui, enum panel_id id)
+{
+	const struct panel_ops *o = ui->panels[id].ops;
+	return o->want_rows ? (int)o->want_rows(ui) : 0;
+}
+
+/* The top row's height: what its tallest kind of panel wants (shown or
+ * not, so that the row keeps its height when one is hidden), within a
+ * share. */
+static int top_height(struct ui *ui, bool main_shown, bool bands, int mid_h)
+{
+	if (!main_shown && !bands)
+		return mid_h;
+	int want = 0;
+	for (int i = 0; i < PANEL_COUNT; i++)
+		if (ui->panels[i].ops->slot == PANEL_SLOT_TOP && want_rows(ui, (enum panel_id)i) > want)
+			want = want_rows(ui, (enum panel_id)i);
+	int cap = bands ? mid_h / 3 : mid_h * 2 / 5;
+	int top_h = want < cap ? want : cap;
+	return top_h < 5 ? 5 : top_h;
+}
+
+/* The top row: side by side, by weight; a top_fixed panel first of
+ * several takes a width by screen size (the states panel needs little;
+ * wider when there is room: the rate and the sparkline). */
+static int place_top(struct ui *ui, int mid_y, int mid_h, bool main_shown, bool bands)
+{
+	int cols = ui->cols;
+	enum panel_id tops[PANEL_COUNT];
+	int ntop = shown_in(ui, PANEL_SLOT_TOP, tops);
+	/* Drop panels that would be too narrow, keeping the focused one. */
+	for (;;) {
+		int min = 0;
+		for (int i = 0; i < ntop; i++)
+			min += ui->panels[tops[i]].ops->min_size;
+		if (ntop <= 1 || cols >= min)
+			break;
+		int drop = ntop - 1;
+		if (tops[drop] == ui->focus)
+			drop--;
+		drop_at(tops, ntop--, drop);
+	}
+	if (!ntop)
+		return 0;
+	int top_h = top_height(ui, main_shown, bands, mid_h);
+	int sw = ntop > 1 && ui->panels[tops[0]].ops->top_fixed
+			 ? (cols >= 190 ? 52 : cols >= 110 ? 34 : cols / ntop)
+			 : 0;
+	int wsum = 0;
+	for (int i = sw ? 1 : 0; i < ntop; i++)
+		wsum += ui->panels[tops[i]].ops->weight;
+	int x = 0;
+	for (int i = 0; i < ntop; i++) {
+		int w;
+		if (i == ntop - 1)
+			w = cols - x;
+		else if (sw && i == 0)
+			w = sw;
+		else
+			w = wsum ? (cols - sw) * ui->panels[tops[i]].ops->weight / wsum
+				 : (cols - sw) / (ntop - (sw ? 1 : 0));
+		/* one column gap between panels */
+		place(&ui->panels[tops[i]], mid_y, x, top_h, i == ntop - 1 ? w : w - 1);
+		x += w;
+	}
+	return top_h;
+}
+
+/* Full-width bands between the top row and the main panel, each sized
+ * to its rows within a share; when there is no room for all, the focused
+ * one stays.  Returns the rows they took. */
+static int place_bands(struct ui *ui, int y, int left, bool main_shown)
+{
+	enum panel_id bands[PANEL_COUNT];
+	int nb = shown_in(ui, PANEL_SLOT_BAND, bands);
+	int main_min = main_shown ? (left >= 12 ? left / 3 : left / 2) : 0;
+	if (main_min > 0 && main_min < 4)
+		main_min = left >= 7 ? 4 : main_min;
+	for (;;) {
+		int min = 0;
+		for (int i = 0; i < nb; i++)
+			min += ui->panels[bands[i]].ops->min_size;
+		if (nb == 0 || left - main_min >= min)
+			break;
+		int drop = nb - 1;
+		if (bands[drop] == ui->focus && nb > 1)
+			drop--;
+		if (nb == 1 && bands[0] != ui->focus)
+			drop = 0;
+		else if (nb == 1)
+			break;
+		drop_at(bands, nb--, drop);
+	}
+	int used = 0;
+	for (int i = 0; i < nb; i++) {
+		int min = ui->panels[bands[i]].ops->min_size;
+		if (left - main_min < min)
+			break;
+		int want = want_rows(ui, bands[i]);
+		int share = (left - main_min) / (nb - i);
+		int h = want < share ? want : share;
+		if (h < min)
+			h = min;
+		if (!main_shown && i == nb - 1)
+			h = left;
+		place(&ui->panels[bands[i]], y, 0, h, ui->cols);
+		y += h;
+		left -= h;
+		used += h;
+	}
+	return used;
+}
+
+static void make_bars(struct ui *ui, int bottom, bool fkeys)
+{
+	int rows = ui->rows, cols = ui->cols;
 	del_win(&ui->hdr);
 	del_win(&ui->status);
 	del_win(&ui->fkeys);
@@ -79,7 +203,11 @@ void screen_layout(struct ui *ui)
 		leaveok(ui->hdr, TRUE);
 	if (ui->fkeys)
 		leaveok(ui->fkeys, TRUE);
+}
 
+static void place_panels(struct ui *ui, int mid_y, int mid_h)
+{
+	int cols = ui->cols;
 	for (int i = 0; i < PANEL_COUNT; i++)
 		ui->panels[i].placed = false;
 	/* The focused panel must be one the user wants. */
@@ -90,109 +218,43 @@ void screen_layout(struct ui *ui)
 				break;
 			}
 	}
-	struct panel *conns = &ui->panels[PANEL_CONNS];
 	bool small = mid_h < SMALL_H || cols < SMALL_W;
 	if (ui->zoom || small || !ui->panels[ui->focus].shown) {
 		place(&ui->panels[ui->focus], mid_y, 0, mid_h, cols);
-		make_windows(ui);
-		ui_mark_all_dirty(ui);
-		ui->clear_bg = true;
 		return;
 	}
-	/* The top row: states, remotes, listeners side by side. */
-	enum panel_id tops[3];
-	int ntop = 0;
-	for (int i = PANEL_STATES; i <= PANEL_LISTENERS; i++)
-		if (ui->panels[i].shown)
-			tops[ntop++] = (enum panel_id)i;
-	/* Drop panels that would be too narrow, keeping the focused one. */
-	while (ntop > 1 && cols / ntop < TOP_MIN_W) {
-		int drop = ntop - 1;
-		if (tops[drop] == ui->focus)
-			drop--;
-		memmove(&tops[drop], &tops[drop + 1], (size_t)(ntop - drop - 1) * sizeof tops[0]);
-		ntop--;
-	}
-	int top_h = 0;
-	if (ntop) {
-		bool bands = ui->panels[PANEL_ALERTS].shown || ui->panels[PANEL_ROUTES].shown ||
-			     ui->panels[PANEL_IFACES].shown;
-		if (!conns->shown && !bands) {
-			top_h = mid_h;
-		} else {
-			int want = (int)states_rows(ui) + 1;
-			int cap = bands ? mid_h / 3 : mid_h * 2 / 5;
-			top_h = want < cap ? want : cap;
-			if (top_h < 5)
-				top_h = 5;
-		}
-		/* Widths: the states panel needs little; listeners get the most. */
-		/* Wider when there is room: the rate and the sparkline. */
-		int sw = ntop > 1 && tops[0] == PANEL_STATES
-				 ? (cols >= 190 ? 52 : cols >= 110 ? 34 : cols / ntop)
-				 : 0;
-		int wsum = 0;
-		for (int i = sw ? 1 : 0; i < ntop; i++)
-			wsum += tops[i] == PANEL_REMOTES ? 40 : 60;
-		int x = 0;
-		for (int i = 0; i < ntop; i++) {
-			int w;
-			if (i == ntop - 1)
-				w = cols - x;
-			else if (sw && i == 0)
-				w = sw;
-			else
-				w = (cols - sw) * (tops[i] == PANEL_REMOTES ? 40 : 60) / wsum;
-			/* one column gap between panels */
-			place(&ui->panels[tops[i]], mid_y, x, top_h, i == ntop - 1 ? w : w - 1);
-			x += w;
-		}
-	}
-	/* Full-width bands (alerts, routes, interfaces) between the top row
-	 * and the connections, each sized to its rows within a share; when
-	 * there is no room for all, the focused one stays. */
+	enum panel_id ids[PANEL_COUNT];
+	struct panel *mainp = shown_in(ui, PANEL_SLOT_MAIN, ids) ? &ui->panels[ids[0]] : NULL;
+	bool bands = shown_in(ui, PANEL_SLOT_BAND, ids) > 0;
+	int top_h = place_top(ui, mid_y, mid_h, mainp != NULL, bands);
 	int y = mid_y + top_h, left = mid_h - top_h;
-	enum panel_id bands[3];
-	int nb = 0;
-	for (int i = PANEL_ALERTS; i <= PANEL_IFACES; i++)
-		if (ui->panels[i].shown)
-			bands[nb++] = (enum panel_id)i;
-	int conns_min = conns->shown ? (left >= 12 ? left / 3 : left / 2) : 0;
-	if (conns_min > 0 && conns_min < 4)
-		conns_min = left >= 7 ? 4 : conns_min;
-	while (nb > 0 && left - conns_min < 3 * nb) {
-		int drop = nb - 1;
-		if (bands[drop] == ui->focus && nb > 1)
-			drop--;
-		if (nb == 1 && bands[0] != ui->focus)
-			drop = 0;
-		else if (nb == 1)
-			break;
-		memmove(&bands[drop], &bands[drop + 1], (size_t)(nb - drop - 1) * sizeof bands[0]);
-		nb--;
-	}
-	for (int i = 0; i < nb && left - conns_min >= 3; i++) {
-		struct panel *b = &ui->panels[bands[i]];
-		size_t want = bands[i] == PANEL_ALERTS ? alerts_rows(ui) + 1
-			      : (bands[i] == PANEL_ROUTES ? routes_rows(ui) : ifaces_rows(ui)) + 2;
-		int share = (left - conns_min) / (nb - i);
-		int h = (int)want < share ? (int)want : share;
-		if (h < 3)
-			h = 3;
-		if (!conns->shown && i == nb - 1)
-			h = left;
-		place(b, y, 0, h, cols);
-		y += h;
-		left -= h;
-	}
-	if (conns->shown && left > 0)
-		place(conns, y, 0, left, cols);
+	int bh = place_bands(ui, y, left, mainp != NULL);
+	y += bh;
+	left -= bh;
+	if (mainp && left > 0)
+		place(mainp, y, 0, left, cols);
 	if (!ui->panels[ui->focus].placed) {
 		/* no room for it among the others: it alone */
 		for (int i = 0; i < PANEL_COUNT; i++)
 			ui->panels[i].placed = false;
 		place(&ui->panels[ui->focus], mid_y, 0, mid_h, cols);
 	}
+}
+
+void screen_layout(struct ui *ui)
+{
+	getmaxyx(stdscr, ui->rows, ui->cols);
+	int rows = ui->rows;
+	ui->hdr_h = header_height(ui, rows);
+	bool fkeys = rows >= 8;
+	int bottom = 1 + (fkeys ? 1 : 0);
+	if (rows < ui->hdr_h + bottom + 2)
+		ui->hdr_h = rows >= bottom + 3 ? 1 : 0;
+	int mid_y = ui->hdr_h, mid_h = rows - ui->hdr_h - bottom;
+	if (mid_h < 1)
+		mid_h = 1;
+	make_bars(ui, bottom, fkeys);
+	place_panels(ui, mid_y, mid_h);
 	make_windows(ui);
 	ui_mark_all_dirty(ui);
 	ui->clear_bg = true;

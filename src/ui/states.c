@@ -10,7 +10,8 @@
 #include <string.h>
 
 #include "core/i18n.h"
-#include "uipriv.h"
+#include "drilldown.h"
+#include "uistate.h"
 
 /* Rows in the order a TCP connection lives through them. */
 static const unsigned order[] = {
@@ -36,10 +37,11 @@ static const char *label(unsigned st)
 }
 #define NSTATES (sizeof order / sizeof order[0])
 
-size_t states_rows(const struct ui *ui)
+/* Every state and the title. */
+static size_t st_want_rows(const struct ui *ui)
 {
 	(void)ui;
-	return NSTATES;
+	return NSTATES + 1;
 }
 
 static uint32_t count_of(const struct sw_agg_states *s, unsigned st)
@@ -121,9 +123,103 @@ static void st_row_text(const struct panel *p, struct ui *ui, size_t i, char *bu
 		 count_of(&ui->pan_cur, st), d);
 }
 
-static void st_draw(struct panel *p, struct ui *ui)
+/* Column widths: name(11) count(7) [delta(6)] [rate(10)] sparkline [bar]. */
+struct st_widths {
+	int name, cnt, delta, rate, spark, bar;
+};
+
+static void st_widths(const struct panel *p, const struct ui *ui, bool filtered,
+		      struct st_widths *W)
+{
+	W->name = 11;
+	W->cnt = 7;
+	int avail = p->w - W->name - W->cnt;
+	W->delta = avail >= 6 + 9 ? 6 : 0;
+	avail -= W->delta;
+	W->rate = avail >= 10 + 12 && !filtered ? 10 : 0;
+	avail -= W->rate;
+	W->spark = W->bar = 0;
+	if (ui->hist.n == 0 || filtered) {
+		W->bar = avail - 1;
+	} else if (avail >= 8) {
+		/* both: the histogram bar keeps a third */
+		W->bar = avail / 3 > 3 ? avail / 3 : 3;
+		W->spark = avail - W->bar - 2;
+	} else {
+		W->spark = avail - 1;
+	}
+	if (W->spark > STATEHIST_N)
+		W->spark = STATEHIST_N;
+}
+
+/* The sparkline and the bar of state st (count c, largest count max);
+ * x is the column reached so far. */
+static int st_graphs(struct panel *p, struct ui *ui, unsigned st, uint32_t c, uint32_t max,
+		     const struct st_widths *W, bool sel, attr_t base, int x)
 {
 	WINDOW *w = p->win;
+	enum crt_elem warn = (st == SW_ST_SYN_RECV || st == SW_ST_CLOSE_WAIT) && c ? CRT_BAR_WARN
+										   : CRT_BAR;
+	if (W->spark > 0 && x + 1 + W->spark <= p->w) {
+		char sp[STATEHIST_N * 3 + 1];
+		wattrset(w, base);
+		waddch(w, ' ');
+		x++;
+		statehist_spark(&ui->hist, st, (size_t)W->spark, crt_utf8(), sp, sizeof sp);
+		wattrset(w, sel ? base : crt_attr(warn));
+		crt_put_pad(w, sp, W->spark, false);
+		x += W->spark;
+	}
+	wattrset(w, base);
+	if (x < p->w) {
+		waddch(w, ' ');
+		x++;
+	}
+	if (W->bar > 0 && x + W->bar <= p->w) {
+		crt_bar(w, W->bar, max ? (double)c / max : 0, sel ? base : crt_attr(warn));
+		x += W->bar;
+	}
+	return x;
+}
+
+static void st_draw_row(struct panel *p, struct ui *ui, size_t i, unsigned st, uint32_t max,
+			const struct st_widths *W)
+{
+	WINDOW *w = p->win;
+	uint32_t c = count_of(&ui->pan_cur, st);
+	attr_t base = panel_row_attr(p, ui, i, c ? crt_attr(CRT_NORMAL) : crt_attr(CRT_DIM));
+	bool sel = i == p->sel.cur;
+	wmove(w, p->head + (int)(i - p->sel.top), 0);
+	int x = 0;
+	panel_put_match(ui, w, label(st), W->name, false, base);
+	x += W->name;
+	char num[32];
+	snprintf(num, sizeof num, "%u", c);
+	wattrset(w, base);
+	waddch(w, ' ');
+	panel_put_match(ui, w, num, W->cnt - 1, true, base);
+	x += W->cnt;
+	if (W->delta > 0) {
+		char d[32];
+		fmt_delta(ui, st, d, sizeof d);
+		put_signed(w, d, W->delta, sel, base);
+		x += W->delta;
+	}
+	if (W->rate > 0) {
+		char r[32];
+		fmt_rate(ui, st, r, sizeof r);
+		put_signed(w, r, W->rate, sel, base);
+		x += W->rate;
+	}
+	x = st_graphs(p, ui, st, c, max, W, sel, base, x);
+	wattrset(w, base);
+	for (; x < p->w; x++)
+		waddch(w, ' ');
+	wattrset(w, A_NORMAL);
+}
+
+static void st_draw(struct panel *p, struct ui *ui)
+{
 	uint32_t total = 0, max = 0;
 	for (size_t i = 0; i < NSTATES; i++) {
 		uint32_t c = count_of(&ui->pan_cur, order[i]);
@@ -140,83 +236,10 @@ static void st_draw(struct panel *p, struct ui *ui)
 	unsigned vis[NSTATES];
 	size_t n = st_visible(p, ui, vis), h = panel_list_h(p);
 	listsel_scroll(&p->sel, n, h);
-	/* name(11) count(7) [delta(6)] [rate(10)] sparkline [bar] */
-	int name_w = 11, cnt_w = 7;
-	int avail = p->w - name_w - cnt_w;
-	int dw = avail >= 6 + 9 ? 6 : 0;
-	avail -= dw;
-	int rw = avail >= 10 + 12 && !filtered ? 10 : 0;
-	avail -= rw;
-	int spark_w = 0, bar_w = 0;
-	if (ui->hist.n == 0 || filtered) {
-		bar_w = avail - 1;
-	} else if (avail >= 8) {
-		/* both: the histogram bar keeps a third */
-		bar_w = avail / 3 > 3 ? avail / 3 : 3;
-		spark_w = avail - bar_w - 2;
-	} else {
-		spark_w = avail - 1;
-	}
-	if (spark_w > STATEHIST_N)
-		spark_w = STATEHIST_N;
-	bool utf8 = crt_utf8();
-	for (size_t i = p->sel.top; i < n && i < p->sel.top + h; i++) {
-		unsigned st = vis[i];
-		uint32_t c = count_of(&ui->pan_cur, st);
-		attr_t base = panel_row_attr(p, ui, i, c ? crt_attr(CRT_NORMAL) : crt_attr(CRT_DIM));
-		bool sel = i == p->sel.cur;
-		wmove(w, p->head + (int)(i - p->sel.top), 0);
-		int x = 0;
-		panel_put_match(ui, w, label(st), name_w, false, base);
-		x += name_w;
-		char num[32];
-		snprintf(num, sizeof num, "%u", c);
-		wattrset(w, base);
-		waddch(w, ' ');
-		panel_put_match(ui, w, num, cnt_w - 1, true, base);
-		x += cnt_w;
-		if (dw > 0) {
-			char d[32];
-			fmt_delta(ui, st, d, sizeof d);
-			put_signed(w, d, dw, sel, base);
-			x += dw;
-		}
-		if (rw > 0) {
-			char r[32];
-			fmt_rate(ui, st, r, sizeof r);
-			put_signed(w, r, rw, sel, base);
-			x += rw;
-		}
-		if (spark_w > 0 && x + 1 + spark_w <= p->w) {
-			char sp[STATEHIST_N * 3 + 1];
-			wattrset(w, base);
-			waddch(w, ' ');
-			x++;
-			statehist_spark(&ui->hist, st, (size_t)spark_w, utf8, sp, sizeof sp);
-			enum crt_elem se = CRT_BAR;
-			if ((st == SW_ST_SYN_RECV || st == SW_ST_CLOSE_WAIT) && c)
-				se = CRT_BAR_WARN;
-			wattrset(w, sel ? base : crt_attr(se));
-			crt_put_pad(w, sp, spark_w, false);
-			x += spark_w;
-		}
-		wattrset(w, base);
-		if (x < p->w) {
-			waddch(w, ' ');
-			x++;
-		}
-		if (bar_w > 0 && x + bar_w <= p->w) {
-			enum crt_elem be = CRT_BAR;
-			if ((st == SW_ST_SYN_RECV || st == SW_ST_CLOSE_WAIT) && c)
-				be = CRT_BAR_WARN;
-			crt_bar(w, bar_w, max ? (double)c / max : 0, sel ? base : crt_attr(be));
-			x += bar_w;
-		}
-		wattrset(w, base);
-		for (; x < p->w; x++)
-			waddch(w, ' ');
-		wattrset(w, A_NORMAL);
-	}
+	struct st_widths W;
+	st_widths(p, ui, filtered, &W);
+	for (size_t i = p->sel.top; i < n && i < p->sel.top + h; i++)
+		st_draw_row(p, ui, i, vis[i], max, &W);
 }
 
 static int st_key(struct panel *p, struct ui *ui, enum sw_action a)
@@ -230,30 +253,16 @@ static int st_key(struct panel *p, struct ui *ui, enum sw_action a)
 	return (int)ui_drill(ui, cond);
 }
 
-static int st_click(struct panel *p, struct ui *ui, int y, int x)
-{
-	(void)x;
-	if (y >= p->head) {
-		size_t i = p->sel.top + (size_t)(y - p->head);
-		if (i < st_nrows(p, ui))
-			panel_select(p, ui, i);
-	}
-	return UI_R_REDRAW;
-}
-
-static void st_resize(struct panel *p, struct ui *ui)
-{
-	(void)ui;
-	p->head = 1;
-}
-
 const struct panel_ops states_ops = {
 	.name = N_("TCP states"),
+	.slot = PANEL_SLOT_TOP,
+	.top_fixed = true,
+	.min_size = 34,
+	.want_rows = st_want_rows,
+	.hint = N_("Enter: show these connections   Tab: next panel   h: help"),
 	.draw = st_draw,
 	.key = st_key,
-	.resize = st_resize,
 	.nrows = st_nrows,
 	.row_text = st_row_text,
 	.row_key = st_row_key,
-	.click = st_click,
 };

@@ -2,34 +2,59 @@
  * process) and the htop-like function-key bar, both from the key table. */
 #include "config.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "core/i18n.h"
 #include "core/util.h"
-#include "uipriv.h"
+#include "prompt.h"
+#include "statusbar.h"
+#include "uistate.h"
 
 #define FKEY_LABEL_W 6
+#define MSG_NS (4ULL * 1000000000ULL)
+#define MSG_ERR_NS (7ULL * 1000000000ULL)
+
+void ui_status(struct ui *ui, bool error, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(ui->msg, sizeof ui->msg, fmt, ap);
+	va_end(ap);
+	ui->msg_error = error;
+	ui->msg_until_ns = sw_mono_ns() + (error ? MSG_ERR_NS : MSG_NS);
+	ui->status_dirty = true;
+}
+
+void statusbar_expire(struct ui *ui)
+{
+	if (ui->msg[0] && sw_mono_ns() >= ui->msg_until_ns) {
+		ui->msg[0] = '\0';
+		ui->status_dirty = true;
+	}
+}
+
+int statusbar_timeout_ms(const struct ui *ui)
+{
+	if (!ui->msg[0])
+		return -1;
+	uint64_t now = sw_mono_ns();
+	if (now >= ui->msg_until_ns)
+		return 0;
+	return (int)((ui->msg_until_ns - now) / 1000000ULL) + 1;
+}
 
 static void owner_hint(struct ui *ui, char *buf, size_t len)
 {
 	buf[0] = '\0';
-	const struct sw_row *r = NULL;
-	if (ui->focus == PANEL_CONNS)
-		r = conntable_selected(ui);
-	else if (ui->focus == PANEL_LISTENERS) {
-		const struct sw_listener *l = listeners_selected(ui);
-		r = l ? &l->row : NULL;
-	} else if (ui->focus == PANEL_ALERTS) {
-		snprintf(buf, len, "%s", _("a: hide alerts   z: zoom   Tab: next panel   h: help"));
-		return;
-	} else if (ui->focus == PANEL_ROUTES || ui->focus == PANEL_IFACES) {
-		snprintf(buf, len, "%s", _("6: routes   7: interfaces   Tab: next panel   h: help"));
-		return;
-	} else {
-		snprintf(buf, len, "%s", _("Enter: show these connections   Tab: next panel   h: help"));
+	struct panel *fp = &ui->panels[ui->focus];
+	if (!fp->ops->selected) {
+		if (fp->ops->hint)
+			snprintf(buf, len, "%s", _(fp->ops->hint));
 		return;
 	}
+	const struct sw_row *r = fp->ops->selected(fp, ui);
 	if (!r)
 		return;
 	const struct sw_conn *c = r->conn;
