@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* keymap.c - actions, default key bindings, key names, generated help. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* keymap.h - the monitor's actions and key bindings.
  *
  * One X-macro lists every action (unique name, short label for the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* actions.c - acting on a row: the kill flow (signal menu, owner pick,
  * confirmation), closing a socket, the sort and column
  * pickers.  Confirmed actions are queued for the loop, which performs them

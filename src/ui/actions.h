@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* actions.h - acting on the selected socket (kill, close) and the sort
  * and column pickers. */
 #ifndef SW_ACTIONS_H

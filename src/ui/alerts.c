@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* alerts.c - the diagnoses on screen: the alerts line under the header
  * (the worst finding, coloured by severity; "!!"/"!" markers and
  * bold/reverse in monochrome) and the Alerts panel, which lists every

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* alerts.h - the Alerts panel's lines and the alerts line under the header. */
 #ifndef SW_ALERTS_H
 #define SW_ALERTS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cells.c - the visible text of a connection row's cells: the column
  * table's format, or "host:service" from the resolver when names are on. */
 #include "config.h"

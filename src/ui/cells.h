@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cells.h - the visible text of a connection row's cell (resolved names
  * when name resolution is on), shared by the panels and the dialogs. */
 #ifndef SW_CELLS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* commands.c - what the actions of the key table (core/keymap.h) do.
  * An action goes to the focused panel first (panel_ops.key: its Enter,
  * Left, Right; tig's view_ops->request), then a panel table's show/hide

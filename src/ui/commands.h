@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* commands.h - what the actions of the key table do: the focused panel
  * first, then the global table (action -> handler + argument). */
 #ifndef SW_COMMANDS_H

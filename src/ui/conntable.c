@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* conntable.c - the Connections panel: one row per socket, columns from
  * the shared column table (core/columns.h), the selection following its
  * socket cookie, horizontal scrolling by column, click-to-sort. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* crt.c - curses start/stop, colours, glyphs, keys, safe text output,
  * terminal restore on every exit path. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* crt.h - the terminal: curses start/stop, signals, colours and
  * attributes, glyphs (UTF-8 or ASCII), key reading, UTF-8-safe text output,
  * and the optional count of bytes written per screen update.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* details.c - the connection details dialog: every column of the row,
  * then each process holding the socket with its command line. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* details.h - the connection details dialog (Enter on a connection). */
 #ifndef SW_DETAILS_H
 #define SW_DETAILS_H

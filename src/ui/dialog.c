@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* dialog.c - modal boxes over the panels: menus (pick one), check lists
  * (column picker), confirmations (y/n) and scrollable text (help,
  * details).  One dialog at a time; a choice may open the next one. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* dialog.h - modal dialogs: menus, checklists, confirmations, text. */
 #ifndef SW_DIALOG_H
 #define SW_DIALOG_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* drilldown.c - the filter as the keys and panels change it: a new
  * expression (/), a drill-down from a selected row (Enter) pushing the
  * old one, and Esc/Backspace going back step by step. */

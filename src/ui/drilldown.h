@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* drilldown.h - the filter as the panels change it: set it, drill down
  * into a selected row, go back. */
 #ifndef SW_DRILLDOWN_H

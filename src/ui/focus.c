@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* focus.c - the focus (Tab, Shift-Tab, a click), showing and hiding
  * panels (their keys in the panel table), and what to redraw. */
 #include "config.h"

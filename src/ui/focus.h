@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* focus.h - which panel has the focus, which are shown, what to redraw. */
 #ifndef SW_FOCUS_H
 #define SW_FOCUS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* header.c - the lines at the top: host, time, interval, netns, pause;
  * totals per protocol; the active filter; a plain warning when not root. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* header.h - the summary lines at the top. */
 #ifndef SW_HEADER_H
 #define SW_HEADER_H

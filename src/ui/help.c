@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* help.c - the help screen, generated from the key table (never written
  * by hand): every action with all its keys, grouped. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* listeners.c - the Listeners panel: every LISTEN socket (and bound UDP)
  * with its process, the connections to it, and the accept queue fill
  * (Recv-Q / backlog) as a bar. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* netpanels.c - the Routes panel (netstat -r) and the Interfaces panel
  * (netstat -i with RX/TX rates).  The loop collects them over rtnetlink
  * only while one of these panels is shown; here they are only drawn. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* panel.c - what every panel's list does alike: moving the selection,
  * keeping it on its item across refreshes, searching, the title line. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* panel.h - the panel interface (htop's PanelClass, tig's view_ops) and
  * the one panel table.  A panel is one .c file with a static const
  * panel_ops and one line in PANELS below (plus its show/hide key in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* prompt.c - the one-line editor in the status line, for the filter
  * (applied live while it parses; the error position shown when not) and
  * the quick search (jumps to the first match as you type). */

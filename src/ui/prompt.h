@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* prompt.h - the line editor for the filter and search prompts. */
 #ifndef SW_PROMPT_H
 #define SW_PROMPT_H

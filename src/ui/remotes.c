@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* remotes.c - the Top remote IPs panel: remote addresses (or /24, /64
  * networks, or destination address:port with their programs) by
  * connection count with a per-state breakdown (the netstat -ntu | awk

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* remotes.h - the Top remote IPs panel's grouping and order (the keys g,
  * p, o work whichever panel has the focus). */
 #ifndef SW_REMOTES_H

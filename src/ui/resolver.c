@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* resolver.c - background reverse DNS and service names with a cache.
  *
  * A fixed-size open-addressing table holds answers and pending requests;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* resolver.h - reverse DNS and service names in background threads.
  *
  * The UI asks; a known answer comes back at once, an unknown one is queued

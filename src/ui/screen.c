@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* screen.c - layout (header, panels, status line, function keys), panels
  * degrading gracefully on small screens, and the one draw pass per turn:
  * werase + draw + wnoutrefresh for what is dirty, then one doupdate. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* screen.h - layout from the panel table, and one draw pass per turn. */
 #ifndef SW_SCREEN_H
 #define SW_SCREEN_H

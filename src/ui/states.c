@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* states.c - the TCP states panel: per-state histogram with a bar, the
  * count, the change since the last refresh, the change per second and a
  * sparkline of the count over the last samples (the netstat -an | awk

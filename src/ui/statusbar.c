@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* statusbar.c - the status line (messages, prompts, the selected socket's
  * process) and the htop-like function-key bar, both from the key table. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* statusbar.h - the status line and the function-key bar (ui_status,
  * the message service, is in ui.h). */
 #ifndef SW_STATUSBAR_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* ui.c - the monitor's state and its entry points for the loop: data in,
  * keys to reaction flags, one draw per turn, confirmed actions out. */
 #include "config.h"

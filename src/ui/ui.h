@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* ui.h - the full-screen monitor, as the loop sees it.
  *
  * The UI never collects and never acts on the system itself: it reads the

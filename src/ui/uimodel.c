@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* uimodel.c - pure panel state: selection, columns, sort keys, drill-down.
  * No curses here: tests/unit/test_uimodel.c links this file alone. */
 #include "config.h"

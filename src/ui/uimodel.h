@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* uimodel.h - the pure (curses-free) state behind the monitor's panels:
  * a list selection that follows its item across refreshes, the column set
  * of the connection table, the sort keys, the drill-down stack, and the

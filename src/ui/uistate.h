@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* uistate.h - the monitor's state, shared by the ui/ modules (each
  * includes the services it calls from their own headers: focus.h,
  * drilldown.h, cells.h, details.h, dialog.h, ...).  Not for use outside

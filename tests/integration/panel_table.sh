@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # panel_table.sh - a panel is its own .c file plus one line in the panel
 # table, and every action of the key table has something that runs it.
 #

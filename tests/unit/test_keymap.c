@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_keymap: the key table, key names, and the help generated from it. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_uimodel: the pure state behind the monitor's panels - selection that
  * follows its connection across refreshes and re-sorts, the column picker,
  * sort keys, and drill-down filters (which must parse and match). */
