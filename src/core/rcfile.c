@@ -158,24 +158,14 @@ int rcfile_load(const char *path, struct diag_thresholds *t, rcfile_key_fn extra
 	return rc + extra_warn;
 }
 
-struct save_ctx {
-	const struct diag_thresholds *t;
-	rcfile_write_fn extra;
-	void *ctx;
-};
-
 static int save_write(void *p, FILE *fp)
 {
-	const struct save_ctx *c = p;
+	const struct diag_thresholds *t = p;
 	fprintf(fp, "# sockwatch configuration (written by sockwatch %s)\n", PACKAGE_VERSION);
 	fprintf(fp, "version = %d\n\n# diagnosis thresholds\n", RCFILE_VERSION);
 	for (size_t i = 0; i < diag_threshold_count(); i++)
 		fprintf(fp, "# %s\nthreshold.%s = %g\n", diag_threshold_help(i),
-			diag_threshold_name(i), diag_threshold_get(c->t, i));
-	if (c->extra) {
-		fputc('\n', fp);
-		return c->extra(c->ctx, fp);
-	}
+			diag_threshold_name(i), diag_threshold_get(t, i));
 	return 0;
 }
 
@@ -260,8 +250,7 @@ int rcfile_atomic_write(const char *path, int (*write)(void *ctx, FILE *fp), voi
 	return rc;
 }
 
-int rcfile_save(const char *path, const struct diag_thresholds *t,
-		rcfile_write_fn extra, void *ctx)
+int rcfile_save(const char *path, const struct diag_thresholds *t)
 {
 	/* A sockwatchrc that is a symbolic link (dotfiles kept in a
 	 * repository, GNU stow) is the user's choice: save through it, so
@@ -277,8 +266,7 @@ int rcfile_save(const char *path, const struct diag_thresholds *t,
 	}
 	int rc = mkdir_parent(path);
 	if (!rc) {
-		struct save_ctx c = {t, extra, ctx};
-		rc = rcfile_atomic_write(path, save_write, &c);
+		rc = rcfile_atomic_write(path, save_write, (void *)t);
 	}
 	free(real);
 	return rc;

@@ -34,8 +34,6 @@
  * translated message in err if the value is bad. */
 typedef int (*rcfile_key_fn)(void *ctx, const char *key, const char *value,
 			     char *err, size_t errlen);
-/* Extra lines when saving ("key = value\n" each); return 0 or -errno. */
-typedef int (*rcfile_write_fn)(void *ctx, FILE *fp);
 
 /* The default path into buf: 0, or -ENOENT when neither XDG_CONFIG_HOME nor
  * HOME is set, -ENAMETOOLONG. */
@@ -54,10 +52,9 @@ int rcfile_parse(const char *name, const char *buf, size_t len,
 		 struct diag_thresholds *t, rcfile_key_fn extra, void *ctx, FILE *warn);
 
 /* Write the file atomically (creating its directory if missing; through a
- * symbolic link to the file it points to): version,
- * every threshold, then extra's lines.  0 or -errno. */
-int rcfile_save(const char *path, const struct diag_thresholds *t,
-		rcfile_write_fn extra, void *ctx);
+ * symbolic link to the file it points to): version and every threshold,
+ * each with its help as a comment.  0 or -errno. */
+int rcfile_save(const char *path, const struct diag_thresholds *t);
 
 /* Atomic replace of path: write() fills a temporary file created with
  * O_EXCL|O_NOFOLLOW in path's directory, which is then fsynced, given mode

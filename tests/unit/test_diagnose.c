@@ -691,7 +691,7 @@ static void test_rcfile(void **state)
 	char path[256];
 	snprintf(path, sizeof path, "%s/sub/sockwatchrc", dir);
 	t.retrans_alarm = 123.5;
-	assert_int_equal(rcfile_save(path, &t, NULL, NULL), 0);
+	assert_int_equal(rcfile_save(path, &t), 0);
 	struct diag_thresholds u;
 	diag_thresholds_default(&u);
 	assert_int_equal(rcfile_load(path, &u, NULL, NULL, stderr), 0);
@@ -707,7 +707,7 @@ static void test_rcfile(void **state)
 	snprintf(fifo, sizeof fifo, "%s/fifo", dir);
 	assert_int_equal(mkfifo(fifo, 0600), 0);
 	assert_int_equal(rcfile_load(fifo, &u, NULL, NULL, NULL), -SW_ENOTREG(S_IFIFO));
-	assert_int_equal(rcfile_save(fifo, &t, NULL, NULL), -SW_ENOTREG(S_IFIFO));
+	assert_int_equal(rcfile_save(fifo, &t), -SW_ENOTREG(S_IFIFO));
 	struct stat sb;
 	assert_int_equal(lstat(fifo, &sb), 0);
 	assert_true(S_ISFIFO(sb.st_mode));
@@ -721,7 +721,7 @@ static void test_rcfile(void **state)
 	assert_non_null(tf);
 	fclose(tf);
 	assert_int_equal(symlink(target, link), 0);
-	assert_int_equal(rcfile_save(link, &t, NULL, NULL), 0);
+	assert_int_equal(rcfile_save(link, &t), 0);
 	assert_int_equal(lstat(link, &sb), 0);
 	assert_true(S_ISLNK(sb.st_mode));
 	diag_thresholds_default(&u);
@@ -729,7 +729,7 @@ static void test_rcfile(void **state)
 	assert_memory_equal(&t, &u, sizeof t);
 	assert_int_equal(unlink(link), 0);
 	assert_int_equal(symlink(fifo, link), 0);
-	assert_int_equal(rcfile_save(link, &t, NULL, NULL), -SW_ENOTREG(S_IFIFO));
+	assert_int_equal(rcfile_save(link, &t), -SW_ENOTREG(S_IFIFO));
 	assert_int_equal(lstat(fifo, &sb), 0);
 	assert_true(S_ISFIFO(sb.st_mode));
 
