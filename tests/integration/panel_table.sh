@@ -16,16 +16,7 @@
 #
 # The checker first runs on a throwaway tree with one planted violation of
 # each rule and must catch every one, then on the real tree.  No root.
-set -u
-top=${top_srcdir:-$(dirname "$0")/../..}
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/sw-ptable.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM HUP
-fails=0
-fail() {
-	echo "FAIL: $*"
-	fails=$((fails + 1))
-}
-ok() { echo "ok: $*"; }
+. "${top_srcdir:-$(dirname "$0")/../..}/tests/integration/lib-rules.sh"
 
 # check TREE: one line per violation, returns their number
 check() {
@@ -86,25 +77,7 @@ printf 'static int f(void) { return PANEL_ROUTES; }\n' >"$tmp/src/ui/screen.c"
 printf 'const void *g = &states_ops;\n' >"$tmp/src/ui/statusbar.c"
 sed -i '/\[SW_ACT_KILL\] = {/d' "$tmp/src/ui/commands.c"
 seq 1 1201 >"$tmp/src/ui/big.h"
-check "$tmp" >"$tmp/out"
-got=$?
-want=6 # sockets_ops, ghost_ops, PANEL_ROUTES, states_ops, SW_ACT_KILL, big.h
-if [ "$got" -eq "$want" ]; then
-	ok "the checker finds all $want planted violations"
-else
-	fail "the checker found $got of $want planted violations:"
-	cat "$tmp/out"
-fi
+rules_selftest 6 # sockets_ops, ghost_ops, PANEL_ROUTES, states_ops, SW_ACT_KILL, big.h
 
 # ---- 2. the real tree -----------------------------------------------------
-check "$top" >"$tmp/real"
-got=$?
-if [ "$got" -eq 0 ]; then
-	ok "src/ui: panels come from one table, every action has a handler"
-else
-	fail "src/ui: $got violation(s):"
-	cat "$tmp/real"
-fi
-
-[ "$fails" -eq 0 ] && echo "panel_table: all checks passed"
-exit $((fails > 0))
+rules_real "src/ui: panels come from one table, every action has a handler"
