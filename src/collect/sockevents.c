@@ -32,6 +32,10 @@
 
 #define EV_BUFSIZE (64u * 1024)
 #define EV_RCVBUF (32 << 20)
+/* One call stops after the buffer that reaches this many events, so a
+ * producer faster than the parser cannot hold the caller in the loop; what
+ * is left stays queued (the fd stays readable). */
+#define EV_MAX_READ SOCKEVENTS_MAX_READ
 
 struct sockevents {
 	struct mnl_socket *nl;
@@ -104,7 +108,7 @@ static void read_drops(struct sockevents *e)
 int sockevents_read(struct sockevents *e, struct sw_snapshot *s)
 {
 	int fd = mnl_socket_get_fd(e->nl), total = 0;
-	for (;;) {
+	while (total < EV_MAX_READ) {
 		ssize_t n = recv(fd, e->buf, EV_BUFSIZE, 0);
 		if (n < 0) {
 			if (errno == EINTR)

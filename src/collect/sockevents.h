@@ -23,6 +23,8 @@
 
 struct sockevents;
 
+#define SOCKEVENTS_MAX_READ 8192
+
 struct sockevents_stats {
 	uint64_t events;   /* records delivered by sockevents_read */
 	uint64_t overruns; /* recv() returned ENOBUFS: the queue overflowed */
@@ -40,8 +42,9 @@ struct sockevents_stats {
 int sockevents_open(int rcvbuf, struct sockevents **out);
 /* The fd to poll for POLLIN. */
 int sockevents_fd(const struct sockevents *e);
-/* Drain what is queued (never blocks) and append one record per destroyed
- * socket to s: state, addresses, cookie, queues, tcp_info (bytes) for
+/* Drain what is queued (never blocks; stops after the recv() buffer that
+ * reaches SOCKEVENTS_MAX_READ events, the rest stays queued and the fd
+ * readable) and append one record per destroyed socket to s: state, addresses, cookie, queues, tcp_info (bytes) for
  * TCP.  The number appended, or -errno on a socket error.  An overrun
  * (ENOBUFS) is counted, not returned: the events of that interval are
  * incomplete and the caller falls back to snapshot deltas for it. */

@@ -16,7 +16,9 @@
 #    exactly that many events, nothing dropped.
 # 2. a burst of 20,000 connections: received + dropped == expected, once
 #    with the default buffer and once with a 4 KiB buffer and a reader that
-#    sleeps 300 ms per drain (the kernel must drop; every drop is counted).
+#    sleeps 300 ms per drain (the kernel must drop; every drop is counted),
+#    and with a reader that drains once a second (nothing lost; one read
+#    call is bounded, so a fast producer cannot hold the caller).
 # 3. connections in another namespace and in the machine's own are not
 #    seen by a reader opened with -N in this one.
 # 4. as nobody without capabilities: the kernel lets anyone join the
@@ -80,6 +82,12 @@ burst() { # NAME SWEVENTS-ARGS...
 }
 burst default
 burst starved -R 4096 -d 300
+# a reader that drains once a second: the default buffer holds the second's
+# events, and one read call hands back at most SOCKEVENTS_MAX_READ (8192)
+# events plus the rest of one 64 KiB recv() buffer (< 1,000 events)
+burst slow -d 1000
+check "slow reader: one read returns at most 8192 + one buffer ($(val max_batch "$T/slow"))" \
+	test "$(val max_batch "$T/slow")" -lt 9200
 check "starved reader: the kernel dropped (overruns $(val overruns "$T/starved"))" \
 	test "$(val overruns "$T/starved")" -gt 0 -a "$(val dropped "$T/starved")" -gt 0
 

@@ -12,7 +12,8 @@
  * close (in state CLOSE), other_state, uid_set, inode_set, cookie_zero,
  * tcpinfo (TCP events with tcp_info), bytes_acked/bytes_received (sums),
  * overruns, dropped, bad, rcvbuf, forced, cpu_us (user+sys of this
- * process), span_us (first to last event).  Exit 2 when open fails (the
+ * process), span_us (first to last event), max_batch (most events one
+ * sockevents_read call returned).  Exit 2 when open fails (the
  * message on stderr).
  */
 #include "config.h"
@@ -38,6 +39,7 @@ struct tally {
 	uint64_t events, tcp, udp, v4, v6, close, other, uid, inode, nocookie, tcpinfo;
 	uint64_t acked, received;
 	uint64_t first_ns, last_ns;
+	int max_batch; /* most events one sockevents_read returned */
 };
 
 struct open_arg {
@@ -110,6 +112,7 @@ static void summary(const struct tally *t, const struct sockevents_stats *st, ui
 	       (unsigned long long)st->bad, st->rcvbuf, st->forced,
 	       (unsigned long long)cpu,
 	       (unsigned long long)((t->last_ns - t->first_ns) / 1000));
+	printf("max_batch=%d\n", t->max_batch);
 }
 
 static int open_events(const char *netns, int rcvbuf, struct sockevents **e)
@@ -182,6 +185,8 @@ int main(int argc, char **argv)
 			fprintf(stderr, "swevents: read: %s\n", strerror(-n));
 			break;
 		}
+		if (n > t.max_batch)
+			t.max_batch = n;
 		if (n > 0) {
 			t.last_ns = sw_mono_ns();
 			if (!t.first_ns)
