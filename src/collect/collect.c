@@ -90,8 +90,7 @@ static void *ns_thread(void *a)
 	return NULL; /* the thread, and its netns, end here */
 }
 
-/* Run fn(arg) in the netns nsfd (-1: right here).  0 or -errno of setns. */
-static int in_netns(int nsfd, void (*fn)(void *), void *arg)
+int collect_in_netns(int nsfd, void (*fn)(void *), void *arg)
 {
 	if (nsfd < 0) {
 		fn(arg);
@@ -241,7 +240,7 @@ struct sw_collector *collector_new(const struct sw_collect_opts *o, char *err,
 		}
 	}
 	struct open_ctx oc = {NULL, 0};
-	int r = in_netns(c->nsfd, open_fn, &oc);
+	int r = collect_in_netns(c->nsfd, open_fn, &oc);
 	if (r < 0) {
 		if (r == -EPERM)
 			snprintf(err, errlen,
@@ -327,7 +326,7 @@ static void fill_ifnames(struct sw_collector *c, struct sw_snapshot *s)
 {
 	for (size_t i = 0; i < s->nconns; i++) {
 		if (s->conns[i].ifindex) {
-			in_netns(c->nsfd, ifnames_fn, s);
+			collect_in_netns(c->nsfd, ifnames_fn, s);
 			return;
 		}
 	}
@@ -472,7 +471,7 @@ static void raw_fallback(struct sw_collector *c, struct sw_snapshot *s,
 		if (c->missing[fam[f] == AF_INET ? 0 : 1] & raw)
 			p.fam[p.nf++] = fam[f];
 	if (p.nf)
-		in_netns(c->nsfd, procnet_fn, &p);
+		collect_in_netns(c->nsfd, procnet_fn, &p);
 }
 
 static int sample_live(struct sw_collector *c, struct sw_snapshot *s, char *err,
@@ -483,7 +482,7 @@ static int sample_live(struct sw_collector *c, struct sw_snapshot *s, char *err,
 	bool dups = false;
 	uint32_t kst = kernel_states(c->states, c->o.bound);
 	struct idle_ctx ic = {c->proc_root, {0, 0}};
-	if (!c->rec && in_netns(c->nsfd, idle_fn, &ic) < 0)
+	if (!c->rec && collect_in_netns(c->nsfd, idle_fn, &ic) < 0)
 		ic.idle[0] = ic.idle[1] = 0; /* a recording keeps every dump */
 
 	memset(c->procfs, 0, sizeof c->procfs);
@@ -567,7 +566,7 @@ static int sample_live(struct sw_collector *c, struct sw_snapshot *s, char *err,
 	fill_ifnames(c, s);
 	if (c->o.kstat) {
 		struct kstat_ctx k = {c, s, 0};
-		if (in_netns(c->nsfd, kstat_fn, &k) < 0)
+		if (collect_in_netns(c->nsfd, kstat_fn, &k) < 0)
 			kstat_init(&s->kstat), k.missing = 1;
 		s->have_kstat = true;
 		if (k.missing)

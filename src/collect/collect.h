@@ -71,6 +71,11 @@ int collector_destroy(struct sw_collector *c, const struct sw_conn *conn);
  * -EINVAL when it is a regular file but no namespace. */
 int collect_netns_open(const char *netns, char *path, size_t len);
 
+/* Run fn(arg) in a thread inside the netns nsfd (from collect_netns_open;
+ * -1: right here): sockets fn creates belong to that namespace.  0 or
+ * -errno of setns/pthread_create. */
+int collect_in_netns(int nsfd, void (*fn)(void *), void *arg);
+
 /* Send sig to pid only if it is still the process with this starttime
  * (pidfd-verified; no pid-reuse race).  0 or -errno: -ESRCH gone (or pid
  * reused), -EPERM not allowed, -EOWNERDEAD a zombie (exited, not reaped by

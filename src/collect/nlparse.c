@@ -260,6 +260,22 @@ static void fill_tcpx(struct sw_snapshot *s, size_t ci, const struct nlattr *inf
 	}
 }
 
+/* A destroy event names its protocol in INET_DIAG_PROTOCOL (IPPROTO_*). */
+static uint8_t event_proto(const struct nlattr *a)
+{
+	uint8_t ipp = 0;
+	(void)aget(a, &ipp, 1);
+	switch (ipp) {
+	case IPPROTO_TCP: return SW_PROTO_TCP;
+	case IPPROTO_UDP: return SW_PROTO_UDP;
+	case IPPROTO_UDPLITE: return SW_PROTO_UDPLITE;
+	case IPPROTO_SCTP: return SW_PROTO_SCTP;
+	case IPPROTO_RAW: return SW_PROTO_RAW;
+	default: return SW_PROTO_TCP; /* the groups are TCP and UDP; MPTCP
+	                                 subflows are TCP sockets */
+	}
+}
+
 static int parse_inet(struct nlparse *p, const struct nlmsghdr *nlh)
 {
 	const struct inet_diag_msg *m;
@@ -269,7 +285,7 @@ static int parse_inet(struct nlparse *p, const struct nlmsghdr *nlh)
 		return -EBADMSG;
 	m = mnl_nlmsg_get_payload(nlh);
 	if (m->idiag_family != p->req.family &&
-	    !(p->req.family == AF_UNSPEC &&
+	    !((p->req.family == AF_UNSPEC || p->req.events) &&
 	      (m->idiag_family == AF_INET || m->idiag_family == AF_INET6)))
 		return -EBADMSG;
 	memset(&t, 0, sizeof t);
@@ -280,12 +296,12 @@ static int parse_inet(struct nlparse *p, const struct nlmsghdr *nlh)
 	size_t ci = s->nconns;
 	struct sw_conn *c = snapshot_add_conn(s);
 	c->family = m->idiag_family;
-	c->proto = p->req.proto;
+	c->proto = p->req.events ? event_proto(t.a[INET_DIAG_PROTOCOL]) : p->req.proto;
 	c->state = m->idiag_state;
 	/* A TCP socket reaches a dump in CLOSE only from the kernel's walk of
 	 * its bind table (state bit 13): a socket that is only bound.  Name it
 	 * so here, once, for filters, panels and output alike. */
-	if (c->state == SW_ST_CLOSE &&
+	if (c->state == SW_ST_CLOSE && !p->req.events &&
 	    (c->proto == SW_PROTO_TCP || c->proto == SW_PROTO_MPTCP))
 		c->state = SW_ST_BOUND_INACTIVE;
 	c->timer = m->idiag_timer;
@@ -637,4 +653,19 @@ int nlparse_ack(const void *buf, size_t len, uint32_t seq, uint32_t portid)
 	if (r < 0)
 		return errno == ESRCH || errno == EPROTO ? -errno : -EBADMSG;
 	return good < len ? -EBADMSG : NLPARSE_MORE;
+}
+
+int nlparse_events(const void *buf, size_t len, struct sw_snapshot *s, size_t *n)
+{
+	struct nlparse_req req = {.family = AF_INET, .accept_intr = true, .events = true};
+	struct nlparse p;
+	*n = 0;
+	if (((uintptr_t)buf & 3) != 0)
+		return -EINVAL;
+	nlparse_begin(&p, &req, s);
+	int r = nlparse_feed(&p, buf, len);
+	*n = p.nmsgs;
+	/* events are never answers: an error or DONE message among them
+	 * (whatever errno it carries) is a malformed stream */
+	return r == NLPARSE_MORE || r == NLPARSE_DONE ? 0 : -EBADMSG;
 }

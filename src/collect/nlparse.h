@@ -21,6 +21,8 @@ struct nlparse_req {
 	uint32_t seq;     /* expected nlmsg_seq, 0: do not check */
 	uint32_t portid;  /* expected nlmsg_pid, 0: do not check */
 	bool accept_intr; /* keep NLM_F_DUMP_INTR messages (caller dedupes) */
+	bool events;      /* destroy events: either inet family, the protocol
+	                     from INET_DIAG_PROTOCOL, CLOSE kept as CLOSE */
 };
 
 struct nlparse {
@@ -54,5 +56,12 @@ void nlparse_rollback(struct nlparse *p);
  * an ACK, -errno for an error, -EBADMSG if malformed, NLPARSE_MORE if the
  * buffer holds no answer. */
 int nlparse_ack(const void *buf, size_t len, uint32_t seq, uint32_t portid);
+
+/* Parse one recv() buffer of sock_diag destroy events (multicast
+ * SOCK_DIAG_BY_FAMILY messages, seq 0, portid 0, no NLMSG_DONE): one
+ * sw_conn (and sw_tcpx for TCP with tcp_info) appended to s per message.
+ * *n: records appended (also on error: those before the bad message stay).
+ * 0, -EBADMSG (malformed), -EINVAL (buf not 4-byte aligned). */
+int nlparse_events(const void *buf, size_t len, struct sw_snapshot *s, size_t *n);
 
 #endif
