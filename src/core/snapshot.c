@@ -26,6 +26,7 @@ void snapshot_done(struct sw_snapshot *s)
 	free(s->owners);
 	free(s->pool);
 	free(s->ifnames);
+	free(s->dedupe_slots);
 	memset(s, 0, sizeof *s);
 }
 
@@ -129,15 +130,26 @@ const struct sw_proc *snapshot_owner_proc(const struct sw_snapshot *s,
 	return &s->procs[s->owners[c->owners_off + i].proc];
 }
 
+/* An empty hash table of at least 2n slots (a power of 2) for the dedupe
+ * passes, reused from the last call: the tuple pass runs every refresh. */
+static uint32_t *dedupe_table(struct sw_snapshot *s, size_t n, size_t *cap)
+{
+	size_t c = 16;
+	while (c < n * 2)
+		c *= 2;
+	s->dedupe_slots = xgrow(s->dedupe_slots, &s->capdedupe, c, sizeof *s->dedupe_slots);
+	memset(s->dedupe_slots, 0, c * sizeof *s->dedupe_slots);
+	*cap = c;
+	return s->dedupe_slots;
+}
+
 void snapshot_dedupe(struct sw_snapshot *s)
 {
 	if (s->nconns < 2)
 		return;
-	size_t cap = 16;
-	while (cap < s->nconns * 2)
-		cap *= 2;
+	size_t cap;
 	/* slot holds index+1 of the kept record with that cookie */
-	uint32_t *slot = xcalloc(cap, sizeof *slot);
+	uint32_t *slot = dedupe_table(s, s->nconns, &cap);
 	size_t out = 0;
 	for (size_t i = 0; i < s->nconns; i++) {
 		struct sw_conn *c = &s->conns[i];
@@ -160,7 +172,6 @@ void snapshot_dedupe(struct sw_snapshot *s)
 		slot[h] = (uint32_t)(out + 1);
 		out++;
 	}
-	free(slot);
 	s->nconns = out;
 }
 
@@ -212,10 +223,8 @@ size_t snapshot_dedupe_tuples(struct sw_snapshot *s)
 		n += tuple_unique(&s->conns[i]);
 	if (n < 2)
 		return 0;
-	size_t cap = 16;
-	while (cap < n * 2)
-		cap *= 2;
-	uint32_t *slot = xcalloc(cap, sizeof *slot); /* index + 1 of the holder */
+	size_t cap;
+	uint32_t *slot = dedupe_table(s, n, &cap); /* index + 1 of the holder */
 	size_t out = 0, removed = 0;
 	for (size_t i = 0; i < s->nconns; i++) {
 		struct sw_conn *c = &s->conns[i];
@@ -243,7 +252,6 @@ size_t snapshot_dedupe_tuples(struct sw_snapshot *s)
 		slot[h] = (uint32_t)(out + 1);
 		out++;
 	}
-	free(slot);
 	s->nconns = out;
 	return removed;
 }

@@ -120,6 +120,9 @@ struct sw_snapshot {
 	struct sw_ifname *ifnames;
 	size_t nifnames, capifnames;
 
+	uint32_t *dedupe_slots; /* the dedupe hashes' table, kept between */
+	size_t capdedupe;       /* refreshes (no allocation per refresh) */
+
 	struct sw_kstat kstat;
 	bool have_kstat;
 
