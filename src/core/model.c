@@ -84,6 +84,10 @@ struct sw_model {
 	bool oneshot;
 	uint64_t mark_ns;
 	uint32_t mark_gen;
+	/* closed-connection rows kept elsewhere (model_set_closed) */
+	const struct sw_snapshot *xclosed;
+	const struct sw_rowstat *xst;
+	uint32_t xprotos;
 };
 
 /* ---- hash ------------------------------------------------------------------
@@ -284,60 +288,19 @@ static void pmap_reset(struct sw_model *m, size_t nprocs)
 		m->pmap[i] = SW_NONE;
 }
 
-/* Copy src->conns[ci] with everything it references into dst.  Its
- * tcp_info is copied, or, when src lent it away (model_lend_tcpx), the
- * byte counters the entry e remembers stand in. */
+/* Copy src->conns[ci] with everything it references into dst.  When src
+ * lent its tcp_info away (model_lend_tcpx), the byte counters the entry e
+ * remembers stand in. */
 static void tomb_copy(struct sw_model *m, struct sw_snapshot *dst,
 		      const struct sw_snapshot *src, size_t ci, const struct ent *e)
 {
 	const struct sw_conn *c = &src->conns[ci];
-	struct sw_conn *nc = snapshot_add_conn(dst);
-	size_t ni = dst->nconns - 1;
-	*nc = *c;
-	nc->tcpx = SW_NONE;
-	nc->detail = SW_NONE;
-	if (c->tcpx != SW_NONE && c->tcpx < src->ntcpx) {
-		struct sw_tcpx *t = snapshot_add_tcpx(dst, ni);
-		*t = src->tcpx[c->tcpx];
-		const struct sw_tcpd *td = snapshot_tcpd(src, c);
-		if (td && dst->ntcpd == dst->ntcpx)
-			dst->tcpd[dst->ntcpd - 1] = *td;
-		if (t->cong_off) {
-			const char *cong = snapshot_cong(src, &src->tcpx[c->tcpx]);
-			t->cong_off = snapshot_intern(dst, cong, strlen(cong));
-		}
-	} else if (c->tcpx != SW_NONE && e && e->have_bytes) {
+	size_t ni = snapshot_copy_conn(dst, src, ci, m->pmap);
+	if (c->tcpx != SW_NONE && c->tcpx >= src->ntcpx && e && e->have_bytes) {
 		struct sw_tcpx *t = snapshot_add_tcpx(dst, ni);
 		t->have = SW_TI_BYTES;
 		t->bytes_acked = e->bytes_acked;
 		t->bytes_received = e->bytes_received;
-	}
-	const struct sw_conn_detail *cd = snapshot_detail(src, c);
-	if (cd) {
-		struct sw_conn_detail *nd = snapshot_add_detail(dst, ni);
-		if (nd)
-			*nd = *cd;
-	}
-	nc = &dst->conns[ni];
-	nc->name_off = 0;
-	if (c->name_len)
-		nc->name_off = snapshot_pool_add(dst, src->pool + c->name_off, c->name_len);
-	nc->owners_off = (uint32_t)dst->nowners;
-	nc->owners_n = 0;
-	for (uint32_t k = 0; k < c->owners_n; k++) {
-		const struct sw_owner *o = &src->owners[c->owners_off + k];
-		if (o->proc >= src->nprocs)
-			continue;
-		if (m->pmap[o->proc] == SW_NONE) {
-			struct sw_proc p = src->procs[o->proc];
-			p.cmdline_off = 0;
-			if (p.cmdline_len)
-				p.cmdline_off = snapshot_pool_add(dst, src->pool + src->procs[o->proc].cmdline_off,
-								  p.cmdline_len);
-			m->pmap[o->proc] = (uint32_t)snapshot_add_proc(dst, &p);
-		}
-		snapshot_add_owner(dst, m->pmap[o->proc], o->fd);
-		dst->conns[ni].owners_n++;
 	}
 }
 
@@ -504,24 +467,78 @@ void model_update(struct sw_model *m, struct sw_snapshot *snap)
 	m->updates++;
 }
 
+/* ---- lookups ---------------------------------------------------------------------- */
+
+bool model_find_live(const struct sw_model *m, const struct sw_conn *key, struct sw_row *out)
+{
+	const struct ent *e = ht_find(m, key);
+	if (!e || e->seen_gen != m->gen || e->live_idx >= m->cur.nconns)
+		return false;
+	out->snap = &m->cur;
+	out->conn = &m->cur.conns[e->live_idx];
+	out->st = &m->st[e->live_idx];
+	return true;
+}
+
+const struct sw_rowstat *model_rowstats(const struct sw_model *m)
+{
+	return m->st;
+}
+
+const struct sw_snapshot *model_tombstones(const struct sw_model *m,
+					   const struct sw_rowstat **st)
+{
+	*st = m->tst;
+	return &m->tomb[m->ti];
+}
+
+void model_set_closed(struct sw_model *m, const struct sw_snapshot *s,
+		      const struct sw_rowstat *st, uint32_t protos)
+{
+	m->xclosed = s && st ? s : NULL;
+	m->xst = st;
+	m->xprotos = m->xclosed ? protos : 0;
+}
+
 /* ---- views ---------------------------------------------------------------------- */
+
+static void view_add(struct sw_view *v, const struct sw_snapshot *s, const struct sw_conn *c,
+		     const struct sw_rowstat *st)
+{
+	struct sw_row *r = &v->rows[v->n++];
+	r->snap = s;
+	r->conn = c;
+	r->st = st;
+}
+
+/* The closed-connection rows kept elsewhere, while tombstones are shown. */
+static void view_xclosed(const struct sw_model *m, const struct sw_select *sel,
+			 const struct sw_filter *f, struct sw_view *v)
+{
+	const struct sw_snapshot *x = m->xclosed;
+	if (!x || !m->ttl)
+		return;
+	for (size_t i = 0; i < x->nconns; i++) {
+		const struct sw_conn *c = &x->conns[i];
+		if ((sel && !select_match(sel, c)) || (f && !filter_match(f, x, c)))
+			continue;
+		view_add(v, x, c, &m->xst[i]);
+	}
+}
 
 void model_view(const struct sw_model *m, const struct sw_select *sel,
 		const struct sw_filter *f, const struct sw_sortkey *keys,
 		size_t nkeys, struct sw_view *v)
 {
 	const struct sw_snapshot *cur = &m->cur, *tomb = &m->tomb[m->ti];
-	size_t need = cur->nconns + tomb->nconns;
+	size_t need = cur->nconns + tomb->nconns + (m->xclosed ? m->xclosed->nconns : 0);
 	v->rows = xgrow(v->rows, &v->cap, need ? need : 1, sizeof *v->rows);
 	v->n = 0;
 	for (size_t i = 0; i < cur->nconns; i++) {
 		const struct sw_conn *c = &cur->conns[i];
 		if ((sel && !select_match(sel, c)) || (f && !filter_match(f, cur, c)))
 			continue;
-		struct sw_row *r = &v->rows[v->n++];
-		r->snap = cur;
-		r->conn = c;
-		r->st = &m->st[i];
+		view_add(v, cur, c, &m->st[i]);
 	}
 	for (size_t i = 0; i < tomb->nconns; i++) {
 		const struct sw_conn *c = &tomb->conns[i];
@@ -529,13 +546,14 @@ void model_view(const struct sw_model *m, const struct sw_select *sel,
 		/* kept only by a mark that was cleared since: swept next update */
 		if ((rs->flags & SW_ROW_CLOSED) && rs->gone_for > m->ttl && !m->mark_active)
 			continue;
+		/* the closed-connection records show these */
+		if ((m->xprotos & SW_PROTO_BIT(c->proto)) && !(rs->flags & SW_ROW_MARKED_NEW))
+			continue;
 		if ((sel && !select_match(sel, c)) || (f && !filter_match(f, tomb, c)))
 			continue;
-		struct sw_row *r = &v->rows[v->n++];
-		r->snap = tomb;
-		r->conn = c;
-		r->st = rs;
+		view_add(v, tomb, c, rs);
 	}
+	view_xclosed(m, sel, f, v);
 	view_sort(v, keys, nkeys);
 }
 

@@ -30,6 +30,8 @@ struct sw_rowstat {
 	uint32_t retrans_delta; /* total_retrans growth since last refresh */
 	uint32_t flags;         /* SW_ROW_* */
 	uint32_t gone_for;      /* tombstones: refreshes since it closed */
+	uint32_t life_ms;       /* closed-connection rows (churn.h): how long
+	                           it lived, a lower bound; 0 unknown */
 };
 
 struct sw_row {
@@ -71,6 +73,22 @@ void model_set_tombstone_ttl(struct sw_model *m, unsigned refreshes);
 /* Freeze a baseline: rows opened after it get SW_ROW_MARKED_NEW. */
 void model_mark(struct sw_model *m);
 void model_clear_mark(struct sw_model *m);
+
+/* The live row of the socket key names (cookie, protocol, family) in the
+ * latest update: true and *out filled, or false. */
+bool model_find_live(const struct sw_model *m, const struct sw_conn *key, struct sw_row *out);
+/* The row states of model_snapshot()'s conns (first-seen times). */
+const struct sw_rowstat *model_rowstats(const struct sw_model *m);
+/* The model's own tombstones (sockets gone from a sample; gone_for 1:
+ * gone in the latest update): their store and row states. */
+const struct sw_snapshot *model_tombstones(const struct sw_model *m,
+					   const struct sw_rowstat **st);
+/* Closed-connection rows kept elsewhere (churn.h: records of destroy
+ * events): views list them (when tombstones are shown, TTL > 0) instead of
+ * the model's own tombstones of the protocols in `protos`.  s and st must
+ * stay valid until the next call or view; NULL detaches. */
+void model_set_closed(struct sw_model *m, const struct sw_snapshot *s,
+		      const struct sw_rowstat *st, uint32_t protos);
 
 /* Build a view of all rows (live, then tombstones) that pass sel and f
  * (either may be NULL), sorted by keys (ties broken by cookie, so the

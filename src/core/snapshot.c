@@ -122,6 +122,56 @@ void snapshot_add_owner(struct sw_snapshot *s, uint32_t proc, int32_t fd)
 	s->nowners++;
 }
 
+size_t snapshot_copy_conn(struct sw_snapshot *dst, const struct sw_snapshot *src, size_t ci,
+			  uint32_t *pmap)
+{
+	const struct sw_conn *c = &src->conns[ci];
+	struct sw_conn *nc = snapshot_add_conn(dst);
+	size_t ni = dst->nconns - 1;
+	*nc = *c;
+	nc->tcpx = SW_NONE;
+	nc->detail = SW_NONE;
+	if (c->tcpx != SW_NONE && c->tcpx < src->ntcpx) {
+		struct sw_tcpx *t = snapshot_add_tcpx(dst, ni);
+		*t = src->tcpx[c->tcpx];
+		const struct sw_tcpd *td = snapshot_tcpd(src, c);
+		if (td && dst->ntcpd == dst->ntcpx)
+			dst->tcpd[dst->ntcpd - 1] = *td;
+		if (t->cong_off) {
+			const char *cong = snapshot_cong(src, &src->tcpx[c->tcpx]);
+			t->cong_off = snapshot_intern(dst, cong, strlen(cong));
+		}
+	}
+	const struct sw_conn_detail *cd = snapshot_detail(src, c);
+	if (cd) {
+		struct sw_conn_detail *nd = snapshot_add_detail(dst, ni);
+		if (nd)
+			*nd = *cd;
+	}
+	nc = &dst->conns[ni];
+	nc->name_off = 0;
+	if (c->name_len)
+		nc->name_off = snapshot_pool_add(dst, src->pool + c->name_off, c->name_len);
+	nc->owners_off = (uint32_t)dst->nowners;
+	nc->owners_n = 0;
+	for (uint32_t k = 0; k < c->owners_n; k++) {
+		const struct sw_owner *o = &src->owners[c->owners_off + k];
+		if (o->proc >= src->nprocs)
+			continue;
+		if (pmap[o->proc] == SW_NONE) {
+			struct sw_proc p = src->procs[o->proc];
+			p.cmdline_off = 0;
+			if (p.cmdline_len)
+				p.cmdline_off = snapshot_pool_add(dst, src->pool + src->procs[o->proc].cmdline_off,
+								  p.cmdline_len);
+			pmap[o->proc] = (uint32_t)snapshot_add_proc(dst, &p);
+		}
+		snapshot_add_owner(dst, pmap[o->proc], o->fd);
+		dst->conns[ni].owners_n++;
+	}
+	return ni;
+}
+
 const struct sw_proc *snapshot_owner_proc(const struct sw_snapshot *s,
 					  const struct sw_conn *c, size_t i)
 {

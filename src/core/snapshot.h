@@ -161,6 +161,14 @@ static inline const char *snapshot_str(const struct sw_snapshot *s, uint32_t off
 uint32_t snapshot_intern(struct sw_snapshot *s, const char *p, size_t len);
 size_t snapshot_add_proc(struct sw_snapshot *s, const struct sw_proc *p);
 void snapshot_add_owner(struct sw_snapshot *s, uint32_t proc, int32_t fd);
+/* Copy src->conns[ci] into dst with what it references: tcp_info (and its
+ * details), cgroup and mark, UNIX name, owners and their processes.
+ * pmap[] has one entry per src process, SW_NONE until that process is
+ * copied (then its index in dst): set it to SW_NONE before the first copy
+ * from a src.  A record whose tcp_info src no longer holds gets none.
+ * Returns the copy's index. */
+size_t snapshot_copy_conn(struct sw_snapshot *dst, const struct sw_snapshot *src, size_t ci,
+			  uint32_t *pmap);
 
 static inline const struct sw_tcpx *snapshot_tcpx(const struct sw_snapshot *s,
 						  const struct sw_conn *c)
