@@ -290,6 +290,16 @@ void collector_free(struct sw_collector *c)
 	free(c);
 }
 
+int collector_netns_fd(const struct sw_collector *c)
+{
+	return c->nsfd;
+}
+
+bool collector_replaying(const struct sw_collector *c)
+{
+	return c->rep != NULL;
+}
+
 /* ------------------------------------------------------------ sample */
 
 struct kstat_ctx {

@@ -65,6 +65,10 @@ void collector_set_ports(struct sw_collector *c, const uint16_t sport[2],
  * cookie.  0, or -errno: -EPERM (needs CAP_NET_ADMIN), -EOPNOTSUPP (kernel
  * or protocol cannot), -ENOENT (already gone). */
 int collector_destroy(struct sw_collector *c, const struct sw_conn *conn);
+/* The namespace collected (an fd for collect_in_netns), -1: our own. */
+int collector_netns_fd(const struct sw_collector *c);
+/* Samples come from a recording (--replay), not the kernel. */
+bool collector_replaying(const struct sw_collector *c);
 
 /* Open a -N namespace (a name in /var/run/netns or a path; the path used
  * goes to path): fd, -errno, -SW_ENOTREG(mode) (a FIFO never blocks) or
