@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/i18n.h"
@@ -17,8 +18,26 @@
 
 /* The monitor's keys in the configuration file (accepted, and ignored,
  * by the batch modes): ctx is a struct frame_monitor_cfg or NULL. */
+/* monitor.closed_window: seconds, 0 to 3600. */
+static int closed_window_key(struct frame_monitor_cfg *m, const char *value, char *err,
+			     size_t errlen)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(value, &end);
+	if (errno || end == value || *end || !(v >= 0 && v <= 3600)) {
+		snprintf(err, errlen, _("expected seconds from 0 to 3600, not '%s'"), value);
+		return -EINVAL;
+	}
+	if (m)
+		m->closed_window = v;
+	return 0;
+}
+
 static int monitor_key(void *ctx, const char *key, const char *value, char *err, size_t errlen)
 {
+	if (!strcmp(key, "monitor.closed_window"))
+		return closed_window_key(ctx, value, err, errlen);
 	if (strcmp(key, "monitor.panels_follow_filter") != 0)
 		return -ENOENT;
 	bool on;

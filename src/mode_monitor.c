@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "collect/collect.h"
+#include "churnsrc.h"
 #include "collect/rtnl.h"
 #include "core/aggregate.h"
 #include "core/columns.h"
@@ -45,6 +46,8 @@ struct loop {
 	struct sw_snapshot snap;
 	struct ui *ui;
 	struct sw_view all, conns;
+	struct churnsrc cs; /* connections closed between samples */
+	struct sw_churn_groups cg;
 	struct sw_agg_states states, pstates;
 	struct sw_agg remotes;
 	struct sw_listeners listeners;
@@ -86,6 +89,8 @@ static uint32_t default_protos(const struct sw_options *o)
 
 static int sample(struct loop *L)
 {
+	/* closures since the last sample, named with the model it left */
+	churnsrc_before_sample(&L->cs, L->model);
 	/* One tcp_info array for both snapshots: the current one's goes to
 	 * the collector (after a failed sample the rows show none). */
 	model_lend_tcpx(L->model, &L->snap);
@@ -97,6 +102,7 @@ static int sample(struct loop *L)
 	}
 	L->have_err = false;
 	model_update(L->model, &L->snap);
+	churnsrc_after_sample(&L->cs, L->model);
 	/* L->snap is now the previous sample, emptied, kept for its
 	 * capacity.  Give it back after a spike (100k sockets, then 1k)
 	 * rather than holding both buffers at the spike's size forever, and
@@ -181,6 +187,9 @@ static void rebuild(struct loop *L, unsigned what)
 		agg_group(&L->remotes, w->remote_kind, pan->rows, pan->n);
 		agg_sort(&L->remotes, w->remote_order, w->remote_states);
 	}
+	if (w->churn && (full || refilter || (what & UI_R_REGROUP)))
+		churn_groups(L->cs.ch, w->churn_kind, &L->sel, pan == all ? NULL : w->filter,
+			     w->churn_order, &L->cg);
 	struct ui_data d = {
 		.snap = model_snapshot(L->model),
 		.conns = &L->conns,
@@ -198,6 +207,9 @@ static void rebuild(struct loop *L, unsigned what)
 		.net_error = L->o->replay ? _("routes and interfaces are not part of a replay")
 			     : !L->have_net && L->net_err[0] ? L->net_err : NULL,
 		.marked = w->mark,
+		.churn = churn_rates(L->cs.ch),
+		.churn_groups = w->churn ? &L->cg : NULL,
+		.churn_error = L->cs.err[0] ? L->cs.err : NULL,
 	};
 	ui_set_data(L->ui, &d);
 }
@@ -249,6 +261,24 @@ static int poll_timeout(struct loop *L)
 	return t;
 }
 
+/* The events fd joins the poll when a drain is due (at most every
+ * CHURNSRC_DRAIN_MS: each wakeup costs more than the events it reads);
+ * until then the timeout ends when it is.  Its index in fds, or 0. */
+static nfds_t events_poll(struct loop *L, struct pollfd *fds, nfds_t *nfds, int *timeout)
+{
+	int fd = churnsrc_fd(&L->cs);
+	if (fd < 0)
+		return 0;
+	int wait = churnsrc_wait_ms(&L->cs, sw_mono_ns());
+	if (wait > 0) {
+		if (*timeout < 0 || wait < *timeout)
+			*timeout = wait;
+		return 0;
+	}
+	fds[*nfds] = (struct pollfd){.fd = fd, .events = POLLIN};
+	return (*nfds)++;
+}
+
 /* Readable but no key came: a read() at EOF or failing with EIO (a tty
  * hung up, stdin at end) polls readable for ever.  tcgetattr() fails with
  * EIO on a hung-up terminal; a redirected stdin is no terminal at all. */
@@ -289,18 +319,23 @@ static int run(struct loop *L)
 		pending = 0;
 		ui_draw(L->ui);
 
-		struct pollfd fds[2] = {{.fd = STDIN_FILENO, .events = POLLIN}};
+		struct pollfd fds[3] = {{.fd = STDIN_FILENO, .events = POLLIN}};
 		nfds_t nfds = 1;
 		int rfd = ui_poll_fd(L->ui);
-		if (rfd >= 0) {
-			fds[1] = (struct pollfd){.fd = rfd, .events = POLLIN};
-			nfds = 2;
-		}
-		int r = poll(fds, nfds, poll_timeout(L));
+		if (rfd >= 0)
+			fds[nfds++] = (struct pollfd){.fd = rfd, .events = POLLIN};
+		int timeout = poll_timeout(L);
+		nfds_t efd = events_poll(L, fds, &nfds, &timeout);
+		int r = poll(fds, nfds, timeout);
 		if (ui_quit_signal())
 			return 0;
 		if (r < 0 && errno != EINTR)
 			return 1;
+		if (efd && (fds[efd].revents & POLLIN)) {
+			churnsrc_drain(&L->cs); /* into the pending buffer */
+			if (--r == 0)
+				continue;
+		}
 		if (r == 0)
 			continue;
 		/* The terminal went away (a hung-up tty polls as POLLIN too, and
@@ -368,7 +403,7 @@ int mode_monitor_run(const struct sw_options *o)
 	char *warns = NULL;
 	size_t warnlen = 0;
 	FILE *wf = open_memstream(&warns, &warnlen);
-	struct frame_monitor_cfg mon = {.panels_follow_filter = true};
+	struct frame_monitor_cfg mon = {.panels_follow_filter = true, .closed_window = 10};
 	int trc = frame_thresholds(o, &L.thr, &mon, wf ? wf : stderr);
 	if (wf)
 		fclose(wf);
@@ -404,6 +439,8 @@ int mode_monitor_run(const struct sw_options *o)
 		return 1;
 	}
 	char err[256];
+	churnsrc_open(&L.cs, L.col, mon.closed_window);
+	churn_groups_init(&L.cg);
 	L.model = model_new();
 	L.changes = true;
 	model_set_tombstone_ttl(L.model, LOOP_TOMB_TTL);
@@ -462,6 +499,8 @@ out:
 	diag_state_done(&L.ds);
 	netinfo_done(&L.net);
 	netinfo_done(&L.net_prev);
+	churn_groups_done(&L.cg);
+	churnsrc_close(&L.cs);
 	collector_free(L.col);
 	return rc;
 }

@@ -449,6 +449,48 @@ static void own_add(struct sw_snapshot *r, size_t i, const struct who *w)
 	}
 }
 
+/* A record its own socket could not name: the listener of its local
+ * port, or the one program seen going to its destination. */
+static void attribute_peer(struct sw_churn *ch, size_t i, struct sw_closed *mt, uint64_t now)
+{
+	struct sw_snapshot *r = &ch->rec[ch->ri];
+	const struct sw_conn *c = &r->conns[i];
+	int k = cls_of(c->proto);
+	if (mt->how != SW_HOW_NONE)
+		return;
+	if (mt->server) {
+		const struct lsn *l = lsn_find(ch, k, c->local.port);
+		if (l && l->have) {
+			own_add(r, i, &l->w);
+			mt->how = SW_HOW_LISTENER;
+		}
+		return;
+	}
+	const struct who *w = dest_find(ch, c, now);
+	if (w) {
+		own_add(r, i, w);
+		mt->how = SW_HOW_DEST;
+	}
+}
+
+/* Records of the interval that closed before a sample showed their
+ * listener (a service started since the last sample) or their
+ * destination's client: try again with what the new sample taught. */
+static void reattribute(struct sw_churn *ch, uint64_t since, uint64_t now)
+{
+	struct sw_snapshot *r = &ch->rec[ch->ri];
+	struct sw_closed *mt = ch->meta[ch->ri];
+	for (size_t i = r->nconns; i-- > 0 && mt[i].closed_ns >= since;) {
+		const struct sw_conn *c = &r->conns[i];
+		int k = cls_of(c->proto);
+		if (mt[i].how != SW_HOW_NONE || k < 0 || c->remote.port == 0)
+			continue;
+		if (!mt[i].server && is_lport(ch, k, c->local.port))
+			mt[i].server = 1;
+		attribute_peer(ch, i, &mt[i], now);
+	}
+}
+
 /* Attribute record i (copied from an event) and fill its meta. */
 static void attribute(struct sw_churn *ch, size_t i, struct sw_closed *mt,
 		      const struct sw_model *m, uint64_t now)
@@ -490,20 +532,7 @@ static void attribute(struct sw_churn *ch, size_t i, struct sw_closed *mt,
 			mt->how = SW_HOW_SOCKET;
 		}
 	}
-	c = &r->conns[i];
-	if (mt->how == SW_HOW_NONE && mt->server) {
-		const struct lsn *l = lsn_find(ch, k, c->local.port);
-		if (l && l->have) {
-			own_add(r, i, &l->w);
-			mt->how = SW_HOW_LISTENER;
-		}
-	} else if (mt->how == SW_HOW_NONE) {
-		const struct who *w = dest_find(ch, c, now);
-		if (w) {
-			own_add(r, i, w);
-			mt->how = SW_HOW_DEST;
-		}
-	}
+	attribute_peer(ch, i, mt, now);
 	uint32_t life;
 	mt->life_known = churn_life_ms(r, &r->conns[i], first, now, &life);
 	mt->life_ms = life;
@@ -627,7 +656,7 @@ static void rowstats(struct sw_churn *ch)
 	for (size_t i = 0; i < r->nconns; i++) {
 		struct sw_rowstat *s = &ch->rs[i];
 		memset(s, 0, sizeof *s);
-		s->flags = SW_ROW_CLOSED;
+		s->flags = SW_ROW_CLOSED | (uint32_t)mt[i].how << SW_ROW_HOW_SHIFT;
 		s->gone_for = 1;
 		s->life_ms = mt[i].life_known ? (mt[i].life_ms ? mt[i].life_ms : 1) : 0;
 	}
@@ -640,6 +669,7 @@ void churn_sample(struct sw_churn *ch, const struct sw_model *m, uint64_t droppe
 	uint64_t now = s->mono_ns ? s->mono_ns : sw_mono_ns();
 	int64_t real_ms = s->real_sec * 1000;
 	struct sw_churn_rates *rt = &ch->rates;
+	uint64_t since = ch->prev_ns; /* records of this interval: from then on */
 
 	uint64_t lost = 0;
 	if (ch->have_dropped && dropped_total >= ch->dropped_seen)
@@ -693,6 +723,7 @@ void churn_sample(struct sw_churn *ch, const struct sw_model *m, uint64_t droppe
 
 	learn_listeners(ch, s);
 	learn_dests(ch, s, now);
+	reattribute(ch, since, now);
 	expire(ch, now);
 	rowstats(ch);
 }

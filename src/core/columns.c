@@ -624,27 +624,37 @@ static int c_tx_rate(const struct sw_row *a, const struct sw_row *b)
 	return cmp_dbl(a->st->tx_bps, b->st->tx_bps);
 }
 
+/* A closed connection's age is how long it lived (churn.h: a lower
+ * bound); a live one's, the time since a sample first saw it. */
 static bool has_age(const struct sw_row *r)
 {
+	if (r->st && (r->st->flags & SW_ROW_CLOSED) && r->st->life_ms)
+		return true;
 	return r->st && r->st->first_seen_ns && r->snap &&
 	       r->snap->mono_ns >= r->st->first_seen_ns;
+}
+
+static uint64_t age_ms(const struct sw_row *r)
+{
+	if ((r->st->flags & SW_ROW_CLOSED) && r->st->life_ms)
+		return r->st->life_ms;
+	return (r->snap->mono_ns - r->st->first_seen_ns) / 1000000u;
 }
 
 static void f_age(const struct sw_row *r, char *buf, size_t len)
 {
 	if (has_age(r))
-		sw_fmt_ms((r->snap->mono_ns - r->st->first_seen_ns) / 1000000u, buf, len);
+		sw_fmt_ms(age_ms(r), buf, len);
 	else
 		buf[0] = '\0';
 }
 
-/* Older first_seen = larger age. */
 static int c_age(const struct sw_row *a, const struct sw_row *b)
 {
 	bool ha = has_age(a), hb = has_age(b);
 	if (!ha || !hb)
 		return ha - hb;
-	return cmp_u64(b->st->first_seen_ns, a->st->first_seen_ns);
+	return cmp_u64(age_ms(a), age_ms(b));
 }
 
 static void f_retrans_delta(const struct sw_row *r, char *buf, size_t len)
@@ -733,7 +743,7 @@ static const struct sw_column columns[SW_COL_COUNT] = {
 	    9, 4, true, true, rx_rate, DESC_(TI)),
 	COL(SW_COL_TX_RATE, "txrate", N_("TX/s"), N_("Send rate since the last refresh"),
 	    9, 4, true, true, tx_rate, DESC_(TI)),
-	COL(SW_COL_AGE, "age", N_("Age"), N_("Time since the socket was first seen"),
+	COL(SW_COL_AGE, "age", N_("Age"), N_("Time since the socket was first seen; closed connections: how long they lived"),
 	    6, 3, true, false, age, DESC_(0)),
 	COL(SW_COL_RETRANS_DELTA, "retrans_delta", N_("ReTx+"),
 	    N_("Retransmissions since the last refresh"), 5, 5, true, false, retrans_delta, DESC_(TI)),

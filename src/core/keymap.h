@@ -83,6 +83,10 @@ enum sw_kgroup {
 	  N_("Show or hide the Top remote IPs panel"), PANELS)                 \
 	X(SHOW_LISTENERS, "show-listeners", NULL,                              \
 	  N_("Show or hide the Listeners panel"), PANELS)                      \
+	X(SHOW_CHURN, "show-churn", NULL,                                      \
+	  N_("Show or hide the Churn panel: connections closed per second "    \
+	     "per destination or service, with lifetimes, bytes and owners"),  \
+	  PANELS)                                                              \
 	X(SHOW_ALERTS, "show-alerts", NULL,                                    \
 	  N_("Show or hide the Alerts panel (every diagnosis with its fix)"),  \
 	  PANELS)                                                              \
@@ -104,10 +108,11 @@ enum sw_kgroup {
 	  PANELS)                                                              \
 	X(GROUP_NET, "group-net", NULL,                                        \
 	  N_("Top remote IPs: per address, per network (/24 IPv4, /64 IPv6), " \
-	     "per destination address:port, in turn"), PANELS)                 \
+	     "per destination address:port, in turn; Churn: destinations or "  \
+	     "services"), PANELS)                                              \
 	X(REMOTE_SORT, "remote-sort", NULL,                                    \
-	  N_("Top remote IPs: sort by the next column (count, SYN-R, ESTAB, "  \
-	     "..., address)"), PANELS)                                         \
+	  N_("Top remote IPs (or Churn, when focused): sort by the next "      \
+	     "column (count, SYN-R, ESTAB, ..., address)"), PANELS)            \
 	X(FOLLOW, "follow-filter", NULL,                                       \
 	  N_("States and Top remote IPs describe the filtered sockets, or "    \
 	     "every socket"), PANELS)                                          \

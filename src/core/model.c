@@ -511,6 +511,17 @@ static void view_add(struct sw_view *v, const struct sw_snapshot *s, const struc
 	r->st = st;
 }
 
+/* A socket that closed after the mark: its tombstone stays while the mark
+ * does (model_mark), also for protocols the closed-connection records
+ * cover. */
+static bool mark_kept(const struct sw_model *m, const struct sw_conn *c)
+{
+	if (!m->mark_active)
+		return false;
+	const struct ent *e = ht_find(m, c);
+	return e && e->missed && e->miss_gen > m->mark_gen;
+}
+
 /* The closed-connection rows kept elsewhere, while tombstones are shown. */
 static void view_xclosed(const struct sw_model *m, const struct sw_select *sel,
 			 const struct sw_filter *f, struct sw_view *v)
@@ -522,6 +533,8 @@ static void view_xclosed(const struct sw_model *m, const struct sw_select *sel,
 		const struct sw_conn *c = &x->conns[i];
 		if ((sel && !select_match(sel, c)) || (f && !filter_match(f, x, c)))
 			continue;
+		if (m->mark_active && mark_kept(m, c))
+			continue; /* listed as the model's own tombstone */
 		view_add(v, x, c, &m->xst[i]);
 	}
 }
@@ -546,8 +559,9 @@ void model_view(const struct sw_model *m, const struct sw_select *sel,
 		/* kept only by a mark that was cleared since: swept next update */
 		if ((rs->flags & SW_ROW_CLOSED) && rs->gone_for > m->ttl && !m->mark_active)
 			continue;
-		/* the closed-connection records show these */
-		if ((m->xprotos & SW_PROTO_BIT(c->proto)) && !(rs->flags & SW_ROW_MARKED_NEW))
+		/* the closed-connection records show these, unless the mark
+		 * keeps them */
+		if ((m->xprotos & SW_PROTO_BIT(c->proto)) && !mark_kept(m, c))
 			continue;
 		if ((sel && !select_match(sel, c)) || (f && !filter_match(f, tomb, c)))
 			continue;

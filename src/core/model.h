@@ -23,6 +23,10 @@ enum {
 	SW_ROW_MARKED_NEW = 1u << 2,    /* opened since the user's mark */
 	SW_ROW_RATE = 1u << 3,   /* rx_bps/tx_bps valid */
 };
+/* Closed-connection rows (churn.h) keep how their owner was named (enum
+ * sw_churn_how) in these bits of sw_rowstat.flags. */
+#define SW_ROW_HOW_SHIFT 8
+#define SW_ROW_HOW(flags) (((flags) >> SW_ROW_HOW_SHIFT) & 3u)
 
 struct sw_rowstat {
 	uint64_t first_seen_ns; /* monotonic */

@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "cells.h"
+#include "core/churn.h"
 #include "core/i18n.h"
 #include "core/util.h"
 #include "details.h"
@@ -25,6 +26,18 @@ unsigned details_open(struct ui *ui, const struct sw_row *r)
 		char prefix[64];
 		snprintf(prefix, sizeof prefix, "%-20s ", _(c->header));
 		dialog_add_wrapped(d, prefix, cell, width);
+	}
+	if (r->st && (r->st->flags & SW_ROW_CLOSED)) {
+		char prefix[64], line[256], life[32];
+		snprintf(prefix, sizeof prefix, "%-20s ", _("Closed"));
+		if (r->st->life_ms)
+			snprintf(line, sizeof line, _("lived at least %s; owner named by: %s"),
+				 sw_fmt_ms(r->st->life_ms, life, sizeof life),
+				 churn_how_label((enum sw_churn_how)SW_ROW_HOW(r->st->flags)));
+		else
+			snprintf(line, sizeof line, _("lifetime unknown; owner named by: %s"),
+				 churn_how_label((enum sw_churn_how)SW_ROW_HOW(r->st->flags)));
+		dialog_add_wrapped(d, prefix, line, width);
 	}
 	const struct sw_conn *c = r->conn;
 	for (uint32_t i = 0; i < c->owners_n; i++) {

@@ -86,6 +86,35 @@ static void line_top(struct ui *ui, int y)
 	}
 }
 
+/* Connections opened and closed per second in the last interval: TCP
+ * always, UDP when it moved; what the kernel dropped; or why there are no
+ * events (closures then come from sample deltas). */
+static void put_churn(WINDOW *w, int W, const struct ui *ui)
+{
+	const struct sw_churn_rates *r = ui->data.churn;
+	char v[96];
+	if (!r)
+		return;
+	if (!r->valid) {
+		put_pair(w, W, _("tcp/s "), "-");
+	} else {
+		snprintf(v, sizeof v, "+%.0f -%.0f", r->opened_per_s[SW_CHURN_TCP],
+			 r->closed_per_s[SW_CHURN_TCP]);
+		put_pair(w, W, _("tcp/s "), v);
+		if (r->opened[SW_CHURN_UDP] || r->closed[SW_CHURN_UDP]) {
+			snprintf(v, sizeof v, "+%.0f -%.0f", r->opened_per_s[SW_CHURN_UDP],
+				 r->closed_per_s[SW_CHURN_UDP]);
+			put_pair(w, W, _("udp/s "), v);
+		}
+	}
+	if (r->lost) {
+		snprintf(v, sizeof v, "%llu", (unsigned long long)r->lost);
+		put_pair(w, W, _("events lost "), v);
+	} else if (ui->data.churn_error) {
+		put_pair(w, W, "", _("(no close events)"));
+	}
+}
+
 static void line_totals(struct ui *ui, int y)
 {
 	WINDOW *w = ui->hdr;
@@ -97,14 +126,6 @@ static void line_totals(struct ui *ui, int y)
 	char v[64];
 	snprintf(v, sizeof v, "%u", st->all);
 	put_pair(w, W, _("Sockets: "), v);
-	for (int p = 0; p < SW_PROTO_COUNT; p++) {
-		if (!st->total[p])
-			continue;
-		char l[32];
-		snprintf(l, sizeof l, "%s ", sw_proto_name((unsigned)p));
-		snprintf(v, sizeof v, "%u", st->total[p]);
-		put_pair(w, W, l, v);
-	}
 	uint32_t tw = st->count[SW_PROTO_TCP][SW_ST_TIME_WAIT];
 	uint32_t sr = st->count[SW_PROTO_TCP][SW_ST_SYN_RECV];
 	snprintf(v, sizeof v, "%u", st->count[SW_PROTO_TCP][SW_ST_ESTABLISHED]);
@@ -113,6 +134,15 @@ static void line_totals(struct ui *ui, int y)
 	put_pair(w, W, _("time-wait "), v);
 	snprintf(v, sizeof v, "%u", sr);
 	put_pair(w, W, _("syn-recv "), v);
+	put_churn(w, W, ui);
+	for (int p = 0; p < SW_PROTO_COUNT; p++) {
+		if (!st->total[p])
+			continue;
+		char l[32];
+		snprintf(l, sizeof l, "%s ", sw_proto_name((unsigned)p));
+		snprintf(v, sizeof v, "%u", st->total[p]);
+		put_pair(w, W, l, v);
+	}
 }
 
 static void line_filter(struct ui *ui, int y)

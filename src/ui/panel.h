@@ -78,6 +78,7 @@ struct panel_ops {
 	X(STATES, states_ops, SW_ACT_SHOW_STATES, true)      \
 	X(REMOTES, remotes_ops, SW_ACT_SHOW_REMOTES, true)   \
 	X(LISTENERS, listeners_ops, SW_ACT_SHOW_LISTENERS, true) \
+	X(CHURN, churn_ops, SW_ACT_SHOW_CHURN, false)        \
 	X(ALERTS, alerts_ops, SW_ACT_SHOW_ALERTS, false)     \
 	X(ROUTES, routes_ops, SW_ACT_SHOW_ROUTES, false)     \
 	X(IFACES, ifaces_ops, SW_ACT_SHOW_IFACES, false)

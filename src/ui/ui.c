@@ -32,6 +32,9 @@ void ui_sync_wants(struct ui *ui)
 	ui->wants.netinfo = false;
 	for (int i = 0; i < PANEL_COUNT; i++)
 		ui->wants.netinfo |= ui->panels[i].shown && ui->panels[i].ops->needs_net;
+	ui->wants.churn = ui->panels[PANEL_CHURN].shown;
+	ui->wants.churn_kind = ui->churn_kind;
+	ui->wants.churn_order = ui->churn_order;
 	enum sw_col_id shown[SW_COL_COUNT];
 	size_t nshown = colset_visible(&ui->colset, shown, SW_COL_COUNT);
 	unsigned needs = columns_needs(shown, nshown, ui->sort.k, ui->sort.n);

@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "core/aggregate.h"
+#include "core/churn.h"
 #include "core/diagnose.h"
 #include "core/filter.h"
 #include "core/model.h"
@@ -65,6 +66,11 @@ struct ui_data {
 	const struct sw_netinfo *net_prev;  /* the previous one (interface rates), or NULL */
 	const char *net_error;              /* why net is NULL although wanted, or NULL */
 	bool marked;                        /* the model holds a mark (model_mark) */
+	/* connections opened and closed between samples (destroy events) */
+	const struct sw_churn_rates *churn;  /* the last interval, or NULL */
+	const struct sw_churn_groups *churn_groups; /* when the Churn panel is shown */
+	const char *churn_error;             /* why no events (then closures come
+	                                        from sample deltas), or NULL */
 };
 
 struct ui_wants {
@@ -75,6 +81,9 @@ struct ui_wants {
 	enum sw_agg_order remote_order; /* ... sorted by (agg_sort) */
 	uint32_t remote_states;       /* ... states summed for SW_AGG_BY_STATES */
 	bool follow;       /* the summary panels describe the filtered rows */
+	bool churn;        /* the Churn panel is shown: group the closed records */
+	enum sw_churn_kind churn_kind;   /* ... per destination or service */
+	enum sw_churn_order churn_order; /* ... sorted by */
 	double interval;
 	bool paused;
 	bool netinfo;      /* a routes or interfaces panel is shown: collect them */

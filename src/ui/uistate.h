@@ -63,6 +63,8 @@ struct ui {
 	enum remote_group rgroup; /* the remotes panel: per IP, network, destination (g) */
 	bool group_proc; /* the remotes panel shows processes (p) */
 	size_t rsort;    /* the remotes panel's sort column (o), index into its columns */
+	enum sw_churn_kind churn_kind;   /* the Churn panel: destinations or services (g) */
+	enum sw_churn_order churn_order; /* ... its sort column (o) */
 	bool follow;     /* the summary panels describe the filtered rows (f) */
 	/* the states panel's counts (filtered when following), and the ones before */
 	struct sw_agg_states pan_cur, pan_prev;

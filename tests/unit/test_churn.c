@@ -180,6 +180,32 @@ static void test_attribution(void **state)
 	assert_string_equal(churn_how_name(SW_HOW_DEST), "destination");
 }
 
+/* A service started after the last sample: its first connections closed
+ * before any sample showed the listener.  The next sample names them. */
+static void test_late_listener(void **state)
+{
+	struct fx *f = *state;
+	base_sample(f, 10 * SEC);
+	sample(f, 10 * SEC, 0);
+	ev_tcp(&f->ev, 77, 9100, 1, 40000, 20, 20, 500);
+	churn_add_events(f->ch, &f->ev, 0, f->m, 11 * SEC, 0);
+	assert_int_equal(churn_closed(f->ch)[0].how, SW_HOW_NONE);
+	base_sample(f, 12 * SEC);
+	tcp(&f->s, 3, SW_ST_LISTEN, 9100, 0, 0);
+	own(&f->s, 400, "newsvc", 1000);
+	sample(f, 12 * SEC, 0);
+	const struct sw_closed *mt = churn_closed(f->ch);
+	assert_true(mt[0].server);
+	assert_int_equal(mt[0].how, SW_HOW_LISTENER);
+	assert_string_equal(owner(f->ch, 0)->comm, "newsvc");
+	struct sw_churn_groups g;
+	churn_groups_init(&g);
+	churn_groups(f->ch, SW_CHURN_SERVICE, NULL, NULL, SW_CHURN_BY_RATE, &g);
+	assert_int_equal(g.n, 1);
+	assert_int_equal(g.g[0].port, 9100);
+	churn_groups_done(&g);
+}
+
 /* Two programs connect to the same destination: nobody is named. */
 static void test_dest_ambiguous(void **state)
 {
@@ -361,7 +387,8 @@ static void test_window(void **state)
 	assert_int_equal(churn_records(f->ch)->nconns, 1);
 	assert_int_equal(churn_records(f->ch)->conns[0].cookie, 6);
 	assert_string_equal(owner(f->ch, 0)->comm, "php-fpm8.2");
-	assert_int_equal(churn_rowstats(f->ch)[0].flags, SW_ROW_CLOSED);
+	assert_true(churn_rowstats(f->ch)[0].flags & SW_ROW_CLOSED);
+	assert_int_equal(SW_ROW_HOW(churn_rowstats(f->ch)[0].flags), SW_HOW_DEST);
 }
 
 /* The kernel dropped events: sockets gone from the sample become records
@@ -432,6 +459,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_attribution, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dest_ambiguous, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_late_listener, setup, teardown),
 		cmocka_unit_test(test_life),
 		cmocka_unit_test_setup_teardown(test_rates, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_groups, setup, teardown),
