@@ -427,6 +427,13 @@ static const struct who *dest_find(const struct sw_churn *ch, const struct sw_co
 
 /* ---- records ------------------------------------------------------------------ */
 
+static void pmap_reset(struct sw_churn *ch, size_t nprocs)
+{
+	ch->pmap = xgrow(ch->pmap, &ch->cappmap, nprocs + 1, sizeof *ch->pmap);
+	for (size_t p = 0; p < nprocs; p++)
+		ch->pmap[p] = SW_NONE;
+}
+
 static struct sw_closed *meta_add(struct sw_churn *ch, size_t i)
 {
 	ch->meta[ch->ri] = xgrow(ch->meta[ch->ri], &ch->capmeta[ch->ri], i + 1, sizeof(struct sw_closed));
@@ -512,21 +519,17 @@ static void attribute(struct sw_churn *ch, size_t i, struct sw_closed *mt,
 			c->flags |= SW_CF_HAS_UID;
 		}
 		if (row.conn->owners_n) {
-			ch->pmap = xgrow(ch->pmap, &ch->cappmap, row.snap->nprocs + 1, sizeof *ch->pmap);
-			for (size_t p = 0; p < row.snap->nprocs; p++)
-				ch->pmap[p] = SW_NONE;
+			/* its processes, each copied (a record has one or a few) */
 			c->owners_off = (uint32_t)r->nowners;
 			c->owners_n = 0;
 			for (uint32_t o = 0; o < row.conn->owners_n; o++) {
 				const struct sw_owner *ow = &row.snap->owners[row.conn->owners_off + o];
 				if (ow->proc >= row.snap->nprocs)
 					continue;
-				if (ch->pmap[ow->proc] == SW_NONE) {
-					struct sw_proc p = row.snap->procs[ow->proc];
-					p.cmdline_off = p.cmdline_len = 0;
-					ch->pmap[ow->proc] = (uint32_t)snapshot_add_proc(r, &p);
-				}
-				snapshot_add_owner(r, ch->pmap[ow->proc], ow->fd);
+				struct sw_proc p = row.snap->procs[ow->proc];
+				p.cmdline_off = p.cmdline_len = 0;
+				size_t pi = snapshot_add_proc(r, &p);
+				snapshot_add_owner(r, (uint32_t)pi, ow->fd);
 				r->conns[i].owners_n++;
 			}
 			mt->how = SW_HOW_SOCKET;
@@ -585,39 +588,52 @@ size_t churn_add_events(struct sw_churn *ch, const struct sw_snapshot *ev, size_
 	return added;
 }
 
-/* Sockets gone from the latest sample whose event never came, in an
- * interval where the kernel dropped events: records from what the last
+/* Record c of snapshot t (with row state rs) as closed now, from what a
  * sample showed. */
+static void add_seen(struct sw_churn *ch, const struct sw_snapshot *t, size_t i,
+		     const struct sw_rowstat *rs, uint64_t now, int64_t real_ms)
+{
+	struct sw_snapshot *r = &ch->rec[ch->ri];
+	const struct sw_conn *c = &t->conns[i];
+	size_t ni = snapshot_copy_conn(r, t, i, ch->pmap);
+	struct sw_closed *mt = meta_add(ch, ni);
+	mt->closed_ns = now;
+	mt->closed_real_ms = real_ms;
+	mt->src = SW_CHURN_SNAPSHOT;
+	mt->how = r->conns[ni].owners_n ? SW_HOW_SOCKET : SW_HOW_NONE;
+	mt->last_state = c->state;
+	mt->server = is_lport(ch, cls_of(c->proto), c->local.port);
+	uint32_t life;
+	mt->life_known = churn_life_ms(r, &r->conns[ni], rs->first_seen_ns, now, &life);
+	mt->life_ms = life;
+	ck_insert(ch, c->cookie);
+	ch->rates.from_snapshot_total++;
+}
+
+/* Closures whose event never came (the kernel dropped events, or sends
+ * none): sockets gone since the last sample, and connections that entered
+ * TIME_WAIT since (their remains keep the cookie), as the samples showed
+ * them. */
 static void add_from_samples(struct sw_churn *ch, const struct sw_model *m, uint64_t now,
 			     int64_t real_ms)
 {
 	const struct sw_rowstat *tst;
 	const struct sw_snapshot *t = model_tombstones(m, &tst);
-	struct sw_snapshot *r = &ch->rec[ch->ri];
-	ch->pmap = xgrow(ch->pmap, &ch->cappmap, t->nprocs + 1, sizeof *ch->pmap);
-	for (size_t p = 0; p < t->nprocs; p++)
-		ch->pmap[p] = SW_NONE;
-	for (size_t i = 0; i < t->nconns; i++) {
+	pmap_reset(ch, t->nprocs);
+	for (size_t i = 0; i < t->nconns && ch->rec[ch->ri].nconns < MAX_RECORDS; i++) {
 		const struct sw_conn *c = &t->conns[i];
 		if (tst[i].gone_for != 1 || churn_proto(c->proto) < 0 || !counted_closed(c) ||
 		    c->state == SW_ST_TIME_WAIT || c->state == SW_ST_SYN_RECV ||
-		    c->state == SW_ST_NEW_SYN_RECV || ck_has(ch, c->cookie) || r->nconns >= MAX_RECORDS)
+		    c->state == SW_ST_NEW_SYN_RECV || ck_has(ch, c->cookie))
 			continue;
-		size_t ni = snapshot_copy_conn(r, t, i, ch->pmap);
-		struct sw_closed *mt = meta_add(ch, ni);
-		mt->closed_ns = now;
-		mt->closed_real_ms = real_ms;
-		mt->src = SW_CHURN_SNAPSHOT;
-		mt->how = r->conns[ni].owners_n ? SW_HOW_SOCKET : SW_HOW_NONE;
-		mt->last_state = c->state;
-		int k = cls_of(c->proto);
-		mt->server = is_lport(ch, k, c->local.port);
-		uint32_t life;
-		mt->life_known = churn_life_ms(r, &r->conns[ni], tst[i].first_seen_ns, now, &life);
-		mt->life_ms = life;
-		ck_insert(ch, c->cookie);
-		ch->rates.from_snapshot_total++;
+		add_seen(ch, t, i, &tst[i], now, real_ms);
 	}
+	const struct sw_snapshot *s = model_snapshot(m);
+	const struct sw_rowstat *st = model_rowstats(m);
+	pmap_reset(ch, s->nprocs);
+	for (size_t i = 0; i < s->nconns && ch->rec[ch->ri].nconns < MAX_RECORDS; i++)
+		if ((st[i].flags & SW_ROW_ENDED) && !ck_has(ch, s->conns[i].cookie))
+			add_seen(ch, s, i, &st[i], now, real_ms);
 }
 
 /* Drop the records older than the window (they are a prefix: records are
@@ -634,9 +650,7 @@ static void expire(struct sw_churn *ch, uint64_t now)
 	int ni = !ch->ri;
 	struct sw_snapshot *n = &ch->rec[ni];
 	snapshot_clear(n);
-	ch->pmap = xgrow(ch->pmap, &ch->cappmap, o->nprocs + 1, sizeof *ch->pmap);
-	for (size_t p = 0; p < o->nprocs; p++)
-		ch->pmap[p] = SW_NONE;
+	pmap_reset(ch, o->nprocs);
 	size_t keep = o->nconns - first;
 	ch->meta[ni] = xgrow(ch->meta[ni], &ch->capmeta[ni], keep ? keep : 1, sizeof(struct sw_closed));
 	for (size_t i = first; i < o->nconns; i++) {

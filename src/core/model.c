@@ -50,6 +50,7 @@ struct ent {
 	uint8_t have_bytes;
 	uint8_t have_retrans;
 	uint8_t initial;        /* present in the very first snapshot */
+	uint8_t state;          /* its state in update seen_gen */
 };
 
 /* The times of the last GEN_TIMES updates, by generation: a socket's byte
@@ -347,6 +348,10 @@ static void live_pass(struct sw_model *m, uint64_t t, bool first)
 				rs->flags |= SW_ROW_NEW;
 		}
 		uint32_t prev_gen = e->seen_gen;
+		if (!ins && c->state == SW_ST_TIME_WAIT && e->state != SW_ST_TIME_WAIT &&
+		    prev_gen == m->gen - 1)
+			rs->flags |= SW_ROW_ENDED;
+		e->state = c->state;
 		e->seen_gen = m->gen;
 		e->live_idx = (uint32_t)i;
 		e->missed = 0;

@@ -22,6 +22,9 @@ enum {
 	SW_ROW_CLOSED = 1u << 1, /* tombstone: gone since the last refresh(es) */
 	SW_ROW_MARKED_NEW = 1u << 2,    /* opened since the user's mark */
 	SW_ROW_RATE = 1u << 3,   /* rx_bps/tx_bps valid */
+	SW_ROW_ENDED = 1u << 4,  /* entered TIME_WAIT in the latest refresh: the
+	                            connection closed (the remains keep its
+	                            cookie) */
 };
 /* Closed-connection rows (churn.h) keep how their owner was named (enum
  * sw_churn_how) in these bits of sw_rowstat.flags. */

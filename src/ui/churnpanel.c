@@ -154,7 +154,8 @@ static void ch_draw(struct panel *p, struct ui *ui)
 	size_t n = ch_nrows(p, ui);
 	title(p, ui, n);
 	int fixed = NUM_W + 2 * LIFE_W + BYTES_W + 1;
-	int key_w = p->w - fixed > 44 ? 26 : (p->w - fixed) / 2;
+	/* the address:port; the rest for the program and how it was named */
+	int key_w = p->w >= 100 ? 30 : p->w - fixed > 44 ? 22 : (p->w - fixed) / 2;
 	if (key_w < 10)
 		key_w = 10;
 	int own_w = p->w - fixed - key_w;

@@ -422,6 +422,43 @@ static void test_lost(void **state)
 	assert_int_equal(churn_rates(f->ch)->lost_total, 3);
 }
 
+/* No events at all (a kernel that refuses them): closures come from the
+ * samples, both sockets gone and connections that entered TIME_WAIT
+ * (whose remains keep the cookie), and they are what is counted. */
+static void test_no_events(void **state)
+{
+	struct fx *f = *state;
+	base_sample(f, 10 * SEC);
+	tcp(&f->s, 40, SW_ST_ESTABLISHED, 50040, 9, 3306);
+	own(&f->s, 101, "php-fpm8.2", 33);
+	tcp(&f->s, 41, SW_ST_ESTABLISHED, 9000, 1, 41000);
+	model_update(f->m, &f->s);
+	churn_sample(f->ch, f->m, 0, false);
+	base_sample(f, 12 * SEC);
+	tcp(&f->s, 40, SW_ST_TIME_WAIT, 50040, 9, 3306); /* the client closed */
+	model_update(f->m, &f->s);                       /* 41: gone */
+	churn_sample(f->ch, f->m, 0, false);
+	const struct sw_snapshot *r = churn_records(f->ch);
+	assert_int_equal(r->nconns, 2);
+	const struct sw_churn_rates *rt = churn_rates(f->ch);
+	assert_int_equal(rt->closed[SW_CHURN_TCP], 2);
+	assert_int_equal(rt->from_snapshot_total, 2);
+	bool seen40 = false, seen41 = false;
+	for (size_t i = 0; i < r->nconns; i++) {
+		seen40 |= r->conns[i].cookie == 40;
+		seen41 |= r->conns[i].cookie == 41;
+		assert_int_equal(churn_closed(f->ch)[i].src, SW_CHURN_SNAPSHOT);
+		assert_int_equal(churn_closed(f->ch)[i].life_ms, 2000);
+	}
+	assert_true(seen40 && seen41);
+	/* the next sample: TIME_WAIT is not a new closure */
+	base_sample(f, 13 * SEC);
+	tcp(&f->s, 40, SW_ST_TIME_WAIT, 50040, 9, 3306);
+	model_update(f->m, &f->s);
+	churn_sample(f->ch, f->m, 0, false);
+	assert_int_equal(churn_rates(f->ch)->closed[SW_CHURN_TCP], 0);
+}
+
 /* Views list the records (as closed rows, never live) instead of the
  * model's own tombstones of the same protocols. */
 static void test_view(void **state)
@@ -466,6 +503,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_group_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_window, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lost, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_no_events, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_view, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
