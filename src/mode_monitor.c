@@ -445,6 +445,7 @@ int mode_monitor_run(const struct sw_options *o)
 	L.changes = true;
 	model_set_tombstone_ttl(L.model, LOOP_TOMB_TTL);
 	diag_state_init(&L.ds);
+	diag_set_churn(&L.ds, L.cs.ch);
 	diag_list_init(&L.dl);
 	netinfo_init(&L.net);
 	netinfo_init(&L.net_prev);

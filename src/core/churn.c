@@ -788,6 +788,8 @@ struct gctx {
 	const struct sw_snapshot *r;
 	const struct sw_closed *mt;
 	enum sw_churn_kind kind;
+	uint64_t now;       /* the last sample */
+	double interval_s;  /* the last interval */
 };
 
 struct gkey {
@@ -929,6 +931,17 @@ static void group_close(struct sw_churn_groups *out, const struct gctx *g,
 	memcpy(e->addr, k.addr, 16);
 	e->port = k.port;
 	e->closed = (uint32_t)n;
+	/* a destination busy for only part of the window: its rate over the
+	 * time since its oldest record (whose interval ended then) */
+	uint64_t oldest = UINT64_MAX;
+	for (size_t i = 0; i < n; i++)
+		if (g->mt[idx[i]].closed_ns < oldest)
+			oldest = g->mt[idx[i]].closed_ns;
+	if (g->now >= oldest) {
+		double busy = (double)(g->now - oldest) / 1e9 + g->interval_s;
+		if (busy > 0 && busy < span)
+			span = busy;
+	}
 	e->per_s = span > 0 ? (double)n / span : 0;
 	struct tally t;
 	memset(&t, 0, sizeof t);
@@ -982,6 +995,17 @@ static int g_cmp(const void *pa, const void *pb, void *arg)
 	return g_cmp_key(a, b);
 }
 
+/* The span the rates of groups cover: the window, or less since the first
+ * record came. */
+static double groups_span(const struct sw_churn *ch)
+{
+	uint64_t now = ch->prev_ns;
+	double span = (double)ch->window_ns / 1e9;
+	if (ch->first_ns && now >= ch->first_ns && (double)(now - ch->first_ns) / 1e9 < span)
+		span = (double)(now - ch->first_ns) / 1e9;
+	return span;
+}
+
 void churn_groups_init(struct sw_churn_groups *g)
 {
 	memset(g, 0, sizeof *g);
@@ -998,13 +1022,11 @@ void churn_groups(const struct sw_churn *ch, enum sw_churn_kind kind,
 		  const struct sw_select *sel, const struct sw_filter *f,
 		  enum sw_churn_order order, struct sw_churn_groups *out)
 {
-	struct gctx g = {.r = &ch->rec[ch->ri], .mt = ch->meta[ch->ri], .kind = kind};
+	struct gctx g = {.r = &ch->rec[ch->ri], .mt = ch->meta[ch->ri], .kind = kind,
+			 .now = ch->prev_ns, .interval_s = ch->rates.interval_s};
 	out->kind = kind;
 	out->n = 0;
-	uint64_t now = ch->prev_ns;
-	double span = (double)ch->window_ns / 1e9;
-	if (ch->first_ns && now >= ch->first_ns && (double)(now - ch->first_ns) / 1e9 < span)
-		span = (double)(now - ch->first_ns) / 1e9;
+	double span = groups_span(ch);
 	out->window_s = span;
 	out->idx = xgrow(out->idx, &out->capidx, g.r->nconns ? g.r->nconns : 1, sizeof *out->idx);
 	size_t n = 0;
@@ -1032,4 +1054,38 @@ void churn_groups(const struct sw_churn *ch, enum sw_churn_kind kind,
 		ks = ki;
 	}
 	qsort_r(out->g, out->n, sizeof *out->g, g_cmp, &order);
+}
+
+bool churn_group_of(const struct sw_churn *ch, enum sw_churn_kind kind, int family,
+		    const uint8_t addr[16], uint16_t port, struct sw_churn_group *out)
+{
+	struct gctx g = {.r = &ch->rec[ch->ri], .mt = ch->meta[ch->ri], .kind = kind,
+			 .now = ch->prev_ns, .interval_s = ch->rates.interval_s};
+	struct gkey want, k;
+	memset(&want, 0, sizeof want);
+	want.cls = 0; /* TCP */
+	want.port = port;
+	if (kind == SW_CHURN_DEST)
+		want.family = (uint8_t)fold_addr(family, addr, want.addr);
+	uint32_t *idx = NULL;
+	size_t n = 0, cap = 0;
+	for (size_t i = 0; i < g.r->nconns; i++) {
+		if (!in_kind(&g.r->conns[i], &g.mt[i], kind))
+			continue;
+		gkey_of(&g, (uint32_t)i, &k);
+		if (gkey_cmp(&k, &want))
+			continue;
+		idx = xgrow(idx, &cap, n + 1, sizeof *idx);
+		idx[n++] = (uint32_t)i;
+	}
+	if (!n)
+		return false;
+	qsort_r(idx, n, sizeof *idx, rec_cmp, &g);
+	struct sw_churn_groups tmp;
+	churn_groups_init(&tmp);
+	group_close(&tmp, &g, idx, n, groups_span(ch));
+	*out = tmp.g[0];
+	churn_groups_done(&tmp);
+	free(idx);
+	return true;
 }

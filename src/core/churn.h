@@ -184,6 +184,10 @@ uint32_t churn_protos(const struct sw_churn *c);
 void churn_groups(const struct sw_churn *c, enum sw_churn_kind kind,
 		  const struct sw_select *sel, const struct sw_filter *f,
 		  enum sw_churn_order order, struct sw_churn_groups *out);
+/* The TCP group of one destination (family, addr, port) or one local
+ * service (port): false when no record is in the window. */
+bool churn_group_of(const struct sw_churn *c, enum sw_churn_kind kind, int family,
+		    const uint8_t addr[16], uint16_t port, struct sw_churn_group *out);
 void churn_groups_init(struct sw_churn_groups *g);
 void churn_groups_done(struct sw_churn_groups *g);
 

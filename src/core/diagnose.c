@@ -677,6 +677,11 @@ static void scan_cookies(struct diag_ctx *x)
 
 /* ---- driver -------------------------------------------------------------------- */
 
+void diag_set_churn(struct diag_state *st, const struct sw_churn *c)
+{
+	st->churn = c;
+}
+
 enum diag_sev diagnose_run(struct diag_state *st, const struct diag_thresholds *t,
 			   const struct sw_snapshot *s, struct diag_list *l)
 {

@@ -39,6 +39,8 @@
 
 #include "snapshot.h"
 
+struct sw_churn;
+
 enum diag_sev { DIAG_OK = 0, DIAG_WARN = 1, DIAG_ALARM = 2 };
 
 enum diag_id {
@@ -212,9 +214,15 @@ struct diag_state {
 	size_t ow_n;
 	/* scratch: one bit per local port with a TCP listener */
 	uint64_t *lports;
+	/* connections closed between samples (churn.h), or NULL */
+	const struct sw_churn *churn;
 };
 
 void diag_state_init(struct diag_state *st);
+/* Measured churn for the diagnoses (NULL: none): the ephemeral-port and
+ * server-side TIME_WAIT findings then give real connection rates,
+ * lifetimes and owners.  c must stay valid across diagnose_run calls. */
+void diag_set_churn(struct diag_state *st, const struct sw_churn *c);
 void diag_state_done(struct diag_state *st);
 
 /* Diagnose snap (which should hold all TCP sockets of the namespace and

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "churn.h"
 #include "diagnose.h"
 #include "diagnose_priv.h"
 #include "i18n.h"
@@ -296,9 +297,40 @@ static void detail_rate(struct diag *d, const struct diag_twrule *r, const struc
 			 "for 60 s: at most %.0f new connections/s to this destination"), why, r->rate);
 }
 
+/* The measured rate toward a destination (destroy events): how many
+ * connections open and close per second, how long they live, and how that
+ * compares with what the port range sustains. */
+static void churn_dest(struct diag *d, const struct sw_churn_group *gp,
+		       const struct diag_twrule *r)
+{
+	if (!gp)
+		return;
+	const struct sw_churn_group g = *gp;
+	char who[64], p50[16];
+	if (g.pid >= 0)
+		diag_setf(who, sizeof who, "%s (pid %d)", g.comm, (int)g.pid);
+	else
+		sw_strlcpy(who, _("an unknown program"), sizeof who);
+	if (g.nlife)
+		sw_fmt_ms(g.p50_ms, p50, sizeof p50);
+	else
+		sw_strlcpy(p50, "?", sizeof p50);
+	diag_detail(d, _("measured: %s opens about %.0f connections/s here (%u closed in the last "
+			 "%.0f s), median lifetime %s"),
+		    who, g.per_s, g.closed, g.per_s > 0 ? (double)g.closed / g.per_s : 0.0, p50);
+	if (r->rate > 0 && g.per_s > 0)
+		diag_detail(d, _("that is %.0f%% of the %.0f connections/s this port range sustains "
+				 "toward it"),
+			    g.per_s * 100.0 / r->rate, r->rate);
+	if (d->pid <= 0 && g.pid >= 0) {
+		d->pid = g.pid;
+		sw_strlcpy(d->comm, g.comm, sizeof d->comm);
+	}
+}
+
 /* Who opens the connections (now, or remembered) and who serves them. */
 static void ephemeral_who(struct diag_ctx *x, struct diag *d, const struct diag_kc *e,
-			  const char *dst)
+			  const char *dst, const struct sw_churn_group *g)
 {
 	const struct sw_snapshot *s = x->s;
 	char who[80], lis[64];
@@ -311,6 +343,12 @@ static void ephemeral_who(struct diag_ctx *x, struct diag *d, const struct diag_
 			  (double)(s->mono_ns - o->seen_ns) / 1e9);
 		d->pid = o->pid;
 		sw_strlcpy(d->comm, o->comm, sizeof d->comm);
+	}
+	if (!who[0] && g && g->pid >= 0) {
+		diag_setf(who, sizeof who, _("%s (pid %d, named by the close events: %s)"), g->comm,
+			  (int)g->pid, churn_how_label((enum sw_churn_how)g->how));
+		d->pid = g->pid;
+		sw_strlcpy(d->comm, g->comm, sizeof d->comm);
 	}
 	const struct sw_conn *lc = diag_find_listener(s, e->fam, e->b, e->port);
 	diag_proc_label(s, lc, lis, sizeof lis);
@@ -360,7 +398,11 @@ void diag_check_ephemeral(struct diag_ctx *x)
 		diag_setf(d->title, sizeof d->title,
 		     _("Ephemeral ports toward %s from %s: %u of %ld in use (%.0f%%), %u in TIME_WAIT"),
 		     dst, src, e->count, range, sw_pct_shown(e->count, (double)range, 0), e->n2);
-		ephemeral_who(x, d, e, dst);
+		struct sw_churn_group cg;
+		const struct sw_churn_group *g =
+			x->st->churn && churn_group_of(x->st->churn, SW_CHURN_DEST, e->fam, e->b, e->port, &cg)
+				? &cg : NULL;
+		ephemeral_who(x, d, e, dst, g);
 		diag_detail(d, _("ip_local_port_range %ld-%ld: %ld ports (%ld reserved)"), lo, hi,
 		       range, reserved);
 		diag_detail(d, "tcp_tw_reuse=%s  tcp_timestamps=%s  tcp_fin_timeout=%s  "
@@ -376,6 +418,7 @@ void diag_check_ephemeral(struct diag_ctx *x)
 		struct diag_twrule r;
 		diag_tw_rule(k->tcp_tw_reuse, k->tcp_timestamps, lb, range, k->tcp_tw_reuse_delay, &r);
 		detail_rate(d, &r, k, lb);
+		churn_dest(d, g, &r);
 		fix_ephemeral(d, &r, k->tcp_tw_reuse);
 	}
 	if (!shown) {
@@ -489,6 +532,18 @@ static bool tw_server_details(struct diag_ctx *x, struct diag *d, double total)
 	d->port = e->port;
 	diag_setf(d->subject, sizeof d->subject, "tcp %s", lep);
 	diag_detail(d, _("server on %s: %s"), lep, who[0] ? who : _("(process unknown)"));
+	struct sw_churn_group g;
+	if (x->st->churn && churn_group_of(x->st->churn, SW_CHURN_SERVICE, e->fam, e->a, e->port, &g)) {
+		char p50[16];
+		if (g.nlife)
+			sw_fmt_ms(g.p50_ms, p50, sizeof p50);
+		else
+			sw_strlcpy(p50, "?", sizeof p50);
+		diag_detail(d, _("measured: about %.0f connections/s to :%u close (%u in the last "
+				 "%.0f s), median lifetime %s"),
+			    g.per_s, (unsigned)e->port, g.closed,
+			    g.per_s > 0 ? (double)g.closed / g.per_s : 0.0, p50);
+	}
 	char list[96];
 	diag_setf(list, sizeof list, _("List them: sockwatch -b 'state time-wait and sport = :%u'"),
 		  (unsigned)e->port);

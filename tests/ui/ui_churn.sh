@@ -8,6 +8,8 @@
 #   - the Churn panel (C) lists the destination 127.0.0.1:9500 with its
 #     lifetime and the program; g switches to the service :9500 named by
 #     its listener; Enter shows the closed connections in the table;
+#   - the ephemeral-port alarm gives the measured rate, lifetime and
+#     program when a 200-port range runs out;
 #   - with the kernel's events refused (SOCKWATCH_DEBUG_EVENTS_ERRNO=EPERM)
 #     the header and the panel say so and closures still come from sample
 #     deltas (connections that live 1.5 s are seen by samples).
@@ -76,6 +78,29 @@ check "closed connections are listed in the table" wait_for 10 many_rows
 check "the title counts live connections only" tmux_wait_regex "Connections +[0-9] of [0-9]+ \(filtered\)"
 tmux_send q
 check "q quits" tmux_wait_exit
+
+# ---- the ephemeral-port alarm with measured rates ----------------------------
+touch "$T/stop"
+wait "$GEN" 2>/dev/null
+rm -f "$T/stop"
+run_in_ns sysctl -qw net.ipv4.ip_local_port_range="40000 40199" net.ipv4.tcp_tw_reuse=0 ||
+	die "cannot narrow the port range"
+tmux_start_sockwatch 120 40 xterm C "-d" "1"
+check "monitor starts" tmux_wait_text "Connections"
+tmux_send a
+# the generator stops by itself when the range is used up (EADDRNOTAVAIL)
+run_in_ns python3 "$T/gen.py" 40 60 9502 "$T/stop" 2>/dev/null &
+GEN=$!
+at_exit "touch '$T/stop'; kill $GEN 2>/dev/null"
+check "the ephemeral-port alarm" tmux_wait_text "ALARM  Ephemeral ports toward 127.0.0.1:9502" 20
+check "it gives the measured rate and the program" \
+	tmux_wait_regex "measured: python3 \(pid [0-9]+\) opens about [0-9]+ connections/s here" 10
+tmux_send z
+check "and compares it with what the range sustains" \
+	tmux_wait_regex "that is [0-9]+% of the [0-9]+ connections/s this port range sustains" 5
+tmux_send q
+check "q quits" tmux_wait_exit
+run_in_ns sysctl -qw net.ipv4.ip_local_port_range="32768 60999"
 
 # ---- without the kernel's events -----------------------------------------
 touch "$T/stop"
