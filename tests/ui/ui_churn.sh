@@ -10,6 +10,9 @@
 #     its listener; Enter shows the closed connections in the table;
 #   - the ephemeral-port alarm gives the measured rate, lifetime and
 #     program when a 200-port range runs out;
+#   - as an unprivileged user (no capabilities) the events still come: the
+#     kernel asks for none to join the destroy groups;
+#   - with -N OTHER, connections in this namespace never show up;
 #   - with the kernel's events refused (SOCKWATCH_DEBUG_EVENTS_ERRNO=EPERM)
 #     the header and the panel say so and closures still come from sample
 #     deltas (connections that live 1.5 s are seen by samples).
@@ -101,6 +104,44 @@ check "and compares it with what the range sustains" \
 tmux_send q
 check "q quits" tmux_wait_exit
 run_in_ns sysctl -qw net.ipv4.ip_local_port_range="32768 60999"
+
+# ---- without root or capabilities ----------------------------------------
+touch "$T/stop"
+wait "$GEN" 2>/dev/null
+rm -f "$T/stop"
+run_in_ns python3 "$T/gen.py" 40 30 9504 "$T/stop" &
+GEN=$!
+at_exit "touch '$T/stop'; kill $GEN 2>/dev/null"
+tmux_start 80 24 xterm C setpriv --reuid=65534 --regid=65534 --clear-groups \
+	--inh-caps=-all --bounding-set=-all "$SOCKWATCH" -d 1
+check "not root: the warning" tmux_wait_text "Not root"
+check "not root: closures are still counted" tmux_wait_regex "tcp/s \+[1-9][0-9]* -[1-9][0-9]*" 15
+tmux_send C
+check "not root: the Churn panel lists the destination" \
+	tmux_wait_regex "^127\.0\.0\.1:9504 " 15
+tmux_send q
+check "q quits" tmux_wait_exit
+
+# ---- -N: another namespace's closures never mix in ----------------------------
+touch "$T/stop"
+wait "$GEN" 2>/dev/null
+rm -f "$T/stop"
+MAIN_NS=$NS
+netns_new uichurn2
+OTHER_NS=$NS
+NS=$MAIN_NS
+run_in_ns python3 "$T/gen.py" 40 30 9503 "$T/stop" &
+GEN=$!
+at_exit "touch '$T/stop'; kill $GEN 2>/dev/null"
+tmux_start_sockwatch 80 24 xterm C "-d" "1" "-N" "$OTHER_NS"
+check "-N: the monitor shows the other namespace" tmux_wait_text "netns $OTHER_NS"
+check "-N: its header counts refreshes" tmux_wait_regex "tcp/s \+0 -0" 10
+sleep 3
+check "-N: no closure from this namespace (tcp/s +0 -0 after 3 s)" tmux_wait_regex "tcp/s \+0 -0" 2
+tmux_send C
+check "-N: the Churn panel is empty" tmux_wait_text "No connection closed in the window"
+tmux_send q
+check "q quits" tmux_wait_exit
 
 # ---- without the kernel's events -----------------------------------------
 touch "$T/stop"
