@@ -27,6 +27,7 @@
 
 #define DEFAULT_WINDOW_NS (10ull * 1000000000ull)
 #define DEST_TTL_NS (60ull * 1000000000ull)
+#define DEST_RELEARN_NS (20ull * 1000000000ull)
 #define DEST_SLOTS 8192              /* destinations remembered (power of 2) */
 #define LIFE_SANE_MS (30u * 86400u * 1000u) /* beyond: a stamp never set */
 #define MAX_RECORDS (1u << 20)       /* a window never holds more */
@@ -78,6 +79,9 @@ struct sw_churn {
 	uint64_t lbits[2][65536 / 64]; /* listening ports: stream, dgram */
 	struct dest *dst;       /* DEST_SLOTS */
 	size_t ndst;
+	uint64_t dst_learned_ns; /* the last pass over every socket */
+	uint32_t *lidx;         /* scratch: unconnected sockets of a sample */
+	size_t caplidx;
 
 	/* interval counts */
 	uint64_t cl[SW_CHURN_NPROTO];
@@ -213,6 +217,7 @@ void churn_free(struct sw_churn *ch)
 	free(ch->pmap);
 	free(ch->ck);
 	free(ch->lsn);
+	free(ch->lidx);
 	free(ch->dst);
 	free(ch);
 }
@@ -319,12 +324,11 @@ static void lsn_put(struct sw_churn *ch, int cls, const struct sw_snapshot *s,
 		l->have = who_of_row(s, c, &l->w);
 }
 
-/* Listening ports of the sample, with their programs. */
-static void learn_listeners(struct sw_churn *ch, const struct sw_snapshot *s)
+/* Listening ports of the sample, with their programs: lidx[0..n) are the
+ * indices of its unconnected sockets (a listener is one of them). */
+static void learn_listeners(struct sw_churn *ch, const struct sw_snapshot *s,
+			    const uint32_t *lidx, size_t n)
 {
-	size_t n = 0;
-	for (size_t i = 0; i < s->nconns; i++)
-		n += s->conns[i].remote.port == 0 && s->conns[i].local.port != 0;
 	size_t cap = 16;
 	while (cap < n * 2 + 2)
 		cap *= 2;
@@ -333,11 +337,9 @@ static void learn_listeners(struct sw_churn *ch, const struct sw_snapshot *s)
 	memset(ch->lsn, 0, cap * sizeof *ch->lsn);
 	memset(ch->lbits, 0, sizeof ch->lbits);
 	ch->nlsn = 0;
-	for (size_t i = 0; i < s->nconns; i++) {
-		const struct sw_conn *c = &s->conns[i];
+	for (size_t j = 0; j < n; j++) {
+		const struct sw_conn *c = &s->conns[lidx[j]];
 		int k = cls_of(c->proto);
-		if (k < 0 || c->remote.port != 0 || c->local.port == 0)
-			continue;
 		if (k == 0 ? c->state == SW_ST_LISTEN : c->state == SW_ST_CLOSE)
 			lsn_put(ch, k, s, c);
 	}
@@ -376,12 +378,21 @@ static void dest_expire(struct sw_churn *ch, uint64_t now)
 	free(old);
 }
 
-/* Client ends of the sample: who connects where. */
-static void learn_dests(struct sw_churn *ch, const struct sw_snapshot *s, uint64_t now)
+/* Client ends of the sample: who connects where.  Only the sockets new
+ * in this sample, and every socket every DEST_RELEARN_NS (a destination
+ * is remembered for DEST_TTL_NS): an idle machine pays nothing per
+ * refresh for its long-lived connections. */
+static void learn_dests(struct sw_churn *ch, const struct sw_snapshot *s,
+			const struct sw_rowstat *st, uint64_t now)
 {
 	dest_expire(ch, now);
+	bool all = !ch->dst_learned_ns || now - ch->dst_learned_ns >= DEST_RELEARN_NS;
+	if (all)
+		ch->dst_learned_ns = now;
 	for (size_t i = 0; i < s->nconns; i++) {
 		const struct sw_conn *c = &s->conns[i];
+		if (!all && !(st[i].flags & SW_ROW_NEW))
+			continue;
 		int k = cls_of(c->proto);
 		if (k < 0 || c->remote.port == 0 || !c->owners_n || is_lport(ch, k, c->local.port))
 			continue;
@@ -693,12 +704,22 @@ void churn_sample(struct sw_churn *ch, const struct sw_model *m, uint64_t droppe
 	if (ch->have_prev && (lost || !events_ok))
 		add_from_samples(ch, m, now, real_ms);
 
+	/* one pass: live connections, and the unconnected sockets among
+	 * which the listeners are */
 	uint64_t live[SW_CHURN_NPROTO] = {0};
+	size_t nl = 0;
 	for (size_t i = 0; i < s->nconns; i++) {
 		const struct sw_conn *c = &s->conns[i];
 		int cp = churn_proto(c->proto);
-		if (cp >= 0 && counted_live(c))
+		if (cp < 0)
+			continue;
+		if (counted_live(c))
 			live[cp]++;
+		if (c->remote.port == 0 && c->local.port != 0) {
+			if (nl == ch->caplidx)
+				ch->lidx = xgrow(ch->lidx, &ch->caplidx, nl + 1, sizeof *ch->lidx);
+			ch->lidx[nl++] = (uint32_t)i;
+		}
 	}
 	if (!events_ok) {
 		/* every closure comes from sample deltas: count those */
@@ -735,8 +756,8 @@ void churn_sample(struct sw_churn *ch, const struct sw_model *m, uint64_t droppe
 	if (!ch->first_ns)
 		ch->first_ns = now;
 
-	learn_listeners(ch, s);
-	learn_dests(ch, s, now);
+	learn_listeners(ch, s, ch->lidx, nl);
+	learn_dests(ch, s, model_rowstats(m), now);
 	reattribute(ch, since, now);
 	expire(ch, now);
 	rowstats(ch);
