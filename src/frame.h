@@ -23,8 +23,8 @@
 struct frame_monitor_cfg {
 	bool panels_follow_filter; /* monitor.panels_follow_filter (default 1) */
 	double closed_window;      /* monitor.closed_window: seconds closed
-	                              connections stay listed and counted in
-	                              the Churn panel (default 10) */
+	                              connections stay listed in the
+	                              connection table (default 3) */
 };
 
 /* Thresholds: defaults, then the config file (--config FILE, or the XDG

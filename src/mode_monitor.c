@@ -72,6 +72,7 @@ struct loop {
 };
 
 #define LOOP_TOMB_TTL 3 /* refreshes a closed connection stays visible */
+#define CHURN_WINDOW_S 10 /* seconds the Churn panel and the diagnoses count */
 /* A recycled snapshot whose records take more than this (~37k sockets) is
  * freed rather than kept for reuse: see sample().  SOCKWATCH_DEBUG_RELEASE
  * in the environment frees it every time (tests run that path with a small
@@ -403,7 +404,7 @@ int mode_monitor_run(const struct sw_options *o)
 	char *warns = NULL;
 	size_t warnlen = 0;
 	FILE *wf = open_memstream(&warns, &warnlen);
-	struct frame_monitor_cfg mon = {.panels_follow_filter = true, .closed_window = 10};
+	struct frame_monitor_cfg mon = {.panels_follow_filter = true, .closed_window = 3};
 	int trc = frame_thresholds(o, &L.thr, &mon, wf ? wf : stderr);
 	if (wf)
 		fclose(wf);
@@ -439,7 +440,8 @@ int mode_monitor_run(const struct sw_options *o)
 		return 1;
 	}
 	char err[256];
-	churnsrc_open(&L.cs, L.col, mon.closed_window);
+	churnsrc_open(&L.cs, L.col, CHURN_WINDOW_S);
+	churn_set_rows_window(L.cs.ch, mon.closed_window);
 	churn_groups_init(&L.cg);
 	L.model = model_new();
 	L.changes = true;

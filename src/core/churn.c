@@ -26,6 +26,7 @@
 #include "util.h"
 
 #define DEFAULT_WINDOW_NS (10ull * 1000000000ull)
+#define DEFAULT_ROWS_WINDOW_NS (3ull * 1000000000ull)
 #define DEST_TTL_NS (60ull * 1000000000ull)
 #define DEST_RELEARN_NS (20ull * 1000000000ull)
 #define DEST_SLOTS 8192              /* destinations remembered (power of 2) */
@@ -66,7 +67,12 @@ struct sw_churn {
 	size_t caprs;
 	uint32_t *pmap;
 	size_t cappmap;
-	uint64_t window_ns;
+	uint64_t window_ns;      /* records kept and counted in groups */
+	uint64_t rows_window_ns; /* records listed as closed rows */
+	size_t first;            /* records before it are out of the window,
+	                            not yet dropped (a compaction is O(n)) */
+	size_t first_row;        /* the first record listed as a row */
+	struct sw_snapshot rows; /* the listed records: a view into rec[ri] */
 	uint64_t seq;
 
 	/* cookies of the records (dedupe of sample-made records) */
@@ -201,6 +207,7 @@ struct sw_churn *churn_new(void)
 	snapshot_init(&ch->rec[1]);
 	ch->rec[0].detail = ch->rec[1].detail = false;
 	ch->window_ns = DEFAULT_WINDOW_NS;
+	ch->rows_window_ns = DEFAULT_ROWS_WINDOW_NS;
 	ch->dst = xcalloc(DEST_SLOTS, sizeof *ch->dst);
 	return ch;
 }
@@ -234,6 +241,17 @@ void churn_set_window(struct sw_churn *ch, double seconds)
 double churn_window(const struct sw_churn *ch)
 {
 	return (double)ch->window_ns / 1e9;
+}
+
+void churn_set_rows_window(struct sw_churn *ch, double seconds)
+{
+	if (seconds < 0)
+		seconds = 0;
+	if (seconds > 86400)
+		seconds = 86400;
+	ch->rows_window_ns = (uint64_t)(seconds * 1e9);
+	if (ch->rows_window_ns > ch->window_ns)
+		ch->window_ns = ch->rows_window_ns;
 }
 
 /* ---- cookie set --------------------------------------------------------------- */
@@ -552,6 +570,17 @@ static void attribute(struct sw_churn *ch, size_t i, struct sw_closed *mt,
 	mt->life_ms = life;
 }
 
+/* The listed rows after records were appended: the same rows (the new
+ * ones wait for the next sample's row states), at the arrays' new place. */
+static void rows_refresh(struct sw_churn *ch)
+{
+	size_t n = ch->rows.nconns;
+	const struct sw_snapshot *r = &ch->rec[ch->ri];
+	ch->rows = *r;
+	ch->rows.conns = r->conns + ch->first_row;
+	ch->rows.nconns = n;
+}
+
 size_t churn_add_events(struct sw_churn *ch, const struct sw_snapshot *ev, size_t from,
 			const struct sw_model *m, uint64_t now_ns, int64_t now_real_ms)
 {
@@ -596,6 +625,7 @@ size_t churn_add_events(struct sw_churn *ch, const struct sw_snapshot *ev, size_
 			ch->cl[cp]++;
 		added++;
 	}
+	rows_refresh(ch);
 	return added;
 }
 
@@ -647,16 +677,18 @@ static void add_from_samples(struct sw_churn *ch, const struct sw_model *m, uint
 			add_seen(ch, s, i, &st[i], now, real_ms);
 }
 
-/* Drop the records older than the window (they are a prefix: records are
- * appended in time order). */
+/* Forget the records older than the window.  They are a prefix (records
+ * are appended in time order): the prefix is skipped at once and dropped
+ * by copying the rest only when it is the larger half, so each record is
+ * copied at most about once. */
 static void expire(struct sw_churn *ch, uint64_t now)
 {
 	struct sw_snapshot *o = &ch->rec[ch->ri];
 	const struct sw_closed *om = ch->meta[ch->ri];
-	size_t first = 0;
-	while (first < o->nconns && now - om[first].closed_ns > ch->window_ns)
-		first++;
-	if (!first)
+	while (ch->first < o->nconns && now - om[ch->first].closed_ns > ch->window_ns)
+		ch->first++;
+	size_t first = ch->first;
+	if (!first || first * 2 < o->nconns)
 		return;
 	int ni = !ch->ri;
 	struct sw_snapshot *n = &ch->rec[ni];
@@ -670,20 +702,32 @@ static void expire(struct sw_churn *ch, uint64_t now)
 	}
 	snapshot_clear(o);
 	ch->ri = ni;
+	ch->first = 0;
 	ck_rebuild(ch, n->nconns);
 }
 
-static void rowstats(struct sw_churn *ch)
+/* The records listed as rows: the last rows_window_ns of them, as a
+ * snapshot that shares the store's arrays (conns from first_row on). */
+static void rowstats(struct sw_churn *ch, uint64_t now)
 {
 	const struct sw_snapshot *r = &ch->rec[ch->ri];
 	const struct sw_closed *mt = ch->meta[ch->ri];
-	ch->rs = xgrow(ch->rs, &ch->caprs, r->nconns ? r->nconns : 1, sizeof *ch->rs);
-	for (size_t i = 0; i < r->nconns; i++) {
+	size_t f = ch->first;
+	while (f < r->nconns && now - mt[f].closed_ns > ch->rows_window_ns)
+		f++;
+	ch->first_row = f;
+	ch->rows = *r;
+	ch->rows.conns = r->conns + f;
+	ch->rows.nconns = r->nconns - f;
+	size_t n = ch->rows.nconns;
+	ch->rs = xgrow(ch->rs, &ch->caprs, n ? n : 1, sizeof *ch->rs);
+	for (size_t i = 0; i < n; i++) {
+		const struct sw_closed *m = &mt[f + i];
 		struct sw_rowstat *s = &ch->rs[i];
 		memset(s, 0, sizeof *s);
-		s->flags = SW_ROW_CLOSED | (uint32_t)mt[i].how << SW_ROW_HOW_SHIFT;
+		s->flags = SW_ROW_CLOSED | (uint32_t)m->how << SW_ROW_HOW_SHIFT;
 		s->gone_for = 1;
-		s->life_ms = mt[i].life_known ? (mt[i].life_ms ? mt[i].life_ms : 1) : 0;
+		s->life_ms = m->life_known ? (m->life_ms ? m->life_ms : 1) : 0;
 	}
 }
 
@@ -760,7 +804,7 @@ void churn_sample(struct sw_churn *ch, const struct sw_model *m, uint64_t droppe
 	learn_dests(ch, s, model_rowstats(m), now);
 	reattribute(ch, since, now);
 	expire(ch, now);
-	rowstats(ch);
+	rowstats(ch, now);
 }
 
 const struct sw_churn_rates *churn_rates(const struct sw_churn *ch)
@@ -770,12 +814,20 @@ const struct sw_churn_rates *churn_rates(const struct sw_churn *ch)
 
 const struct sw_snapshot *churn_records(const struct sw_churn *ch)
 {
-	return &ch->rec[ch->ri];
+	return &ch->rows;
 }
 
 const struct sw_closed *churn_closed(const struct sw_churn *ch)
 {
-	return ch->meta[ch->ri];
+	return ch->meta[ch->ri] ? ch->meta[ch->ri] + ch->first_row : NULL;
+}
+
+const struct sw_snapshot *churn_all(const struct sw_churn *ch, const struct sw_closed **meta,
+			     size_t *first)
+{
+	*meta = ch->meta[ch->ri];
+	*first = ch->first;
+	return &ch->rec[ch->ri];
 }
 
 const struct sw_rowstat *churn_rowstats(const struct sw_churn *ch)
@@ -1051,7 +1103,7 @@ void churn_groups(const struct sw_churn *ch, enum sw_churn_kind kind,
 	out->window_s = span;
 	out->idx = xgrow(out->idx, &out->capidx, g.r->nconns ? g.r->nconns : 1, sizeof *out->idx);
 	size_t n = 0;
-	for (size_t i = 0; i < g.r->nconns; i++) {
+	for (size_t i = ch->first; i < g.r->nconns; i++) {
 		const struct sw_conn *c = &g.r->conns[i];
 		if (!in_kind(c, &g.mt[i], kind) || (sel && !select_match(sel, c)) ||
 		    (f && !filter_match(f, g.r, c)))
@@ -1090,7 +1142,7 @@ bool churn_group_of(const struct sw_churn *ch, enum sw_churn_kind kind, int fami
 		want.family = (uint8_t)fold_addr(family, addr, want.addr);
 	uint32_t *idx = NULL;
 	size_t n = 0, cap = 0;
-	for (size_t i = 0; i < g.r->nconns; i++) {
+	for (size_t i = ch->first; i < g.r->nconns; i++) {
 		if (!in_kind(&g.r->conns[i], &g.mt[i], kind))
 			continue;
 		gkey_of(&g, (uint32_t)i, &k);

@@ -146,9 +146,13 @@ struct sw_churn;
 
 struct sw_churn *churn_new(void);
 void churn_free(struct sw_churn *c);
-/* How long closed records are kept (seconds; default 10). */
+/* How long closed records are kept and counted in groups and in the
+ * diagnoses (seconds; default 10). */
 void churn_set_window(struct sw_churn *c, double seconds);
 double churn_window(const struct sw_churn *c);
+/* How long they are listed as closed rows (churn_records; default 3; the
+ * window grows to it if shorter). */
+void churn_set_rows_window(struct sw_churn *c, double seconds);
 
 /* Add the records of ev (destroy events, parsed by nlparse_events) from
  * index `from` on, received at now_ns/now_real_ms.  m is the model as of
@@ -168,12 +172,20 @@ void churn_sample(struct sw_churn *c, const struct sw_model *m, uint64_t dropped
 
 const struct sw_churn_rates *churn_rates(const struct sw_churn *c);
 
-/* The closed records: a snapshot (conns, tcpx, procs, owners) with one
- * struct sw_closed and one struct sw_rowstat (SW_ROW_CLOSED) per conn.
- * Valid until the next churn_add_events or churn_sample. */
+/* The closed records listed as rows (those of the rows window): a
+ * snapshot (conns, tcpx, procs, owners) with one struct sw_closed and one
+ * struct sw_rowstat (SW_ROW_CLOSED) per conn.  The pointer stays valid; the
+ * contents change with churn_sample (records added by churn_add_events
+ * are listed from the next churn_sample on). */
 const struct sw_snapshot *churn_records(const struct sw_churn *c);
 const struct sw_closed *churn_closed(const struct sw_churn *c);
 const struct sw_rowstat *churn_rowstats(const struct sw_churn *c);
+/* Every record kept, listed or not yet (a streaming reader prints those
+ * added since its last call: struct sw_closed.seq grows by one per
+ * record): conns[*first ..) are in the window, meta[] is parallel to
+ * conns[].  Valid until the next churn_add_events or churn_sample. */
+const struct sw_snapshot *churn_all(const struct sw_churn *c, const struct sw_closed **meta,
+				    size_t *first);
 /* Protocols the records cover (SW_PROTO_BIT): the model hides its own
  * tombstones of these. */
 uint32_t churn_protos(const struct sw_churn *c);

@@ -58,7 +58,7 @@ static const struct sw_binding default_bindings[] = {
 	{'6', SW_ACT_SHOW_ROUTES},
 	{'7', SW_ACT_SHOW_IFACES},
 	{'8', SW_ACT_SHOW_CHURN},
-	{'C', SW_ACT_SHOW_CHURN},
+	{'x', SW_ACT_SHOW_CHURN},
 	{'t', SW_ACT_CHANGES},
 	{'m', SW_ACT_MARK},
 	{'M', SW_ACT_CLEAR_MARK},

@@ -5,7 +5,7 @@
 # ~40 connections per second that each live ~30 ms (the php-fpm -> MySQL
 # shape), on 80x24 in a plain C locale:
 #   - the header counts TCP sockets opened and closed per second;
-#   - the Churn panel (C) lists the destination 127.0.0.1:9500 with its
+#   - the Churn panel (x) lists the destination 127.0.0.1:9500 with its
 #     lifetime and the program; g switches to the service :9500 named by
 #     its listener; Enter shows the closed connections in the table;
 #   - the ephemeral-port alarm gives the measured rate, lifetime and
@@ -62,8 +62,8 @@ tmux_start_sockwatch 80 24 xterm C "-d" "1"
 check "monitor starts" tmux_wait_text "Connections"
 check "header: TCP sockets opened and closed per second" \
 	tmux_wait_regex "tcp/s \+[1-9][0-9]* -[1-9][0-9]*" 15
-tmux_send C
-check "C shows the Churn panel at 80x24" tmux_wait_text "> Churn"
+tmux_send x
+check "x shows the Churn panel at 80x24" tmux_wait_text "> Churn"
 check "the destination 127.0.0.1:9500 with a lifetime and its program" \
 	tmux_wait_regex "^127\.0\.0\.1:9500 +[0-9.]+ +[0-9]+ms +[0-9]+ms .*python3/[0-9]+" 15
 tmux_send g
@@ -116,7 +116,7 @@ tmux_start 80 24 xterm C setpriv --reuid=65534 --regid=65534 --clear-groups \
 	--inh-caps=-all --bounding-set=-all "$SOCKWATCH" -d 1
 check "not root: the warning" tmux_wait_text "Not root"
 check "not root: closures are still counted" tmux_wait_regex "tcp/s \+[1-9][0-9]* -[1-9][0-9]*" 15
-tmux_send C
+tmux_send x
 check "not root: the Churn panel lists the destination" \
 	tmux_wait_regex "^127\.0\.0\.1:9504 " 15
 tmux_send q
@@ -138,7 +138,7 @@ check "-N: the monitor shows the other namespace" tmux_wait_text "netns $OTHER_N
 check "-N: its header counts refreshes" tmux_wait_regex "tcp/s \+0 -0" 10
 sleep 3
 check "-N: no closure from this namespace (tcp/s +0 -0 after 3 s)" tmux_wait_regex "tcp/s \+0 -0" 2
-tmux_send C
+tmux_send x
 check "-N: the Churn panel is empty" tmux_wait_text "No connection closed in the window"
 tmux_send q
 check "q quits" tmux_wait_exit
@@ -154,7 +154,7 @@ SOCKWATCH_DEBUG_EVENTS_ERRNO=EPERM
 export SOCKWATCH_DEBUG_EVENTS_ERRNO
 tmux_start_sockwatch 80 24 xterm C "-d" "1"
 check "header says there are no close events" tmux_wait_text "(no close events)"
-tmux_send C
+tmux_send x
 check "the panel says why, or lists closures from sample deltas" \
 	tmux_wait_regex "not allowed to receive connection close events|^127\.0\.0\.1:9501 " 15
 check "closures seen by samples are listed" tmux_wait_regex "^127\.0\.0\.1:9501 +[0-9.]+ +[0-9.]+m?s" 20

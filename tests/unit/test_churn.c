@@ -133,9 +133,31 @@ static void sample(struct fx *f, uint64_t t, uint64_t dropped)
 	churn_sample(f->ch, f->m, dropped, true);
 }
 
+/* Every record in the window (listed as rows or not yet), and their meta. */
+static const struct sw_snapshot *recs(const struct sw_churn *ch, const struct sw_closed **mt)
+{
+	static struct sw_snapshot v;
+	const struct sw_closed *m;
+	size_t first;
+	const struct sw_snapshot *r = churn_all(ch, &m, &first);
+	v = *r;
+	v.conns += first;
+	v.nconns -= first;
+	if (mt)
+		*mt = m + first;
+	return &v;
+}
+
+static const struct sw_closed *metas(const struct sw_churn *ch)
+{
+	const struct sw_closed *m;
+	recs(ch, &m);
+	return m;
+}
+
 static const struct sw_proc *owner(const struct sw_churn *ch, size_t i)
 {
-	const struct sw_snapshot *r = churn_records(ch);
+	const struct sw_snapshot *r = recs(ch, NULL);
 	return snapshot_owner_proc(r, &r->conns[i], 0);
 }
 
@@ -153,8 +175,8 @@ static void test_attribution(void **state)
 	ev_tcp(&f->ev, 99, 50002, 8, 443, 4, 4, 200);
 	assert_int_equal(churn_add_events(f->ch, &f->ev, 0, f->m, 11 * SEC, 0), 4);
 
-	const struct sw_closed *mt = churn_closed(f->ch);
-	const struct sw_snapshot *r = churn_records(f->ch);
+	const struct sw_closed *mt = metas(f->ch);
+	const struct sw_snapshot *r = recs(f->ch, NULL);
 	assert_int_equal(r->nconns, 4);
 	assert_int_equal(mt[0].how, SW_HOW_SOCKET);
 	assert_string_equal(owner(f->ch, 0)->comm, "php-fpm8.2");
@@ -189,12 +211,12 @@ static void test_late_listener(void **state)
 	sample(f, 10 * SEC, 0);
 	ev_tcp(&f->ev, 77, 9100, 1, 40000, 20, 20, 500);
 	churn_add_events(f->ch, &f->ev, 0, f->m, 11 * SEC, 0);
-	assert_int_equal(churn_closed(f->ch)[0].how, SW_HOW_NONE);
+	assert_int_equal(metas(f->ch)[0].how, SW_HOW_NONE);
 	base_sample(f, 12 * SEC);
 	tcp(&f->s, 3, SW_ST_LISTEN, 9100, 0, 0);
 	own(&f->s, 400, "newsvc", 1000);
 	sample(f, 12 * SEC, 0);
-	const struct sw_closed *mt = churn_closed(f->ch);
+	const struct sw_closed *mt = metas(f->ch);
 	assert_true(mt[0].server);
 	assert_int_equal(mt[0].how, SW_HOW_LISTENER);
 	assert_string_equal(owner(f->ch, 0)->comm, "newsvc");
@@ -216,7 +238,7 @@ static void test_dest_ambiguous(void **state)
 	sample(f, 10 * SEC, 0);
 	ev_tcp(&f->ev, 88, 50001, 9, 3306, 4, 4, 200);
 	churn_add_events(f->ch, &f->ev, 0, f->m, 11 * SEC, 0);
-	assert_int_equal(churn_closed(f->ch)[0].how, SW_HOW_NONE);
+	assert_int_equal(metas(f->ch)[0].how, SW_HOW_NONE);
 }
 
 static void test_life(void **state)
@@ -368,13 +390,13 @@ static void test_window(void **state)
 	struct fx *f = *state;
 	churn_set_window(f->ch, 3);
 	fill_groups(f); /* records at 14 s */
-	assert_int_equal(churn_records(f->ch)->nconns, 110);
+	assert_int_equal(recs(f->ch, NULL)->nconns, 110);
 	base_sample(f, 16 * SEC);
 	sample(f, 16 * SEC, 0);
-	assert_int_equal(churn_records(f->ch)->nconns, 110);
+	assert_int_equal(recs(f->ch, NULL)->nconns, 110);
 	base_sample(f, 18 * SEC);
 	sample(f, 18 * SEC, 0);
-	assert_int_equal(churn_records(f->ch)->nconns, 0);
+	assert_int_equal(recs(f->ch, NULL)->nconns, 0);
 	/* owners survive the rebuild of what is kept */
 	ev_tcp(&f->ev, 5, 50000, 9, 3306, 1, 1, 1);
 	churn_add_events(f->ch, &f->ev, f->ev.nconns - 1, f->m, 19 * SEC, 0);
@@ -384,8 +406,8 @@ static void test_window(void **state)
 	churn_add_events(f->ch, &f->ev, f->ev.nconns - 1, f->m, 22 * SEC, 0);
 	base_sample(f, 23 * SEC);
 	sample(f, 23 * SEC, 0); /* the 19 s record goes, the 22 s one stays */
-	assert_int_equal(churn_records(f->ch)->nconns, 1);
-	assert_int_equal(churn_records(f->ch)->conns[0].cookie, 6);
+	assert_int_equal(recs(f->ch, NULL)->nconns, 1);
+	assert_int_equal(recs(f->ch, NULL)->conns[0].cookie, 6);
 	assert_string_equal(owner(f->ch, 0)->comm, "php-fpm8.2");
 	assert_true(churn_rowstats(f->ch)[0].flags & SW_ROW_CLOSED);
 	assert_int_equal(SW_ROW_HOW(churn_rowstats(f->ch)[0].flags), SW_HOW_DEST);
@@ -407,11 +429,11 @@ static void test_lost(void **state)
 	const struct sw_churn_rates *rt = churn_rates(f->ch);
 	assert_int_equal(rt->lost, 3);
 	assert_int_equal(rt->from_snapshot_total, 1);
-	const struct sw_snapshot *r = churn_records(f->ch);
+	const struct sw_snapshot *r = recs(f->ch, NULL);
 	assert_int_equal(r->nconns, 1);
 	assert_int_equal(r->conns[0].cookie, 40);
-	assert_int_equal(churn_closed(f->ch)[0].src, SW_CHURN_SNAPSHOT);
-	assert_int_equal(churn_closed(f->ch)[0].life_ms, 1000);
+	assert_int_equal(metas(f->ch)[0].src, SW_CHURN_SNAPSHOT);
+	assert_int_equal(metas(f->ch)[0].life_ms, 1000);
 	assert_string_equal(owner(f->ch, 0)->comm, "php-fpm8.2");
 	ev_tcp(&f->ev, 40, 50040, 9, 3306, 1, 1, 1);
 	assert_int_equal(churn_add_events(f->ch, &f->ev, 0, f->m, 11 * SEC + 1, 0), 0);
@@ -438,7 +460,7 @@ static void test_no_events(void **state)
 	tcp(&f->s, 40, SW_ST_TIME_WAIT, 50040, 9, 3306); /* the client closed */
 	model_update(f->m, &f->s);                       /* 41: gone */
 	churn_sample(f->ch, f->m, 0, false);
-	const struct sw_snapshot *r = churn_records(f->ch);
+	const struct sw_snapshot *r = recs(f->ch, NULL);
 	assert_int_equal(r->nconns, 2);
 	const struct sw_churn_rates *rt = churn_rates(f->ch);
 	assert_int_equal(rt->closed[SW_CHURN_TCP], 2);
@@ -447,8 +469,8 @@ static void test_no_events(void **state)
 	for (size_t i = 0; i < r->nconns; i++) {
 		seen40 |= r->conns[i].cookie == 40;
 		seen41 |= r->conns[i].cookie == 41;
-		assert_int_equal(churn_closed(f->ch)[i].src, SW_CHURN_SNAPSHOT);
-		assert_int_equal(churn_closed(f->ch)[i].life_ms, 2000);
+		assert_int_equal(metas(f->ch)[i].src, SW_CHURN_SNAPSHOT);
+		assert_int_equal(metas(f->ch)[i].life_ms, 2000);
 	}
 	assert_true(seen40 && seen41);
 	/* the next sample: TIME_WAIT is not a new closure */
@@ -488,6 +510,28 @@ static void test_view(void **state)
 	model_set_tombstone_ttl(f->m, 0); /* closed rows hidden */
 	model_view(f->m, NULL, NULL, NULL, 0, &v);
 	assert_int_equal(v.n, 2);
+	model_set_tombstone_ttl(f->m, 3);
+	/* records added since the last sample are listed from the next one */
+	ev_tcp(&f->ev, 78, 9000, 1, 40001, 20, 20, 500);
+	churn_add_events(f->ch, &f->ev, f->ev.nconns - 1, f->m, 13 * SEC, 0);
+	model_view(f->m, NULL, NULL, NULL, 0, &v);
+	assert_int_equal(v.n, 4);
+	base_sample(f, 14 * SEC);
+	sample(f, 14 * SEC, 0);
+	model_view(f->m, NULL, NULL, NULL, 0, &v);
+	assert_int_equal(v.n, 6); /* 3 listeners-or-live + 3 records */
+	/* listed for 3 s (the rows window), counted for 10 s */
+	base_sample(f, 15 * SEC);
+	sample(f, 15 * SEC, 0);
+	model_view(f->m, NULL, NULL, NULL, 0, &v);
+	assert_int_equal(v.n, 4); /* the 11 s records are no longer listed */
+	assert_int_equal(churn_records(f->ch)->nconns, 1);
+	struct sw_churn_groups g;
+	churn_groups_init(&g);
+	churn_groups(f->ch, SW_CHURN_SERVICE, NULL, NULL, SW_CHURN_BY_RATE, &g);
+	assert_int_equal(g.n, 1);
+	assert_int_equal(g.g[0].closed, 2);
+	churn_groups_done(&g);
 	view_done(&v);
 }
 
