@@ -896,24 +896,6 @@ static int gkey_cmp(const struct gkey *a, const struct gkey *b)
 	return a->port == b->port ? 0 : a->port < b->port ? -1 : 1;
 }
 
-/* By group, then known lifetimes ascending, unknown last. */
-static int rec_cmp(const void *pa, const void *pb, void *arg)
-{
-	const struct gctx *g = arg;
-	uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
-	struct gkey ka, kb;
-	gkey_of(g, a, &ka);
-	gkey_of(g, b, &kb);
-	int d = gkey_cmp(&ka, &kb);
-	if (d)
-		return d;
-	const struct sw_closed *x = &g->mt[a], *y = &g->mt[b];
-	if (x->life_known != y->life_known)
-		return x->life_known ? -1 : 1;
-	if (x->life_ms != y->life_ms)
-		return x->life_ms < y->life_ms ? -1 : 1;
-	return a < b ? -1 : a > b;
-}
 
 static bool in_kind(const struct sw_conn *c, const struct sw_closed *mt, enum sw_churn_kind k)
 {
@@ -1079,6 +1061,28 @@ static double groups_span(const struct sw_churn *ch)
 	return span;
 }
 
+/* A record as the group sort sees it. */
+struct srec {
+	struct gkey k;
+	uint32_t life;
+	uint32_t i;
+	uint8_t known;
+};
+
+/* By group, then known lifetimes ascending, unknown last. */
+static int srec_cmp(const void *pa, const void *pb)
+{
+	const struct srec *a = pa, *b = pb;
+	int d = gkey_cmp(&a->k, &b->k);
+	if (d)
+		return d;
+	if (a->known != b->known)
+		return a->known ? -1 : 1;
+	if (a->life != b->life)
+		return a->life < b->life ? -1 : 1;
+	return a->i < b->i ? -1 : a->i > b->i;
+}
+
 void churn_groups_init(struct sw_churn_groups *g)
 {
 	memset(g, 0, sizeof *g);
@@ -1088,6 +1092,7 @@ void churn_groups_done(struct sw_churn_groups *g)
 {
 	free(g->g);
 	free(g->idx);
+	free(g->sorted);
 	memset(g, 0, sizeof *g);
 }
 
@@ -1101,30 +1106,33 @@ void churn_groups(const struct sw_churn *ch, enum sw_churn_kind kind,
 	out->n = 0;
 	double span = groups_span(ch);
 	out->window_s = span;
-	out->idx = xgrow(out->idx, &out->capidx, g.r->nconns ? g.r->nconns : 1, sizeof *out->idx);
+	size_t need = g.r->nconns ? g.r->nconns : 1;
+	out->idx = xgrow(out->idx, &out->capidx, need, sizeof *out->idx);
+	struct srec *sr = out->sorted = xgrow(out->sorted, &out->capsorted, need, sizeof *sr);
 	size_t n = 0;
 	for (size_t i = ch->first; i < g.r->nconns; i++) {
 		const struct sw_conn *c = &g.r->conns[i];
 		if (!in_kind(c, &g.mt[i], kind) || (sel && !select_match(sel, c)) ||
 		    (f && !filter_match(f, g.r, c)))
 			continue;
-		out->idx[n++] = (uint32_t)i;
+		gkey_of(&g, (uint32_t)i, &sr[n].k);
+		sr[n].known = g.mt[i].life_known;
+		sr[n].life = g.mt[i].life_ms;
+		sr[n].i = (uint32_t)i;
+		n++;
 	}
 	if (!n)
 		return;
-	qsort_r(out->idx, n, sizeof *out->idx, rec_cmp, &g);
+	/* keys computed once: the sort compares plain fields */
+	qsort(sr, n, sizeof *sr, srec_cmp);
+	for (size_t i = 0; i < n; i++)
+		out->idx[i] = sr[i].i;
 	size_t start = 0;
-	struct gkey ks, ki;
-	gkey_of(&g, out->idx[0], &ks);
 	for (size_t i = 1; i <= n; i++) {
-		if (i < n) {
-			gkey_of(&g, out->idx[i], &ki);
-			if (!gkey_cmp(&ks, &ki))
-				continue;
-		}
+		if (i < n && !gkey_cmp(&sr[start].k, &sr[i].k))
+			continue;
 		group_close(out, &g, out->idx + start, i - start, span);
 		start = i;
-		ks = ki;
 	}
 	qsort_r(out->g, out->n, sizeof *out->g, g_cmp, &order);
 }
@@ -1140,7 +1148,7 @@ bool churn_group_of(const struct sw_churn *ch, enum sw_churn_kind kind, int fami
 	want.port = port;
 	if (kind == SW_CHURN_DEST)
 		want.family = (uint8_t)fold_addr(family, addr, want.addr);
-	uint32_t *idx = NULL;
+	struct srec *sr = NULL;
 	size_t n = 0, cap = 0;
 	for (size_t i = ch->first; i < g.r->nconns; i++) {
 		if (!in_kind(&g.r->conns[i], &g.mt[i], kind))
@@ -1148,17 +1156,23 @@ bool churn_group_of(const struct sw_churn *ch, enum sw_churn_kind kind, int fami
 		gkey_of(&g, (uint32_t)i, &k);
 		if (gkey_cmp(&k, &want))
 			continue;
-		idx = xgrow(idx, &cap, n + 1, sizeof *idx);
-		idx[n++] = (uint32_t)i;
+		sr = xgrow(sr, &cap, n + 1, sizeof *sr);
+		sr[n] = (struct srec){.k = k, .life = g.mt[i].life_ms, .i = (uint32_t)i,
+				      .known = g.mt[i].life_known};
+		n++;
 	}
 	if (!n)
 		return false;
-	qsort_r(idx, n, sizeof *idx, rec_cmp, &g);
+	qsort(sr, n, sizeof *sr, srec_cmp);
+	uint32_t *idx = xmalloc(n * sizeof *idx);
+	for (size_t i = 0; i < n; i++)
+		idx[i] = sr[i].i;
 	struct sw_churn_groups tmp;
 	churn_groups_init(&tmp);
 	group_close(&tmp, &g, idx, n, groups_span(ch));
 	*out = tmp.g[0];
 	churn_groups_done(&tmp);
 	free(idx);
+	free(sr);
 	return true;
 }

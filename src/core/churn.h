@@ -140,6 +140,8 @@ struct sw_churn_groups {
 	/* scratch */
 	uint32_t *idx;
 	size_t capidx;
+	void *sorted;
+	size_t capsorted;
 };
 
 struct sw_churn;

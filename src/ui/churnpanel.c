@@ -44,7 +44,10 @@ static size_t ch_nrows(const struct panel *p, const struct ui *ui)
 static uint64_t ch_row_key(const struct panel *p, const struct ui *ui, size_t i)
 {
 	(void)p;
-	const struct sw_churn_group *e = &groups(ui)->g[i];
+	const struct sw_churn_groups *gs = groups(ui);
+	if (!gs || i >= gs->n)
+		return 0;
+	const struct sw_churn_group *e = &gs->g[i];
 	uint64_t k = (uint64_t)e->port << 8 | e->proto;
 	for (int b = 0; b < 16; b += 8) {
 		uint64_t w;
@@ -91,7 +94,12 @@ static void life_text(uint32_t ms, bool known, char *buf, size_t len)
 static void ch_row_text(const struct panel *p, struct ui *ui, size_t i, char *buf, size_t len)
 {
 	(void)p;
-	const struct sw_churn_group *e = &groups(ui)->g[i];
+	const struct sw_churn_groups *gs = groups(ui);
+	if (!gs || i >= gs->n) {
+		buf[0] = '\0';
+		return;
+	}
+	const struct sw_churn_group *e = &gs->g[i];
 	char k[96], o[64];
 	key_text(e, k, sizeof k);
 	owner_text(e, o, sizeof o);
