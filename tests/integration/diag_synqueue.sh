@@ -57,6 +57,14 @@ while time.time() < end and len(cs) < 3000:
 ' $Q >/dev/null 2>&1 &
 FLOOD=$!
 at_exit "kill $FLOOD 2>/dev/null"
+# --check's window must fall inside the flood: wait until the kernel counts
+# its first cookies (the interpreter can take seconds to start on a loaded
+# machine, and a window before that sees no delta)
+cookies() { ip netns exec "$NS" awk '/^TcpExt:/ { if (!h) { split($0, n); h = 1 } else {
+	split($0, v); for (i in n) if (n[i] == "SyncookiesSent") print v[i] } }' /proc/net/netstat; }
+c0=$(cookies)
+flooding() { [ "$(cookies)" -gt "${c0:-0}" ]; }
+wait_for 20 flooding || log "the flood did not start within 20 s"
 sw_run "$T/c2.json" "$T/c2.err" --check --json -d 1 -N "$NS"
 kill $FLOOD 2>/dev/null
 got=$(jq -r "$d | .details[] | select(startswith(\"in \") and contains(\"SyncookiesSent +\"))" "$T/c2.json" 2>/dev/null)
