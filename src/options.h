@@ -38,6 +38,8 @@ struct sw_options {
 	bool readonly;         /* -r / --readonly */
 	bool no_color;         /* -C / NO_COLOR */
 	bool no_header;        /* -H */
+	bool csv;              /* --format csv: the table as RFC 4180 CSV */
+	bool pids;             /* --pids: the PIDs holding the matching sockets, as lsof -t */
 	const char *filter;    /* the expression */
 	const char *netns;     /* -N */
 	const char *record;
