@@ -257,6 +257,7 @@ int options_parse(struct sw_options *o, int argc, char **argv, bool *exit_now)
 		case 'd':
 			if (!sw_parse_seconds(optarg, &o->delay) || o->delay < 0.05)
 				return usage_error(_("invalid delay '%s' (seconds, at least 0.05)"), optarg);
+			o->delay_set = true;
 			break;
 		case 'n':
 			/* "-n 5": a count (top habit); "-n" or "-tan": numeric (netstat habit,

@@ -25,6 +25,7 @@ enum sw_mode {
 struct sw_options {
 	enum sw_mode mode;
 	double delay;          /* -d SEC */
+	bool delay_set;        /* -d given (over the settings file's interval) */
 	long count;            /* -n COUNT (0 = forever in batch repeat) */
 	bool count_set;
 	struct sw_select sel;  /* -t -u -w -x -l -a -4 -6 */
