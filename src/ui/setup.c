@@ -158,29 +158,6 @@ static void add_row(struct setup *s, enum row_kind k, size_t idx)
 		s->rows[s->n++] = (struct row){k, idx};
 }
 
-static unsigned toggle_panel(struct ui *ui, enum panel_id id)
-{
-	struct panel *p = &ui->panels[id];
-	if (p->shown) {
-		int shown = 0;
-		for (int i = 0; i < PANEL_COUNT; i++)
-			shown += ui->panels[i].shown;
-		if (shown == 1) {
-			ui_status(ui, true, "%s", _("At least one panel stays shown"));
-			return UI_R_REDRAW;
-		}
-		p->shown = false;
-		if (ui->focus == id)
-			focus_cycle(ui, 1);
-	} else {
-		p->shown = true;
-	}
-	ui->relayout = true;
-	ui_mark_all_dirty(ui);
-	ui_sync_wants(ui);
-	return UI_R_REDRAW;
-}
-
 static unsigned set_color(struct ui *ui, bool on)
 {
 	ui->cfg.no_color = !on;
@@ -280,7 +257,7 @@ static unsigned activate(struct ui *ui, const struct row *r)
 	switch (r->kind) {
 	case ROW_COLUMNS: return actions_columns(ui); /* replaces this dialog */
 	case ROW_SORT: return actions_sort_menu(ui);
-	case ROW_PANEL: return toggle_panel(ui, (enum panel_id)r->idx);
+	case ROW_PANEL: return focus_flip(ui, (enum panel_id)r->idx);
 	case ROW_COLOR: return set_color(ui, ui->cfg.no_color);
 	case ROW_FOLLOW: return commands_run(ui, SW_ACT_FOLLOW);
 	case ROW_SAVE: return save(ui);
