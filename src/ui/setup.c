@@ -251,12 +251,41 @@ static unsigned save(struct ui *ui)
 	return UI_R_REDRAW;
 }
 
-/* Space or Enter on a row. */
-static unsigned activate(struct ui *ui, const struct row *r)
+/* The column picker and the sort menu, opened from here, come back here
+ * when they close (as htop's setup does): their done callback is wrapped. */
+struct back {
+	dialog_done_fn done; /* the picker's own */
+	size_t row;          /* the setup row to select again */
+};
+
+static unsigned back_to_setup(struct ui *ui, struct dialog *d, int choice)
+{
+	struct back *b = d->ctx;
+	unsigned f = b->done ? b->done(ui, d, choice) : 0;
+	f |= setup_open(ui, (int)b->row);
+	return f;
+}
+
+static unsigned open_picker(struct ui *ui, unsigned (*open)(struct ui *ui), size_t row)
+{
+	unsigned f = open(ui); /* replaces the setup dialog */
+	struct dialog *p = ui->dlg;
+	if (p && !p->ctx) {
+		struct back *b = xmalloc(sizeof *b);
+		*b = (struct back){p->done, row};
+		p->ctx = b;
+		p->ctx_free = free;
+		p->done = back_to_setup;
+	}
+	return f;
+}
+
+/* Space or Enter on a row (the row-th). */
+static unsigned activate(struct ui *ui, const struct row *r, size_t row)
 {
 	switch (r->kind) {
-	case ROW_COLUMNS: return actions_columns(ui); /* replaces this dialog */
-	case ROW_SORT: return actions_sort_menu(ui);
+	case ROW_COLUMNS: return open_picker(ui, actions_columns, row);
+	case ROW_SORT: return open_picker(ui, actions_sort_menu, row);
 	case ROW_PANEL: return focus_flip(ui, (enum panel_id)r->idx);
 	case ROW_COLOR: return set_color(ui, ui->cfg.no_color);
 	case ROW_FOLLOW: return commands_run(ui, SW_ACT_FOLLOW);
@@ -310,7 +339,7 @@ static int setup_key(struct ui *ui, struct dialog *d, int key)
 	unsigned f;
 	if (key == ' ' || key == SW_KEY_ENTER) {
 		enum row_kind k = r->kind;
-		f = activate(ui, r);
+		f = activate(ui, r, d->sel.cur);
 		if (k == ROW_COLUMNS || k == ROW_SORT)
 			return (int)f; /* d was replaced by the picker */
 	} else if (key == '+' || key == '=' || key == SW_KEY_RIGHT) {
@@ -326,9 +355,8 @@ static int setup_key(struct ui *ui, struct dialog *d, int key)
 	return (int)f;
 }
 
-unsigned setup_open(struct ui *ui, int arg)
+unsigned setup_open(struct ui *ui, int row)
 {
-	(void)arg;
 	struct setup *s = xcalloc(1, sizeof *s);
 	add_row(s, ROW_COLUMNS, 0);
 	add_row(s, ROW_SORT, 0);
@@ -347,6 +375,8 @@ unsigned setup_open(struct ui *ui, int arg)
 	d->ctx = s;
 	d->ctx_free = free;
 	fill(ui, d);
+	if (row > 0 && (size_t)row < s->n)
+		d->sel.cur = (size_t)row;
 	dialog_open(ui, d);
 	return UI_R_REDRAW;
 }

@@ -9,8 +9,9 @@
 
 struct ui;
 
-/* Open the setup screen: flags (the commands table's signature). */
-unsigned setup_open(struct ui *ui, int arg);
+/* Open the setup screen with row selected (0: the first): flags (the
+ * commands table's signature). */
+unsigned setup_open(struct ui *ui, int row);
 /* Show exactly the panels named in list ("connections,states": the show
  * actions' names without "show-"); the Connections panel when none. */
 void setup_apply_panels(struct ui *ui, const char *list);

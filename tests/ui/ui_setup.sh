@@ -6,7 +6,8 @@
 #    /etc/sockwatch/sockwatchrc) gives the interval, the user's --config
 #    file overrides a threshold of it;
 #  - hide the TCP states panel, type an interval and a threshold, colours
-#    off, w saves: the file keeps its comment and unknown key, its
+#    off, a column off in the column picker (which returns to the setup
+#    screen), w saves: the file keeps its comment and unknown key, its
 #    threshold line is replaced in place, nothing is left behind;
 #  - a new sockwatch with the same --config starts with those settings;
 #  - a read-only directory (a user who cannot write there): a clear message
@@ -63,6 +64,12 @@ down 2 # Threshold ephemeral_warn
 tmux_type "42"
 tmux_send Enter
 check "typed threshold 42" tmux_wait_regex "Threshold ephemeral_warn +42"
+tmux_send Home Enter # Columns: the column picker, then back here
+check "Enter on Columns opens the column picker" tmux_wait_text "Space: show/hide"
+tmux_send Space # the first column (proto) off
+tmux_send Escape
+check "the picker returns to the setup screen" tmux_wait_text "Refresh interval"
+check "... showing the columns without proto" tmux_wait_regex "Columns \\(c\\) +state,"
 tmux_send w
 check "w saves, and says where" tmux_wait_text "Settings saved to $CFG"
 tmux_send Escape
@@ -76,6 +83,7 @@ check "saved: the unknown key kept" has "^some.unknown = x$" "$CFG"
 check "saved: the threshold line replaced in place (once, line 2)" \
 	test "$(grep -n 'closewait_warn' "$CFG")" = "2:threshold.closewait_warn = 12"
 check "saved: monitor.interval = 0.5" has "^monitor.interval = 0.5$" "$CFG"
+check "saved: monitor.columns without proto" has "^monitor.columns = state,recvq," "$CFG"
 check "saved: monitor.color = 0" has "^monitor.color = 0$" "$CFG"
 check "saved: threshold.ephemeral_warn = 42" has "^threshold.ephemeral_warn = 42$" "$CFG"
 check "saved: monitor.panels without states" \
@@ -87,6 +95,7 @@ check "no temporary file left" test "$(ls -A "$T/cfg")" = "sockwatchrc"
 # ---- the same --config again ---------------------------------------------------
 tmux_start_sockwatch 80 24 vt100 C --replay "$REC" --config "$CFG"
 check "restart: the saved interval" tmux_wait_text "every 0.5s"
+check "restart: the saved columns (no Proto header)" tmux_wait_regex "^State.? +Recv-Q"
 check "restart: the TCP states panel stays hidden" tmux_wait_gone "TCP states"
 tmux_send F2
 check "restart: colours off" tmux_wait_regex "Colours +off"
