@@ -140,8 +140,12 @@ int frame_thresholds(const struct sw_options *o, struct diag_thresholds *t,
 	if (p) {
 		int rc = rcfile_load(p, t, monitor_key, mon, warn);
 		/* The default path may simply not be ours to read (sudo -u, setpriv
-		 * keeping HOME): only an explicit --config must be readable. */
-		if (rc < 0 && (o->config || (rc != -ENOENT && rc != -EACCES))) {
+		 * keeping HOME): only an explicit --config must be readable, and
+		 * exist, except for the monitor, whose setup screen creates it. */
+		if (rc == -ENOENT && o->config && o->mode == SW_MODE_MONITOR) {
+			fprintf(warn ? warn : stderr,
+				_("%s does not exist yet: the setup screen (F2) saves to it\n"), p);
+		} else if (rc < 0 && (o->config || (rc != -ENOENT && rc != -EACCES))) {
 			fprintf(stderr, _("sockwatch: cannot read %s: %s\n"), p, sw_file_strerror(-rc));
 			if (o->config)
 				return 2;

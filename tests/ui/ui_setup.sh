@@ -103,6 +103,20 @@ check "restart: the threshold" tmux_wait_regex "Threshold ephemeral_warn +42"
 tmux_send Escape q
 tmux_wait_exit
 
+# ---- a --config file that does not exist yet: the monitor starts, w creates it
+NEW=$T/new/dir/sockwatchrc
+tmux_start_sockwatch 80 24 vt100 C --replay "$REC" --config "$NEW"
+check "missing --config: the monitor starts and says so" tmux_wait_text "does not exist yet"
+tmux_send F2
+check "missing --config: setup opens" tmux_wait_text "Refresh interval"
+tmux_send w
+check "missing --config: w creates it" tmux_wait_text "Settings saved to $NEW"
+tmux_send Escape q
+tmux_wait_exit
+check "missing --config: the file and its directories exist" has "^monitor.interval = 3$" "$NEW"
+"$SOCKWATCH" --check --replay "$REC" --config "$T/none" >/dev/null 2>&1
+check "missing --config: --check still refuses it (exit 2)" test $? -eq 2
+
 # ---- a directory the user cannot write ---------------------------------------------
 if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null 2>&1; then
 	sw_for_others
