@@ -8,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/columns.h"
 #include "core/i18n.h"
+#include "core/keymap.h"
 #include "core/rcfile.h"
 #include "core/safefile.h"
 #include "core/util.h"
@@ -16,8 +18,6 @@
 
 /* ---- settings ---------------------------------------------------------- */
 
-/* The monitor's keys in the configuration file (accepted, and ignored,
- * by the batch modes): ctx is a struct frame_monitor_cfg or NULL. */
 /* monitor.closed_window: seconds, 0 to 3600. */
 static int closed_window_key(struct frame_monitor_cfg *m, const char *value, char *err,
 			     size_t errlen)
@@ -29,47 +29,141 @@ static int closed_window_key(struct frame_monitor_cfg *m, const char *value, cha
 		snprintf(err, errlen, _("expected seconds from 0 to 3600, not '%s'"), value);
 		return -EINVAL;
 	}
-	if (m)
-		m->closed_window = v;
+	m->closed_window = v;
 	return 0;
 }
 
-static int monitor_key(void *ctx, const char *key, const char *value, char *err, size_t errlen)
+static int parse_bool(const char *value, bool *on, char *err, size_t errlen)
 {
-	if (!strcmp(key, "monitor.closed_window"))
-		return closed_window_key(ctx, value, err, errlen);
-	if (strcmp(key, "monitor.panels_follow_filter") != 0)
-		return -ENOENT;
-	bool on;
 	if (!strcmp(value, "1") || !strcmp(value, "yes") || !strcmp(value, "on") ||
 	    !strcmp(value, "true"))
-		on = true;
+		*on = true;
 	else if (!strcmp(value, "0") || !strcmp(value, "no") || !strcmp(value, "off") ||
 		 !strcmp(value, "false"))
-		on = false;
+		*on = false;
 	else {
 		snprintf(err, errlen, _("expected 1 or 0, not '%s'"), value);
 		return -EINVAL;
 	}
-	struct frame_monitor_cfg *m = ctx;
-	if (m)
-		m->panels_follow_filter = on;
 	return 0;
+}
+
+/* A list of column names (monitor.columns; monitor.sort with '-' allowed). */
+static int parse_columns(const char *value, bool sort, char *dst, size_t dlen, char *err,
+			 size_t errlen)
+{
+	enum sw_col_id ids[SW_COL_COUNT];
+	bool desc[SW_COL_COUNT];
+	int bad = 0;
+	int n = column_parse_list(value, ids, desc, SW_COL_COUNT, &bad);
+	for (int i = 0; i < n && !sort; i++)
+		if (desc[i])
+			n = -1;
+	if (n <= 0 || strlen(value) >= dlen) {
+		snprintf(err, errlen, _("not a list of column names: '%s'"), value);
+		return -EINVAL;
+	}
+	sw_strlcpy(dst, value, dlen);
+	return 0;
+}
+
+/* monitor.panels: names of the panels' show actions without "show-"
+ * (connections, states, remotes, ...), comma-separated. */
+static int parse_panels(const char *value, char *dst, size_t dlen, char *err, size_t errlen)
+{
+	const char *p = value;
+	while (*p) {
+		size_t n = strcspn(p, ",");
+		bool known = false;
+		for (int a = 1; a < SW_ACT_COUNT && !known; a++) {
+			const char *nm = keymap_action_name((enum sw_action)a);
+			known = strncmp(nm, "show-", 5) == 0 && strlen(nm + 5) == n &&
+				strncmp(nm + 5, p, n) == 0;
+		}
+		if (!known) {
+			snprintf(err, errlen, _("unknown panel '%.*s'"), (int)n, p);
+			return -EINVAL;
+		}
+		p += n + (p[n] == ',');
+	}
+	if (strlen(value) >= dlen) {
+		snprintf(err, errlen, "%s", _("line too long, ignored"));
+		return -EINVAL;
+	}
+	sw_strlcpy(dst, value, dlen);
+	return 0;
+}
+
+/* The monitor's keys in the configuration files (accepted, and ignored,
+ * by the batch modes): ctx is a struct frame_monitor_cfg or NULL. */
+static int monitor_key(void *ctx, const char *key, const char *value, char *err, size_t errlen)
+{
+	struct frame_monitor_cfg scratch, *m = ctx ? ctx : &scratch;
+	if (strncmp(key, "monitor.", 8) != 0)
+		return -ENOENT;
+	key += 8;
+	bool on;
+	if (!strcmp(key, "closed_window"))
+		return closed_window_key(m, value, err, errlen);
+	if (!strcmp(key, "panels_follow_filter")) {
+		if (parse_bool(value, &on, err, errlen))
+			return -EINVAL;
+		m->panels_follow_filter = on;
+	} else if (!strcmp(key, "color") || !strcmp(key, "colour")) {
+		if (parse_bool(value, &on, err, errlen))
+			return -EINVAL;
+		m->color = on;
+		m->color_set = true;
+	} else if (!strcmp(key, "interval")) {
+		double d;
+		if (!sw_parse_seconds(value, &d) || d < 0.05 || d > 3600) {
+			snprintf(err, errlen, _("expected seconds (0.05 to 3600), not '%s'"), value);
+			return -EINVAL;
+		}
+		m->interval = d;
+		m->interval_set = true;
+	} else if (!strcmp(key, "columns")) {
+		return parse_columns(value, false, m->columns, sizeof m->columns, err, errlen);
+	} else if (!strcmp(key, "sort")) {
+		return parse_columns(value, true, m->sort, sizeof m->sort, err, errlen);
+	} else if (!strcmp(key, "panels")) {
+		if (parse_panels(value, m->panels, sizeof m->panels, err, errlen))
+			return -EINVAL;
+		m->panels_set = true;
+	} else {
+		return -ENOENT;
+	}
+	return 0;
+}
+
+bool frame_config_path(const struct sw_options *o, char *buf, size_t len)
+{
+	if (o->config)
+		return sw_strlcpy(buf, o->config, len) < len;
+	return rcfile_default_path(buf, len) == 0;
 }
 
 int frame_thresholds(const struct sw_options *o, struct diag_thresholds *t,
 		     struct frame_monitor_cfg *mon, FILE *warn)
 {
 	diag_thresholds_default(t);
+	/* The system-wide defaults first: missing or unreadable is normal. */
+	const char *sys = rcfile_system_path();
+	int src = rcfile_load(sys, t, monitor_key, mon, warn);
+	if (src < 0 && src != -ENOENT && src != -EACCES)
+		fprintf(warn ? warn : stderr, _("sockwatch: cannot read %s: %s\n"), sys,
+			sw_file_strerror(-src));
 	char path[4096];
-	const char *p = o->config;
-	if (!p && rcfile_default_path(path, sizeof path) == 0)
-		p = path;
+	const char *p = frame_config_path(o, path, sizeof path) ? path : NULL;
 	if (p) {
 		int rc = rcfile_load(p, t, monitor_key, mon, warn);
 		/* The default path may simply not be ours to read (sudo -u, setpriv
-		 * keeping HOME): only an explicit --config must be readable. */
-		if (rc < 0 && (o->config || (rc != -ENOENT && rc != -EACCES))) {
+		 * keeping HOME): only an explicit --config must be readable, and
+		 * exist, except for the monitor, whose setup screen creates it. */
+		if (rc == -ENOENT && o->config && o->mode == SW_MODE_MONITOR) {
+			fprintf(warn ? warn : stderr,
+				_("%s does not exist yet: the setup screen (F2) saves to it\n"), p);
+		} else if (rc < 0 && (o->config || (rc != -ENOENT && rc != -EACCES))) {
 			fprintf(stderr, _("sockwatch: cannot read %s: %s\n"), p, sw_file_strerror(-rc));
 			if (o->config)
 				return 2;

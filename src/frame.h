@@ -19,20 +19,32 @@
 
 /* ---- settings ---------------------------------------------------------- */
 
-/* The monitor's settings from the configuration file. */
+/* The monitor's settings from the configuration files (what its setup
+ * screen saves; each *_set says the file gave it). */
 struct frame_monitor_cfg {
 	bool panels_follow_filter; /* monitor.panels_follow_filter (default 1) */
 	double closed_window;      /* monitor.closed_window: seconds closed
 	                              connections stay listed in the
 	                              connection table (default 3) */
+	bool color, color_set;     /* monitor.color = 1|0 */
+	double interval;           /* monitor.interval = SEC ... */
+	bool interval_set;
+	char columns[512];         /* monitor.columns = proto,state,... ("" unset) */
+	char sort[128];            /* monitor.sort = state,-rxrate ("" unset) */
+	char panels[256];          /* monitor.panels = connections,states,... ("" unset) */
+	bool panels_set;           /* (an empty list is a valid value: none but Connections) */
 };
 
-/* Thresholds: defaults, then the config file (--config FILE, or the XDG
- * default when it exists; bad lines are reported to warn as
- * "path:line: message"), then --threshold.  mon (may be NULL) receives the
- * monitor's settings.  0, or an exit code (2) after printing why. */
+/* Thresholds: defaults, then the system file (rcfile_system_path(); a
+ * missing one is normal), then the user's file (--config FILE, or the XDG
+ * default when it exists), then --threshold.  Bad lines are reported to
+ * warn as "path:line: message".  mon (may be NULL) receives the monitor's
+ * settings.  0, or an exit code (2) after printing why. */
 int frame_thresholds(const struct sw_options *o, struct diag_thresholds *t,
 		     struct frame_monitor_cfg *mon, FILE *warn);
+/* The file the monitor's setup screen writes: --config FILE or the XDG
+ * default; false when there is none (neither HOME nor XDG_CONFIG_HOME). */
+bool frame_config_path(const struct sw_options *o, char *buf, size_t len);
 
 /* ---- signals ----------------------------------------------------------- */
 

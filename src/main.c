@@ -66,5 +66,10 @@ int main(int argc, char **argv)
 	filter_set_env(collect_filter_env()); /* cgroup PATH, autobound */
 	if (getenv("NO_COLOR") && *getenv("NO_COLOR"))
 		o.no_color = true;
+	/* `sockwatch | grep 3306`, `sockwatch > file`: the table, as ss and
+	 * netstat print in a pipe.  Only stdout decides: a terminal on stdout
+	 * with stdin redirected still wants the monitor (and hears why not). */
+	if (o.mode == SW_MODE_MONITOR && !isatty(STDOUT_FILENO))
+		o.mode = SW_MODE_TABLE;
 	return mode_run[o.mode](&o);
 }

@@ -102,6 +102,7 @@ struct batch {
 	bool procs;
 	bool kstat;
 	bool tcpinfo;
+	bool repeat; /* -n COUNT other than 1: timestamps between the tables */
 	struct batch_diag *diag; /* --json: the "diagnoses" member */
 };
 
@@ -195,7 +196,8 @@ static int setup(struct batch *b, const struct sw_options *o)
 	/* What to ask of the collector. */
 	unsigned needs = columns_needs(b->cols, o->mode == SW_MODE_TABLE ? (size_t)b->ncols : 0,
 				       b->keys, b->nkeys);
-	b->procs = o->procs || o->mode != SW_MODE_TABLE || (needs & SW_NEED_PROCS);
+	b->procs = o->procs || o->pids || o->mode != SW_MODE_TABLE || (needs & SW_NEED_PROCS);
+	b->repeat = o->count_set && o->count != 1;
 	if (o->filter)
 		b->procs |= filter_uses(o->filter, "proc") || filter_uses(o->filter, "comm") ||
 			    filter_uses(o->filter, "pid");
@@ -279,6 +281,35 @@ static void first_notes(const struct batch *b, const struct sw_snapshot *s)
 				sw_proto_name(p));
 }
 
+/* Before each table of a repeat (-n 3 -d 1), unless -H: when it was taken,
+ * "--- 2026-12-03T04:31:07Z ---" (UTC, ISO 8601, as JSON's "time"). */
+static void stamp_line(const struct batch *b, const struct sw_snapshot *s, long sample,
+		       FILE *fp)
+{
+	if (sample > 0)
+		fputc('\n', fp);
+	char iso[32];
+	if (b->repeat && !b->o->no_header && sw_fmt_clock(s->real_sec, true, iso, sizeof iso))
+		fprintf(fp, "--- %s ---\n", iso);
+}
+
+static int emit_table(const struct batch *b, const struct sw_snapshot *s,
+		      const struct sw_view *v, long sample, FILE *fp)
+{
+	const struct sw_options *o = b->o;
+	if (o->pids)
+		return out_pids(fp, v->rows, v->n);
+	if (o->csv) {
+		/* one header, then every sample's rows: a single CSV file */
+		char iso[32];
+		bool stamp = b->repeat && sw_fmt_clock(s->real_sec, true, iso, sizeof iso);
+		return out_conns_csv(fp, v->rows, v->n, b->cols, b->ncols,
+				     !o->no_header && sample == 0, stamp ? iso : NULL);
+	}
+	stamp_line(b, s, sample, fp);
+	return out_conns_table(fp, v->rows, v->n, b->cols, b->ncols, !o->no_header);
+}
+
 static int emit(const struct batch *b, const struct sw_snapshot *s, const struct sw_view *v,
 		long sample, bool aggregates)
 {
@@ -287,9 +318,7 @@ static int emit(const struct batch *b, const struct sw_snapshot *s, const struct
 	int rc = 0;
 	switch (o->mode) {
 	case SW_MODE_TABLE:
-		if (sample > 0)
-			fputc('\n', fp);
-		rc = out_conns_table(fp, v->rows, v->n, b->cols, b->ncols, !o->no_header);
+		rc = emit_table(b, s, v, sample, fp);
 		break;
 	case SW_MODE_JSON: {
 		struct out_json_opts jo = {.aggregates = aggregates, .top = o->summary_top};
@@ -301,8 +330,7 @@ static int emit(const struct batch *b, const struct sw_snapshot *s, const struct
 	case SW_MODE_SUMMARY:
 	{
 		struct out_summary_opts so = {.top = o->summary_top};
-		if (sample > 0)
-			fputc('\n', fp);
+		stamp_line(b, s, sample, fp);
 		rc = out_summary_text(fp, s, v->rows, v->n, &so);
 		break;
 	}

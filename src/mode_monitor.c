@@ -68,6 +68,7 @@ struct loop {
 	char net_err[256];
 	/* what the model was last told */
 	uint32_t mark_gen;
+	uint32_t thr_gen; /* the setup screen's thresholds last copied */
 	bool changes;
 };
 
@@ -354,6 +355,10 @@ static int run(struct loop *L)
 			f |= UI_R_RECOLLECT; /* a routes/interfaces panel opened */
 		if (sync_extras(L, w))
 			f |= UI_R_RECOLLECT; /* a column or the filter needs other data */
+		if (w->thr_gen != L->thr_gen && w->thr) {
+			L->thr = *w->thr; /* changed in the setup screen */
+			L->thr_gen = w->thr_gen;
+		}
 		if (f & UI_R_TIMER)
 			L->next_sample_ns = L->last_sample_ns + interval_ns(w);
 		if (f & UI_R_ACTION) {
@@ -404,7 +409,8 @@ int mode_monitor_run(const struct sw_options *o)
 	char *warns = NULL;
 	size_t warnlen = 0;
 	FILE *wf = open_memstream(&warns, &warnlen);
-	struct frame_monitor_cfg mon = {.panels_follow_filter = true, .closed_window = 3};
+	struct frame_monitor_cfg mon = {.panels_follow_filter = true, .color = true,
+					.closed_window = 3};
 	int trc = frame_thresholds(o, &L.thr, &mon, wf ? wf : stderr);
 	if (wf)
 		fclose(wf);
@@ -460,18 +466,23 @@ int mode_monitor_run(const struct sw_options *o)
 		fprintf(stderr, "sockwatch: %s\n", L.err);
 		goto out;
 	}
+	/* The command line wins over the settings files. */
+	char cfg_path[4096];
 	struct ui_config uc = {
-		.interval = o->delay > 0 ? o->delay : 1.0,
+		.interval = o->delay_set || !mon.interval_set ? o->delay : mon.interval,
 		.readonly = o->readonly,
-		.no_color = o->no_color,
+		.no_color = o->no_color || !mon.color,
 		.resolve = false,
 		.is_root = geteuid() == 0,
 		.mouse = getenv("SOCKWATCH_NO_MOUSE") == NULL,
 		.filter = o->filter,
-		.columns = o->columns,
-		.sort = o->sort,
+		.columns = o->columns ? o->columns : mon.columns[0] ? mon.columns : NULL,
+		.sort = o->sort ? o->sort : mon.sort[0] ? mon.sort : NULL,
 		.netns = o->netns,
 		.panels_follow_filter = mon.panels_follow_filter,
+		.panels = mon.panels_set ? mon.panels : NULL,
+		.thr = &L.thr,
+		.config_path = frame_config_path(o, cfg_path, sizeof cfg_path) ? cfg_path : NULL,
 	};
 	L.ui = ui_new(&uc, err, sizeof err);
 	if (!L.ui) {

@@ -16,7 +16,7 @@
 #include "options.h"
 
 /* The last of -s, --json, --format=table|json|summary wins. */
-enum sw_format { SW_FMT_TABLE, SW_FMT_JSON, SW_FMT_SUMMARY };
+enum sw_format { SW_FMT_TABLE, SW_FMT_JSON, SW_FMT_SUMMARY, SW_FMT_CSV };
 
 enum {
 	OPT_JSON = 256,
@@ -39,6 +39,7 @@ enum {
 	OPT_OUTPUT,
 	OPT_ROUTES,
 	OPT_INTERFACES,
+	OPT_PIDS,
 };
 
 static const struct option longopts[] = {
@@ -82,6 +83,7 @@ static const struct option longopts[] = {
 	{"output", required_argument, NULL, OPT_OUTPUT},
 	{"routes", no_argument, NULL, OPT_ROUTES},
 	{"interfaces", no_argument, NULL, OPT_INTERFACES},
+	{"pids", no_argument, NULL, OPT_PIDS},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, 'V'},
 	{NULL, 0, NULL, 0},
@@ -99,11 +101,13 @@ void options_usage(FILE *fp)
 		"  -s, --summary          totals per protocol and state, top remote IPs,\n"
 		"                         local ports and processes\n"
 		"      --json             one JSON document per snapshot (JSON lines with -n)\n"
-		"      --format=FMT       table (default), json or summary\n"
+		"      --format=FMT       table (default), json, summary or csv\n"
 		"  -H, --no-header        no table header line\n"
 		"      --columns=LIST     table columns, e.g. proto,state,local,remote,pid\n"
 		"      --sort=LIST        sort keys, e.g. state,-rxrate (- = descending)\n"
-		"      --top=N            rows per group in the summary (default 10)\n\n"), fp);
+		"      --top=N            rows per group in the summary (default 10)\n"
+		"      --pids             only the PIDs holding the matching sockets, one per\n"
+		"                         line (as lsof -t): kill $(sockwatch --pids :9000)\n\n"), fp);
 	fputs(_("Selection (netstat/ss habits):\n"
 		"  -t, --tcp  -u, --udp  -w, --raw  -x, --unix\n"
 		"      --udplite  --mptcp  --sctp\n"
@@ -229,6 +233,8 @@ static enum sw_mode decide_mode(const struct sw_options *o, bool batch, enum sw_
 		return SW_MODE_JSON;
 	if (fmt == SW_FMT_SUMMARY)
 		return SW_MODE_SUMMARY;
+	if (fmt == SW_FMT_CSV || o->pids)
+		return SW_MODE_TABLE;
 	if (batch || o->count_set || o->want_summary || o->want_json)
 		return SW_MODE_TABLE;
 	return SW_MODE_MONITOR;
@@ -251,6 +257,7 @@ int options_parse(struct sw_options *o, int argc, char **argv, bool *exit_now)
 		case 'd':
 			if (!sw_parse_seconds(optarg, &o->delay) || o->delay < 0.05)
 				return usage_error(_("invalid delay '%s' (seconds, at least 0.05)"), optarg);
+			o->delay_set = true;
 			break;
 		case 'n':
 			/* "-n 5": a count (top habit); "-n" or "-tan": numeric (netstat habit,
@@ -305,10 +312,13 @@ int options_parse(struct sw_options *o, int argc, char **argv, bool *exit_now)
 				fmt = SW_FMT_JSON, o->want_json = true;
 			else if (strcmp(optarg, "summary") == 0)
 				fmt = SW_FMT_SUMMARY, o->want_summary = true;
+			else if (strcmp(optarg, "csv") == 0)
+				fmt = SW_FMT_CSV, o->want_json = o->want_summary = false;
 			else if (strcmp(optarg, "prometheus") == 0 || strcmp(optarg, "prom") == 0)
 				o->prometheus = true;
 			else
-				return usage_error(_("unknown format '%s' (table, json, summary, prometheus)"), optarg);
+				return usage_error(_("unknown format '%s' (table, json, summary, csv, "
+						     "prometheus)"), optarg);
 			break;
 		case 'H': o->no_header = true; break;
 		case 'N': o->netns = optarg; break;
@@ -333,6 +343,7 @@ int options_parse(struct sw_options *o, int argc, char **argv, bool *exit_now)
 		case OPT_OUTPUT: o->output = optarg; break;
 		case OPT_ROUTES: o->routes = true; break;
 		case OPT_INTERFACES: o->interfaces = true; break;
+		case OPT_PIDS: o->pids = true; break;
 		case OPT_RECORD: o->record = optarg; break;
 		case OPT_REPLAY: o->replay = optarg; break;
 		case OPT_PROC_ROOT: o->proc_root = optarg; break;
@@ -386,7 +397,11 @@ int options_parse(struct sw_options *o, int argc, char **argv, bool *exit_now)
 		*end = '\0';
 		o->filter = f;
 	}
+	o->csv = fmt == SW_FMT_CSV;
 	o->mode = decide_mode(o, batch, fmt);
+	if (o->pids && (o->mode != SW_MODE_TABLE || o->csv))
+		return usage_error("%s", _("--pids is an output of its own: it does not go with "
+					   "--json, -s, --format or --check"));
 	if (o->output && !o->prometheus)
 		return usage_error("%s", _("--output FILE is for --format prometheus "
 					   "(-o is --timers, as in netstat)"));

@@ -25,6 +25,7 @@ enum sw_mode {
 struct sw_options {
 	enum sw_mode mode;
 	double delay;          /* -d SEC */
+	bool delay_set;        /* -d given (over the settings file's interval) */
 	long count;            /* -n COUNT (0 = forever in batch repeat) */
 	bool count_set;
 	struct sw_select sel;  /* -t -u -w -x -l -a -4 -6 */
@@ -38,6 +39,8 @@ struct sw_options {
 	bool readonly;         /* -r / --readonly */
 	bool no_color;         /* -C / NO_COLOR */
 	bool no_header;        /* -H */
+	bool csv;              /* --format csv: the table as RFC 4180 CSV */
+	bool pids;             /* --pids: the PIDs holding the matching sockets, as lsof -t */
 	const char *filter;    /* the expression */
 	const char *netns;     /* -N */
 	const char *record;

@@ -29,7 +29,7 @@ static const char *const group_titles[SW_KGRP_COUNT] = {
 #undef X
 };
 
-/* The defaults follow htop where a habit exists (F1 help, F3 search,
+/* The defaults follow htop where a habit exists (F1 help, F2 and C setup, F3 search,
  * F4 filter, F6 sort, F9 kill, F10 quit, Space, I, < >). */
 static const struct sw_binding default_bindings[] = {
 	{'h', SW_ACT_HELP},
@@ -45,6 +45,8 @@ static const struct sw_binding default_bindings[] = {
 	{'-', SW_ACT_SLOWER},
 	{SW_KEY_F(8), SW_ACT_SLOWER},
 	{SW_KEY_CTRL('L'), SW_ACT_REDRAW},
+	{SW_KEY_F(2), SW_ACT_SETUP},
+	{'C', SW_ACT_SETUP},
 	{'n', SW_ACT_RESOLVE},
 	{SW_KEY_TAB, SW_ACT_FOCUS_NEXT},
 	{SW_KEY_BTAB, SW_ACT_FOCUS_PREV},
@@ -88,7 +90,6 @@ static const struct sw_binding default_bindings[] = {
 	{'T', SW_ACT_SORT_RATE},
 	{'I', SW_ACT_SORT_INVERT},
 	{'c', SW_ACT_COLUMNS},
-	{SW_KEY_F(2), SW_ACT_COLUMNS},
 	{'/', SW_ACT_FILTER},
 	{SW_KEY_F(4), SW_ACT_FILTER},
 	{'\\', SW_ACT_SEARCH},

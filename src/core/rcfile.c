@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -113,8 +114,10 @@ int rcfile_parse(const char *name, const char *buf, size_t len,
 /* A config file is not that big: past this, stop (at the last whole line). */
 #define RCFILE_MAX (1u << 20)
 
-int rcfile_load(const char *path, struct diag_thresholds *t, rcfile_key_fn extra,
-		void *ctx, FILE *warn)
+/* The whole file (up to RCFILE_MAX, cut at its last whole line; *cut
+ * says so) into a new buffer *out (NUL-terminated), its length in *len.
+ * 0 or -errno / -SW_ENOTREG(mode). */
+static int read_all(const char *path, char **out, size_t *outlen, bool *cut)
 {
 	/* O_NONBLOCK, regular files only: a FIFO at the path must not hang
 	 * start-up (plain `sockwatch` reads the default path). */
@@ -144,18 +147,34 @@ int rcfile_load(const char *path, struct diag_thresholds *t, rcfile_key_fn extra
 		free(buf);
 		return -rd_err;
 	}
-	int extra_warn = 0;
+	*cut = false;
 	if (len > RCFILE_MAX) {
 		len = RCFILE_MAX;
 		while (len > 0 && buf[len - 1] != '\n')
 			len--;
-		extra_warn = 1;
+		*cut = true;
 	}
-	int rc = rcfile_parse(path, buf, len, t, extra, ctx, warn);
-	if (extra_warn && warn)
+	buf = xrealloc(buf, len + 1);
+	buf[len] = '\0';
+	*out = buf;
+	*outlen = len;
+	return 0;
+}
+
+int rcfile_load(const char *path, struct diag_thresholds *t, rcfile_key_fn extra,
+		void *ctx, FILE *warn)
+{
+	char *buf;
+	size_t len;
+	bool cut;
+	int rc = read_all(path, &buf, &len, &cut);
+	if (rc)
+		return rc;
+	rc = rcfile_parse(path, buf, len, t, extra, ctx, warn);
+	if (cut && warn)
 		fprintf(warn, _("%s: file too large (over 1 MiB): the rest is ignored\n"), path);
 	free(buf);
-	return rc + extra_warn;
+	return rc + (cut ? 1 : 0);
 }
 
 static int save_write(void *p, FILE *fp)
@@ -250,7 +269,8 @@ int rcfile_atomic_write(const char *path, int (*write)(void *ctx, FILE *fp), voi
 	return rc;
 }
 
-int rcfile_save(const char *path, const struct diag_thresholds *t)
+/* rcfile_atomic_write() through a symbolic link, creating the directory. */
+static int save_through(const char *path, int (*write)(void *ctx, FILE *fp), void *ctx)
 {
 	/* A sockwatchrc that is a symbolic link (dotfiles kept in a
 	 * repository, GNU stow) is the user's choice: save through it, so
@@ -265,9 +285,129 @@ int rcfile_save(const char *path, const struct diag_thresholds *t)
 		path = real;
 	}
 	int rc = mkdir_parent(path);
-	if (!rc) {
-		rc = rcfile_atomic_write(path, save_write, (void *)t);
-	}
+	if (!rc)
+		rc = rcfile_atomic_write(path, write, ctx);
 	free(real);
+	return rc;
+}
+
+int rcfile_save(const char *path, const struct diag_thresholds *t)
+{
+	return save_through(path, save_write, (void *)t);
+}
+
+/* ---- saving settings into an existing file ------------------------------ */
+
+#ifndef SYSCONFDIR /* set by the build (configure --sysconfdir) */
+#define SYSCONFDIR "/etc"
+#endif
+
+const char *rcfile_system_path(void)
+{
+	const char *env = getenv("SOCKWATCH_SYSTEM_CONFIG");
+	return env && *env ? env : SYSCONFDIR "/sockwatch/sockwatchrc";
+}
+
+/* The key of a "key = value" line (start and length), or false. */
+static bool line_key(const char *p, size_t n, const char **key, size_t *klen)
+{
+	size_t i = 0;
+	while (i < n && (p[i] == ' ' || p[i] == '\t'))
+		i++;
+	if (i == n || p[i] == '#' || p[i] == ';')
+		return false;
+	const char *eq = memchr(p + i, '=', n - i);
+	if (!eq)
+		return false;
+	size_t e = (size_t)(eq - p);
+	while (e > i && (p[e - 1] == ' ' || p[e - 1] == '\t'))
+		e--;
+	*key = p + i;
+	*klen = e - i;
+	return e > i;
+}
+
+static long kv_find(const struct rcfile_kv *kv, size_t n, const char *key, size_t klen)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strlen(kv[i].key) == klen && memcmp(kv[i].key, key, klen) == 0)
+			return (long)i;
+	return -1;
+}
+
+void rcfile_merge(const char *old, size_t len, const struct rcfile_kv *kv, size_t n,
+		  FILE *out)
+{
+	bool *done = xcalloc(n ? n : 1, sizeof *done);
+	size_t pos = 0;
+	if (len >= 3 && memcmp(old, "\xef\xbb\xbf", 3) == 0) {
+		fwrite(old, 1, 3, out); /* the byte order mark stays */
+		pos = 3;
+	}
+	while (pos < len) {
+		const char *p = old + pos;
+		const char *nl = memchr(p, '\n', len - pos);
+		size_t n_line = nl ? (size_t)(nl - p) : len - pos;
+		pos += n_line + (nl ? 1 : 0);
+		const char *key;
+		size_t klen;
+		long k = line_key(p, n_line, &key, &klen) ? kv_find(kv, n, key, klen) : -1;
+		if (k < 0) {
+			fwrite(p, 1, n_line, out);
+			fputc('\n', out);
+		} else if (!done[k]) {
+			/* the indentation and the key as written, the new value */
+			fprintf(out, "%.*s = %s\n", (int)(key + klen - p), p, kv[k].value);
+			done[k] = true;
+		} /* else: a later duplicate, which would override the saved value */
+	}
+	bool header = false;
+	for (size_t i = 0; i < n; i++) {
+		if (done[i])
+			continue;
+		if (!header && len)
+			fputs("\n", out);
+		if (!header)
+			fputs("# saved from the sockwatch monitor (setup screen, F2)\n", out);
+		header = true;
+		fprintf(out, "%s = %s\n", kv[i].key, kv[i].value);
+	}
+	free(done);
+}
+
+struct update_ctx {
+	const char *old;
+	size_t len;
+	const struct rcfile_kv *kv;
+	size_t n;
+};
+
+static int update_write(void *p, FILE *fp)
+{
+	const struct update_ctx *u = p;
+	rcfile_merge(u->old, u->len, u->kv, u->n, fp);
+	return 0;
+}
+
+int rcfile_update(const char *path, const struct rcfile_kv *kv, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strpbrk(kv[i].key, "\n\r=#") || strpbrk(kv[i].value, "\n\r"))
+			return -EINVAL;
+	struct update_ctx u = {NULL, 0, kv, n};
+	char *old = NULL;
+	bool cut = false;
+	int rc = read_all(path, &old, &u.len, &cut);
+	if (rc == -ENOENT)
+		u.len = 0;
+	else if (rc)
+		return rc;
+	else if (cut) {
+		free(old);
+		return -EFBIG; /* rewriting would lose what is past 1 MiB */
+	}
+	u.old = old;
+	rc = save_through(path, update_write, &u);
+	free(old);
 	return rc;
 }

@@ -64,4 +64,35 @@ int rcfile_save(const char *path, const struct diag_thresholds *t);
  * on failure). */
 int rcfile_atomic_write(const char *path, int (*write)(void *ctx, FILE *fp), void *ctx);
 
+/* ---- saving settings (rcsave.c) ---------------------------------------- */
+
+/* The system-wide defaults, read before the user's file:
+ * $SOCKWATCH_SYSTEM_CONFIG when set (tests), else
+ * SYSCONFDIR/sockwatch/sockwatchrc (/etc/sockwatch/sockwatchrc when
+ * configured with --sysconfdir=/etc, as Debian does). */
+const char *rcfile_system_path(void);
+
+/* One setting to save: key and its new value (one line, no newline). */
+struct rcfile_kv {
+	const char *key;
+	const char *value;
+};
+
+/* The file text old (len bytes, may be NULL) with the settings kv applied,
+ * written to out: the first "key = value" line of each key is replaced
+ * (its value only), later lines for the same key are dropped; comments,
+ * blank lines, unknown keys and lines that do not parse stay as they
+ * were; keys not in the file yet are appended at the end under one
+ * comment line.  Pure (no file access). */
+void rcfile_merge(const char *old, size_t len, const struct rcfile_kv *kv, size_t n,
+		  FILE *out);
+
+/* Apply kv to the file at path (read as rcfile_load does: never a FIFO,
+ * at most 1 MiB) and replace it atomically (rcfile_atomic_write: a
+ * temporary file in the same directory, fsync, rename; the directory is
+ * created if missing; a symbolic link is followed, as rcfile_save does).
+ * A value holding a newline is refused (-EINVAL).  0 or -errno /
+ * -SW_ENOTREG(mode). */
+int rcfile_update(const char *path, const struct rcfile_kv *kv, size_t n);
+
 #endif

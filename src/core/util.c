@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <wchar.h>
 
 #include "i18n.h"
 #include "util.h"
@@ -195,6 +196,33 @@ const char *sw_user_name(uint32_t uid)
 bool sw_blank(const char *s)
 {
 	return !s || !s[strspn(s, " \t\r\n")];
+}
+
+int sw_text_width(const char *s, size_t len)
+{
+	size_t i;
+	for (i = 0; i < len; i++)
+		if ((unsigned char)s[i] >= 0x80)
+			break;
+	if (i == len)
+		return (int)len;
+	int w = (int)i;
+	mbstate_t ps;
+	memset(&ps, 0, sizeof ps);
+	while (i < len) {
+		wchar_t wc;
+		size_t k = mbrtowc(&wc, s + i, len - i, &ps);
+		if (k == (size_t)-1 || k == (size_t)-2 || k == 0) {
+			memset(&ps, 0, sizeof ps);
+			w++;
+			i++;
+			continue;
+		}
+		int cw = wcwidth(wc);
+		w += cw < 0 ? 1 : cw;
+		i += k;
+	}
+	return w;
 }
 
 bool sw_fmt_clock(int64_t sec, bool iso_utc, char *buf, size_t len)

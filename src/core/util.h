@@ -64,6 +64,10 @@ bool sw_parse_u64(const char *w, uint64_t max, uint64_t *out);
 bool sw_all_digits(const char *w);
 /* Parse a non-negative decimal seconds value ("0.5", "2"); false if bad. */
 bool sw_parse_seconds(const char *s, double *out);
+/* Display width of len bytes of UTF-8 text in the current locale: ASCII
+ * fast path, else wcwidth() per character (CJK: 2 columns); a byte the
+ * locale cannot decode (a non-UTF-8 locale) counts 1. */
+int sw_text_width(const char *s, size_t len);
 /* A snapshot's wall-clock time (Unix seconds) into buf: ISO 8601 in UTC
  * ("2023-11-14T22:13:20Z") or the local "%H:%M:%S".  false (buf "") when
  * sec is out of range: before 1970 or after 9999-12-31, as a corrupt or

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/i18n.h"
+#include "core/util.h"
 #include "diag_out.h"
 #include "output.h"
 
@@ -110,19 +111,36 @@ int out_diagnoses_text(FILE *fp, const struct diag_list *l, bool verbose)
 	else
 		fprintf(fp, _(" (rates and counter deltas over the last %.1f s)"), l->dt);
 	fputc('\n', fp);
+	/* Columns by display width, not bytes: translated labels may be
+	 * double-width (zh_TW "警告" is 6 bytes, 4 columns). */
+	int sevw = 8;
+	for (int s = DIAG_OK; s <= DIAG_ALARM; s++) {
+		const char *lab = diag_sev_label((enum diag_sev)s);
+		int w = sw_text_width(lab, strlen(lab));
+		if (w > sevw)
+			sevw = w;
+	}
+	int indent = sevw + 1 + 17 + 1;
+	const char *fix = _("Fix: ");
+	int fixw = sw_text_width(fix, strlen(fix));
 	for (size_t i = 0; i < l->n; i++) {
 		const struct diag *d = &l->d[i];
-		fprintf(fp, "%-8s %-17s %s\n", diag_sev_label(d->sev), diag_id_name(d->id), d->title);
+		const char *lab = diag_sev_label(d->sev);
+		fprintf(fp, "%s%*s %-17s %s\n", lab, sevw - sw_text_width(lab, strlen(lab)), "",
+			diag_id_name(d->id), d->title);
 		if (d->sev == DIAG_OK && !verbose)
 			continue;
 		for (size_t j = 0; j < d->ndetail; j++)
-			fprintf(fp, "%27s%s\n", "", d->detail[j]);
+			fprintf(fp, "%*s%s\n", indent, "", d->detail[j]);
 		const char *s = d->fix;
 		bool first = true;
 		while (*s) {
 			const char *e = strchr(s, '\n');
 			int n = e ? (int)(e - s) : (int)strlen(s);
-			fprintf(fp, "%27s%s%.*s\n", "", first ? _("Fix: ") : "     ", n, s);
+			if (first)
+				fprintf(fp, "%*s%s%.*s\n", indent, "", fix, n, s);
+			else
+				fprintf(fp, "%*s%.*s\n", indent + fixw, "", n, s);
 			first = false;
 			s += n;
 			if (*s == '\n')

@@ -149,6 +149,15 @@ static void ji(struct jo *o, const char *k, int64_t v)
 	put_i64(o->fp, v);
 }
 
+/* A 64-bit tcp_info value, left out when it is all ones: the kernel's
+ * "unset / unlimited" (pacing_rate without a pacing limit, ~0ULL), which a
+ * JSON reader would turn into 18446744073709552000 (doc/json.md). */
+static void ju64(struct jo *o, const char *k, uint64_t v)
+{
+	if (v != UINT64_MAX)
+		ju(o, k, v);
+}
+
 /* -1 (unknown sysctl) as null */
 static void jint_or_null(struct jo *o, const char *k, int v)
 {
@@ -312,12 +321,12 @@ static void tcp_obj(struct jo *o, const struct sw_snapshot *s, const struct sw_t
 		}
 	}
 	if ((h & SW_TI_PACING) && d) {
-		ju(&j, "pacing_rate", d->pacing_rate);
-		ju(&j, "max_pacing_rate", d->max_pacing_rate);
+		ju64(&j, "pacing_rate", d->pacing_rate);
+		ju64(&j, "max_pacing_rate", d->max_pacing_rate);
 	}
 	if (h & SW_TI_BYTES) {
-		ju(&j, "bytes_acked", t->bytes_acked);
-		ju(&j, "bytes_received", t->bytes_received);
+		ju64(&j, "bytes_acked", t->bytes_acked);
+		ju64(&j, "bytes_received", t->bytes_received);
 	}
 	if (h & SW_TI_SEGS) {
 		ju(&j, "segs_in", t->segs_in);
@@ -330,15 +339,15 @@ static void tcp_obj(struct jo *o, const struct sw_snapshot *s, const struct sw_t
 		ju(&j, "data_segs_out", d->data_segs_out);
 	}
 	if (h & SW_TI_DELIVERY) {
-		ju(&j, "delivery_rate", t->delivery_rate);
+		ju64(&j, "delivery_rate", t->delivery_rate);
 		if (d)
 			jb(&j, "app_limited", d->app_limited);
 	}
 	if (h & SW_TI_BUSY) {
-		ju(&j, "busy_us", t->busy_time_us);
+		ju64(&j, "busy_us", t->busy_time_us);
 		if (d) {
-			ju(&j, "rwnd_limited_us", d->rwnd_limited_us);
-			ju(&j, "sndbuf_limited_us", d->sndbuf_limited_us);
+			ju64(&j, "rwnd_limited_us", d->rwnd_limited_us);
+			ju64(&j, "sndbuf_limited_us", d->sndbuf_limited_us);
 		}
 	}
 	if ((h & SW_TI_DELIVERED) && d) {
@@ -346,9 +355,9 @@ static void tcp_obj(struct jo *o, const struct sw_snapshot *s, const struct sw_t
 		ju(&j, "delivered_ce", d->delivered_ce);
 	}
 	if (h & SW_TI_BYTES_SENT) {
-		ju(&j, "bytes_sent", t->bytes_sent);
+		ju64(&j, "bytes_sent", t->bytes_sent);
 		if (d) {
-			ju(&j, "bytes_retrans", d->bytes_retrans);
+			ju64(&j, "bytes_retrans", d->bytes_retrans);
 			ju(&j, "dsack_dups", d->dsack_dups);
 			ju(&j, "reord_seen", d->reord_seen);
 		}

@@ -32,6 +32,15 @@
 int out_conns_table(FILE *fp, const struct sw_row *rows, size_t n,
 		    const enum sw_col_id *cols, int ncols, bool header);
 
+/* The same cells as RFC 4180 CSV (csv.c): a header line of column names
+ * (the --columns names) unless header=false; stamp (or NULL) adds a first
+ * column "time" with that text in every row (repeated samples). */
+int out_conns_csv(FILE *fp, const struct sw_row *rows, size_t n,
+		  const enum sw_col_id *cols, int ncols, bool header, const char *stamp);
+/* The PIDs holding the rows' sockets, unique, ascending, one per line
+ * (as lsof -t); nothing for sockets no visible process holds. */
+int out_pids(FILE *fp, const struct sw_row *rows, size_t n);
+
 /* ---- JSON ----------------------------------------------------------------- */
 
 struct out_json_opts {

@@ -11,7 +11,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <wchar.h>
 
 #include "core/i18n.h"
 #include "core/util.h"
@@ -20,35 +19,6 @@
 #include "unlocked.h"
 
 #define CELL_MAX 1024
-
-/* Display width of a UTF-8 string: ASCII fast path; otherwise wcwidth()
- * per character (1 per byte when the locale cannot decode it). */
-static int text_width(const char *s, size_t len)
-{
-	size_t i;
-	for (i = 0; i < len; i++)
-		if ((unsigned char)s[i] >= 0x80)
-			break;
-	if (i == len)
-		return (int)len;
-	int w = (int)i;
-	mbstate_t ps;
-	memset(&ps, 0, sizeof ps);
-	while (i < len) {
-		wchar_t wc;
-		size_t k = mbrtowc(&wc, s + i, len - i, &ps);
-		if (k == (size_t)-1 || k == (size_t)-2 || k == 0) {
-			memset(&ps, 0, sizeof ps);
-			w++;
-			i++;
-			continue;
-		}
-		int cw = wcwidth(wc);
-		w += cw < 0 ? 1 : cw;
-		i += k;
-	}
-	return w;
-}
 
 static void pad(FILE *fp, int n)
 {
@@ -98,7 +68,7 @@ int out_conns_table(FILE *fp, const struct sw_row *rows, size_t n, const enum sw
 		if (!col[j])
 			return -EINVAL;
 		const char *h = _(col[j]->header);
-		width[j] = header ? text_width(h, strlen(h)) : 0;
+		width[j] = header ? sw_text_width(h, strlen(h)) : 0;
 	}
 
 	/* Format every cell once: arena of NUL-terminated texts; per cell
@@ -119,7 +89,7 @@ int out_conns_table(FILE *fp, const struct sw_row *rows, size_t n, const enum sw
 			cell[0] = '\0';
 			col[j]->format(&rows[i], cell, CELL_MAX);
 			size_t len = strlen(cell);
-			int w = text_width(cell, len);
+			int w = sw_text_width(cell, len);
 			if (w > width[j])
 				width[j] = w;
 			if (alen + len + 1 > UINT32_MAX) {
@@ -141,7 +111,7 @@ int out_conns_table(FILE *fp, const struct sw_row *rows, size_t n, const enum sw
 			const char *h = _(col[j]->header);
 			if (j)
 				pending += 2;
-			put_cell(fp, h, strlen(h), text_width(h, strlen(h)), width[j],
+			put_cell(fp, h, strlen(h), sw_text_width(h, strlen(h)), width[j],
 				 col[j]->right, &pending);
 		}
 		putc('\n', fp);

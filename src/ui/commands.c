@@ -14,6 +14,7 @@
 #include "help.h"
 #include "prompt.h"
 #include "remotes.h"
+#include "setup.h"
 #include "uistate.h"
 
 static const double intervals[] = {0.1, 0.25, 0.5, 1, 2, 3, 5, 10, 30, 60};
@@ -237,6 +238,7 @@ static const struct command {
 	[SW_ACT_FASTER] = {cmd_interval, -1},
 	[SW_ACT_SLOWER] = {cmd_interval, 1},
 	[SW_ACT_REDRAW] = {cmd_redraw, 0},
+	[SW_ACT_SETUP] = {setup_open, 0},
 	[SW_ACT_RESOLVE] = {cmd_resolve, 0},
 	[SW_ACT_FOCUS_NEXT] = {cmd_focus, 1},
 	[SW_ACT_FOCUS_PREV] = {cmd_focus, -1},

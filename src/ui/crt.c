@@ -205,6 +205,11 @@ static void setup_attrs(bool want_color)
 	}
 }
 
+void crt_set_color(bool on)
+{
+	setup_attrs(on);
+}
+
 static void debug_bytes_init(void)
 {
 	const char *path = getenv("SOCKWATCH_DEBUG_BYTES");

@@ -49,6 +49,8 @@ struct crt_opts {
 
 /* Start curses; false with a message in err when the terminal cannot. */
 bool crt_init(const struct crt_opts *o, char *err, size_t errlen);
+/* Switch colours on or off (monochrome) while running; redraw after. */
+void crt_set_color(bool on);
 /* Restore the terminal (idempotent; also runs at exit and on fatal
  * signals). */
 void crt_done(void);

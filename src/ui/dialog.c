@@ -243,8 +243,8 @@ void dialog_draw(struct ui *ui)
 		if (W > ui->cols - 2)
 			W = ui->cols - 2;
 		H = (int)d->n + 4;
-		if (H > ui->rows - 2)
-			H = ui->rows - 2;
+		if (H > ui->rows - (d->keep_status ? 3 : 2))
+			H = ui->rows - (d->keep_status ? 3 : 2);
 	}
 	if (W < 10)
 		W = ui->cols;
@@ -253,7 +253,8 @@ void dialog_draw(struct ui *ui)
 	if (!d->win || d->h != H || d->w != W) {
 		if (d->win)
 			delwin(d->win);
-		d->win = newwin(H, W, (ui->rows - H) / 2, (ui->cols - W) / 2);
+		int y = d->keep_status ? (ui->rows - 2 - H) / 2 : (ui->rows - H) / 2;
+		d->win = newwin(H, W, y > 0 ? y : 0, (ui->cols - W) / 2);
 		if (!d->win)
 			return;
 		d->h = H;

@@ -28,6 +28,7 @@ struct dialog {
 	struct listsel sel;
 	const char *hint;       /* bottom line */
 	bool full;              /* use the whole screen (help) */
+	bool keep_status;       /* leave the status line uncovered (setup's messages) */
 	dialog_done_fn done;
 	/* Extra keys (column picker moves): flags, or -1 if unused. */
 	int (*key)(struct ui *ui, struct dialog *d, int key);

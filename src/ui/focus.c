@@ -52,6 +52,12 @@ unsigned focus_toggle(struct ui *ui, enum panel_id id)
 		ui->relayout = true;
 		return UI_R_REDRAW;
 	}
+	return focus_flip(ui, id);
+}
+
+unsigned focus_flip(struct ui *ui, enum panel_id id)
+{
+	struct panel *p = &ui->panels[id];
 	if (p->shown) {
 		int shown = 0;
 		for (int i = 0; i < PANEL_COUNT; i++)

@@ -13,6 +13,8 @@ void ui_focus(struct ui *ui, enum panel_id id);
 unsigned focus_cycle(struct ui *ui, int dir);
 /* Show or hide a panel (bring it into view when shown but not placed). */
 unsigned focus_toggle(struct ui *ui, enum panel_id id);
+/* Show or hide a panel, whether placed or not (never the last one shown). */
+unsigned focus_flip(struct ui *ui, enum panel_id id);
 /* Everything redraws (and the background is cleared). */
 void ui_mark_all_dirty(struct ui *ui);
 

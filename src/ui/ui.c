@@ -15,6 +15,7 @@
 #include "header.h"
 #include "remotes.h"
 #include "screen.h"
+#include "setup.h"
 #include "statusbar.h"
 #include "uistate.h"
 
@@ -61,6 +62,13 @@ struct ui *ui_new(const struct ui_config *cfg, char *err, size_t errlen)
 		panel_init(&ui->panels[i], (enum panel_id)i);
 	ui->changes = true;
 	ui->follow = cfg->panels_follow_filter;
+	if (cfg->panels)
+		setup_apply_panels(ui, cfg->panels);
+	if (cfg->thr)
+		ui->thr = *cfg->thr;
+	else
+		diag_thresholds_default(&ui->thr);
+	ui->wants.thr = &ui->thr;
 	statehist_init(&ui->hist);
 	ui->focus = PANEL_CONNS;
 	if (ui_set_filter(ui, cfg->filter ? cfg->filter : "", false, err, errlen, NULL) == 0) {

@@ -46,6 +46,9 @@ struct ui_config {
 	const char *sort;    /* --sort or NULL */
 	const char *netns;   /* shown in the header */
 	bool panels_follow_filter; /* the summary panels describe the filtered rows */
+	const char *panels;  /* shown panels ("connections,states"), NULL: the defaults */
+	const struct diag_thresholds *thr; /* the diagnosis thresholds in force */
+	const char *config_path; /* where the setup screen saves, or NULL */
 };
 
 /* What the loop built for the UI; pointers stay valid until the next
@@ -92,6 +95,8 @@ struct ui_wants {
 	bool changes;      /* show new and closed connections (tombstones) */
 	bool mark;         /* the user wants a mark set ... */
 	uint32_t mark_gen; /* ... changed each time the mark is set or cleared */
+	const struct diag_thresholds *thr; /* thresholds from the setup screen ... */
+	uint32_t thr_gen;  /* ... changed each time one is changed there */
 };
 
 enum ui_action_kind { UI_ACT_SIGNAL, UI_ACT_DESTROY };

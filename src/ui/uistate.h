@@ -95,6 +95,9 @@ struct ui {
 	struct ui_action actions[UI_MAX_ACTIONS];
 	size_t nactions, action_next;
 	int act_ok, act_fail;
+
+	/* the setup screen (setup.c): the thresholds it edits */
+	struct diag_thresholds thr;
 };
 
 /* ui.c: what the loop is asked for (filter, sort, columns, grouping),

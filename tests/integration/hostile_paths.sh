@@ -90,6 +90,22 @@ default_cfg_xdg() {
 	XDG_CONFIG_HOME="$T/xdg" bounded 0 -n 1 --format=prometheus --replay "$REC"
 }
 check "XDG config a FIFO: prometheus still runs" default_cfg_xdg
+# the system-wide file (/etc/sockwatch/sockwatchrc) is read by every run:
+# a FIFO there must not hang anybody, and its bad lines are named
+system_cfg() {
+	SOCKWATCH_SYSTEM_CONFIG="$D/fifo" HOME="$T/nohome" bounded 0 -b --json --replay "$REC" ||
+		return 1
+	has "fifo: it is a FIFO" "$T/err" || { show_file stderr "$T/err"; return 1; }
+}
+check "system config a FIFO: no hang, warned, goes on" system_cfg
+system_cfg_bad() {
+	printf 'threshold.top = lots\n' >"$T/system.rc"
+	# (4: the recording's accept-queue alarm)
+	SOCKWATCH_SYSTEM_CONFIG="$T/system.rc" HOME="$T/nohome" bounded 4 --check --replay "$REC" ||
+		return 1
+	has "system.rc:1: " "$T/err" || { show_file stderr "$T/err"; return 1; }
+}
+check "system config with a bad line: FILE:LINE: message, goes on" system_cfg_bad
 check "--replay FIFO: no hang, exit 1, says FIFO" fifo_refused 1 "is a FIFO" -b --replay "$D/fifo"
 check "--replay directory: exit 1" fifo_refused 1 "is a directory" -b --replay "$D/dir"
 check "--routes --replay FIFO: no hang" fifo_refused 1 "is a FIFO" --routes --replay "$D/fifo"

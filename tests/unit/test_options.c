@@ -69,6 +69,33 @@ static void test_format_order(void **state)
 	assert_int_equal(mode_of(ARGS("--format=summary", "--format=text")), SW_MODE_TABLE);
 }
 
+/* --format csv is the table's rows as CSV; --pids the bare PID list, an
+ * output of its own that no other format goes with. */
+static void test_csv_and_pids(void **state)
+{
+	(void)state;
+	struct sw_options o;
+	assert_int_equal(parse(&o, ARGS("--format", "csv")), 0);
+	assert_int_equal(o.mode, SW_MODE_TABLE);
+	assert_true(o.csv);
+	assert_int_equal(parse(&o, ARGS("--json", "--format=csv", "-n", "3")), 0);
+	assert_int_equal(o.mode, SW_MODE_TABLE);
+	assert_true(o.csv);
+	assert_false(o.want_json);
+	assert_int_equal(parse(&o, ARGS("--format=csv", "--json")), 0);
+	assert_int_equal(o.mode, SW_MODE_JSON);
+	assert_false(o.csv);
+	assert_int_equal(parse(&o, ARGS("--pids", "sport", "=", ":9000")), 0);
+	assert_int_equal(o.mode, SW_MODE_TABLE);
+	assert_true(o.pids);
+	assert_string_equal(o.filter, "sport = :9000");
+	assert_int_equal(parse(&o, ARGS("--pids", "--json")), 2);
+	assert_int_equal(parse(&o, ARGS("--pids", "-s")), 2);
+	assert_int_equal(parse(&o, ARGS("--pids", "--format=csv")), 2);
+	assert_int_equal(parse(&o, ARGS("--pids", "--check")), 2);
+	assert_int_equal(parse(&o, ARGS("--format=cvs")), 2);
+}
+
 /* --format prometheus over --check over --routes/--interfaces over the
  * batch formats; the flags stay for the mode to read (--check with
  * Prometheus still sets the exit status). */
@@ -113,6 +140,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_monitor_and_batch),
 		cmocka_unit_test(test_format_order),
+		cmocka_unit_test(test_csv_and_pids),
 		cmocka_unit_test(test_insight_modes),
 		cmocka_unit_test(test_mode_usage_errors),
 	};

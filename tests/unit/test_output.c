@@ -418,6 +418,38 @@ static void test_json_details(void **state)
 	}
 }
 
+/* The kernel's all-ones "unset" (pacing_rate with no pacing limit) is left
+ * out instead of printed as 18446744073709551615 (a double in most JSON
+ * readers: 18446744073709552000); every other value, the largest real one
+ * included, is printed. */
+static void test_json_unset_u64(void **state)
+{
+	(void)state;
+	struct sw_snapshot s;
+	snapshot_init(&s);
+	s.detail = true;
+	size_t i = fx_inet(&s, SW_PROTO_TCP, AF_INET, "10.0.0.1", 80, "10.0.0.7", 40001, 1);
+	struct sw_tcpx *t = snapshot_add_tcpx(&s, i);
+	t->have = SW_TI_BASE | SW_TI_PACING | SW_TI_BYTES | SW_TI_DELIVERY;
+	t->bytes_acked = UINT64_MAX;
+	t->bytes_received = UINT64_MAX - 1;
+	t->delivery_rate = 0;
+	assert_non_null(snapshot_add_detail(&s, i));
+	s.tcpd[0].pacing_rate = UINT64_MAX;
+	s.tcpd[0].max_pacing_rate = 125000;
+	struct sw_row r = {&s, &s.conns[0], NULL};
+	char *j = json_of(&s, &r, 1, false);
+	assert_true(json_valid_line(j, strlen(j)));
+	assert_null(strstr(j, "18446744073709551615"));
+	assert_null(strstr(j, "\"pacing_rate\""));
+	assert_null(strstr(j, "\"bytes_acked\""));
+	assert_non_null(strstr(j, "\"max_pacing_rate\":125000"));
+	assert_non_null(strstr(j, "\"bytes_received\":18446744073709551614"));
+	assert_non_null(strstr(j, "\"delivery_rate\":0"));
+	free(j);
+	snapshot_done(&s);
+}
+
 static void test_json_kernel_aggregates(void **state)
 {
 	(void)state;
@@ -525,6 +557,68 @@ static void test_table(void **state)
 	assert_int_equal(out_conns_table(m.fp, rows, 0, cols2, 2, true), 0);
 	t = mem_close(&m);
 	assert_string_equal(t, "State  CC\n");
+	free(t);
+	snapshot_done(&s);
+}
+
+/* --format csv: RFC 4180 quoting, stable column names, one time column. */
+static void test_csv(void **state)
+{
+	(void)state;
+	struct sw_snapshot s;
+	snapshot_init(&s);
+	size_t i = fx_inet(&s, SW_PROTO_TCP, AF_INET, "10.0.0.1", 22, "10.0.0.9", 51000, 1);
+	fx_owner(&s, i, 812, "a,b\"c", NULL, 0, 4);
+	fx_unix(&s, SOCK_STREAM, SW_ST_ESTABLISHED, "/run/x\ny", 9, 5, 6);
+	struct sw_row rows[2];
+	fx_rows(&s, rows, NULL);
+	const enum sw_col_id cols[] = {SW_COL_PROTO, SW_COL_STATE, SW_COL_LOCAL, SW_COL_PID};
+	struct mem m;
+	mem_open(&m);
+	assert_int_equal(out_conns_csv(m.fp, rows, 2, cols, 4, true, NULL), 0);
+	char *t = mem_close(&m);
+	/* the process name with a comma and a quote is quoted, the quote doubled */
+	assert_string_equal(t, "proto,state,local,pid\n"
+			       "tcp,ESTAB,10.0.0.1:22,\"812/a,b\"\"c\"\n"
+			       "u_str,ESTAB,/run/x?y,-\n");
+	free(t);
+	mem_open(&m);
+	assert_int_equal(out_conns_csv(m.fp, rows, 1, cols, 2, false, "2026-12-03T04:31:07Z"), 0);
+	t = mem_close(&m);
+	assert_string_equal(t, "2026-12-03T04:31:07Z,tcp,ESTAB\n");
+	free(t);
+	mem_open(&m);
+	assert_int_equal(out_conns_csv(m.fp, rows, 0, cols, 2, true, "x"), 0);
+	t = mem_close(&m);
+	assert_string_equal(t, "time,proto,state\n");
+	free(t);
+	snapshot_done(&s);
+}
+
+/* --pids: every owner of the rows once, ascending; none for kernel sockets. */
+static void test_pids(void **state)
+{
+	(void)state;
+	struct sw_snapshot s;
+	snapshot_init(&s);
+	size_t a = fx_inet(&s, SW_PROTO_TCP, AF_INET, "10.0.0.1", 80, "10.0.0.9", 51000, 1);
+	size_t b = fx_inet(&s, SW_PROTO_TCP, AF_INET, "10.0.0.1", 80, "10.0.0.9", 51001, 1);
+	fx_inet(&s, SW_PROTO_TCP, AF_INET, "10.0.0.1", 80, "10.0.0.9", 51002, SW_ST_TIME_WAIT);
+	fx_owner(&s, a, 900, "nginx", NULL, 0, 4);
+	fx_owner(&s, a, 31, "nginx", NULL, 0, 5);
+	fx_owner(&s, b, 900, "nginx", NULL, 0, 6);
+	struct sw_row rows[3];
+	fx_rows(&s, rows, NULL);
+	struct mem m;
+	mem_open(&m);
+	assert_int_equal(out_pids(m.fp, rows, 3), 0);
+	char *t = mem_close(&m);
+	assert_string_equal(t, "31\n900\n");
+	free(t);
+	mem_open(&m);
+	assert_int_equal(out_pids(m.fp, rows + 2, 1), 0);
+	t = mem_close(&m);
+	assert_string_equal(t, "");
 	free(t);
 	snapshot_done(&s);
 }
@@ -655,10 +749,13 @@ int main(void)
 		cmocka_unit_test(test_json_escaping),
 		cmocka_unit_test(test_json_document),
 		cmocka_unit_test(test_json_details),
+		cmocka_unit_test(test_json_unset_u64),
 		cmocka_unit_test(test_json_kernel_aggregates),
 		cmocka_unit_test(test_json_empty),
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_table_big),
+		cmocka_unit_test(test_csv),
+		cmocka_unit_test(test_pids),
 		cmocka_unit_test(test_summary),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
