@@ -45,6 +45,11 @@ export LC_ALL
 export top_srcdir top_builddir SOCKWATCH SOCKFIX
 
 TEST_NAME=$(basename "$0" .sh)
+# The system's tools first: a version-manager shim (pyenv's python3) can take
+# seconds to start inside a namespace on a loaded machine, longer than the
+# tests give a generator to begin.
+PATH=/usr/sbin:/usr/bin:/sbin:/bin:$PATH
+export PATH
 SW_FAILED=0
 SW_AT_EXIT=
 SW_NETNS_LIST=

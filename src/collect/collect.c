@@ -751,6 +751,8 @@ int collector_sample(struct sw_collector *c, struct sw_snapshot *s, char *err,
 			s->hostname[0] = '\0';
 		s->hostname[sizeof s->hostname - 1] = '\0';
 		sw_strlcpy(s->netns, c->label, sizeof s->netns);
+		bool prep = c->pm && procmap_prepare(c->pm) == 0;
+		(void)prep; /* on failure procmap_attach tries again and says so */
 		r = sample_live(c, s, err, errlen);
 		if (r == 0) {
 			if (c->pm) {

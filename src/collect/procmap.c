@@ -157,6 +157,8 @@ struct procmap {
 	uint32_t *clink;
 	size_t capclink;
 	bool clink_valid;
+	bool prepared;     /* procmap_prepare ran for the next attach */
+	uint64_t prep_t0;  /* when it started */
 
 	unsigned gen;
 	unsigned unreadable;
@@ -1115,9 +1117,10 @@ static int pm_refresh(struct procmap *pm)
 	return 0;
 }
 
-int procmap_attach(struct procmap *pm, struct sw_snapshot *s)
+int procmap_prepare(struct procmap *pm)
 {
-	uint64_t t0 = sw_mono_ns();
+	pm->prep_t0 = sw_mono_ns();
+	pm->prepared = false;
 	int r = pm_open_root(pm);
 	if (r < 0)
 		return r;
@@ -1133,6 +1136,20 @@ int procmap_attach(struct procmap *pm, struct sw_snapshot *s)
 		return r;
 	if (pm->index_dirty)
 		pm_index_rebuild(pm);
+	pm->prepared = true;
+	return 0;
+}
+
+int procmap_attach(struct procmap *pm, struct sw_snapshot *s)
+{
+	if (!pm->prepared) {
+		int r = procmap_prepare(pm);
+		if (r < 0)
+			return r;
+	}
+	pm->prepared = false;
+	uint64_t t0 = pm->prep_t0;
+	pm->clink_valid = false;
 
 	bool complete = pm_search(pm, s, t0);
 	if (pm->index_dirty)

@@ -23,6 +23,13 @@ void procmap_free(struct procmap *pm);
  * SW_NOTE_NOT_ROOT / SW_NOTE_PROCS_PARTIAL and s->procs_unreadable.
  * Returns 0, or -errno if proc_root itself cannot be read. */
 int procmap_attach(struct procmap *pm, struct sw_snapshot *s);
+/* The /proc part of procmap_attach (the live pids, fd tables whose count
+ * changed), run before the socket dump as ss does: a socket that lives
+ * milliseconds (php-fpm's FastCGI and MySQL connections) is then found if
+ * it existed at both moments, whereas listing /proc after a dump finds it
+ * only if it outlives a scan of every process.  procmap_attach does it
+ * itself when this was not called.  0 or -errno. */
+int procmap_prepare(struct procmap *pm);
 
 /* ---- additions (procmap owner): parsing, tuning, measurement ---------- */
 

@@ -26,8 +26,8 @@ static const char *const order_hdr[SW_CHURN_ORDER_COUNT] = {
 };
 
 #define NUM_W 9
-#define LIFE_W 7
-#define BYTES_W 10
+#define LIFE_W 6
+#define BYTES_W 11
 
 static const struct sw_churn_groups *groups(const struct ui *ui)
 {
