@@ -64,6 +64,12 @@ bool sw_parse_u64(const char *w, uint64_t max, uint64_t *out);
 bool sw_all_digits(const char *w);
 /* Parse a non-negative decimal seconds value ("0.5", "2"); false if bad. */
 bool sw_parse_seconds(const char *s, double *out);
+
+/* "ADDR:PORT" with a numeric address: "127.0.0.1:9910", "[::1]:9910",
+ * "0.0.0.0:9910", "[::]:9910"; PORT 1-65535.  Fills *ss (AF_INET or
+ * AF_INET6) and *len.  false on anything else (names are not resolved). */
+struct sockaddr_storage;
+bool sw_parse_hostport(const char *s, struct sockaddr_storage *ss, unsigned *len);
 /* A snapshot's wall-clock time (Unix seconds) into buf: ISO 8601 in UTC
  * ("2023-11-14T22:13:20Z") or the local "%H:%M:%S".  false (buf "") when
  * sec is out of range: before 1970 or after 9999-12-31, as a corrupt or
