@@ -161,6 +161,12 @@ struct exporter *exporter_start(const struct sockaddr *addr, socklen_t len, char
 	return e;
 }
 
+unsigned exporter_port(const struct exporter *e)
+{
+	const union MHD_DaemonInfo *i = MHD_get_daemon_info(e->d, MHD_DAEMON_INFO_BIND_PORT);
+	return i ? i->port : 0;
+}
+
 void exporter_publish(struct exporter *e, char *buf, size_t len)
 {
 	struct page *pg = xmalloc(sizeof *pg);

@@ -18,6 +18,8 @@ struct exporter;
  * errno text). */
 struct exporter *exporter_start(const struct sockaddr *addr, socklen_t len, char *err,
 				size_t errlen);
+/* The port it listens on (useful after binding port 0). */
+unsigned exporter_port(const struct exporter *e);
 /* Serve buf (len bytes, malloc'd; the exporter frees it) from now on. */
 void exporter_publish(struct exporter *e, char *buf, size_t len);
 /* Stop serving (waits for the server thread) and free everything. */

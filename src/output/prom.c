@@ -443,24 +443,28 @@ static void w_counters(struct prom *p)
 
 /* ---- about the exposition itself ------------------------------------------------- */
 
-static void w_caps(struct prom *p)
+/* One gauge family with a sample per capped family. */
+static void caps_family(struct prom *p, const char *name, const char *help, const double v[2])
 {
 	static const char *const set[2] = {"listener", "ephemeral_ports_used"};
+	prom_family(p, name, "gauge", help);
+	for (int i = 0; i < 2; i++) {
+		const struct prom_label l[] = {{"family", set[i]}};
+		prom_sample(p, name, l, 1, v[i]);
+	}
+}
+
+static void w_caps(struct prom *p)
+{
 	const double cap[2] = {OUT_PROM_LISTENER_CAP, (double)p->cap_ephemeral};
 	const double dropped[2] = {(double)p->dropped_listeners, (double)p->dropped_ephemeral};
-	prom_family(p, "series_limit", "gauge",
+	caps_family(p, "series_limit",
 		    "Most label sets a capped family exports (listener_*: fixed, "
-		    "ephemeral_ports_used: --top); beyond it they are summed into one \"_other\" series.");
-	for (int i = 0; i < 2; i++) {
-		const struct prom_label l[] = {{"family", set[i]}};
-		prom_sample(p, "series_limit", l, 1, cap[i]);
-	}
-	prom_family(p, "series_dropped", "gauge",
-		    "Label sets summed into the \"_other\" series of a capped family in this snapshot.");
-	for (int i = 0; i < 2; i++) {
-		const struct prom_label l[] = {{"family", set[i]}};
-		prom_sample(p, "series_dropped", l, 1, dropped[i]);
-	}
+		    "ephemeral_ports_used: --top); beyond it they are summed into one \"_other\" series.",
+		    cap);
+	caps_family(p, "series_dropped",
+		    "Label sets summed into the \"_other\" series of a capped family in this snapshot.",
+		    dropped);
 }
 
 static void w_collect(struct prom *p)

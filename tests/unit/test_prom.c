@@ -87,6 +87,34 @@ static void build(struct sw_snapshot *s)
 	u->proto = SW_PROTO_UDP;
 }
 
+/* A snapshot (build()'s, or an empty one) diagnosed with the default
+ * thresholds. */
+struct diagfx {
+	struct sw_snapshot s;
+	struct diag_state st;
+	struct diag_list dl;
+	struct diag_thresholds t;
+};
+
+static void diagfx_up(struct diagfx *f, bool populated)
+{
+	if (populated)
+		build(&f->s);
+	else
+		snapshot_init(&f->s);
+	diag_thresholds_default(&f->t);
+	diag_state_init(&f->st);
+	diag_list_init(&f->dl);
+	diagnose_run(&f->st, &f->t, &f->s, &f->dl);
+}
+
+static void diagfx_down(struct diagfx *f)
+{
+	diag_list_done(&f->dl);
+	diag_state_done(&f->st);
+	snapshot_done(&f->s);
+}
+
 static char *render(const struct sw_snapshot *s, const struct diag_list *dl)
 {
 	char *buf = NULL;
@@ -219,16 +247,9 @@ static void promtool_check(const char *out)
 static void test_prom_format(void **state)
 {
 	(void)state;
-	struct sw_snapshot s;
-	build(&s);
-	struct diag_state st;
-	struct diag_list dl;
-	struct diag_thresholds t;
-	diag_thresholds_default(&t);
-	diag_state_init(&st);
-	diag_list_init(&dl);
-	diagnose_run(&st, &t, &s, &dl);
-	char *out = render(&s, &dl);
+	struct diagfx f;
+	diagfx_up(&f, true);
+	char *out = render(&f.s, &f.dl);
 
 	assert_non_null(strstr(out, "# HELP sockwatch_sockets "));
 	assert_non_null(strstr(out, "# TYPE sockwatch_sockets gauge\n"));
@@ -296,7 +317,7 @@ static void test_prom_format(void **state)
 	FILE *old = fopen(path, "w");
 	fputs("old\n", old);
 	fclose(old);
-	assert_int_equal(out_metrics_prom_file(path, &s, &dl, NULL), 0);
+	assert_int_equal(out_metrics_prom_file(path, &f.s, &f.dl, NULL), 0);
 	struct stat sb;
 	assert_int_equal(stat(path, &sb), 0);
 	assert_true(sb.st_size > 1000);
@@ -304,11 +325,9 @@ static void test_prom_format(void **state)
 	char cmd[512];
 	snprintf(cmd, sizeof cmd, "test $(ls -A %s | wc -l) = 1 && rm -rf %s", dir, dir);
 	assert_int_equal(system(cmd), 0);
-	assert_true(out_metrics_prom_file("/nonexistent-dir/x.prom", &s, &dl, NULL) < 0);
+	assert_true(out_metrics_prom_file("/nonexistent-dir/x.prom", &f.s, &f.dl, NULL) < 0);
 
-	diag_list_done(&dl);
-	diag_state_done(&st);
-	snapshot_done(&s);
+	diagfx_down(&f);
 }
 
 /* Label sets are capped: 69 TCP listener label sets -> the 63 busiest keep theirs,
@@ -358,19 +377,12 @@ static void test_prom_caps(void **state)
 static void test_nagios(void **state)
 {
 	(void)state;
-	struct sw_snapshot s;
-	build(&s);
-	struct diag_state st;
-	struct diag_list dl;
-	struct diag_thresholds t;
-	diag_thresholds_default(&t);
-	diag_state_init(&st);
-	diag_list_init(&dl);
-	diagnose_run(&st, &t, &s, &dl);
+	struct diagfx f;
+	diagfx_up(&f, true);
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *fp = open_memstream(&buf, &len);
-	assert_int_equal(out_diagnoses_nagios(fp, &dl, &s, &t), 0);
+	assert_int_equal(out_diagnoses_nagios(fp, &f.dl, &f.s, &f.t), 0);
 	fclose(fp);
 	assert_true(strncmp(buf, "SOCKWATCH CRITICAL - 2 alarm(s), 0 warning(s): ", 47) == 0);
 	char *nl = strchr(buf, '\n');
@@ -400,40 +412,26 @@ static void test_nagios(void **state)
 	assert_int_equal(out_nagios_exit(DIAG_WARN), 1);
 	assert_int_equal(out_nagios_exit(DIAG_ALARM), 2);
 	/* nothing wrong: OK and a plain summary */
-	diag_list_done(&dl);
-	diag_state_done(&st);
-	snapshot_done(&s);
-	snapshot_init(&s);
-	diag_state_init(&st);
-	diag_list_init(&dl);
-	diagnose_run(&st, &t, &s, &dl);
+	diagfx_down(&f);
+	diagfx_up(&f, false);
 	fp = open_memstream(&buf, &len);
-	assert_int_equal(out_diagnoses_nagios(fp, &dl, &s, &t), 0);
+	assert_int_equal(out_diagnoses_nagios(fp, &f.dl, &f.s, &f.t), 0);
 	fclose(fp);
 	assert_true(strncmp(buf, "SOCKWATCH OK - no problem found | estab=0;;;0; ", 47) == 0);
 	assert_int_equal(strchr(buf, '\n') - buf, (long)len - 1); /* one line */
 	free(buf);
-	diag_list_done(&dl);
-	diag_state_done(&st);
-	snapshot_done(&s);
+	diagfx_down(&f);
 }
 
 static void test_diag_json_text(void **state)
 {
 	(void)state;
-	struct sw_snapshot s;
-	build(&s);
-	struct diag_state st;
-	struct diag_list dl;
-	struct diag_thresholds t;
-	diag_thresholds_default(&t);
-	diag_state_init(&st);
-	diag_list_init(&dl);
-	diagnose_run(&st, &t, &s, &dl);
+	struct diagfx f;
+	diagfx_up(&f, true);
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *fp = open_memstream(&buf, &len);
-	out_diagnoses_json(fp, &dl);
+	out_diagnoses_json(fp, &f.dl);
 	fclose(fp);
 	assert_true(buf[0] == '[' && buf[len - 1] == ']');
 	assert_non_null(strstr(buf, "{\"id\":\"ephemeral_ports\",\"severity\":\"alarm\","
@@ -454,13 +452,13 @@ static void test_diag_json_text(void **state)
 	free(buf);
 
 	fp = open_memstream(&buf, &len);
-	out_diagnoses_json_member(fp, &dl);
+	out_diagnoses_json_member(fp, &f.dl);
 	fclose(fp);
 	assert_true(strncmp(buf, ",\"diagnoses\":[{", 15) == 0);
 	free(buf);
 
 	fp = open_memstream(&buf, &len);
-	assert_int_equal(out_diagnoses_text(fp, &dl, false), 0);
+	assert_int_equal(out_diagnoses_text(fp, &f.dl, false), 0);
 	fclose(fp);
 	assert_true(strncmp(buf, "sockwatch check: ALARM - 2 alarm(s), 0 warning(s)", 49) == 0);
 	assert_non_null(strstr(buf, "\nALARM    ephemeral_ports   Ephemeral ports toward 127.0.0.1:9000"));
@@ -469,16 +467,14 @@ static void test_diag_json_text(void **state)
 	assert_non_null(strstr(buf, "(one sample: no rates or counter deltas)"));
 	free(buf);
 	/* two samples: the text says over which window the deltas are */
-	dl.have_rates = true;
-	dl.dt = 2.0;
+	f.dl.have_rates = true;
+	f.dl.dt = 2.0;
 	fp = open_memstream(&buf, &len);
-	assert_int_equal(out_diagnoses_text(fp, &dl, false), 0);
+	assert_int_equal(out_diagnoses_text(fp, &f.dl, false), 0);
 	fclose(fp);
 	assert_non_null(strstr(buf, "(rates and counter deltas over the last 2.0 s)"));
 	free(buf);
-	diag_list_done(&dl);
-	diag_state_done(&st);
-	snapshot_done(&s);
+	diagfx_down(&f);
 }
 
 int main(void)
