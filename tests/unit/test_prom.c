@@ -373,17 +373,23 @@ static void test_prom_caps(void **state)
 	snapshot_done(&s);
 }
 
+static char *nagios_of(struct diagfx *f, size_t *len)
+{
+	char *buf = NULL;
+	FILE *fp = open_memstream(&buf, len);
+	assert_int_equal(out_diagnoses_nagios(fp, &f->dl, &f->s, &f->t), 0);
+	fclose(fp);
+	return buf;
+}
+
 /* --check --nagios: status line with perfdata, then one line per problem. */
 static void test_nagios(void **state)
 {
 	(void)state;
 	struct diagfx f;
 	diagfx_up(&f, true);
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *fp = open_memstream(&buf, &len);
-	assert_int_equal(out_diagnoses_nagios(fp, &f.dl, &f.s, &f.t), 0);
-	fclose(fp);
+	size_t len;
+	char *buf = nagios_of(&f, &len);
 	assert_true(strncmp(buf, "SOCKWATCH CRITICAL - 2 alarm(s), 0 warning(s): ", 47) == 0);
 	char *nl = strchr(buf, '\n');
 	assert_non_null(nl);
@@ -414,9 +420,7 @@ static void test_nagios(void **state)
 	/* nothing wrong: OK and a plain summary */
 	diagfx_down(&f);
 	diagfx_up(&f, false);
-	fp = open_memstream(&buf, &len);
-	assert_int_equal(out_diagnoses_nagios(fp, &f.dl, &f.s, &f.t), 0);
-	fclose(fp);
+	buf = nagios_of(&f, &len);
 	assert_true(strncmp(buf, "SOCKWATCH OK - no problem found | estab=0;;;0; ", 47) == 0);
 	assert_int_equal(strchr(buf, '\n') - buf, (long)len - 1); /* one line */
 	free(buf);
