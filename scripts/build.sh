@@ -4,7 +4,8 @@
 #   scripts/build.sh run [SOCKWATCH ARGS]   install deps, build, start sockwatch
 #   scripts/build.sh test                   install deps, build with -Werror and
 #                                           ASan+UBSan, run the whole test suite,
-#                                           the resolver under ThreadSanitizer,
+#                                           the resolver and the --listen server
+#                                           under ThreadSanitizer,
 #                                           every fuzz target under libFuzzer
 #                                           (FUZZ_SECONDS each, default 20;
 #                                           SKIP_FUZZ=1 skips), then make
@@ -52,14 +53,21 @@ test)
 	# The name resolver's threads under ThreadSanitizer (its own build
 	# directory: TSan excludes ASan); about 20 s.
 	configure_in "$top/build-tsan" --enable-werror --enable-tsan
-	if make -s -C "$top/build-tsan" -j"$jobs" tests/unit/test_resolver >/dev/null &&
-		"$top/build-tsan/tests/unit/test_resolver" >"$top/build-tsan/test_resolver.log" 2>&1; then
-		echo "ThreadSanitizer: test_resolver ok"
-	else
-		tail -40 "$top/build-tsan/test_resolver.log"
-		echo "ThreadSanitizer: test_resolver FAILED"
-		rc=1
-	fi
+	# and --listen's HTTP server thread against its publisher (test_exporter,
+	# built when libmicrohttpd is)
+	for t in test_resolver test_exporter; do
+		if [ $t = test_exporter ] && ! grep -q '^#define HAVE_MICROHTTPD 1' "$top/build-tsan/config.h"; then
+			continue
+		fi
+		if make -s -C "$top/build-tsan" -j"$jobs" tests/unit/$t >/dev/null &&
+			"$top/build-tsan/tests/unit/$t" >"$top/build-tsan/$t.log" 2>&1; then
+			echo "ThreadSanitizer: $t ok"
+		else
+			tail -40 "$top/build-tsan/$t.log"
+			echo "ThreadSanitizer: $t FAILED"
+			rc=1
+		fi
+	done
 	# Every fuzz target under libFuzzer for a bounded time (FUZZ_SECONDS,
 	# default 20 s each), so they stay buildable and find what they can;
 	# a crash fails the run.  One line per target.

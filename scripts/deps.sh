@@ -4,11 +4,14 @@
 # Usage: scripts/deps.sh [build|test]
 set -e
 want=${1:-build}
-pkgs="build-essential autoconf automake autopoint gettext pkg-config libncurses-dev libmnl-dev"
+pkgs="build-essential autoconf automake autopoint gettext pkg-config libncurses-dev libmnl-dev libmicrohttpd-dev"
 if [ "$want" = test ]; then
 	pkgs="$pkgs libcmocka-dev tmux jq iproute2 nftables net-tools util-linux procps python3 ncurses-term prometheus groff-base clang-14 libclang-rt-14-dev"
 	# tests/integration/webstack.sh runs its own instances of these servers
 	pkgs="$pkgs nginx php8.2-fpm php8.2-mysql mariadb-server apache2-utils"
+	# tests/integration/prom_e2e.sh: Prometheus scraping the textfile path
+	# (node_exporter) and --listen; their services must not start either
+	pkgs="$pkgs prometheus-node-exporter"
 fi
 missing=""
 for p in $pkgs; do
@@ -21,7 +24,7 @@ if [ "$(id -u)" != 0 ]; then
 fi
 echo "sockwatch: installing:$missing" >&2
 export DEBIAN_FRONTEND=noninteractive
-# the test servers (nginx, php-fpm, MariaDB) must not start as system
+# the test servers (nginx, php-fpm, MariaDB, Prometheus, node_exporter) must not start as system
 # services: a policy-rc.d that says no while installing, if there is none
 prc=/usr/sbin/policy-rc.d
 ours=

@@ -44,6 +44,15 @@ static void main_reserve_std_fds(void)
 	}
 }
 
+/* --nagios anywhere before a lone "--" */
+static bool nagios_wanted(int argc, char **argv)
+{
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strcmp(argv[i], "--nagios") == 0)
+			return true;
+	return false;
+}
+
 int main(int argc, char **argv)
 {
 	main_reserve_std_fds();
@@ -60,6 +69,11 @@ int main(int argc, char **argv)
 	if (!rc && exit_now && fflush(stdout) != 0) { /* --help, --version */
 		fprintf(stderr, _("sockwatch: cannot write output: %s\n"), strerror(errno));
 		return 1;
+	}
+	if (rc == 2 && nagios_wanted(argc, argv)) {
+		/* a plugin's usage error is UNKNOWN (Nagios plugin guidelines) */
+		printf("SOCKWATCH UNKNOWN - %s\n", _("usage error (the reason is on stderr)"));
+		return 3;
 	}
 	if (rc || exit_now)
 		return rc;

@@ -11,10 +11,15 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <stdlib.h>
+
 #include "collect/collect.h"
 #include "core/diagnose.h"
 #include "core/i18n.h"
 #include "core/safefile.h"
+#ifdef HAVE_MICROHTTPD
+#include "exporter.h"
+#endif
 #include "frame.h"
 #include "modes.h"
 #include "output/diag_out.h"
@@ -30,8 +35,10 @@ static int exit_for(enum diag_sev s)
 }
 
 static int emit_check(const struct sw_options *o, const struct sw_snapshot *s,
-		      const struct diag_list *dl)
+		      const struct diag_list *dl, const struct diag_thresholds *t)
 {
+	if (o->nagios)
+		return out_diagnoses_nagios(stdout, dl, s, t);
 	if (o->want_json) {
 		fprintf(stdout, "{\"status\":\"%s\",\"exit\":%d,\"time\":%lld,\"interval\":%.3f,"
 			"\"diagnoses\":",
@@ -43,10 +50,45 @@ static int emit_check(const struct sw_options *o, const struct sw_snapshot *s,
 	return out_diagnoses_text(stdout, dl, false);
 }
 
-static int emit_prom(const struct sw_options *o, const struct sw_snapshot *s,
-		     const struct diag_list *dl, struct diag_state *scratch)
+struct check {
+	struct diag_thresholds t;
+	struct diag_state st, scratch;
+	struct diag_list dl;
+	struct sw_snapshot snap;
+	struct exporter *http; /* --listen */
+};
+
+#ifdef HAVE_MICROHTTPD
+/* --listen: render into memory and hand the buffer to the server thread. */
+static int publish(struct check *k, const struct out_prom_opts *po)
 {
-	struct out_prom_opts po = {.top = o->summary_top, .scratch = scratch};
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+	if (!fp)
+		return -errno;
+	int w = out_metrics_prom(fp, &k->snap, &k->dl, po);
+	if (fclose(fp) && !w)
+		w = -ENOMEM;
+	if (w < 0) {
+		free(buf);
+		return w;
+	}
+	exporter_publish(k->http, buf, len);
+	return 0;
+}
+#endif
+
+static int emit_prom(const struct sw_options *o, struct check *k)
+{
+	struct out_prom_opts po = {.top = o->summary_top, .scratch = &k->scratch,
+				   .skip_node = o->prom_skip_node};
+	const struct sw_snapshot *s = &k->snap;
+	const struct diag_list *dl = &k->dl;
+#ifdef HAVE_MICROHTTPD
+	if (k->http)
+		return publish(k, &po);
+#endif
 	if (o->output)
 		return out_metrics_prom_file(o->output, s, dl, &po);
 	return out_metrics_prom(stdout, s, dl, &po);
@@ -57,24 +99,23 @@ static int emit_prom(const struct sw_options *o, const struct sw_snapshot *s,
 static int prom_failed(const struct sw_options *o, const struct frame_repeat *r, int w,
 		       bool *stop)
 {
+	if (o->listen) { /* out of memory: say so, keep serving the last one */
+		fprintf(stderr, _("sockwatch: cannot render the metrics: %s\n"), strerror(-w));
+		*stop = false;
+		return 0;
+	}
 	int rc = o->output ? frame_file_failed(o->output, w) : frame_write_failed(w);
 	*stop = w == -EPIPE || !o->output || r->count != 0 || -w >= SW_ENOTREG_BASE;
 	return *stop ? rc : 0;
 }
-
-struct check {
-	struct diag_thresholds t;
-	struct diag_state st, scratch;
-	struct diag_list dl;
-	struct sw_snapshot snap;
-};
 
 /* The sample loop: 0 or an exit status; *done_one when a sample came. */
 static int check_loop(const struct sw_options *o, struct sw_collector *col, struct check *k,
 		      bool *done_one)
 {
 	struct frame_repeat r;
-	frame_repeat_init(&r, o, 2); /* two samples -d apart: rates and deltas */
+	/* two samples -d apart: rates and deltas; --listen: until stopped */
+	frame_repeat_init(&r, o, o->listen ? 0 : 2);
 	if (o->check && r.count == 0) /* --check -n 0: still two */
 		r.count = 2;
 	char err[256] = "";
@@ -91,7 +132,7 @@ static int check_loop(const struct sw_options *o, struct sw_collector *col, stru
 					  "are not named in the diagnoses (run with sudo)\n"));
 		diagnose_run(&k->st, &k->t, &k->snap, &k->dl);
 		if (o->prometheus && (frame_repeat_last(&r) || r.count == 0 || r.i > 0)) {
-			int w = emit_prom(o, &k->snap, &k->dl, &k->scratch);
+			int w = emit_prom(o, k);
 			bool stop = false;
 			int rc = w < 0 ? prom_failed(o, &r, w, &stop) : 0;
 			if (stop)
@@ -101,7 +142,51 @@ static int check_loop(const struct sw_options *o, struct sw_collector *col, stru
 	return 0;
 }
 
+/* --listen: start serving before the first sample (503 until it is in). */
+static int start_http(const struct sw_options *o, struct check *k)
+{
+	k->http = NULL;
+	if (!o->listen)
+		return 0;
+#ifdef HAVE_MICROHTTPD
+	char err[256];
+	k->http = exporter_start((const struct sockaddr *)&o->listen_addr, o->listen_len, err,
+				 sizeof err);
+	if (!k->http) {
+		fprintf(stderr, _("sockwatch: cannot listen on %s: %s\n"), o->listen, err);
+		return 1;
+	}
+#endif
+	return 0;
+}
+
+/* --nagios: 0/3/4 become the plugin's 0 OK, 1 WARNING, 2 CRITICAL; any
+ * failure (1, 2) is UNKNOWN (3) with a status line. */
+static int nagios_exit(const struct sw_options *o, int rc)
+{
+	if (!o->nagios || rc == CHECK_EXIT_OK)
+		return rc;
+	if (rc == CHECK_EXIT_WARN)
+		return OUT_NAGIOS_WARNING;
+	if (rc == CHECK_EXIT_ALARM)
+		return OUT_NAGIOS_CRITICAL;
+	printf("SOCKWATCH UNKNOWN - %s\n", _("the sockets could not be sampled (the reason is "
+					     "on stderr)"));
+	return OUT_NAGIOS_UNKNOWN;
+}
+
+static int check_run(const struct sw_options *o);
+
 int mode_check_run(const struct sw_options *o)
+{
+	/* --listen samples every 10 s unless -d says otherwise */
+	struct sw_options lo = *o;
+	if (o->listen && !o->delay_set)
+		lo.delay = 10.0;
+	return nagios_exit(o, check_run(&lo));
+}
+
+static int check_run(const struct sw_options *o)
 {
 	struct check k;
 	int rc = frame_thresholds(o, &k.t, NULL, stderr);
@@ -117,6 +202,10 @@ int mode_check_run(const struct sw_options *o)
 	struct sw_collector *col = frame_collector_new(&co, NULL);
 	if (!col)
 		return 1;
+	if ((rc = start_http(o, &k))) {
+		collector_free(col);
+		return rc;
+	}
 	frame_catch_signals();
 	snapshot_init(&k.snap);
 	diag_state_init(&k.st);
@@ -126,13 +215,16 @@ int mode_check_run(const struct sw_options *o)
 	rc = check_loop(o, col, &k, &done_one);
 	if (!rc && done_one && o->check) {
 		if (!o->prometheus) {
-			int w = emit_check(o, &k.snap, &k.dl);
+			int w = emit_check(o, &k.snap, &k.dl, &k.t);
 			if (w < 0)
 				rc = frame_write_failed(w);
 		}
 		if (!rc)
 			rc = exit_for(k.dl.worst);
 	}
+#ifdef HAVE_MICROHTTPD
+	exporter_stop(k.http);
+#endif
 	diag_list_done(&k.dl);
 	diag_state_done(&k.scratch);
 	diag_state_done(&k.st);

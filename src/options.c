@@ -40,6 +40,9 @@ enum {
 	OPT_ROUTES,
 	OPT_INTERFACES,
 	OPT_PIDS,
+	OPT_NAGIOS,
+	OPT_PROM_SKIP_NODE,
+	OPT_LISTEN,
 };
 
 static const struct option longopts[] = {
@@ -84,6 +87,9 @@ static const struct option longopts[] = {
 	{"routes", no_argument, NULL, OPT_ROUTES},
 	{"interfaces", no_argument, NULL, OPT_INTERFACES},
 	{"pids", no_argument, NULL, OPT_PIDS},
+	{"nagios", no_argument, NULL, OPT_NAGIOS},
+	{"prom-skip-node", no_argument, NULL, OPT_PROM_SKIP_NODE},
+	{"listen", required_argument, NULL, OPT_LISTEN},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, 'V'},
 	{NULL, 0, NULL, 0},
@@ -127,10 +133,16 @@ void options_usage(FILE *fp)
 		"      --check            diagnose (TIME_WAIT/ephemeral ports, SYN flood, accept\n"
 		"                         queues, CLOSE_WAIT leaks, retransmits) and exit\n"
 		"                         0 ok, 3 warning, 4 alarm\n"
+		"      --nagios           with --check: Nagios/Icinga plugin output, exit\n"
+		"                         0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN\n"
 		"      --threshold=NAME=VALUE  change a diagnosis threshold (see sockwatch(1))\n"
 		"      --config=FILE      settings file (default ~/.config/sockwatch/sockwatchrc)\n"
 		"      --format=prometheus  Prometheus text format; --output=FILE writes it\n"
 		"                         atomically (node_exporter textfile collector)\n"
+		"      --listen=ADDR:PORT serve the Prometheus metrics over HTTP at /metrics,\n"
+		"                         sampling every -d SEC (default 10), e.g.\n"
+		"                         127.0.0.1:9910 or [::1]:9910\n"
+		"      --prom-skip-node   leave out the kernel counters node_exporter exports\n"
 		"      --routes           routing table (netstat -r)\n"
 		"      --interfaces       interface counters and rates (netstat -i)\n"
 		"      --record=FILE      save the raw kernel replies to FILE\n"
@@ -177,6 +189,23 @@ static int parse_count(struct sw_options *o, const char *arg)
 	return 0;
 }
 
+static int parse_listen(struct sw_options *o, const char *arg)
+{
+#ifdef HAVE_MICROHTTPD
+	if (!sw_parse_hostport(arg, &o->listen_addr, &o->listen_len))
+		return usage_error(_("invalid --listen address '%s' (a numeric ADDR:PORT, e.g. "
+				     "127.0.0.1:9910, 0.0.0.0:9910 or [::1]:9910)"), arg);
+	o->listen = arg;
+	o->prometheus = true;
+	return 0;
+#else
+	(void)o;
+	(void)arg;
+	return usage_error("%s", _("--listen is not available: this sockwatch was built "
+				   "without libmicrohttpd (configure found no libmicrohttpd-dev)"));
+#endif
+}
+
 /* The option getopt complained about, for the message.  Inside a group of
  * short options ("-Zt") optind has not moved past the word yet, so
  * argv[optind - 1] would be the previous word (or the program). */
@@ -189,6 +218,21 @@ static const char *bad_option(char **argv, int optind_now, int before, char sh[3
 	sh[1] = (char)optopt;
 	sh[2] = '\0';
 	return sh;
+}
+
+/* --nagios, --listen, --prom-skip-node: only where they mean something. */
+static int check_insight(const struct sw_options *o)
+{
+	if (o->nagios && (!o->check || o->prometheus || o->want_json))
+		return usage_error("%s", _("--nagios goes with --check only (not with "
+					   "--json or --format prometheus)"));
+	if (o->prom_skip_node && !o->prometheus)
+		return usage_error("%s", _("--prom-skip-node is for --format prometheus "
+					   "and --listen"));
+	if (o->listen && (o->check || o->output))
+		return usage_error("%s", _("--listen serves the metrics itself: it cannot be "
+					   "combined with --check or --output"));
+	return 0;
 }
 
 /* Options that the chosen mode would silently ignore are refused. */
@@ -213,7 +257,7 @@ static int check_ignored(const struct sw_options *o)
 					   "recording says where it was made)"));
 	if (o->replay && o->record)
 		return usage_error("%s", _("--record and --replay cannot be used together"));
-	return 0;
+	return check_insight(o);
 }
 
 /* The one place that says which mode runs.  Every non-table format is a
@@ -344,6 +388,12 @@ int options_parse(struct sw_options *o, int argc, char **argv, bool *exit_now)
 		case OPT_ROUTES: o->routes = true; break;
 		case OPT_INTERFACES: o->interfaces = true; break;
 		case OPT_PIDS: o->pids = true; break;
+		case OPT_NAGIOS: o->nagios = true; break;
+		case OPT_PROM_SKIP_NODE: o->prom_skip_node = true; break;
+		case OPT_LISTEN:
+			if ((rc = parse_listen(o, optarg)))
+				return rc;
+			break;
 		case OPT_RECORD: o->record = optarg; break;
 		case OPT_REPLAY: o->replay = optarg; break;
 		case OPT_PROC_ROOT: o->proc_root = optarg; break;

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/socket.h>
 
 #include "core/columns.h"
 #include "core/filter.h"
@@ -25,7 +26,8 @@ enum sw_mode {
 struct sw_options {
 	enum sw_mode mode;
 	double delay;          /* -d SEC */
-	bool delay_set;        /* -d given (over the settings file's interval) */
+	bool delay_set;        /* -d given (over the settings file's interval;
+	                          --listen's default differs) */
 	long count;            /* -n COUNT (0 = forever in batch repeat) */
 	bool count_set;
 	struct sw_select sel;  /* -t -u -w -x -l -a -4 -6 */
@@ -58,6 +60,11 @@ struct sw_options {
 	bool prometheus;        /* --format prometheus (--output FILE: atomic write) */
 	bool routes;            /* --routes (netstat -r) */
 	bool interfaces;        /* --interfaces (netstat -i) */
+	bool nagios;            /* --check --nagios: plugin output, exit 0/1/2/3 */
+	bool prom_skip_node;    /* --prom-skip-node: no node_exporter counters */
+	const char *listen;     /* --listen ADDR:PORT: serve /metrics over HTTP */
+	struct sockaddr_storage listen_addr; /* ... parsed */
+	unsigned listen_len;
 	const char *config;     /* --config FILE (default: XDG sockwatchrc) */
 	const char **thresholds;/* --threshold NAME=VALUE, in the order given */
 	int nthresholds;

@@ -25,7 +25,7 @@
 #include "core/util.h"
 #include "kstat.h"
 
-enum src_kind { K_INT, K_RANGE, K_STRING, K_COUNTERS, K_SOCKSTAT };
+enum src_kind { K_INT, K_RANGE, K_STRING, K_COUNTERS, K_SNMP6, K_SOCKSTAT };
 
 static const struct ksrc {
 	const char *name;  /* path relative to the proc root */
@@ -52,6 +52,9 @@ static const struct ksrc {
 	{"ns/net-is-init", K_INT, offsetof(struct sw_kstat, netns_init), true},
 	{"net/netstat", K_COUNTERS, 0, false},
 	{"net/snmp", K_COUNTERS, 0, false},
+	/* IPv6's UDP counters (net/snmp's Udp line is IPv4 only); absent
+	 * without IPv6 */
+	{"net/snmp6", K_SNMP6, 0, true},
 	{"net/sockstat", K_SOCKSTAT, 0, false},
 };
 
@@ -242,6 +245,44 @@ bad:
 	return -1;
 }
 
+int kstat_parse_snmp6(const char *buf, size_t len, struct sw_kstat *k)
+{
+	static const char prefix[] = "Udp6";
+	const size_t pl = sizeof prefix - 1;
+	const char *pos = buf, *end = buf + len, *ls, *le;
+	size_t start = k->ncounters;
+	int added = 0;
+
+	if (memchr(buf, '\0', len))
+		return -1;
+	while (next_line(&pos, end, &ls, &le)) {
+		const char *nwe, *vwe, *nw = next_word(ls, le, &nwe);
+		if (!nw)
+			continue; /* blank line */
+		const char *vw = next_word(nwe, le, &vwe);
+		long long v;
+		const char *q = vw;
+		if (!vw || !parse_int(&q, vwe, LLONG_MIN, LLONG_MAX, &v) || q != vwe ||
+		    next_word(vwe, le, &q))
+			goto bad;
+		size_t nl = (size_t)(nwe - nw);
+		struct sw_counter *c;
+		if (nl <= pl || memcmp(nw, prefix, pl) != 0 || nl - pl >= sizeof c->name ||
+		    k->ncounters >= SW_KSTAT_MAX_COUNTERS)
+			continue; /* only Udp6*: the rest is not exported */
+		c = &k->counters[k->ncounters++];
+		memcpy(c->group, prefix, pl + 1);
+		memcpy(c->name, nw + pl, nl - pl);
+		c->name[nl - pl] = '\0';
+		c->value = (uint64_t)v;
+		added++;
+	}
+	return added;
+bad:
+	k->ncounters = start;
+	return -1;
+}
+
 int kstat_parse_sockstat(const char *buf, size_t len, struct sw_kstat *k)
 {
 	const char *pos = buf, *end = buf + len, *ls, *le;
@@ -307,6 +348,8 @@ int kstat_apply(struct sw_kstat *k, const char *name, const char *text, size_t l
 		return apply_string((char *)k + s->off, sizeof k->reserved_ports, text, len);
 	case K_COUNTERS:
 		return kstat_parse_counters(text, len, k) < 0 ? -EINVAL : 0;
+	case K_SNMP6:
+		return kstat_parse_snmp6(text, len, k) < 0 ? -EINVAL : 0;
 	case K_SOCKSTAT:
 		return kstat_parse_sockstat(text, len, k) < 0 ? -EINVAL : 0;
 	}

@@ -19,6 +19,10 @@ int kstat_read(const char *proc_root, struct sw_kstat *k);
  * /proc/net/netstat and /proc/net/snmp, appending counters.  Returns the
  * number of counters added or -1 on malformed input. */
 int kstat_parse_counters(const char *buf, size_t len, struct sw_kstat *k);
+/* Parse /proc/net/snmp6 ("Name value" per line), appending its Udp6*
+ * counters as group "Udp6" ("Udp6NoPorts" -> Udp6 NoPorts).  Returns the
+ * number added or -1 on malformed input. */
+int kstat_parse_snmp6(const char *buf, size_t len, struct sw_kstat *k);
 int kstat_parse_sockstat(const char *buf, size_t len, struct sw_kstat *k);
 
 /* Additions for recording/replay (the raw source texts are saved so a

@@ -216,6 +216,10 @@ struct diag_state {
 	uint64_t *lports;
 	/* connections closed between samples (churn.h), or NULL */
 	const struct sw_churn *churn;
+	/* set by diag_ephemeral_top: the destinations after the max returned
+	 * and their sockets summed (Prometheus folds them into one series) */
+	size_t eph_rest_n;
+	uint64_t eph_rest_used;
 };
 
 void diag_state_init(struct diag_state *st);
@@ -243,7 +247,8 @@ struct diag_eph {
 /* The max busiest destinations into out (most used first); returns how
  * many.  *range gets the usable size of ip_local_port_range (reserved
  * ports excluded), 0 if unknown (then nothing is counted).  st is used as
- * scratch space only. */
+ * scratch space only; st->eph_rest_n / eph_rest_used describe the
+ * destinations left out. */
 size_t diag_ephemeral_top(struct diag_state *st, const struct sw_snapshot *s,
 			  struct diag_eph *out, size_t max, long *range);
 

@@ -219,6 +219,8 @@ size_t diag_ephemeral_top(struct diag_state *st, const struct sw_snapshot *s,
 			  struct diag_eph *out, size_t max, long *range)
 {
 	long reserved = 0;
+	st->eph_rest_n = 0;
+	st->eph_rest_used = 0;
 	*range = eph_count(st, s, &reserved);
 	if (!*range)
 		return 0;
@@ -233,6 +235,10 @@ size_t diag_ephemeral_top(struct diag_state *st, const struct sw_snapshot *s,
 		out[k].used = e->count;
 		out[k].timewait = e->n2;
 	}
+	st->eph_rest_n = n - k;
+	st->eph_rest_used = 0;
+	for (size_t i = k; i < n; i++)
+		st->eph_rest_used += st->kc[st->idx[i]].count;
 	return k;
 }
 

@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <wchar.h>
 
@@ -452,5 +454,53 @@ bool sw_all_digits(const char *w)
 	for (; *w; w++)
 		if (!isdigit((unsigned char)*w))
 			return false;
+	return true;
+}
+
+bool sw_parse_hostport(const char *s, struct sockaddr_storage *ss, unsigned *len)
+{
+	char host[INET6_ADDRSTRLEN + 1];
+	const char *colon, *hs = s;
+	size_t hl;
+	bool v6 = s[0] == '[';
+	if (v6) {
+		const char *close = strchr(s, ']');
+		if (!close || close[1] != ':')
+			return false;
+		hs = s + 1;
+		hl = (size_t)(close - hs);
+		colon = close + 1;
+	} else {
+		colon = strrchr(s, ':');
+		if (!colon || memchr(s, ':', (size_t)(colon - s)))
+			return false; /* none, or an IPv6 address without brackets */
+		hl = (size_t)(colon - s);
+	}
+	if (!hl || hl >= sizeof host)
+		return false;
+	memcpy(host, hs, hl);
+	host[hl] = '\0';
+	const char *ps = colon + 1;
+	if (!*ps || strlen(ps) > 5 || strspn(ps, "0123456789") != strlen(ps))
+		return false;
+	long port = strtol(ps, NULL, 10);
+	if (port < 1 || port > 65535)
+		return false;
+	memset(ss, 0, sizeof *ss);
+	if (v6) {
+		struct sockaddr_in6 *a = (struct sockaddr_in6 *)ss;
+		if (inet_pton(AF_INET6, host, &a->sin6_addr) != 1)
+			return false;
+		a->sin6_family = AF_INET6;
+		a->sin6_port = htons((uint16_t)port);
+		*len = sizeof *a;
+	} else {
+		struct sockaddr_in *a = (struct sockaddr_in *)ss;
+		if (inet_pton(AF_INET, host, &a->sin_addr) != 1)
+			return false;
+		a->sin_family = AF_INET;
+		a->sin_port = htons((uint16_t)port);
+		*len = sizeof *a;
+	}
 	return true;
 }

@@ -68,6 +68,12 @@ bool sw_parse_seconds(const char *s, double *out);
  * fast path, else wcwidth() per character (CJK: 2 columns); a byte the
  * locale cannot decode (a non-UTF-8 locale) counts 1. */
 int sw_text_width(const char *s, size_t len);
+
+/* "ADDR:PORT" with a numeric address: "127.0.0.1:9910", "[::1]:9910",
+ * "0.0.0.0:9910", "[::]:9910"; PORT 1-65535.  Fills *ss (AF_INET or
+ * AF_INET6) and *len.  false on anything else (names are not resolved). */
+struct sockaddr_storage;
+bool sw_parse_hostport(const char *s, struct sockaddr_storage *ss, unsigned *len);
 /* A snapshot's wall-clock time (Unix seconds) into buf: ISO 8601 in UTC
  * ("2023-11-14T22:13:20Z") or the local "%H:%M:%S".  false (buf "") when
  * sec is out of range: before 1970 or after 9999-12-31, as a corrupt or

@@ -151,3 +151,104 @@ int out_diagnoses_text(FILE *fp, const struct diag_list *l, bool verbose)
 		return errno ? -errno : -EIO;
 	return 0;
 }
+
+/* ---- Nagios/Icinga plugin output ---------------------------------------------- */
+
+int out_nagios_exit(enum diag_sev worst)
+{
+	return worst == DIAG_ALARM ? OUT_NAGIOS_CRITICAL
+	       : worst == DIAG_WARN ? OUT_NAGIOS_WARNING
+				    : OUT_NAGIOS_OK;
+}
+
+/* Plugin text may not contain '|' (it starts the perfdata): '/' instead. */
+static void nagios_text(FILE *fp, const char *s)
+{
+	for (; *s; s++)
+		fputc(*s == '|' ? '/' : *s == '\n' ? ' ' : *s, fp);
+}
+
+/* 'label'=value;warn;crit;min;max with empty fields where there is none. */
+static void perf(FILE *fp, const char *label, double v, double warn, double crit, double max)
+{
+	fprintf(fp, " %s=%.0f;", label, v);
+	if (warn >= 0)
+		fprintf(fp, "%.0f", warn);
+	fputc(';', fp);
+	if (crit >= 0)
+		fprintf(fp, "%.0f", crit);
+	fputs(";0;", fp);
+	if (max >= 0)
+		fprintf(fp, "%.0f", max);
+}
+
+static void nagios_perfdata(FILE *fp, const struct sw_snapshot *s,
+			    const struct diag_thresholds *t)
+{
+	static const struct {
+		const char *label;
+		unsigned state;
+	} st[] = {
+		{"estab", SW_ST_ESTABLISHED}, {"syn_sent", SW_ST_SYN_SENT},
+		{"syn_recv", SW_ST_SYN_RECV}, {"fin_wait1", SW_ST_FIN_WAIT1},
+		{"fin_wait2", SW_ST_FIN_WAIT2}, {"time_wait", SW_ST_TIME_WAIT},
+		{"close_wait", SW_ST_CLOSE_WAIT}, {"last_ack", SW_ST_LAST_ACK},
+		{"closing", SW_ST_CLOSING}, {"listen", SW_ST_LISTEN},
+	};
+	double n[SW_ST_COUNT] = {0};
+	for (size_t i = 0; i < s->nconns; i++)
+		if (s->conns[i].proto == SW_PROTO_TCP && s->conns[i].state < SW_ST_COUNT)
+			n[s->conns[i].state]++;
+	double buckets = s->have_kstat ? s->kstat.tcp_max_tw_buckets : -1;
+	fputs(" |", fp);
+	for (size_t i = 0; i < sizeof st / sizeof st[0]; i++) {
+		double w = -1, c = -1, max = -1;
+		if (st[i].state == SW_ST_TIME_WAIT && buckets > 0) {
+			w = buckets * t->timewait_warn / 100;
+			c = buckets * t->timewait_alarm / 100;
+			max = buckets;
+		} else if (st[i].state == SW_ST_SYN_RECV) {
+			w = t->synrecv_warn;
+			c = t->synrecv_alarm;
+		}
+		perf(fp, st[i].label, n[st[i].state], w, c, max);
+	}
+	fprintf(fp, " collect_time=%.4fs;;;0;", s->collect_ms / 1000.0);
+}
+
+int out_diagnoses_nagios(FILE *fp, const struct diag_list *l, const struct sw_snapshot *s,
+			 const struct diag_thresholds *t)
+{
+	static const char *const word[] = {"OK", "WARNING", "CRITICAL"};
+	size_t alarms = 0, warns = 0;
+	const struct diag *worst = NULL;
+	for (size_t i = 0; i < l->n; i++) {
+		const struct diag *d = &l->d[i];
+		alarms += d->sev == DIAG_ALARM;
+		warns += d->sev == DIAG_WARN;
+		if (d->sev > DIAG_OK && (!worst || d->sev > worst->sev))
+			worst = d;
+	}
+	fprintf(fp, "SOCKWATCH %s - ", word[out_nagios_exit(l->worst)]);
+	if (!worst) {
+		fputs(_("no problem found"), fp);
+	} else {
+		fprintf(fp, _("%zu alarm(s), %zu warning(s): "), alarms, warns);
+		nagios_text(fp, worst->title);
+	}
+	nagios_perfdata(fp, s, t);
+	fputc('\n', fp);
+	/* long text: every problem, one line each */
+	for (size_t i = 0; i < l->n; i++) {
+		const struct diag *d = &l->d[i];
+		if (d->sev == DIAG_OK)
+			continue;
+		fprintf(fp, "%s %s: ", d->sev == DIAG_ALARM ? "CRITICAL" : "WARNING",
+			diag_id_name(d->id));
+		nagios_text(fp, d->title);
+		fputc('\n', fp);
+	}
+	if (fflush(fp) || ferror(fp))
+		return errno ? -errno : -EIO;
+	return 0;
+}

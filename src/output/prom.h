@@ -5,6 +5,7 @@
 #ifndef SW_PROM_H
 #define SW_PROM_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "core/diagnose.h"
@@ -13,15 +14,23 @@
 struct out_prom_opts {
 	int top;                  /* ephemeral destinations exported (0: 10) */
 	struct diag_state *scratch; /* for the ephemeral count (NULL: own) */
+	bool skip_node;           /* leave out the /proc/net/{netstat,snmp,snmp6}
+	                             counters node_exporter exports (--prom-skip-node) */
 };
 
-/* Metrics (all prefixed sockwatch_): sockets{proto,state},
- * listener_accept_queue / listener_backlog{proto,addr,port,process},
- * timewait_sockets, timewait_max_buckets, ephemeral_port_range_size,
- * ephemeral_ports_used{src,dst,dport} (top N), diagnosis_severity{id}
- * (0 ok, 1 warn, 2 alarm; worst per id), sysctl{name}, kernel counters as
- * *_total counters, collect_duration_seconds, snapshot_timestamp_seconds.
- * dl may be NULL (no diagnosis metrics).  0 or -errno. */
+/* Listener label sets (proto, addr, port, process) exported at most; the
+ * rest are summed into addr/port/process "_other" series. */
+#define OUT_PROM_LISTENER_CAP 64
+
+/* Metrics (all prefixed sockwatch_; the list with meanings: doc/check.md):
+ * build_info, sockets{proto,state} (kernel state names for every
+ * protocol), timewait_*, listener_accept_queue / listener_backlog{proto,
+ * addr,port,process} (capped), ephemeral_port_range_{size,low,high},
+ * ephemeral_ports_used{src,dst,dport} (top N + "_other"),
+ * diagnosis_severity/findings{id}, one gauge per sysctl, kernel counters
+ * as *_total (UDP with family="ipv4"/"ipv6"), series_limit/dropped{family},
+ * collect_duration_seconds, snapshot_timestamp_seconds.  o and dl may be
+ * NULL (defaults; no diagnosis metrics).  0 or -errno. */
 int out_metrics_prom(FILE *fp, const struct sw_snapshot *s, const struct diag_list *dl,
 		     const struct out_prom_opts *o);
 /* Same, replacing path atomically (temporary file + rename). */

@@ -32,4 +32,12 @@ sw_run "$T/b.json" "$T/b.err" -b --json -N "$NS"
 got=$(jq -r '[.diagnoses[]? | select(.id == "close_wait_leak" and .severity != "ok") | .pid] | join(",")' "$T/b.json" 2>/dev/null)
 check "-b --json diagnoses: close_wait_leak for pid $LPID (got '$got')" test "$got" = "$LPID"
 
+# Nagios/Icinga: the same at warn level is WARNING, exit 1, with perfdata
+sw_run "$T/nagios" "$T/nagios.err" --check --nagios -n 1 --threshold closewait_alarm=100000 -N "$NS"
+check "--check --nagios: exit 1 WARNING (rc=$SW_RC)" test "$SW_RC" = 1
+check "--check --nagios: WARNING status line with close_wait in its perfdata" sh -c "head -n 1 '$T/nagios' |
+	grep -Eq '^SOCKWATCH WARNING - 0 alarm\(s\), 1 warning\(s\): .* \| estab=[0-9]+;;;0; .* close_wait=(1[2-9]|[2-9][0-9]|[0-9]{3,});;;0; '"
+check "--check --nagios: the problem on the next line" grep -q '^WARNING close_wait_leak: ' "$T/nagios"
+[ "$SW_RC" = 1 ] || show_file "nagios" "$T/nagios" 5
+
 finish

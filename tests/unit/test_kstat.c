@@ -107,6 +107,37 @@ static void test_sockstat(void **state)
 	free(k);
 }
 
+/* /proc/net/snmp6: one "Name value" per line; only Udp6* is kept, as Udp6
+ * (the IPv6 half of net/snmp's IPv4-only Udp line); UdpLite6 is not Udp6. */
+static void test_snmp6(void **state)
+{
+	(void)state;
+	struct sw_kstat *k = new_kstat();
+	size_t len;
+	char *t = slurp("kstat-snmp6.txt", &len);
+	int n = kstat_parse_snmp6(t, len, k);
+	assert_true(n >= 6);
+	assert_int_equal((size_t)n, k->ncounters);
+	assert_int_equal(get(k, "Udp6", "NoPorts"), 7);
+	assert_int_equal(get(k, "Udp6", "RcvbufErrors"), 3);
+	(void)get(k, "Udp6", "InErrors");
+	for (size_t i = 0; i < k->ncounters; i++)
+		assert_string_equal(k->counters[i].group, "Udp6");
+	uint64_t v;
+	assert_false(kstat_counter(k, "Udp6", "6NoPorts", &v));
+	assert_false(kstat_counter(k, "Udp", "NoPorts", &v));
+	free(t);
+	static const char *bad[] = {"Udp6NoPorts\n", "Udp6NoPorts x\n", "Udp6NoPorts 1 2\n"};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		size_t before = k->ncounters;
+		assert_int_equal(kstat_parse_snmp6(bad[i], strlen(bad[i]), k), -1);
+		assert_int_equal(k->ncounters, before);
+	}
+	static const char ok[] = "\nIp6InReceives 5\nUdp6InDatagrams\t\t9\n";
+	assert_int_equal(kstat_parse_snmp6(ok, sizeof ok - 1, k), 1);
+	free(k);
+}
+
 static void test_malformed(void **state)
 {
 	(void)state;
@@ -319,6 +350,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_netstat_snmp),
 		cmocka_unit_test(test_sockstat),
+		cmocka_unit_test(test_snmp6),
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_capacity_and_long_names),
 		cmocka_unit_test(test_apply),

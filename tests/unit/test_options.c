@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -135,9 +137,58 @@ static void test_mode_usage_errors(void **state)
 	assert_int_equal(o.mode, SW_MODE_JSON);
 }
 
+/* --listen, --nagios, --prom-skip-node: where they apply, usage errors
+ * (2) elsewhere; the address is numeric ADDR:PORT, IPv6 in brackets. */
+static void test_exporter_options(void **state)
+{
+	(void)state;
+	struct sw_options o;
+#ifdef HAVE_MICROHTTPD
+	assert_int_equal(parse(&o, ARGS("--listen", "127.0.0.1:9910")), 0);
+	assert_int_equal(o.mode, SW_MODE_PROMETHEUS);
+	assert_false(o.delay_set);
+	const struct sockaddr_in *a4 = (const struct sockaddr_in *)&o.listen_addr;
+	assert_int_equal(a4->sin_family, AF_INET);
+	assert_int_equal(ntohs(a4->sin_port), 9910);
+	assert_int_equal(ntohl(a4->sin_addr.s_addr), 0x7f000001);
+	assert_int_equal(parse(&o, ARGS("--listen=[::1]:9910", "-d", "2", "--prom-skip-node")), 0);
+	const struct sockaddr_in6 *a6 = (const struct sockaddr_in6 *)&o.listen_addr;
+	assert_int_equal(a6->sin6_family, AF_INET6);
+	assert_int_equal(ntohs(a6->sin6_port), 9910);
+	assert_true(IN6_IS_ADDR_LOOPBACK(&a6->sin6_addr));
+	assert_true(o.delay_set && o.prom_skip_node);
+	assert_int_equal(parse(&o, ARGS("--listen", "0.0.0.0:1")), 0);
+	assert_int_equal(parse(&o, ARGS("--listen", "[::]:65535")), 0);
+	static const char *const bad[] = {
+		"", "9910", ":9910", "127.0.0.1", "127.0.0.1:", "127.0.0.1:0", "127.0.0.1:65536",
+		"127.0.0.1:99999", "127.0.0.1:x", "127.0.0.1:80x", "localhost:9910", "::1:9910",
+		"[::1]9910", "[::1]:", "[127.0.0.1]:80", "[::1:80", "1.2.3:80", "127.0.0.1:-1",
+		"127.0.0.1:+80", "[]:80",
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		print_message("--listen '%s'\n", bad[i]);
+		assert_int_equal(parse(&o, ARGS("--listen", bad[i])), 2);
+	}
+	assert_int_equal(parse(&o, ARGS("--listen", "127.0.0.1:9910", "--check")), 2);
+	assert_int_equal(parse(&o, ARGS("--listen", "127.0.0.1:9910", "--output", "/tmp/x")), 2);
+#else
+	assert_int_equal(parse(&o, ARGS("--listen", "127.0.0.1:9910")), 2);
+#endif
+	assert_int_equal(parse(&o, ARGS("--check", "--nagios")), 0);
+	assert_true(o.nagios);
+	assert_int_equal(o.mode, SW_MODE_CHECK);
+	assert_int_equal(parse(&o, ARGS("--nagios")), 2);
+	assert_int_equal(parse(&o, ARGS("--check", "--nagios", "--json")), 2);
+	assert_int_equal(parse(&o, ARGS("--check", "--nagios", "--format=prometheus")), 2);
+	assert_int_equal(parse(&o, ARGS("--format=prometheus", "--prom-skip-node")), 0);
+	assert_int_equal(parse(&o, ARGS("-b", "--prom-skip-node")), 2);
+	assert_int_equal(parse(&o, ARGS("--check", "--prom-skip-node")), 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_exporter_options),
 		cmocka_unit_test(test_monitor_and_batch),
 		cmocka_unit_test(test_format_order),
 		cmocka_unit_test(test_csv_and_pids),

@@ -54,13 +54,19 @@ static void build(struct sw_snapshot *s)
 	k->tcp_syncookies = 1;
 	k->tcp_tw_recycle = -1;
 	k->sockstat_tw = -1;
-	k->ncounters = 2;
+	k->ncounters = 4;
 	strcpy(k->counters[0].group, "TcpExt");
 	strcpy(k->counters[0].name, "ListenOverflows");
 	k->counters[0].value = 44;
 	strcpy(k->counters[1].group, "Tcp");
 	strcpy(k->counters[1].name, "RetransSegs");
 	k->counters[1].value = 7;
+	strcpy(k->counters[2].group, "Udp");
+	strcpy(k->counters[2].name, "NoPorts");
+	k->counters[2].value = 5;
+	strcpy(k->counters[3].group, "Udp6");
+	strcpy(k->counters[3].name, "NoPorts");
+	k->counters[3].value = 9;
 	struct sw_conn *l = add(s, SW_ST_LISTEN, "127.0.0.1", 8080, "0.0.0.0", 0);
 	l->rq = 5;
 	l->wq = 5;
@@ -81,6 +87,34 @@ static void build(struct sw_snapshot *s)
 	u->proto = SW_PROTO_UDP;
 }
 
+/* A snapshot (build()'s, or an empty one) diagnosed with the default
+ * thresholds. */
+struct diagfx {
+	struct sw_snapshot s;
+	struct diag_state st;
+	struct diag_list dl;
+	struct diag_thresholds t;
+};
+
+static void diagfx_up(struct diagfx *f, bool populated)
+{
+	if (populated)
+		build(&f->s);
+	else
+		snapshot_init(&f->s);
+	diag_thresholds_default(&f->t);
+	diag_state_init(&f->st);
+	diag_list_init(&f->dl);
+	diagnose_run(&f->st, &f->t, &f->s, &f->dl);
+}
+
+static void diagfx_down(struct diagfx *f)
+{
+	diag_list_done(&f->dl);
+	diag_state_done(&f->st);
+	snapshot_done(&f->s);
+}
+
 static char *render(const struct sw_snapshot *s, const struct diag_list *dl)
 {
 	char *buf = NULL;
@@ -92,31 +126,142 @@ static char *render(const struct sw_snapshot *s, const struct diag_list *dl)
 	return buf;
 }
 
+static bool name_ok(const char *b, const char *e, bool label)
+{
+	if (b == e || (*b >= '0' && *b <= '9'))
+		return false;
+	if (label && e - b >= 2 && b[0] == '_' && b[1] == '_')
+		return false; /* reserved */
+	for (const char *p = b; p < e; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		      *p == '_' || (!label && *p == ':')))
+			return false;
+	return true;
+}
+
+/* A label set {a="x",b="y\"z"}: valid names, only \\ \" \n escapes,
+ * no raw newline (lines are split already).  Returns the end ('}'). */
+static const char *labels_ok(const char *p)
+{
+	assert_true(*p == '{');
+	p++;
+	while (*p != '}') {
+		const char *n = p;
+		while (*p && *p != '=')
+			p++;
+		assert_true(name_ok(n, p, true));
+		assert_true(p[0] == '=' && p[1] == '"');
+		for (p += 2; *p != '"'; p++) {
+			assert_true(*p != '\0');
+			if (*p == '\\') {
+				p++;
+				assert_true(*p == '\\' || *p == '"' || *p == 'n');
+			}
+		}
+		p++;
+		if (*p == ',')
+			p++;
+		else
+			assert_true(*p == '}');
+	}
+	return p;
+}
+
+/* The rules promtool and the exposition format 0.0.4 set: HELP then TYPE
+ * once per family, before its samples, samples of one family together
+ * (named as the family), valid metric and label names, escaped label
+ * values, unique series, a number after each. */
+static void check_exposition(const char *out)
+{
+	char *copy = xstrdup(out), *save = NULL;
+	char fams[128][80], cur[80] = "";
+	size_t nfams = 0, nseries = 0;
+	char (*seen)[256] = calloc(4096, sizeof *seen);
+	assert_non_null(seen);
+	bool help_pending = false;
+	for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char name[80];
+		if (strncmp(line, "# HELP ", 7) == 0) {
+			assert_int_equal(sscanf(line + 7, "%79s", name), 1);
+			assert_true(name_ok(name, name + strlen(name), false));
+			for (size_t i = 0; i < nfams; i++)
+				assert_string_not_equal(fams[i], name); /* once per family */
+			assert_true(nfams < 128);
+			strcpy(fams[nfams++], name);
+			strcpy(cur, name);
+			help_pending = true;
+			continue;
+		}
+		if (strncmp(line, "# TYPE ", 7) == 0) {
+			char type[16];
+			assert_int_equal(sscanf(line + 7, "%79s %15s", name, type), 2);
+			assert_true(help_pending); /* right after its HELP */
+			assert_string_equal(name, cur);
+			assert_true(strcmp(type, "gauge") == 0 || strcmp(type, "counter") == 0);
+			help_pending = false;
+			continue;
+		}
+		assert_true(line[0] != '#');
+		assert_false(help_pending);
+		const char *p = line;
+		while (*p && *p != '{' && *p != ' ')
+			p++;
+		assert_true(name_ok(line, p, false));
+		assert_int_equal((size_t)(p - line), strlen(cur)); /* its family's name */
+		assert_memory_equal(line, cur, strlen(cur));
+		if (*p == '{')
+			p = labels_ok(p) + 1;
+		assert_true(*p == ' ');
+		char *endv;
+		strtod(p + 1, &endv);
+		assert_true(endv != p + 1 && *endv == '\0');
+		size_t klen = (size_t)(p - line);
+		assert_true(klen < sizeof seen[0] && nseries < 4096);
+		for (size_t i = 0; i < nseries; i++)
+			assert_false(strncmp(seen[i], line, klen) == 0 && seen[i][klen] == '\0');
+		memcpy(seen[nseries], line, klen);
+		seen[nseries++][klen] = '\0';
+	}
+	free(seen);
+	free(copy);
+}
+
+static void promtool_check(const char *out)
+{
+	if (system("command -v promtool >/dev/null 2>&1") != 0) {
+		print_message("promtool not installed: exposition syntax checked here only\n");
+		return;
+	}
+	char path[] = "/tmp/sw-prom-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, out, strlen(out)), (ssize_t)strlen(out));
+	close(fd);
+	char cmd[256];
+	snprintf(cmd, sizeof cmd, "promtool check metrics < %s", path);
+	int rc = system(cmd);
+	unlink(path);
+	assert_int_equal(rc, 0);
+}
+
 static void test_prom_format(void **state)
 {
 	(void)state;
-	struct sw_snapshot s;
-	build(&s);
-	struct diag_state st;
-	struct diag_list dl;
-	struct diag_thresholds t;
-	diag_thresholds_default(&t);
-	diag_state_init(&st);
-	diag_list_init(&dl);
-	diagnose_run(&st, &t, &s, &dl);
-	char *out = render(&s, &dl);
+	struct diagfx f;
+	diagfx_up(&f, true);
+	char *out = render(&f.s, &f.dl);
 
 	assert_non_null(strstr(out, "# HELP sockwatch_sockets "));
 	assert_non_null(strstr(out, "# TYPE sockwatch_sockets gauge\n"));
 	assert_non_null(strstr(out, "sockwatch_sockets{proto=\"tcp\",state=\"TIME_WAIT\"} 90\n"));
 	assert_non_null(strstr(out, "sockwatch_sockets{proto=\"tcp\",state=\"SYN_RECV\"} 0\n"));
-	assert_non_null(strstr(out, "sockwatch_sockets{proto=\"udp\",state=\"UNCONN\"} 1\n"));
+	assert_non_null(strstr(out, "sockwatch_sockets{proto=\"udp\",state=\"CLOSE\"} 1\n"));
 	/* escaping: " -> \"  \ -> \\  newline -> \n */
 	assert_non_null(strstr(out, "sockwatch_listener_accept_queue{proto=\"tcp\",addr=\"127.0.0.1\","
 				    "port=\"8080\",process=\"we\\\"ird\\\\na\\nme\"} 5\n"));
-	assert_non_null(strstr(out, "sockwatch_listener_backlog{proto=\"tcp\",addr=\"*\",port=\"80\","
+	assert_non_null(strstr(out, "sockwatch_listener_backlog{proto=\"tcp\",addr=\"0.0.0.0\",port=\"80\","
 				    "process=\"nginx\"} 256\n"));
-	assert_non_null(strstr(out, "sockwatch_listener_accept_queue{proto=\"tcp\",addr=\"*\",port=\"80\","
+	assert_non_null(strstr(out, "sockwatch_listener_accept_queue{proto=\"tcp\",addr=\"0.0.0.0\",port=\"80\","
 				    "process=\"nginx\"} 2\n"));
 	assert_non_null(strstr(out, "sockwatch_timewait_sockets 90\n"));
 	assert_non_null(strstr(out, "sockwatch_timewait_max_buckets 131072\n"));
@@ -133,46 +278,35 @@ static void test_prom_format(void **state)
 				    "sockwatch_tcp_listen_overflows_total 44\n"));
 	assert_non_null(strstr(out, "sockwatch_tcp_retrans_segs_total 7\n"));
 	assert_null(strstr(out, "syncookies_sent")); /* absent counters are not invented */
-	assert_non_null(strstr(out, "sockwatch_sysctl{name=\"net.ipv4.tcp_tw_reuse\"} 2\n"));
+	/* one gauge per sysctl, no catch-all */
+	assert_non_null(strstr(out, "\nsockwatch_tcp_tw_reuse 2\n"));
+	assert_non_null(strstr(out, "\nsockwatch_ephemeral_port_range_low 40000\n"));
+	assert_non_null(strstr(out, "\nsockwatch_ephemeral_port_range_high 40099\n"));
+	assert_non_null(strstr(out, "\nsockwatch_somaxconn 4096\n"));
+	assert_non_null(strstr(out, "\nsockwatch_tcp_fin_timeout_seconds 60\n"));
+	assert_null(strstr(out, "sockwatch_sysctl"));
 	assert_null(strstr(out, "tcp_max_syn_backlog"));
+	/* one state vocabulary (the kernel's), no ss spellings, no "*" */
+	assert_null(strstr(out, "ESTAB\""));
+	assert_null(strstr(out, "UNCONN"));
+	assert_null(strstr(out, "\"*\""));
+	assert_non_null(strstr(out, "sockwatch_sockets{proto=\"tcp\",state=\"ESTABLISHED\"} 3\n"));
+	assert_non_null(strstr(out, "sockwatch_build_info{version=\"" PACKAGE_VERSION "\",listen=\""));
+	/* UDP counters say their family; TCP ones cover both and say so */
+	assert_non_null(strstr(out, "sockwatch_udp_no_ports_total{family=\"ipv4\"} 5\n"));
+	assert_non_null(strstr(out, "sockwatch_udp_no_ports_total{family=\"ipv6\"} 9\n"));
+	assert_non_null(strstr(out, "IPv4 and IPv6 together"));
+	assert_non_null(strstr(out, "sockwatch_series_limit{family=\"ephemeral_ports_used\"} 1\n"));
+	assert_non_null(strstr(out, "sockwatch_series_dropped{family=\"ephemeral_ports_used\"} 1\n"));
+	assert_non_null(strstr(out, "sockwatch_ephemeral_ports_used{src=\"_other\",dst=\"_other\","
+				    "dport=\"_other\"} 3\n"));
+	assert_non_null(strstr(out, "sockwatch_series_dropped{family=\"listener\"} 0\n"));
 	assert_non_null(strstr(out, "sockwatch_collect_duration_seconds 0.012500\n"));
 	assert_non_null(strstr(out, "sockwatch_snapshot_timestamp_seconds 1700000000\n"));
 
-	/* every sample line: a valid metric name, unique series, HELP/TYPE first */
-	char *save = NULL, *copy = xstrdup(out);
-	char seen[200][200];
-	size_t nseen = 0;
-	for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		if (line[0] == '#')
-			continue;
-		assert_true(strncmp(line, "sockwatch_", 10) == 0);
-		for (char *p = line; *p && *p != '{' && *p != ' '; p++)
-			assert_true((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_');
-		char *sp = strrchr(line, ' ');
-		assert_non_null(sp);
-		*sp = '\0';
-		for (size_t i = 0; i < nseen; i++)
-			assert_string_not_equal(seen[i], line);
-		assert_true(nseen < 200);
-		sw_strlcpy(seen[nseen++], line, sizeof seen[0]);
-	}
-	free(copy);
+	check_exposition(out);
 
-	/* promtool, when installed (the test package list has it) */
-	if (system("command -v promtool >/dev/null 2>&1") == 0) {
-		char path[] = "/tmp/sw-prom-XXXXXX";
-		int fd = mkstemp(path);
-		assert_true(fd >= 0);
-		assert_int_equal(write(fd, out, strlen(out)), (ssize_t)strlen(out));
-		close(fd);
-		char cmd[256];
-		snprintf(cmd, sizeof cmd, "promtool check metrics < %s", path);
-		int rc = system(cmd);
-		unlink(path);
-		assert_int_equal(rc, 0);
-	} else {
-		print_message("promtool not installed: exposition syntax checked here only\n");
-	}
+	promtool_check(out);
 	free(out);
 
 	/* atomic file: replaced in place, no temporary left */
@@ -183,7 +317,7 @@ static void test_prom_format(void **state)
 	FILE *old = fopen(path, "w");
 	fputs("old\n", old);
 	fclose(old);
-	assert_int_equal(out_metrics_prom_file(path, &s, &dl, NULL), 0);
+	assert_int_equal(out_metrics_prom_file(path, &f.s, &f.dl, NULL), 0);
 	struct stat sb;
 	assert_int_equal(stat(path, &sb), 0);
 	assert_true(sb.st_size > 1000);
@@ -191,29 +325,117 @@ static void test_prom_format(void **state)
 	char cmd[512];
 	snprintf(cmd, sizeof cmd, "test $(ls -A %s | wc -l) = 1 && rm -rf %s", dir, dir);
 	assert_int_equal(system(cmd), 0);
-	assert_true(out_metrics_prom_file("/nonexistent-dir/x.prom", &s, &dl, NULL) < 0);
+	assert_true(out_metrics_prom_file("/nonexistent-dir/x.prom", &f.s, &f.dl, NULL) < 0);
 
-	diag_list_done(&dl);
-	diag_state_done(&st);
+	diagfx_down(&f);
+}
+
+/* Label sets are capped: 69 TCP listener label sets -> the 63 busiest keep theirs,
+ * the other 6 are summed into an "_other" series (and counted); the
+ * ephemeral destinations past --top likewise.  --prom-skip-node drops the
+ * kernel counters and nothing else. */
+static void test_prom_caps(void **state)
+{
+	(void)state;
+	struct sw_snapshot s;
+	build(&s);
+	for (int i = 0; i < 67; i++) {
+		struct sw_conn *l = add(&s, SW_ST_LISTEN, "127.0.0.1", (uint16_t)(10000 + i),
+					"0.0.0.0", 0);
+		l->rq = i < 60 ? 100 : 1; /* the last 7 are the quietest */
+		l->wq = 128;
+	}
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+	struct out_prom_opts o = {.top = 1, .skip_node = true};
+	assert_int_equal(out_metrics_prom(fp, &s, NULL, &o), 0);
+	fclose(fp);
+	check_exposition(buf);
+	promtool_check(buf);
+	size_t series = 0;
+	for (const char *p = buf; (p = strstr(p, "\nsockwatch_listener_accept_queue{")); p++)
+		series++;
+	assert_int_equal(series, OUT_PROM_LISTENER_CAP);
+	/* 69 label sets (the two nginx :80 listeners are one): 63 kept, the 6
+	 * quietest (1 queued each) summed */
+	assert_non_null(strstr(buf, "sockwatch_listener_accept_queue{proto=\"tcp\",addr=\"_other\","
+				    "port=\"_other\",process=\"_other\"} 6\n"));
+	assert_non_null(strstr(buf, "sockwatch_series_dropped{family=\"listener\"} 6\n"));
+	assert_non_null(strstr(buf, "sockwatch_series_limit{family=\"listener\"} 64\n"));
+	assert_non_null(strstr(buf, "port=\"10059\""));  /* busiest kept */
+	assert_null(strstr(buf, "port=\"10066\""));      /* quietest folded */
+	/* --prom-skip-node: no counters, the rest stays */
+	assert_null(strstr(buf, "_total"));
+	assert_non_null(strstr(buf, "sockwatch_somaxconn 4096\n"));
+	assert_null(strstr(buf, "diagnosis_")); /* no list: no diagnosis metrics */
+	free(buf);
 	snapshot_done(&s);
+}
+
+static char *nagios_of(struct diagfx *f, size_t *len)
+{
+	char *buf = NULL;
+	FILE *fp = open_memstream(&buf, len);
+	assert_int_equal(out_diagnoses_nagios(fp, &f->dl, &f->s, &f->t), 0);
+	fclose(fp);
+	return buf;
+}
+
+/* --check --nagios: status line with perfdata, then one line per problem. */
+static void test_nagios(void **state)
+{
+	(void)state;
+	struct diagfx f;
+	diagfx_up(&f, true);
+	size_t len;
+	char *buf = nagios_of(&f, &len);
+	assert_true(strncmp(buf, "SOCKWATCH CRITICAL - 2 alarm(s), 0 warning(s): ", 47) == 0);
+	char *nl = strchr(buf, '\n');
+	assert_non_null(nl);
+	*nl = '\0';
+	char *bar = strchr(buf, '|');
+	assert_non_null(bar);
+	assert_null(strchr(bar + 1, '|')); /* one perfdata part */
+	assert_non_null(strstr(bar, " estab=3;;;0; "));
+	assert_non_null(strstr(bar, " time_wait=90;65536;104858;0;131072 "));
+	assert_non_null(strstr(bar, " syn_recv=0;64;512;0; "));
+	assert_non_null(strstr(bar, " listen=3;;;0;"));
+	assert_non_null(strstr(bar, " collect_time=0.0125s;;;0;"));
+	/* every perfdata item: label=value;warn;crit;min;max */
+	char *save = NULL;
+	for (char *w = strtok_r(bar + 1, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+		int semis = 0;
+		for (char *q = w; *q; q++)
+			semis += *q == ';';
+		assert_int_equal(semis, 4);
+		assert_non_null(strchr(w, '='));
+	}
+	assert_non_null(strstr(nl + 1, "CRITICAL ephemeral_ports: "));
+	assert_non_null(strstr(nl + 1, "CRITICAL accept_queue: "));
+	free(buf);
+	assert_int_equal(out_nagios_exit(DIAG_OK), 0);
+	assert_int_equal(out_nagios_exit(DIAG_WARN), 1);
+	assert_int_equal(out_nagios_exit(DIAG_ALARM), 2);
+	/* nothing wrong: OK and a plain summary */
+	diagfx_down(&f);
+	diagfx_up(&f, false);
+	buf = nagios_of(&f, &len);
+	assert_true(strncmp(buf, "SOCKWATCH OK - no problem found | estab=0;;;0; ", 47) == 0);
+	assert_int_equal(strchr(buf, '\n') - buf, (long)len - 1); /* one line */
+	free(buf);
+	diagfx_down(&f);
 }
 
 static void test_diag_json_text(void **state)
 {
 	(void)state;
-	struct sw_snapshot s;
-	build(&s);
-	struct diag_state st;
-	struct diag_list dl;
-	struct diag_thresholds t;
-	diag_thresholds_default(&t);
-	diag_state_init(&st);
-	diag_list_init(&dl);
-	diagnose_run(&st, &t, &s, &dl);
+	struct diagfx f;
+	diagfx_up(&f, true);
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *fp = open_memstream(&buf, &len);
-	out_diagnoses_json(fp, &dl);
+	out_diagnoses_json(fp, &f.dl);
 	fclose(fp);
 	assert_true(buf[0] == '[' && buf[len - 1] == ']');
 	assert_non_null(strstr(buf, "{\"id\":\"ephemeral_ports\",\"severity\":\"alarm\","
@@ -234,13 +456,13 @@ static void test_diag_json_text(void **state)
 	free(buf);
 
 	fp = open_memstream(&buf, &len);
-	out_diagnoses_json_member(fp, &dl);
+	out_diagnoses_json_member(fp, &f.dl);
 	fclose(fp);
 	assert_true(strncmp(buf, ",\"diagnoses\":[{", 15) == 0);
 	free(buf);
 
 	fp = open_memstream(&buf, &len);
-	assert_int_equal(out_diagnoses_text(fp, &dl, false), 0);
+	assert_int_equal(out_diagnoses_text(fp, &f.dl, false), 0);
 	fclose(fp);
 	assert_true(strncmp(buf, "sockwatch check: ALARM - 2 alarm(s), 0 warning(s)", 49) == 0);
 	assert_non_null(strstr(buf, "\nALARM    ephemeral_ports   Ephemeral ports toward 127.0.0.1:9000"));
@@ -249,22 +471,22 @@ static void test_diag_json_text(void **state)
 	assert_non_null(strstr(buf, "(one sample: no rates or counter deltas)"));
 	free(buf);
 	/* two samples: the text says over which window the deltas are */
-	dl.have_rates = true;
-	dl.dt = 2.0;
+	f.dl.have_rates = true;
+	f.dl.dt = 2.0;
 	fp = open_memstream(&buf, &len);
-	assert_int_equal(out_diagnoses_text(fp, &dl, false), 0);
+	assert_int_equal(out_diagnoses_text(fp, &f.dl, false), 0);
 	fclose(fp);
 	assert_non_null(strstr(buf, "(rates and counter deltas over the last 2.0 s)"));
 	free(buf);
-	diag_list_done(&dl);
-	diag_state_done(&st);
-	snapshot_done(&s);
+	diagfx_down(&f);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_prom_format),
+		cmocka_unit_test(test_prom_caps),
+		cmocka_unit_test(test_nagios),
 		cmocka_unit_test(test_diag_json_text),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
