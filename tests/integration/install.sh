@@ -16,30 +16,20 @@ require_cmds make man groff
 tmpdir_new
 D=$T/root
 
-# The build's own make, outside the `make check` that runs this test.
-bmake() {
-	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -C "$top_builddir" "$@"
-}
-# A variable of the build's Makefile, fully expanded.
-mkvar() {
-	printf 'sw-print-var:\n\t@echo $(%s)\n' "$1" |
-		env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -C "$top_builddir" -f Makefile -f - sw-print-var
-}
-
-if ! bmake install DESTDIR="$D" >"$T/install.log" 2>&1; then
+if ! build_make install DESTDIR="$D" >"$T/install.log" 2>&1; then
 	show_file "make install" "$T/install.log" 40
 	die "make install DESTDIR=$D failed"
 fi
 pass "make install DESTDIR=... exits 0"
 
-bindir=$(mkvar bindir)
-mandir=$(mkvar mandir)
-localedir=$(mkvar localedir)
-docdir=$(mkvar docdir)
-sysconfdir=$(mkvar sysconfdir)
-unitdir=$(mkvar systemdsystemunitdir)
-bashdir=$(mkvar bashcompletiondir)
-zshdir=$(mkvar zshcompletiondir)
+bindir=$(build_var bindir)
+mandir=$(build_var mandir)
+localedir=$(build_var localedir)
+docdir=$(build_var docdir)
+sysconfdir=$(build_var sysconfdir)
+unitdir=$(build_var systemdsystemunitdir)
+bashdir=$(build_var bashcompletiondir)
+zshdir=$(build_var zshcompletiondir)
 [ -n "$bindir" ] && [ -n "$unitdir" ] && [ -n "$bashdir" ] || die "cannot read the install directories from $top_builddir/Makefile"
 
 has_file() { [ -f "$D$1" ] && [ -s "$D$1" ]; }
@@ -109,7 +99,7 @@ done
 check "settings: the example names every threshold (missing:${missing:- none})" test -z "$missing"
 # A second install keeps an edited file.
 echo 'threshold.top = 7' >>"$D$rc"
-bmake install DESTDIR="$D" >"$T/install2.log" 2>&1
+build_make install DESTDIR="$D" >"$T/install2.log" 2>&1
 check "settings: a second make install keeps an edited $rc" grep -qx 'threshold.top = 7' "$D$rc"
 
 # ---- systemd units ------------------------------------------------------------
@@ -121,12 +111,12 @@ for u in sockwatch-textfile.service sockwatch-exporter.service; do
 done
 
 # ---- uninstall ------------------------------------------------------------------
-bmake uninstall DESTDIR="$D" >"$T/uninstall.log" 2>&1
+build_make uninstall DESTDIR="$D" >"$T/uninstall.log" 2>&1
 left=$(cd "$D" && find . -type f | sort)
 check "uninstall: only the edited settings file is left (left: $(echo $left))" \
 	test "$left" = ".$rc"
 rm -f "$D$rc"
-bmake install DESTDIR="$D" >/dev/null 2>&1 && bmake uninstall DESTDIR="$D" >/dev/null 2>&1
+build_make install DESTDIR="$D" >/dev/null 2>&1 && build_make uninstall DESTDIR="$D" >/dev/null 2>&1
 left=$(cd "$D" && find . -type f | sort)
 check "uninstall: an unedited install leaves no file (left: $(echo $left))" test -z "$left"
 
