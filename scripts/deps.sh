@@ -7,6 +7,9 @@ want=${1:-build}
 pkgs="build-essential autoconf automake autopoint gettext pkg-config libncurses-dev libmnl-dev libmicrohttpd-dev"
 if [ "$want" = test ]; then
 	pkgs="$pkgs libcmocka-dev tmux jq iproute2 nftables net-tools util-linux procps python3 ncurses-term prometheus groff-base clang-14 libclang-rt-14-dev"
+	# install.sh, completion.sh, units.sh, deb.sh: man -l, zsh -n, the bash
+	# completion library, systemd-analyze, dpkg-buildpackage + lintian
+	pkgs="$pkgs man-db zsh bash-completion systemd dpkg-dev debhelper lintian"
 	# tests/integration/webstack.sh runs its own instances of these servers
 	pkgs="$pkgs nginx php8.2-fpm php8.2-mysql mariadb-server apache2-utils"
 	# tests/integration/prom_e2e.sh: Prometheus scraping the textfile path

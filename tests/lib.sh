@@ -25,6 +25,8 @@
 #   sw_canon FILE                the same lines from a `sockwatch -b -a --json` document
 #   sf_canon                     the same lines from sockfix's records
 #   check / fail / finish        assertions: check "what" CMD...; finish exits 1 if any failed
+#   build_make ARGS...           make -s in $top_builddir, outside the running `make check`
+#   build_var NAME               a variable of $top_builddir/Makefile, expanded (bindir, ...)
 #
 # Canonical line: "PROTO STATE LOCAL REMOTE"
 #   PROTO  tcp udp raw udplite mptcp u_str u_dgr u_seq
@@ -397,4 +399,16 @@ json_ok() {
 show_file() {
 	log "$1 ($2):"
 	head -n "${3:-20}" "$2" | sed 's/^/    /' >&2
+}
+
+# ---- the build tree's make ------------------------------------------------
+
+# make in the build directory, not as a sub-make of the `make check` that
+# runs the test (no jobserver, no inherited flags)
+build_make() {
+	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -C "$top_builddir" "$@"
+}
+
+build_var() {
+	printf 'sw-print-var:\n\t@echo $(%s)\n' "$1" | build_make -f Makefile -f - sw-print-var
 }

@@ -13,10 +13,11 @@ n=0
 	echo "FAIL: LICENSE is not the GPL version 2 text"
 	fails=1
 }
-for f in $(cd "$top" && find src tests bench scripts doc .ci configure.ac Makefile.am autogen.sh \
+for f in $(cd "$top" && { find src tests bench scripts doc .ci configure.ac Makefile.am autogen.sh \
 	\( -path tests/fuzz/corpus -o -path tests/fuzz/dict \) -prune -o -type f \
 	\( -name '*.[ch]' -o -name '*.sh' -o -name '*.py' -o -name '*.1' -o -name run \
-	-o -name configure.ac -o -name Makefile.am \) -print | sort); do
+	-o -name configure.ac -o -name Makefile.am \) -print
+	find data/systemd data/completion -type f; echo debian/rules; } | sort); do
 	n=$((n + 1))
 	head -n 3 "$top/$f" | grep -qF "$tag" || {
 		echo "FAIL: $f has no '$tag' in its first 3 lines"
