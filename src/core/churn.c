@@ -884,16 +884,23 @@ static void gkey_of(const struct gctx *g, uint32_t i, struct gkey *k)
 	}
 }
 
-static int gkey_cmp(const struct gkey *a, const struct gkey *b)
+/* Order by protocol (class), family, address, port. */
+static int key_cmp(unsigned pa, unsigned fa, const uint8_t *aa, unsigned porta,
+		   unsigned pb, unsigned fb, const uint8_t *ab, unsigned portb)
 {
-	if (a->cls != b->cls)
-		return a->cls < b->cls ? -1 : 1;
-	if (a->family != b->family)
-		return a->family < b->family ? -1 : 1;
-	int d = memcmp(a->addr, b->addr, 16);
+	if (pa != pb)
+		return pa < pb ? -1 : 1;
+	if (fa != fb)
+		return fa < fb ? -1 : 1;
+	int d = memcmp(aa, ab, 16);
 	if (d)
 		return d;
-	return a->port == b->port ? 0 : a->port < b->port ? -1 : 1;
+	return porta == portb ? 0 : porta < portb ? -1 : 1;
+}
+
+static int gkey_cmp(const struct gkey *a, const struct gkey *b)
+{
+	return key_cmp(a->cls, a->family, a->addr, a->port, b->cls, b->family, b->addr, b->port);
 }
 
 
@@ -1018,14 +1025,7 @@ static void group_close(struct sw_churn_groups *out, const struct gctx *g,
 
 static int g_cmp_key(const struct sw_churn_group *a, const struct sw_churn_group *b)
 {
-	if (a->proto != b->proto)
-		return a->proto < b->proto ? -1 : 1;
-	if (a->family != b->family)
-		return a->family < b->family ? -1 : 1;
-	int d = memcmp(a->addr, b->addr, 16);
-	if (d)
-		return d;
-	return a->port == b->port ? 0 : a->port < b->port ? -1 : 1;
+	return key_cmp(a->proto, a->family, a->addr, a->port, b->proto, b->family, b->addr, b->port);
 }
 
 static double bytes_per(const struct sw_churn_group *g)

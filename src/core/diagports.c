@@ -303,6 +303,15 @@ static void detail_rate(struct diag *d, const struct diag_twrule *r, const struc
 			 "for 60 s: at most %.0f new connections/s to this destination"), why, r->rate);
 }
 
+/* The median lifetime of a churn group, "?" when none is known. */
+static void churn_p50(const struct sw_churn_group *g, char *buf, size_t len)
+{
+	if (g->nlife)
+		sw_fmt_ms(g->p50_ms, buf, len);
+	else
+		sw_strlcpy(buf, "?", len);
+}
+
 /* The measured rate toward a destination (destroy events): how many
  * connections open and close per second, how long they live, and how that
  * compares with what the port range sustains. */
@@ -317,10 +326,7 @@ static void churn_dest(struct diag *d, const struct sw_churn_group *gp,
 		diag_setf(who, sizeof who, "%s (pid %d)", g.comm, (int)g.pid);
 	else
 		sw_strlcpy(who, _("an unknown program"), sizeof who);
-	if (g.nlife)
-		sw_fmt_ms(g.p50_ms, p50, sizeof p50);
-	else
-		sw_strlcpy(p50, "?", sizeof p50);
+	churn_p50(&g, p50, sizeof p50);
 	diag_detail(d, _("measured: %s opens about %.0f connections/s here (%u closed in the last "
 			 "%.0f s), median lifetime %s"),
 		    who, g.per_s, g.closed, g.per_s > 0 ? (double)g.closed / g.per_s : 0.0, p50);
@@ -541,10 +547,7 @@ static bool tw_server_details(struct diag_ctx *x, struct diag *d, double total)
 	struct sw_churn_group g;
 	if (x->st->churn && churn_group_of(x->st->churn, SW_CHURN_SERVICE, e->fam, e->a, e->port, &g)) {
 		char p50[16];
-		if (g.nlife)
-			sw_fmt_ms(g.p50_ms, p50, sizeof p50);
-		else
-			sw_strlcpy(p50, "?", sizeof p50);
+		churn_p50(&g, p50, sizeof p50);
 		diag_detail(d, _("measured: about %.0f connections/s to :%u close (%u in the last "
 				 "%.0f s), median lifetime %s"),
 			    g.per_s, (unsigned)e->port, g.closed,
