@@ -51,11 +51,22 @@ while not os.path.exists(stop):
     time.sleep(0.002)
 EOF
 
+# gen RATE LIFE_MS PORT: stop the running generator (if any), start another
+GEN=
+gen() {
+	if [ -n "$GEN" ]; then
+		touch "$T/stop"
+		wait "$GEN" 2>/dev/null
+		rm -f "$T/stop"
+	fi
+	run_in_ns python3 "$T/gen.py" "$1" "$2" "$3" "$T/stop" 2>/dev/null &
+	GEN=$!
+	at_exit "touch '$T/stop'; kill $GEN 2>/dev/null"
+}
+
 SOCKWATCH_NO_MOUSE=1
 export SOCKWATCH_NO_MOUSE
-run_in_ns python3 "$T/gen.py" 40 30 9500 "$T/stop" &
-GEN=$!
-at_exit "touch '$T/stop'; kill $GEN 2>/dev/null"
+gen 40 30 9500
 wait_for 5 sh -c "ip netns exec '$NS' ss -Htln | grep -q ':9500 '" || die "generator did not start"
 
 tmux_start_sockwatch 80 24 xterm C "-d" "1"
@@ -83,18 +94,13 @@ tmux_send q
 check "q quits" tmux_wait_exit
 
 # ---- the ephemeral-port alarm with measured rates ----------------------------
-touch "$T/stop"
-wait "$GEN" 2>/dev/null
-rm -f "$T/stop"
 run_in_ns sysctl -qw net.ipv4.ip_local_port_range="40000 40199" net.ipv4.tcp_tw_reuse=0 ||
 	die "cannot narrow the port range"
 tmux_start_sockwatch 120 40 xterm C "-d" "1"
 check "monitor starts" tmux_wait_text "Connections"
 tmux_send a
 # the generator stops by itself when the range is used up (EADDRNOTAVAIL)
-run_in_ns python3 "$T/gen.py" 40 60 9502 "$T/stop" 2>/dev/null &
-GEN=$!
-at_exit "touch '$T/stop'; kill $GEN 2>/dev/null"
+gen 40 60 9502
 check "the ephemeral-port alarm" tmux_wait_text "ALARM  Ephemeral ports toward 127.0.0.1:9502" 20
 check "it gives the measured rate and the program" \
 	tmux_wait_regex "measured: python3 \(pid [0-9]+\) opens about [0-9]+ connections/s here" 10
@@ -106,12 +112,7 @@ check "q quits" tmux_wait_exit
 run_in_ns sysctl -qw net.ipv4.ip_local_port_range="32768 60999"
 
 # ---- without root or capabilities ----------------------------------------
-touch "$T/stop"
-wait "$GEN" 2>/dev/null
-rm -f "$T/stop"
-run_in_ns python3 "$T/gen.py" 40 30 9504 "$T/stop" &
-GEN=$!
-at_exit "touch '$T/stop'; kill $GEN 2>/dev/null"
+gen 40 30 9504
 tmux_start 80 24 xterm C setpriv --reuid=65534 --regid=65534 --clear-groups \
 	--inh-caps=-all --bounding-set=-all "$SOCKWATCH" -d 1
 check "not root: the warning" tmux_wait_text "Not root"
@@ -123,16 +124,11 @@ tmux_send q
 check "q quits" tmux_wait_exit
 
 # ---- -N: another namespace's closures never mix in ----------------------------
-touch "$T/stop"
-wait "$GEN" 2>/dev/null
-rm -f "$T/stop"
 MAIN_NS=$NS
 netns_new uichurn2
 OTHER_NS=$NS
 NS=$MAIN_NS
-run_in_ns python3 "$T/gen.py" 40 30 9503 "$T/stop" &
-GEN=$!
-at_exit "touch '$T/stop'; kill $GEN 2>/dev/null"
+gen 40 30 9503
 tmux_start_sockwatch 80 24 xterm C "-d" "1" "-N" "$OTHER_NS"
 check "-N: the monitor shows the other namespace" tmux_wait_text "netns $OTHER_NS"
 check "-N: its header counts refreshes" tmux_wait_regex "tcp/s \+0 -0" 10
@@ -144,12 +140,7 @@ tmux_send q
 check "q quits" tmux_wait_exit
 
 # ---- without the kernel's events -----------------------------------------
-touch "$T/stop"
-wait "$GEN" 2>/dev/null
-rm -f "$T/stop"
-run_in_ns python3 "$T/gen.py" 4 1500 9501 "$T/stop" &
-GEN=$!
-at_exit "touch '$T/stop'; kill $GEN 2>/dev/null"
+gen 4 1500 9501
 SOCKWATCH_DEBUG_EVENTS_ERRNO=EPERM
 export SOCKWATCH_DEBUG_EVENTS_ERRNO
 tmux_start_sockwatch 80 24 xterm C "-d" "1"
