@@ -777,6 +777,11 @@ void hf_enc_free(struct hf_enc *e)
 	free(e);
 }
 
+void hf_enc_set_seq(struct hf_enc *e, uint64_t seq)
+{
+	e->seq = seq;
+}
+
 void hf_enc_restart(struct hf_enc *e)
 {
 	e->restart = true;

@@ -106,6 +106,9 @@ struct hf_enc;
  * the top of this file (0: exact). */
 struct hf_enc *hf_enc_new(unsigned keyframe, uint32_t slack_ms);
 void hf_enc_free(struct hf_enc *e);
+/* Number samples from seq + 1 on (a recorder seeds it from the clock, so
+ * a delta of one run never applies to the state of another). */
+void hf_enc_set_seq(struct hf_enc *e, uint64_t seq);
 /* The next sample is a keyframe (a new segment starts). */
 void hf_enc_restart(struct hf_enc *e);
 /* Append s as one whole frame to out; *key: it is a keyframe. */
