@@ -167,6 +167,14 @@ static off_t file_size(const char *dir, const char *name, const char *ext)
 	return stat(p, &st) == 0 ? st.st_size : 0;
 }
 
+static int64_t file_mtime(const char *dir, const char *name)
+{
+	char p[4096];
+	path_of(p, sizeof p, dir, name, NULL);
+	struct stat st;
+	return stat(p, &st) == 0 ? (int64_t)st.st_mtime : INT64_MAX;
+}
+
 /* Remove the oldest segments (never the one being written) while the
  * directory is over max_size or they are older than max_age. */
 static void apply_caps(struct histw *w, int64_t now)
@@ -179,11 +187,11 @@ static void apply_caps(struct histw *w, int64_t now)
 	for (size_t i = 0; i < n; i++)
 		total += (uint64_t)file_size(w->dir, v[i].name, NULL) +
 			 (uint64_t)file_size(w->dir, v[i].name, "swi");
-	for (size_t i = 0; i + 1 < n; i++) {
+	for (size_t i = 0; i < n; i++) {
 		if (v[i].start == w->seg_start)
 			break;
-		/* a segment ends where the next begins */
-		bool old = w->o.max_age && v[i + 1].start < now - w->o.max_age;
+		/* its last sample was written when the file was last modified */
+		bool old = w->o.max_age && file_mtime(w->dir, v[i].name) < now - w->o.max_age;
 		bool big = w->o.max_size && total > w->o.max_size;
 		if (!old && !big)
 			break;
