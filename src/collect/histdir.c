@@ -675,6 +675,9 @@ int histr_prev(struct histr *r)
 
 void histr_span(struct histr *r, int64_t *first, int64_t *last)
 {
+	bool had = r->have;
+	size_t si0 = r->si;
+	uint64_t off0 = r->off;
 	*first = r->nsegs ? r->segs[0].start : 0;
 	*last = *first;
 	for (size_t si = r->nsegs; si-- > 0;) {
@@ -691,6 +694,8 @@ void histr_span(struct histr *r, int64_t *first, int64_t *last)
 			break;
 		}
 	}
+	if (had) /* back where it was */
+		replay_segment(r, si0, INT64_MAX, off0 + 1);
 }
 
 const char *histr_warning(struct histr *r)

@@ -52,7 +52,8 @@ struct histr;
  * Damaged parts met later are reported once each to warn (may be NULL). */
 struct histr *histr_open(const char *path, FILE *warn, char *err, size_t errlen);
 void histr_free(struct histr *r);
-/* First and last sample times of the recording (Unix seconds). */
+/* First and last sample times of the recording (Unix seconds); the
+ * position stays. */
 void histr_span(struct histr *r, int64_t *first, int64_t *last);
 /* The last damage met since the previous call (also written to warn), or
  * NULL: for a status line. */

@@ -45,6 +45,8 @@ struct ui_config {
 	const char *sort;    /* --sort or NULL */
 	const char *netns;   /* shown in the header */
 	bool panels_follow_filter; /* the summary panels describe the filtered rows */
+	bool replay;         /* a history is replayed: time keys, no kill/close */
+	bool start_paused;
 };
 
 /* What the loop built for the UI; pointers stay valid until the next
@@ -83,6 +85,10 @@ struct ui_wants {
 	bool changes;      /* show new and closed connections (tombstones) */
 	bool mark;         /* the user wants a mark set ... */
 	uint32_t mark_gen; /* ... changed each time the mark is set or cleared */
+	/* replaying a history: a move the user asked for */
+	uint32_t seek_gen; /* changed with every request */
+	enum ui_seek { UI_SEEK_SAMPLES, UI_SEEK_SECONDS, UI_SEEK_TIME } seek_kind;
+	int64_t seek_arg;  /* samples or seconds (signed), or a Unix time */
 };
 
 enum ui_action_kind { UI_ACT_SIGNAL, UI_ACT_DESTROY };
