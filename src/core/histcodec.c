@@ -359,23 +359,59 @@ static int emit_row(struct hf_dec *d, struct sw_snapshot *s, uint64_t cookie,
 	return 0;
 }
 
-/* A full row from the stream: NF numbers, name, congestion, owners. */
-static int read_full(struct hf_dec *d, struct sw_snapshot *s, struct hf_rd *r, uint64_t cookie)
-{
+/* Full rows are written against the row before them in their list (a
+ * keyframe's sockets, a delta's added ones), which is much like them:
+ * a mask of what differs, the differences, and the strings that differ. */
+struct ref {
 	uint64_t f[NF];
+	struct strs st;
+	const uint8_t *owners; /* its owners list in the stream */
+	size_t owners_len;
+};
+
+static void ref_init(struct ref *x)
+{
+	memset(x, 0, sizeof *x);
+	static const uint8_t none[1] = {0}; /* no owners */
+	x->owners = none;
+	x->owners_len = 1;
+}
+
+/* The extent of an owners list at r (count, then pid/fd pairs). */
+static const uint8_t *skip_owners(struct hf_rd *r, size_t *len)
+{
+	const uint8_t *p = r->p;
+	uint64_t n = hf_get_uv(r);
+	for (uint64_t i = 0; i < n && !r->bad; i++) {
+		hf_get_uv(r);
+		hf_get_uv(r);
+	}
+	*len = (size_t)(r->p - p);
+	return r->bad ? NULL : p;
+}
+
+/* A full row from the stream, against x (which it then becomes). */
+static int read_full(struct hf_dec *d, struct sw_snapshot *s, struct hf_rd *r, uint64_t cookie,
+		     struct ref *x)
+{
+	uint64_t mask = hf_get_uv(r);
 	for (int i = 0; i < NF; i++)
-		f[i] = hf_get_uv(r);
+		if (mask & (1ull << i))
+			x->f[i] += (uint64_t)hf_unzz(hf_get_uv(r));
+	if (mask & (1ull << B_NAME))
+		x->st.name = hf_get_str(r, &x->st.name_len);
+	if (mask & (1ull << B_CONG))
+		x->st.cong = hf_get_str(r, &x->st.cong_len);
+	if (mask & (1ull << B_OWNERS))
+		x->owners = skip_owners(r, &x->owners_len);
+	if (r->bad || (mask >> (B_OWNERS + 1)))
+		return -EBADMSG;
 	struct src_row sr;
 	memset(&sr, 0, sizeof sr);
-	sr.st.name = hf_get_str(r, &sr.st.name_len);
-	sr.st.cong = hf_get_str(r, &sr.st.cong_len);
+	sr.st = x->st;
 	sr.have_name = sr.have_cong = sr.have_owners = true;
-	if (r->bad)
-		return -EBADMSG;
-	sr.owners = *r;
-	int rc = emit_row(d, s, cookie, f, &sr);
-	*r = sr.owners;
-	return rc;
+	sr.owners = (struct hf_rd){x->owners, x->owners + x->owners_len, false};
+	return emit_row(d, s, cookie, x->f, &sr);
 }
 
 /* A changed row: mask, differences, then the strings the mask names. */
@@ -413,12 +449,14 @@ static int read_changed(struct hf_dec *d, struct sw_snapshot *s, struct hf_rd *r
 static int read_conns(struct hf_dec *d, struct sw_snapshot *s, struct hf_rd *r)
 {
 	uint64_t n = hf_get_uv(r), cookie = 0;
+	struct ref x;
+	ref_init(&x);
 	for (uint64_t i = 0; i < n && !r->bad; i++) {
 		uint64_t dc = hf_get_uv(r);
 		if ((i && dc == 0) || cookie + dc < cookie)
 			return -EBADMSG; /* cookies strictly increase */
 		cookie += dc;
-		if (read_full(d, s, r, cookie) < 0)
+		if (read_full(d, s, r, cookie, &x) < 0)
 			return -EBADMSG;
 	}
 	return r->bad ? -EBADMSG : 0;
@@ -469,12 +507,14 @@ static int read_delta(struct hf_dec *d, struct sw_snapshot *s, struct hf_rd *r,
 		return -EBADMSG;
 	bool have_rm = cookies_next(&rm), have_ch = cookies_next(&ch);
 	bool have_add = cookies_next(&add);
+	struct ref x;
+	ref_init(&x);
 	size_t oi = 0;
 	while (!rm.r.bad && !ch.r.bad && !add.r.bad) {
 		bool have_old = oi < old->nconns;
 		uint64_t oc = have_old ? old->conns[oi].cookie : UINT64_MAX;
 		if (have_add && (!have_old || add.cur < oc)) {
-			if (read_full(d, s, &add.r, add.cur) < 0)
+			if (read_full(d, s, &add.r, add.cur, &x) < 0)
 				return -EBADMSG;
 			have_add = cookies_next(&add);
 			continue;
@@ -742,6 +782,14 @@ int hf_dec_apply(struct hf_dec *d, const uint8_t *payload, size_t len)
 
 /* ---- the encoder --------------------------------------------------------- */
 
+/* The encoder's side of struct ref: the row before, its strings in the
+ * snapshot, its owners list as written. */
+struct wref {
+	uint64_t f[NF];
+	struct strs st;
+	struct hf_buf owners;
+};
+
 struct hf_enc {
 	struct hf_dec *mirror;
 	unsigned keyframe, since_key;
@@ -752,6 +800,7 @@ struct hf_enc {
 	size_t caporder;
 	struct hf_buf pay, sec, rm, add, ch, tmp, tmp2;
 	struct hf_buf procs_last, ifn_last;
+	struct wref ref; /* the full row written before */
 };
 
 struct hf_enc *hf_enc_new(unsigned keyframe, uint32_t slack_ms)
@@ -771,7 +820,7 @@ void hf_enc_free(struct hf_enc *e)
 	hf_dec_free(e->mirror);
 	free(e->order);
 	struct hf_buf *b[] = {&e->pay, &e->sec, &e->rm, &e->add, &e->ch, &e->tmp, &e->tmp2,
-			      &e->procs_last, &e->ifn_last};
+			      &e->procs_last, &e->ifn_last, &e->ref.owners};
 	for (size_t i = 0; i < sizeof b / sizeof b[0]; i++)
 		hf_buf_done(b[i]);
 	free(e);
@@ -818,17 +867,52 @@ static void section(struct hf_buf *pay, unsigned tag, const struct hf_buf *b)
 	hf_put_str(pay, b->p, b->len);
 }
 
-static void put_full(struct hf_buf *b, const struct sw_snapshot *s, const struct sw_conn *c)
+static void wref_reset(struct wref *x)
 {
-	uint64_t f[NF];
+	memset(x->f, 0, sizeof x->f);
+	memset(&x->st, 0, sizeof x->st);
+	x->owners.len = 0;
+	hf_put_uv(&x->owners, 0);
+}
+
+static bool same_bytes(const uint8_t *a, size_t an, const uint8_t *b, size_t bn)
+{
+	return an == bn && (!an || memcmp(a, b, an) == 0);
+}
+
+static void put_full(struct hf_enc *e, struct hf_buf *b, const struct sw_snapshot *s,
+		     const struct sw_conn *c, struct wref *x)
+{
+	uint64_t f[NF], mask = 0;
 	flatten(s, c, f);
 	for (int i = 0; i < NF; i++)
-		hf_put_uv(b, f[i]);
+		if (f[i] != x->f[i])
+			mask |= 1ull << i;
 	struct strs st;
 	strs_of(s, c, &st);
-	hf_put_str(b, st.name, st.name_len);
-	hf_put_str(b, st.cong, st.cong_len);
-	put_owners(b, s, c);
+	if (!same_bytes(st.name, st.name_len, x->st.name, x->st.name_len))
+		mask |= 1ull << B_NAME;
+	if (!same_bytes(st.cong, st.cong_len, x->st.cong, x->st.cong_len))
+		mask |= 1ull << B_CONG;
+	e->tmp.len = 0;
+	put_owners(&e->tmp, s, c);
+	if (!same_bytes(e->tmp.p, e->tmp.len, x->owners.p, x->owners.len))
+		mask |= 1ull << B_OWNERS;
+	hf_put_uv(b, mask);
+	for (int i = 0; i < NF; i++)
+		if (mask & (1ull << i))
+			hf_put_uv(b, hf_zz((int64_t)(f[i] - x->f[i])));
+	if (mask & (1ull << B_NAME))
+		hf_put_str(b, st.name, st.name_len);
+	if (mask & (1ull << B_CONG))
+		hf_put_str(b, st.cong, st.cong_len);
+	if (mask & (1ull << B_OWNERS)) {
+		hf_put(b, e->tmp.p, e->tmp.len);
+		x->owners.len = 0;
+		hf_put(&x->owners, e->tmp.p, e->tmp.len);
+	}
+	memcpy(x->f, f, sizeof f);
+	x->st = st;
 }
 
 /* A changed row's mask and differences; false when nothing changed. */
@@ -881,11 +965,12 @@ static void enc_conns(struct hf_enc *e, const struct sw_snapshot *s, const uint3
 	e->sec.len = 0;
 	hf_put_uv(&e->sec, n);
 	uint64_t prev = 0;
+	wref_reset(&e->ref);
 	for (size_t i = 0; i < n; i++) {
 		const struct sw_conn *c = &s->conns[ord[i]];
 		hf_put_uv(&e->sec, c->cookie - prev);
 		prev = c->cookie;
-		put_full(&e->sec, s, c);
+		put_full(e, &e->sec, s, c, &e->ref);
 	}
 	section(&e->pay, HF_SEC_CONNS, &e->sec);
 }
@@ -896,13 +981,14 @@ static void enc_delta(struct hf_enc *e, const struct sw_snapshot *s, const uint3
 	e->rm.len = e->add.len = e->ch.len = 0;
 	uint64_t nrm = 0, nadd = 0, nch = 0, prm = 0, padd = 0, pch = 0;
 	size_t i = 0, j = 0;
+	wref_reset(&e->ref);
 	while (i < n || j < o->nconns) {
 		const struct sw_conn *c = i < n ? &s->conns[ord[i]] : NULL;
 		const struct sw_conn *oc = j < o->nconns ? &o->conns[j] : NULL;
 		if (c && (!oc || c->cookie < oc->cookie)) {
 			hf_put_uv(&e->add, c->cookie - padd);
 			padd = c->cookie;
-			put_full(&e->add, s, c);
+			put_full(e, &e->add, s, c, &e->ref);
 			nadd++, i++;
 		} else if (!c || oc->cookie < c->cookie) {
 			hf_put_uv(&e->rm, oc->cookie - prm);

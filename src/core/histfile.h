@@ -21,7 +21,9 @@
  *
  * A keyframe holds every socket; a delta, against the sample before it,
  * the cookies removed, the sockets added, and for changed sockets a bit
- * mask of the fields that changed and each one's zigzag difference.  Timer
+ * mask of the fields that changed and each one's zigzag difference.  Full
+ * rows (a keyframe's, a delta's added ones) are written the same way
+ * against the row before them in cookie order, which is much like them.  Timer
  * expiry and the time since data was last sent/received are kept as points
  * in time, so an idle socket whose timer only counts down does not change;
  * with a slack (the recorder's 250 ms) moves smaller than it are not

@@ -264,7 +264,7 @@ static void test_delta_small(void **st)
 	hf_enc_sample(e, &s, &b, &key);
 	assert_false(key);
 	assert_true(b.len < 200);
-	assert_true(keylen > 20000);
+	assert_true(keylen > 5000); /* 1000 sockets, against the row before each */
 	hf_buf_done(&b);
 	snapshot_done(&s);
 	hf_enc_free(e);
