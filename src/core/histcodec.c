@@ -915,6 +915,24 @@ static void put_full(struct hf_enc *e, struct hf_buf *b, const struct sw_snapsho
 	x->st = st;
 }
 
+/* The same processes and descriptors (what put_owners would write). */
+static bool same_owners(const struct sw_snapshot *s, const struct sw_conn *c,
+			const struct sw_snapshot *o, const struct sw_conn *oc)
+{
+	if (c->owners_n != oc->owners_n)
+		return false;
+	for (uint32_t i = 0; i < c->owners_n; i++) {
+		if (c->owners_off + i >= s->nowners || oc->owners_off + i >= o->nowners)
+			return false;
+		const struct sw_owner *a = &s->owners[c->owners_off + i];
+		const struct sw_owner *b = &o->owners[oc->owners_off + i];
+		if (a->fd != b->fd || a->proc >= s->nprocs || b->proc >= o->nprocs ||
+		    s->procs[a->proc].pid != o->procs[b->proc].pid)
+			return false;
+	}
+	return true;
+}
+
 /* A changed row's mask and differences; false when nothing changed. */
 static bool put_changed(struct hf_enc *e, struct hf_buf *b, const struct sw_snapshot *s,
 			const struct sw_conn *c, const struct sw_snapshot *o,
@@ -939,10 +957,7 @@ static bool put_changed(struct hf_enc *e, struct hf_buf *b, const struct sw_snap
 		mask |= 1ull << B_NAME;
 	if (x.cong_len != y.cong_len || memcmp(x.cong, y.cong, x.cong_len))
 		mask |= 1ull << B_CONG;
-	e->tmp.len = e->tmp2.len = 0;
-	put_owners(&e->tmp, s, c);
-	put_owners(&e->tmp2, o, oc);
-	if (e->tmp.len != e->tmp2.len || memcmp(e->tmp.p, e->tmp2.p, e->tmp.len))
+	if (!same_owners(s, c, o, oc))
 		mask |= 1ull << B_OWNERS;
 	if (!mask)
 		return false;
@@ -955,7 +970,7 @@ static bool put_changed(struct hf_enc *e, struct hf_buf *b, const struct sw_snap
 	if (mask & (1ull << B_CONG))
 		hf_put_str(b, x.cong, x.cong_len);
 	if (mask & (1ull << B_OWNERS))
-		hf_put(b, e->tmp.p, e->tmp.len);
+		put_owners(b, s, c);
 	return true;
 }
 
@@ -990,6 +1005,8 @@ static void enc_delta(struct hf_enc *e, const struct sw_snapshot *s, const uint3
 			padd = c->cookie;
 			put_full(e, &e->add, s, c, &e->ref);
 			nadd++, i++;
+		} else if (!oc) {
+			break; /* unreachable: one of the two is there */
 		} else if (!c || oc->cookie < c->cookie) {
 			hf_put_uv(&e->rm, oc->cookie - prm);
 			prm = oc->cookie;
@@ -1158,46 +1175,4 @@ void hf_enc_sample(struct hf_enc *e, const struct sw_snapshot *s, struct hf_buf 
 	if (hf_dec_apply(e->mirror, p->p, p->len) != 0)
 		abort(); /* the encoder and decoder disagree: a bug */
 	*key = k;
-}
-
-/* ---- copying ------------------------------------------------------------- */
-
-void hf_snapshot_copy(struct sw_snapshot *dst, const struct sw_snapshot *src)
-{
-	bool detail = dst->detail;
-	snapshot_clear(dst);
-	dst->detail = false;
-	dst->mono_ns = src->mono_ns;
-	dst->real_sec = src->real_sec;
-	dst->collect_ms = src->collect_ms;
-	dst->protos_done = src->protos_done;
-	dst->protos_missing = src->protos_missing;
-	dst->notes = src->notes;
-	dst->procs_unreadable = src->procs_unreadable;
-	memcpy(dst->netns, src->netns, sizeof dst->netns);
-	memcpy(dst->hostname, src->hostname, sizeof dst->hostname);
-	dst->have_kstat = src->have_kstat;
-	if (src->have_kstat)
-		dst->kstat = src->kstat;
-	dst->pool = xgrow(dst->pool, &dst->poolcap, src->poollen, 1);
-	memcpy(dst->pool, src->pool, src->poollen);
-	dst->poollen = src->poollen;
-	memcpy(dst->intern, src->intern, sizeof dst->intern);
-	dst->nintern = src->nintern;
-#define COPY(arr, n, cap)                                                          \
-	do {                                                                       \
-		dst->arr = xgrow(dst->arr, &dst->cap, src->n + 1, sizeof *dst->arr); \
-		if (src->n)                                                        \
-			memcpy(dst->arr, src->arr, src->n * sizeof *dst->arr);     \
-		dst->n = src->n;                                                   \
-	} while (0)
-	COPY(conns, nconns, capconns);
-	COPY(tcpx, ntcpx, captcpx);
-	COPY(procs, nprocs, capprocs);
-	COPY(owners, nowners, capowners);
-	COPY(ifnames, nifnames, capifnames);
-#undef COPY
-	for (size_t i = 0; i < dst->nconns; i++)
-		dst->conns[i].detail = SW_NONE;
-	(void)detail;
 }

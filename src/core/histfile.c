@@ -233,6 +233,46 @@ int hf_peek(const uint8_t *payload, size_t len, struct hf_info *i)
 	return 0;
 }
 
+/* ---- copying ------------------------------------------------------------- */
+
+void hf_snapshot_copy(struct sw_snapshot *dst, const struct sw_snapshot *src)
+{
+	snapshot_clear(dst);
+	dst->detail = false;
+	dst->mono_ns = src->mono_ns;
+	dst->real_sec = src->real_sec;
+	dst->collect_ms = src->collect_ms;
+	dst->protos_done = src->protos_done;
+	dst->protos_missing = src->protos_missing;
+	dst->notes = src->notes;
+	dst->procs_unreadable = src->procs_unreadable;
+	memcpy(dst->netns, src->netns, sizeof dst->netns);
+	memcpy(dst->hostname, src->hostname, sizeof dst->hostname);
+	dst->have_kstat = src->have_kstat;
+	if (src->have_kstat)
+		dst->kstat = src->kstat;
+	dst->pool = xgrow(dst->pool, &dst->poolcap, src->poollen, 1);
+	memcpy(dst->pool, src->pool, src->poollen);
+	dst->poollen = src->poollen;
+	memcpy(dst->intern, src->intern, sizeof dst->intern);
+	dst->nintern = src->nintern;
+#define COPY(arr, n, cap)                                                          \
+	do {                                                                       \
+		dst->arr = xgrow(dst->arr, &dst->cap, src->n + 1, sizeof *dst->arr); \
+		if (src->n)                                                        \
+			memcpy(dst->arr, src->arr, src->n * sizeof *dst->arr);     \
+		dst->n = src->n;                                                   \
+	} while (0)
+	COPY(conns, nconns, capconns);
+	COPY(tcpx, ntcpx, captcpx);
+	COPY(procs, nprocs, capprocs);
+	COPY(owners, nowners, capowners);
+	COPY(ifnames, nifnames, capifnames);
+#undef COPY
+	for (size_t i = 0; i < dst->nconns; i++)
+		dst->conns[i].detail = SW_NONE;
+}
+
 /* ---- times --------------------------------------------------------------- */
 
 /* "-2h", "-90m", "-30s", "-1d" */
