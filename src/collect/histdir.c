@@ -508,7 +508,7 @@ struct histr *histr_open(const char *path, FILE *warn, char *err, size_t errlen)
 		}
 		free_list(v, n);
 		if (!r->nsegs) {
-			snprintf(err, errlen, _("%s holds no sockwatch history (sw-*.swh files)"), path);
+			snprintf(err, errlen, _("%s is a directory without sockwatch history (no sw-*.swh files)"), path);
 			goto fail;
 		}
 	} else if (open_file(r, path, err, errlen) < 0) {

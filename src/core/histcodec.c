@@ -793,6 +793,7 @@ struct wref {
 struct hf_enc {
 	struct hf_dec *mirror;
 	unsigned keyframe, since_key;
+	size_t key_bytes, since_key_bytes; /* the last keyframe's size, the deltas' since */
 	uint32_t slack_ms;
 	bool restart;
 	uint64_t seq;
@@ -1146,7 +1147,11 @@ static void enc_meta(struct hf_enc *e, const struct sw_snapshot *s)
 void hf_enc_sample(struct hf_enc *e, const struct sw_snapshot *s, struct hf_buf *out, bool *key)
 {
 	const struct sw_snapshot *o = hf_dec_snapshot(e->mirror);
-	bool k = e->restart || !o || e->since_key + 1 >= e->keyframe;
+	/* a keyframe every so many samples, or sooner when the deltas since
+	 * the last one add up to more than four keyframes: then jumping to a
+	 * time never decodes more than that after the keyframe before it */
+	bool k = e->restart || !o || e->since_key + 1 >= e->keyframe ||
+		 e->since_key_bytes > 4 * e->key_bytes;
 	e->since_key = k ? 0 : e->since_key + 1;
 	e->restart = false;
 	size_t n;
@@ -1174,5 +1179,9 @@ void hf_enc_sample(struct hf_enc *e, const struct sw_snapshot *s, struct hf_buf 
 	hf_put(out, p->p, p->len);
 	if (hf_dec_apply(e->mirror, p->p, p->len) != 0)
 		abort(); /* the encoder and decoder disagree: a bug */
+	if (k)
+		e->key_bytes = p->len, e->since_key_bytes = 0;
+	else
+		e->since_key_bytes += p->len;
 	*key = k;
 }

@@ -104,8 +104,10 @@ int hf_peek(const uint8_t *payload, size_t len, struct hf_info *i);
 
 /* ---- encoding ---- */
 struct hf_enc;
-/* keyframe: a full snapshot every so many samples (>= 1); slack_ms: see
- * the top of this file (0: exact). */
+/* keyframe: a full snapshot every so many samples (>= 1), or sooner when
+ * the deltas since the last add up to four keyframes' bytes (so a seek
+ * decodes little after its keyframe); slack_ms: see the top of this file
+ * (0: exact). */
 struct hf_enc *hf_enc_new(unsigned keyframe, uint32_t slack_ms);
 void hf_enc_free(struct hf_enc *e);
 /* Number samples from seq + 1 on (a recorder seeds it from the clock, so
