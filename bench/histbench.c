@@ -312,6 +312,16 @@ static int cmd_seek(void)
 	uint64_t t0 = 1700000000 - 1700000000 % 3600, bytes = 0;
 	long t = 0;
 	double w0 = now_s(CLOCK_MONOTONIC);
+	if (!megabytes) { /* -m 0: seek in what DIR holds (written by an earlier run) */
+		struct histr *r = histr_open(dir, stderr, err, sizeof err);
+		int64_t first, last;
+		if (!r)
+			return fprintf(stderr, "histbench: %s\n", err), 1;
+		histr_span(r, &first, &last);
+		histr_free(r);
+		t0 = (uint64_t)first;
+		t = (long)(last - first + 1);
+	}
 	while (bytes < (uint64_t)megabytes << 20) {
 		build(&s, &p, t, t0);
 		size_t n = 0;

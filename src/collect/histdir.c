@@ -402,7 +402,8 @@ static void add_kf(struct seg *g, int64_t t, uint64_t off)
 	g->idx[g->nidx++] = (struct kf){t, off};
 }
 
-/* The keyframe index: the .swi entries that check out, else a walk. */
+/* The keyframe index: the .swi entries in order and inside the file,
+ * else (none) a walk through the frames. */
 static void seg_index(struct seg *g)
 {
 	char p[4096];
@@ -417,8 +418,12 @@ static void seg_index(struct seg *g)
 			t = (int64_t)((uint64_t)t << 8 | e[i]);
 			off = off << 8 | e[8 + i];
 		}
-		if (is_keyframe_at(g, off, &ft) && ft == t &&
-		    (!g->nidx || off > g->idx[g->nidx - 1].off))
+		/* taken on trust (a frame is checked when it is decoded: one
+		 * that is no keyframe only makes the decoding start later);
+		 * checking every entry here would read the whole segment */
+		(void)ft;
+		if (off >= HF_HEADER_LEN && off + HF_FRAME_HDR <= g->len &&
+		    (!g->nidx || (off > g->idx[g->nidx - 1].off && t >= g->idx[g->nidx - 1].t)))
 			add_kf(g, t, off);
 	}
 	if (f)
@@ -681,8 +686,10 @@ void histr_span(struct histr *r, int64_t *first, int64_t *last)
 	*first = r->nsegs ? r->segs[0].start : 0;
 	*last = *first;
 	for (size_t si = r->nsegs; si-- > 0;) {
-		if (replay_segment(r, si, INT64_MAX, UINT64_MAX) == 0) {
-			*last = histr_current(r)->real_sec;
+		const struct sw_snapshot *c = replay_segment(r, si, INT64_MAX, UINT64_MAX) == 0
+					      ? histr_current(r) : NULL;
+		if (c) {
+			*last = c->real_sec;
 			break;
 		}
 	}
