@@ -495,8 +495,10 @@ static bool list_open(struct hf_rd *r, struct cookies *c)
 	c->left = hf_get_uv(r);
 	size_t n;
 	const uint8_t *p = hf_get_str(r, &n);
-	c->r = (struct hf_rd){p, p + n, r->bad};
-	return !r->bad;
+	if (!p)
+		return false; /* r is bad (no NULL + 0 either) */
+	c->r = (struct hf_rd){p, p + n, false};
+	return true;
 }
 
 static int read_delta(struct hf_dec *d, struct sw_snapshot *s, struct hf_rd *r,
