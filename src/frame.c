@@ -208,6 +208,10 @@ void frame_collect_opts(struct sw_collect_opts *co, const struct sw_options *o)
 	co->netns = o->netns;
 	co->record_path = o->record;
 	co->replay_path = o->replay;
+	co->replay_range = o->from_set || o->to_set;
+	co->replay_from = o->from_set ? o->from : INT64_MIN;
+	co->replay_to = o->to_set ? o->to : INT64_MAX;
+	co->replay_warn = stderr;
 	co->proc_root = o->proc_root;
 }
 
@@ -236,6 +240,15 @@ void frame_repeat_init(struct frame_repeat *r, const struct sw_options *o, long 
 	r->i = -1;
 	r->step = (uint64_t)(o->delay * 1e9);
 	r->next = 0;
+}
+
+void frame_repeat_history(struct frame_repeat *r, const struct sw_options *o,
+			  struct sw_collector *col)
+{
+	if (!collector_history(col))
+		return;
+	r->count = o->count_set ? o->count : 0;
+	r->step = 0;
 }
 
 bool frame_repeat_next(struct frame_repeat *r)

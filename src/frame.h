@@ -75,6 +75,10 @@ struct frame_repeat {
 };
 /* count: -n COUNT if given, else dflt. */
 void frame_repeat_init(struct frame_repeat *r, const struct sw_options *o, long dflt);
+/* Replaying a history (col has one): every sample of the window, or -n
+ * COUNT of them, without waiting between them. */
+void frame_repeat_history(struct frame_repeat *r, const struct sw_options *o,
+			  struct sw_collector *col);
 /* Start the next sample, waiting until it is due (the first at once).
  * False when count are done or frame_stop was set. */
 bool frame_repeat_next(struct frame_repeat *r);

@@ -350,6 +350,7 @@ static int batch_loop(const struct batch *b, struct sw_collector *col)
 	bool json_aggregates = o->want_summary && o->want_json;
 	struct frame_repeat r;
 	frame_repeat_init(&r, o, 1);
+	frame_repeat_history(&r, o, col);
 	struct sw_model *m = model_new();
 	model_set_tombstone_ttl(m, 0);
 	model_set_oneshot(m, r.count == 1);
@@ -361,6 +362,8 @@ static int batch_loop(const struct batch *b, struct sw_collector *col)
 	while (frame_repeat_next(&r)) {
 		char err[256] = "";
 		if (collector_sample(col, &snap, err, sizeof err) < 0) {
+			if (collector_history(col) && r.i > 0)
+				break; /* the end of the window */
 			frame_sample_failed(err);
 			rc = 1;
 			break;

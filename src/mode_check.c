@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include <stdlib.h>
 
@@ -20,9 +21,11 @@
 #ifdef HAVE_MICROHTTPD
 #include "exporter.h"
 #endif
+#include "core/util.h"
 #include "frame.h"
 #include "modes.h"
 #include "output/diag_out.h"
+#include "output/output.h"
 #include "output/prom.h"
 
 /* Exit codes of --check (1 and 2 keep their meaning: runtime / usage error). */
@@ -118,6 +121,7 @@ static int check_loop(const struct sw_options *o, struct sw_collector *col, stru
 	frame_repeat_init(&r, o, o->listen ? 0 : 2);
 	if (o->check && r.count == 0) /* --check -n 0: still two */
 		r.count = 2;
+	frame_repeat_history(&r, o, col);
 	char err[256] = "";
 	while (frame_repeat_next(&r)) {
 		if (collector_sample(col, &k->snap, err, sizeof err) < 0) {
@@ -177,6 +181,73 @@ static int nagios_exit(const struct sw_options *o, int rc)
 
 static int check_run(const struct sw_options *o);
 
+/* One line per change of a diagnosis over a history: when it started,
+ * changed severity or ended. */
+static void history_line(const struct sw_options *o, int64_t t, enum diag_id id,
+			 enum diag_sev sev, const char *title)
+{
+	char when[32];
+	sw_fmt_clock(t, o->want_json, when, sizeof when);
+	if (o->want_json) {
+		fprintf(stdout, "{\"time\":%lld,\"iso\":\"%s\",\"id\":\"%s\",\"severity\":\"%s\","
+			"\"title\":", (long long)t, when, diag_id_name(id), diag_sev_name(sev));
+		out_json_cstr(stdout, title);
+		fputs("}\n", stdout);
+		return;
+	}
+	char day[32];
+	time_t tt = (time_t)t;
+	struct tm tm;
+	localtime_r(&tt, &tm);
+	strftime(day, sizeof day, "%Y-%m-%d %H:%M:%S", &tm);
+	printf("%s  %-8s %-17s %s\n", day, sev == DIAG_OK ? _("cleared") : diag_sev_label(sev),
+	       diag_id_name(id), title);
+}
+
+/* --check over a history (--replay DIR [--from --to]): every sample of the
+ * window diagnosed in turn; a line whenever a diagnosis fires, changes
+ * severity or clears; the exit status is the worst seen. */
+static int check_history(const struct sw_options *o, struct sw_collector *col, struct check *k)
+{
+	enum diag_sev last[DIAG_ID_COUNT] = {DIAG_OK}, worst = DIAG_OK;
+	unsigned long n = 0;
+	int64_t first = 0, end = 0;
+	char err[256] = "";
+	while (!frame_stop && collector_sample(col, &k->snap, err, sizeof err) == 0) {
+		if (!n++)
+			first = k->snap.real_sec;
+		end = k->snap.real_sec;
+		diagnose_run(&k->st, &k->t, &k->snap, &k->dl);
+		enum diag_sev now[DIAG_ID_COUNT] = {DIAG_OK};
+		const char *title[DIAG_ID_COUNT] = {NULL};
+		for (size_t i = 0; i < k->dl.n; i++) {
+			const struct diag *d = &k->dl.d[i];
+			if ((unsigned)d->id < DIAG_ID_COUNT && (d->sev > now[d->id] || !title[d->id])) {
+				now[d->id] = d->sev > now[d->id] ? d->sev : now[d->id];
+				title[d->id] = d->title;
+			}
+		}
+		for (int id = 0; id < DIAG_ID_COUNT; id++) {
+			if (now[id] != last[id])
+				history_line(o, k->snap.real_sec, (enum diag_id)id, now[id],
+					     title[id] ? title[id] : "");
+			last[id] = now[id];
+			worst = now[id] > worst ? now[id] : worst;
+		}
+	}
+	if (!n) {
+		frame_sample_failed(err);
+		return 1;
+	}
+	char a[32], b[32];
+	sw_fmt_clock(first, false, a, sizeof a);
+	sw_fmt_clock(end, false, b, sizeof b);
+	if (!o->want_json)
+		printf(_("sockwatch check: worst %s over %lu samples from %s to %s\n"),
+		       diag_sev_label(worst), n, a, b);
+	return fflush(stdout) ? frame_write_failed(-errno) : exit_for(worst);
+}
+
 int mode_check_run(const struct sw_options *o)
 {
 	/* --listen samples every 10 s unless -d says otherwise */
@@ -212,6 +283,10 @@ static int check_run(const struct sw_options *o)
 	diag_state_init(&k.scratch);
 	diag_list_init(&k.dl);
 	bool done_one = false;
+	if (collector_history(col) && o->check && !o->prometheus) {
+		rc = check_history(o, col, &k);
+		goto out;
+	}
 	rc = check_loop(o, col, &k, &done_one);
 	if (!rc && done_one && o->check) {
 		if (!o->prometheus) {
@@ -225,6 +300,7 @@ static int check_run(const struct sw_options *o)
 #ifdef HAVE_MICROHTTPD
 	exporter_stop(k.http);
 #endif
+out:
 	diag_list_done(&k.dl);
 	diag_state_done(&k.scratch);
 	diag_state_done(&k.st);

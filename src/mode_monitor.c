@@ -31,6 +31,7 @@
 #include "core/netinfo.h"
 #include "core/util.h"
 #include "frame.h"
+#include "histplay.h"
 #include "modes.h"
 #include "options.h"
 #include "ui/ui.h"
@@ -70,6 +71,9 @@ struct loop {
 	uint32_t mark_gen;
 	uint32_t thr_gen; /* the setup screen's thresholds last copied */
 	bool changes;
+	uint32_t seek_gen; /* replaying a history: the last move done */
+	struct sw_model *retired; /* the model before a move: the screen shows
+	                             it until the next rebuild */
 };
 
 #define LOOP_TOMB_TTL 3 /* refreshes a closed connection stays visible */
@@ -98,6 +102,9 @@ static int sample(struct loop *L)
 	model_lend_tcpx(L->model, &L->snap);
 	int rc = collector_sample(L->col, &L->snap, L->err, sizeof L->err);
 	L->last_sample_ns = sw_mono_ns();
+	const char *damage = L->ui ? histplay_warning(L->col) : NULL;
+	if (damage)
+		ui_status(L->ui, true, "%s", damage);
 	if (rc < 0) {
 		L->have_err = true;
 		return rc;
@@ -249,6 +256,31 @@ static bool sync_extras(struct loop *L, const struct ui_wants *w)
 	return true;
 }
 
+/* Replaying a history: the move the replay keys asked for.  The model and
+ * the diagnoses start afresh there, fed the sample before it first, so
+ * rates and new/closed marks are those of that moment. */
+static void seek(struct loop *L, const struct ui_wants *w)
+{
+	L->seek_gen = w->seek_gen;
+	char msg[256];
+	int r = histplay_move(L->col, w->seek_kind, w->seek_arg, msg, sizeof msg);
+	if (msg[0])
+		ui_status(L->ui, r < 0, "%s", msg);
+	if (r < 0)
+		return;
+	model_free(L->retired);
+	L->retired = L->model;
+	L->model = model_new();
+	model_set_tombstone_ttl(L->model, L->changes ? LOOP_TOMB_TTL : 0);
+	L->mark_gen = w->mark_gen - 1; /* set again on the new model */
+	diag_state_done(&L->ds);
+	diag_state_init(&L->ds);
+	if (histplay_back(L->col)) {
+		sample(L);
+		histplay_forward(L->col);
+	}
+}
+
 static int poll_timeout(struct loop *L)
 {
 	const struct ui_wants *w = ui_wants(L->ui);
@@ -306,7 +338,10 @@ static int run(struct loop *L)
 	L->next_sample_ns = L->last_sample_ns + interval_ns(w);
 	for (;;) {
 		uint64_t now = sw_mono_ns();
-		if ((!w->paused && now >= L->next_sample_ns) || (pending & UI_R_RECOLLECT)) {
+		bool due = !w->paused && now >= L->next_sample_ns;
+		if (due || (pending & UI_R_RECOLLECT)) {
+			if (!due)
+				histplay_hold(L->col);
 			if (sample(L) == 0)
 				pending |= LOOP_FULL;
 			else
@@ -314,8 +349,11 @@ static int run(struct loop *L)
 			L->next_sample_ns = L->last_sample_ns + interval_ns(w);
 		}
 		pending |= apply_marks(L);
-		if (pending & (LOOP_FULL | UI_R_REFILTER | UI_R_RESORT | UI_R_REGROUP))
+		if (pending & (LOOP_FULL | UI_R_REFILTER | UI_R_RESORT | UI_R_REGROUP)) {
 			rebuild(L, pending);
+			model_free(L->retired);
+			L->retired = NULL;
+		}
 		else if (L->have_err && (pending & UI_R_REDRAW))
 			rebuild(L, 0);
 		pending = 0;
@@ -347,6 +385,8 @@ static int run(struct loop *L)
 			return 0;
 		/* Input, resolver answers, or a signal such as SIGWINCH. */
 		unsigned f = ui_input(L->ui);
+		if (w->seek_gen != L->seek_gen)
+			seek(L, w);
 		if (!f && (fds[0].revents & POLLIN) && terminal_gone())
 			return 0;
 		if (f & UI_R_QUIT)
@@ -440,6 +480,7 @@ int mode_monitor_run(const struct sw_options *o)
 	co.bound = !sw_blank(o->filter);
 	co.procs = true;
 	co.kstat = true;
+	co.replay_warn = NULL; /* the status line says it (histplay_warning) */
 	L.col = frame_collector_new(&co, warns);
 	if (!L.col) {
 		free(warns);
@@ -483,6 +524,8 @@ int mode_monitor_run(const struct sw_options *o)
 		.panels = mon.panels_set ? mon.panels : NULL,
 		.thr = &L.thr,
 		.config_path = frame_config_path(o, cfg_path, sizeof cfg_path) ? cfg_path : NULL,
+		.replay = histplay_active(L.col),
+		.start_paused = histplay_active(L.col),
 	};
 	L.ui = ui_new(&uc, err, sizeof err);
 	if (!L.ui) {
@@ -509,6 +552,7 @@ out:
 	listeners_done(&L.listeners);
 	snapshot_done(&L.snap);
 	model_free(L.model);
+	model_free(L.retired);
 	diag_list_done(&L.dl);
 	diag_state_done(&L.ds);
 	netinfo_done(&L.net);

@@ -16,5 +16,7 @@ int mode_batch_run(const struct sw_options *o);
 int mode_check_run(const struct sw_options *o);
 /* SW_MODE_NETINFO: --routes, --interfaces (mode_netinfo.c). */
 int mode_netinfo_run(const struct sw_options *o);
+/* SW_MODE_RECORD: --record-dir, the time machine's recorder (mode_record.c). */
+int mode_record_run(const struct sw_options *o);
 
 #endif

@@ -8,8 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/diagnose.h"
+#include "core/histfile.h"
 #include "core/i18n.h"
 #include "core/util.h"
 #include "core/keymap.h"
@@ -43,6 +45,13 @@ enum {
 	OPT_NAGIOS,
 	OPT_PROM_SKIP_NODE,
 	OPT_LISTEN,
+	OPT_RECORD_DIR,
+	OPT_KEYFRAME,
+	OPT_MAX_SIZE,
+	OPT_MAX_AGE,
+	OPT_SEGMENT,
+	OPT_FROM,
+	OPT_TO,
 };
 
 static const struct option longopts[] = {
@@ -76,6 +85,13 @@ static const struct option longopts[] = {
 	{"no-colour", no_argument, NULL, 'C'},
 	{"record", required_argument, NULL, OPT_RECORD},
 	{"replay", required_argument, NULL, OPT_REPLAY},
+	{"record-dir", required_argument, NULL, OPT_RECORD_DIR},
+	{"keyframe", required_argument, NULL, OPT_KEYFRAME},
+	{"max-size", required_argument, NULL, OPT_MAX_SIZE},
+	{"max-age", required_argument, NULL, OPT_MAX_AGE},
+	{"segment", required_argument, NULL, OPT_SEGMENT},
+	{"from", required_argument, NULL, OPT_FROM},
+	{"to", required_argument, NULL, OPT_TO},
 	{"proc-root", required_argument, NULL, OPT_PROC_ROOT},
 	{"columns", required_argument, NULL, OPT_COLUMNS},
 	{"sort", required_argument, NULL, OPT_SORT},
@@ -94,6 +110,18 @@ static const struct option longopts[] = {
 	{"version", no_argument, NULL, 'V'},
 	{NULL, 0, NULL, 0},
 };
+
+static void usage_history(FILE *fp)
+{
+	fputs(_("Time machine (see RECORDING HISTORY in sockwatch(1)):\n"
+		"      --record-dir=DIR   keep recording every -d SEC into DIR (hourly segments)\n"
+		"      --keyframe=N       a full snapshot every N samples (default 600)\n"
+		"      --max-size=SIZE    remove the oldest segments above SIZE (e.g. 2G, 500M)\n"
+		"      --max-age=AGE      remove segments older than AGE (e.g. 7d, 12h)\n"
+		"      --segment=SEC      segment length in seconds (default 3600)\n"
+		"      --from=TIME --to=TIME  replay only this window of a history: HH:MM,\n"
+		"                         'YYYY-MM-DD HH:MM[:SS]', @UNIXTIME or -2h, -30m\n\n"), fp);
+}
 
 void options_usage(FILE *fp)
 {
@@ -114,6 +142,7 @@ void options_usage(FILE *fp)
 		"      --top=N            rows per group in the summary (default 10)\n"
 		"      --pids             only the PIDs holding the matching sockets, one per\n"
 		"                         line (as lsof -t): kill $(sockwatch --pids :9000)\n\n"), fp);
+	usage_history(fp);
 	fputs(_("Selection (netstat/ss habits):\n"
 		"  -t, --tcp  -u, --udp  -w, --raw  -x, --unix\n"
 		"      --udplite  --mptcp  --sctp\n"
@@ -145,8 +174,10 @@ void options_usage(FILE *fp)
 		"      --prom-skip-node   leave out the kernel counters node_exporter exports\n"
 		"      --routes           routing table (netstat -r)\n"
 		"      --interfaces       interface counters and rates (netstat -i)\n"
-		"      --record=FILE      save the raw kernel replies to FILE\n"
-		"      --replay=FILE      read a recording instead of the kernel\n"
+		"      --record=FILE      save the raw kernel replies to FILE (bug reports, tests)\n"
+		"      --replay=FILE|DIR  read a recording instead of the kernel: a --record\n"
+		"                         file or a --record-dir history (the monitor, -b,\n"
+		"                         --json, -s, --check)\n"
 		"  -h, --help             show this help and exit\n"
 		"  -V, --version          show the version and exit\n\n"
 		"Exit status: 0 ok, 1 runtime error, 2 usage error; --check: 3 warning, 4 alarm.\n"), fp);
@@ -206,6 +237,78 @@ static int parse_listen(struct sw_options *o, const char *arg)
 #endif
 }
 
+/* "2G", "500M", "64K", "1000" (bytes). */
+static bool parse_size(const char *s, uint64_t *out)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (end == s || errno || s[0] == '-')
+		return false;
+	unsigned shift = !*end ? 0 : !strcmp(end, "K") || !strcmp(end, "k") ? 10
+		       : !strcmp(end, "M") ? 20 : !strcmp(end, "G") ? 30 : !strcmp(end, "T") ? 40 : 99;
+	if (shift == 99 || v > (UINT64_MAX >> shift))
+		return false;
+	*out = (uint64_t)v << shift;
+	return true;
+}
+
+/* "7d", "12h", "30m", "90s", "3600" (seconds). */
+static bool parse_age(const char *s, int64_t *out)
+{
+	char *end;
+	errno = 0;
+	long long v = strtoll(s, &end, 10);
+	if (end == s || errno || v <= 0)
+		return false;
+	long long mul = !*end || !strcmp(end, "s") ? 1 : !strcmp(end, "m") ? 60
+		      : !strcmp(end, "h") ? 3600 : !strcmp(end, "d") ? 86400 : 0;
+	if (!mul || v > INT64_MAX / mul)
+		return false;
+	*out = v * mul;
+	return true;
+}
+
+static int parse_history_opt(struct sw_options *o, int c, const char *arg)
+{
+	char *end;
+	long v;
+	switch (c) {
+	case OPT_RECORD_DIR: o->record_dir = arg; return 0;
+	case OPT_KEYFRAME:
+		v = strtol(arg, &end, 10);
+		if (!*arg || *end || v < 1 || v > 1000000)
+			return usage_error(_("invalid --keyframe '%s' (1 to 1000000 samples)"), arg);
+		o->keyframe = (unsigned)v;
+		return 0;
+	case OPT_SEGMENT:
+		v = strtol(arg, &end, 10);
+		if (!*arg || *end || v < 10 || v > 86400)
+			return usage_error(_("invalid --segment '%s' (10 to 86400 seconds)"), arg);
+		o->segment_s = (uint32_t)v;
+		return 0;
+	case OPT_MAX_SIZE:
+		if (!parse_size(arg, &o->max_size) || o->max_size == 0)
+			return usage_error(_("invalid --max-size '%s' (e.g. 2G, 500M)"), arg);
+		return 0;
+	case OPT_MAX_AGE:
+		if (!parse_age(arg, &o->max_age))
+			return usage_error(_("invalid --max-age '%s' (e.g. 7d, 12h, 30m)"), arg);
+		return 0;
+	default: {
+		int64_t t;
+		if (hf_parse_time(arg, (int64_t)time(NULL), &t) < 0)
+			return usage_error(_("invalid time '%s' (HH:MM, 'YYYY-MM-DD HH:MM[:SS]', "
+					     "@UNIXTIME or -2h)"), arg);
+		if (c == OPT_FROM)
+			o->from = t, o->from_set = true;
+		else
+			o->to = t, o->to_set = true;
+		return 0;
+	}
+	}
+}
+
 /* The option getopt complained about, for the message.  Inside a group of
  * short options ("-Zt") optind has not moved past the word yet, so
  * argv[optind - 1] would be the previous word (or the program). */
@@ -235,6 +338,25 @@ static int check_insight(const struct sw_options *o)
 	return 0;
 }
 
+/* The time machine's options, each only where it means something. */
+static int check_history(const struct sw_options *o)
+{
+	if (o->record_dir && (o->replay || o->record))
+		return usage_error("%s", _("--record-dir cannot be used with --record or --replay"));
+	if (o->record_dir && (o->want_json || o->want_summary || o->check || o->prometheus ||
+			      o->routes || o->interfaces || !sw_blank(o->filter)))
+		return usage_error("%s", _("--record-dir records everything: it takes no output "
+					   "format and no filter (filter when replaying)"));
+	if (!o->record_dir && (o->keyframe || o->max_size || o->max_age || o->segment_s))
+		return usage_error("%s", _("--keyframe, --max-size, --max-age and --segment are "
+					   "for --record-dir"));
+	if ((o->from_set || o->to_set) && !o->replay)
+		return usage_error("%s", _("--from and --to choose a window of --replay"));
+	if (o->from_set && o->to_set && o->to < o->from)
+		return usage_error("%s", _("--to is before --from"));
+	return 0;
+}
+
 /* Options that the chosen mode would silently ignore are refused. */
 static int check_ignored(const struct sw_options *o)
 {
@@ -257,7 +379,8 @@ static int check_ignored(const struct sw_options *o)
 					   "recording says where it was made)"));
 	if (o->replay && o->record)
 		return usage_error("%s", _("--record and --replay cannot be used together"));
-	return check_insight(o);
+	int rc = check_insight(o);
+	return rc ? rc : check_history(o);
 }
 
 /* The one place that says which mode runs.  Every non-table format is a
@@ -265,6 +388,8 @@ static int check_ignored(const struct sw_options *o)
  * `--json` a document; -n COUNT repeats a batch output. */
 static enum sw_mode decide_mode(const struct sw_options *o, bool batch, enum sw_format fmt)
 {
+	if (o->record_dir)
+		return SW_MODE_RECORD;
 	if (o->prometheus)
 		return SW_MODE_PROMETHEUS;
 	if (o->check)
@@ -395,6 +520,11 @@ int options_parse(struct sw_options *o, int argc, char **argv, bool *exit_now)
 				return rc;
 			break;
 		case OPT_RECORD: o->record = optarg; break;
+		case OPT_RECORD_DIR: case OPT_KEYFRAME: case OPT_MAX_SIZE: case OPT_MAX_AGE:
+		case OPT_SEGMENT: case OPT_FROM: case OPT_TO:
+			if ((rc = parse_history_opt(o, c, optarg)))
+				return rc;
+			break;
 		case OPT_REPLAY: o->replay = optarg; break;
 		case OPT_PROC_ROOT: o->proc_root = optarg; break;
 		case OPT_COLUMNS: o->columns = optarg; break;

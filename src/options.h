@@ -20,6 +20,7 @@ enum sw_mode {
 	SW_MODE_CHECK,      /* --check: diagnose, exit 0 ok / 3 warn / 4 alarm */
 	SW_MODE_PROMETHEUS, /* --format prometheus (with --check: its exit code too) */
 	SW_MODE_NETINFO,    /* --routes, --interfaces */
+	SW_MODE_RECORD,     /* --record-dir DIR: the time machine's recorder */
 	SW_MODE_COUNT
 };
 
@@ -45,8 +46,16 @@ struct sw_options {
 	bool pids;             /* --pids: the PIDs holding the matching sockets, as lsof -t */
 	const char *filter;    /* the expression */
 	const char *netns;     /* -N */
-	const char *record;
-	const char *replay;
+	const char *record;    /* --record FILE: raw kernel replies (bug reports, tests) */
+	const char *replay;    /* --replay FILE|DIR: a raw recording or a history */
+	/* the time machine: --record-dir and replaying a history */
+	const char *record_dir;  /* --record-dir DIR */
+	unsigned keyframe;       /* --keyframe N (0: default) */
+	uint64_t max_size;       /* --max-size SIZE in bytes, 0: none */
+	int64_t max_age;         /* --max-age AGE in seconds, 0: none */
+	uint32_t segment_s;      /* --segment SEC (0: an hour) */
+	bool from_set, to_set;   /* --from TIME, --to TIME (Unix seconds) */
+	int64_t from, to;
 	const char *proc_root; /* --proc-root (tests) */
 	const char *columns;   /* --columns list */
 	const char *sort;      /* --sort list */

@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/vfs.h>
 #include <linux/magic.h>
 #include <time.h>
@@ -41,6 +42,8 @@
 #include "procmap.h"
 #include "procnet.h"
 #include "record.h"
+#include "histdir.h"
+#include "core/histfile.h"
 
 #define INET_PROTOS                                                          \
 	(SW_PROTO_BIT(SW_PROTO_TCP) | SW_PROTO_BIT(SW_PROTO_UDP) |             \
@@ -68,6 +71,9 @@ struct sw_collector {
 	size_t rep_next;     /* next sample to replay */
 	uint64_t rep_mono_off;
 	uint64_t rep_last_mono;
+	struct histr *hist;  /* a history (--record-dir) being replayed */
+	bool hist_started;   /* the first sample was read */
+	bool hist_hold;      /* moved: the next sample is the position itself */
 };
 
 /* ------------------------------------------------------- netns threads */
@@ -215,6 +221,12 @@ struct sw_collector *collector_new(const struct sw_collect_opts *o, char *err,
 	c->nsfd = -1;
 	collector_set_scope(c, o->protos, o->states);
 
+	if (o->replay_path && collect_is_history(o->replay_path)) {
+		c->hist = histr_open(o->replay_path, o->replay_warn, err, errlen);
+		if (!c->hist)
+			goto fail;
+		return c;
+	}
 	if (o->replay_path) {
 		c->rep = record_open(o->replay_path, err, errlen);
 		if (!c->rep)
@@ -281,6 +293,7 @@ void collector_free(struct sw_collector *c)
 		procmap_free(c->pm);
 	record_close(c->rec);
 	record_reader_free(c->rep);
+	histr_free(c->hist);
 	if (c->nsfd >= 0)
 		close(c->nsfd);
 	free((char *)c->o.netns);
@@ -734,6 +747,82 @@ static int sample_replay(struct sw_collector *c, struct sw_snapshot *s,
 	return 0;
 }
 
+/* ------------------------------------------------------------ history */
+
+bool collect_is_history(const char *path)
+{
+	struct stat st;
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+		return true;
+	int fd = sw_open_regular(path, O_RDONLY, 0);
+	if (fd < 0)
+		return false;
+	char m[HF_MAGIC_LEN];
+	bool yes = read(fd, m, sizeof m) == (ssize_t)sizeof m && hf_is_history(m, sizeof m);
+	close(fd);
+	return yes;
+}
+
+/* Keep what the scope asks for (a history holds every socket). */
+static void hist_scope(struct sw_collector *c, struct sw_snapshot *s)
+{
+	uint8_t fam[2];
+	int nf = nfamilies(c, fam);
+	size_t out = 0;
+	for (size_t i = 0; i < s->nconns; i++) {
+		const struct sw_conn *k = &s->conns[i];
+		bool fam_ok = k->family == AF_UNIX || (nf > 0 && fam[0] == k->family) ||
+			      (nf > 1 && fam[1] == k->family);
+		if (fam_ok && (c->protos & SW_PROTO_BIT(k->proto)))
+			s->conns[out++] = *k;
+	}
+	s->nconns = out;
+	filter_states(s, 0, c->states);
+}
+
+static int sample_history(struct sw_collector *c, struct sw_snapshot *s, char *err,
+			  size_t errlen)
+{
+	int r = 0;
+	bool first = !c->hist_started;
+	int64_t from = c->o.replay_range ? c->o.replay_from : INT64_MIN;
+	if (first) {
+		r = histr_seek(c->hist, from);
+		/* the seek lands at or before from: the window starts after */
+		while (r == 0 && histr_current(c->hist)->real_sec < from)
+			r = histr_next(c->hist);
+	} else if (!c->hist_hold) {
+		r = histr_next(c->hist);
+	}
+	c->hist_started = true;
+	c->hist_hold = false;
+	const struct sw_snapshot *h = histr_current(c->hist);
+	if (r < 0 || !h || (c->o.replay_range && h->real_sec > c->o.replay_to)) {
+		if (first)
+			snprintf(err, errlen, c->o.replay_range
+				 ? _("%s: no sample in the window of --from/--to")
+				 : _("%s: no sample in the recording"), c->o.replay_path);
+		else
+			snprintf(err, errlen, _("%s: no more samples in the recording"),
+				 c->o.replay_path);
+		return -ENODATA;
+	}
+	hf_snapshot_copy(s, h);
+	s->notes |= SW_NOTE_REPLAY;
+	hist_scope(c, s);
+	return 0;
+}
+
+struct histr *collector_history(struct sw_collector *c)
+{
+	return c->hist;
+}
+
+void collector_history_moved(struct sw_collector *c)
+{
+	c->hist_started = c->hist_hold = true;
+}
+
 int collector_sample(struct sw_collector *c, struct sw_snapshot *s, char *err,
 		     size_t errlen)
 {
@@ -742,7 +831,9 @@ int collector_sample(struct sw_collector *c, struct sw_snapshot *s, char *err,
 	uint64_t t0 = sw_mono_ns();
 	int r;
 
-	if (c->rep) {
+	if (c->hist) {
+		r = sample_history(c, s, err, errlen);
+	} else if (c->rep) {
 		r = sample_replay(c, s, err, errlen);
 	} else {
 		s->mono_ns = t0;

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "core/snapshot.h"
 
@@ -29,11 +30,17 @@ struct sw_collect_opts {
 	bool kstat;              /* sysctls and /proc/net counters */
 	const char *netns;       /* NULL: own; a name in /var/run/netns or a path */
 	const char *record_path; /* save raw replies here */
-	const char *replay_path; /* read a recording instead of the kernel */
+	const char *replay_path; /* read a recording instead of the kernel: the raw
+	                            kernel replies of --record FILE, or a history
+	                            (--record-dir: a directory or a segment) */
+	bool replay_range;       /* a history: only samples from replay_from ... */
+	int64_t replay_from, replay_to; /* ... to replay_to (Unix seconds) */
+	FILE *replay_warn;       /* damaged history parts are reported here (NULL: not) */
 	const char *proc_root;   /* NULL: "/proc" */
 };
 
 struct sw_collector;
+struct histr;
 
 /* NULL with a translated message in err on failure (e.g. unknown netns,
  * unreadable recording, netlink unavailable). */
@@ -60,6 +67,15 @@ void collector_set_scope(struct sw_collector *c, uint32_t protos, uint32_t state
  * constraint.  UNIX sockets are not affected. */
 void collector_set_ports(struct sw_collector *c, const uint16_t sport[2],
 			 const uint16_t dport[2]);
+
+/* Whether path is a history (a directory, or a file starting with the
+ * history magic) rather than a raw --record file. */
+bool collect_is_history(const char *path);
+/* The history being replayed, or NULL (live, or a raw recording).  After
+ * moving it (histr_seek/next/prev), call collector_history_moved: the
+ * next collector_sample then gives that sample instead of the one after. */
+struct histr *collector_history(struct sw_collector *c);
+void collector_history_moved(struct sw_collector *c);
 
 /* Close a socket via SOCK_DESTROY (as ss -K), using the dumped id and
  * cookie.  0, or -errno: -EPERM (needs CAP_NET_ADMIN), -EOPNOTSUPP (kernel

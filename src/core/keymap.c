@@ -98,6 +98,13 @@ static const struct sw_binding default_bindings[] = {
 	{'k', SW_ACT_KILL},
 	{SW_KEY_F(9), SW_ACT_KILL},
 	{'K', SW_ACT_CLOSE},
+	{'[', SW_ACT_TIME_BACK},
+	{']', SW_ACT_TIME_FWD},
+	{',', SW_ACT_MINUTE_BACK},
+	{'.', SW_ACT_MINUTE_FWD},
+	{'{', SW_ACT_HOUR_BACK},
+	{'}', SW_ACT_HOUR_FWD},
+	{'G', SW_ACT_GOTO_TIME},
 };
 
 void keymap_init(struct sw_keymap *km)

@@ -47,7 +47,8 @@ enum {
 	X(MOVE, N_("Moving around"))                    \
 	X(SORT, N_("Sorting and columns"))              \
 	X(FILTER, N_("Filtering and searching"))        \
-	X(ACT, N_("Acting on a connection"))
+	X(ACT, N_("Acting on a connection"))            \
+	X(TIME, N_("Replaying a recording (--replay)"))
 
 enum sw_kgroup {
 #define X(id, title) SW_KGRP_##id,
@@ -159,7 +160,21 @@ enum sw_kgroup {
 	  N_("Send a signal to the process owning the selected connection"),   \
 	  ACT)                                                                 \
 	X(CLOSE, "close", NULL,                                                \
-	  N_("Close the selected TCP socket (as ss -K)"), ACT)
+	  N_("Close the selected TCP socket (as ss -K)"), ACT)                 \
+	X(TIME_BACK, "sample-back", NULL,                                      \
+	  N_("Replay: one sample back"), TIME)                                 \
+	X(TIME_FWD, "sample-forward", NULL,                                    \
+	  N_("Replay: one sample forward"), TIME)                              \
+	X(MINUTE_BACK, "minute-back", NULL,                                    \
+	  N_("Replay: one minute back"), TIME)                                 \
+	X(MINUTE_FWD, "minute-forward", NULL,                                  \
+	  N_("Replay: one minute forward"), TIME)                              \
+	X(HOUR_BACK, "hour-back", NULL, N_("Replay: one hour back"), TIME)     \
+	X(HOUR_FWD, "hour-forward", NULL, N_("Replay: one hour forward"),      \
+	  TIME)                                                                \
+	X(GOTO_TIME, "goto-time", NULL,                                        \
+	  N_("Replay: go to a time (HH:MM[:SS], YYYY-MM-DD HH:MM, -10m, +1h); "  \
+	     "Space plays and pauses, + and - change the speed"), TIME)
 
 enum sw_action {
 	SW_ACT_NONE = 0,

@@ -172,6 +172,10 @@ static unsigned signal_done(struct ui *ui, struct dialog *d, int choice)
 
 unsigned actions_kill(struct ui *ui)
 {
+	if (ui->cfg.replay) {
+		ui_status(ui, true, "%s", _("A recording: killing processes is disabled"));
+		return UI_R_REDRAW;
+	}
 	if (ui->cfg.readonly) {
 		ui_status(ui, true, "%s", _("Read-only mode (-r): killing processes is disabled"));
 		return UI_R_REDRAW;
@@ -247,6 +251,10 @@ static unsigned close_done(struct ui *ui, struct dialog *d, int choice)
 
 unsigned actions_close(struct ui *ui)
 {
+	if (ui->cfg.replay) {
+		ui_status(ui, true, "%s", _("A recording: closing sockets is disabled"));
+		return UI_R_REDRAW;
+	}
 	if (ui->cfg.readonly) {
 		ui_status(ui, true, "%s", _("Read-only mode (-r): closing sockets is disabled"));
 		return UI_R_REDRAW;

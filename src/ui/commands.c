@@ -15,6 +15,7 @@
 #include "prompt.h"
 #include "remotes.h"
 #include "setup.h"
+#include "timetravel.h"
 #include "uistate.h"
 
 static const double intervals[] = {0.1, 0.25, 0.5, 1, 2, 3, 5, 10, 30, 60};
@@ -271,6 +272,13 @@ static const struct command {
 	[SW_ACT_SEARCH_NEXT] = {cmd_search_next, 0},
 	[SW_ACT_KILL] = {cmd_kill, 0},
 	[SW_ACT_CLOSE] = {cmd_close, 0},
+	[SW_ACT_TIME_BACK] = {timetravel_step, -1},
+	[SW_ACT_TIME_FWD] = {timetravel_step, 1},
+	[SW_ACT_MINUTE_BACK] = {timetravel_step, -60},
+	[SW_ACT_MINUTE_FWD] = {timetravel_step, 60},
+	[SW_ACT_HOUR_BACK] = {timetravel_step, -3600},
+	[SW_ACT_HOUR_FWD] = {timetravel_step, 3600},
+	[SW_ACT_GOTO_TIME] = {timetravel_goto, 0},
 };
 
 unsigned commands_run(struct ui *ui, enum sw_action a)

@@ -46,6 +46,27 @@ static void put_pair(WINDOW *w, int maxx, const char *label, const char *value)
 		waddstr(w, "  ");
 }
 
+/* A history replay: " RECORDING 2026-12-03 03:12:05 " stands out, with
+ * the date (a recording can be days old). */
+static void recording_time(struct ui *ui, const struct sw_snapshot *s)
+{
+	WINDOW *w = ui->hdr;
+	char v[96], when[40] = "?";
+	if (s && s->real_sec) {
+		time_t t = (time_t)s->real_sec;
+		struct tm tm;
+		if (localtime_r(&t, &tm))
+			strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
+	}
+	snprintf(v, sizeof v, _(" RECORDING %s "), when);
+	int maxx = getmaxx(w), x = getcurx(w);
+	wattrset(w, crt_attr(CRT_PAUSED));
+	x += crt_put(w, v, maxx - x);
+	wattrset(w, A_NORMAL);
+	if (x + 2 <= maxx)
+		waddstr(w, "  ");
+}
+
 static void line_top(struct ui *ui, int y)
 {
 	WINDOW *w = ui->hdr;
@@ -57,18 +78,20 @@ static void line_top(struct ui *ui, int y)
 	char v[128];
 	if (s && s->hostname[0])
 		put_pair(w, W, "", s->hostname);
-	if (s && s->real_sec) {
+	if (ui->cfg.replay) {
+		recording_time(ui, s);
+	} else if (s && s->real_sec) {
 		/* a replayed recording may carry any value */
 		if (!sw_fmt_clock(s->real_sec, false, v, sizeof v))
 			sw_strlcpy(v, _("(invalid time)"), sizeof v);
 		put_pair(w, W, "", v);
 	}
 	snprintf(v, sizeof v, _("%.1fs"), ui->wants.interval);
-	put_pair(w, W, _("every "), v);
+	put_pair(w, W, ui->cfg.replay ? _("a sample every ") : _("every "), v);
 	const char *ns = ui->cfg.netns ? ui->cfg.netns : (s && s->netns[0] ? s->netns : NULL);
 	if (ns)
 		put_pair(w, W, _("netns "), ns);
-	if (s && (s->notes & SW_NOTE_REPLAY))
+	if (s && (s->notes & SW_NOTE_REPLAY) && !ui->cfg.replay)
 		put_pair(w, W, "", _("(replay)"));
 	if (s && (s->notes & SW_NOTE_DUMP_INTR))
 		put_pair(w, W, "", _("(dump changed while read)"));

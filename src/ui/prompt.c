@@ -15,6 +15,7 @@
 #include "drilldown.h"
 #include "focus.h"
 #include "prompt.h"
+#include "timetravel.h"
 #include "uistate.h"
 
 static void to_utf8(const struct prompt *pr, char *buf, size_t len)
@@ -50,6 +51,10 @@ static unsigned apply(struct ui *ui)
 	char text[PROMPT_MAX * 4];
 	to_utf8(pr, text, sizeof text);
 	ui->status_dirty = true;
+	if (pr->kind == PROMPT_TIME) {
+		pr->errmsg[0] = '\0'; /* read on Enter */
+		return UI_R_REDRAW;
+	}
 	if (pr->kind == PROMPT_FILTER) {
 		int errpos = -1;
 		unsigned f = ui_set_filter(ui, text, false, pr->errmsg, sizeof pr->errmsg, &errpos);
@@ -122,6 +127,20 @@ unsigned prompt_key(struct ui *ui, int key, bool text)
 	}
 	switch (key) {
 	case SW_KEY_ENTER:
+		if (pr->kind == PROMPT_TIME) {
+			char when[PROMPT_MAX * 4];
+			to_utf8(pr, when, sizeof when);
+			if (!ui_seek_text(ui, when)) {
+				snprintf(pr->errmsg, sizeof pr->errmsg, "%s",
+					 _("HH:MM[:SS], YYYY-MM-DD HH:MM, -10m or +1h"));
+				pr->errpos = (int)pr->len;
+				ui->status_dirty = true;
+				beep();
+				return UI_R_REDRAW;
+			}
+			close_prompt(ui);
+			return UI_R_REDRAW | UI_R_RECOLLECT;
+		}
 		if (pr->kind == PROMPT_FILTER) {
 			if (pr->errmsg[0]) {
 				beep();
@@ -134,6 +153,10 @@ unsigned prompt_key(struct ui *ui, int key, bool text)
 		ui->hdr_dirty = true;
 		return UI_R_REDRAW;
 	case SW_KEY_ESC:
+		if (pr->kind == PROMPT_TIME) {
+			close_prompt(ui);
+			return UI_R_REDRAW;
+		}
 		if (pr->kind == PROMPT_FILTER) {
 			char before[sizeof pr->before];
 			sw_strlcpy(before, pr->before, sizeof before);
@@ -207,7 +230,8 @@ unsigned prompt_key(struct ui *ui, int key, bool text)
 void prompt_draw(struct ui *ui, WINDOW *w)
 {
 	struct prompt *pr = &ui->prompt;
-	const char *label = pr->kind == PROMPT_FILTER ? _("Filter: ") : _("Search: ");
+	const char *label = pr->kind == PROMPT_FILTER ? _("Filter: ")
+			    : pr->kind == PROMPT_TIME ? _("Go to time: ") : _("Search: ");
 	int W = ui->cols;
 	wattrset(w, crt_attr(CRT_HDR_LABEL));
 	int x = crt_put(w, label, W);

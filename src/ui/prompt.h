@@ -11,7 +11,7 @@
 
 struct ui;
 
-enum prompt_kind { PROMPT_NONE, PROMPT_FILTER, PROMPT_SEARCH };
+enum prompt_kind { PROMPT_NONE, PROMPT_FILTER, PROMPT_SEARCH, PROMPT_TIME };
 
 #define PROMPT_MAX 512
 struct prompt {

@@ -52,6 +52,7 @@ struct ui *ui_new(const struct ui_config *cfg, char *err, size_t errlen)
 	ui->cfg = *cfg;
 	keymap_init(&ui->km);
 	ui->wants.interval = cfg->interval > 0 ? cfg->interval : 1.0;
+	ui->wants.paused = cfg->start_paused;
 	if (!cfg->columns || colset_parse(&ui->colset, cfg->columns) < 0)
 		colset_init(&ui->colset);
 	sortstate_init(&ui->sort);

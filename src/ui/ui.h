@@ -49,6 +49,8 @@ struct ui_config {
 	const char *panels;  /* shown panels ("connections,states"), NULL: the defaults */
 	const struct diag_thresholds *thr; /* the diagnosis thresholds in force */
 	const char *config_path; /* where the setup screen saves, or NULL */
+	bool replay;         /* a history is replayed: time keys, no kill/close */
+	bool start_paused;
 };
 
 /* What the loop built for the UI; pointers stay valid until the next
@@ -97,6 +99,10 @@ struct ui_wants {
 	uint32_t mark_gen; /* ... changed each time the mark is set or cleared */
 	const struct diag_thresholds *thr; /* thresholds from the setup screen ... */
 	uint32_t thr_gen;  /* ... changed each time one is changed there */
+	/* replaying a history: a move the user asked for */
+	uint32_t seek_gen; /* changed with every request */
+	enum ui_seek { UI_SEEK_SAMPLES, UI_SEEK_SECONDS, UI_SEEK_TIME } seek_kind;
+	int64_t seek_arg;  /* samples or seconds (signed), or a Unix time */
 };
 
 enum ui_action_kind { UI_ACT_SIGNAL, UI_ACT_DESTROY };

@@ -19,14 +19,14 @@
 #   tests/fuzz/libfuzzer.sh -b
 #       build only.
 #
-# Targets: nlparse events record kstat procnet rtnl filter rcfile columns.  Needs clang
+# Targets: nlparse events record kstat procnet rtnl filter rcfile columns histfile.  Needs clang
 # with its libFuzzer runtime (Debian: clang-14 brings it) and libmnl-dev.
 # Exit status: 0 all ran clean, 1 a target found a failure, 2 usage/build.
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
-all="nlparse events record kstat procnet rtnl filter rcfile columns"
+all="nlparse events record kstat procnet rtnl filter rcfile columns histfile"
 secs=60
 work=$top/build-libfuzzer
 mode=run

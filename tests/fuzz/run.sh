@@ -20,7 +20,7 @@ art=$bin/artifacts
 mkdir -p "$art" || exit 99
 
 fail=0
-for t in nlparse events record kstat procnet rtnl filter rcfile columns; do
+for t in nlparse events record kstat procnet rtnl filter rcfile columns histfile; do
 	exe=$bin/fuzz_$t
 	if [ ! -x "$exe" ]; then
 		echo "run.sh: $exe is missing (make check builds it)" >&2

@@ -54,7 +54,7 @@ sed -n 's/.*getopt_long(argc, argv, "\([^"]*\)".*/\1/p' "$top_srcdir/src/options
 [ "$(wc -l <"$T/long.want")" -gt 30 ] && [ "$(wc -l <"$T/short.want")" -gt 15 ] ||
 	die "could not read the options from --help and src/options.c"
 
-bash_list _sockwatch_long_opts | sed 's/=$//' >"$T/long.bash"
+bash_list _sockwatch_long_opts | sed 's/=$//' | sort -u >"$T/long.bash"
 bash_list _sockwatch_short_opts >"$T/short.bash"
 same_set "bash: the long options are the program's" "$T/long.want" "$T/long.bash"
 same_set "bash: the short options are the program's" "$T/short.want" "$T/short.bash"

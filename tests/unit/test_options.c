@@ -185,6 +185,37 @@ static void test_exporter_options(void **state)
 	assert_int_equal(parse(&o, ARGS("--check", "--prom-skip-node")), 2);
 }
 
+/* The time machine's options: the recorder's mode, sizes and ages parsed,
+ * each option refused where it means nothing. */
+static void test_history_options(void **state)
+{
+	(void)state;
+	struct sw_options o;
+	assert_int_equal(parse(&o, ARGS("--record-dir", "/x", "--max-size", "2G", "--max-age", "7d",
+					 "--keyframe", "60", "--segment", "600")), 0);
+	assert_int_equal(o.mode, SW_MODE_RECORD);
+	assert_int_equal(o.max_size, 2ull << 30);
+	assert_int_equal(o.max_age, 7 * 86400);
+	assert_int_equal(o.keyframe, 60);
+	assert_int_equal(o.segment_s, 600);
+	assert_int_equal(parse(&o, ARGS("--replay", "/x", "-b", "--from", "@100", "--to", "@200")), 0);
+	assert_true(o.from_set && o.to_set);
+	assert_int_equal(o.from, 100);
+	assert_int_equal(o.to, 200);
+	assert_int_equal(o.mode, SW_MODE_TABLE);
+	assert_int_equal(parse(&o, ARGS("--replay", "/x", "--from", "@300", "--to", "@200")), 2);
+	assert_int_equal(parse(&o, ARGS("-b", "--from", "-1h")), 2);           /* no --replay */
+	assert_int_equal(parse(&o, ARGS("--max-age", "7d")), 2);               /* no --record-dir */
+	assert_int_equal(parse(&o, ARGS("--record-dir", "/x", "--json")), 2);  /* no format */
+	assert_int_equal(parse(&o, ARGS("--record-dir", "/x", "state established")), 2);
+	assert_int_equal(parse(&o, ARGS("--record-dir", "/x", "--replay", "/y")), 2);
+	assert_int_equal(parse(&o, ARGS("--record-dir", "/x", "--max-size", "12Q")), 2);
+	assert_int_equal(parse(&o, ARGS("--record-dir", "/x", "--max-size", "-5")), 2);
+	assert_int_equal(parse(&o, ARGS("--record-dir", "/x", "--max-age", "0")), 2);
+	assert_int_equal(parse(&o, ARGS("--record-dir", "/x", "--keyframe", "0")), 2);
+	assert_int_equal(parse(&o, ARGS("--replay", "/x", "--from", "25:00")), 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -194,6 +225,7 @@ int main(void)
 		cmocka_unit_test(test_csv_and_pids),
 		cmocka_unit_test(test_insight_modes),
 		cmocka_unit_test(test_mode_usage_errors),
+		cmocka_unit_test(test_history_options),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

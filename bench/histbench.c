@@ -1,0 +1,386 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* histbench.c - what the time machine's history costs (doc/performance.md,
+ * "Time machine"), on synthetic populations so that an hour of recording
+ * takes seconds:
+ *
+ *   histbench rate [-n SOCKETS] [-s SAMPLES] [-k KEYFRAME] [-a ACTIVE%]
+ *       an hour (3600 samples at 1 s) of a mostly stable population:
+ *       ESTABLISHED pairs with keepalive timers counting down and idle
+ *       times growing, ACTIVE% of them moving bytes each second, listeners,
+ *       and TIME_WAIT entries that expire after 60 s and are replaced
+ *       (churn).  Prints bytes per hour, keyframe size, socket changes and
+ *       bytes per socket change (delta bytes / changes).
+ *   histbench encode [-n SOCKETS] [-s SAMPLES]
+ *       CPU time to encode one delta sample (the recorder's cost per
+ *       refresh, next to the collection's).
+ *   histbench seek -d DIR [-m MB] [-n SOCKETS] [-q SEEKS]
+ *       write about MB megabytes of history into DIR (hourly segments of
+ *       synthetic times, days ago), drop DIR's pages from the page cache,
+ *       then time opening it and jumping to QUERIES random times (each in a
+ *       fresh reader: the open is part of the cost).
+ *
+ * Built by bench/run-history.sh against the libraries of a build tree.
+ */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "collect/histdir.h"
+#include "core/histfile.h"
+#include "core/snapshot.h"
+
+static long n_sock = 10000, n_samples = 3600, keyframe = 600, seeks = 20, megabytes = 1024;
+static double active_pct = 1.0;
+static const char *dir;
+
+static uint64_t rnd_state = 42;
+static uint64_t rnd(void)
+{
+	rnd_state ^= rnd_state << 13;
+	rnd_state ^= rnd_state >> 7;
+	rnd_state ^= rnd_state << 17;
+	return rnd_state;
+}
+
+static double now_s(clockid_t c)
+{
+	struct timespec ts;
+	clock_gettime(c, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* The population at second t: pairs (2 sockets each), listeners, TIME_WAIT. */
+struct pop {
+	long pairs, listeners, tw;
+	uint64_t *acked; /* per pair end */
+	uint32_t *last_data;
+};
+
+static void add_sock(struct sw_snapshot *s, uint64_t cookie, uint8_t state, uint32_t lport,
+		     uint32_t rport, uint32_t pid_idx, uint32_t timer_ms)
+{
+	struct sw_conn *c = snapshot_add_conn(s);
+	size_t ci = s->nconns - 1;
+	c->cookie = cookie;
+	c->family = AF_INET;
+	c->proto = SW_PROTO_TCP;
+	c->state = state;
+	c->inode = state == SW_ST_TIME_WAIT ? 0 : (uint32_t)(100000 + cookie);
+	c->uid = 33;
+	c->flags = SW_CF_HAS_UID | SW_CF_HAS_SKMEM;
+	c->local.addr[0] = 127, c->local.addr[2] = 1, c->local.addr[3] = (uint8_t)(cookie % 16);
+	c->local.port = (uint16_t)lport;
+	if (state != SW_ST_LISTEN) {
+		c->remote.addr[0] = 127, c->remote.addr[3] = 1;
+		c->remote.port = (uint16_t)rport;
+	}
+	c->timer = timer_ms ? (state == SW_ST_TIME_WAIT ? SW_TIMER_TIMEWAIT : SW_TIMER_KEEPALIVE) : 0;
+	c->expires_ms = timer_ms;
+	if (state == SW_ST_ESTABLISHED || state == SW_ST_LISTEN) {
+		struct sw_tcpx *x = snapshot_add_tcpx(s, ci);
+		x->have = 0x7ff;
+		x->rtt_us = 50 + (uint32_t)(cookie % 30);
+		x->snd_cwnd = 10;
+		x->cong_off = snapshot_intern(s, "cubic", 5);
+	}
+	if (pid_idx != SW_NONE && state != SW_ST_TIME_WAIT) {
+		s->conns[ci].owners_off = (uint32_t)s->nowners;
+		s->conns[ci].owners_n = 1;
+		snapshot_add_owner(s, pid_idx, (int32_t)(3 + cookie % 1000));
+	}
+}
+
+static void build(struct sw_snapshot *s, struct pop *p, long t, uint64_t t0)
+{
+	snapshot_clear(s);
+	s->detail = false;
+	s->real_sec = (int64_t)t0 + t;
+	s->mono_ns = (uint64_t)(1000000 + t) * 1000000000ull;
+	strcpy(s->hostname, "bench");
+	s->protos_done = SW_PROTO_ALL;
+	for (int i = 0; i < 20; i++) {
+		struct sw_proc pr = {.pid = 1000 + i, .uid = 33, .starttime = 5000 + (uint64_t)i,
+				     .comm = "holder"};
+		snapshot_add_proc(s, &pr);
+	}
+	s->have_kstat = true;
+	memset(&s->kstat, 0, sizeof s->kstat);
+	s->kstat.port_lo = 32768, s->kstat.port_hi = 60999, s->kstat.tcp_tw_reuse = 2;
+	for (int i = 0; i < 120; i++) { /* TcpExt/Tcp/Ip counters, a few moving */
+		struct sw_counter *c = &s->kstat.counters[s->kstat.ncounters++];
+		snprintf(c->group, sizeof c->group, "%s", i < 100 ? "TcpExt" : "Tcp");
+		snprintf(c->name, sizeof c->name, "Counter%d", i);
+		c->value = i % 10 == 0 ? 1000000u + (uint64_t)t * 250u * (unsigned)(i + 1) : 7;
+	}
+	for (long i = 0; i < p->listeners; i++)
+		add_sock(s, 1 + (uint64_t)i, SW_ST_LISTEN, 20000 + (uint32_t)i, 0, (uint32_t)(i % 20), 0);
+	for (long i = 0; i < p->pairs * 2; i++) {
+		uint64_t ck = 100000 + (uint64_t)i;
+		/* keepalive: rearmed every 75 s; idle since */
+		uint32_t ka = 75000 - (uint32_t)(((uint64_t)t * 1000 + ck * 37) % 75000);
+		bool busy = (double)(rnd() % 10000) < active_pct * 100.0;
+		if (busy) {
+			p->acked[i] += 1000 + rnd() % 100000;
+			p->last_data[i] = 0;
+		} else {
+			p->last_data[i] += 1000;
+		}
+		add_sock(s, ck, SW_ST_ESTABLISHED, i % 2 ? 20000 : 40000 + (uint32_t)(i % 20000),
+			 i % 2 ? 40000 + (uint32_t)(i % 20000) : 20000, (uint32_t)(i % 20), ka);
+		struct sw_tcpx *x = &s->tcpx[s->ntcpx - 1];
+		x->bytes_acked = p->acked[i];
+		x->bytes_received = p->acked[i] / 3;
+		x->segs_out = (uint32_t)(p->acked[i] / 1400);
+		x->segs_in = x->segs_out / 2;
+		x->last_data_sent_ms = p->last_data[i];
+		x->last_data_recv_ms = p->last_data[i];
+	}
+	/* TIME_WAIT: tw entries, each lives 60 s, replaced by a new cookie */
+	long per_s = p->tw / 60 ? p->tw / 60 : 1;
+	for (long k = 0; k < p->tw; k++) {
+		long born = t - (k % 60); /* generations of per_s */
+		long gen = born * per_s + k / 60;
+		uint32_t left = (uint32_t)(60000 - (t - born) * 1000);
+		add_sock(s, 10000000 + (uint64_t)gen, SW_ST_TIME_WAIT, 40000 + (uint32_t)(gen % 20000),
+			 3306, SW_NONE, left);
+	}
+}
+
+static void pop_init(struct pop *p, long n)
+{
+	p->listeners = n / 100;
+	p->tw = n / 10;
+	p->pairs = (n - p->listeners - p->tw) / 2;
+	p->acked = calloc((size_t)p->pairs * 2, sizeof *p->acked);
+	p->last_data = calloc((size_t)p->pairs * 2, sizeof *p->last_data);
+}
+
+/* Socket changes between two snapshots (added + removed + changed), as the
+ * encoder sees them (timers and idle times as points in time). */
+static const struct sw_snapshot *sorting;
+static int by_cookie(const void *x, const void *y)
+{
+	uint64_t a = sorting->conns[*(const uint32_t *)x].cookie;
+	uint64_t b = sorting->conns[*(const uint32_t *)y].cookie;
+	return a < b ? -1 : a > b;
+}
+
+static uint32_t *order(const struct sw_snapshot *s)
+{
+	uint32_t *o = malloc((s->nconns + 1) * sizeof *o);
+	for (size_t i = 0; i < s->nconns; i++)
+		o[i] = (uint32_t)i;
+	sorting = s;
+	qsort(o, s->nconns, sizeof *o, by_cookie);
+	return o;
+}
+
+static long changes(const struct sw_snapshot *a, const struct sw_snapshot *b)
+{
+	long n = 0;
+	size_t i = 0, j = 0;
+	uint32_t *oa = order(a), *ob = order(b);
+	while (i < a->nconns || j < b->nconns) {
+		const struct sw_conn *ca = i < a->nconns ? &a->conns[oa[i]] : NULL;
+		const struct sw_conn *cb = j < b->nconns ? &b->conns[ob[j]] : NULL;
+		uint64_t x = ca ? ca->cookie : UINT64_MAX, y = cb ? cb->cookie : UINT64_MAX;
+		if (x < y) {
+			n++, i++;
+		} else if (y < x) {
+			n++, j++;
+		} else {
+			const struct sw_tcpx *tx = snapshot_tcpx(a, ca), *ty = snapshot_tcpx(b, cb);
+			if (ca->state != cb->state || (tx && ty && tx->bytes_acked != ty->bytes_acked))
+				n++;
+			i++, j++;
+		}
+	}
+	free(oa);
+	free(ob);
+	return n;
+}
+
+static int cmd_rate(void)
+{
+	struct pop p;
+	pop_init(&p, n_sock);
+	struct hf_enc *e = hf_enc_new((unsigned)keyframe, 250);
+	struct sw_snapshot s[2];
+	snapshot_init(&s[0]);
+	snapshot_init(&s[1]);
+	struct hf_buf b = {0};
+	uint64_t total = 0, delta_bytes = 0, key_bytes = 0, nkeys = 0, nchanges = 0;
+	for (long t = 0; t < n_samples; t++) {
+		struct sw_snapshot *cur = &s[t & 1], *prev = &s[(t + 1) & 1];
+		build(cur, &p, t, 1700000000);
+		b.len = 0;
+		bool key;
+		hf_enc_sample(e, cur, &b, &key);
+		total += b.len;
+		if (key) {
+			key_bytes += b.len, nkeys++;
+		} else {
+			delta_bytes += b.len;
+			nchanges += (uint64_t)changes(prev, cur);
+		}
+	}
+	printf("sockets %zu, samples %ld (1 s apart), keyframe every %ld, %.1f%% active per second\n",
+	       s[0].nconns, n_samples, keyframe, active_pct);
+	printf("total %.2f MB = %.2f MB per hour; keyframes %llu of %.0f KB each\n",
+	       (double)total / 1e6, (double)total / 1e6 * 3600.0 / (double)n_samples,
+	       (unsigned long long)nkeys, (double)key_bytes / (double)(nkeys ? nkeys : 1) / 1e3);
+	printf("deltas: %.0f bytes per sample, %llu socket changes, %.1f bytes per socket change\n",
+	       (double)delta_bytes / (double)(n_samples - (long)nkeys),
+	       (unsigned long long)nchanges,
+	       (double)delta_bytes / (double)(nchanges ? nchanges : 1));
+	hf_buf_done(&b);
+	snapshot_done(&s[0]);
+	snapshot_done(&s[1]);
+	hf_enc_free(e);
+	return 0;
+}
+
+static int cmd_encode(void)
+{
+	struct pop p;
+	pop_init(&p, n_sock);
+	struct hf_enc *e = hf_enc_new(1000000, 250);
+	struct sw_snapshot s;
+	snapshot_init(&s);
+	struct hf_buf b = {0};
+	double cpu = 0, key_cpu = 0;
+	for (long t = 0; t < n_samples; t++) {
+		build(&s, &p, t, 1700000000);
+		b.len = 0;
+		bool key;
+		double c0 = now_s(CLOCK_PROCESS_CPUTIME_ID);
+		hf_enc_sample(e, &s, &b, &key);
+		double c = now_s(CLOCK_PROCESS_CPUTIME_ID) - c0;
+		if (key)
+			key_cpu = c;
+		else
+			cpu += c;
+	}
+	printf("sockets %zu: keyframe %.1f ms CPU, delta %.1f ms CPU per sample (mean of %ld)\n",
+	       s.nconns, key_cpu * 1e3, cpu * 1e3 / (double)(n_samples - 1), n_samples - 1);
+	hf_buf_done(&b);
+	snapshot_done(&s);
+	hf_enc_free(e);
+	return 0;
+}
+
+static void drop_cache(void)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	while (d && (de = readdir(d))) {
+		char path[4096];
+		snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+		int fd = open(path, O_RDONLY);
+		if (fd >= 0) {
+			fdatasync(fd);
+			posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+			close(fd);
+		}
+	}
+	if (d)
+		closedir(d);
+}
+
+static int cmd_seek(void)
+{
+	if (!dir)
+		return fprintf(stderr, "histbench seek: -d DIR\n"), 2;
+	struct pop p;
+	pop_init(&p, n_sock);
+	struct histw_opts o = {.interval_ms = 1000, .keyframe = (unsigned)keyframe,
+			       .segment_s = 3600, .slack_ms = 250};
+	char err[512];
+	struct histw *w = histw_open(dir, &o, err, sizeof err);
+	if (!w)
+		return fprintf(stderr, "histbench: %s\n", err), 1;
+	struct sw_snapshot s;
+	snapshot_init(&s);
+	uint64_t t0 = 1700000000 - 1700000000 % 3600, bytes = 0;
+	long t = 0;
+	double w0 = now_s(CLOCK_MONOTONIC);
+	if (!megabytes) { /* -m 0: seek in what DIR holds (written by an earlier run) */
+		struct histr *r = histr_open(dir, stderr, err, sizeof err);
+		int64_t first, last;
+		if (!r)
+			return fprintf(stderr, "histbench: %s\n", err), 1;
+		histr_span(r, &first, &last);
+		histr_free(r);
+		t0 = (uint64_t)first;
+		t = (long)(last - first + 1);
+	}
+	while (bytes < (uint64_t)megabytes << 20) {
+		build(&s, &p, t, t0);
+		size_t n = 0;
+		if (histw_append(w, &s, &n, err, sizeof err) < 0)
+			return fprintf(stderr, "histbench: %s\n", err), 1;
+		bytes += n;
+		t++;
+	}
+	histw_close(w);
+	printf("wrote %.0f MB: %ld samples of %zu sockets (%.1f hours) in %.1f s\n",
+	       (double)bytes / 1048576.0, t, s.nconns, (double)t / 3600.0,
+	       now_s(CLOCK_MONOTONIC) - w0);
+	double worst = 0, sum = 0;
+	for (long q = 0; q < seeks; q++) {
+		drop_cache();
+		int64_t target = (int64_t)t0 + (int64_t)(rnd() % (uint64_t)t);
+		double a = now_s(CLOCK_MONOTONIC);
+		struct histr *r = histr_open(dir, stderr, err, sizeof err);
+		if (!r || histr_seek(r, target) < 0)
+			return fprintf(stderr, "histbench: cannot seek: %s\n", err), 1;
+		int64_t got = histr_current(r)->real_sec;
+		double d = now_s(CLOCK_MONOTONIC) - a;
+		histr_free(r);
+		if (got != target)
+			return fprintf(stderr, "histbench: sought %lld, got %lld\n", (long long)target,
+				       (long long)got), 1;
+		sum += d;
+		worst = d > worst ? d : worst;
+	}
+	printf("open + jump to a random time, cold page cache: mean %.0f ms, worst %.0f ms (%ld jumps)\n",
+	       sum * 1e3 / (double)seeks, worst * 1e3, seeks);
+	snapshot_done(&s);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2)
+		return fprintf(stderr, "usage: histbench rate|encode|seek [options]\n"), 2;
+	const char *cmd = argv[1];
+	int c;
+	optind = 2;
+	while ((c = getopt(argc, argv, "n:s:k:a:d:m:q:")) != -1) {
+		switch (c) {
+		case 'n': n_sock = atol(optarg); break;
+		case 's': n_samples = atol(optarg); break;
+		case 'k': keyframe = atol(optarg); break;
+		case 'a': active_pct = atof(optarg); break;
+		case 'd': dir = optarg; break;
+		case 'm': megabytes = atol(optarg); break;
+		case 'q': seeks = atol(optarg); break;
+		default: return 2;
+		}
+	}
+	if (!strcmp(cmd, "rate"))
+		return cmd_rate();
+	if (!strcmp(cmd, "encode"))
+		return cmd_encode();
+	if (!strcmp(cmd, "seek"))
+		return cmd_seek();
+	return fprintf(stderr, "histbench: unknown command %s\n", cmd), 2;
+}

@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* mode_record.c - `sockwatch --record-dir DIR`: the time machine's
+ * recorder.  Every -d SEC: one collection (sockets with their tcp_info
+ * extras, processes, kernel settings and counters), encoded as a keyframe
+ * or a delta (core/histfile.h) and appended to the current segment of DIR
+ * (collect/histdir.h: hourly segments, keyframe index, size and age caps,
+ * crash-safe appends).  Runs until SIGINT/SIGTERM (or -n COUNT samples);
+ * a failed collection is reported and the next one tried, a failed write
+ * ends the run with status 1 (so a service manager restarts it).
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "collect/collect.h"
+#include "collect/histdir.h"
+#include "core/i18n.h"
+#include "core/util.h"
+#include "frame.h"
+#include "modes.h"
+
+#define DEFAULT_KEYFRAME 600
+#define SLACK_MS 250
+
+struct rec_stats {
+	unsigned long samples, failed;
+	unsigned long long bytes;
+	uint64_t collect_ns, write_ns;
+};
+
+static int record_loop(const struct sw_options *o, struct sw_collector *col,
+		       struct histw *w, struct rec_stats *st)
+{
+	struct frame_repeat r;
+	frame_repeat_init(&r, o, 0);
+	struct sw_snapshot snap;
+	snapshot_init(&snap);
+	int rc = 0;
+	char err[512];
+	while (frame_repeat_next(&r)) {
+		err[0] = '\0';
+		uint64_t t0 = sw_mono_ns();
+		if (collector_sample(col, &snap, err, sizeof err) < 0) {
+			frame_sample_failed(err);
+			st->failed++;
+			continue;
+		}
+		uint64_t t1 = sw_mono_ns();
+		size_t bytes = 0;
+		if (histw_append(w, &snap, &bytes, err, sizeof err) < 0) {
+			fprintf(stderr, "sockwatch: %s\n", err);
+			rc = 1;
+			break;
+		}
+		st->collect_ns += t1 - t0;
+		st->write_ns += sw_mono_ns() - t1;
+		st->samples++;
+		st->bytes += bytes;
+	}
+	snapshot_done(&snap);
+	return rc;
+}
+
+int mode_record_run(const struct sw_options *o)
+{
+	struct sw_collect_opts co;
+	frame_collect_opts(&co, o);
+	co.tcpinfo = true;
+	co.details = false; /* what the monitor shows: the format has no detail records */
+	co.procs = true;
+	co.kstat = true;
+	struct sw_collector *col = frame_collector_new(&co, NULL);
+	if (!col)
+		return 1;
+	struct histw_opts ho = {
+		.interval_ms = (uint32_t)(o->delay * 1000.0),
+		.keyframe = o->keyframe ? o->keyframe : DEFAULT_KEYFRAME,
+		.segment_s = o->segment_s ? o->segment_s : 3600,
+		.max_size = o->max_size,
+		.max_age = o->max_age,
+		.slack_ms = SLACK_MS,
+	};
+	char err[512] = "";
+	struct histw *w = histw_open(o->record_dir, &ho, err, sizeof err);
+	if (!w) {
+		fprintf(stderr, "sockwatch: %s\n", err);
+		collector_free(col);
+		return 1;
+	}
+	frame_catch_signals();
+	struct rec_stats st;
+	memset(&st, 0, sizeof st);
+	int rc = record_loop(o, col, w, &st);
+	unsigned removed = histw_removed(w);
+	histw_close(w);
+	collector_free(col);
+	fprintf(stderr, _("sockwatch: recorded %lu samples, %llu bytes into %s (%u old segments "
+			  "removed); collecting took %.1f ms, encoding and writing %.1f ms\n"),
+		st.samples, st.bytes, o->record_dir, removed, (double)st.collect_ns / 1e6,
+		(double)st.write_ns / 1e6);
+	return rc;
+}
