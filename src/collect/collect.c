@@ -836,7 +836,6 @@ int collector_sample(struct sw_collector *c, struct sw_snapshot *s, char *err,
 	} else if (c->rep) {
 		r = sample_replay(c, s, err, errlen);
 	} else {
-		s->mono_ns = t0;
 		s->real_sec = (int64_t)time(NULL);
 		if (gethostname(s->hostname, sizeof s->hostname) != 0)
 			s->hostname[0] = '\0';
@@ -844,6 +843,8 @@ int collector_sample(struct sw_collector *c, struct sw_snapshot *s, char *err,
 		sw_strlcpy(s->netns, c->label, sizeof s->netns);
 		bool prep = c->pm && procmap_prepare(c->pm) == 0;
 		(void)prep; /* on failure procmap_attach tries again and says so */
+		/* the sample's time is the dump's (byte rates divide by it) */
+		s->mono_ns = sw_mono_ns();
 		r = sample_live(c, s, err, errlen);
 		if (r == 0) {
 			if (c->pm) {

@@ -274,6 +274,7 @@ const struct panel_ops churn_ops = {
 	.slot = PANEL_SLOT_BAND,
 	.min_size = 3,
 	.want_rows = ch_want_rows,
+	.needs_churn = true,
 	.names = false,
 	.hint = N_("Enter: its closed connections   g: destinations/services   o: sort   x: hide"),
 	.draw = ch_draw,

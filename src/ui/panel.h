@@ -43,6 +43,7 @@ struct panel_ops {
 	/* What the panel needs collected (netinfo: routes, interfaces), and
 	 * whether it shows resolved names (redrawn when answers arrive). */
 	bool needs_net;
+	bool needs_churn; /* the closed-connection groups (churn.h) */
 	bool names;
 	/* The status line when nothing else shows there: N_() text, unless
 	 * selected() gives a socket (its owning process is shown). */

@@ -31,9 +31,11 @@ void ui_sync_wants(struct ui *ui)
 	ui->wants.follow = ui->follow;
 	ui->wants.filter = sw_blank(ui->filter_text) ? NULL : ui->filter;
 	ui->wants.netinfo = false;
-	for (int i = 0; i < PANEL_COUNT; i++)
+	ui->wants.churn = false;
+	for (int i = 0; i < PANEL_COUNT; i++) {
 		ui->wants.netinfo |= ui->panels[i].shown && ui->panels[i].ops->needs_net;
-	ui->wants.churn = ui->panels[PANEL_CHURN].shown;
+		ui->wants.churn |= ui->panels[i].shown && ui->panels[i].ops->needs_churn;
+	}
 	ui->wants.churn_kind = ui->churn_kind;
 	ui->wants.churn_order = ui->churn_order;
 	enum sw_col_id shown[SW_COL_COUNT];

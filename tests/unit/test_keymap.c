@@ -38,7 +38,9 @@ static void test_defaults(void **state)
 	assert_int_equal(keymap_lookup(&km, SW_KEY_TAB), SW_ACT_FOCUS_NEXT);
 	assert_int_equal(keymap_lookup(&km, SW_KEY_ESC), SW_ACT_BACK);
 	assert_int_equal(keymap_lookup(&km, SW_KEY_BACKSPACE), SW_ACT_BACK);
-	assert_int_equal(keymap_lookup(&km, 'x'), SW_ACT_NONE);
+	assert_int_equal(keymap_lookup(&km, 'y'), SW_ACT_NONE);
+	assert_int_equal(keymap_lookup(&km, 'x'), SW_ACT_SHOW_CHURN);
+	assert_int_equal(keymap_lookup(&km, '8'), SW_ACT_SHOW_CHURN);
 	/* insight: alerts, routes, interfaces, changes, mark */
 	assert_int_equal(keymap_lookup(&km, 'a'), SW_ACT_SHOW_ALERTS);
 	assert_int_equal(keymap_lookup(&km, '5'), SW_ACT_SHOW_ALERTS);
