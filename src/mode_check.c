@@ -11,14 +11,17 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "churnsrc.h"
 #include "collect/collect.h"
 #include "core/diagnose.h"
+#include "core/model.h"
 #include "core/i18n.h"
 #include "core/safefile.h"
 #include "frame.h"
 #include "modes.h"
 #include "output/diag_out.h"
 #include "output/prom.h"
+#include "output/prom_churn.h"
 
 /* Exit codes of --check (1 and 2 keep their meaning: runtime / usage error). */
 enum { CHECK_EXIT_OK = 0, CHECK_EXIT_WARN = 3, CHECK_EXIT_ALARM = 4 };
@@ -43,10 +46,18 @@ static int emit_check(const struct sw_options *o, const struct sw_snapshot *s,
 	return out_diagnoses_text(stdout, dl, false);
 }
 
-static int emit_prom(const struct sw_options *o, const struct sw_snapshot *s,
-		     const struct diag_list *dl, struct diag_state *scratch)
+/* The closed-connection families of --format prometheus. */
+static void prom_churn(FILE *fp, void *arg)
 {
-	struct out_prom_opts po = {.top = o->summary_top, .scratch = scratch};
+	const struct churnsrc *cs = arg;
+	out_churn_prom_rates(fp, cs->ch, cs->ok);
+}
+
+static int emit_prom(const struct sw_options *o, const struct sw_snapshot *s,
+		     const struct diag_list *dl, struct diag_state *scratch, struct churnsrc *cs)
+{
+	struct out_prom_opts po = {.top = o->summary_top, .scratch = scratch,
+				   .extra = prom_churn, .extra_arg = cs};
 	if (o->output)
 		return out_metrics_prom_file(o->output, s, dl, &po);
 	return out_metrics_prom(stdout, s, dl, &po);
@@ -67,7 +78,25 @@ struct check {
 	struct diag_state st, scratch;
 	struct diag_list dl;
 	struct sw_snapshot snap;
+	/* --format prometheus: closed connections (events + a model) */
+	struct sw_model *m;
+	struct churnsrc cs;
 };
+
+/* Before a sample: the events that came since the last one. */
+static void churn_before(struct check *k, const struct frame_repeat *r)
+{
+	if (k->m)
+		churnsrc_before_sample(&k->cs, r->i ? k->m : NULL);
+}
+
+static void churn_after(struct check *k)
+{
+	if (!k->m)
+		return;
+	model_update(k->m, &k->snap);
+	churnsrc_after_sample(&k->cs, k->m);
+}
 
 /* The sample loop: 0 or an exit status; *done_one when a sample came. */
 static int check_loop(const struct sw_options *o, struct sw_collector *col, struct check *k,
@@ -78,7 +107,8 @@ static int check_loop(const struct sw_options *o, struct sw_collector *col, stru
 	if (o->check && r.count == 0) /* --check -n 0: still two */
 		r.count = 2;
 	char err[256] = "";
-	while (frame_repeat_next(&r)) {
+	while (frame_repeat_next_draining(&r, k->m ? &k->cs : NULL)) {
+		churn_before(k, &r);
 		if (collector_sample(col, &k->snap, err, sizeof err) < 0) {
 			if (o->replay && *done_one)
 				break; /* the recording has no more samples */
@@ -86,12 +116,13 @@ static int check_loop(const struct sw_options *o, struct sw_collector *col, stru
 			return 1;
 		}
 		*done_one = true;
+		churn_after(k);
 		if (r.i == 0 && (k->snap.notes & SW_NOTE_NOT_ROOT))
 			fprintf(stderr, _("sockwatch: not running as root: processes of other users "
 					  "are not named in the diagnoses (run with sudo)\n"));
 		diagnose_run(&k->st, &k->t, &k->snap, &k->dl);
 		if (o->prometheus && (frame_repeat_last(&r) || r.count == 0 || r.i > 0)) {
-			int w = emit_prom(o, &k->snap, &k->dl, &k->scratch);
+			int w = emit_prom(o, &k->snap, &k->dl, &k->scratch, &k->cs);
 			bool stop = false;
 			int rc = w < 0 ? prom_failed(o, &r, w, &stop) : 0;
 			if (stop)
@@ -122,6 +153,12 @@ int mode_check_run(const struct sw_options *o)
 	diag_state_init(&k.st);
 	diag_state_init(&k.scratch);
 	diag_list_init(&k.dl);
+	k.m = NULL;
+	if (o->prometheus) {
+		k.m = model_new();
+		model_set_tombstone_ttl(k.m, 0);
+		churnsrc_open(&k.cs, col, o->delay / 2);
+	}
 	bool done_one = false;
 	rc = check_loop(o, col, &k, &done_one);
 	if (!rc && done_one && o->check) {
@@ -132,6 +169,10 @@ int mode_check_run(const struct sw_options *o)
 		}
 		if (!rc)
 			rc = exit_for(k.dl.worst);
+	}
+	if (k.m) {
+		churnsrc_close(&k.cs);
+		model_free(k.m);
 	}
 	diag_list_done(&k.dl);
 	diag_state_done(&k.scratch);

@@ -16,5 +16,8 @@ int mode_batch_run(const struct sw_options *o);
 int mode_check_run(const struct sw_options *o);
 /* SW_MODE_NETINFO: --routes, --interfaces (mode_netinfo.c). */
 int mode_netinfo_run(const struct sw_options *o);
+/* SW_MODE_CLOSED: --closed, each closed connection as it happens
+ * (mode_closed.c). */
+int mode_closed_run(const struct sw_options *o);
 
 #endif

@@ -19,6 +19,7 @@ enum sw_mode {
 	SW_MODE_CHECK,      /* --check: diagnose, exit 0 ok / 3 warn / 4 alarm */
 	SW_MODE_PROMETHEUS, /* --format prometheus (with --check: its exit code too) */
 	SW_MODE_NETINFO,    /* --routes, --interfaces */
+	SW_MODE_CLOSED,     /* --closed: each closed connection as it happens */
 	SW_MODE_COUNT
 };
 
@@ -55,6 +56,7 @@ struct sw_options {
 	bool prometheus;        /* --format prometheus (--output FILE: atomic write) */
 	bool routes;            /* --routes (netstat -r) */
 	bool interfaces;        /* --interfaces (netstat -i) */
+	bool closed;            /* --closed: stream closed connections (tcplife) */
 	const char *config;     /* --config FILE (default: XDG sockwatchrc) */
 	const char **thresholds;/* --threshold NAME=VALUE, in the order given */
 	int nthresholds;

@@ -278,6 +278,8 @@ int out_metrics_prom(FILE *fp, const struct sw_snapshot *s, const struct diag_li
 	if (dl)
 		diagnoses(fp, dl);
 	kernel(fp, s);
+	if (o && o->extra)
+		o->extra(fp, o->extra_arg);
 	family(fp, "collect_duration_seconds", "gauge", "How long collecting the snapshot took.");
 	fprintf(fp, "sockwatch_collect_duration_seconds %.6f\n", s->collect_ms / 1000.0);
 	if (s->real_sec > 0) {

@@ -13,6 +13,10 @@
 struct out_prom_opts {
 	int top;                  /* ephemeral destinations exported (0: 10) */
 	struct diag_state *scratch; /* for the ephemeral count (NULL: own) */
+	/* Optional: more families, written after the diagnoses (closed
+	 * connections: prom_churn.h). */
+	void (*extra)(FILE *fp, void *arg);
+	void *extra_arg;
 };
 
 /* Metrics (all prefixed sockwatch_): sockets{proto,state},
