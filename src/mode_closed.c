@@ -73,6 +73,22 @@ static bool print_new(struct closed *k)
 	return !k->done;
 }
 
+/* Events the kernel dropped since the last sample: said on stderr, and
+ * with --json as a line of its own ({"lost":N,...}); those connections
+ * come from the samples' differences instead (source "snapshot"). */
+static void say_lost(struct closed *k)
+{
+	const struct sw_churn_rates *rt = churn_rates(k->cs.ch);
+	if (!rt->lost)
+		return;
+	fprintf(stderr, _("sockwatch: the kernel dropped %llu connection close events "
+			  "(%llu in all); those connections are taken from the samples\n"),
+		(unsigned long long)rt->lost, (unsigned long long)rt->lost_total);
+	if (k->o->want_json)
+		printf("{\"lost\":%llu,\"lost_total\":%llu}\n", (unsigned long long)rt->lost,
+		       (unsigned long long)rt->lost_total);
+}
+
 /* After each drain: attribute what came and print it. */
 static bool on_drained(void *arg)
 {
@@ -93,6 +109,7 @@ static int sample(struct closed *k, struct sw_collector *col, struct sw_snapshot
 	model_update(k->m, snap);
 	k->sampled = true;
 	churnsrc_after_sample(&k->cs, k->m);
+	say_lost(k);
 	print_new(k);
 	return 0;
 }

@@ -163,10 +163,10 @@ static void text_groups(FILE *fp, const struct sw_churn *c, const char *title, c
 		kw = w > kw ? w : kw;
 	}
 	/* proto, key, closed/s, p50, p95, bytes/conn: the owner gets the rest */
-	int fixed = 2 + 4 + 2 + kw + 2 + 9 + 2 + 7 + 2 + 7 + 2 + 9 + 2;
+	int fixed = 2 + 4 + 2 + kw + 2 + 9 + 2 + 7 + 2 + 7 + 2 + 10 + 2;
 	int ow = (width > 0 ? width : 80) - fixed;
 	ow = ow < 12 ? 12 : ow;
-	fprintf(fp, "  %-4s  %-*s  %9s  %7s  %7s  %9s  %s\n", _("Prot"), kw, keyhdr, _("Closed/s"),
+	fprintf(fp, "  %-4s  %-*s  %9s  %7s  %7s  %10s  %s\n", _("Prot"), kw, keyhdr, _("Closed/s"),
 		_("p50 ms"), _("p95 ms"), _("Bytes/conn"), _("Owner (how)"));
 	for (size_t i = 0; i < shown; i++) {
 		const struct sw_churn_group *e = &g.g[i];
@@ -182,7 +182,7 @@ static void text_groups(FILE *fp, const struct sw_churn *c, const char *title, c
 				 churn_how_label((enum sw_churn_how)e->how));
 		else
 			snprintf(who, sizeof who, "- (%s)", churn_how_label(SW_HOW_NONE));
-		fprintf(fp, "  %-4s  %-*s  %9.1f  %7s  %7s  %9s  %.*s\n", sw_proto_name(e->proto), kw,
+		fprintf(fp, "  %-4s  %-*s  %9.1f  %7s  %7s  %10s  %.*s\n", sw_proto_name(e->proto), kw,
 			group_key(e, key, sizeof key), per_s(c, e->closed), p50, p95, by, ow, who);
 	}
 	churn_groups_done(&g);

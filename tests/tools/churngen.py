@@ -5,6 +5,7 @@ the closed-connection tests and benchmark (tests/integration/churn_events.sh,
 bench/churn.sh).  Run it inside the test's network namespace.
 
   churngen.py --rate N --seconds S --life MS [--port P] [--hold K] [--ready FILE]
+  churngen.py --burst N [--keep SEC]
 
 One process (named "churngen" in /proc/PID/comm) holds a listener on
 127.0.0.1:P (P=0: any free port) and opens N connections a second for S
@@ -12,7 +13,8 @@ seconds: each client connects, sends 8 bytes, the server end replies with
 8 bytes, the client closes MS milliseconds after it sent (the kernel's
 lifetime bound starts at that first byte), and the server end closes when
 it reads the end.  --hold K keeps K more connections to the port open for
-the run, as a connection pool would (they let sockwatch learn who connects
+the run, as a connection pool would; --keep SEC keeps the listener SEC
+seconds after the summary line is printed (they let sockwatch learn who connects
 there: client ends that lived milliseconds are gone before any sample
 can map them to a process).  The listener is up first; --ready FILE gets
 its port when it is.  Then, at the end, one line on stdout:
@@ -30,6 +32,12 @@ import heapq
 import selectors
 import socket
 import time
+
+
+def raise_nofile():
+    import resource
+    _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
 
 
 def name_self():
@@ -137,16 +145,39 @@ class Gen:
             c = socket.create_connection(self.addr)
             self.pool.append(c)
 
+    def burst(self, n):
+        """n connections one after the other, as fast as they go."""
+        self.sel.unregister(self.lst)
+        self.lst.setblocking(True)
+        self.sel.register(self.lst, selectors.EVENT_READ, self.on_accept)
+        self.first = time.monotonic()
+        for _ in range(n):
+            c = socket.create_connection(self.addr)
+            s, _peer = self.lst.accept()
+            c.sendall(b"ping-123")
+            s.recv(64)
+            s.sendall(b"pong-123")
+            c.recv(64)
+            c.close()
+            s.close()
+            self.made += 1
+        self.last = time.monotonic()
+
     def run(self):
         a = self.a
+        if a.burst:
+            self.burst(a.burst)
+            return
         total = int(a.rate * a.seconds)
         t0 = time.monotonic()
         for i in range(total):
             self.later(t0 + i / a.rate, self.start_one)
         while self.timers or self.open_clients:
             now = time.monotonic()
-            while self.timers and self.timers[0][0] <= now:
+            due = 0  # a few at a time: the I/O must keep up
+            while self.timers and self.timers[0][0] <= now and due < 32:
                 heapq.heappop(self.timers)[2]()
+                due += 1
             wait = 0.05
             if self.timers:
                 wait = max(0.0, min(wait, self.timers[0][0] - time.monotonic()))
@@ -158,23 +189,31 @@ class Gen:
         while self.open_servers:
             for key, mask in self.sel.select(0.05):
                 key.data(key.fileobj, mask)
+
+    def close(self):
+        time.sleep(self.a.keep)
         self.sel.unregister(self.lst)
         self.lst.close()
 
 
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("--rate", type=float, required=True)
-    p.add_argument("--seconds", type=float, required=True)
+    p.add_argument("--rate", type=float, default=0)
+    p.add_argument("--seconds", type=float, default=0)
+    p.add_argument("--burst", type=int, default=0,
+                   help="N connections one after the other, as fast as they go")
     p.add_argument("--life", type=float, default=20)
     p.add_argument("--port", type=int, default=0)
     p.add_argument("--ready")
+    p.add_argument("--keep", type=float, default=0,
+                   help="seconds to keep the listener open after the run")
     p.add_argument("--hold", type=int, default=0,
                    help="long-lived connections to the port, held for the run")
     p.add_argument("--linger", type=float, default=0,
                    help="seconds to keep the listener open before starting")
     a = p.parse_args()
     name_self()
+    raise_nofile()
     g = Gen(a)
     g.hold(a.hold)
     if a.ready:
@@ -191,6 +230,7 @@ def main():
     p50 = lives[len(lives) // 2] if lives else 0
     print("made=%d seconds=%.3f rate=%.1f port=%d life_p50_ms=%.1f"
           % (g.made, span, rate, g.addr[1], p50), flush=True)
+    g.close()
 
 
 main()
