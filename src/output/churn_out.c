@@ -204,9 +204,9 @@ int out_churn_summary_text(FILE *fp, const struct sw_churn *c, const struct out_
 		rt->opened_per_s[SW_CHURN_TCP], rt->opened_per_s[SW_CHURN_UDP],
 		rt->closed_per_s[SW_CHURN_TCP], rt->closed_per_s[SW_CHURN_UDP], rt->interval_s);
 	if (rt->lost_total)
-		fprintf(fp, _("  events lost: %" PRIu64 " in this interval, %" PRIu64
-			      " in all (counted from samples instead)\n"),
-			rt->lost, rt->lost_total);
+		fprintf(fp, _("  events lost: %llu in this interval, %llu in all (counted from "
+			      "samples instead)\n"),
+			(unsigned long long)rt->lost, (unsigned long long)rt->lost_total);
 	text_groups(fp, c, _("  Per destination"), _("Destination"), SW_CHURN_DEST, o, width);
 	text_groups(fp, c, _("  Per local service"), _("Port"), SW_CHURN_SERVICE, o, width);
 	return fp_status(fp);
