@@ -48,6 +48,9 @@ def name_self():
         pass
 
 
+MAX_OPEN = 1000
+
+
 class Gen:
     def __init__(self, a):
         self.a = a
@@ -170,17 +173,26 @@ class Gen:
             return
         total = int(a.rate * a.seconds)
         t0 = time.monotonic()
-        for i in range(total):
-            self.later(t0 + i / a.rate, self.start_one)
-        while self.timers or self.open_clients:
+        started = 0
+        while started < total or self.timers or self.open_clients:
             now = time.monotonic()
-            due = 0  # a few at a time: the I/O must keep up
-            while self.timers and self.timers[0][0] <= now and due < 32:
+            while self.timers and self.timers[0][0] <= now:
                 heapq.heappop(self.timers)[2]()
+            # starts that are due, a few at a time and never more than
+            # MAX_OPEN at once: a machine too busy for the rate gets a
+            # lower achieved rate (reported), not a pile of sockets
+            due = 0
+            while (started < total and t0 + started / a.rate <= now and due < 32
+                   and self.open_clients < MAX_OPEN):
+                self.start_one()
+                started += 1
                 due += 1
             wait = 0.05
             if self.timers:
-                wait = max(0.0, min(wait, self.timers[0][0] - time.monotonic()))
+                wait = min(wait, self.timers[0][0] - time.monotonic())
+            if started < total and self.open_clients < MAX_OPEN:
+                wait = min(wait, t0 + started / a.rate - time.monotonic())
+            wait = max(0.0, wait)
             for key, mask in self.sel.select(wait):
                 key.data(key.fileobj, mask)
         for c in self.pool:
