@@ -90,12 +90,16 @@ static void churn_before(struct check *k, const struct frame_repeat *r)
 		churnsrc_before_sample(&k->cs, r->i ? k->m : NULL);
 }
 
-static void churn_after(struct check *k)
+/* After a sample: the model takes it (its buffers are swapped, so the
+ * sample is then model_snapshot()), the churn interval closes.  Returns
+ * the sample. */
+static const struct sw_snapshot *churn_after(struct check *k)
 {
 	if (!k->m)
-		return;
+		return &k->snap;
 	model_update(k->m, &k->snap);
 	churnsrc_after_sample(&k->cs, k->m);
+	return model_snapshot(k->m);
 }
 
 /* The sample loop: 0 or an exit status; *done_one when a sample came. */
@@ -116,13 +120,13 @@ static int check_loop(const struct sw_options *o, struct sw_collector *col, stru
 			return 1;
 		}
 		*done_one = true;
-		churn_after(k);
-		if (r.i == 0 && (k->snap.notes & SW_NOTE_NOT_ROOT))
+		const struct sw_snapshot *cur = churn_after(k);
+		if (r.i == 0 && (cur->notes & SW_NOTE_NOT_ROOT))
 			fprintf(stderr, _("sockwatch: not running as root: processes of other users "
 					  "are not named in the diagnoses (run with sudo)\n"));
-		diagnose_run(&k->st, &k->t, &k->snap, &k->dl);
+		diagnose_run(&k->st, &k->t, cur, &k->dl);
 		if (o->prometheus && (frame_repeat_last(&r) || r.count == 0 || r.i > 0)) {
-			int w = emit_prom(o, &k->snap, &k->dl, &k->scratch, &k->cs);
+			int w = emit_prom(o, cur, &k->dl, &k->scratch, &k->cs);
 			bool stop = false;
 			int rc = w < 0 ? prom_failed(o, &r, w, &stop) : 0;
 			if (stop)

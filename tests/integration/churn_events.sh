@@ -48,9 +48,11 @@ life=$(val life_p50_ms "$T/gen1")
 # intervals 2 and 3 (the first may start before the generator's pool is seen)
 dest() { jq -r "select(.churn) | .churn.destinations[] | select(.port == 3306) | $1" "$T/j1" | sed -n '2,3p'; }
 svc() { jq -r "select(.churn) | .churn.services[] | select(.port == 3306) | $1" "$T/j1" | sed -n '2,3p'; }
-got=$(dest .per_s | awk '{s += $1; n++} END {if (n) printf "%.1f", s / n}')
+# the rate over intervals 2 and 3: closures / seconds
+closed_s() { jq -r "select(.churn) | .churn.interval_s as \$i | .churn.$1[] | select(.port == 3306) | \"\(.closed) \(\$i)\"" "$T/j1" | sed -n '2,3p' | awk '{c += $1; s += $2} END {if (s) printf "%.1f", c / s}'; }
+got=$(closed_s destinations)
 check "closed/s to 127.0.0.1:3306 ($got) within 5% of churngen's $rate" within "${got:-0}" "$rate" 5
-sgot=$(svc .per_s | awk '{s += $1; n++} END {if (n) printf "%.1f", s / n}')
+sgot=$(closed_s services)
 check "closed/s on local service :3306 ($sgot) within 5% of $rate" within "${sgot:-0}" "$rate" 5
 p50=$(dest .p50_ms | sort -n | head -1)
 check "median lifetime ($p50 ms) within 20% + 4 ms of churngen's $life ms" within "${p50:-0}" "$life" 20 4

@@ -182,6 +182,10 @@ class Gen:
             # MAX_OPEN at once: a machine too busy for the rate gets a
             # lower achieved rate (reported), not a pile of sockets
             due = 0
+            if started < total and now - (t0 + started / a.rate) > 0.05:
+                # behind (the machine is busy): go on at the rate from now
+                # rather than catch up in a burst, so the rate stays even
+                t0 = now - started / a.rate
             while (started < total and t0 + started / a.rate <= now and due < 32
                    and self.open_clients < MAX_OPEN):
                 self.start_one()
