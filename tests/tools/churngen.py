@@ -5,6 +5,7 @@ the closed-connection tests and benchmark (tests/integration/churn_events.sh,
 bench/churn.sh).  Run it inside the test's network namespace.
 
   churngen.py --rate N --seconds S --life MS [--port P] [--hold K] [--ready FILE]
+              [--log FILE]   (FILE: each client close: wall-clock time, lifetime ms)
   churngen.py --burst N [--keep SEC]
 
 One process (named "churngen" in /proc/PID/comm) holds a listener on
@@ -63,6 +64,7 @@ class Gen:
         self.first = self.last = None
         self.sent_at = {}
         self.lives = []
+        self.closes = []  # wall clock of each client close (--log)
         self.pool = []
         lst = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         lst.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -139,6 +141,7 @@ class Gen:
     def close_client(self, c, sent):
         c.close()
         self.lives.append((time.monotonic() - sent) * 1000.0)
+        self.closes.append((time.time(), self.lives[-1]))
         self.open_clients -= 1
         self.made += 1
 
@@ -223,6 +226,7 @@ def main():
     p.add_argument("--ready")
     p.add_argument("--keep", type=float, default=0,
                    help="seconds to keep the listener open after the run")
+    p.add_argument("--log", help="write each client close: wall-clock time, lifetime ms")
     p.add_argument("--hold", type=int, default=0,
                    help="long-lived connections to the port, held for the run")
     p.add_argument("--linger", type=float, default=0,
@@ -242,6 +246,9 @@ def main():
     g.run()
     span = (g.last - g.first) if g.made > 1 else 0
     rate = (g.made - 1) / span if span > 0 else 0
+    if a.log:
+        with open(a.log, "w") as f:
+            f.writelines("%.3f %.1f\n" % c for c in g.closes)
     lives = sorted(g.lives)
     p50 = lives[len(lives) // 2] if lives else 0
     print("made=%d seconds=%.3f rate=%.1f port=%d life_p50_ms=%.1f"
