@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -261,6 +262,44 @@ bool frame_repeat_next(struct frame_repeat *r)
 		return true;
 	}
 	return sw_pace(&r->next, r->step, &frame_stop);
+}
+
+bool frame_wait_draining(uint64_t until_ns, struct churnsrc *cs, bool (*drained)(void *),
+			 void *arg)
+{
+	while (!frame_stop) {
+		uint64_t now = sw_mono_ns();
+		if (now >= until_ns)
+			return true;
+		int ms = (int)((until_ns - now + 999999u) / 1000000u);
+		int fd = cs ? churnsrc_fd(cs) : -1;
+		int early = fd >= 0 ? churnsrc_wait_ms(cs, now) : 0;
+		if (early > 0) { /* drained a moment ago: let events gather */
+			poll(NULL, 0, early < ms ? early : ms);
+			continue;
+		}
+		struct pollfd p = {.fd = fd, .events = POLLIN};
+		if (poll(&p, fd >= 0 ? 1 : 0, ms) > 0 && (p.revents & (POLLIN | POLLERR))) {
+			churnsrc_drain(cs);
+			if (drained && !drained(arg))
+				return false;
+		}
+	}
+	return false;
+}
+
+bool frame_repeat_next_draining(struct frame_repeat *r, struct churnsrc *cs)
+{
+	if (!cs || churnsrc_fd(cs) < 0 || r->i < 0)
+		return frame_repeat_next(r);
+	long i = ++r->i;
+	if ((r->count != 0 && i >= r->count) || frame_stop)
+		return false;
+	r->next += r->step;
+	uint64_t now = sw_mono_ns();
+	if (r->next < now)
+		r->next = now;
+	return frame_wait_draining(r->next, cs, NULL, NULL);
 }
 
 /* ---- messages ---------------------------------------------------------- */

@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "churnsrc.h"
 #include "collect/collect.h"
 #include "core/diagnose.h"
 #include "core/filter.h"
@@ -82,6 +83,16 @@ void frame_repeat_history(struct frame_repeat *r, const struct sw_options *o,
 /* Start the next sample, waiting until it is due (the first at once).
  * False when count are done or frame_stop was set. */
 bool frame_repeat_next(struct frame_repeat *r);
+/* The same, draining cs's destroy events while it waits (the kernel's
+ * queue must not fill during a long -d); cs NULL or without events: as
+ * frame_repeat_next. */
+bool frame_repeat_next_draining(struct frame_repeat *r, struct churnsrc *cs);
+/* Wait until the monotonic time until_ns, draining cs whenever its fd is
+ * readable (at most every CHURNSRC_DRAIN_MS) and calling drained(arg)
+ * after each drain (may be NULL; false from it ends the wait).  False when
+ * frame_stop was set or drained said stop. */
+bool frame_wait_draining(uint64_t until_ns, struct churnsrc *cs, bool (*drained)(void *),
+			 void *arg);
 static inline bool frame_repeat_last(const struct frame_repeat *r)
 {
 	return r->count != 0 && r->i == r->count - 1;

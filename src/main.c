@@ -25,6 +25,7 @@ static int (*const mode_run[SW_MODE_COUNT])(const struct sw_options *) = {
 	[SW_MODE_PROMETHEUS] = mode_check_run,
 	[SW_MODE_NETINFO] = mode_netinfo_run,
 	[SW_MODE_RECORD] = mode_record_run,
+	[SW_MODE_CLOSED] = mode_closed_run,
 };
 
 /* A closed stdin/stdout/stderr (`sockwatch -b >&-`) would be reused by the

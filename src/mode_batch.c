@@ -24,8 +24,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "churnsrc.h"
 #include "collect/collect.h"
 #include "core/columns.h"
 #include "core/filter.h"
@@ -36,6 +38,7 @@
 #include "frame.h"
 #include "modes.h"
 #include "options.h"
+#include "output/churn_out.h"
 #include "output/diag_out.h"
 #include "output/output.h"
 
@@ -53,13 +56,10 @@ static int diag_init(struct batch_diag *d, const struct sw_options *o)
 	return frame_thresholds(o, &d->t, NULL, stderr);
 }
 
-/* Diagnose s and hook the "diagnoses" member into jo. */
-static void diag_json(struct batch_diag *d, const struct sw_snapshot *s,
-		      struct out_json_opts *jo)
+/* Diagnose s (into the "diagnoses" member). */
+static void diag_json(struct batch_diag *d, const struct sw_snapshot *s)
 {
 	diagnose_run(&d->st, &d->t, s, &d->dl);
-	jo->extra = out_diagnoses_json_member;
-	jo->extra_arg = &d->dl;
 }
 
 static void diag_done(struct batch_diag *d)
@@ -104,7 +104,44 @@ struct batch {
 	bool tcpinfo;
 	bool repeat; /* -n COUNT other than 1: timestamps between the tables */
 	struct batch_diag *diag; /* --json: the "diagnoses" member */
+	struct churnsrc *churn;  /* repeated runs: closed connections */
 };
+
+/* Options of the churn outputs. */
+static struct out_churn_opts churn_opts(const struct batch *b)
+{
+	struct out_churn_opts co = {
+		.top = b->o->summary_top,
+		.sel = &b->sel,
+		.f = b->filter,
+		.events_ok = b->churn->ok,
+		.events_error = b->churn->err,
+	};
+	return co;
+}
+
+/* --json's extra members: "diagnoses", then "churn". */
+static void json_extra(FILE *fp, void *arg)
+{
+	const struct batch *b = arg;
+	if (b->diag)
+		out_diagnoses_json_member(fp, &b->diag->dl);
+	if (b->churn) {
+		struct out_churn_opts co = churn_opts(b);
+		out_churn_json_member(fp, b->churn->ch, &co);
+	}
+}
+
+/* The terminal's width for -s (80 when stdout is not one). */
+static int out_width(void)
+{
+	struct winsize ws;
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col;
+	const char *c = getenv("COLUMNS");
+	int w = c ? atoi(c) : 0;
+	return w > 0 ? w : 80;
+}
 
 static void add_col(struct batch *b, enum sw_col_id id)
 {
@@ -321,9 +358,10 @@ static int emit(const struct batch *b, const struct sw_snapshot *s, const struct
 		rc = emit_table(b, s, v, sample, fp);
 		break;
 	case SW_MODE_JSON: {
-		struct out_json_opts jo = {.aggregates = aggregates, .top = o->summary_top};
+		struct out_json_opts jo = {.aggregates = aggregates, .top = o->summary_top,
+					   .extra = json_extra, .extra_arg = (void *)b};
 		if (b->diag)
-			diag_json(b->diag, s, &jo);
+			diag_json(b->diag, s);
 		rc = out_conns_json(fp, s, v->rows, v->n, &jo);
 		break;
 	}
@@ -332,6 +370,10 @@ static int emit(const struct batch *b, const struct sw_snapshot *s, const struct
 		struct out_summary_opts so = {.top = o->summary_top};
 		stamp_line(b, s, sample, fp);
 		rc = out_summary_text(fp, s, v->rows, v->n, &so);
+		if (!rc && b->churn) {
+			struct out_churn_opts co = churn_opts(b);
+			rc = out_churn_summary_text(fp, b->churn->ch, &co, out_width());
+		}
 		break;
 	}
 	default: /* not a batch output: main.c does not call us for it */
@@ -342,8 +384,23 @@ static int emit(const struct batch *b, const struct sw_snapshot *s, const struct
 	return rc;
 }
 
+/* Repeated JSON and summary runs follow closed connections: the destroy events drained
+ * while waiting, the churn model's window half an interval (it then
+ * holds the last interval's records: they join it just before each
+ * sample). */
+static void churn_start(struct batch *b, struct churnsrc *cs, const struct frame_repeat *r,
+			const struct sw_collector *col)
+{
+	if (r->count == 1 || b->o->mode == SW_MODE_TABLE) /* the table shows no churn */
+		return;
+	churnsrc_open(cs, col, b->o->delay / 2);
+	b->churn = cs;
+	if (!cs->ok)
+		fprintf(stderr, "sockwatch: note: %s\n", cs->err);
+}
+
 /* Sample, merge, view and print every -d SEC: 0 or the exit status. */
-static int batch_loop(const struct batch *b, struct sw_collector *col)
+static int batch_loop(struct batch *b, struct sw_collector *col)
 {
 	const struct sw_options *o = b->o;
 	/* -s --json: one JSON document with the summary's aggregates. */
@@ -354,13 +411,17 @@ static int batch_loop(const struct batch *b, struct sw_collector *col)
 	struct sw_model *m = model_new();
 	model_set_tombstone_ttl(m, 0);
 	model_set_oneshot(m, r.count == 1);
+	struct churnsrc cs;
+	churn_start(b, &cs, &r, col);
 	struct sw_snapshot snap;
 	snapshot_init(&snap);
 	struct sw_view v;
 	memset(&v, 0, sizeof v);
 	int rc = 0;
-	while (frame_repeat_next(&r)) {
+	while (frame_repeat_next_draining(&r, b->churn)) {
 		char err[256] = "";
+		if (b->churn)
+			churnsrc_before_sample(b->churn, r.i ? m : NULL);
 		if (collector_sample(col, &snap, err, sizeof err) < 0) {
 			if (collector_history(col) && r.i > 0)
 				break; /* the end of the window */
@@ -371,6 +432,8 @@ static int batch_loop(const struct batch *b, struct sw_collector *col)
 		if (r.i == 0)
 			first_notes(b, &snap);
 		model_update(m, &snap);
+		if (b->churn)
+			churnsrc_after_sample(b->churn, m);
 		model_view(m, &b->sel, b->filter, b->keys, b->nkeys, &v);
 		int w = emit(b, model_snapshot(m), &v, r.i, json_aggregates);
 		if (w < 0) { /* EPIPE: the reader went away, quietly done */
@@ -381,6 +444,9 @@ static int batch_loop(const struct batch *b, struct sw_collector *col)
 	view_done(&v);
 	snapshot_done(&snap);
 	model_free(m);
+	if (b->churn)
+		churnsrc_close(b->churn);
+	b->churn = NULL;
 	return rc;
 }
 

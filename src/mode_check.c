@@ -14,8 +14,10 @@
 
 #include <stdlib.h>
 
+#include "churnsrc.h"
 #include "collect/collect.h"
 #include "core/diagnose.h"
+#include "core/model.h"
 #include "core/i18n.h"
 #include "core/safefile.h"
 #ifdef HAVE_MICROHTTPD
@@ -27,6 +29,7 @@
 #include "output/diag_out.h"
 #include "output/output.h"
 #include "output/prom.h"
+#include "output/prom_churn.h"
 
 /* Exit codes of --check (1 and 2 keep their meaning: runtime / usage error). */
 enum { CHECK_EXIT_OK = 0, CHECK_EXIT_WARN = 3, CHECK_EXIT_ALARM = 4 };
@@ -59,7 +62,25 @@ struct check {
 	struct diag_list dl;
 	struct sw_snapshot snap;
 	struct exporter *http; /* --listen */
+	/* closed connections (destroy events + a model): --format prometheus,
+	 * --listen and --check (measured rates in the diagnoses) */
+	struct sw_model *m;
+	struct churnsrc cs;
+	struct prom_churn_totals *totals; /* --listen: counters across scrapes */
+	const struct sw_snapshot *cur;    /* the latest sample: snap, or the
+	                                     model's once it took snap */
 };
+
+/* The closed-connection families: per-second gauges of the interval in a
+ * one-shot run, _total counters in the long-running exporter. */
+static void prom_churn(FILE *fp, void *arg)
+{
+	struct check *k = arg;
+	if (k->totals)
+		out_churn_prom_counters(fp, k->totals, k->cs.ch, k->cs.ok);
+	else
+		out_churn_prom_rates(fp, k->cs.ch, k->cs.ok);
+}
 
 #ifdef HAVE_MICROHTTPD
 /* --listen: render into memory and hand the buffer to the server thread. */
@@ -70,7 +91,7 @@ static int publish(struct check *k, const struct out_prom_opts *po)
 	FILE *fp = open_memstream(&buf, &len);
 	if (!fp)
 		return -errno;
-	int w = out_metrics_prom(fp, &k->snap, &k->dl, po);
+	int w = out_metrics_prom(fp, k->cur, &k->dl, po);
 	if (fclose(fp) && !w)
 		w = -ENOMEM;
 	if (w < 0) {
@@ -85,8 +106,9 @@ static int publish(struct check *k, const struct out_prom_opts *po)
 static int emit_prom(const struct sw_options *o, struct check *k)
 {
 	struct out_prom_opts po = {.top = o->summary_top, .scratch = &k->scratch,
-				   .skip_node = o->prom_skip_node};
-	const struct sw_snapshot *s = &k->snap;
+				   .skip_node = o->prom_skip_node,
+				   .extra = k->m ? prom_churn : NULL, .extra_arg = k};
+	const struct sw_snapshot *s = k->cur;
 	const struct diag_list *dl = &k->dl;
 #ifdef HAVE_MICROHTTPD
 	if (k->http)
@@ -112,6 +134,27 @@ static int prom_failed(const struct sw_options *o, const struct frame_repeat *r,
 	return *stop ? rc : 0;
 }
 
+/* Before a sample: the events that came since the last one. */
+static void churn_before(struct check *k, const struct frame_repeat *r)
+{
+	if (k->m)
+		churnsrc_before_sample(&k->cs, r->i ? k->m : NULL);
+}
+
+/* After a sample: the model takes it (its buffers are swapped, so the
+ * sample is then model_snapshot()), the churn interval closes.  Returns
+ * the sample (also k->cur). */
+static const struct sw_snapshot *churn_after(struct check *k)
+{
+	k->cur = &k->snap;
+	if (!k->m)
+		return k->cur;
+	model_update(k->m, &k->snap);
+	churnsrc_after_sample(&k->cs, k->m);
+	k->cur = model_snapshot(k->m);
+	return k->cur;
+}
+
 /* The sample loop: 0 or an exit status; *done_one when a sample came. */
 static int check_loop(const struct sw_options *o, struct sw_collector *col, struct check *k,
 		      bool *done_one)
@@ -123,7 +166,8 @@ static int check_loop(const struct sw_options *o, struct sw_collector *col, stru
 		r.count = 2;
 	frame_repeat_history(&r, o, col);
 	char err[256] = "";
-	while (frame_repeat_next(&r)) {
+	while (frame_repeat_next_draining(&r, k->m ? &k->cs : NULL)) {
+		churn_before(k, &r);
 		if (collector_sample(col, &k->snap, err, sizeof err) < 0) {
 			if (o->replay && *done_one)
 				break; /* the recording has no more samples */
@@ -131,10 +175,11 @@ static int check_loop(const struct sw_options *o, struct sw_collector *col, stru
 			return 1;
 		}
 		*done_one = true;
-		if (r.i == 0 && (k->snap.notes & SW_NOTE_NOT_ROOT))
+		const struct sw_snapshot *cur = churn_after(k);
+		if (r.i == 0 && (cur->notes & SW_NOTE_NOT_ROOT))
 			fprintf(stderr, _("sockwatch: not running as root: processes of other users "
 					  "are not named in the diagnoses (run with sudo)\n"));
-		diagnose_run(&k->st, &k->t, &k->snap, &k->dl);
+		diagnose_run(&k->st, &k->t, cur, &k->dl);
 		if (o->prometheus && (frame_repeat_last(&r) || r.count == 0 || r.i > 0)) {
 			int w = emit_prom(o, k);
 			bool stop = false;
@@ -282,6 +327,17 @@ static int check_run(const struct sw_options *o)
 	diag_state_init(&k.st);
 	diag_state_init(&k.scratch);
 	diag_list_init(&k.dl);
+	k.m = NULL;
+	k.totals = NULL;
+	k.cur = &k.snap;
+	if ((o->prometheus || o->check) && !collector_history(col)) {
+		k.m = model_new();
+		model_set_tombstone_ttl(k.m, 0);
+		churnsrc_open(&k.cs, col, o->delay / 2);
+		diag_set_churn(&k.st, k.cs.ch);
+		if (o->listen)
+			k.totals = prom_churn_totals_new();
+	}
 	bool done_one = false;
 	if (collector_history(col) && o->check && !o->prometheus) {
 		rc = check_history(o, col, &k);
@@ -290,13 +346,18 @@ static int check_run(const struct sw_options *o)
 	rc = check_loop(o, col, &k, &done_one);
 	if (!rc && done_one && o->check) {
 		if (!o->prometheus) {
-			int w = emit_check(o, &k.snap, &k.dl, &k.t);
+			int w = emit_check(o, k.cur, &k.dl, &k.t);
 			if (w < 0)
 				rc = frame_write_failed(w);
 		}
 		if (!rc)
 			rc = exit_for(k.dl.worst);
 	}
+	if (k.m) {
+		churnsrc_close(&k.cs);
+		model_free(k.m);
+	}
+	prom_churn_totals_free(k.totals);
 #ifdef HAVE_MICROHTTPD
 	exporter_stop(k.http);
 #endif

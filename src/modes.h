@@ -18,5 +18,8 @@ int mode_check_run(const struct sw_options *o);
 int mode_netinfo_run(const struct sw_options *o);
 /* SW_MODE_RECORD: --record-dir, the time machine's recorder (mode_record.c). */
 int mode_record_run(const struct sw_options *o);
+/* SW_MODE_CLOSED: --closed, each closed connection as it happens
+ * (mode_closed.c). */
+int mode_closed_run(const struct sw_options *o);
 
 #endif

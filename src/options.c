@@ -52,6 +52,7 @@ enum {
 	OPT_SEGMENT,
 	OPT_FROM,
 	OPT_TO,
+	OPT_CLOSED,
 };
 
 static const struct option longopts[] = {
@@ -106,6 +107,7 @@ static const struct option longopts[] = {
 	{"nagios", no_argument, NULL, OPT_NAGIOS},
 	{"prom-skip-node", no_argument, NULL, OPT_PROM_SKIP_NODE},
 	{"listen", required_argument, NULL, OPT_LISTEN},
+	{"closed", no_argument, NULL, OPT_CLOSED},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, 'V'},
 	{NULL, 0, NULL, 0},
@@ -174,6 +176,9 @@ void options_usage(FILE *fp)
 		"      --prom-skip-node   leave out the kernel counters node_exporter exports\n"
 		"      --routes           routing table (netstat -r)\n"
 		"      --interfaces       interface counters and rates (netstat -i)\n"
+		"      --closed           print each connection as it closes, however short\n"
+		"                         (like tcplife; --json: JSON lines; -n COUNT: stop\n"
+		"                         after COUNT)\n"
 		"      --record=FILE      save the raw kernel replies to FILE (bug reports, tests)\n"
 		"      --replay=FILE|DIR  read a recording instead of the kernel: a --record\n"
 		"                         file or a --record-dir history (the monitor, -b,\n"
@@ -370,10 +375,16 @@ static int check_ignored(const struct sw_options *o)
 	 * --check, --format=prometheus and JSON (its "diagnoses"). */
 	bool config_used = o->mode == SW_MODE_MONITOR || o->mode == SW_MODE_CHECK ||
 			   o->mode == SW_MODE_PROMETHEUS ||
-			   (o->want_json && o->mode != SW_MODE_NETINFO);
+			   (o->want_json && o->mode != SW_MODE_NETINFO && o->mode != SW_MODE_CLOSED);
 	if (o->config && !config_used)
 		return usage_error(_("--config is not used by this batch output (only by the "
 				     "monitor, --check, --format=prometheus and --json)"));
+	if (o->closed && (o->mode != SW_MODE_CLOSED || o->want_summary))
+		return usage_error("%s", _("--closed does not go with -s, --check, "
+					   "--format=prometheus, --routes or --interfaces"));
+	if (o->closed && o->replay)
+		return usage_error("%s", _("--closed needs the kernel's events: it cannot "
+					   "read a --replay recording"));
 	if (o->replay && o->netns)
 		return usage_error("%s", _("-N/--netns does not apply to --replay (the "
 					   "recording says where it was made)"));
@@ -396,6 +407,8 @@ static enum sw_mode decide_mode(const struct sw_options *o, bool batch, enum sw_
 		return SW_MODE_CHECK;
 	if (o->routes || o->interfaces)
 		return SW_MODE_NETINFO;
+	if (o->closed)
+		return SW_MODE_CLOSED;
 	if (o->want_summary && o->want_json)
 		return SW_MODE_JSON; /* -s --json: JSON with the summary's aggregates */
 	if (fmt == SW_FMT_JSON)
@@ -519,6 +532,7 @@ int options_parse(struct sw_options *o, int argc, char **argv, bool *exit_now)
 			if ((rc = parse_listen(o, optarg)))
 				return rc;
 			break;
+		case OPT_CLOSED: o->closed = true; break;
 		case OPT_RECORD: o->record = optarg; break;
 		case OPT_RECORD_DIR: case OPT_KEYFRAME: case OPT_MAX_SIZE: case OPT_MAX_AGE:
 		case OPT_SEGMENT: case OPT_FROM: case OPT_TO:

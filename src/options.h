@@ -21,6 +21,7 @@ enum sw_mode {
 	SW_MODE_PROMETHEUS, /* --format prometheus (with --check: its exit code too) */
 	SW_MODE_NETINFO,    /* --routes, --interfaces */
 	SW_MODE_RECORD,     /* --record-dir DIR: the time machine's recorder */
+	SW_MODE_CLOSED,     /* --closed: each closed connection as it happens */
 	SW_MODE_COUNT
 };
 
@@ -74,6 +75,7 @@ struct sw_options {
 	const char *listen;     /* --listen ADDR:PORT: serve /metrics over HTTP */
 	struct sockaddr_storage listen_addr; /* ... parsed */
 	unsigned listen_len;
+	bool closed;            /* --closed: stream closed connections (tcplife) */
 	const char *config;     /* --config FILE (default: XDG sockwatchrc) */
 	const char **thresholds;/* --threshold NAME=VALUE, in the order given */
 	int nthresholds;

@@ -1056,6 +1056,10 @@ static double groups_span(const struct sw_churn *ch)
 {
 	uint64_t now = ch->prev_ns;
 	double span = (double)ch->window_ns / 1e9;
+	/* records are stamped when a sample takes them: a window shorter
+	 * than the interval still holds the whole interval's */
+	if (span < ch->rates.interval_s)
+		span = ch->rates.interval_s;
 	if (ch->first_ns && now >= ch->first_ns && (double)(now - ch->first_ns) / 1e9 < span)
 		span = (double)(now - ch->first_ns) / 1e9;
 	return span;

@@ -477,9 +477,16 @@ static void w_collect(struct prom *p)
 }
 
 /* The families in output order: a new one is a function and a line here. */
+/* More families from the caller (closed connections: prom_churn.h). */
+static void w_extra(struct prom *p)
+{
+	if (p->o->extra)
+		p->o->extra(p->fp, p->o->extra_arg);
+}
+
 static void (*const writers[])(struct prom *) = {
 	w_build_info, w_sockets, w_timewait, w_listeners, w_ephemeral, w_diagnoses,
-	w_sysctls, w_counters, w_caps, w_collect,
+	w_sysctls, w_counters, w_extra, w_caps, w_collect,
 };
 
 int out_metrics_prom(FILE *fp, const struct sw_snapshot *s, const struct diag_list *dl,

@@ -16,6 +16,10 @@ struct out_prom_opts {
 	struct diag_state *scratch; /* for the ephemeral count (NULL: own) */
 	bool skip_node;           /* leave out the /proc/net/{netstat,snmp,snmp6}
 	                             counters node_exporter exports (--prom-skip-node) */
+	/* Optional: more families, written after the diagnoses (closed
+	 * connections: prom_churn.h). */
+	void (*extra)(FILE *fp, void *arg);
+	void *extra_arg;
 };
 
 /* Listener label sets (proto, addr, port, process) exported at most; the

@@ -216,6 +216,26 @@ static void test_history_options(void **state)
 	assert_int_equal(parse(&o, ARGS("--replay", "/x", "--from", "25:00")), 2);
 }
 
+/* --closed: its own mode, with a filter, --json, -n and the selection; not
+ * with the other modes' outputs or a recording */
+static void test_closed(void **state)
+{
+	(void)state;
+	struct sw_options o;
+	assert_int_equal(mode_of(ARGS("--closed")), SW_MODE_CLOSED);
+	assert_int_equal(parse(&o, ARGS("--closed", "--json", "-n", "5", "-t", "dport = :3306")), 0);
+	assert_int_equal(o.mode, SW_MODE_CLOSED);
+	assert_true(o.want_json);
+	assert_int_equal(o.count, 5);
+	assert_string_equal(o.filter, "dport = :3306");
+	assert_int_equal(parse(&o, ARGS("--closed", "-s")), 2);
+	assert_int_equal(parse(&o, ARGS("--closed", "--check")), 2);
+	assert_int_equal(parse(&o, ARGS("--closed", "--format=prometheus")), 2);
+	assert_int_equal(parse(&o, ARGS("--closed", "--routes")), 2);
+	assert_int_equal(parse(&o, ARGS("--closed", "--replay", "/x")), 2);
+	assert_int_equal(parse(&o, ARGS("--closed", "--json", "--config", "/x")), 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -226,6 +246,7 @@ int main(void)
 		cmocka_unit_test(test_insight_modes),
 		cmocka_unit_test(test_mode_usage_errors),
 		cmocka_unit_test(test_history_options),
+		cmocka_unit_test(test_closed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
