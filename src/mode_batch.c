@@ -144,6 +144,8 @@ static int setup(struct batch *b, const struct sw_options *o)
 			SW_COL_PROTO, SW_COL_STATE, SW_COL_RECVQ, SW_COL_SENDQ,
 			SW_COL_LOCAL, SW_COL_REMOTE,
 		};
+		if (o->netns && strcmp(o->netns, "all") == 0)
+			add_col(b, SW_COL_NETNS); /* whose socket it is comes first */
 		for (size_t i = 0; i < sizeof base / sizeof base[0]; i++)
 			add_col(b, base[i]);
 		if (o->extended) {

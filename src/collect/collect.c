@@ -37,6 +37,7 @@
 #include "collect.h"
 #include "sockdiag.h"
 #include "kstat.h"
+#include "netns.h"
 #include "nlparse.h"
 #include "procmap.h"
 #include "procnet.h"
@@ -62,6 +63,7 @@ struct sw_collector {
 	int nsfd;            /* target netns, -1 = own */
 	char label[64];      /* snapshot netns */
 	struct sockdiag *sockdiag;
+	struct sw_nsall *all; /* -N all: one sub-collector per namespace (netns.c) */
 	struct procmap *pm;
 	struct record_writer *rec;
 	struct record_reader *rep;
@@ -151,6 +153,17 @@ void collector_set_scope(struct sw_collector *c, uint32_t protos, uint32_t state
 	c->states = states ? states & SW_STATE_ALL : SW_STATE_ALL;
 }
 
+void collector_copy_settings(struct sw_collector *dst, const struct sw_collector *src)
+{
+	dst->protos = src->protos;
+	dst->states = src->states;
+	memcpy(dst->ports, src->ports, sizeof dst->ports);
+	dst->has_ports = src->has_ports;
+	dst->ext = src->ext;
+	dst->o.bound = src->o.bound;
+	dst->o.details = src->o.details;
+}
+
 void collector_set_ports(struct sw_collector *c, const uint16_t sport[2],
 			 const uint16_t dport[2])
 {
@@ -222,6 +235,17 @@ struct sw_collector *collector_new(const struct sw_collect_opts *o, char *err,
 		return c;
 	}
 
+	if (o->netns && strcmp(o->netns, "all") == 0) {
+		c->all = nsall_new(o, c->proc_root);
+		sw_strlcpy(c->label, "all", sizeof c->label);
+		if (o->record_path) {
+			snprintf(err, errlen, "%s", _("--record does not apply to -N all"));
+			goto fail;
+		}
+		if (o->procs)
+			c->pm = procmap_new(c->proc_root);
+		return c;
+	}
 	if (o->netns && *o->netns) {
 		char path[4096];
 		sw_strlcpy(c->label, o->netns, sizeof c->label);
@@ -277,6 +301,7 @@ void collector_free(struct sw_collector *c)
 	if (!c)
 		return;
 	sockdiag_close(c->sockdiag);
+	nsall_free(c->all);
 	if (c->pm)
 		procmap_free(c->pm);
 	record_close(c->rec);
@@ -741,7 +766,8 @@ int collector_sample(struct sw_collector *c, struct sw_snapshot *s, char *err,
 			s->hostname[0] = '\0';
 		s->hostname[sizeof s->hostname - 1] = '\0';
 		sw_strlcpy(s->netns, c->label, sizeof s->netns);
-		r = sample_live(c, s, err, errlen);
+		r = c->all ? nsall_sample(c->all, c, s, err, errlen)
+			   : sample_live(c, s, err, errlen);
 		if (r == 0) {
 			if (c->pm) {
 				if (procmap_attach(c->pm, s) < 0)
@@ -755,8 +781,18 @@ int collector_sample(struct sw_collector *c, struct sw_snapshot *s, char *err,
 	return r;
 }
 
+int collector_destroy_ns(struct sw_collector *c, const struct sw_conn *conn,
+			 uint64_t ns_inode)
+{
+	if (c->all)
+		return nsall_destroy(c->all, conn, ns_inode);
+	return collector_destroy(c, conn);
+}
+
 int collector_destroy(struct sw_collector *c, const struct sw_conn *conn)
 {
+	if (c->all)
+		return -EINVAL; /* which namespace? collector_destroy_ns */
 	if (!c->sockdiag)
 		return -EOPNOTSUPP; /* replay */
 	if (conn->proto == SW_PROTO_RAW && procnet_cookie_is_synthetic(conn->cookie))

@@ -27,7 +27,8 @@ struct sw_collect_opts {
 	                            them out */
 	bool procs;              /* map sockets to processes */
 	bool kstat;              /* sysctls and /proc/net counters */
-	const char *netns;       /* NULL: own; a name in /var/run/netns or a path */
+	const char *netns;       /* NULL: own; a name in /var/run/netns or a path;
+	                            "all": every namespace (netns.h), merged */
 	const char *record_path; /* save raw replies here */
 	const char *replay_path; /* read a recording instead of the kernel */
 	const char *proc_root;   /* NULL: "/proc" */
@@ -65,6 +66,14 @@ void collector_set_ports(struct sw_collector *c, const uint16_t sport[2],
  * cookie.  0, or -errno: -EPERM (needs CAP_NET_ADMIN), -EOPNOTSUPP (kernel
  * or protocol cannot), -ENOENT (already gone). */
 int collector_destroy(struct sw_collector *c, const struct sw_conn *conn);
+
+/* -N all: close conn in its namespace (sw_nsinfo.inode; ignored with one
+ * namespace).  -ENOENT when that namespace is gone. */
+int collector_destroy_ns(struct sw_collector *c, const struct sw_conn *conn,
+			 uint64_t ns_inode);
+/* Give dst src's scope, ports, extras and details (-N all: each
+ * namespace's collector follows the main one's settings). */
+void collector_copy_settings(struct sw_collector *dst, const struct sw_collector *src);
 
 /* Open a -N namespace (a name in /var/run/netns or a path; the path used
  * goes to path): fd, -errno, -SW_ENOTREG(mode) (a FIFO never blocks) or

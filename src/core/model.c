@@ -296,6 +296,7 @@ static void tomb_copy(struct sw_model *m, struct sw_snapshot *dst,
 	*nc = *c;
 	nc->tcpx = SW_NONE;
 	nc->detail = SW_NONE;
+	nc->ns = (uint16_t)snapshot_ns_intern(dst, src, c->ns); /* -N all */
 	if (c->tcpx != SW_NONE && c->tcpx < src->ntcpx) {
 		struct sw_tcpx *t = snapshot_add_tcpx(dst, ni);
 		*t = src->tcpx[c->tcpx];
