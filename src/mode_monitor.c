@@ -31,6 +31,7 @@
 #include "core/util.h"
 #include "frame.h"
 #include "modes.h"
+#include "nsview.h"
 #include "options.h"
 #include "ui/ui.h"
 
@@ -66,6 +67,14 @@ struct loop {
 	/* what the model was last told */
 	uint32_t mark_gen;
 	bool changes;
+	/* namespaces: the collector's options, the view the e key cycles,
+	 * the states panel's counts per namespace (-N all) */
+	struct sw_collect_opts co;
+	struct nsview nsv;
+	const char *netns; /* collected now: NULL own, "all" or a path */
+	uint32_t netns_gen;
+	struct sw_agg_ns nsstates;
+	struct sw_model *retired; /* the last namespace's, until the UI lets go */
 };
 
 #define LOOP_TOMB_TTL 3 /* refreshes a closed connection stays visible */
@@ -116,7 +125,8 @@ static int sample(struct loop *L)
 		L->net_prev = L->net;
 		L->net = tmp;
 		L->have_net_prev = L->have_net;
-		int e = rtnl_collect(&L->net, RTNL_LINKS | RTNL_ROUTES, L->o->netns, NULL,
+		const char *rns = L->netns && strcmp(L->netns, "all") ? L->netns : NULL;
+		int e = rtnl_collect(&L->net, RTNL_LINKS | RTNL_ROUTES, rns, NULL,
 				     L->net_err, sizeof L->net_err);
 		L->have_net = e >= 0;
 		if (L->have_net)
@@ -175,6 +185,8 @@ static void rebuild(struct loop *L, unsigned what)
 		L->pstates = L->states; /* the same rows: counted once per sample */
 	else if (refilter)
 		agg_states(pan->rows, pan->n, &L->pstates);
+	if (refilter)
+		agg_ns_states(model_snapshot(L->model), pan->rows, pan->n, &L->nsstates);
 	if (refilter || (what & UI_R_REGROUP)) {
 		/* client and server ends told apart by every listener */
 		agg_listen_ports(&L->remotes, all->rows, all->n);
@@ -198,8 +210,11 @@ static void rebuild(struct loop *L, unsigned what)
 		.net_error = L->o->replay ? _("routes and interfaces are not part of a replay")
 			     : !L->have_net && L->net_err[0] ? L->net_err : NULL,
 		.marked = w->mark,
+		.nsstates = L->nsstates.n ? &L->nsstates : NULL,
 	};
 	ui_set_data(L->ui, &d);
+	model_free(L->retired);
+	L->retired = NULL;
 }
 
 static void run_actions(struct loop *L)
@@ -213,7 +228,7 @@ static void run_actions(struct loop *L)
 				a.zparent = 0; /* the parent is gone too (init reaps it soon) */
 		}
 		else
-			rc = collector_destroy(L->col, &a.conn);
+			rc = collector_destroy_ns(L->col, &a.conn, a.ns_inode);
 		ui_action_done(L->ui, &a, rc);
 	}
 }
@@ -233,6 +248,40 @@ static bool sync_extras(struct loop *L, const struct ui_wants *w)
 	L->extras = key;
 	L->extras_set = true;
 	return true;
+}
+
+/* The e key: collect the next namespace view (nsview.h) with a new
+ * collector and a new model (rows of another namespace are not closed
+ * connections of this one). */
+static void switch_netns(struct loop *L)
+{
+	if (L->o->replay) {
+		ui_status(L->ui, true, "%s", _("A replay has no other network namespaces"));
+		return;
+	}
+	const char *ns = nsview_next(&L->nsv, L->o->netns, model_snapshot(L->model));
+	struct sw_collect_opts co = L->co;
+	co.netns = ns;
+	co.label = L->nsv.mode == 2 ? L->nsv.label : NULL;
+	char err[256] = "";
+	struct sw_collector *c = collector_new(&co, err, sizeof err);
+	if (!c) {
+		ui_status(L->ui, true, "%s", err);
+		return;
+	}
+	collector_copy_settings(c, L->col);
+	collector_free(L->col);
+	L->col = c;
+	L->netns = ns;
+	model_free(L->retired);
+	L->retired = L->model; /* the UI shows it until the next rebuild */
+	L->model = model_new();
+	model_set_tombstone_ttl(L->model, L->changes ? LOOP_TOMB_TTL : 0);
+	L->mark_gen = ui_wants(L->ui)->mark_gen - 1; /* the mark: set again if on */
+	diag_state_done(&L->ds);
+	diag_state_init(&L->ds);
+	L->have_net = L->have_net_prev = false;
+	ui_status(L->ui, false, _("Network namespace: %s (e: next)"), L->nsv.label);
 }
 
 static int poll_timeout(struct loop *L)
@@ -324,6 +373,10 @@ static int run(struct loop *L)
 			run_actions(L);
 			f |= UI_R_RECOLLECT;
 		}
+		if (w->netns_gen != L->netns_gen) {
+			L->netns_gen = w->netns_gen;
+			switch_netns(L);
+		}
 		pending |= f;
 	}
 }
@@ -398,6 +451,9 @@ int mode_monitor_run(const struct sw_options *o)
 	co.bound = !sw_blank(o->filter);
 	co.procs = true;
 	co.kstat = true;
+	L.co = co;
+	L.netns = o->netns;
+	nsview_init(&L.nsv, o->netns);
 	L.col = frame_collector_new(&co, warns);
 	if (!L.col) {
 		free(warns);
@@ -430,7 +486,7 @@ int mode_monitor_run(const struct sw_options *o)
 		.filter = o->filter,
 		.columns = o->columns,
 		.sort = o->sort,
-		.netns = o->netns,
+		.netns = NULL, /* the snapshot's: changes with the e key */
 		.panels_follow_filter = mon.panels_follow_filter,
 	};
 	L.ui = ui_new(&uc, err, sizeof err);
@@ -458,10 +514,13 @@ out:
 	listeners_done(&L.listeners);
 	snapshot_done(&L.snap);
 	model_free(L.model);
+	model_free(L.retired);
 	diag_list_done(&L.dl);
 	diag_state_done(&L.ds);
 	netinfo_done(&L.net);
 	netinfo_done(&L.net_prev);
 	collector_free(L.col);
+	nsview_done(&L.nsv);
+	agg_ns_done(&L.nsstates);
 	return rc;
 }

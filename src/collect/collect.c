@@ -221,6 +221,7 @@ struct sw_collector *collector_new(const struct sw_collect_opts *o, char *err,
 	c->o = *o;
 	c->ext = o->tcpinfo ? SOCKDIAG_EXT_ALL : 0;
 	c->o.netns = dup_or_null(o->netns);
+	c->o.label = NULL; /* copied into c->label */
 	c->o.record_path = dup_or_null(o->record_path);
 	c->o.replay_path = dup_or_null(o->replay_path);
 	c->proc_root = xstrdup(o->proc_root ? o->proc_root : "/proc");
@@ -248,7 +249,7 @@ struct sw_collector *collector_new(const struct sw_collect_opts *o, char *err,
 	}
 	if (o->netns && *o->netns) {
 		char path[4096];
-		sw_strlcpy(c->label, o->netns, sizeof c->label);
+		sw_strlcpy(c->label, o->label ? o->label : o->netns, sizeof c->label);
 		c->nsfd = collect_netns_open(o->netns, path, sizeof path);
 		if (c->nsfd < 0) {
 			if (c->nsfd == -ENOENT)

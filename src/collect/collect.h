@@ -32,6 +32,7 @@ struct sw_collect_opts {
 	const char *record_path; /* save raw replies here */
 	const char *replay_path; /* read a recording instead of the kernel */
 	const char *proc_root;   /* NULL: "/proc" */
+	const char *label;       /* snapshot.netns; NULL: netns as given */
 };
 
 struct sw_collector;

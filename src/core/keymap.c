@@ -46,6 +46,7 @@ static const struct sw_binding default_bindings[] = {
 	{SW_KEY_F(8), SW_ACT_SLOWER},
 	{SW_KEY_CTRL('L'), SW_ACT_REDRAW},
 	{'n', SW_ACT_RESOLVE},
+	{'e', SW_ACT_NETNS},
 	{SW_KEY_TAB, SW_ACT_FOCUS_NEXT},
 	{SW_KEY_BTAB, SW_ACT_FOCUS_PREV},
 	{'z', SW_ACT_ZOOM},

@@ -67,6 +67,9 @@ enum sw_kgroup {
 	X(SLOWER, "slower", N_("Slower"),                                      \
 	  N_("Refresh less often (longer interval)"), GENERAL)                 \
 	X(REDRAW, "redraw", NULL, N_("Redraw the whole screen"), GENERAL)      \
+	X(NETNS, "netns", NULL,                                                \
+	  N_("Network namespaces: this one, all of them (as -N all), then "     \
+	     "each one in turn"), GENERAL)                                      \
 	X(RESOLVE, "resolve", NULL,                                            \
 	  N_("Toggle name resolution (reverse DNS and service names, "          \
 	     "resolved in the background)"), GENERAL)                          \

@@ -65,6 +65,8 @@ struct ui_data {
 	const struct sw_netinfo *net_prev;  /* the previous one (interface rates), or NULL */
 	const char *net_error;              /* why net is NULL although wanted, or NULL */
 	bool marked;                        /* the model holds a mark (model_mark) */
+	const struct sw_agg_ns *nsstates;   /* -N all: the states panel's rows per
+	                                       namespace of snap, or NULL */
 };
 
 struct ui_wants {
@@ -83,6 +85,7 @@ struct ui_wants {
 	bool changes;      /* show new and closed connections (tombstones) */
 	bool mark;         /* the user wants a mark set ... */
 	uint32_t mark_gen; /* ... changed each time the mark is set or cleared */
+	uint32_t netns_gen; /* grows each time the user switches namespaces (e) */
 };
 
 enum ui_action_kind { UI_ACT_SIGNAL, UI_ACT_DESTROY };
@@ -96,6 +99,7 @@ struct ui_action {
 	int zparent;        /* SIGNAL, -EOWNERDEAD (a zombie): its parent ... */
 	char zparent_comm[16]; /* ... and the parent's name (the loop fills them) */
 	struct sw_conn conn; /* DESTROY */
+	uint64_t ns_inode;   /* DESTROY, -N all: conn's namespace (sw_nsinfo.inode) */
 };
 
 struct ui;
