@@ -6,6 +6,7 @@
 # test suite.  Root only.
 #
 #   bench/netns.sh [--rounds N] [--samples N] [--build DIR] [--ns N] [--pairs N]
+#                  [--child-ehash N]
 #
 # Runs in a private pid and mount namespace (unshare --pid --mount
 # --mount-proc, with empty /run/netns and /var/run/netns), so -N all finds
@@ -17,9 +18,14 @@
 #   one-all  -N all while only that namespace exists (plus our own)
 #   fifty    -N all over the 50 namespaces (plus our own)
 # and prints the medians over the rounds and fifty / one.
+# Every TCP dump walks the whole established hash, which all namespaces
+# share unless they were created with net.ipv4.tcp_child_ehash_entries set
+# (Linux 6.1+): --child-ehash N creates every namespace of the benchmark
+# with a private hash of N buckets (the sysctl is set in an intermediate
+# namespace, never on the host).
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
-rounds=3 samples=11 build= nns=50 pairs=5000
+rounds=3 samples=11 build= nns=50 pairs=5000 child_ehash=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	--rounds) rounds=$2; shift ;;
@@ -27,6 +33,7 @@ while [ $# -gt 0 ]; do
 	--build) build=$2; shift ;;
 	--ns) nns=$2; shift ;;
 	--pairs) pairs=$2; shift ;;
+	--child-ehash) child_ehash=$2; shift ;;
 	--inner) break ;;
 	-h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "netns.sh: unknown argument '$1'" >&2; exit 2 ;;
@@ -45,11 +52,19 @@ if [ "${1:-}" != --inner ]; then
 		"$top/bench/nsbench.c" "$build/src/libswcollect.a" "$build/src/libswcore.a" \
 		$(pkg-config --libs libmnl) -pthread || exit 1
 	exec unshare --pid --fork --mount --mount-proc "$0" --inner "$build/nsbench" \
-		"$rounds" "$samples" "$nns" "$pairs"
+		"$rounds" "$samples" "$nns" "$pairs" "$child_ehash"
 fi
 
 # ---- inside the private pid and mount namespace
-nsbench=$2 rounds=$3 samples=$4 nns=$5 pairs=$6
+nsbench=$2 rounds=$3 samples=$4 nns=$5 pairs=$6 child_ehash=$7
+if [ "$child_ehash" != 0 ] && [ "${SW_NSB_PARENT:-}" != 1 ]; then
+	# the namespaces below get private hashes: set in a parent of theirs
+	SW_NSB_PARENT=1 exec unshare -n "$0" "$@"
+fi
+if [ "$child_ehash" != 0 ]; then
+	ip link set lo up
+	sysctl -qw net.ipv4.tcp_child_ehash_entries="$child_ehash" || exit 1
+fi
 mount --make-rprivate /
 for d in /run/netns /var/run/netns /run/docker/netns; do
 	[ -d "$d" ] && mount -t tmpfs none "$d"
@@ -98,6 +113,7 @@ for f in 1 2; do
 	oneall[$f]=$(cut -d' ' -f$f "$R/oneall" | median)
 	fifty[$f]=$(cut -d' ' -f$f "$R/fifty" | median)
 done
+[ "$child_ehash" != 0 ] && echo "namespaces created with tcp_child_ehash_entries=$child_ehash"
 printf 'rounds %d, %d refreshes each (per round: median wall ms, median CPU ms, sockets, namespaces):\n' \
 	"$rounds" "$samples"
 printf '  one      %s\n' "$(tr '\n' ';' <"$R/one")"

@@ -782,6 +782,41 @@ int collector_sample(struct sw_collector *c, struct sw_snapshot *s, char *err,
 	return r;
 }
 
+/* collector_sample from one helper thread that entered the namespace once
+ * (-N all: one thread per namespace and refresh instead of one for the
+ * protocol census, one for RAW from /proc and one for kstat). */
+struct inside_ctx {
+	struct sw_collector *c;
+	struct sw_snapshot *s;
+	char *err;
+	size_t errlen;
+	int r;
+};
+
+static void inside_fn(void *a)
+{
+	struct inside_ctx *x = a;
+	int nsfd = x->c->nsfd;
+	x->c->nsfd = -1; /* this thread is in it already */
+	x->r = collector_sample(x->c, x->s, x->err, x->errlen);
+	x->c->nsfd = nsfd;
+}
+
+int collector_sample_inside(struct sw_collector *c, struct sw_snapshot *s, char *err,
+			    size_t errlen)
+{
+	if (c->nsfd < 0 || c->rep)
+		return collector_sample(c, s, err, errlen);
+	struct inside_ctx x = {c, s, err, errlen, 0};
+	int r = collect_in_netns(c->nsfd, inside_fn, &x);
+	if (r < 0) {
+		snprintf(err, errlen, _("cannot enter network namespace %s: %s"), c->label,
+			 strerror(-r));
+		return r;
+	}
+	return x.r;
+}
+
 int collector_destroy_ns(struct sw_collector *c, const struct sw_conn *conn,
 			 uint64_t ns_inode)
 {

@@ -68,6 +68,10 @@ void collector_set_ports(struct sw_collector *c, const uint16_t sport[2],
  * or protocol cannot), -ENOENT (already gone). */
 int collector_destroy(struct sw_collector *c, const struct sw_conn *conn);
 
+/* collector_sample, all of it from one helper thread inside the
+ * collector's namespace (-N all samples each namespace so). */
+int collector_sample_inside(struct sw_collector *c, struct sw_snapshot *s, char *err,
+			    size_t errlen);
 /* -N all: close conn in its namespace (sw_nsinfo.inode; ignored with one
  * namespace).  -ENOENT when that namespace is gone. */
 int collector_destroy_ns(struct sw_collector *c, const struct sw_conn *conn,

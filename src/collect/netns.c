@@ -452,7 +452,7 @@ static bool sample_one(struct sw_nsall *a, const struct sw_collector *tmpl, stru
 	sub->seen = true;
 	char msg[256];
 	collector_copy_settings(sub->c, tmpl);
-	int r = collector_sample(sub->c, &a->tmp, msg, sizeof msg);
+	int r = collector_sample_inside(sub->c, &a->tmp, msg, sizeof msg);
 	if (r < 0) {
 		e->err = r; /* e.g. it went away mid-refresh: skipped quietly */
 		return false;
