@@ -43,12 +43,14 @@
 struct batch_diag {
 	struct diag_thresholds t;
 	struct diag_state st;
+	struct diag_ns dns; /* -N all: per namespace */
 	struct diag_list dl;
 };
 
 static int diag_init(struct batch_diag *d, const struct sw_options *o)
 {
 	diag_state_init(&d->st);
+	diag_ns_init(&d->dns);
 	diag_list_init(&d->dl);
 	return frame_thresholds(o, &d->t, NULL, stderr);
 }
@@ -57,7 +59,7 @@ static int diag_init(struct batch_diag *d, const struct sw_options *o)
 static void diag_json(struct batch_diag *d, const struct sw_snapshot *s,
 		      struct out_json_opts *jo)
 {
-	diagnose_run(&d->st, &d->t, s, &d->dl);
+	diagnose_run_ns(&d->dns, &d->st, &d->t, s, &d->dl);
 	jo->extra = out_diagnoses_json_member;
 	jo->extra_arg = &d->dl;
 }
@@ -66,6 +68,7 @@ static void diag_done(struct batch_diag *d)
 {
 	diag_list_done(&d->dl);
 	diag_state_done(&d->st);
+	diag_ns_done(&d->dns);
 }
 
 static void list_columns(FILE *fp)

@@ -65,6 +65,7 @@ static int prom_failed(const struct sw_options *o, const struct frame_repeat *r,
 struct check {
 	struct diag_thresholds t;
 	struct diag_state st, scratch;
+	struct diag_ns dns; /* -N all: per namespace */
 	struct diag_list dl;
 	struct sw_snapshot snap;
 };
@@ -89,7 +90,7 @@ static int check_loop(const struct sw_options *o, struct sw_collector *col, stru
 		if (r.i == 0 && (k->snap.notes & SW_NOTE_NOT_ROOT))
 			fprintf(stderr, _("sockwatch: not running as root: processes of other users "
 					  "are not named in the diagnoses (run with sudo)\n"));
-		diagnose_run(&k->st, &k->t, &k->snap, &k->dl);
+		diagnose_run_ns(&k->dns, &k->st, &k->t, &k->snap, &k->dl);
 		if (o->prometheus && (frame_repeat_last(&r) || r.count == 0 || r.i > 0)) {
 			int w = emit_prom(o, &k->snap, &k->dl, &k->scratch);
 			bool stop = false;
@@ -120,6 +121,7 @@ int mode_check_run(const struct sw_options *o)
 	frame_catch_signals();
 	snapshot_init(&k.snap);
 	diag_state_init(&k.st);
+	diag_ns_init(&k.dns);
 	diag_state_init(&k.scratch);
 	diag_list_init(&k.dl);
 	bool done_one = false;
@@ -136,6 +138,7 @@ int mode_check_run(const struct sw_options *o)
 	diag_list_done(&k.dl);
 	diag_state_done(&k.scratch);
 	diag_state_done(&k.st);
+	diag_ns_done(&k.dns);
 	snapshot_done(&k.snap);
 	collector_free(col);
 	return rc;

@@ -59,6 +59,7 @@ struct loop {
 	/* diagnoses, every sample */
 	struct diag_thresholds thr;
 	struct diag_state ds;
+	struct diag_ns dns; /* -N all: each namespace diagnosed on its own */
 	struct diag_list dl;
 	/* routes and interfaces, while a panel shows them */
 	struct sw_netinfo net, net_prev;
@@ -119,7 +120,7 @@ static int sample(struct loop *L)
 		snapshot_init(&L->snap);
 	}
 	L->seq++;
-	diagnose_run(&L->ds, &L->thr, model_snapshot(L->model), &L->dl);
+	diagnose_run_ns(&L->dns, &L->ds, &L->thr, model_snapshot(L->model), &L->dl);
 	if (L->ui && ui_wants(L->ui)->netinfo && !L->o->replay) {
 		struct sw_netinfo tmp = L->net_prev;
 		L->net_prev = L->net;
@@ -280,6 +281,8 @@ static void switch_netns(struct loop *L)
 	L->mark_gen = ui_wants(L->ui)->mark_gen - 1; /* the mark: set again if on */
 	diag_state_done(&L->ds);
 	diag_state_init(&L->ds);
+	diag_ns_done(&L->dns);
+	diag_ns_init(&L->dns);
 	L->have_net = L->have_net_prev = false;
 	ui_status(L->ui, false, _("Network namespace: %s (e: next)"), L->nsv.label);
 }
@@ -464,6 +467,7 @@ int mode_monitor_run(const struct sw_options *o)
 	L.changes = true;
 	model_set_tombstone_ttl(L.model, LOOP_TOMB_TTL);
 	diag_state_init(&L.ds);
+	diag_ns_init(&L.dns);
 	diag_list_init(&L.dl);
 	netinfo_init(&L.net);
 	netinfo_init(&L.net_prev);
@@ -517,6 +521,7 @@ out:
 	model_free(L.retired);
 	diag_list_done(&L.dl);
 	diag_state_done(&L.ds);
+	diag_ns_done(&L.dns);
 	netinfo_done(&L.net);
 	netinfo_done(&L.net_prev);
 	collector_free(L.col);

@@ -18,6 +18,7 @@
 #include "core/aggregate.h"
 #include "core/cgname.h"
 #include "core/columns.h"
+#include "core/diagnose.h"
 #include "core/filter.h"
 #include "core/model.h"
 #include "core/snapshot.h"
@@ -107,6 +108,17 @@ static void test_cgname_file(void **state)
 	assert_false(cgname_parse(none, strlen(none), &cg));
 	assert_false(cgname_parse("garbage", 7, &cg));
 	assert_false(cgname_parse("", 0, &cg));
+}
+
+/* Every setting unknown (-1), as kstat_init leaves them, no counters. */
+static void kstat_defaults_for_test(struct sw_kstat *k)
+{
+	memset(k, 0, sizeof *k);
+	k->port_lo = k->port_hi = k->tcp_tw_reuse = k->tcp_fin_timeout = -1;
+	k->tcp_max_tw_buckets = k->tcp_max_syn_backlog = k->somaxconn = -1;
+	k->tcp_syncookies = k->tcp_tw_recycle = k->tcp_timestamps = -1;
+	k->tcp_tw_reuse_delay = k->netns_init = -1;
+	k->sockstat_tw = k->sockstat_orphan = k->sockstat_inuse = k->sockstat_mem_pages = -1;
 }
 
 /* One namespace's collection: a TCP connection 127.0.0.1:5000 ->
@@ -282,6 +294,66 @@ static void test_tombstone_ns(void **state)
 	snapshot_done(&tmp);
 }
 
+/* Each namespace is diagnosed on its own sockets against its own port
+ * range: 9 connections toward 127.0.0.1:3306 fill a 10-port range in
+ * "web" (alarm), and the very same 9 in "db", whose range is the
+ * default, are nothing; merged, they would be 18 against one range. */
+static void test_diag_per_ns(void **state)
+{
+	(void)state;
+	static const char *const labels[] = {"web", "db"};
+	struct sw_snapshot all, tmp;
+	snapshot_init(&all);
+	snapshot_init(&tmp);
+	all.mono_ns = 1000000000;
+	for (unsigned n = 0; n < 2; n++) {
+		struct sw_nsinfo ni;
+		memset(&ni, 0, sizeof ni);
+		ni.inode = 4026532100u + n;
+		snprintf(ni.label, sizeof ni.label, "%s", labels[n]);
+		uint32_t k = snapshot_add_ns(&all, &ni);
+		snapshot_clear(&tmp);
+		for (unsigned i = 0; i < 9; i++) {
+			struct sw_conn *c = snapshot_add_conn(&tmp);
+			c->cookie = 1000 * (n + 1) + i;
+			c->family = AF_INET;
+			c->proto = SW_PROTO_TCP;
+			c->state = SW_ST_ESTABLISHED;
+			c->local.addr[0] = 127, c->local.addr[3] = 1, c->local.port = (uint16_t)(40000 + i);
+			c->remote.addr[0] = 127, c->remote.addr[3] = 1, c->remote.port = 3306;
+		}
+		kstat_defaults_for_test(&tmp.kstat);
+		tmp.kstat.port_lo = n ? 32768 : 40000;
+		tmp.kstat.port_hi = n ? 60999 : 40009;
+		tmp.have_kstat = true;
+		snapshot_append(&all, &tmp, k);
+	}
+	struct diag_thresholds t;
+	diag_thresholds_default(&t);
+	struct diag_state own;
+	struct diag_ns dns;
+	struct diag_list l;
+	diag_state_init(&own);
+	diag_ns_init(&dns);
+	diag_list_init(&l);
+	assert_int_equal(diagnose_run_ns(&dns, &own, &t, &all, &l), DIAG_ALARM);
+	size_t eph = 0;
+	for (size_t i = 0; i < l.n; i++) {
+		if (l.d[i].id != DIAG_EPHEMERAL || l.d[i].sev == DIAG_OK)
+			continue;
+		eph++;
+		assert_true(strncmp(l.d[i].title, "web: ", 5) == 0);
+		assert_true(strncmp(l.d[i].subject, "web ", 4) == 0);
+	}
+	assert_int_equal(eph, 1);
+	assert_int_equal(dns.n, 2); /* one memory per namespace */
+	diag_list_done(&l);
+	diag_ns_done(&dns);
+	diag_state_done(&own);
+	snapshot_done(&all);
+	snapshot_done(&tmp);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -290,6 +362,7 @@ int main(void)
 		cmocka_unit_test(test_merge),
 		cmocka_unit_test(test_filter_column),
 		cmocka_unit_test(test_tombstone_ns),
+		cmocka_unit_test(test_diag_per_ns),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
