@@ -153,18 +153,6 @@ static void add_found(struct diag_list *l, const struct diag_list *from, const c
 	}
 }
 
-static void sort_by_id(struct diag_list *l)
-{
-	struct diag *sorted = xmalloc((l->n + 1) * sizeof *sorted);
-	size_t k = 0;
-	for (int id = 0; id < DIAG_ID_COUNT; id++)
-		for (size_t i = 0; i < l->n; i++)
-			if (l->d[i].id == (enum diag_id)id)
-				sorted[k++] = l->d[i];
-	memcpy(l->d, sorted, k * sizeof *sorted);
-	free(sorted);
-}
-
 enum diag_sev diagnose_run_ns(struct diag_ns *d, struct diag_state *own,
 			      const struct diag_thresholds *t, const struct sw_snapshot *s,
 			      struct diag_list *l)
@@ -198,6 +186,6 @@ enum diag_sev diagnose_run_ns(struct diag_ns *d, struct diag_state *own,
 	for (int id = 0; id < DIAG_ID_COUNT; id++)
 		if (!found[id] && have_ok[id])
 			*diag_add(l, (enum diag_id)id, DIAG_OK) = oks[id];
-	sort_by_id(l);
+	diag_sort_by_id(l);
 	return l->worst;
 }
