@@ -154,24 +154,32 @@ distinct=$(jq -r '.sockets[] | select(.state == "LISTEN" and .local.port == 8080
 check "the same 127.0.0.1:8080 in 20 namespaces stays 20 sockets (got $n8080, $distinct inodes)" \
 	test "$n8080" -ge 20 -a "$distinct" -ge 20
 
+# sw_run, then say why when sockwatch failed
+sw_ok() {
+	sw_run "$@"
+	[ "$SW_RC" = 0 ] && return 0
+	fail "sockwatch ${*#* * } exited $SW_RC:"
+	head -20 "$2" >&2
+}
+
 # the filter: by name, by inode, by glob
-sw_run "$T/f1" "$T/err" -b -a -t -N all --json "netns sw-all3-$tag"
+sw_ok "$T/f1" "$T/err" -b -a -t -N all --json "netns sw-all3-$tag"
 got=$(jq -r '[.sockets[].netns] | unique | join(",")' "$T/f1")
 check "'netns NAME' keeps that namespace only (got '$got')" test "$got" = "sw-all3-$tag"
 check "'netns NAME': its 4 sockets" test "$(jq .count "$T/f1")" = 4
 ino=$(inode_of 9110)
-sw_run "$T/f2" "$T/err" -b -a -t -N all --json "netns $ino and sport = :9110 and state listening"
+sw_ok "$T/f2" "$T/err" -b -a -t -N all --json "netns $ino and sport = :9110 and state listening"
 check "'netns INODE' finds the process-held namespace" test "$(jq .count "$T/f2")" = 1
-sw_run "$T/f3" "$T/err" -b -a -t -N all --json "netns 'sw-all*-$tag' and sport = :8080"
+sw_ok "$T/f3" "$T/err" -b -a -t -N all --json "netns 'sw-all*-$tag' and sport = :8080"
 check "'netns GLOB': the 8 named namespaces' :8080 listeners" test "$(jq .count "$T/f3")" = 8
 
 # the table: the Netns column first
-sw_run "$T/table" "$T/err" -b -a -t -N all "netns sw-all0-$tag"
+sw_ok "$T/table" "$T/err" -b -a -t -N all "netns sw-all0-$tag"
 check "the table starts with the Netns column" grep -q '^Netns ' "$T/table"
 check "the table names the namespace on its rows" grep -q "^sw-all0-$tag .*127.0.0.1:8080" "$T/table"
 
 # -s: a row per namespace
-sw_run "$T/sum" "$T/err" -b -a -t -N all -s "netns 'sw-all*-$tag'"
+sw_ok "$T/sum" "$T/err" -b -a -t -N all -s "netns 'sw-all*-$tag'"
 check "-s has the per-namespace section" grep -q '^Per network namespace:' "$T/sum"
 check "-s lists each named namespace with its 4 sockets" \
 	test "$(grep -cE "^sw-all[0-7]-$tag +4 " "$T/sum")" = 8
