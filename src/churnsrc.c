@@ -52,6 +52,13 @@ void churnsrc_open(struct churnsrc *cs, const struct sw_collector *col, double w
 			 _("closed connections are not part of a replay"));
 		return;
 	}
+	if (collector_all_netns(col)) {
+		/* events of one namespace among many would count only its
+		 * closures: the sample deltas count every namespace's */
+		snprintf(cs->err, sizeof cs->err, "%s",
+			 _("close events are read in one namespace at a time (not with -N all)"));
+		return;
+	}
 	struct open_ctx oc = {NULL, debug_errno()};
 	if (!oc.err) {
 		int r = collect_in_netns(collector_netns_fd(col), open_fn, &oc);

@@ -46,12 +46,14 @@
 struct batch_diag {
 	struct diag_thresholds t;
 	struct diag_state st;
+	struct diag_ns dns; /* -N all: per namespace */
 	struct diag_list dl;
 };
 
 static int diag_init(struct batch_diag *d, const struct sw_options *o)
 {
 	diag_state_init(&d->st);
+	diag_ns_init(&d->dns);
 	diag_list_init(&d->dl);
 	return frame_thresholds(o, &d->t, NULL, stderr);
 }
@@ -59,13 +61,14 @@ static int diag_init(struct batch_diag *d, const struct sw_options *o)
 /* Diagnose s (into the "diagnoses" member). */
 static void diag_json(struct batch_diag *d, const struct sw_snapshot *s)
 {
-	diagnose_run(&d->st, &d->t, s, &d->dl);
+	diagnose_run_ns(&d->dns, &d->st, &d->t, s, &d->dl);
 }
 
 static void diag_done(struct batch_diag *d)
 {
 	diag_list_done(&d->dl);
 	diag_state_done(&d->st);
+	diag_ns_done(&d->dns);
 }
 
 static void list_columns(FILE *fp)
@@ -182,6 +185,8 @@ static int setup(struct batch *b, const struct sw_options *o)
 			SW_COL_PROTO, SW_COL_STATE, SW_COL_RECVQ, SW_COL_SENDQ,
 			SW_COL_LOCAL, SW_COL_REMOTE,
 		};
+		if (o->netns && strcmp(o->netns, "all") == 0)
+			add_col(b, SW_COL_NETNS); /* whose socket it is comes first */
 		for (size_t i = 0; i < sizeof base / sizeof base[0]; i++)
 			add_col(b, base[i]);
 		if (o->extended) {
@@ -395,7 +400,9 @@ static void churn_start(struct batch *b, struct churnsrc *cs, const struct frame
 		return;
 	churnsrc_open(cs, col, b->o->delay / 2);
 	b->churn = cs;
-	if (!cs->ok)
+	/* (with -N all and with a replay the documents say it; nothing is
+	 * wrong) */
+	if (!cs->ok && !collector_all_netns(col) && !collector_replaying(col))
 		fprintf(stderr, "sockwatch: note: %s\n", cs->err);
 }
 

@@ -59,6 +59,7 @@ static int emit_check(const struct sw_options *o, const struct sw_snapshot *s,
 struct check {
 	struct diag_thresholds t;
 	struct diag_state st, scratch;
+	struct diag_ns dns; /* -N all: per namespace */
 	struct diag_list dl;
 	struct sw_snapshot snap;
 	struct exporter *http; /* --listen */
@@ -179,7 +180,7 @@ static int check_loop(const struct sw_options *o, struct sw_collector *col, stru
 		if (r.i == 0 && (cur->notes & SW_NOTE_NOT_ROOT))
 			fprintf(stderr, _("sockwatch: not running as root: processes of other users "
 					  "are not named in the diagnoses (run with sudo)\n"));
-		diagnose_run(&k->st, &k->t, cur, &k->dl);
+		diagnose_run_ns(&k->dns, &k->st, &k->t, cur, &k->dl);
 		if (o->prometheus && (frame_repeat_last(&r) || r.count == 0 || r.i > 0)) {
 			int w = emit_prom(o, k);
 			bool stop = false;
@@ -325,6 +326,7 @@ static int check_run(const struct sw_options *o)
 	frame_catch_signals();
 	snapshot_init(&k.snap);
 	diag_state_init(&k.st);
+	diag_ns_init(&k.dns);
 	diag_state_init(&k.scratch);
 	diag_list_init(&k.dl);
 	k.m = NULL;
@@ -365,6 +367,7 @@ out:
 	diag_list_done(&k.dl);
 	diag_state_done(&k.scratch);
 	diag_state_done(&k.st);
+	diag_ns_done(&k.dns);
 	snapshot_done(&k.snap);
 	collector_free(col);
 	return rc;

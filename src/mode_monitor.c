@@ -33,6 +33,7 @@
 #include "frame.h"
 #include "histplay.h"
 #include "modes.h"
+#include "nsview.h"
 #include "options.h"
 #include "ui/ui.h"
 
@@ -62,6 +63,7 @@ struct loop {
 	/* diagnoses, every sample */
 	struct diag_thresholds thr;
 	struct diag_state ds;
+	struct diag_ns dns; /* -N all: each namespace diagnosed on its own */
 	struct diag_list dl;
 	/* routes and interfaces, while a panel shows them */
 	struct sw_netinfo net, net_prev;
@@ -72,8 +74,16 @@ struct loop {
 	uint32_t thr_gen; /* the setup screen's thresholds last copied */
 	bool changes;
 	uint32_t seek_gen; /* replaying a history: the last move done */
-	struct sw_model *retired; /* the model before a move: the screen shows
-	                             it until the next rebuild */
+	/* namespaces: the collector's options, the view the e key cycles,
+	 * the states panel's counts per namespace (-N all) */
+	struct sw_collect_opts co;
+	struct nsview nsv;
+	const char *netns; /* collected now: NULL own, "all" or a path */
+	uint32_t netns_gen;
+	struct sw_agg_ns nsstates;
+	struct sw_model *retired; /* the model before a replay move or a namespace
+	                             switch: the screen shows it until the next
+	                             rebuild */
 };
 
 #define LOOP_TOMB_TTL 3 /* refreshes a closed connection stays visible */
@@ -125,13 +135,14 @@ static int sample(struct loop *L)
 		snapshot_init(&L->snap);
 	}
 	L->seq++;
-	diagnose_run(&L->ds, &L->thr, model_snapshot(L->model), &L->dl);
+	diagnose_run_ns(&L->dns, &L->ds, &L->thr, model_snapshot(L->model), &L->dl);
 	if (L->ui && ui_wants(L->ui)->netinfo && !L->o->replay) {
 		struct sw_netinfo tmp = L->net_prev;
 		L->net_prev = L->net;
 		L->net = tmp;
 		L->have_net_prev = L->have_net;
-		int e = rtnl_collect(&L->net, RTNL_LINKS | RTNL_ROUTES, L->o->netns, NULL,
+		const char *rns = L->netns && strcmp(L->netns, "all") ? L->netns : NULL;
+		int e = rtnl_collect(&L->net, RTNL_LINKS | RTNL_ROUTES, rns, NULL,
 				     L->net_err, sizeof L->net_err);
 		L->have_net = e >= 0;
 		if (L->have_net)
@@ -190,6 +201,8 @@ static void rebuild(struct loop *L, unsigned what)
 		L->pstates = L->states; /* the same rows: counted once per sample */
 	else if (refilter)
 		agg_states(pan->rows, pan->n, &L->pstates);
+	if (refilter)
+		agg_ns_states(model_snapshot(L->model), pan->rows, pan->n, &L->nsstates);
 	if (refilter || (what & UI_R_REGROUP)) {
 		/* client and server ends told apart by every listener */
 		agg_listen_ports(&L->remotes, all->rows, all->n);
@@ -219,8 +232,11 @@ static void rebuild(struct loop *L, unsigned what)
 		.churn = churn_rates(L->cs.ch),
 		.churn_groups = w->churn ? &L->cg : NULL,
 		.churn_error = L->cs.err[0] ? L->cs.err : NULL,
+		.nsstates = L->nsstates.n ? &L->nsstates : NULL,
 	};
 	ui_set_data(L->ui, &d);
+	model_free(L->retired);
+	L->retired = NULL;
 }
 
 static void run_actions(struct loop *L)
@@ -234,7 +250,7 @@ static void run_actions(struct loop *L)
 				a.zparent = 0; /* the parent is gone too (init reaps it soon) */
 		}
 		else
-			rc = collector_destroy(L->col, &a.conn);
+			rc = collector_destroy_ns(L->col, &a.conn, a.ns_inode);
 		ui_action_done(L->ui, &a, rc);
 	}
 }
@@ -275,10 +291,53 @@ static void seek(struct loop *L, const struct ui_wants *w)
 	L->mark_gen = w->mark_gen - 1; /* set again on the new model */
 	diag_state_done(&L->ds);
 	diag_state_init(&L->ds);
+	diag_set_churn(&L->ds, L->cs.ch);
 	if (histplay_back(L->col)) {
 		sample(L);
 		histplay_forward(L->col);
 	}
+}
+
+/* The e key: collect the next namespace view (nsview.h) with a new
+ * collector and a new model (rows of another namespace are not closed
+ * connections of this one). */
+static void switch_netns(struct loop *L)
+{
+	if (L->o->replay) {
+		ui_status(L->ui, true, "%s", _("A replay has no other network namespaces"));
+		return;
+	}
+	const char *ns = nsview_next(&L->nsv, L->o->netns, model_snapshot(L->model));
+	struct sw_collect_opts co = L->co;
+	co.netns = ns;
+	co.label = L->nsv.mode == 2 ? L->nsv.label : NULL;
+	char err[256] = "";
+	struct sw_collector *c = collector_new(&co, err, sizeof err);
+	if (!c) {
+		ui_status(L->ui, true, "%s", err);
+		return;
+	}
+	collector_copy_settings(c, L->col);
+	collector_free(L->col);
+	L->col = c;
+	L->netns = ns;
+	model_free(L->retired);
+	L->retired = L->model; /* the UI shows it until the next rebuild */
+	L->model = model_new();
+	model_set_tombstone_ttl(L->model, L->changes ? LOOP_TOMB_TTL : 0);
+	L->mark_gen = ui_wants(L->ui)->mark_gen - 1; /* the mark: set again if on */
+	diag_state_done(&L->ds);
+	diag_state_init(&L->ds);
+	diag_ns_done(&L->dns);
+	diag_ns_init(&L->dns);
+	/* the closed connections of the new view */
+	double rows = churn_rows_window(L->cs.ch);
+	churnsrc_close(&L->cs);
+	churnsrc_open(&L->cs, L->col, CHURN_WINDOW_S);
+	churn_set_rows_window(L->cs.ch, rows);
+	diag_set_churn(&L->ds, L->cs.ch);
+	L->have_net = L->have_net_prev = false;
+	ui_status(L->ui, false, _("Network namespace: %s (e: next)"), L->nsv.label);
 }
 
 static int poll_timeout(struct loop *L)
@@ -405,6 +464,10 @@ static int run(struct loop *L)
 			run_actions(L);
 			f |= UI_R_RECOLLECT;
 		}
+		if (w->netns_gen != L->netns_gen) {
+			L->netns_gen = w->netns_gen;
+			switch_netns(L);
+		}
 		pending |= f;
 	}
 }
@@ -481,6 +544,9 @@ int mode_monitor_run(const struct sw_options *o)
 	co.procs = true;
 	co.kstat = true;
 	co.replay_warn = NULL; /* the status line says it (histplay_warning) */
+	L.co = co;
+	L.netns = o->netns;
+	nsview_init(&L.nsv, o->netns);
 	L.col = frame_collector_new(&co, warns);
 	if (!L.col) {
 		free(warns);
@@ -494,6 +560,7 @@ int mode_monitor_run(const struct sw_options *o)
 	L.changes = true;
 	model_set_tombstone_ttl(L.model, LOOP_TOMB_TTL);
 	diag_state_init(&L.ds);
+	diag_ns_init(&L.dns);
 	diag_set_churn(&L.ds, L.cs.ch);
 	diag_list_init(&L.dl);
 	netinfo_init(&L.net);
@@ -519,7 +586,7 @@ int mode_monitor_run(const struct sw_options *o)
 		.filter = o->filter,
 		.columns = o->columns ? o->columns : mon.columns[0] ? mon.columns : NULL,
 		.sort = o->sort ? o->sort : mon.sort[0] ? mon.sort : NULL,
-		.netns = o->netns,
+		.netns = NULL, /* the snapshot's: changes with the e key */
 		.panels_follow_filter = mon.panels_follow_filter,
 		.panels = mon.panels_set ? mon.panels : NULL,
 		.thr = &L.thr,
@@ -555,10 +622,13 @@ out:
 	model_free(L.retired);
 	diag_list_done(&L.dl);
 	diag_state_done(&L.ds);
+	diag_ns_done(&L.dns);
 	netinfo_done(&L.net);
 	netinfo_done(&L.net_prev);
 	churn_groups_done(&L.cg);
 	churnsrc_close(&L.cs);
 	collector_free(L.col);
+	nsview_done(&L.nsv);
+	agg_ns_done(&L.nsstates);
 	return rc;
 }

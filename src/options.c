@@ -159,6 +159,7 @@ void options_usage(FILE *fp)
 		"                         (see FILTER EXPRESSIONS in sockwatch(1))\n\n"), fp);
 	fputs(_("Other:\n"
 		"  -N, --netns=NAME|PATH  collect inside another network namespace\n"
+		"  -N all                 every network namespace of the host, in one view\n"
 		"  -r, --readonly         monitor: disable kill and close-socket actions\n"
 		"  -C, --no-color         monochrome (also when NO_COLOR is set)\n"
 		"      --check            diagnose (TIME_WAIT/ephemeral ports, SYN flood, accept\n"

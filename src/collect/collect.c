@@ -38,6 +38,7 @@
 #include "collect.h"
 #include "sockdiag.h"
 #include "kstat.h"
+#include "netns.h"
 #include "nlparse.h"
 #include "procmap.h"
 #include "procnet.h"
@@ -65,6 +66,7 @@ struct sw_collector {
 	int nsfd;            /* target netns, -1 = own */
 	char label[64];      /* snapshot netns */
 	struct sockdiag *sockdiag;
+	struct sw_nsall *all; /* -N all: one sub-collector per namespace (netns.c) */
 	struct procmap *pm;
 	struct record_writer *rec;
 	struct record_reader *rep;
@@ -157,6 +159,17 @@ void collector_set_scope(struct sw_collector *c, uint32_t protos, uint32_t state
 	c->states = states ? states & SW_STATE_ALL : SW_STATE_ALL;
 }
 
+void collector_copy_settings(struct sw_collector *dst, const struct sw_collector *src)
+{
+	dst->protos = src->protos;
+	dst->states = src->states;
+	memcpy(dst->ports, src->ports, sizeof dst->ports);
+	dst->has_ports = src->has_ports;
+	dst->ext = src->ext;
+	dst->o.bound = src->o.bound;
+	dst->o.details = src->o.details;
+}
+
 void collector_set_ports(struct sw_collector *c, const uint16_t sport[2],
 			 const uint16_t dport[2])
 {
@@ -214,6 +227,7 @@ struct sw_collector *collector_new(const struct sw_collect_opts *o, char *err,
 	c->o = *o;
 	c->ext = o->tcpinfo ? SOCKDIAG_EXT_ALL : 0;
 	c->o.netns = dup_or_null(o->netns);
+	c->o.label = NULL; /* copied into c->label */
 	c->o.record_path = dup_or_null(o->record_path);
 	c->o.replay_path = dup_or_null(o->replay_path);
 	c->proc_root = xstrdup(o->proc_root ? o->proc_root : "/proc");
@@ -234,9 +248,20 @@ struct sw_collector *collector_new(const struct sw_collect_opts *o, char *err,
 		return c;
 	}
 
+	if (o->netns && strcmp(o->netns, "all") == 0) {
+		c->all = nsall_new(o, c->proc_root);
+		sw_strlcpy(c->label, "all", sizeof c->label);
+		if (o->record_path) {
+			snprintf(err, errlen, "%s", _("--record does not apply to -N all"));
+			goto fail;
+		}
+		if (o->procs)
+			c->pm = procmap_new(c->proc_root);
+		return c;
+	}
 	if (o->netns && *o->netns) {
 		char path[4096];
-		sw_strlcpy(c->label, o->netns, sizeof c->label);
+		sw_strlcpy(c->label, o->label ? o->label : o->netns, sizeof c->label);
 		c->nsfd = collect_netns_open(o->netns, path, sizeof path);
 		if (c->nsfd < 0) {
 			if (c->nsfd == -ENOENT)
@@ -289,6 +314,7 @@ void collector_free(struct sw_collector *c)
 	if (!c)
 		return;
 	sockdiag_close(c->sockdiag);
+	nsall_free(c->all);
 	if (c->pm)
 		procmap_free(c->pm);
 	record_close(c->rec);
@@ -306,6 +332,11 @@ void collector_free(struct sw_collector *c)
 int collector_netns_fd(const struct sw_collector *c)
 {
 	return c->nsfd;
+}
+
+bool collector_all_netns(const struct sw_collector *c)
+{
+	return c->all != NULL;
 }
 
 bool collector_replaying(const struct sw_collector *c)
@@ -845,7 +876,8 @@ int collector_sample(struct sw_collector *c, struct sw_snapshot *s, char *err,
 		(void)prep; /* on failure procmap_attach tries again and says so */
 		/* the sample's time is the dump's (byte rates divide by it) */
 		s->mono_ns = sw_mono_ns();
-		r = sample_live(c, s, err, errlen);
+		r = c->all ? nsall_sample(c->all, c, s, err, errlen)
+			   : sample_live(c, s, err, errlen);
 		if (r == 0) {
 			if (c->pm) {
 				if (procmap_attach(c->pm, s) < 0)
@@ -859,8 +891,53 @@ int collector_sample(struct sw_collector *c, struct sw_snapshot *s, char *err,
 	return r;
 }
 
+/* collector_sample from one helper thread that entered the namespace once
+ * (-N all: one thread per namespace and refresh instead of one for the
+ * protocol census, one for RAW from /proc and one for kstat). */
+struct inside_ctx {
+	struct sw_collector *c;
+	struct sw_snapshot *s;
+	char *err;
+	size_t errlen;
+	int r;
+};
+
+static void inside_fn(void *a)
+{
+	struct inside_ctx *x = a;
+	int nsfd = x->c->nsfd;
+	x->c->nsfd = -1; /* this thread is in it already */
+	x->r = collector_sample(x->c, x->s, x->err, x->errlen);
+	x->c->nsfd = nsfd;
+}
+
+int collector_sample_inside(struct sw_collector *c, struct sw_snapshot *s, char *err,
+			    size_t errlen)
+{
+	if (c->nsfd < 0 || c->rep)
+		return collector_sample(c, s, err, errlen);
+	struct inside_ctx x = {c, s, err, errlen, 0};
+	int r = collect_in_netns(c->nsfd, inside_fn, &x);
+	if (r < 0) {
+		snprintf(err, errlen, _("cannot enter network namespace %s: %s"), c->label,
+			 strerror(-r));
+		return r;
+	}
+	return x.r;
+}
+
+int collector_destroy_ns(struct sw_collector *c, const struct sw_conn *conn,
+			 uint64_t ns_inode)
+{
+	if (c->all)
+		return nsall_destroy(c->all, conn, ns_inode);
+	return collector_destroy(c, conn);
+}
+
 int collector_destroy(struct sw_collector *c, const struct sw_conn *conn)
 {
+	if (c->all)
+		return -EINVAL; /* which namespace? collector_destroy_ns */
 	if (!c->sockdiag)
 		return -EOPNOTSUPP; /* replay */
 	if (conn->proto == SW_PROTO_RAW && procnet_cookie_is_synthetic(conn->cookie))

@@ -28,7 +28,8 @@ struct sw_collect_opts {
 	                            them out */
 	bool procs;              /* map sockets to processes */
 	bool kstat;              /* sysctls and /proc/net counters */
-	const char *netns;       /* NULL: own; a name in /var/run/netns or a path */
+	const char *netns;       /* NULL: own; a name in /var/run/netns or a path;
+	                            "all": every namespace (netns.h), merged */
 	const char *record_path; /* save raw replies here */
 	const char *replay_path; /* read a recording instead of the kernel: the raw
 	                            kernel replies of --record FILE, or a history
@@ -37,6 +38,7 @@ struct sw_collect_opts {
 	int64_t replay_from, replay_to; /* ... to replay_to (Unix seconds) */
 	FILE *replay_warn;       /* damaged history parts are reported here (NULL: not) */
 	const char *proc_root;   /* NULL: "/proc" */
+	const char *label;       /* snapshot.netns; NULL: netns as given */
 };
 
 struct sw_collector;
@@ -83,8 +85,22 @@ void collector_history_moved(struct sw_collector *c);
 int collector_destroy(struct sw_collector *c, const struct sw_conn *conn);
 /* The namespace collected (an fd for collect_in_netns), -1: our own. */
 int collector_netns_fd(const struct sw_collector *c);
+/* Samples span every network namespace (-N all). */
+bool collector_all_netns(const struct sw_collector *c);
 /* Samples come from a recording (--replay), not the kernel. */
 bool collector_replaying(const struct sw_collector *c);
+
+/* collector_sample, all of it from one helper thread inside the
+ * collector's namespace (-N all samples each namespace so). */
+int collector_sample_inside(struct sw_collector *c, struct sw_snapshot *s, char *err,
+			    size_t errlen);
+/* -N all: close conn in its namespace (sw_nsinfo.inode; ignored with one
+ * namespace).  -ENOENT when that namespace is gone. */
+int collector_destroy_ns(struct sw_collector *c, const struct sw_conn *conn,
+			 uint64_t ns_inode);
+/* Give dst src's scope, ports, extras and details (-N all: each
+ * namespace's collector follows the main one's settings). */
+void collector_copy_settings(struct sw_collector *dst, const struct sw_collector *src);
 
 /* Open a -N namespace (a name in /var/run/netns or a path; the path used
  * goes to path): fd, -errno, -SW_ENOTREG(mode) (a FIFO never blocks) or

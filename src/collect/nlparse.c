@@ -382,15 +382,18 @@ static int parse_unix(struct nlparse *p, const struct nlmsghdr *nlh)
 
 	struct sw_snapshot *s = p->s;
 	const struct nlattr *name = t.a[UNIX_DIAG_NAME];
-	uint32_t name_off = 0, name_len = 0;
+	uint32_t name_off = 0;
+	uint16_t name_len = 0;
 	if (name && alen(name) > 0) {
 		const char *n = mnl_attr_get_payload(name);
 		size_t len = alen(name);
 		if (n[0] != '\0') /* path: the kernel includes the NUL */
 			len = strnlen(n, len);
+		if (len > UINT16_MAX)
+			len = UINT16_MAX; /* never from a kernel (sun_path is 108) */
 		if (len > 0) {
 			name_off = snapshot_pool_add(s, n, len);
-			name_len = (uint32_t)len;
+			name_len = (uint16_t)len;
 		}
 	}
 	struct sw_conn *c = snapshot_add_conn(s);

@@ -104,6 +104,28 @@ void agg_states(const struct sw_row *rows, size_t n, struct sw_agg_states *out)
 	}
 }
 
+void agg_ns_states(const struct sw_snapshot *s, const struct sw_row *rows, size_t n,
+		   struct sw_agg_ns *out)
+{
+	out->n = s ? s->nns : 0;
+	out->count = xgrow(out->count, &out->cap, out->n ? out->n : 1, sizeof *out->count);
+	memset(out->count, 0, (out->n ? out->n : 1) * sizeof *out->count);
+	for (size_t i = 0; i < n && out->n; i++) {
+		const struct sw_conn *c = rows[i].conn;
+		if (is_tomb(&rows[i]) || rows[i].snap != s || c->ns >= out->n)
+			continue;
+		unsigned st = c->state < SW_ST_COUNT ? c->state : SW_ST_UNKNOWN;
+		out->count[c->ns][st]++;
+		out->count[c->ns][SW_ST_COUNT]++;
+	}
+}
+
+void agg_ns_done(struct sw_agg_ns *a)
+{
+	free(a->count);
+	memset(a, 0, sizeof *a);
+}
+
 /* ---- groups -------------------------------------------------------------- */
 
 void agg_init(struct sw_agg *a)

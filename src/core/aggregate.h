@@ -27,6 +27,17 @@ struct sw_agg_states {
 /* Tombstone rows (SW_ROW_CLOSED) are not counted. */
 void agg_states(const struct sw_row *rows, size_t n, struct sw_agg_states *out);
 
+/* -N all: live rows per namespace of s and state (which container holds
+ * the TIME_WAIT storm).  count[ns][SW_ST_COUNT] is the namespace's total.
+ * Rows of another snapshot (tombstones) are left out. */
+struct sw_agg_ns {
+	uint32_t (*count)[SW_ST_COUNT + 1];
+	size_t n, cap;
+};
+void agg_ns_states(const struct sw_snapshot *s, const struct sw_row *rows, size_t n,
+		   struct sw_agg_ns *out);
+void agg_ns_done(struct sw_agg_ns *a);
+
 enum sw_agg_kind {
 	SW_AGG_REMOTE_IP,   /* remote address (inet only, not listeners/unconnected) */
 	SW_AGG_REMOTE_NET,  /* remote IPv4 /24, IPv6 /64 */

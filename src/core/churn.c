@@ -243,6 +243,11 @@ double churn_window(const struct sw_churn *ch)
 	return (double)ch->window_ns / 1e9;
 }
 
+double churn_rows_window(const struct sw_churn *ch)
+{
+	return (double)ch->rows_window_ns / 1e9;
+}
+
 void churn_set_rows_window(struct sw_churn *ch, double seconds)
 {
 	if (seconds < 0)

@@ -155,6 +155,7 @@ double churn_window(const struct sw_churn *c);
 /* How long they are listed as closed rows (churn_records; default 3; the
  * window grows to it if shorter). */
 void churn_set_rows_window(struct sw_churn *c, double seconds);
+double churn_rows_window(const struct sw_churn *c);
 
 /* Add the records of ev (destroy events, parsed by nlparse_events) from
  * index `from` on, received at now_ns/now_real_ms.  m is the model as of

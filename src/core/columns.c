@@ -456,7 +456,7 @@ static void f_iface(const struct sw_row *r, char *buf, size_t len)
 		return;
 	}
 	/* names come from the namespace the socket was collected in */
-	const char *name = snapshot_ifname(r->snap, ix);
+	const char *name = snapshot_conn_ifname(r->snap, r->conn);
 	if (name)
 		snprintf(buf, len, "%s", name);
 	else
@@ -466,6 +466,17 @@ static void f_iface(const struct sw_row *r, char *buf, size_t len)
 static int c_iface(const struct sw_row *a, const struct sw_row *b)
 {
 	return cmp_u64(a->conn->ifindex, b->conn->ifindex);
+}
+
+/* -N all: the namespace's label (its name, container, or net:[INODE]) */
+static void f_netns(const struct sw_row *r, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", snapshot_ns_label(r->snap, r->conn));
+}
+
+static int c_netns(const struct sw_row *a, const struct sw_row *b)
+{
+	return strcmp(snapshot_ns_label(a->snap, a->conn), snapshot_ns_label(b->snap, b->conn));
 }
 
 /* ---- tcp_info ----------------------------------------------------------- */
@@ -747,6 +758,9 @@ static const struct sw_column columns[SW_COL_COUNT] = {
 	    6, 3, true, false, age, DESC_(0)),
 	COL(SW_COL_RETRANS_DELTA, "retrans_delta", N_("ReTx+"),
 	    N_("Retransmissions since the last refresh"), 5, 5, true, false, retrans_delta, DESC_(TI)),
+	COL(SW_COL_NETNS, "netns", N_("Netns"),
+	    N_("Network namespace (-N all): its name, container or inode"), 14, 5, false, false,
+	    netns, ASC),
 };
 
 #undef ASC

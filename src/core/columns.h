@@ -52,6 +52,7 @@ enum sw_col_id {
 	SW_COL_TX_RATE,
 	SW_COL_AGE,           /* since first seen */
 	SW_COL_RETRANS_DELTA, /* retransmissions since last refresh */
+	SW_COL_NETNS,         /* network namespace label (-N all) */
 	SW_COL_COUNT
 };
 

@@ -114,8 +114,12 @@ struct sw_conn {
 	struct sw_endpoint remote;
 	uint32_t peer_inode; /* UNIX: the peer's inode */
 	uint32_t name_off;   /* UNIX: path in snapshot string pool ... */
-	uint32_t name_len;   /* ... its length; 0: unnamed.  Abstract names
-	                        start with '\0' (shown as '@'). */
+	uint16_t name_len;   /* ... its length (a sun_path: < 109 bytes); 0:
+	                        unnamed.  Abstract names start with '\0'
+	                        (shown as '@'). */
+	uint16_t ns;         /* network namespace: index into the snapshot's
+	                        namespace table (snapshot_ns()); 0 when it
+	                        has none (one namespace collected) */
 	uint32_t tcpx;       /* index into snapshot tcpx[] (and tcpd[] when the
 	                        snapshot has details), SW_NONE if none */
 	uint32_t detail;     /* index into snapshot connd[], SW_NONE if none */

@@ -217,6 +217,18 @@ size_t diag_list_count(const struct diag_list *l, enum diag_sev sev)
 	return n;
 }
 
+void diag_sort_by_id(struct diag_list *l)
+{
+	struct diag *sorted = xmalloc((l->n + 1) * sizeof *sorted);
+	size_t k = 0;
+	for (int id = 0; id < DIAG_ID_COUNT; id++)
+		for (size_t i = 0; i < l->n; i++)
+			if (l->d[i].id == (enum diag_id)id)
+				sorted[k++] = l->d[i];
+	memcpy(l->d, sorted, k * sizeof *sorted);
+	free(sorted);
+}
+
 struct diag *diag_add(struct diag_list *l, enum diag_id id, enum diag_sev sev)
 {
 	l->d = xgrow(l->d, &l->cap, l->n + 1, sizeof *l->d);
@@ -718,14 +730,7 @@ enum diag_sev diagnose_run(struct diag_state *st, const struct diag_thresholds *
 
 	/* stable order: by id, worst first within an id (each diag_* adds its
 	 * own entries already worst first) */
-	struct diag *sorted = xmalloc((l->n + 1) * sizeof *sorted);
-	size_t k = 0;
-	for (int id = 0; id < DIAG_ID_COUNT; id++)
-		for (size_t i = 0; i < l->n; i++)
-			if (l->d[i].id == (enum diag_id)id)
-				sorted[k++] = l->d[i];
-	memcpy(l->d, sorted, k * sizeof *sorted);
-	free(sorted);
+	diag_sort_by_id(l);
 
 	for (unsigned i = 0; i < DIAG_CTR_COUNT; i++) {
 		st->prev_ctr[i] = x.ctr[i];

@@ -235,6 +235,25 @@ void diag_state_done(struct diag_state *st);
 enum diag_sev diagnose_run(struct diag_state *st, const struct diag_thresholds *t,
 			   const struct sw_snapshot *snap, struct diag_list *l);
 
+/* -N all: each namespace diagnosed on its own sockets and kstat, with its
+ * own memory (diagns.c); titles and subjects begin with its label.  A
+ * snapshot of one namespace goes to diagnose_run(own, ...). */
+struct diag_ns {
+	struct diag_state *st; /* per namespace, by inode */
+	uint64_t *ino;
+	bool *seen;
+	size_t n, cap;
+	struct sw_snapshot sub; /* one namespace's sockets, scratch */
+	struct diag_list tmp;
+	uint32_t *pmap;
+	size_t cappmap;
+};
+void diag_ns_init(struct diag_ns *d);
+void diag_ns_done(struct diag_ns *d);
+enum diag_sev diagnose_run_ns(struct diag_ns *d, struct diag_state *own,
+			      const struct diag_thresholds *t, const struct sw_snapshot *s,
+			      struct diag_list *l);
+
 /* Destinations by ephemeral ports in use (for Prometheus and panels). */
 struct diag_eph {
 	uint8_t family;    /* AF_INET (v4-mapped folded) or AF_INET6 */

@@ -83,6 +83,8 @@ struct diag_ctx {
 
 /* A new entry (zeroed, pid -1); raises l->worst. */
 struct diag *diag_add(struct diag_list *l, enum diag_id id, enum diag_sev sev);
+/* Stable order by id (the order within an id is kept). */
+void diag_sort_by_id(struct diag_list *l);
 /* One more detail line (ignored beyond DIAG_MAX_DETAIL). */
 __attribute__((format(printf, 2, 3)))
 void diag_detail(struct diag *d, const char *fmt, ...);

@@ -728,16 +728,18 @@ static uint32_t cond_proto(struct parser *P, const char *kw)
 	return i;
 }
 
-static uint32_t cond_proc(struct parser *P, const char *kw)
+/* proc NAME, netns NAME|INODE (kind): an exact name or a glob. */
+static uint32_t cond_proc(struct parser *P, const char *kw, int kind)
 {
 	if (P->t.kind != T_WORD || !P->t.w[0]) {
-		perr(P, P->t.pos, _("expected a process name after '%s'"), kw);
+		perr(P, P->t.pos, kind == N_NETNS ? _("expected a namespace name or inode after '%s'")
+			: _("expected a process name after '%s'"), kw);
 		return 0;
 	}
 	uint32_t off = str_add(P, P->t.w);
 	bool glob = strpbrk(P->t.w, "*?[") != NULL;
 	lex(P);
-	uint32_t i = node_new(P, N_PROC);
+	uint32_t i = node_new(P, kind);
 	P->f->nodes[i].u.str.off = off;
 	P->f->nodes[i].glob = glob;
 	return i;
@@ -925,11 +927,11 @@ static const struct keyword {
 	{"state", K_STATE, 0},        {"exclude", K_EXCLUDE, 0},   {"excl", K_EXCLUDE, 0},
 	{"src", K_HOST, SIDE_SRC},    {"dst", K_HOST, SIDE_DST},   {"host", K_HOST, SIDE_ANY},
 	{"sport", K_PORT, SIDE_SRC},  {"dport", K_PORT, SIDE_DST}, {"port", K_PORT, SIDE_ANY},
-	{"proto", K_PROTO, 0},        {"proc", K_PROC, 0},         {"comm", K_PROC, 0},
+	{"proto", K_PROTO, 0},        {"proc", K_PROC, N_PROC},    {"comm", K_PROC, N_PROC},
 	{"pid", K_NUM, N_PID},        {"uid", K_UID, 0},           {"user", K_UID, 0},
 	{"inode", K_NUM, N_INODE},    {"ino", K_NUM, N_INODE},     {"cookie", K_NUM, N_COOKIE},
 	{"dev", K_DEV, 0},            {"fwmark", K_MARK, 0},       {"cgroup", K_CGROUP, 0},
-	{"autobound", K_AUTO, 0},
+	{"autobound", K_AUTO, 0},     {"netns", K_PROC, N_NETNS},
 };
 
 static const struct keyword *keyword_find(const char *w)
@@ -994,7 +996,7 @@ static uint32_t parse_cond(struct parser *P, bool *is_state)
 			"established", "syn-sent", "syn-recv", "fin-wait-1", "fin-wait-2",
 			"time-wait", "closed", "close-wait", "last-ack", "listening",
 			"closing", "tcp", "udp", "unix", "and", "or", "not",
-			"fwmark", "cgroup", "autobound",
+			"fwmark", "cgroup", "autobound", "netns",
 		};
 		const char *s = sw_closest(kw, words, sizeof words / sizeof words[0]);
 		if (s)
@@ -1022,7 +1024,7 @@ static uint32_t parse_cond(struct parser *P, bool *is_state)
 	case K_PROTO:
 		return cond_proto(P, k->name);
 	case K_PROC:
-		return cond_proc(P, k->name);
+		return cond_proc(P, k->name, k->arg);
 	case K_NUM:
 		return cond_num(P, k->name, k->arg);
 	case K_UID:

@@ -11,6 +11,7 @@
  *            | "proto" NAME | "proc" NAME | "pid" N | "uid" (N | USER)
  *            | "inode" N | "cookie" N | "dev" [EQ] NAME|N
  *            | "fwmark" [EQ] MARK["/"MASK] | "cgroup" [EQ] PATH | "autobound"
+ *            | "netns" NAME|INODE    (-N all: label, glob or inode)
  *   (src, dst and host take an optional "=" as ss; EQ: "=" or "!=")
  *   OP      := "=" | "==" | "!=" | "<" | "<=" | ">" | ">=" | "eq" | "neq" | "lt" | "le" | "gt" | "ge"
  *   HOSTSPEC:= ADDR["/"PREFIX][":"PORT] | "[" ADDR6 "]"["/"PREFIX][":"PORT] | "*" ...

@@ -38,6 +38,7 @@ enum nkind {
 	N_MARK,   /* u.mark: (socket mark & mask) == value */
 	N_CGROUP, /* u.num: cgroup v2 id */
 	N_AUTO,   /* u.eph: the ephemeral port range (autobound) */
+	N_NETNS,  /* u.str: namespace label (glob) or inode (-N all) */
 };
 
 enum side { SIDE_SRC, SIDE_DST, SIDE_ANY };

@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <fnmatch.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -76,6 +77,23 @@ static bool match_owner_str(const struct sw_filter *f, const struct fnode *n,
 		}
 	}
 	return false;
+}
+
+/* netns NAME|INODE: the label (exact or glob), "net:[INODE]" or INODE. */
+static bool match_netns(const struct sw_filter *f, const struct fnode *n,
+			const struct sw_snapshot *s, const struct sw_conn *c)
+{
+	const struct sw_nsinfo *ns = snapshot_ns(s, c);
+	if (!ns)
+		return false;
+	const char *pat = f->strs + n->u.str.off;
+	char ino[32];
+	snprintf(ino, sizeof ino, "%llu", (unsigned long long)ns->inode);
+	if (strcmp(pat, ino) == 0)
+		return true;
+	if (n->glob)
+		return fnmatch(pat, ns->label, 0) == 0;
+	return strcmp(pat, ns->label) == 0;
 }
 
 static bool match_upath(const struct sw_filter *f, const struct fnode *n,
@@ -219,6 +237,8 @@ static bool eval(const struct sw_filter *f, uint32_t i,
 		}
 		case N_AUTO:
 			return autobound(n, s, c);
+		case N_NETNS:
+			return match_netns(f, n, s, c);
 		}
 		return false;
 	}

@@ -48,6 +48,7 @@ static const struct sw_binding default_bindings[] = {
 	{SW_KEY_F(2), SW_ACT_SETUP},
 	{'C', SW_ACT_SETUP},
 	{'n', SW_ACT_RESOLVE},
+	{'e', SW_ACT_NETNS},
 	{SW_KEY_TAB, SW_ACT_FOCUS_NEXT},
 	{SW_KEY_BTAB, SW_ACT_FOCUS_PREV},
 	{'z', SW_ACT_ZOOM},

@@ -71,6 +71,9 @@ enum sw_kgroup {
 	X(SETUP, "setup", N_("Setup"),                                         \
 	  N_("Setup: columns, sort, panels, interval, colours and diagnosis "   \
 	     "thresholds, saved to the settings file"), GENERAL)               \
+	X(NETNS, "netns", NULL,                                                \
+	  N_("Network namespaces: this one, all of them (as -N all), then "     \
+	     "each one in turn"), GENERAL)                                      \
 	X(RESOLVE, "resolve", NULL,                                            \
 	  N_("Toggle name resolution (reverse DNS and service names, "          \
 	     "resolved in the background)"), GENERAL)                          \

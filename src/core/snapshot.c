@@ -26,6 +26,8 @@ void snapshot_done(struct sw_snapshot *s)
 	free(s->owners);
 	free(s->pool);
 	free(s->ifnames);
+	free(s->nss);
+	free(s->nskstat);
 	free(s->dedupe_slots);
 	memset(s, 0, sizeof *s);
 }
@@ -33,7 +35,7 @@ void snapshot_done(struct sw_snapshot *s)
 void snapshot_clear(struct sw_snapshot *s)
 {
 	s->nconns = s->ntcpx = s->nprocs = s->nowners = s->nifnames = 0;
-	s->ntcpd = s->nconnd = 0;
+	s->ntcpd = s->nconnd = s->nns = 0;
 	s->pool = xgrow(s->pool, &s->poolcap, 1, 1);
 	s->pool[0] = '\0';
 	s->poollen = 1;
@@ -131,6 +133,7 @@ size_t snapshot_copy_conn(struct sw_snapshot *dst, const struct sw_snapshot *src
 	*nc = *c;
 	nc->tcpx = SW_NONE;
 	nc->detail = SW_NONE;
+	nc->ns = (uint16_t)snapshot_ns_intern(dst, src, c->ns); /* -N all */
 	if (c->tcpx != SW_NONE && c->tcpx < src->ntcpx) {
 		struct sw_tcpx *t = snapshot_add_tcpx(dst, ni);
 		*t = src->tcpx[c->tcpx];
@@ -208,7 +211,7 @@ void snapshot_dedupe(struct sw_snapshot *s)
 		while (slot[h]) {
 			struct sw_conn *o = &s->conns[slot[h] - 1];
 			if (o->cookie == c->cookie && o->proto == c->proto &&
-			    o->family == c->family) {
+			    o->family == c->family && o->ns == c->ns) {
 				*o = *c; /* keep the later record in the earlier place */
 				dup = true;
 				break;
@@ -236,7 +239,8 @@ static uint64_t tuple_hash(const struct sw_conn *c)
 	uint64_t w[4];
 	memcpy(w, c->local.addr, 16);
 	memcpy(w + 2, c->remote.addr, 16);
-	uint64_t h = ((uint64_t)c->local.port << 16 | c->remote.port) ^ c->proto;
+	uint64_t h = ((uint64_t)c->local.port << 16 | c->remote.port) ^ c->proto ^
+		     ((uint64_t)c->ns << 40);
 	for (int i = 0; i < 4; i++)
 		h = sw_hash64(h ^ w[i]);
 	return h;
@@ -244,7 +248,8 @@ static uint64_t tuple_hash(const struct sw_conn *c)
 
 static bool tuple_eq(const struct sw_conn *a, const struct sw_conn *b)
 {
-	return a->proto == b->proto && a->family == b->family &&
+	/* the same 4-tuple in two namespaces: two sockets */
+	return a->proto == b->proto && a->family == b->family && a->ns == b->ns &&
 	       a->local.port == b->local.port && a->remote.port == b->remote.port &&
 	       memcmp(a->local.addr, b->local.addr, 16) == 0 &&
 	       memcmp(a->remote.addr, b->remote.addr, 16) == 0;
@@ -306,27 +311,55 @@ size_t snapshot_dedupe_tuples(struct sw_snapshot *s)
 	return removed;
 }
 
-void snapshot_add_ifname(struct sw_snapshot *s, uint32_t index, const char *name)
+static void add_ifname(struct sw_snapshot *s, uint32_t index, const char *name,
+		       uint64_t ns_inode)
 {
 	s->ifnames = xgrow(s->ifnames, &s->capifnames, s->nifnames + 1, sizeof *s->ifnames);
 	struct sw_ifname *n = &s->ifnames[s->nifnames++];
 	n->index = index;
+	n->ns_inode = ns_inode;
 	snprintf(n->name, sizeof n->name, "%s", name);
 }
 
-const char *snapshot_ifname(const struct sw_snapshot *s, uint32_t index)
+void snapshot_add_ifname(struct sw_snapshot *s, uint32_t index, const char *name)
+{
+	add_ifname(s, index, name, 0);
+}
+
+static const char *find_ifname(const struct sw_snapshot *s, uint32_t index, uint64_t ns_inode)
 {
 	for (size_t i = 0; s && i < s->nifnames; i++)
-		if (s->ifnames[i].index == index)
+		if (s->ifnames[i].index == index && s->ifnames[i].ns_inode == ns_inode)
 			return s->ifnames[i].name;
 	return NULL;
 }
 
+const char *snapshot_ifname(const struct sw_snapshot *s, uint32_t index)
+{
+	return find_ifname(s, index, 0);
+}
+
+const char *snapshot_conn_ifname(const struct sw_snapshot *s, const struct sw_conn *c)
+{
+	const struct sw_nsinfo *ns = snapshot_ns(s, c);
+	return find_ifname(s, c->ifindex, ns ? ns->inode : 0);
+}
+
 void snapshot_merge_ifnames(struct sw_snapshot *dst, const struct sw_snapshot *src)
 {
+	for (size_t i = 0; i < src->nifnames; i++) {
+		const struct sw_ifname *n = &src->ifnames[i];
+		if (!find_ifname(dst, n->index, n->ns_inode))
+			add_ifname(dst, n->index, n->name, n->ns_inode);
+	}
+}
+
+void snapshot_append_ifnames(struct sw_snapshot *dst, const struct sw_snapshot *src,
+			     uint64_t ns_inode)
+{
 	for (size_t i = 0; i < src->nifnames; i++)
-		if (!snapshot_ifname(dst, src->ifnames[i].index))
-			snapshot_add_ifname(dst, src->ifnames[i].index, src->ifnames[i].name);
+		if (!find_ifname(dst, src->ifnames[i].index, ns_inode))
+			add_ifname(dst, src->ifnames[i].index, src->ifnames[i].name, ns_inode);
 }
 
 bool kstat_counter(const struct sw_kstat *k, const char *group,

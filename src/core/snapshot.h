@@ -75,12 +75,39 @@ enum {
 	                                     (NLM_F_DUMP_INTR) on every retry:
 	                                     duplicates were removed, a socket
 	                                     may be missing */
+	SW_NOTE_NETNS_PARTIAL = 1u << 7,  /* -N all: some namespaces could not be
+	                                     entered (sw_nsinfo.err; needs root) */
 };
 
 /* An interface name by index, as the collected namespace names it. */
 struct sw_ifname {
 	uint32_t index;
-	char name[16]; /* IF_NAMESIZE */
+	char name[16];     /* IF_NAMESIZE */
+	uint64_t ns_inode; /* its namespace in a snapshot of several, else 0 */
+};
+
+/* Where a namespace's label comes from (sw_nsinfo.kind). */
+enum sw_ns_kind {
+	SW_NSK_INODE,     /* nothing better: "net:[INODE]" */
+	SW_NSK_HOST,      /* the initial namespace (pid 1's): "host" */
+	SW_NSK_NAMED,     /* a bind mount: /run/netns/NAME, a runtime's dir */
+	SW_NSK_CONTAINER, /* a container runtime's cgroup (cgname.h) */
+	SW_NSK_UNIT,      /* a systemd unit's cgroup (PrivateNetwork=) */
+};
+
+/* One network namespace of a snapshot collected from several (-N all):
+ * conn.ns indexes snapshot.nss[]. */
+struct sw_nsinfo {
+	uint64_t inode;     /* nsfs inode: the namespace's identity */
+	int32_t pid;        /* a process in it, 0: held only by a bind mount */
+	uint32_t nconns;    /* its sockets in the snapshot */
+	int32_t err;        /* errno when it could not be entered (listed,
+	                       no sockets), 0 when collected */
+	uint8_t kind;       /* enum sw_ns_kind */
+	bool have_kstat;    /* snapshot.nskstat[i] read in it */
+	char label[64];     /* what the namespace column shows */
+	char runtime[16];   /* "docker", "podman", ..., "netns" (named) */
+	char path[96];      /* how it was entered: a bind mount or /proc/PID/ns/net */
 };
 
 struct sw_snapshot {
@@ -119,6 +146,14 @@ struct sw_snapshot {
 	 * socket is bound to one. */
 	struct sw_ifname *ifnames;
 	size_t nifnames, capifnames;
+
+	/* Network namespaces of a snapshot collected from several (-N all);
+	 * nns == 0: one namespace (snapshot.netns).  nskstat[i]: the
+	 * settings and counters read in nss[i] (the per-namespace sysctls). */
+	struct sw_nsinfo *nss;
+	size_t nns, capnss;
+	struct sw_kstat *nskstat;
+	size_t capnskstat;
 
 	uint32_t *dedupe_slots; /* the dedupe hashes' table, kept between */
 	size_t capdedupe;       /* refreshes (no allocation per refresh) */
@@ -213,6 +248,35 @@ void snapshot_add_ifname(struct sw_snapshot *s, uint32_t index, const char *name
 const char *snapshot_ifname(const struct sw_snapshot *s, uint32_t index);
 /* Add to dst the interface names of src it does not have. */
 void snapshot_merge_ifnames(struct sw_snapshot *dst, const struct sw_snapshot *src);
+/* Add src's names (one namespace's) to dst as those of namespace ns_inode. */
+void snapshot_append_ifnames(struct sw_snapshot *dst, const struct sw_snapshot *src,
+			     uint64_t ns_inode);
+
+/* Interface name of c's ifindex in c's namespace, or NULL. */
+const char *snapshot_conn_ifname(const struct sw_snapshot *s, const struct sw_conn *c);
+
+/* The namespace table (snapns.c).  snapshot_add_ns: append a copy of ns
+ * (nconns and have_kstat reset) and return its index, SW_NONE when the
+ * table is full (65,535). */
+uint32_t snapshot_add_ns(struct sw_snapshot *s, const struct sw_nsinfo *ns);
+/* c's namespace, NULL in a snapshot of one namespace. */
+static inline const struct sw_nsinfo *snapshot_ns(const struct sw_snapshot *s,
+						  const struct sw_conn *c)
+{
+	return s && c->ns < s->nns ? &s->nss[c->ns] : NULL;
+}
+/* The kstat read in namespace i, NULL when none was. */
+const struct sw_kstat *snapshot_ns_kstat(const struct sw_snapshot *s, size_t i);
+/* Index in dst of src's namespace i (added when dst lacks it). */
+uint32_t snapshot_ns_intern(struct sw_snapshot *dst, const struct sw_snapshot *src, size_t i);
+/* Append every socket of src (one namespace's collection) to dst as
+ * namespace ns of dst (from snapshot_add_ns), with its tcp_info, details,
+ * names and interface names; processes are not copied (the caller maps
+ * the merged snapshot).  src's kstat becomes dst's nskstat[ns].  Protocols
+ * done/missing and notes are combined. */
+void snapshot_append(struct sw_snapshot *dst, const struct sw_snapshot *src, uint32_t ns);
+/* Label of c's namespace ("" in a snapshot of one). */
+const char *snapshot_ns_label(const struct sw_snapshot *s, const struct sw_conn *c);
 
 /* Counter lookup by group and name; returns false if absent. */
 bool kstat_counter(const struct sw_kstat *k, const char *group,

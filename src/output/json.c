@@ -402,6 +402,11 @@ static void socket_obj(FILE *fp, const struct sw_row *r)
 	js(&o, "proto", sw_proto_name(c->proto));
 	js(&o, "family", family_name(c->family));
 	js(&o, "state", state_name(c->state, c->proto));
+	const struct sw_nsinfo *ns = snapshot_ns(s, c);
+	if (ns) { /* -N all */
+		js(&o, "netns", ns->label);
+		ju(&o, "netns_inode", ns->inode);
+	}
 	if (inet) {
 		endpoint(&o, "local", c->family, &c->local);
 		endpoint(&o, "remote", c->family, &c->remote);
@@ -435,7 +440,7 @@ static void socket_obj(FILE *fp, const struct sw_row *r)
 	if (c->ifindex) {
 		ju(&o, "ifindex", c->ifindex);
 		/* named in the namespace the socket was collected in */
-		const char *name = snapshot_ifname(s, c->ifindex);
+		const char *name = snapshot_conn_ifname(s, c);
 		if (name)
 			js(&o, "iface", name);
 	}
@@ -727,6 +732,7 @@ static void notes_list(struct jo *o, uint32_t notes)
 		{SW_NOTE_KSTAT_PARTIAL, "kstat_partial"},
 		{SW_NOTE_RAW_PROCFS, "raw_from_procfs"},
 		{SW_NOTE_DUMP_INTR, "dump_interrupted"},
+		{SW_NOTE_NETNS_PARTIAL, "netns_partial"},
 	};
 	key(o, "notes");
 	putc('[', o->fp);
@@ -740,6 +746,44 @@ static void notes_list(struct jo *o, uint32_t notes)
 		out_json_cstr(o->fp, nn[i].name);
 	}
 	putc(']', o->fp);
+}
+
+/* -N all: every namespace with its sockets per state (of the rows) and
+ * the settings read in it; "error" for one that could not be entered. */
+static void namespaces_arr(struct jo *o, const struct sw_snapshot *s, const struct sw_row *rows,
+			   size_t n)
+{
+	static const char *const kinds[] = {"inode", "host", "named", "container", "unit"};
+	struct sw_agg_ns an = {0};
+	agg_ns_states(s, rows, n, &an);
+	key(o, "namespaces");
+	putc('[', o->fp);
+	for (size_t i = 0; i < s->nns; i++) {
+		const struct sw_nsinfo *ns = &s->nss[i];
+		struct jo e = {o->fp, true};
+		fputs(i ? ",{" : "{", o->fp);
+		js(&e, "label", ns->label);
+		ju(&e, "inode", ns->inode);
+		js(&e, "kind", ns->kind < 5 ? kinds[ns->kind] : "inode");
+		js(&e, "runtime", ns->runtime);
+		ji(&e, "pid", ns->pid);
+		js(&e, "path", ns->path);
+		if (ns->err)
+			js(&e, "error", strerror(ns->err));
+		ju(&e, "sockets", an.count[i][SW_ST_COUNT]);
+		struct jo st;
+		open_obj(&e, &st, "states");
+		for (unsigned k = 0; k < SW_ST_COUNT; k++)
+			if (an.count[i][k])
+				ju(&st, state_name(k, SW_PROTO_TCP), an.count[i][k]);
+		close_obj(&st);
+		const struct sw_kstat *ks = snapshot_ns_kstat(s, i);
+		if (ks)
+			kernel_obj(&e, ks);
+		putc('}', o->fp);
+	}
+	putc(']', o->fp);
+	agg_ns_done(&an);
 }
 
 int out_conns_json(FILE *fp, const struct sw_snapshot *s, const struct sw_row *rows, size_t n,
@@ -786,6 +830,8 @@ int out_conns_json(FILE *fp, const struct sw_snapshot *s, const struct sw_row *r
 	}
 	putc(']', fp);
 	summary_obj(&o, rows, n);
+	if (s->nns)
+		namespaces_arr(&o, s, rows, n);
 	if (s->have_kstat)
 		kernel_obj(&o, &s->kstat);
 	if (opt->aggregates)

@@ -230,6 +230,60 @@ static void kernel_section(FILE *fp, const struct sw_kstat *k, const struct sw_a
 	}
 }
 
+/* -N all: one row per namespace, biggest first, with its states and the
+ * port range and TIME_WAIT limit read in it (they are per namespace). */
+static int ns_cmp_total(const void *a, const void *b, void *arg)
+{
+	const struct sw_agg_ns *an = arg;
+	uint32_t x = an->count[*(const size_t *)a][SW_ST_COUNT];
+	uint32_t y = an->count[*(const size_t *)b][SW_ST_COUNT];
+	return (x < y) - (x > y);
+}
+
+static void ns_row(FILE *fp, const struct sw_snapshot *s, size_t i, const uint32_t *cnt,
+		   const unsigned *sts, unsigned nst)
+{
+	const struct sw_nsinfo *ns = &s->nss[i];
+	fprintf(fp, "%-22.22s %8u", ns->label, cnt[SW_ST_COUNT]);
+	for (unsigned k = 0; k < nst; k++)
+		fprintf(fp, " %11u", cnt[sts[k]]);
+	const struct sw_kstat *k = snapshot_ns_kstat(s, i);
+	if (ns->err)
+		fprintf(fp, "  %s: %s", _("not entered"), strerror(ns->err));
+	else if (k && k->port_lo >= 0)
+		fprintf(fp, "  %d-%d", k->port_lo, k->port_hi);
+	if (k && k->tcp_max_tw_buckets > 0 && cnt[SW_ST_TIME_WAIT])
+		fprintf(fp, _(" (TIME_WAIT %.0f%% of tcp_max_tw_buckets)"),
+			sw_pct_shown(cnt[SW_ST_TIME_WAIT], k->tcp_max_tw_buckets, 0));
+	fputc('\n', fp);
+}
+
+static void ns_section(FILE *fp, const struct sw_snapshot *s, const struct sw_row *rows, size_t n)
+{
+	struct sw_agg_ns an = {0};
+	agg_ns_states(s, rows, n, &an);
+	unsigned sts[SW_ST_COUNT], nst = 0;
+	for (unsigned st = 0; st < SW_ST_COUNT; st++) {
+		bool any = false;
+		for (size_t i = 0; i < an.n; i++)
+			any |= an.count[i][st] != 0;
+		if (any)
+			sts[nst++] = st;
+	}
+	size_t *ord = xcalloc(an.n ? an.n : 1, sizeof *ord);
+	for (size_t i = 0; i < an.n; i++)
+		ord[i] = i;
+	qsort_r(ord, an.n, sizeof *ord, ns_cmp_total, &an);
+	fprintf(fp, "\n%s:\n%-22s %8s", _("Per network namespace"), _("Namespace"), _("total"));
+	for (unsigned k = 0; k < nst; k++)
+		fprintf(fp, " %11s", mixed_state(sts[k]));
+	fprintf(fp, "  %s\n", _("ports"));
+	for (size_t i = 0; i < an.n; i++)
+		ns_row(fp, s, ord[i], an.count[ord[i]], sts, nst);
+	free(ord);
+	agg_ns_done(&an);
+}
+
 int out_summary_text(FILE *fp, const struct sw_snapshot *s, const struct sw_row *rows, size_t n,
 		     const struct out_summary_opts *o)
 {
@@ -240,6 +294,8 @@ int out_summary_text(FILE *fp, const struct sw_snapshot *s, const struct sw_row 
 
 	agg_states(rows, n, &as);
 	states_table(fp, &as);
+	if (s && s->nns)
+		ns_section(fp, s, rows, n);
 	/* where the RAW counts come from, when they are there */
 	if (s && (s->notes & SW_NOTE_RAW_PROCFS) && as.total[SW_PROTO_RAW])
 		fprintf(fp, "\n%s\n", _("(RAW sockets read from /proc/net/raw: "

@@ -234,6 +234,12 @@ unsigned actions_kill(struct ui *ui)
 
 /* ---- close socket --------------------------------------------------------- */
 
+/* The socket to close, and its namespace (-N all: closed in that one). */
+struct close_ctx {
+	struct sw_conn conn;
+	uint64_t ns_inode;
+};
+
 static unsigned close_done(struct ui *ui, struct dialog *d, int choice)
 {
 	if (choice != 1) {
@@ -245,7 +251,9 @@ static unsigned close_done(struct ui *ui, struct dialog *d, int choice)
 	struct ui_action *a = &ui->actions[ui->nactions++];
 	memset(a, 0, sizeof *a);
 	a->kind = UI_ACT_DESTROY;
-	memcpy(&a->conn, d->ctx, sizeof a->conn);
+	const struct close_ctx *cx = d->ctx;
+	a->conn = cx->conn;
+	a->ns_inode = cx->ns_inode;
 	return UI_R_ACTION;
 }
 
@@ -274,8 +282,10 @@ unsigned actions_close(struct ui *ui)
 		return UI_R_REDRAW;
 	}
 	struct dialog *d = dialog_new(DLG_CONFIRM, _("Close this socket?"), close_done);
-	struct sw_conn *copy = xmalloc(sizeof *copy);
-	memcpy(copy, c, sizeof *copy);
+	struct close_ctx *copy = xcalloc(1, sizeof *copy);
+	copy->conn = *c;
+	const struct sw_nsinfo *ns = snapshot_ns(r->snap, c);
+	copy->ns_inode = ns ? ns->inode : 0;
 	d->ctx = copy;
 	d->ctx_free = free;
 	char desc[640];
@@ -284,6 +294,8 @@ unsigned actions_close(struct ui *ui)
 	const struct sw_proc *p = c->owners_n ? snapshot_owner_proc(r->snap, c, 0) : NULL;
 	if (p)
 		dialog_add(d, _("held by pid %d (%s)"), p->pid, p->comm);
+	if (ns)
+		dialog_add(d, _("in network namespace %s"), ns->label);
 	dialog_add(d, "%s", "");
 	if (c->state == SW_ST_TIME_WAIT)
 		dialog_add(d, "%s", _("The kernel drops this TIME-WAIT entry (as ss -K); "

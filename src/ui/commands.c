@@ -131,6 +131,15 @@ static unsigned cmd_mark(struct ui *ui, int on)
 	return UI_R_REFILTER | UI_R_REDRAW;
 }
 
+/* e: the loop switches to the next namespace view and says which. */
+static unsigned cmd_netns(struct ui *ui, int arg)
+{
+	(void)arg;
+	ui->netns_gen++;
+	ui_sync_wants(ui);
+	return UI_R_RECOLLECT | UI_R_REDRAW;
+}
+
 static unsigned cmd_follow(struct ui *ui, int arg)
 {
 	(void)arg;
@@ -251,6 +260,7 @@ static const struct command {
 	[SW_ACT_GROUP_NET] = {remotes_group_next, 0},
 	[SW_ACT_REMOTE_SORT] = {remotes_sort_next, 0},
 	[SW_ACT_FOLLOW] = {cmd_follow, 0},
+	[SW_ACT_NETNS] = {cmd_netns, 0},
 	[SW_ACT_UP] = {cmd_nav, SW_ACT_UP},
 	[SW_ACT_DOWN] = {cmd_nav, SW_ACT_DOWN},
 	[SW_ACT_PGUP] = {cmd_nav, SW_ACT_PGUP},

@@ -4,7 +4,9 @@
  * sparkline of the count over the last samples (the netstat -an | awk
  * '/tcp/ {print $6}' | sort | uniq -c pipeline).  With a filter set (and
  * f on) it counts the filtered sockets; the change per second and the
- * sparkline, which are machine-wide history, are then left out. */
+ * sparkline, which are machine-wide history, are then left out.  With
+ * -N all, each row names the namespace holding most sockets in that state
+ * (which container holds the TIME_WAIT storm). */
 #include "config.h"
 
 #include <stdio.h>
@@ -124,10 +126,30 @@ static void st_row_text(const struct panel *p, struct ui *ui, size_t i, char *bu
 		 count_of(&ui->pan_cur, st), d);
 }
 
-/* Column widths: name(11) count(7) [delta(6)] [rate(10)] sparkline [bar]. */
+/* Column widths: name(11) count(7) [delta(6)] [rate(10)] [top namespace]
+ * sparkline [bar]. */
 struct st_widths {
-	int name, cnt, delta, rate, spark, bar;
+	int name, cnt, delta, rate, ns, spark, bar;
 };
+
+/* -N all: the namespace holding most sockets in state st ("1180 web"),
+ * so a TIME_WAIT storm names its container; "" when none or only one
+ * namespace is shown. */
+static void fmt_top_ns(const struct ui *ui, unsigned st, char *buf, size_t len)
+{
+	const struct sw_agg_ns *an = ui->data.nsstates;
+	const struct sw_snapshot *s = ui->data.snap;
+	buf[0] = '\0';
+	if (!an || !s || an->n < 2 || an->n > s->nns)
+		return;
+	size_t best = 0;
+	for (size_t i = 1; i < an->n; i++)
+		if (an->count[i][st] > an->count[best][st])
+			best = i;
+	uint32_t c = an->count[best][st];
+	if (c)
+		snprintf(buf, len, "%u %s", c, s->nss[best].label);
+}
 
 static void st_widths(const struct panel *p, const struct ui *ui, bool filtered,
 		      struct st_widths *W)
@@ -135,6 +157,10 @@ static void st_widths(const struct panel *p, const struct ui *ui, bool filtered,
 	W->name = 11;
 	W->cnt = 7;
 	int avail = p->w - W->name - W->cnt;
+	/* -N all: who holds them comes before the change and the graphs */
+	bool multi = ui->data.nsstates && ui->data.nsstates->n > 1;
+	W->ns = multi && avail >= 10 ? (avail - 4 > 22 ? 22 : avail - 4) : 0;
+	avail -= W->ns;
 	W->delta = avail >= 6 + 9 ? 6 : 0;
 	avail -= W->delta;
 	W->rate = avail >= 10 + 12 && !filtered ? 10 : 0;
@@ -211,6 +237,14 @@ static void st_draw_row(struct panel *p, struct ui *ui, size_t i, unsigned st, u
 		fmt_rate(ui, st, r, sizeof r);
 		put_signed(w, r, W->rate, sel, base);
 		x += W->rate;
+	}
+	if (W->ns > 0) {
+		char t[96];
+		fmt_top_ns(ui, st, t, sizeof t);
+		wattrset(w, base);
+		waddch(w, ' ');
+		panel_put_match(ui, w, t, W->ns - 1, false, base);
+		x += W->ns;
 	}
 	x = st_graphs(p, ui, st, c, max, W, sel, base, x);
 	wattrset(w, base);

@@ -46,6 +46,7 @@ void ui_sync_wants(struct ui *ui)
 	ui->wants.changes = ui->changes;
 	ui->wants.mark = ui->mark;
 	ui->wants.mark_gen = ui->mark_gen;
+	ui->wants.netns_gen = ui->netns_gen;
 }
 
 struct ui *ui_new(const struct ui_config *cfg, char *err, size_t errlen)
@@ -146,6 +147,11 @@ void ui_set_data(struct ui *ui, const struct ui_data *d)
 	int old_h = header_height(ui, ui->rows);
 	ui->data = *d;
 	ui->have_data = true;
+	if (d->snap && d->snap->nns && !ui->netns_col && !ui->cfg.columns) {
+		colset_show_first(&ui->colset, SW_COL_NETNS); /* whose sockets */
+		ui->netns_col = true;
+		ui->panels[PANEL_CONNS].dirty = true;
+	}
 	if (header_height(ui, ui->rows) != old_h)
 		ui->relayout = true;
 	if (fresh)

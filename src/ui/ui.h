@@ -76,6 +76,8 @@ struct ui_data {
 	const struct sw_churn_groups *churn_groups; /* when the Churn panel is shown */
 	const char *churn_error;             /* why no events (then closures come
 	                                        from sample deltas), or NULL */
+	const struct sw_agg_ns *nsstates;   /* -N all: the states panel's rows per
+	                                       namespace of snap, or NULL */
 };
 
 struct ui_wants {
@@ -103,6 +105,7 @@ struct ui_wants {
 	uint32_t seek_gen; /* changed with every request */
 	enum ui_seek { UI_SEEK_SAMPLES, UI_SEEK_SECONDS, UI_SEEK_TIME } seek_kind;
 	int64_t seek_arg;  /* samples or seconds (signed), or a Unix time */
+	uint32_t netns_gen; /* grows each time the user switches namespaces (e) */
 };
 
 enum ui_action_kind { UI_ACT_SIGNAL, UI_ACT_DESTROY };
@@ -116,6 +119,7 @@ struct ui_action {
 	int zparent;        /* SIGNAL, -EOWNERDEAD (a zombie): its parent ... */
 	char zparent_comm[16]; /* ... and the parent's name (the loop fills them) */
 	struct sw_conn conn; /* DESTROY */
+	uint64_t ns_inode;   /* DESTROY, -N all: conn's namespace (sw_nsinfo.inode) */
 };
 
 struct ui;

@@ -122,6 +122,17 @@ void colset_toggle(struct colset *cs, size_t idx)
 		cs->on[cs->order[idx]] = !cs->on[cs->order[idx]];
 }
 
+void colset_show_first(struct colset *cs, enum sw_col_id id)
+{
+	for (size_t i = 0; i < SW_COL_COUNT; i++) {
+		if (cs->order[i] == id) {
+			cs->on[id] = true;
+			colset_move(cs, i, -(int)i);
+			return;
+		}
+	}
+}
+
 size_t colset_move(struct colset *cs, size_t idx, int delta)
 {
 	if (idx >= SW_COL_COUNT)

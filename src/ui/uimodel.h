@@ -51,6 +51,8 @@ void colset_init(struct colset *cs);            /* column defaults */
  * then left at the defaults). */
 int colset_parse(struct colset *cs, const char *spec);
 void colset_toggle(struct colset *cs, size_t idx);
+/* Show column id first (-N all: the namespace column). */
+void colset_show_first(struct colset *cs, enum sw_col_id id);
 /* Move the column at idx by delta places; returns its new index. */
 size_t colset_move(struct colset *cs, size_t idx, int delta);
 /* Visible columns in order; returns the count. */

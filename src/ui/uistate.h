@@ -47,6 +47,8 @@ struct ui {
 	bool changes;           /* highlight new, keep closed (x) */
 	bool mark;              /* m set a mark, M cleared it */
 	uint32_t mark_gen;
+	uint32_t netns_gen; /* e: the loop switches namespaces when it changes */
+	bool netns_col;     /* the namespace column was put first (once) */
 	size_t n_new, n_closed; /* rows of the view marked new / closed */
 	/* the Alerts panel's lines (alerts.c), rebuilt per sample and width */
 	struct aline *alines;
