@@ -229,13 +229,17 @@ void churn_free(struct sw_churn *ch)
 	free(ch);
 }
 
+/* Seconds (0 to a day) as ns. */
+static uint64_t window_ns(double seconds)
+{
+	if (!(seconds > 0))
+		return 0;
+	return (uint64_t)((seconds > 86400 ? 86400 : seconds) * 1e9);
+}
+
 void churn_set_window(struct sw_churn *ch, double seconds)
 {
-	if (seconds < 0)
-		seconds = 0;
-	if (seconds > 86400)
-		seconds = 86400;
-	ch->window_ns = (uint64_t)(seconds * 1e9);
+	ch->window_ns = window_ns(seconds);
 }
 
 double churn_window(const struct sw_churn *ch)
@@ -250,11 +254,7 @@ double churn_rows_window(const struct sw_churn *ch)
 
 void churn_set_rows_window(struct sw_churn *ch, double seconds)
 {
-	if (seconds < 0)
-		seconds = 0;
-	if (seconds > 86400)
-		seconds = 86400;
-	ch->rows_window_ns = (uint64_t)(seconds * 1e9);
+	ch->rows_window_ns = window_ns(seconds);
 	if (ch->rows_window_ns > ch->window_ns)
 		ch->window_ns = ch->rows_window_ns;
 }
