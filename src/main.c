@@ -68,8 +68,11 @@ int main(int argc, char **argv)
 	struct sw_options o;
 	bool exit_now;
 	int rc = options_parse(&o, argc, argv, &exit_now);
-	if (!rc && exit_now && fflush(stdout) != 0) { /* --help, --version */
-		fprintf(stderr, _("sockwatch: cannot write output: %s\n"), strerror(errno));
+	/* --help, --version: the help is longer than stdio's buffer, so a
+	 * write may already have failed before the final flush */
+	if (!rc && exit_now && (fflush(stdout) != 0 || ferror(stdout))) {
+		fprintf(stderr, _("sockwatch: cannot write output: %s\n"),
+			strerror(errno ? errno : EIO));
 		return 1;
 	}
 	if (rc == 2 && nagios_wanted(argc, argv)) {

@@ -412,3 +412,17 @@ build_make() {
 build_var() {
 	printf 'sw-print-var:\n\t@echo $(%s)\n' "$1" | build_make -f Makefile -f - sw-print-var
 }
+
+# tw_close SW SS: within 1%.
+tw_close() { [ $((($1 - $2) * ($1 - $2) * 10000)) -le $(($2 * $2)) ]; }
+
+# tw_between SW BEFORE AFTER: sockwatch's TIME_WAIT count SW, from a dump
+# taken between two ss dumps that counted BEFORE and AFTER, is within 1% of
+# AFTER, or between the two (TIME_WAIT entries created 60 s earlier may
+# expire in a wave between the dumps, even once the load has stopped).
+tw_between() {
+	_lo=$2 _hi=$3
+	[ "$_lo" -gt "$_hi" ] && _lo=$3 _hi=$2
+	[ $(( ($1 - $3) * ($1 - $3) * 10000 )) -le $(( $3 * $3 )) ] && return 0
+	[ $(( $1 * 100 )) -ge $(( _lo * 99 )) ] && [ $(( $1 * 100 )) -le $(( _hi * 101 )) ]
+}
