@@ -89,6 +89,9 @@ test)
 	fi
 	if [ $rc -eq 0 ] && [ "${SKIP_DISTCHECK:-}" != 1 ]; then
 		configure_in "$top/build-dist"
+		# the catalogs first, one job: two parallel dist steps would both
+		# rebuild po/zh_TW.gmo through the same temporary file
+		make -s -C "$top/build-dist/po" -j1 >/dev/null 2>&1
 		# The tarball builds, installs, uninstalls and passes the unit tests
 		# and the static checks; the namespace, UI and real-server tests
 		# already ran above on the sanitizer build (twice they race with each
