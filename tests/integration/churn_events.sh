@@ -41,8 +41,15 @@ stream() { # OUT ARGS...: start sockwatch --closed --json, wait until one primer
 	shift
 	"$SOCKWATCH" "$@" --closed --json >"$_o" 2>"$_o.err" &
 	STREAM=$!
-	run_in_ns python3 "$EVGEN" tcp 1 >/dev/null
-	wait_for 10 primed "$_o" 2 || die "--closed shows nothing: $(cat "$_o.err")"
+	# a primer connection until one shows: sockwatch may not have joined
+	# the destroy-event groups yet when the first one closes
+	_n=0
+	until primed "$_o" 2; do
+		_n=$((_n + 1))
+		[ "$_n" -le 20 ] || die "--closed shows nothing after $_n primers: $(cat "$_o.err")"
+		run_in_ns python3 "$EVGEN" tcp 1 >/dev/null
+		sleep 0.5
+	done
 }
 stop_stream() { kill -TERM "$STREAM"; wait "$STREAM"; }
 
@@ -176,7 +183,8 @@ ip netns exec "$OTHER" python3 "$GEN" --rate 300 --seconds 1 --life 2 --port 400
 run_in_ns python3 "$EVGEN" tcp 1 >/dev/null
 wait_for 10 primed "$T/c5" 4 || true
 stop_stream
-check "-N: the two primers' 4 ends only, nothing of $OTHER ($(wc -l <"$T/c5") lines)" \
-	test "$(wc -l <"$T/c5")" = 4
+# (the primers: one or more until the stream showed one, then one more)
+check "-N: both ends of each primer only, nothing of $OTHER ($(wc -l <"$T/c5") lines)" \
+	sh -c "n=\$(wc -l <'$T/c5'); test \$n -ge 4 && test \$((n % 2)) = 0 && test \$n -le 44"
 check "-N: no :4002" test "$(jq -c 'select(.local.port == 4002 or .remote.port == 4002)' "$T/c5" | wc -l)" = 0
 finish
