@@ -101,6 +101,8 @@ struct loop {
 	uint64_t kick_ns;     /* when the last collection started */
 	double eff;           /* the interval in effect (pace.h), seconds */
 	double cost;          /* what the last refresh took, seconds */
+	uint64_t landed_ns;   /* when the last collection was done */
+	FILE *pace_log;       /* SOCKWATCH_DEBUG_PACE: one line per refresh */
 	struct ui_action *deferred; /* SOCK_DESTROY waiting for the collector */
 	size_t ndeferred, capdeferred;
 };
@@ -138,7 +140,7 @@ static void sample_begin(struct loop *L)
 /* After it: rc and L->err from collector_sample into L->snap. */
 static int sample_land(struct loop *L, int rc)
 {
-	L->last_sample_ns = sw_mono_ns();
+	L->last_sample_ns = L->landed_ns = sw_mono_ns();
 	L->landed = true;
 	const char *damage = L->ui ? histplay_warning(L->col) : NULL;
 	if (damage)
@@ -222,7 +224,12 @@ static unsigned collect_landed(struct loop *L)
 static void pace_refresh(struct loop *L, const struct ui_wants *w)
 {
 	L->landed = false;
-	L->cost = (double)(sw_mono_ns() - L->kick_ns) / 1e9;
+	uint64_t now = sw_mono_ns();
+	L->cost = (double)(now - L->kick_ns) / 1e9;
+	if (L->pace_log) /* for bench/keylat.c: when a key met which phase */
+		fprintf(L->pace_log, "%llu %llu %llu %zu\n", (unsigned long long)L->kick_ns,
+			(unsigned long long)L->landed_ns, (unsigned long long)now,
+			model_snapshot(L->model)->nconns);
 	L->eff = pace_interval(w->interval, L->eff, L->cost);
 	L->next_sample_ns = L->kick_ns + (uint64_t)(L->eff * 1e9);
 }
@@ -633,6 +640,9 @@ int mode_monitor_run(const struct sw_options *o)
 	mallopt(M_MMAP_THRESHOLD, 256 * 1024);
 #endif
 	L.release_bytes = getenv("SOCKWATCH_DEBUG_RELEASE") ? 0 : RELEASE_BYTES;
+	const char *plog = getenv("SOCKWATCH_DEBUG_PACE");
+	if (plog && *plog && (L.pace_log = fopen(plog, "ae")))
+		setvbuf(L.pace_log, NULL, _IOLBF, 0);
 	L.sel = o->sel;
 	L.sel.protos = default_protos(o);
 	if (o->listening && !o->all)
@@ -788,5 +798,7 @@ out:
 	nsview_done(&L.nsv);
 	agg_ns_done(&L.nsstates);
 	free(L.deferred);
+	if (L.pace_log)
+		fclose(L.pace_log);
 	return rc;
 }
