@@ -563,9 +563,10 @@ static int run(struct loop *L)
 	/* the first sample (before the screen) asked for everything: the
 	 * next asks for what the screen shows (no extra sample for that) */
 	sync_extras(L, w);
+	/* The first sample built the process map from nothing: not what a
+	 * refresh costs.  The next one, in the background, says. */
 	L->landed = false;
-	L->cost = (double)(L->last_sample_ns - L->kick_ns) / 1e9;
-	L->eff = pace_interval(w->interval, w->interval, L->cost);
+	L->eff = w->interval;
 	L->next_sample_ns = L->kick_ns + (uint64_t)(L->eff * 1e9);
 	for (;;) {
 		pending = turn(L, pending);

@@ -62,15 +62,21 @@ static void debug_delay(struct sampler *s)
 		;
 }
 
-static void orphan_free(struct sampler *s)
+/* Everything sampler_new made (the thread is gone or never was). */
+static void destroy(struct sampler *s)
 {
-	collector_free(s->col);
 	snapshot_done(&s->snap);
 	close(s->efd);
 	pthread_cond_destroy(&s->cv);
 	pthread_mutex_destroy(&s->mu);
-	sampler_orphaned = NULL;
 	free(s);
+}
+
+static void orphan_free(struct sampler *s)
+{
+	collector_free(s->col);
+	sampler_orphaned = NULL;
+	destroy(s);
 }
 
 static void *worker(void *arg)
@@ -133,10 +139,7 @@ struct sampler *sampler_new(void)
 	int e = pthread_create(&s->thread, NULL, worker, s);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (e) {
-		close(s->efd);
-		pthread_cond_destroy(&s->cv);
-		pthread_mutex_destroy(&s->mu);
-		free(s);
+		destroy(s);
 		errno = e;
 		return NULL;
 	}
@@ -146,16 +149,6 @@ struct sampler *sampler_new(void)
 int sampler_fd(const struct sampler *s)
 {
 	return s->efd;
-}
-
-bool sampler_busy(const struct sampler *s)
-{
-	/* only the main thread changes job from false to true, and reads it
-	 * here; done is what the worker sets */
-	pthread_mutex_lock((pthread_mutex_t *)&s->mu);
-	bool busy = s->job || s->done;
-	pthread_mutex_unlock((pthread_mutex_t *)&s->mu);
-	return busy;
 }
 
 void sampler_start(struct sampler *s, struct sw_collector *c, struct sw_snapshot *snap)
@@ -214,10 +207,6 @@ bool sampler_stop(struct sampler *s, int wait_ms, struct sw_collector *c)
 	}
 	pthread_mutex_unlock(&s->mu);
 	pthread_join(s->thread, NULL);
-	snapshot_done(&s->snap);
-	close(s->efd);
-	pthread_cond_destroy(&s->cv);
-	pthread_mutex_destroy(&s->mu);
-	free(s);
+	destroy(s);
 	return true;
 }

@@ -30,8 +30,6 @@ struct sampler;
 struct sampler *sampler_new(void);
 /* Readable (POLLIN) once a started collection is done. */
 int sampler_fd(const struct sampler *s);
-/* A collection is running (started, not finished yet). */
-bool sampler_busy(const struct sampler *s);
 /* Collect into *snap with c in the worker.  *snap moves to the worker
  * (left initialised and empty here) until sampler_finish. */
 void sampler_start(struct sampler *s, struct sw_collector *c, struct sw_snapshot *snap);
