@@ -588,15 +588,18 @@ static int run(struct loop *L)
 			return 0;
 		if (r < 0 && errno != EINTR)
 			return 1;
-		if (efd && (fds[efd].revents & POLLIN)) {
+		/* r < 0 (EINTR): a signal such as SIGWINCH, read below */
+		if (r > 0 && efd && (fds[efd].revents & POLLIN)) {
 			churnsrc_drain(&L->cs); /* into the pending buffer */
-			r--;
+			if (--r == 0)
+				continue;
 		}
-		if (sfd && (fds[sfd].revents & POLLIN)) {
+		if (r > 0 && sfd && (fds[sfd].revents & POLLIN)) {
 			pending |= collect_landed(L);
-			r--;
+			if (--r == 0)
+				continue;
 		}
-		if (r <= 0)
+		if (r == 0)
 			continue;
 		/* The terminal went away (a hung-up tty polls as POLLIN too, and
 		 * getch() would fail at once, forever: 100% CPU when no SIGHUP
