@@ -59,6 +59,9 @@ struct loop {
 	struct ui *ui;
 	struct sw_view all, conns;
 	struct churnsrc cs; /* connections closed between samples */
+	struct churnsrc cs_old; /* the namespace before a switch: its closed
+	                           rows are on screen until the next rebuild */
+	bool have_cs_old;
 	struct sw_churn_groups cg;
 	struct sw_agg_states states, pstates;
 	struct sw_agg remotes;
@@ -316,6 +319,9 @@ static void rebuild(struct loop *L, unsigned what)
 	ui_set_data(L->ui, &d);
 	model_free(L->retired);
 	L->retired = NULL;
+	if (L->have_cs_old)
+		churnsrc_close(&L->cs_old);
+	L->have_cs_old = false;
 }
 
 static void run_action(struct loop *L, struct ui_action *a)
@@ -364,6 +370,20 @@ static bool sync_extras(struct loop *L, const struct ui_wants *w)
 	return true;
 }
 
+/* A new, empty model (a replay move, a namespace switch).  The screen
+ * keeps showing the one its views were built from (L->retired) until the
+ * first full rebuild on the new one frees it; a model made since and never
+ * shown goes at once. */
+static void renew_model(struct loop *L)
+{
+	if (L->retired)
+		model_free(L->model);
+	else
+		L->retired = L->model;
+	L->model = model_new();
+	model_set_tombstone_ttl(L->model, L->changes ? LOOP_TOMB_TTL : 0);
+}
+
 /* Replaying a history: the move the replay keys asked for.  The model and
  * the diagnoses start afresh there, fed the sample before it first, so
  * rates and new/closed marks are those of that moment. */
@@ -376,10 +396,7 @@ static void seek(struct loop *L, const struct ui_wants *w)
 		ui_status(L->ui, r < 0, "%s", msg);
 	if (r < 0)
 		return;
-	model_free(L->retired);
-	L->retired = L->model;
-	L->model = model_new();
-	model_set_tombstone_ttl(L->model, L->changes ? LOOP_TOMB_TTL : 0);
+	renew_model(L);
 	L->mark_gen = w->mark_gen - 1; /* set again on the new model */
 	diag_state_done(&L->ds);
 	diag_state_init(&L->ds);
@@ -413,10 +430,7 @@ static void switch_netns(struct loop *L)
 	collector_free(L->col);
 	L->col = c;
 	L->netns = ns;
-	model_free(L->retired);
-	L->retired = L->model; /* the UI shows it until the next rebuild */
-	L->model = model_new();
-	model_set_tombstone_ttl(L->model, L->changes ? LOOP_TOMB_TTL : 0);
+	renew_model(L);
 	L->mark_gen = ui_wants(L->ui)->mark_gen - 1; /* the mark: set again if on */
 	diag_state_done(&L->ds);
 	diag_state_init(&L->ds);
@@ -424,7 +438,11 @@ static void switch_netns(struct loop *L)
 	diag_ns_init(&L->dns);
 	/* the closed connections of the new view */
 	double rows = churn_rows_window(L->cs.ch);
-	churnsrc_close(&L->cs);
+	if (L->have_cs_old)
+		churnsrc_close(&L->cs); /* never shown */
+	else
+		L->cs_old = L->cs; /* shown with the retired model */
+	L->have_cs_old = true;
 	churnsrc_open(&L->cs, L->col, CHURN_WINDOW_S);
 	churn_set_rows_window(L->cs.ch, rows);
 	diag_set_churn(&L->ds, L->cs.ch);
@@ -522,11 +540,12 @@ static void show_pace(struct loop *L, const struct ui_wants *w)
 static void refresh_views(struct loop *L, unsigned pending)
 {
 	pending |= apply_marks(L);
-	if (pending & (LOOP_FULL | UI_R_REFILTER | UI_R_RESORT | UI_R_REGROUP)) {
+	/* after a namespace switch the views, panels and rows on screen are
+	 * the retired model's until the new one has a sample: all of it */
+	if (L->retired && !(pending & LOOP_FULL))
+		pending = 0;
+	if (pending & (LOOP_FULL | UI_R_REFILTER | UI_R_RESORT | UI_R_REGROUP))
 		rebuild(L, pending);
-		model_free(L->retired);
-		L->retired = NULL;
-	}
 	else if (L->have_err && (pending & UI_R_REDRAW))
 		rebuild(L, 0);
 	if (L->landed)
@@ -802,6 +821,8 @@ out:
 	netinfo_done(&L.net_prev);
 	churn_groups_done(&L.cg);
 	churnsrc_close(&L.cs);
+	if (L.have_cs_old)
+		churnsrc_close(&L.cs_old);
 	collector_free(L.col);
 	nsview_done(&L.nsv);
 	agg_ns_done(&L.nsstates);
