@@ -326,6 +326,7 @@ buildone popgen
 buildone rawdump $(pkg-config --cflags --libs libmnl)
 buildone tm
 buildone ptyrun -lutil
+buildone keylat -lutil
 
 if [ -z "$sockwatch" ]; then
 	if [ ! -x "$top/configure" ]; then

@@ -4,7 +4,15 @@
  * next sample; collect, merge into the model, build the views and
  * aggregates the UI asked for (ui_wants), let the UI draw once; keys come
  * back as reaction flags and confirmed actions (kill, close) are carried
- * out here.  Nothing blocks except the collection itself.
+ * out here.
+ *
+ * Live, the collection itself (dumps, parse, process map) runs in the
+ * background (sampler.h): keys, sorting, filtering and drawing go on with
+ * the last complete model, and a new sample is merged when it lands.
+ * What needs the collector (its settings, SOCK_DESTROY, a namespace
+ * switch) waits until no collection is in flight.  A replay collects in
+ * this thread (its time keys move the reader).  A refresh that costs more
+ * than half of the interval stretches it (pace.h).
  */
 #include "config.h"
 
@@ -29,12 +37,14 @@
 #include "core/i18n.h"
 #include "core/model.h"
 #include "core/netinfo.h"
+#include "core/pace.h"
 #include "core/util.h"
 #include "frame.h"
 #include "histplay.h"
 #include "modes.h"
 #include "nsview.h"
 #include "options.h"
+#include "sampler.h"
 #include "ui/ui.h"
 
 /* Work flags beyond the UI's: everything from a new sample. */
@@ -49,6 +59,9 @@ struct loop {
 	struct ui *ui;
 	struct sw_view all, conns;
 	struct churnsrc cs; /* connections closed between samples */
+	struct churnsrc cs_old; /* the namespace before a switch: its closed
+	                           rows are on screen until the next rebuild */
+	bool have_cs_old;
 	struct sw_churn_groups cg;
 	struct sw_agg_states states, pstates;
 	struct sw_agg remotes;
@@ -84,6 +97,17 @@ struct loop {
 	struct sw_model *retired; /* the model before a replay move or a namespace
 	                             switch: the screen shows it until the next
 	                             rebuild */
+	/* collecting in the background */
+	struct sampler *bg;   /* NULL: in this thread (a replay) */
+	bool busy;            /* a collection is in flight: hands off L->col */
+	bool landed;          /* a sample came in this turn: measure the refresh */
+	uint64_t kick_ns;     /* when the last collection started */
+	double eff;           /* the interval in effect (pace.h), seconds */
+	double cost;          /* what the last refresh took, seconds */
+	uint64_t landed_ns;   /* when the last collection was done */
+	FILE *pace_log;       /* SOCKWATCH_DEBUG_PACE: one line per refresh */
+	struct ui_action *deferred; /* SOCK_DESTROY waiting for the collector */
+	size_t ndeferred, capdeferred;
 };
 
 #define LOOP_TOMB_TTL 3 /* refreshes a closed connection stays visible */
@@ -93,6 +117,11 @@ struct loop {
  * in the environment frees it every time (tests run that path with a small
  * population). */
 #define RELEASE_BYTES (4u << 20)
+/* q during a collection: how long to wait for it before leaving it to
+ * finish on its own (the process exits meanwhile). */
+#define QUIT_WAIT_MS 100
+/* The header says a collection is running once it has run this long. */
+#define COLLECTING_SHOW_MS 500
 
 /* The monitor shows inet sockets unless protocols were chosen (-t -u -x
  * ...): a desktop has thousands of UNIX sockets nobody asked to watch. */
@@ -103,15 +132,19 @@ static uint32_t default_protos(const struct sw_options *o)
 	return SW_PROTO_ALL & ~SW_PROTO_BIT(SW_PROTO_UNIX);
 }
 
-static int sample(struct loop *L)
+/* Before a collection: the closures since the last sample, named with the
+ * model it left. */
+static void sample_begin(struct loop *L)
 {
-	/* closures since the last sample, named with the model it left */
 	churnsrc_before_sample(&L->cs, L->model);
-	/* One tcp_info array for both snapshots: the current one's goes to
-	 * the collector (after a failed sample the rows show none). */
-	model_lend_tcpx(L->model, &L->snap);
-	int rc = collector_sample(L->col, &L->snap, L->err, sizeof L->err);
-	L->last_sample_ns = sw_mono_ns();
+	L->kick_ns = sw_mono_ns();
+}
+
+/* After it: rc and L->err from collector_sample into L->snap. */
+static int sample_land(struct loop *L, int rc)
+{
+	L->last_sample_ns = L->landed_ns = sw_mono_ns();
+	L->landed = true;
 	const char *damage = L->ui ? histplay_warning(L->col) : NULL;
 	if (damage)
 		ui_status(L->ui, true, "%s", damage);
@@ -153,6 +186,55 @@ static int sample(struct loop *L)
 		L->have_net = L->have_net_prev = false;
 	}
 	return 0;
+}
+
+/* A whole sample in this thread (the first, a replay's). */
+static int sample(struct loop *L)
+{
+	sample_begin(L);
+	/* One tcp_info array for both snapshots: the current one's goes to
+	 * the collector (after a failed sample the rows show none).  Not in
+	 * the background: the rows on screen keep theirs meanwhile. */
+	model_lend_tcpx(L->model, &L->snap);
+	return sample_land(L, collector_sample(L->col, &L->snap, L->err, sizeof L->err));
+}
+
+/* Start a collection: in the background when there is one, else the whole
+ * sample now.  Work flags for the loop. */
+static unsigned collect(struct loop *L)
+{
+	if (!L->bg)
+		return sample(L) == 0 ? LOOP_FULL : UI_R_REDRAW;
+	sample_begin(L);
+	sampler_start(L->bg, L->col, &L->snap);
+	L->busy = true;
+	return 0;
+}
+
+/* The background collection's fd polled readable: merge what it brought.
+ * Work flags for the loop. */
+static unsigned collect_landed(struct loop *L)
+{
+	int rc;
+	if (!sampler_finish(L->bg, &L->snap, &rc, L->err, sizeof L->err))
+		return 0;
+	L->busy = false;
+	return sample_land(L, rc) == 0 ? LOOP_FULL : UI_R_REDRAW;
+}
+
+/* A refresh was merged and drawn: how long it took from the start of the
+ * collection sets the interval in effect and the next one's time. */
+static void pace_refresh(struct loop *L, const struct ui_wants *w)
+{
+	L->landed = false;
+	uint64_t now = sw_mono_ns();
+	L->cost = (double)(now - L->kick_ns) / 1e9;
+	if (L->pace_log) /* for bench/keylat.c: when a key met which phase */
+		fprintf(L->pace_log, "%llu %llu %llu %zu\n", (unsigned long long)L->kick_ns,
+			(unsigned long long)L->landed_ns, (unsigned long long)now,
+			model_snapshot(L->model)->nconns);
+	L->eff = pace_interval(w->interval, L->eff, L->cost);
+	L->next_sample_ns = L->kick_ns + (uint64_t)(L->eff * 1e9);
 }
 
 /* The mark and the tombstone toggle, as the UI wants them. */
@@ -237,21 +319,37 @@ static void rebuild(struct loop *L, unsigned what)
 	ui_set_data(L->ui, &d);
 	model_free(L->retired);
 	L->retired = NULL;
+	if (L->have_cs_old)
+		churnsrc_close(&L->cs_old);
+	L->have_cs_old = false;
 }
 
+static void run_action(struct loop *L, struct ui_action *a)
+{
+	int rc;
+	if (a->kind == UI_ACT_SIGNAL) {
+		rc = proc_signal_verified(a->pid, a->starttime, a->sig);
+		if (rc == -EOWNERDEAD && proc_parent(a->pid, &a->zparent, a->zparent_comm) < 0)
+			a->zparent = 0; /* the parent is gone too (init reaps it soon) */
+	}
+	else
+		rc = collector_destroy_ns(L->col, &a->conn, a->ns_inode);
+	ui_action_done(L->ui, a, rc);
+}
+
+/* Signals at once; SOCK_DESTROY goes through the collector's netlink
+ * socket, so while a collection is in flight it waits for it to land. */
 static void run_actions(struct loop *L)
 {
 	struct ui_action a;
 	while (ui_next_action(L->ui, &a)) {
-		int rc;
-		if (a.kind == UI_ACT_SIGNAL) {
-			rc = proc_signal_verified(a.pid, a.starttime, a.sig);
-			if (rc == -EOWNERDEAD && proc_parent(a.pid, &a.zparent, a.zparent_comm) < 0)
-				a.zparent = 0; /* the parent is gone too (init reaps it soon) */
+		if (a.kind == UI_ACT_DESTROY && L->busy) {
+			L->deferred = xgrow(L->deferred, &L->capdeferred, L->ndeferred + 1,
+					    sizeof *L->deferred);
+			L->deferred[L->ndeferred++] = a;
+		} else {
+			run_action(L, &a);
 		}
-		else
-			rc = collector_destroy_ns(L->col, &a.conn, a.ns_inode);
-		ui_action_done(L->ui, &a, rc);
 	}
 }
 
@@ -272,6 +370,20 @@ static bool sync_extras(struct loop *L, const struct ui_wants *w)
 	return true;
 }
 
+/* A new, empty model (a replay move, a namespace switch).  The screen
+ * keeps showing the one its views were built from (L->retired) until the
+ * first full rebuild on the new one frees it; a model made since and never
+ * shown goes at once. */
+static void renew_model(struct loop *L)
+{
+	if (L->retired)
+		model_free(L->model);
+	else
+		L->retired = L->model;
+	L->model = model_new();
+	model_set_tombstone_ttl(L->model, L->changes ? LOOP_TOMB_TTL : 0);
+}
+
 /* Replaying a history: the move the replay keys asked for.  The model and
  * the diagnoses start afresh there, fed the sample before it first, so
  * rates and new/closed marks are those of that moment. */
@@ -284,10 +396,7 @@ static void seek(struct loop *L, const struct ui_wants *w)
 		ui_status(L->ui, r < 0, "%s", msg);
 	if (r < 0)
 		return;
-	model_free(L->retired);
-	L->retired = L->model;
-	L->model = model_new();
-	model_set_tombstone_ttl(L->model, L->changes ? LOOP_TOMB_TTL : 0);
+	renew_model(L);
 	L->mark_gen = w->mark_gen - 1; /* set again on the new model */
 	diag_state_done(&L->ds);
 	diag_state_init(&L->ds);
@@ -321,10 +430,7 @@ static void switch_netns(struct loop *L)
 	collector_free(L->col);
 	L->col = c;
 	L->netns = ns;
-	model_free(L->retired);
-	L->retired = L->model; /* the UI shows it until the next rebuild */
-	L->model = model_new();
-	model_set_tombstone_ttl(L->model, L->changes ? LOOP_TOMB_TTL : 0);
+	renew_model(L);
 	L->mark_gen = ui_wants(L->ui)->mark_gen - 1; /* the mark: set again if on */
 	diag_state_done(&L->ds);
 	diag_state_init(&L->ds);
@@ -332,7 +438,11 @@ static void switch_netns(struct loop *L)
 	diag_ns_init(&L->dns);
 	/* the closed connections of the new view */
 	double rows = churn_rows_window(L->cs.ch);
-	churnsrc_close(&L->cs);
+	if (L->have_cs_old)
+		churnsrc_close(&L->cs); /* never shown */
+	else
+		L->cs_old = L->cs; /* shown with the retired model */
+	L->have_cs_old = true;
 	churnsrc_open(&L->cs, L->col, CHURN_WINDOW_S);
 	churn_set_rows_window(L->cs.ch, rows);
 	diag_set_churn(&L->ds, L->cs.ch);
@@ -340,13 +450,25 @@ static void switch_netns(struct loop *L)
 	ui_status(L->ui, false, _("Network namespace: %s (e: next)"), L->nsv.label);
 }
 
+/* ms from now until the monotonic time at (0: due). */
+static int ms_until(uint64_t at, uint64_t now)
+{
+	return at > now ? (int)((at - now) / 1000000ULL) + 1 : 0;
+}
+
+/* Until the next sample is due; while one is collected, until the header
+ * says so (then the sampler's fd ends the wait). */
 static int poll_timeout(struct loop *L)
 {
 	const struct ui_wants *w = ui_wants(L->ui);
 	int t = -1;
-	if (!w->paused) {
-		uint64_t now = sw_mono_ns();
-		t = L->next_sample_ns > now ? (int)((L->next_sample_ns - now) / 1000000ULL) + 1 : 0;
+	uint64_t now = sw_mono_ns();
+	if (L->busy) {
+		uint64_t show = L->kick_ns + COLLECTING_SHOW_MS * 1000000ULL;
+		if (now < show)
+			t = ms_until(show, now);
+	} else if (!w->paused) {
+		t = ms_until(L->next_sample_ns, now);
 	}
 	int u = ui_timeout_ms(L->ui);
 	if (u >= 0 && (t < 0 || u < t))
@@ -382,9 +504,75 @@ static bool terminal_gone(void)
 						     errno == EBADF);
 }
 
-static uint64_t interval_ns(const struct ui_wants *w)
+/* What the keys asked of the collector, now that no collection is in
+ * flight: a namespace switch (e), the sockets to close.  Work flags. */
+static unsigned idle_work(struct loop *L, const struct ui_wants *w)
 {
-	return (uint64_t)(w->interval * 1e9);
+	unsigned f = 0;
+	if (w->netns_gen != L->netns_gen) {
+		L->netns_gen = w->netns_gen;
+		switch_netns(L);
+	}
+	for (size_t i = 0; i < L->ndeferred; i++)
+		run_action(L, &L->deferred[i]);
+	if (L->ndeferred)
+		f |= UI_R_RECOLLECT;
+	L->ndeferred = 0;
+	if (sync_extras(L, w))
+		f |= UI_R_RECOLLECT; /* a column or the filter needs other data */
+	return f;
+}
+
+/* The header: the interval in effect, and a collection running long. */
+static void show_pace(struct loop *L, const struct ui_wants *w)
+{
+	uint64_t now = sw_mono_ns();
+	struct ui_pace p = {
+		.interval = L->eff > w->interval ? L->eff : w->interval,
+		.cost = L->cost,
+		.collecting = L->busy && now - L->kick_ns >= COLLECTING_SHOW_MS * 1000000ULL,
+	};
+	ui_set_pace(L->ui, &p);
+}
+
+/* Merge and rebuild what changed; after a new sample, measure the refresh
+ * (pace.h).  pending: work flags. */
+static void refresh_views(struct loop *L, unsigned pending)
+{
+	pending |= apply_marks(L);
+	/* after a namespace switch the views, panels and rows on screen are
+	 * the retired model's until the new one has a sample: all of it */
+	if (L->retired && !(pending & LOOP_FULL))
+		pending = 0;
+	if (pending & (LOOP_FULL | UI_R_REFILTER | UI_R_RESORT | UI_R_REGROUP))
+		rebuild(L, pending);
+	else if (L->have_err && (pending & UI_R_REDRAW))
+		rebuild(L, 0);
+	if (L->landed)
+		pace_refresh(L, ui_wants(L->ui));
+}
+
+/* Rebuild what changed, collect when due or asked (and no collection is
+ * in flight), draw.  pending: work flags; what is left for the next turn
+ * comes back. */
+static unsigned turn(struct loop *L, unsigned pending)
+{
+	const struct ui_wants *w = ui_wants(L->ui);
+	refresh_views(L, pending & ~(unsigned)UI_R_RECOLLECT);
+	pending &= UI_R_RECOLLECT;
+	if (!L->busy) {
+		pending |= idle_work(L, w);
+		bool due = !w->paused && sw_mono_ns() >= L->next_sample_ns;
+		if (due || (pending & UI_R_RECOLLECT)) {
+			if (!due)
+				histplay_hold(L->col);
+			pending = 0;
+			refresh_views(L, collect(L)); /* in this thread: here already */
+		}
+	}
+	show_pace(L, w);
+	ui_draw(L->ui);
+	return pending; /* asked while busy: once it lands */
 }
 
 static int run(struct loop *L)
@@ -394,35 +582,24 @@ static int run(struct loop *L)
 	/* the first sample (before the screen) asked for everything: the
 	 * next asks for what the screen shows (no extra sample for that) */
 	sync_extras(L, w);
-	L->next_sample_ns = L->last_sample_ns + interval_ns(w);
+	/* The first sample built the process map from nothing: not what a
+	 * refresh costs.  The next one, in the background, says. */
+	L->landed = false;
+	L->eff = w->interval;
+	L->next_sample_ns = L->kick_ns + (uint64_t)(L->eff * 1e9);
 	for (;;) {
-		uint64_t now = sw_mono_ns();
-		bool due = !w->paused && now >= L->next_sample_ns;
-		if (due || (pending & UI_R_RECOLLECT)) {
-			if (!due)
-				histplay_hold(L->col);
-			if (sample(L) == 0)
-				pending |= LOOP_FULL;
-			else
-				pending |= UI_R_REDRAW;
-			L->next_sample_ns = L->last_sample_ns + interval_ns(w);
-		}
-		pending |= apply_marks(L);
-		if (pending & (LOOP_FULL | UI_R_REFILTER | UI_R_RESORT | UI_R_REGROUP)) {
-			rebuild(L, pending);
-			model_free(L->retired);
-			L->retired = NULL;
-		}
-		else if (L->have_err && (pending & UI_R_REDRAW))
-			rebuild(L, 0);
-		pending = 0;
-		ui_draw(L->ui);
+		pending = turn(L, pending);
 
-		struct pollfd fds[3] = {{.fd = STDIN_FILENO, .events = POLLIN}};
+		struct pollfd fds[4] = {{.fd = STDIN_FILENO, .events = POLLIN}};
 		nfds_t nfds = 1;
 		int rfd = ui_poll_fd(L->ui);
 		if (rfd >= 0)
 			fds[nfds++] = (struct pollfd){.fd = rfd, .events = POLLIN};
+		nfds_t sfd = 0;
+		if (L->busy) {
+			sfd = nfds;
+			fds[nfds++] = (struct pollfd){.fd = sampler_fd(L->bg), .events = POLLIN};
+		}
 		int timeout = poll_timeout(L);
 		nfds_t efd = events_poll(L, fds, &nfds, &timeout);
 		int r = poll(fds, nfds, timeout);
@@ -430,8 +607,14 @@ static int run(struct loop *L)
 			return 0;
 		if (r < 0 && errno != EINTR)
 			return 1;
-		if (efd && (fds[efd].revents & POLLIN)) {
+		/* r < 0 (EINTR): a signal such as SIGWINCH, read below */
+		if (r > 0 && efd && (fds[efd].revents & POLLIN)) {
 			churnsrc_drain(&L->cs); /* into the pending buffer */
+			if (--r == 0)
+				continue;
+		}
+		if (r > 0 && sfd && (fds[sfd].revents & POLLIN)) {
+			pending |= collect_landed(L);
 			if (--r == 0)
 				continue;
 		}
@@ -452,21 +635,17 @@ static int run(struct loop *L)
 			return 0;
 		if (w->netinfo && !L->have_net && !L->o->replay)
 			f |= UI_R_RECOLLECT; /* a routes/interfaces panel opened */
-		if (sync_extras(L, w))
-			f |= UI_R_RECOLLECT; /* a column or the filter needs other data */
 		if (w->thr_gen != L->thr_gen && w->thr) {
 			L->thr = *w->thr; /* changed in the setup screen */
 			L->thr_gen = w->thr_gen;
 		}
-		if (f & UI_R_TIMER)
-			L->next_sample_ns = L->last_sample_ns + interval_ns(w);
+		if (f & UI_R_TIMER) { /* a new interval asked for: measured again */
+			L->eff = pace_interval(w->interval, w->interval, L->cost);
+			L->next_sample_ns = L->kick_ns + (uint64_t)(L->eff * 1e9);
+		}
 		if (f & UI_R_ACTION) {
 			run_actions(L);
 			f |= UI_R_RECOLLECT;
-		}
-		if (w->netns_gen != L->netns_gen) {
-			L->netns_gen = w->netns_gen;
-			switch_netns(L);
 		}
 		pending |= f;
 	}
@@ -482,8 +661,15 @@ int mode_monitor_run(const struct sw_options *o)
 	 * freeing a released snapshot returns its pages at once (glibc would
 	 * otherwise raise the threshold and keep them in the heap). */
 	mallopt(M_MMAP_THRESHOLD, 256 * 1024);
+	/* One heap for the collector thread too: its own arena kept ~18 MB
+	 * more at 100k sockets (peak RSS, bench/keylat.c), and it mallocs
+	 * little (its big arrays are mmapped). */
+	mallopt(M_ARENA_MAX, 1);
 #endif
 	L.release_bytes = getenv("SOCKWATCH_DEBUG_RELEASE") ? 0 : RELEASE_BYTES;
+	const char *plog = getenv("SOCKWATCH_DEBUG_PACE");
+	if (plog && *plog && (L.pace_log = fopen(plog, "ae")))
+		setvbuf(L.pace_log, NULL, _IOLBF, 0);
 	L.sel = o->sel;
 	L.sel.protos = default_protos(o);
 	if (o->listening && !o->all)
@@ -607,8 +793,16 @@ int mode_monitor_run(const struct sw_options *o)
 					    : "%.*s",
 			  (int)strcspn(warns, "\n"), warns, n - 1);
 	}
+	/* live: collect in the background from now on (a replay moves its
+	 * reader with the time keys, in this thread) */
+	if (!o->replay)
+		L.bg = sampler_new();
 	rc = run(&L);
 	ui_free(L.ui);
+	/* a collection in flight: a recording must end with a whole sample;
+	 * otherwise it is left to finish on its own while the process exits */
+	if (L.bg && !sampler_stop(L.bg, o->record ? -1 : QUIT_WAIT_MS, L.col))
+		L.col = NULL;
 out:
 	if (warns && warns[0])
 		fputs(warns, stderr);
@@ -627,8 +821,13 @@ out:
 	netinfo_done(&L.net_prev);
 	churn_groups_done(&L.cg);
 	churnsrc_close(&L.cs);
+	if (L.have_cs_old)
+		churnsrc_close(&L.cs_old);
 	collector_free(L.col);
 	nsview_done(&L.nsv);
 	agg_ns_done(&L.nsstates);
+	free(L.deferred);
+	if (L.pace_log)
+		fclose(L.pace_log);
 	return rc;
 }

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "core/i18n.h"
+#include "core/pace.h"
 #include "core/util.h"
 #include "alerts.h"
 #include "header.h"
@@ -67,6 +68,24 @@ static void recording_time(struct ui *ui, const struct sw_snapshot *s)
 		waddstr(w, "  ");
 }
 
+/* "every 1.0s"; when a refresh costs more than half of the interval
+ * asked for, the one in effect and why: "every 2.5s (set 1.0s: refresh
+ * takes 1.2s)"; "(collecting)" while a collection has run a while. */
+static void interval_pair(struct ui *ui)
+{
+	WINDOW *w = ui->hdr;
+	const struct ui_pace *p = &ui->pace;
+	char v[160];
+	if (pace_stretched(ui->wants.interval, p->interval))
+		snprintf(v, sizeof v, _("%.1fs (set %.1fs: refresh takes %.1fs)"), p->interval,
+			 ui->wants.interval, p->cost);
+	else
+		snprintf(v, sizeof v, _("%.1fs"), ui->wants.interval);
+	put_pair(w, ui->cols, ui->cfg.replay ? _("a sample every ") : _("every "), v);
+	if (p->collecting)
+		put_pair(w, ui->cols, "", _("(collecting)"));
+}
+
 static void line_top(struct ui *ui, int y)
 {
 	WINDOW *w = ui->hdr;
@@ -86,8 +105,7 @@ static void line_top(struct ui *ui, int y)
 			sw_strlcpy(v, _("(invalid time)"), sizeof v);
 		put_pair(w, W, "", v);
 	}
-	snprintf(v, sizeof v, _("%.1fs"), ui->wants.interval);
-	put_pair(w, W, ui->cfg.replay ? _("a sample every ") : _("every "), v);
+	interval_pair(ui);
 	const char *ns = ui->cfg.netns ? ui->cfg.netns : (s && s->netns[0] ? s->netns : NULL);
 	if (ns)
 		put_pair(w, W, _("netns "), ns);

@@ -5,6 +5,7 @@
 
 #include <stdlib.h>
 
+#include "core/pace.h"
 #include "core/util.h"
 #include "actions.h"
 #include "alerts.h"
@@ -171,6 +172,16 @@ void ui_set_data(struct ui *ui, const struct ui_data *d)
 	ui->status_dirty = true;
 	if (!ui->why)
 		ui->why = fresh ? "sample" : "view";
+}
+
+void ui_set_pace(struct ui *ui, const struct ui_pace *p)
+{
+	bool stretched = pace_stretched(ui->wants.interval, p->interval);
+	/* the cost only matters while it stretches the interval */
+	if (p->interval != ui->pace.interval || p->collecting != ui->pace.collecting ||
+	    (stretched && p->cost != ui->pace.cost))
+		ui->hdr_dirty = true;
+	ui->pace = *p;
 }
 
 static unsigned mouse_event(struct ui *ui)

@@ -80,6 +80,15 @@ struct ui_data {
 	                                       namespace of snap, or NULL */
 };
 
+/* How the loop keeps pace (the header shows it). */
+struct ui_pace {
+	double interval;   /* seconds between refreshes in effect: more than
+	                      ui_wants.interval when a refresh costs more than
+	                      half of that */
+	double cost;       /* seconds the last refresh took */
+	bool collecting;   /* a collection has been running a while */
+};
+
 struct ui_wants {
 	const struct sw_filter *filter;
 	const struct sw_sortkey *keys;
@@ -133,6 +142,8 @@ const struct ui_wants *ui_wants(const struct ui *ui);
 /* New data: a new sample, or new views of the same sample (d->sample_seq
  * tells which); d's pointers must stay valid until the next call. */
 void ui_set_data(struct ui *ui, const struct ui_data *d);
+/* The pace in effect (redraws the header when it changed). */
+void ui_set_pace(struct ui *ui, const struct ui_pace *p);
 /* Read every pending key (never waits); UI_R_* flags. */
 unsigned ui_input(struct ui *ui);
 /* Draw what is dirty; one doupdate (none when nothing changed). */

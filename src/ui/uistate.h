@@ -41,6 +41,7 @@ struct ui {
 	struct ui_wants wants;
 	struct ui_data data;
 	bool have_data;
+	struct ui_pace pace; /* the interval in effect, a collection running */
 	uint64_t seen_seq;
 	struct sw_agg_states cur_states; /* machine-wide (the header) */
 	struct statehist hist;  /* TCP state counts over the last samples */

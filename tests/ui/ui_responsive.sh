@@ -1,0 +1,94 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# ui_responsive: the monitor collects in the background.  With every
+# background collection made slow (SOCKWATCH_DEBUG_COLLECT_DELAY_MS, as a
+# million sockets would make it), in tmux, inside a test-made namespace:
+#  - while a collection is pending (the header says "(collecting)") the
+#    help, a sort key and a filter are answered from the last complete
+#    sample: the screen changes, the header's sample time does not;
+#  - q exits at once (status 0) with that collection still pending;
+#  - a refresh that costs more than half of the interval stretches it, and
+#    the header says so ("every 4.0s (set 1.0s: refresh takes 1.9s)"):
+#    at least twice the cost, and the sample time moves on;
+#  - K confirmed during a collection closes the socket once it is in.
+. "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
+. "$top_srcdir/tests/ui/lib-tmux.sh"
+
+require_root
+require_cmds tmux
+netns_new uiresp
+sockfix_start listen,port=3306 estab,port=80,n=2 estab,port=7000,n=1
+
+SOCKWATCH_NO_MOUSE=1
+export SOCKWATCH_NO_MOUSE
+# The sample's time in the header (HH:MM:SS).
+sample_time() { tmux_screen | head -n 1 | grep -o '[0-9][0-9]:[0-9][0-9]:[0-9][0-9]' | head -n 1; }
+same_sample() { [ "$(sample_time)" = "$1" ]; }
+new_sample() { [ "$(sample_time)" != "$1" ]; }
+collecting() { tmux_screen | head -n 1 | grep -q '(collecting)'; }
+# a row of the connection table: the listener on 3306
+listen_row() { tmux_screen | grep -Eq '^tcp +LISTEN .*:3306 '; }
+no_listen_row() { ! listen_row; }
+# The first sample walks all of /proc: on a busy machine that takes a while.
+W=60
+
+# ---- keys while a collection is pending ----------------------------------------
+# The first sample is taken before the screen opens; the next one (in the
+# background) never ends within the test.
+SOCKWATCH_DEBUG_COLLECT_DELAY_MS=600000
+export SOCKWATCH_DEBUG_COLLECT_DELAY_MS
+tmux_start_sockwatch 160 40 xterm-256color C.UTF-8 -d 1
+check "monitor starts" tmux_wait_text "Connections" $W
+check "a collection in flight is shown" tmux_wait_text "(collecting)" $W
+check "the listener on 3306 is listed" wait_for $W listen_row
+t0=$(sample_time)
+log "sample time on screen: $t0"
+tmux_send h
+check "h answered during the collection: help" tmux_wait_text "Show this help"
+tmux_send Escape
+check "help closed" tmux_wait_gone "Show this help"
+tmux_send S
+check "S answered: sorted by state" tmux_wait_regex "Sorted by State"
+tmux_send /
+tmux_type "sport = :80"
+tmux_send Enter
+check "filter answered: the status line shows it" tmux_wait_text "Filter: sport = :80"
+check "filter applied to the last sample: the listener on 3306 is gone" \
+	wait_for $W no_listen_row
+check "still the same sample (no refresh landed)" same_sample "$t0"
+check "still collecting" collecting
+tmux_send q
+check "q exits while the collection is pending" tmux_wait_exit 10
+check "exit status 0" test "$TMUX_STATUS" = 0
+
+# ---- the interval stretches ------------------------------------------------------
+SOCKWATCH_DEBUG_COLLECT_DELAY_MS=2000
+tmux_start_sockwatch 160 40 xterm-256color C.UTF-8 -d 1 'sport = :7000 and state established'
+check "monitor starts" tmux_wait_text "Connections" $W
+t1=$(sample_time)
+check "a new sample comes in" wait_for $W new_sample "$t1"
+re='every ([0-9.]+)s \(set 1\.0s: refresh takes ([0-9.]+)s\)'
+check "the header shows the stretched interval" tmux_wait_regex "$re" $W
+hdr=$(tmux_screen | head -n 1)
+log "header: $hdr"
+eff=$(printf '%s\n' "$hdr" | sed -En "s/.*$re.*/\\1/p")
+cost=$(printf '%s\n' "$hdr" | sed -En "s/.*$re.*/\\2/p")
+check "a refresh costs the delay at least (2.0s <= $cost)" \
+	awk -v c="$cost" 'BEGIN { exit !(c >= 2.0) }'
+check "the interval in effect is twice the cost at least ($eff for $cost)" \
+	awk -v e="$eff" -v c="$cost" 'BEGIN { exit !(e >= 2 * c - 0.1) }'
+
+# ---- K during a collection --------------------------------------------------------
+check "the established server side on 7000" tmux_wait_regex "ESTAB .*127\.0\.0\.1:7000 "
+tmux_wait_text "(collecting)" $W >/dev/null
+tmux_send K
+tmux_wait_text "Close this socket?" >/dev/null
+tmux_send y
+check "K: closed once the collection is in" tmux_wait_text "Socket closed" $W
+check "K: the row is gone" tmux_wait_text "No connection matches the filter" $W
+left=$(ip netns exec "$NS" ss -tanH state established 'sport = :7000' | wc -l)
+check "K: no established socket on 7000 left ($left)" test "$left" = 0
+tmux_send q
+check "q exits" tmux_wait_exit 10
+check "exit status 0" test "$TMUX_STATUS" = 0
+finish
