@@ -6,7 +6,7 @@
 # test suite.  Root only.
 #
 #   bench/netns.sh [--rounds N] [--samples N] [--build DIR] [--ns N] [--pairs N]
-#                  [--child-ehash N]
+#                  [--child-ehash N] [--perf FILE]
 #
 # Runs in a private pid and mount namespace (unshare --pid --mount
 # --mount-proc, with empty /run/netns and /var/run/netns), so -N all finds
@@ -22,10 +22,11 @@
 # share unless they were created with net.ipv4.tcp_child_ehash_entries set
 # (Linux 6.1+): --child-ehash N creates every namespace of the benchmark
 # with a private hash of N buckets (the sysctl is set in an intermediate
-# namespace, never on the host).
+# namespace, never on the host).  --perf FILE records a call-graph profile
+# (perf record -g) of the last round's fifty refreshes into FILE.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
-rounds=3 samples=11 build= nns=50 pairs=5000 child_ehash=0
+rounds=3 samples=11 build= nns=50 pairs=5000 child_ehash=0 perf=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--rounds) rounds=$2; shift ;;
@@ -34,8 +35,9 @@ while [ $# -gt 0 ]; do
 	--ns) nns=$2; shift ;;
 	--pairs) pairs=$2; shift ;;
 	--child-ehash) child_ehash=$2; shift ;;
+	--perf) perf=$(realpath -m "$2"); shift ;;
 	--inner) break ;;
-	-h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "netns.sh: unknown argument '$1'" >&2; exit 2 ;;
 	esac
 	shift
@@ -52,11 +54,11 @@ if [ "${1:-}" != --inner ]; then
 		"$top/bench/nsbench.c" "$build/src/libswcollect.a" "$build/src/libswcore.a" \
 		$(pkg-config --libs libmnl) -pthread || exit 1
 	exec unshare --pid --fork --mount --mount-proc "$0" --inner "$build/nsbench" \
-		"$rounds" "$samples" "$nns" "$pairs" "$child_ehash"
+		"$rounds" "$samples" "$nns" "$pairs" "$child_ehash" "$perf"
 fi
 
 # ---- inside the private pid and mount namespace
-nsbench=$2 rounds=$3 samples=$4 nns=$5 pairs=$6 child_ehash=$7
+nsbench=$2 rounds=$3 samples=$4 nns=$5 pairs=$6 child_ehash=$7 perf=${8:-}
 if [ "$child_ehash" != 0 ] && [ "${SW_NSB_PARENT:-}" != 1 ]; then
 	# the namespaces below get private hashes: set in a parent of theirs
 	SW_NSB_PARENT=1 exec unshare -n "$0" "$@"
@@ -104,7 +106,11 @@ for ((r = 1; r <= rounds; r++)); do
 	"$nsbench" -N all -n "$samples" >>"$R/oneall"
 	stop
 	start "$nns" $((pairs * 2 / nns / 2))
-	"$nsbench" -N all -n "$samples" >>"$R/fifty"
+	if [ -n "$perf" ] && [ "$r" = "$rounds" ]; then
+		perf record -q -g -o "$perf" -- "$nsbench" -N all -n "$samples" >>"$R/fifty"
+	else
+		"$nsbench" -N all -n "$samples" >>"$R/fifty"
+	fi
 	stop
 done
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
