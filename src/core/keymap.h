@@ -72,8 +72,8 @@ enum sw_kgroup {
 	  N_("Setup: columns, sort, panels, interval, colours and diagnosis "   \
 	     "thresholds, saved to the settings file"), GENERAL)               \
 	X(NETNS, "netns", NULL,                                                \
-	  N_("Network namespaces: this one, all of them (as -N all), then "     \
-	     "each one in turn"), GENERAL)                                      \
+	  N_("Network namespaces: choose the view from a menu: this one, all "  \
+	     "of them (as -N all) or one, with their socket counts"), GENERAL)  \
 	X(RESOLVE, "resolve", NULL,                                            \
 	  N_("Toggle name resolution (reverse DNS and service names, "          \
 	     "resolved in the background)"), GENERAL)                          \

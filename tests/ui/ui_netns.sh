@@ -4,11 +4,26 @@
 # very same connection (127.0.0.1:45000 -> 127.0.0.1:7300): both rows are
 # shown, each under its namespace's name in the Netns column; K closes the
 # one selected in its own namespace and leaves the twin alone; the e key
-# switches to another namespace view and says which.
+# opens the namespace chooser at 80x24 (this one, all, each namespace with
+# its socket count), where typing part of a name and Enter shows that
+# namespace alone, and choosing "all namespaces" goes back.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 . "$top_srcdir/tests/ui/lib-tmux.sh"
 
 require_root
+# -N all sees every namespace on the machine (and other jobs' millions of
+# sockets make each refresh slow): run in a private pid and mount
+# namespace (a fresh /proc, empty /run/netns), so that it finds only what
+# this test makes, plus its own namespace.
+if [ -z "${SW_NS_PRIVATE:-}" ] && command -v unshare >/dev/null; then
+	trap - EXIT
+	SW_NS_PRIVATE=1 exec unshare --pid --fork --mount --mount-proc sh -c '
+		mount --make-rprivate / || exit 1
+		for d in /run/netns /var/run/netns /run/docker/netns; do
+			[ -d "$d" ] && mount -t tmpfs none "$d"
+		done
+		exec sh "$0"' "$0"
+fi
 require_cmds tmux jq ss ip python3
 tmpdir_new
 
@@ -63,12 +78,39 @@ tmux_wait_exit 5 >/dev/null
 check "closed in namespace a (ss there: 0 server ends)" test "$(estab "sw-ua-$$")" = 0
 check "its twin in namespace b is untouched (ss there: 1)" test "$(estab "sw-ub-$$")" = 1
 
-# e: the next view
-tmux_start_sockwatch 140 30 xterm-256color C.UTF-8 -N all
+# e: the chooser, at 80x24
+tmux_start_sockwatch 80 24 xterm-256color C.UTF-8 -N all "sport = :7300 and state established"
 check "started on every namespace" tmux_wait_text "netns all"
+check "namespace b's row is shown (K closed a's)" tmux_wait_regex "^sw-ub-$$ +tcp"
 tmux_send e
-check "e says which namespace is shown now" tmux_wait_regex "Network namespace: .+ \(e: next\)"
-check "the header no longer says all" tmux_wait_gone "netns all" 10
+check "e opens the namespace chooser" tmux_wait_text "Network namespace view"
+check "it offers this namespace" tmux_wait_regex "this namespace"
+check "it offers all of them, marked as the current view" \
+	tmux_wait_regex "\* all namespaces +sockets: [0-9]+"
+check "it lists namespace b with its socket count (a listener and both ends)" \
+	tmux_wait_regex "sw-ub-$$ +sockets: 3 "
+check "and namespace a (its server end closed by K)" tmux_wait_regex "sw-ua-$$ +sockets: 2 "
+tmux_type "ub-$$"
+check "typing shows what was typed" tmux_wait_text "Network namespace view: ub-$$"
+tmux_send Enter
+check "Enter shows the namespace typed" tmux_wait_text "Network namespace: sw-ub-$$"
+check "the header names it" tmux_wait_text "netns sw-ub-$$"
+check "its connection is listed" tmux_wait_regex "tcp +ESTAB .*127\.0\.0\.1:7300 +127\.0\.0\.1:45000"
+tmux_send e
+check "e again: the chooser marks namespace b" tmux_wait_regex "\* sw-ub-$$"
+tmux_type all
+tmux_send Enter
+check "back to all namespaces" tmux_wait_text "netns all"
+tmux_send e
+check "the chooser once more" tmux_wait_text "Network namespace view"
+tmux_send Up
+tmux_send Enter
+check "this namespace: the one sockwatch runs in" tmux_wait_text "Network namespace: this one"
+check "its header no longer says all" tmux_wait_gone "netns all" 10
+tmux_send e
+check "and the chooser again" tmux_wait_text "Network namespace view"
+tmux_send Escape
+check "Esc closes it" tmux_wait_gone "Network namespace view" 10
 check "the monitor is still running" test ! -s "$TMUX_STATUS_FILE"
 tmux_send q
 check "q quits" tmux_wait_exit 5
