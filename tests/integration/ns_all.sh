@@ -197,6 +197,36 @@ check "-s has the per-namespace section" grep -q '^Per network namespace:' "$T/s
 check "-s lists each named namespace with its 4 sockets" \
 	test "$(grep -cE "^sw-all[0-7]-$tag +4 " "$T/sum")" = 8
 
+# -s --top 3: the 3 biggest namespaces, the rest summed on one row
+i=0
+while [ $i -lt 3 ]; do # namespaces 0-2 get 6 TIME_WAIT sockets more
+	ip netns exec "sw-all$i-$tag" python3 -c '
+import socket
+l = socket.socket(); l.bind(("127.0.0.1", 9300)); l.listen(8)
+for _ in range(6):
+    c = socket.create_connection(("127.0.0.1", 9300)); a, _ = l.accept(); c.close(); a.close()
+'
+	i=$((i + 1))
+done
+sw_ok "$T/top" "$T/err" -b -a -t -N all -s --top 3 "netns 'sw-all*-$tag'"
+rows=$(sed -n '/^Per network namespace:/,/^$/p' "$T/top")
+check "-s --top 3: the 3 namespaces with the TIME_WAIT sockets first (10 sockets each)" \
+	test "$(printf '%s\n' "$rows" | grep -cE "^sw-all[0-2]-$tag +10 ")" = 3
+printf '%s\n' "$rows" >"$T/toprows"
+check "-s --top 3: the other namespaces summed on one row (5 named with 4 each)" \
+	grep -qE '^\([0-9]+ more\) +20 ' "$T/toprows"
+
+# Prometheus: a netns label on the state gauges and the listeners
+sw_ok "$T/prom" "$T/err" -a -t -N all --format prometheus
+check "prometheus: TIME_WAIT of namespace sw-all0 under its netns label" \
+	grep -q "^sockwatch_sockets{proto=\"tcp\",state=\"TIME_WAIT\",netns=\"sw-all0-$tag\"} 6\$" "$T/prom"
+check "prometheus: its :9100 listener under its netns label" \
+	grep -q "^sockwatch_listener_backlog{proto=\"tcp\",addr=\"127.0.0.1\",port=\"9100\",process=\"python3\",netns=\"sw-all0-$tag\"} 8\$" "$T/prom"
+check "prometheus: at most 20 netns values" \
+	test "$(grep '^sockwatch_sockets{proto="tcp",state="LISTEN"' "$T/prom" | wc -l)" -le 20
+check "prometheus: the namespaces past 19 summed as _other" \
+	grep -q '^sockwatch_sockets{proto="tcp",state="LISTEN",netns="_other"} ' "$T/prom"
+
 # namespaces that come and go during refreshes: skipped quietly
 (
 	k=0
