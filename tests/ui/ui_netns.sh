@@ -6,7 +6,10 @@
 # one selected in its own namespace and leaves the twin alone; the e key
 # opens the namespace chooser at 80x24 (this one, all, each namespace with
 # its socket count), where typing part of a name and Enter shows that
-# namespace alone, and choosing "all namespaces" goes back.
+# namespace alone, and choosing "all namespaces" goes back; g on the
+# focused states panel gives a row per namespace, o sorts it by TIME_WAIT
+# (the namespace with the TIME_WAIT storm first), Enter shows that
+# namespace's connections.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 . "$top_srcdir/tests/ui/lib-tmux.sh"
 
@@ -115,5 +118,36 @@ check "the monitor is still running" test ! -s "$TMUX_STATUS_FILE"
 tmux_send q
 check "q quits" tmux_wait_exit 5
 check "exit status 0" test "$TMUX_STATUS" = 0
+
+# the states panel per namespace: a TIME_WAIT storm in namespace a
+ip netns exec "sw-ua-$$" python3 -c '
+import socket
+l = socket.socket(); l.bind(("127.0.0.1", 7400)); l.listen(16)
+for _ in range(7):
+    c = socket.create_connection(("127.0.0.1", 7400)); a, _ = l.accept(); c.close(); a.close()
+'
+tmux_start_sockwatch 100 30 xterm-256color C.UTF-8 -N all
+check "started on every namespace (states panel)" tmux_wait_text "g: per namespace"
+k=0
+while [ $k -lt 8 ] && ! tmux_screen | grep -q "> TCP states"; do
+	tmux_send Tab
+	sleep 0.3
+	k=$((k + 1))
+done
+check "Tab focuses the TCP states panel" tmux_wait_text "> TCP states"
+tmux_send g
+check "g: a row per namespace" tmux_wait_text "per namespace, by total"
+check "with a header: Namespace, total, TIME_W" tmux_wait_regex "Namespace +total +TIME_W"
+check "namespace a's row: 8 sockets (its listener and 7 in TIME_WAIT)" tmux_wait_regex "sw-ua-$$ +8 +7( |$)"
+tmux_send o
+check "o: sorted by TIME_WAIT" tmux_wait_text "per namespace, by TIME_W"
+tmux_capture "$T/nsrows"
+first=$(grep -oE "sw-u[ab]-$$|host|self" "$T/nsrows" | head -1)
+check "the TIME_WAIT storm's namespace first (got '$first')" test "$first" = "sw-ua-$$"
+tmux_send Enter
+check "Enter: its connections (filter netns INODE)" tmux_wait_regex "Filter: netns [0-9]+"
+check "only namespace a's sockets" tmux_wait_regex "^sw-ua-$$ +tcp +TIME-WAIT"
+tmux_send q
+check "q quits (states panel)" tmux_wait_exit 5
 
 finish
