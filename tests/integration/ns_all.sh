@@ -260,6 +260,13 @@ if id nobody >/dev/null 2>&1; then
 		test "$(jq '.notes | index("netns_partial") != null' "$T/nobody")" = true
 	own=$(jq -r '.namespaces[0] | "\(.error // "")|\(.sockets >= 0)"' "$T/nobody")
 	check "not root: its own namespace is collected (got '$own')" test "$own" = "|true"
+	setpriv --reuid=nobody --regid="$(id -g nobody)" --clear-groups \
+		"$SW_OTHERS" -b -a -t -N all >"$T/nobody.txt" 2>"$T/nerr"
+	check "not root: the table lists its own namespace's sockets" \
+		grep -qE '^(host|self) ' "$T/nobody.txt"
+	check "not root: stderr says which namespaces could not be entered and why" \
+		grep -qE "network namespaces could not be entered \(.*: Operation not permitted\)" "$T/nerr"
+	[ -s "$T/nerr" ] && head -3 "$T/nerr" >&2
 fi
 
 finish
