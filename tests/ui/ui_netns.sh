@@ -14,19 +14,7 @@
 . "$top_srcdir/tests/ui/lib-tmux.sh"
 
 require_root
-# -N all sees every namespace on the machine (and other jobs' millions of
-# sockets make each refresh slow): run in a private pid and mount
-# namespace (a fresh /proc, empty /run/netns), so that it finds only what
-# this test makes, plus its own namespace.
-if [ -z "${SW_NS_PRIVATE:-}" ] && command -v unshare >/dev/null; then
-	trap - EXIT
-	SW_NS_PRIVATE=1 exec unshare --pid --fork --mount --mount-proc sh -c '
-		mount --make-rprivate / || exit 1
-		for d in /run/netns /var/run/netns /run/docker/netns; do
-			[ -d "$d" ] && mount -t tmpfs none "$d"
-		done
-		exec sh "$0"' "$0"
-fi
+netns_private
 require_cmds tmux jq ss ip python3
 tmpdir_new
 

@@ -330,6 +330,21 @@ static void test_prom_format(void **state)
 	diagfx_down(&f);
 }
 
+/* s's exposition with --top 1 --prom-skip-node and no diagnoses, checked
+ * against the format's rules and by promtool. */
+static char *render_checked(const struct sw_snapshot *s)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+	struct out_prom_opts o = {.top = 1, .skip_node = true};
+	assert_int_equal(out_metrics_prom(fp, s, NULL, &o), 0);
+	fclose(fp);
+	check_exposition(buf);
+	promtool_check(buf);
+	return buf;
+}
+
 /* Label sets are capped: 69 TCP listener label sets -> the 63 busiest keep theirs,
  * the other 6 are summed into an "_other" series (and counted); the
  * ephemeral destinations past --top likewise.  --prom-skip-node drops the
@@ -345,14 +360,7 @@ static void test_prom_caps(void **state)
 		l->rq = i < 60 ? 100 : 1; /* the last 7 are the quietest */
 		l->wq = 128;
 	}
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *fp = open_memstream(&buf, &len);
-	struct out_prom_opts o = {.top = 1, .skip_node = true};
-	assert_int_equal(out_metrics_prom(fp, &s, NULL, &o), 0);
-	fclose(fp);
-	check_exposition(buf);
-	promtool_check(buf);
+	char *buf = render_checked(&s);
 	size_t series = 0;
 	for (const char *p = buf; (p = strstr(p, "\nsockwatch_listener_accept_queue{")); p++)
 		series++;
@@ -395,14 +403,7 @@ static void test_prom_netns(void **state)
 	}
 	add(&s, SW_ST_LISTEN, "127.0.0.1", 7001, "0.0.0.0", 0)->ns = 1; /* ns1: folded */
 	add(&s, SW_ST_LISTEN, "127.0.0.1", 7024, "0.0.0.0", 0)->ns = 24;
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *fp = open_memstream(&buf, &len);
-	struct out_prom_opts o = {.top = 1, .skip_node = true};
-	assert_int_equal(out_metrics_prom(fp, &s, NULL, &o), 0);
-	fclose(fp);
-	check_exposition(buf);
-	promtool_check(buf);
+	char *buf = render_checked(&s);
 	assert_non_null(strstr(buf, "\nsockwatch_sockets{proto=\"tcp\",state=\"TIME_WAIT\","
 				    "netns=\"host\"} 90\n"));
 	assert_non_null(strstr(buf, "\nsockwatch_sockets{proto=\"tcp\",state=\"TIME_WAIT\","
