@@ -9,7 +9,8 @@
 # namespace alone, and choosing "all namespaces" goes back; g on the
 # focused states panel gives a row per namespace, o sorts it by TIME_WAIT
 # (the namespace with the TIME_WAIT storm first), Enter shows that
-# namespace's connections.
+# namespace's connections; without root the header counts the namespaces
+# it could not enter.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 . "$top_srcdir/tests/ui/lib-tmux.sh"
 
@@ -139,5 +140,16 @@ check "Enter: its connections (filter netns INODE)" tmux_wait_regex "Filter: net
 check "only the first namespace's sockets ($first)" tmux_wait_regex "^$first +tcp +TIME-WAIT"
 tmux_send q
 check "q quits (states panel)" tmux_wait_exit 5
+
+# not root: the header counts the namespaces that could not be entered
+if id nobody >/dev/null 2>&1 && command -v setpriv >/dev/null; then
+	sw_for_others
+	tmux_start 120 30 xterm-256color C.UTF-8 setpriv --reuid=nobody \
+		--regid="$(id -g nobody)" --clear-groups "$SW_OTHERS" -N all
+	check "not root: the header counts the namespaces not entered" \
+		tmux_wait_regex "\([0-9]+ not entered: not root\)"
+	tmux_send q
+	check "not root: q quits" tmux_wait_exit 5
+fi
 
 finish
