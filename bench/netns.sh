@@ -6,7 +6,7 @@
 # test suite.  Root only.
 #
 #   bench/netns.sh [--rounds N] [--samples N] [--build DIR] [--ns N] [--pairs N]
-#                  [--child-ehash N]
+#                  [--child-ehash N] [--perf FILE]
 #
 # Runs in a private pid and mount namespace (unshare --pid --mount
 # --mount-proc, with empty /run/netns and /var/run/netns), so -N all finds
@@ -17,15 +17,21 @@
 #   one      -N /proc/PID/ns/net of the single 10,000-socket namespace
 #   one-all  -N all while only that namespace exists (plus our own)
 #   fifty    -N all over the 50 namespaces (plus our own)
-# and prints the medians over the rounds and fifty / one.
+# and the kernel's floor for the same two (nsbench -R: one TCP dump per
+# namespace over sockets opened once, nothing parsed), and prints the
+# medians over the rounds, fifty / one, and fifty's floor / one: the best
+# ratio any -N all could reach.  The TCP sockets of the whole machine
+# (every namespace's, /proc/net/sockstat "alloc") are printed too: each
+# dump walks a hash holding all of them.
 # Every TCP dump walks the whole established hash, which all namespaces
 # share unless they were created with net.ipv4.tcp_child_ehash_entries set
 # (Linux 6.1+): --child-ehash N creates every namespace of the benchmark
 # with a private hash of N buckets (the sysctl is set in an intermediate
-# namespace, never on the host).
+# namespace, never on the host).  --perf FILE records a call-graph profile
+# (perf record -g) of the last round's fifty refreshes into FILE.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
-rounds=3 samples=11 build= nns=50 pairs=5000 child_ehash=0
+rounds=3 samples=11 build= nns=50 pairs=5000 child_ehash=0 perf=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--rounds) rounds=$2; shift ;;
@@ -34,8 +40,9 @@ while [ $# -gt 0 ]; do
 	--ns) nns=$2; shift ;;
 	--pairs) pairs=$2; shift ;;
 	--child-ehash) child_ehash=$2; shift ;;
+	--perf) perf=$(realpath -m "$2"); shift ;;
 	--inner) break ;;
-	-h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "netns.sh: unknown argument '$1'" >&2; exit 2 ;;
 	esac
 	shift
@@ -52,11 +59,11 @@ if [ "${1:-}" != --inner ]; then
 		"$top/bench/nsbench.c" "$build/src/libswcollect.a" "$build/src/libswcore.a" \
 		$(pkg-config --libs libmnl) -pthread || exit 1
 	exec unshare --pid --fork --mount --mount-proc "$0" --inner "$build/nsbench" \
-		"$rounds" "$samples" "$nns" "$pairs" "$child_ehash"
+		"$rounds" "$samples" "$nns" "$pairs" "$child_ehash" "$perf"
 fi
 
 # ---- inside the private pid and mount namespace
-nsbench=$2 rounds=$3 samples=$4 nns=$5 pairs=$6 child_ehash=$7
+nsbench=$2 rounds=$3 samples=$4 nns=$5 pairs=$6 child_ehash=$7 perf=${8:-}
 if [ "$child_ehash" != 0 ] && [ "${SW_NSB_PARENT:-}" != 1 ]; then
 	# the namespaces below get private hashes: set in a parent of theirs
 	SW_NSB_PARENT=1 exec unshare -n "$0" "$@"
@@ -101,10 +108,17 @@ for ((r = 1; r <= rounds; r++)); do
 	start 1 "$pairs"
 	set -- $holders
 	"$nsbench" -N "/proc/$1/ns/net" -n "$samples" >>"$R/one"
+	"$nsbench" -R -N "/proc/$1/ns/net" -n "$samples" >>"$R/onefloor"
 	"$nsbench" -N all -n "$samples" >>"$R/oneall"
 	stop
 	start "$nns" $((pairs * 2 / nns / 2))
-	"$nsbench" -N all -n "$samples" >>"$R/fifty"
+	if [ -n "$perf" ] && [ "$r" = "$rounds" ]; then
+		perf record -q -g -o "$perf" -- "$nsbench" -N all -n "$samples" >>"$R/fifty"
+	else
+		"$nsbench" -N all -n "$samples" >>"$R/fifty"
+	fi
+	"$nsbench" -R -N all -n "$samples" >>"$R/fiftyfloor"
+	awk '$1 == "TCP:" {print $9}' /proc/net/sockstat >>"$R/alloc"
 	stop
 done
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
@@ -112,6 +126,8 @@ for f in 1 2; do
 	one[$f]=$(cut -d' ' -f$f "$R/one" | median)
 	oneall[$f]=$(cut -d' ' -f$f "$R/oneall" | median)
 	fifty[$f]=$(cut -d' ' -f$f "$R/fifty" | median)
+	onefloor[$f]=$(cut -d' ' -f$f "$R/onefloor" | median)
+	fiftyfloor[$f]=$(cut -d' ' -f$f "$R/fiftyfloor" | median)
 done
 [ "$child_ehash" != 0 ] && echo "namespaces created with tcp_child_ehash_entries=$child_ehash"
 printf 'rounds %d, %d refreshes each (per round: median wall ms, median CPU ms, sockets, namespaces):\n' \
@@ -119,7 +135,15 @@ printf 'rounds %d, %d refreshes each (per round: median wall ms, median CPU ms, 
 printf '  one      %s\n' "$(tr '\n' ';' <"$R/one")"
 printf '  one-all  %s\n' "$(tr '\n' ';' <"$R/oneall")"
 printf '  fifty    %s\n' "$(tr '\n' ';' <"$R/fifty")"
+printf '  floor: one %s fifty %s\n' "$(tr '\n' ';' <"$R/onefloor")" \
+	"$(tr '\n' ';' <"$R/fiftyfloor")"
+printf 'TCP sockets on the whole machine (all namespaces) during the fifty rounds: %s\n' \
+	"$(tr '\n' ' ' <"$R/alloc")"
 printf 'wall: one %s ms, one-all %s ms, fifty %s ms; fifty / one = %s\n' \
 	"${one[1]}" "${oneall[1]}" "${fifty[1]}" "$(ratio "${fifty[1]}" "${one[1]}")"
 printf 'CPU:  one %s ms, one-all %s ms, fifty %s ms; fifty / one = %s\n' \
 	"${one[2]}" "${oneall[2]}" "${fifty[2]}" "$(ratio "${fifty[2]}" "${one[2]}")"
+printf 'floor (kernel dumps only), CPU: one %s ms, fifty %s ms; fifty floor / one = %s\n' \
+	"${onefloor[2]}" "${fiftyfloor[2]}" "$(ratio "${fiftyfloor[2]}" "${one[2]}")"
+printf 'floor, wall: one %s ms, fifty %s ms; fifty floor / one = %s\n' \
+	"${onefloor[1]}" "${fiftyfloor[1]}" "$(ratio "${fiftyfloor[1]}" "${one[1]}")"

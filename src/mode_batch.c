@@ -304,10 +304,34 @@ static struct sw_collector *open_collector(const struct batch *b)
 	return c;
 }
 
+/* -N all: the namespaces that could not be entered (not root), named. */
+static void netns_note(const struct sw_snapshot *s)
+{
+	size_t bad = 0;
+	int err = 0;
+	char names[256] = "";
+	for (size_t i = 0; i < s->nns; i++) {
+		if (!s->nss[i].err)
+			continue;
+		if (!err)
+			err = s->nss[i].err;
+		if (bad++ < 3)
+			snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s",
+				 bad > 1 ? ", " : "", s->nss[i].label);
+	}
+	if (!bad)
+		return;
+	fprintf(stderr, _("sockwatch: note: %zu of %zu network namespaces could not be entered "
+			  "(%s%s: %s): their sockets are not shown (run with sudo)\n"),
+		bad, s->nns, names, bad > 3 ? ", ..." : "", strerror(err));
+}
+
 /* Things to tell once on stderr after the first sample. */
 static void first_notes(const struct batch *b, const struct sw_snapshot *s)
 {
 	const struct sw_options *o = b->o;
+	if (o->mode != SW_MODE_JSON && (s->notes & SW_NOTE_NETNS_PARTIAL))
+		netns_note(s);
 	if (b->procs && o->mode != SW_MODE_JSON && (s->notes & SW_NOTE_NOT_ROOT))
 		fprintf(stderr, _("sockwatch: not running as root: processes of other users "
 				  "are not shown (run with sudo)\n"));

@@ -92,7 +92,7 @@ struct loop {
 	struct sw_collect_opts co;
 	struct nsview nsv;
 	const char *netns; /* collected now: NULL own, "all" or a path */
-	uint32_t netns_gen;
+	uint32_t netns_gen, netns_pick_gen;
 	struct sw_agg_ns nsstates;
 	struct sw_model *retired; /* the model before a replay move or a namespace
 	                             switch: the screen shows it until the next
@@ -407,16 +407,28 @@ static void seek(struct loop *L, const struct ui_wants *w)
 	}
 }
 
-/* The e key: collect the next namespace view (nsview.h) with a new
- * collector and a new model (rows of another namespace are not closed
- * connections of this one). */
-static void switch_netns(struct loop *L)
+/* The e key: the menu of namespace views (nsview.h). */
+static void netns_menu(struct loop *L)
 {
 	if (L->o->replay) {
 		ui_status(L->ui, true, "%s", _("A replay has no other network namespaces"));
 		return;
 	}
-	const char *ns = nsview_next(&L->nsv, L->o->netns, model_snapshot(L->model));
+	nsview_refresh(&L->nsv, model_snapshot(L->model));
+	size_t n = 2 + L->nsv.n;
+	char(*label)[64] = xcalloc(n, sizeof *label);
+	long *socks = xcalloc(n, sizeof *socks);
+	size_t cur = nsview_choices(&L->nsv, L->o->netns, label, socks);
+	ui_netns_menu(L->ui, label, socks, n, cur);
+	free(label);
+	free(socks);
+}
+
+/* The view chosen there: collected with a new collector and a new model
+ * (rows of another namespace are not closed connections of this one). */
+static void switch_netns(struct loop *L, size_t pick)
+{
+	const char *ns = nsview_pick(&L->nsv, L->o->netns, pick);
 	struct sw_collect_opts co = L->co;
 	co.netns = ns;
 	co.label = L->nsv.mode == 2 ? L->nsv.label : NULL;
@@ -447,7 +459,7 @@ static void switch_netns(struct loop *L)
 	churn_set_rows_window(L->cs.ch, rows);
 	diag_set_churn(&L->ds, L->cs.ch);
 	L->have_net = L->have_net_prev = false;
-	ui_status(L->ui, false, _("Network namespace: %s (e: next)"), L->nsv.label);
+	ui_status(L->ui, false, _("Network namespace: %s (e: choose another)"), L->nsv.label);
 }
 
 /* ms from now until the monotonic time at (0: due). */
@@ -505,13 +517,13 @@ static bool terminal_gone(void)
 }
 
 /* What the keys asked of the collector, now that no collection is in
- * flight: a namespace switch (e), the sockets to close.  Work flags. */
+ * flight: a namespace switch (chosen in e's menu), the sockets to close.  Work flags. */
 static unsigned idle_work(struct loop *L, const struct ui_wants *w)
 {
 	unsigned f = 0;
-	if (w->netns_gen != L->netns_gen) {
-		L->netns_gen = w->netns_gen;
-		switch_netns(L);
+	if (w->netns_pick_gen != L->netns_pick_gen) {
+		L->netns_pick_gen = w->netns_pick_gen;
+		switch_netns(L, w->netns_pick);
 	}
 	for (size_t i = 0; i < L->ndeferred; i++)
 		run_action(L, &L->deferred[i]);
@@ -646,6 +658,10 @@ static int run(struct loop *L)
 		if (f & UI_R_ACTION) {
 			run_actions(L);
 			f |= UI_R_RECOLLECT;
+		}
+		if (w->netns_gen != L->netns_gen) { /* the menu: at once */
+			L->netns_gen = w->netns_gen;
+			netns_menu(L);
 		}
 		pending |= f;
 	}

@@ -97,6 +97,23 @@ require_cmds() {
 	done
 }
 
+# -N all sees every namespace on the machine (and other jobs' millions of
+# sockets would make each refresh slow): run the rest of the calling
+# script in a private pid and mount namespace (a fresh /proc, empty
+# /run/netns and docker netns directories), so that -N all finds only
+# what the test makes, plus its own namespace.  Call right after
+# require_root, before anything is created.
+netns_private() {
+	[ -z "${SW_NS_PRIVATE:-}" ] && command -v unshare >/dev/null || return 0
+	trap - EXIT
+	SW_NS_PRIVATE=1 exec unshare --pid --fork --mount --mount-proc sh -c '
+		mount --make-rprivate / || exit 1
+		for d in /run/netns /var/run/netns /run/docker/netns; do
+			[ -d "$d" ] && mount -t tmpfs none "$d"
+		done
+		exec sh "$0"' "$0"
+}
+
 at_exit() { SW_AT_EXIT="$SW_AT_EXIT
 $1"; }
 

@@ -416,14 +416,34 @@ static void set_missing(struct sw_collector *c, struct sw_snapshot *s)
  * column of /proc/net/protocols is per netns and counts hashed sockets,
  * which is exactly what a dump lists (checked for UDP, UDP-Lite and MPTCP:
  * unbound sockets are in neither).  An empty MPTCP dump still walks the
- * TCP listening hash: ~7% of a monitor refresh at 10k sockets.  TCP and
- * UNIX are always dumped; RAW and SCTP too (a missing sock_diag module is
+ * TCP listening hash: ~7% of a monitor refresh at 10k sockets.  TCP is
+ * skipped only when neither family has a socket there and sockstat's
+ * per-namespace tw is 0 (TIME_WAIT ones are not counted in protocols;
+ * bound-only ones neither: never skipped when those are asked for): the
+ * empty namespaces of -N all then cost no walk of the whole established
+ * hash.  UNIX is always dumped; RAW and SCTP too (a missing sock_diag module is
  * only learnt from a dump's ENOENT).  Result: per family (v4, v6), protocols known
  * idle; 0 when unknown (file missing: dump everything). */
 struct idle_ctx {
 	const char *proc_root;
 	uint32_t idle[2];
 };
+
+/* No TIME_WAIT socket in this thread's namespace (false when unknown). */
+static bool tw_none(const char *proc_root)
+{
+	char path[4096], line[512];
+	snprintf(path, sizeof path, "%s/thread-self/net/sockstat", proc_root);
+	FILE *fp = fopen(path, "re");
+	bool none = false;
+	long inuse, orphan, tw;
+	while (fp && fgets(line, sizeof line, fp))
+		if (sscanf(line, "TCP: inuse %ld orphan %ld tw %ld", &inuse, &orphan, &tw) == 3)
+			none = tw == 0;
+	if (fp)
+		fclose(fp);
+	return none;
+}
 
 static void idle_fn(void *a)
 {
@@ -435,6 +455,7 @@ static void idle_fn(void *a)
 		{"UDP", 0, SW_PROTO_UDP},         {"UDPv6", 1, SW_PROTO_UDP},
 		{"UDP-Lite", 0, SW_PROTO_UDPLITE}, {"UDPLITEv6", 1, SW_PROTO_UDPLITE},
 		{"MPTCP", 0, SW_PROTO_MPTCP},     {"MPTCPv6", 1, SW_PROTO_MPTCP},
+		{"TCP", 0, SW_PROTO_TCP},         {"TCPv6", 1, SW_PROTO_TCP},
 	};
 	struct idle_ctx *ic = a;
 	char path[4096], line[512];
@@ -452,6 +473,11 @@ static void idle_fn(void *a)
 				ic->idle[map[i].fam] |= SW_PROTO_BIT(map[i].proto);
 	}
 	fclose(fp);
+	/* TCP: no hashed socket of either family, and no TIME_WAIT one
+	 * (those are not counted there; sockstat's tw is per namespace) */
+	uint32_t tcp = SW_PROTO_BIT(SW_PROTO_TCP);
+	if ((ic->idle[0] & ic->idle[1] & tcp) && !tw_none(ic->proc_root))
+		ic->idle[0] &= ~tcp, ic->idle[1] &= ~tcp;
 }
 
 static const char *fam_name(int family)
@@ -555,7 +581,11 @@ static int sample_live(struct sw_collector *c, struct sw_snapshot *s, char *err,
 	 * one dump per family. */
 	bool tcp_both = nf == 2 && !c->rec && !c->no_tcp_both &&
 			(c->protos & SW_PROTO_BIT(SW_PROTO_TCP));
-	if (tcp_both) {
+	if (kst & SW_STATE_BIT(SW_ST_BOUND_INACTIVE)) /* bound-only ones are not counted */
+		ic.idle[0] &= ~SW_PROTO_BIT(SW_PROTO_TCP), ic.idle[1] &= ~SW_PROTO_BIT(SW_PROTO_TCP);
+	if (tcp_both && (ic.idle[0] & ic.idle[1] & SW_PROTO_BIT(SW_PROTO_TCP))) {
+		s->protos_done |= SW_PROTO_BIT(SW_PROTO_TCP); /* no TCP socket: no walk */
+	} else if (tcp_both) {
 		struct sockdiag_req q = {AF_UNSPEC, SW_PROTO_TCP, kst, c->ext,
 				     c->has_ports ? c->ports : NULL};
 		r = sockdiag_dump(c->sockdiag, &q, s, NULL, &dups);

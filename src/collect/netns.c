@@ -20,14 +20,17 @@
  * refreshes by inode (its sockets were created inside by a helper thread,
  * collect.c) and freed when the namespace is no longer found, so that
  * sockwatch does not keep a dead namespace alive.  Each refresh samples
- * them in turn into one scratch snapshot and appends it to the merged one
- * (snapshot_append), with the namespace's kstat read in it.
+ * them into a snapshot of their own, from up to NSALL_WORKERS threads at
+ * once (one per CPU: each dump is the kernel walking its hash tables,
+ * which runs in parallel), then appends them to the merged one in list
+ * order (snapshot_append), with the namespace's kstat read in it.
  */
 #include "config.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -338,10 +341,19 @@ size_t netns_each(struct sw_nslist *l, void (*fn)(const struct sw_nsent *e, void
 
 /* ------------------------------------------------------------ -N all */
 
+/* Namespaces sampled at once, at most (and at most one per CPU). */
+#define NSALL_WORKERS 4
+/* A namespace's own snapshot is kept for the next refresh unless it grew
+ * past this many sockets (then freed after the merge: no second copy of a
+ * big namespace between refreshes). */
+#define NSALL_KEEP_CONNS 4096
+
 struct nssub {
 	uint64_t inode;
 	struct sw_collector *c;
 	bool seen;
+	int r;                  /* this refresh: 0, or -errno of its sample */
+	struct sw_snapshot snap; /* this refresh's sample of it */
 };
 
 struct sw_nsall {
@@ -350,7 +362,9 @@ struct sw_nsall {
 	struct sw_nslist list;
 	struct nssub *subs;
 	size_t nsubs, capsubs;
-	struct sw_snapshot tmp; /* one namespace's sample, before the merge */
+	size_t *work; /* this refresh: subs[] to sample, in list order */
+	size_t nwork, capwork, next;
+	pthread_mutex_t lock; /* next */
 };
 
 struct sw_nsall *nsall_new(const struct sw_collect_opts *o, const char *proc_root)
@@ -361,8 +375,14 @@ struct sw_nsall *nsall_new(const struct sw_collect_opts *o, const char *proc_roo
 	a->o.procs = false; /* the merged snapshot is mapped once */
 	a->proc_root = xstrdup(proc_root ? proc_root : "/proc");
 	a->o.proc_root = a->proc_root;
-	snapshot_init(&a->tmp);
+	pthread_mutex_init(&a->lock, NULL);
 	return a;
+}
+
+static void sub_free(struct nssub *sub)
+{
+	collector_free(sub->c);
+	snapshot_done(&sub->snap);
 }
 
 void nsall_free(struct sw_nsall *a)
@@ -370,10 +390,11 @@ void nsall_free(struct sw_nsall *a)
 	if (!a)
 		return;
 	for (size_t i = 0; i < a->nsubs; i++)
-		collector_free(a->subs[i].c);
+		sub_free(&a->subs[i]);
 	free(a->subs);
+	free(a->work);
 	netns_list_done(&a->list);
-	snapshot_done(&a->tmp);
+	pthread_mutex_destroy(&a->lock);
 	free(a->proc_root);
 	free(a);
 }
@@ -420,9 +441,10 @@ static struct nssub *sub_for(struct sw_nsall *a, struct sw_nsent *e)
 	}
 	a->subs = xgrow(a->subs, &a->capsubs, a->nsubs + 1, sizeof *a->subs);
 	sub = &a->subs[a->nsubs++];
+	memset(sub, 0, sizeof *sub);
 	sub->inode = e->info.inode;
 	sub->c = c;
-	sub->seen = false;
+	snapshot_init(&sub->snap);
 	return sub;
 }
 
@@ -433,7 +455,7 @@ static void drop_unseen(struct sw_nsall *a)
 	size_t out = 0;
 	for (size_t i = 0; i < a->nsubs; i++) {
 		if (!a->subs[i].seen) {
-			collector_free(a->subs[i].c);
+			sub_free(&a->subs[i]);
 			continue;
 		}
 		a->subs[i].seen = false;
@@ -442,28 +464,61 @@ static void drop_unseen(struct sw_nsall *a)
 	a->nsubs = out;
 }
 
-/* One namespace into s; false when it was skipped. */
-static bool sample_one(struct sw_nsall *a, const struct sw_collector *tmpl, struct sw_nsent *e,
-		       struct sw_snapshot *s)
+/* A sampling thread: the next namespace of the work list, until none. */
+static void *worker(void *arg)
 {
-	struct nssub *sub = sub_for(a, e);
-	if (!sub)
-		return false;
-	sub->seen = true;
+	struct sw_nsall *a = arg;
 	char msg[256];
-	collector_copy_settings(sub->c, tmpl);
-	int r = collector_sample_inside(sub->c, &a->tmp, msg, sizeof msg);
-	if (r < 0) {
-		e->err = r; /* e.g. it went away mid-refresh: skipped quietly */
+	for (;;) {
+		pthread_mutex_lock(&a->lock);
+		size_t k = a->next < a->nwork ? a->next++ : a->nwork;
+		pthread_mutex_unlock(&a->lock);
+		if (k == a->nwork)
+			return NULL;
+		struct nssub *sub = &a->subs[a->work[k]];
+		sub->r = collector_sample_inside(sub->c, &sub->snap, msg, sizeof msg);
+	}
+}
+
+/* Sample every namespace of the work list, from up to NSALL_WORKERS
+ * threads (this one included). */
+static void sample_all(struct sw_nsall *a)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t nt = cpus > 1 ? (size_t)cpus : 1;
+	if (nt > NSALL_WORKERS)
+		nt = NSALL_WORKERS;
+	if (nt > a->nwork)
+		nt = a->nwork;
+	pthread_t th[NSALL_WORKERS];
+	size_t started = 0;
+	a->next = 0;
+	for (size_t i = 1; i < nt; i++)
+		if (pthread_create(&th[started], NULL, worker, a) == 0)
+			started++;
+	worker(a);
+	for (size_t i = 0; i < started; i++)
+		pthread_join(th[i], NULL);
+}
+
+/* e's sample (in sub) into s; false when it was skipped. */
+static bool merge_one(struct nssub *sub, struct sw_nsent *e, struct sw_snapshot *s)
+{
+	if (sub->r < 0) {
+		e->err = sub->r; /* e.g. it went away mid-refresh: skipped quietly */
 		return false;
 	}
 	uint32_t i = snapshot_add_ns(s, &e->info);
 	if (i == SW_NONE)
 		return false;
-	snapshot_append(s, &a->tmp, i);
-	if (e->own && a->tmp.have_kstat) { /* the snapshot's own: ours */
-		s->kstat = a->tmp.kstat;
+	snapshot_append(s, &sub->snap, i);
+	if (e->own && sub->snap.have_kstat) { /* the snapshot's own: ours */
+		s->kstat = sub->snap.kstat;
 		s->have_kstat = true;
+	}
+	if (sub->snap.capconns > NSALL_KEEP_CONNS) {
+		snapshot_done(&sub->snap);
+		snapshot_init(&sub->snap);
 	}
 	return true;
 }
@@ -477,10 +532,25 @@ int nsall_sample(struct sw_nsall *a, const struct sw_collector *tmpl, struct sw_
 			 strerror(-r));
 		return r;
 	}
+	/* the sub-collectors (made here, in list order), then the samples */
+	a->nwork = 0;
 	for (size_t i = 0; i < a->list.n; i++) {
 		struct sw_nsent *e = &a->list.v[i];
 		e->err = 0;
-		if (sample_one(a, tmpl, e, s) || e->err == -ENOENT)
+		struct nssub *sub = sub_for(a, e);
+		if (!sub)
+			continue;
+		sub->seen = true;
+		sub->r = 0;
+		collector_copy_settings(sub->c, tmpl);
+		a->work = xgrow(a->work, &a->capwork, a->nwork + 1, sizeof *a->work);
+		a->work[a->nwork++] = (size_t)(sub - a->subs);
+	}
+	sample_all(a);
+	for (size_t i = 0; i < a->list.n; i++) {
+		struct sw_nsent *e = &a->list.v[i];
+		struct nssub *sub = e->err ? NULL : find_sub(a, e->info.inode);
+		if ((sub && merge_one(sub, e, s)) || e->err == -ENOENT)
 			continue; /* a namespace that vanished is not news */
 		struct sw_nsinfo ni = e->info;
 		ni.err = -e->err;

@@ -120,6 +120,39 @@ void agg_ns_states(const struct sw_snapshot *s, const struct sw_row *rows, size_
 	}
 }
 
+struct ns_rank_key {
+	const struct sw_agg_ns *a;
+	unsigned key;
+};
+
+static int cmp_ns_rank(const void *x, const void *y, void *arg)
+{
+	const struct ns_rank_key *k = arg;
+	size_t i = *(const size_t *)x, j = *(const size_t *)y;
+	const uint32_t *ci = k->a->count[i], *cj = k->a->count[j];
+	if (ci[k->key] != cj[k->key])
+		return ci[k->key] > cj[k->key] ? -1 : 1;
+	if (ci[SW_ST_COUNT] != cj[SW_ST_COUNT])
+		return ci[SW_ST_COUNT] > cj[SW_ST_COUNT] ? -1 : 1;
+	return (i > j) - (i < j);
+}
+
+size_t agg_ns_rank(const struct sw_agg_ns *a, unsigned key, size_t top, size_t *order,
+		   uint32_t rest[SW_ST_COUNT + 1], size_t *nrest)
+{
+	struct ns_rank_key k = {a, key <= SW_ST_COUNT ? key : SW_ST_COUNT};
+	for (size_t i = 0; i < a->n; i++)
+		order[i] = i;
+	qsort_r(order, a->n, sizeof *order, cmp_ns_rank, &k);
+	memset(rest, 0, (SW_ST_COUNT + 1) * sizeof *rest);
+	size_t keep = a->n < top ? a->n : top;
+	for (size_t r = keep; r < a->n; r++)
+		for (unsigned st = 0; st <= SW_ST_COUNT; st++)
+			rest[st] += a->count[order[r]][st];
+	*nrest = a->n - keep;
+	return keep;
+}
+
 void agg_ns_done(struct sw_agg_ns *a)
 {
 	free(a->count);

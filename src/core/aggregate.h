@@ -36,6 +36,13 @@ struct sw_agg_ns {
 };
 void agg_ns_states(const struct sw_snapshot *s, const struct sw_row *rows, size_t n,
 		   struct sw_agg_ns *out);
+/* Rank a's namespaces by count[.][key] (key: a state, or SW_ST_COUNT for
+ * the total), most first (ties: the bigger total, then the lower index):
+ * order[] (room for a->n) gets them all; the first top are kept
+ * (returned: how many), the others are summed per state into rest[]
+ * (*nrest: how many were). */
+size_t agg_ns_rank(const struct sw_agg_ns *a, unsigned key, size_t top, size_t *order,
+		   uint32_t rest[SW_ST_COUNT + 1], size_t *nrest);
 void agg_ns_done(struct sw_agg_ns *a);
 
 enum sw_agg_kind {

@@ -72,8 +72,8 @@ enum sw_kgroup {
 	  N_("Setup: columns, sort, panels, interval, colours and diagnosis "   \
 	     "thresholds, saved to the settings file"), GENERAL)               \
 	X(NETNS, "netns", NULL,                                                \
-	  N_("Network namespaces: this one, all of them (as -N all), then "     \
-	     "each one in turn"), GENERAL)                                      \
+	  N_("Network namespaces: choose the view from a menu: this one, all "  \
+	     "of them (as -N all) or one, with their socket counts"), GENERAL)  \
 	X(RESOLVE, "resolve", NULL,                                            \
 	  N_("Toggle name resolution (reverse DNS and service names, "          \
 	     "resolved in the background)"), GENERAL)                          \
@@ -116,10 +116,12 @@ enum sw_kgroup {
 	X(GROUP_NET, "group-net", NULL,                                        \
 	  N_("Top remote IPs: per address, per network (/24 IPv4, /64 IPv6), " \
 	     "per destination address:port, in turn; Churn: destinations or "  \
-	     "services"), PANELS)                                              \
+	     "services; TCP states (-N all): a row per namespace, or back"),    \
+	  PANELS)                                                              \
 	X(REMOTE_SORT, "remote-sort", NULL,                                    \
-	  N_("Top remote IPs (or Churn, when focused): sort by the next "      \
-	     "column (count, SYN-R, ESTAB, ..., address)"), PANELS)            \
+	  N_("Top remote IPs (or Churn, or TCP states per namespace, when "    \
+	     "focused): sort by the next column (count, SYN-R, ESTAB, ..., "    \
+	     "address)"), PANELS)                                              \
 	X(FOLLOW, "follow-filter", NULL,                                       \
 	  N_("States and Top remote IPs describe the filtered sockets, or "    \
 	     "every socket"), PANELS)                                          \

@@ -21,8 +21,12 @@ struct prom {
 	const struct diag_list *dl; /* may be NULL */
 	const struct out_prom_opts *o; /* never NULL here */
 	/* label sets folded into an "_other" series, per capped set */
-	size_t dropped_listeners, dropped_ephemeral;
+	size_t dropped_listeners, dropped_ephemeral, dropped_netns;
 	size_t cap_ephemeral;
+	/* -N all: the netns label of each namespace of s (nslabel[conn.ns]):
+	 * its own for the OUT_PROM_NETNS_CAP holding most sockets, "_other"
+	 * for the rest; NULL with one namespace (no netns label at all) */
+	const char **nslabel;
 };
 
 struct prom_label {
@@ -91,25 +95,72 @@ static void w_build_info(struct prom *p)
 	prom_sample(p, "build_info", l, 2, 1);
 }
 
+/* ---- namespaces (-N all, capped) ------------------------------------------ */
+
+struct nsrank {
+	size_t i;
+	uint32_t n;
+	const char *label;
+};
+
+/* Most sockets first, then by label: the namespaces that keep theirs. */
+static int nsrank_cmp(const void *a, const void *b)
+{
+	const struct nsrank *x = a, *y = b;
+	if (x->n != y->n)
+		return x->n > y->n ? -1 : 1;
+	int c = strcmp(x->label, y->label);
+	return c ? c : (x->i > y->i) - (x->i < y->i);
+}
+
+/* p->nslabel for a snapshot of several namespaces: the OUT_PROM_NETNS_CAP
+ * holding most sockets keep their label, the rest become "_other". */
+static void netns_labels(struct prom *p)
+{
+	const struct sw_snapshot *s = p->s;
+	if (!s->nns)
+		return;
+	struct nsrank *r = xcalloc(s->nns, sizeof *r);
+	for (size_t i = 0; i < s->nns; i++)
+		r[i] = (struct nsrank){i, 0, s->nss[i].label};
+	for (size_t i = 0; i < s->nconns; i++)
+		if (s->conns[i].ns < s->nns)
+			r[s->conns[i].ns].n++;
+	qsort(r, s->nns, sizeof *r, nsrank_cmp);
+	p->nslabel = xcalloc(s->nns, sizeof *p->nslabel);
+	size_t keep = s->nns > OUT_PROM_NETNS_CAP ? OUT_PROM_NETNS_CAP - 1 : s->nns;
+	for (size_t k = 0; k < s->nns; k++)
+		p->nslabel[r[k].i] = k < keep ? r[k].label : "_other";
+	p->dropped_netns = s->nns - keep;
+	free(r);
+}
+
+/* The netns label of c ("" when the snapshot has one namespace). */
+static const char *conn_netns(const struct prom *p, const struct sw_conn *c)
+{
+	return p->nslabel && c->ns < p->s->nns ? p->nslabel[c->ns] : "";
+}
+
 /* ---- sockets by state ------------------------------------------------------ */
 
 /* One vocabulary for every protocol: the kernel's state names
  * (include/net/tcp_states.h without TCP_), as netstat and /proc/net/tcp
  * use them; UDP, raw and UNIX sockets use the same numbers (unconnected =
  * CLOSE, connected = ESTABLISHED). */
-static void w_sockets(struct prom *p)
+/* The sockets of one netns label (NULL: every socket) by protocol and
+ * state. */
+static void sockets_of(struct prom *p, const char *ns)
 {
 	const struct sw_snapshot *s = p->s;
 	uint32_t count[SW_PROTO_COUNT][SW_ST_COUNT];
 	memset(count, 0, sizeof count);
 	for (size_t i = 0; i < s->nconns; i++) {
 		const struct sw_conn *c = &s->conns[i];
+		if (ns && strcmp(conn_netns(p, c), ns) != 0)
+			continue;
 		if (c->proto < SW_PROTO_COUNT && c->state < SW_ST_COUNT)
 			count[c->proto][c->state]++;
 	}
-	prom_family(p, "sockets", "gauge",
-		    "Sockets by protocol and state (kernel state names for every protocol: "
-		    "unconnected UDP/UNIX sockets are CLOSE).");
 	for (unsigned pr = 0; pr < SW_PROTO_COUNT; pr++) {
 		bool all_states = pr == SW_PROTO_TCP && (s->protos_done & SW_PROTO_BIT(pr));
 		for (unsigned st = 1; st < SW_ST_COUNT; st++) {
@@ -118,10 +169,35 @@ static void w_sockets(struct prom *p)
 			const struct prom_label l[] = {
 				{"proto", sw_proto_name(pr)},
 				{"state", sw_state_netstat_name(st)},
+				{"netns", ns},
 			};
-			prom_sample(p, "sockets", l, 2, count[pr][st]);
+			prom_sample(p, "sockets", l, ns ? 3 : 2, count[pr][st]);
 		}
 	}
+}
+
+/* Whether label ns is given to a namespace before index i (labels can
+ * repeat: one series each). */
+static bool netns_seen(const struct prom *p, size_t i)
+{
+	for (size_t k = 0; k < i; k++)
+		if (strcmp(p->nslabel[k], p->nslabel[i]) == 0)
+			return true;
+	return false;
+}
+
+static void w_sockets(struct prom *p)
+{
+	prom_family(p, "sockets", "gauge",
+		    "Sockets by protocol and state (kernel state names for every protocol: "
+		    "unconnected UDP/UNIX sockets are CLOSE); -N all: and netns.");
+	if (!p->nslabel) {
+		sockets_of(p, NULL);
+		return;
+	}
+	for (size_t i = 0; i < p->s->nns; i++)
+		if (!netns_seen(p, i))
+			sockets_of(p, p->nslabel[i]);
 }
 
 static void w_timewait(struct prom *p)
@@ -144,6 +220,7 @@ static void w_timewait(struct prom *p)
 
 struct lis {
 	const char *proto;
+	const char *netns; /* "" with one namespace */
 	char addr[64];
 	uint16_t port;
 	char process[16];
@@ -154,6 +231,8 @@ static int lis_cmp(const void *a, const void *b)
 {
 	const struct lis *x = a, *y = b;
 	int c = strcmp(x->proto, y->proto);
+	if (!c)
+		c = strcmp(x->netns, y->netns);
 	if (c)
 		return c;
 	if (x->port != y->port)
@@ -178,8 +257,9 @@ static bool is_tcp_listener(const struct sw_conn *c)
 
 /* TCP/MPTCP listeners, one per label set (SO_REUSEPORT groups summed);
  * returns how many, *out to free(). */
-static size_t listeners_collect(const struct sw_snapshot *s, struct lis **out)
+static size_t listeners_collect(const struct prom *p, struct lis **out)
 {
+	const struct sw_snapshot *s = p->s;
 	size_t n = 0;
 	for (size_t i = 0; i < s->nconns; i++)
 		n += is_tcp_listener(&s->conns[i]);
@@ -191,6 +271,7 @@ static size_t listeners_collect(const struct sw_snapshot *s, struct lis **out)
 			continue;
 		struct lis *e = &l[n++];
 		e->proto = sw_proto_name(c->proto);
+		e->netns = conn_netns(p, c);
 		/* the address as it is ("0.0.0.0", "::"), never ss's "*" */
 		sw_addr_str(c->family, c->local.addr, false, e->addr, sizeof e->addr);
 		e->port = c->local.port;
@@ -226,7 +307,8 @@ static size_t listeners_cap(struct lis *l, size_t m, size_t cap, size_t *dropped
 	for (size_t i = 0; i < m; i++)
 		*(strcmp(l[i].proto, "tcp") == 0 ? &tcp : &mptcp) = true;
 	size_t keep = cap - (tcp && mptcp ? 2 : 1); /* room for the "_other" series */
-	struct lis other[2] = {{.proto = "tcp"}, {.proto = "mptcp"}};
+	struct lis other[2] = {{.proto = "tcp", .netns = "_other"},
+			       {.proto = "mptcp", .netns = "_other"}};
 	size_t nother[2] = {0, 0};
 	for (size_t i = keep; i < m; i++) {
 		int k = strcmp(l[i].proto, "tcp") != 0;
@@ -249,7 +331,7 @@ static size_t listeners_cap(struct lis *l, size_t m, size_t cap, size_t *dropped
 static void w_listeners(struct prom *p)
 {
 	struct lis *l;
-	size_t m = listeners_collect(p->s, &l);
+	size_t m = listeners_collect(p, &l);
 	m = listeners_cap(l, m, OUT_PROM_LISTENER_CAP, &p->dropped_listeners);
 	static const char *const fam[2][2] = {
 		{"listener_accept_queue", "Connections waiting in the listener's accept queue (LISTEN Recv-Q)."},
@@ -264,8 +346,10 @@ static void w_listeners(struct prom *p)
 			const struct prom_label lb[] = {
 				{"proto", l[i].proto}, {"addr", l[i].addr},
 				{"port", other ? "_other" : port}, {"process", l[i].process},
+				{"netns", l[i].netns},
 			};
-			prom_sample(p, fam[f][0], lb, 4, (double)(f ? l[i].wq : l[i].rq));
+			prom_sample(p, fam[f][0], lb, p->nslabel ? 5 : 4,
+				    (double)(f ? l[i].wq : l[i].rq));
 		}
 	}
 	free(l);
@@ -444,11 +528,11 @@ static void w_counters(struct prom *p)
 /* ---- about the exposition itself ------------------------------------------------- */
 
 /* One gauge family with a sample per capped family. */
-static void caps_family(struct prom *p, const char *name, const char *help, const double v[2])
+static void caps_family(struct prom *p, const char *name, const char *help, const double v[3])
 {
-	static const char *const set[2] = {"listener", "ephemeral_ports_used"};
+	static const char *const set[3] = {"listener", "ephemeral_ports_used", "netns"};
 	prom_family(p, name, "gauge", help);
-	for (int i = 0; i < 2; i++) {
+	for (int i = 0; i < (p->nslabel ? 3 : 2); i++) {
 		const struct prom_label l[] = {{"family", set[i]}};
 		prom_sample(p, name, l, 1, v[i]);
 	}
@@ -456,11 +540,14 @@ static void caps_family(struct prom *p, const char *name, const char *help, cons
 
 static void w_caps(struct prom *p)
 {
-	const double cap[2] = {OUT_PROM_LISTENER_CAP, (double)p->cap_ephemeral};
-	const double dropped[2] = {(double)p->dropped_listeners, (double)p->dropped_ephemeral};
+	const double cap[3] = {OUT_PROM_LISTENER_CAP, (double)p->cap_ephemeral,
+			       OUT_PROM_NETNS_CAP};
+	const double dropped[3] = {(double)p->dropped_listeners, (double)p->dropped_ephemeral,
+				   (double)p->dropped_netns};
 	caps_family(p, "series_limit",
 		    "Most label sets a capped family exports (listener_*: fixed, "
-		    "ephemeral_ports_used: --top); beyond it they are summed into one \"_other\" series.",
+		    "ephemeral_ports_used: --top, netns: namespace labels under -N all); "
+		    "beyond it they are summed into one \"_other\" series.",
 		    cap);
 	caps_family(p, "series_dropped",
 		    "Label sets summed into the \"_other\" series of a capped family in this snapshot.",
@@ -494,8 +581,10 @@ int out_metrics_prom(FILE *fp, const struct sw_snapshot *s, const struct diag_li
 {
 	static const struct out_prom_opts dflt;
 	struct prom p = {.fp = fp, .s = s, .dl = dl, .o = o ? o : &dflt};
+	netns_labels(&p);
 	for (size_t i = 0; i < sizeof writers / sizeof writers[0]; i++)
 		writers[i](&p);
+	free(p.nslabel);
 	if (fflush(fp) || ferror(fp))
 		return errno ? -errno : -EIO;
 	return 0;

@@ -25,11 +25,16 @@ struct out_prom_opts {
 /* Listener label sets (proto, addr, port, process) exported at most; the
  * rest are summed into addr/port/process "_other" series. */
 #define OUT_PROM_LISTENER_CAP 64
+/* -N all: netns label values exported at most on sockets{} and
+ * listener_*{}: the namespaces holding most sockets keep their label
+ * (OUT_PROM_NETNS_CAP - 1 of them when there are more), the rest are
+ * summed as netns="_other". */
+#define OUT_PROM_NETNS_CAP 20
 
 /* Metrics (all prefixed sockwatch_; the list with meanings: doc/check.md):
  * build_info, sockets{proto,state} (kernel state names for every
  * protocol), timewait_*, listener_accept_queue / listener_backlog{proto,
- * addr,port,process} (capped), ephemeral_port_range_{size,low,high},
+ * addr,port,process} (capped); both with netns under -N all (capped), ephemeral_port_range_{size,low,high},
  * ephemeral_ports_used{src,dst,dport} (top N + "_other"),
  * diagnosis_severity/findings{id}, one gauge per sysctl, kernel counters
  * as *_total (UDP with family="ipv4"/"ipv6"), series_limit/dropped{family},

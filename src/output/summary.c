@@ -230,16 +230,9 @@ static void kernel_section(FILE *fp, const struct sw_kstat *k, const struct sw_a
 	}
 }
 
-/* -N all: one row per namespace, biggest first, with its states and the
- * port range and TIME_WAIT limit read in it (they are per namespace). */
-static int ns_cmp_total(const void *a, const void *b, void *arg)
-{
-	const struct sw_agg_ns *an = arg;
-	uint32_t x = an->count[*(const size_t *)a][SW_ST_COUNT];
-	uint32_t y = an->count[*(const size_t *)b][SW_ST_COUNT];
-	return (x < y) - (x > y);
-}
-
+/* -N all: one row per namespace, biggest first (the top; the rest summed
+ * on one row), with its states and the port range and TIME_WAIT limit
+ * read in it (they are per namespace). */
 static void ns_row(FILE *fp, const struct sw_snapshot *s, size_t i, const uint32_t *cnt,
 		   const unsigned *sts, unsigned nst)
 {
@@ -258,7 +251,25 @@ static void ns_row(FILE *fp, const struct sw_snapshot *s, size_t i, const uint32
 	fputc('\n', fp);
 }
 
-static void ns_section(FILE *fp, const struct sw_snapshot *s, const struct sw_row *rows, size_t n)
+/* The namespaces past the top, summed; those not entered are named. */
+static void ns_rest(FILE *fp, const struct sw_snapshot *s, const size_t *ord, size_t keep,
+		    size_t nrest, const uint32_t *rest, const unsigned *sts, unsigned nst)
+{
+	char lab[64];
+	snprintf(lab, sizeof lab, _("(%zu more)"), nrest);
+	fprintf(fp, "%-22.22s %8u", lab, rest[SW_ST_COUNT]);
+	for (unsigned k = 0; k < nst; k++)
+		fprintf(fp, " %11u", rest[sts[k]]);
+	size_t nerr = 0;
+	for (size_t r = keep; r < keep + nrest; r++)
+		nerr += s->nss[ord[r]].err != 0;
+	if (nerr)
+		fprintf(fp, "  %s: %zu", _("not entered"), nerr);
+	fputc('\n', fp);
+}
+
+static void ns_section(FILE *fp, const struct sw_snapshot *s, const struct sw_row *rows, size_t n,
+		       size_t top)
 {
 	struct sw_agg_ns an = {0};
 	agg_ns_states(s, rows, n, &an);
@@ -270,16 +281,17 @@ static void ns_section(FILE *fp, const struct sw_snapshot *s, const struct sw_ro
 		if (any)
 			sts[nst++] = st;
 	}
-	size_t *ord = xcalloc(an.n ? an.n : 1, sizeof *ord);
-	for (size_t i = 0; i < an.n; i++)
-		ord[i] = i;
-	qsort_r(ord, an.n, sizeof *ord, ns_cmp_total, &an);
+	size_t *ord = xcalloc(an.n ? an.n : 1, sizeof *ord), nrest;
+	uint32_t rest[SW_ST_COUNT + 1];
+	size_t keep = agg_ns_rank(&an, SW_ST_COUNT, top, ord, rest, &nrest);
 	fprintf(fp, "\n%s:\n%-22s %8s", _("Per network namespace"), _("Namespace"), _("total"));
 	for (unsigned k = 0; k < nst; k++)
 		fprintf(fp, " %11s", mixed_state(sts[k]));
 	fprintf(fp, "  %s\n", _("ports"));
-	for (size_t i = 0; i < an.n; i++)
+	for (size_t i = 0; i < keep; i++)
 		ns_row(fp, s, ord[i], an.count[ord[i]], sts, nst);
+	if (nrest)
+		ns_rest(fp, s, ord, keep, nrest, rest, sts, nst);
 	free(ord);
 	agg_ns_done(&an);
 }
@@ -295,7 +307,7 @@ int out_summary_text(FILE *fp, const struct sw_snapshot *s, const struct sw_row 
 	agg_states(rows, n, &as);
 	states_table(fp, &as);
 	if (s && s->nns)
-		ns_section(fp, s, rows, n);
+		ns_section(fp, s, rows, n, top);
 	/* where the RAW counts come from, when they are there */
 	if (s && (s->notes & SW_NOTE_RAW_PROCFS) && as.total[SW_PROTO_RAW])
 		fprintf(fp, "\n%s\n", _("(RAW sockets read from /proc/net/raw: "

@@ -109,6 +109,14 @@ static void line_top(struct ui *ui, int y)
 	const char *ns = ui->cfg.netns ? ui->cfg.netns : (s && s->netns[0] ? s->netns : NULL);
 	if (ns)
 		put_pair(w, W, _("netns "), ns);
+	size_t nbad = 0;
+	for (size_t i = 0; s && (s->notes & SW_NOTE_NETNS_PARTIAL) && i < s->nns; i++)
+		nbad += s->nss[i].err != 0;
+	if (nbad) {
+		char b[64];
+		snprintf(b, sizeof b, _("(%zu not entered: not root)"), nbad);
+		put_pair(w, W, "", b);
+	}
 	if (s && (s->notes & SW_NOTE_REPLAY) && !ui->cfg.replay)
 		put_pair(w, W, "", _("(replay)"));
 	if (s && (s->notes & SW_NOTE_DUMP_INTR))

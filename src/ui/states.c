@@ -6,13 +6,17 @@
  * f on) it counts the filtered sockets; the change per second and the
  * sparkline, which are machine-wide history, are then left out.  With
  * -N all, each row names the namespace holding most sockets in that state
- * (which container holds the TIME_WAIT storm). */
+ * (which container holds the TIME_WAIT storm), and g (when focused) turns
+ * it into a row per namespace with its counts per state: the biggest by
+ * the column o picks, the rest summed on the last row. */
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/i18n.h"
+#include "core/util.h"
 #include "drilldown.h"
 #include "uistate.h"
 
@@ -39,6 +43,9 @@ static const char *label(unsigned st)
 	return st == SW_ST_BOUND_INACTIVE ? "BOUND" : sw_state_netstat_name(st);
 }
 #define NSTATES (sizeof order / sizeof order[0])
+
+static size_t nsst_nrows(const struct panel *p, const struct ui *ui);
+static bool nsst_on(const struct ui *ui);
 
 /* Every state and the title. */
 static size_t st_want_rows(const struct ui *ui)
@@ -85,12 +92,16 @@ static unsigned st_at(const struct panel *p, const struct ui *ui, size_t i)
 
 static size_t st_nrows(const struct panel *p, const struct ui *ui)
 {
+	if (nsst_on(ui))
+		return nsst_nrows(p, ui);
 	unsigned vis[NSTATES];
 	return st_visible(p, ui, vis);
 }
 
 static uint64_t st_row_key(const struct panel *p, const struct ui *ui, size_t i)
 {
+	if (nsst_on(ui))
+		return i; /* a namespace's rank */
 	return st_at(p, ui, i);
 }
 
@@ -253,8 +264,138 @@ static void st_draw_row(struct panel *p, struct ui *ui, size_t i, unsigned st, u
 	wattrset(w, A_NORMAL);
 }
 
+/* ---- -N all: a row per namespace (g) ------------------------------------ */
+
+/* Its columns, in the rank they give way on a narrow panel; the sort key
+ * is one of them. */
+static const struct {
+	unsigned st; /* SW_ST_COUNT: the total */
+	const char *hdr;
+} nsst_cols[] = {
+	{SW_ST_COUNT, N_("total")}, {SW_ST_TIME_WAIT, "TIME_W"}, {SW_ST_ESTABLISHED, "ESTAB"},
+	{SW_ST_CLOSE_WAIT, "CLOSE_W"}, {SW_ST_SYN_RECV, "SYN_R"}, {SW_ST_LISTEN, "LISTEN"},
+};
+#define NSST_NCOLS (sizeof nsst_cols / sizeof nsst_cols[0])
+#define NSST_W 8
+
+static bool nsst_on(const struct ui *ui)
+{
+	const struct sw_agg_ns *an = ui->data.nsstates;
+	const struct sw_snapshot *s = ui->data.snap;
+	return ui->states_ns && an && s && an->n > 1 && an->n <= s->nns;
+}
+
+/* The rows: the top that fit (rank[0..keep)), then one summing the rest
+ * when there is one (*nrest namespaces in rest[]). rank: room for an->n. */
+static size_t nsst_rows(const struct panel *p, const struct ui *ui, size_t *rank,
+			uint32_t rest[SW_ST_COUNT + 1], size_t *nrest)
+{
+	const struct sw_agg_ns *an = ui->data.nsstates;
+	size_t h = panel_list_h(p);
+	size_t top = an->n <= h ? an->n : (h > 1 ? h - 1 : 1);
+	unsigned key = nsst_cols[ui->states_ns_key % NSST_NCOLS].st;
+	size_t keep = agg_ns_rank(an, key, top, rank, rest, nrest);
+	return keep + (*nrest ? 1 : 0);
+}
+
+static size_t nsst_nrows(const struct panel *p, const struct ui *ui)
+{
+	const struct sw_agg_ns *an = ui->data.nsstates;
+	size_t *rank = xcalloc(an->n, sizeof *rank), nrest;
+	uint32_t rest[SW_ST_COUNT + 1];
+	size_t n = nsst_rows(p, ui, rank, rest, &nrest);
+	free(rank);
+	return n;
+}
+
+static void nsst_row(struct panel *p, struct ui *ui, size_t i, const char *name,
+		     const uint32_t *cnt, size_t ncols, int name_w)
+{
+	WINDOW *w = p->win;
+	attr_t base = panel_row_attr(p, ui, i, crt_attr(CRT_NORMAL));
+	wmove(w, p->head + (int)(i - p->sel.top), 0);
+	wattrset(w, base);
+	panel_put_match(ui, w, name, name_w, false, base);
+	for (size_t k = 0; k < ncols; k++) {
+		char num[32] = "-";
+		uint32_t v = cnt[nsst_cols[k].st];
+		if (v)
+			snprintf(num, sizeof num, "%u", v);
+		bool warn = v && i != p->sel.cur &&
+			    (nsst_cols[k].st == SW_ST_SYN_RECV || nsst_cols[k].st == SW_ST_CLOSE_WAIT);
+		wattrset(w, warn ? crt_attr(CRT_WARN) : base);
+		crt_put_pad(w, num, NSST_W, true);
+	}
+	wattrset(w, base);
+	for (int x = name_w + (int)ncols * NSST_W; x < p->w; x++)
+		waddch(w, ' ');
+	wattrset(w, A_NORMAL);
+}
+
+static void nsst_draw(struct panel *p, struct ui *ui)
+{
+	const struct sw_agg_ns *an = ui->data.nsstates;
+	const struct sw_snapshot *s = ui->data.snap;
+	WINDOW *w = p->win;
+	p->head = p->h >= 4 ? 2 : 1;
+	size_t ki = ui->states_ns_key % NSST_NCOLS;
+	char extra[128];
+	snprintf(extra, sizeof extra, _("per namespace, by %s (o)  g: per state"),
+		 _(nsst_cols[ki].hdr));
+	panel_draw_title(p, ui, extra);
+	size_t ncols = p->w > 12 ? (size_t)(p->w - 12) / NSST_W : 0;
+	if (ncols > NSST_NCOLS)
+		ncols = NSST_NCOLS;
+	int name_w = p->w - (int)ncols * NSST_W;
+	if (p->head >= 2) {
+		wmove(w, 1, 0);
+		wattrset(w, crt_attr(CRT_COLHDR));
+		crt_put_pad(w, _("Namespace"), name_w, false);
+		for (size_t k = 0; k < ncols; k++)
+			crt_put_pad(w, _(nsst_cols[k].hdr), NSST_W, true);
+		wattrset(w, A_NORMAL);
+	}
+	size_t *rank = xcalloc(an->n, sizeof *rank), nrest;
+	uint32_t rest[SW_ST_COUNT + 1];
+	size_t n = nsst_rows(p, ui, rank, rest, &nrest), h = panel_list_h(p);
+	listsel_scroll(&p->sel, n, h);
+	for (size_t i = p->sel.top; i < n && i < p->sel.top + h; i++) {
+		char name[80];
+		if (nrest && i == n - 1)
+			snprintf(name, sizeof name, _("(%zu more)"), nrest);
+		else
+			snprintf(name, sizeof name, "%s", s->nss[rank[i]].label);
+		nsst_row(p, ui, i, name, nrest && i == n - 1 ? rest : an->count[rank[i]], ncols,
+			 name_w);
+	}
+	free(rank);
+}
+
+/* Enter: the connections of the namespace selected (by inode). */
+static int nsst_enter(struct panel *p, struct ui *ui)
+{
+	const struct sw_agg_ns *an = ui->data.nsstates;
+	size_t *rank = xcalloc(an->n, sizeof *rank), nrest;
+	uint32_t rest[SW_ST_COUNT + 1];
+	size_t n = nsst_rows(p, ui, rank, rest, &nrest);
+	int f = 0;
+	if (p->sel.cur < n && !(nrest && p->sel.cur == n - 1)) {
+		char cond[64];
+		snprintf(cond, sizeof cond, "netns %llu",
+			 (unsigned long long)ui->data.snap->nss[rank[p->sel.cur]].inode);
+		f = (int)ui_drill(ui, cond);
+	}
+	free(rank);
+	return f;
+}
+
 static void st_draw(struct panel *p, struct ui *ui)
 {
+	if (nsst_on(ui)) {
+		nsst_draw(p, ui);
+		return;
+	}
+	p->head = 1;
 	uint32_t total = 0, max = 0;
 	for (size_t i = 0; i < NSTATES; i++) {
 		uint32_t c = count_of(&ui->pan_cur, order[i]);
@@ -267,6 +408,9 @@ static void st_draw(struct panel *p, struct ui *ui)
 	snprintf(extra, sizeof extra, _("total %u"), total);
 	if (filtered)
 		snprintf(extra + strlen(extra), sizeof extra - strlen(extra), "%s", _("  filtered"));
+	if (ui->data.nsstates && ui->data.nsstates->n > 1)
+		snprintf(extra + strlen(extra), sizeof extra - strlen(extra), "%s",
+			 _("  g: per namespace"));
 	panel_draw_title(p, ui, extra);
 	unsigned vis[NSTATES];
 	size_t n = st_visible(p, ui, vis), h = panel_list_h(p);
@@ -279,8 +423,25 @@ static void st_draw(struct panel *p, struct ui *ui)
 
 static int st_key(struct panel *p, struct ui *ui, enum sw_action a)
 {
+	bool multi = ui->data.nsstates && ui->data.nsstates->n > 1;
+	if (a == SW_ACT_GROUP_NET && multi) {
+		ui->states_ns = !ui->states_ns;
+		p->sel.cur = p->sel.top = 0;
+		ui_status(ui, false, "%s",
+			  ui->states_ns ? _("TCP states per namespace (g: per state, o: sort)")
+					: _("TCP states per state (g: per namespace)"));
+		return UI_R_REDRAW;
+	}
+	if (a == SW_ACT_REMOTE_SORT && nsst_on(ui)) {
+		ui->states_ns_key = (ui->states_ns_key + 1) % NSST_NCOLS;
+		ui_status(ui, false, _("Namespaces sorted by %s (o: next column)"),
+			  _(nsst_cols[ui->states_ns_key].hdr));
+		return UI_R_REDRAW;
+	}
 	if (a != SW_ACT_ENTER)
 		return -1;
+	if (nsst_on(ui))
+		return nsst_enter(p, ui);
 	if (!st_nrows(p, ui))
 		return 0;
 	char cond[128];

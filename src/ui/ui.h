@@ -114,7 +114,9 @@ struct ui_wants {
 	uint32_t seek_gen; /* changed with every request */
 	enum ui_seek { UI_SEEK_SAMPLES, UI_SEEK_SECONDS, UI_SEEK_TIME } seek_kind;
 	int64_t seek_arg;  /* samples or seconds (signed), or a Unix time */
-	uint32_t netns_gen; /* grows each time the user switches namespaces (e) */
+	uint32_t netns_gen; /* grows each time the user asks for the namespace menu (e) */
+	uint32_t netns_pick_gen; /* grows with each view chosen there ... */
+	size_t netns_pick;       /* ... entry of ui_netns_menu's list */
 };
 
 enum ui_action_kind { UI_ACT_SIGNAL, UI_ACT_DESTROY };
@@ -158,6 +160,10 @@ int ui_poll_fd(const struct ui *ui);
 bool ui_next_action(struct ui *ui, struct ui_action *a);
 void ui_action_done(struct ui *ui, const struct ui_action *a, int rc);
 /* A message in the status line (error: shown as an error). */
+/* The namespace chooser (e): n views (label, socket count or -1), cur
+ * marked and selected; the one chosen comes back in ui_wants()'s
+ * netns_pick / netns_pick_gen. */
+void ui_netns_menu(struct ui *ui, char (*label)[64], const long *socks, size_t n, size_t cur);
 void ui_status(struct ui *ui, bool error, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* The quit signal received, or 0. */

@@ -69,6 +69,8 @@ struct ui {
 	enum sw_churn_kind churn_kind;   /* the Churn panel: destinations or services (g) */
 	enum sw_churn_order churn_order; /* ... its sort column (o) */
 	bool follow;     /* the summary panels describe the filtered rows (f) */
+	bool states_ns;  /* -N all: the states panel has a row per namespace (g) ... */
+	unsigned states_ns_key; /* ... sorted by this column of nsst_cols (o) */
 	/* the states panel's counts (filtered when following), and the ones before */
 	struct sw_agg_states pan_cur, pan_prev;
 	bool have_pan_prev;

@@ -15,6 +15,7 @@
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 
 require_root
+netns_private
 require_cmds jq ip python3 unshare stat setpriv
 tmpdir_new
 tag=$$
@@ -184,6 +185,57 @@ check "-s has the per-namespace section" grep -q '^Per network namespace:' "$T/s
 check "-s lists each named namespace with its 4 sockets" \
 	test "$(grep -cE "^sw-all[0-7]-$tag +4 " "$T/sum")" = 8
 
+# -s --top 3: the 3 biggest namespaces, the rest summed on one row
+i=0
+while [ $i -lt 3 ]; do # namespaces 0-2 get 6 TIME_WAIT sockets more
+	ip netns exec "sw-all$i-$tag" python3 -c '
+import socket
+l = socket.socket(); l.bind(("127.0.0.1", 9300)); l.listen(8)
+for _ in range(6):
+    c = socket.create_connection(("127.0.0.1", 9300)); a, _ = l.accept(); c.close(); a.recv(1); a.close()
+'
+	i=$((i + 1))
+done
+sw_ok "$T/top" "$T/err" -b -a -t -N all -s --top 3 "netns 'sw-all*-$tag'"
+rows=$(sed -n '/^Per network namespace:/,/^$/p' "$T/top")
+check "-s --top 3: the 3 namespaces with the TIME_WAIT sockets first (10 sockets each)" \
+	test "$(printf '%s\n' "$rows" | grep -cE "^sw-all[0-2]-$tag +10 ")" = 3
+printf '%s\n' "$rows" >"$T/toprows"
+check "-s --top 3: the other namespaces summed on one row (5 named with 4 each)" \
+	grep -qE '^\([0-9]+ more\) +20 ' "$T/toprows"
+
+# Prometheus: a netns label on the state gauges and the listeners
+sw_ok "$T/prom" "$T/err" -a -t -N all --format prometheus
+got=$(grep "^sockwatch_sockets{proto=\"tcp\",state=\"TIME_WAIT\",netns=\"sw-all0-$tag\"}" "$T/prom")
+check "prometheus: TIME_WAIT of namespace sw-all0 under its netns label (got '$got')" \
+	test "${got##* }" -gt 0
+check "prometheus: its :9100 listener under its netns label" \
+	grep -q "^sockwatch_listener_backlog{proto=\"tcp\",addr=\"127.0.0.1\",port=\"9100\",process=\"python3\",netns=\"sw-all0-$tag\"} 8\$" "$T/prom"
+check "prometheus: at most 20 netns values" \
+	test "$(grep '^sockwatch_sockets{proto="tcp",state="LISTEN"' "$T/prom" | wc -l)" -le 20
+check "prometheus: the namespaces past 19 summed as _other" \
+	grep -q '^sockwatch_sockets{proto="tcp",state="LISTEN",netns="_other"} ' "$T/prom"
+
+# a namespace holding only TIME_WAIT sockets (no TCP socket counted in its
+# /proc/net/protocols) and one holding none: the first still listed
+twns=sw-twonly-$tag
+ip netns add "$twns" || die "ip netns add $twns failed"
+SW_NETNS_LIST="$SW_NETNS_LIST $twns sw-empty-$tag"
+ip netns add "sw-empty-$tag" || die "ip netns add sw-empty-$tag failed"
+ip -n "$twns" link set lo up
+ip netns exec "$twns" python3 -c '
+import socket
+l = socket.socket(); l.bind(("127.0.0.1", 9400)); l.listen(8)
+for _ in range(3):
+    c = socket.create_connection(("127.0.0.1", 9400)); a, _ = l.accept(); c.close(); a.recv(1); a.close()
+'
+sw_ok "$T/tw" "$T/err" -b -a -t -N all --json "netns sw-twonly-$tag or netns sw-empty-$tag"
+got=$(jq -r '[.sockets[] | .state] | join(",")' "$T/tw")
+check "a namespace with only TIME_WAIT sockets: its 3 are listed (got '$got')" \
+	test "$got" = "TIME_WAIT,TIME_WAIT,TIME_WAIT"
+check "an empty namespace: listed, no socket" \
+	test "$(jq --arg l "sw-empty-$tag" '.namespaces[] | select(.label == $l) | .sockets' "$T/tw")" = 0
+
 # namespaces that come and go during refreshes: skipped quietly
 (
 	k=0
@@ -217,6 +269,13 @@ if id nobody >/dev/null 2>&1; then
 		test "$(jq '.notes | index("netns_partial") != null' "$T/nobody")" = true
 	own=$(jq -r '.namespaces[0] | "\(.error // "")|\(.sockets >= 0)"' "$T/nobody")
 	check "not root: its own namespace is collected (got '$own')" test "$own" = "|true"
+	setpriv --reuid=nobody --regid="$(id -g nobody)" --clear-groups \
+		"$SW_OTHERS" -b -a -t -N all >"$T/nobody.txt" 2>"$T/nerr"
+	check "not root: the table lists its own namespace's sockets" \
+		grep -qE '^(host|self) ' "$T/nobody.txt"
+	check "not root: stderr says which namespaces could not be entered and why" \
+		grep -qE "network namespaces could not be entered \(.*: Operation not permitted\)" "$T/nerr"
+	[ -s "$T/nerr" ] && head -3 "$T/nerr" >&2
 fi
 
 finish

@@ -72,10 +72,16 @@ tmux_start() {
 	# prints after closing the screen were lost that way on a loaded box).
 	set -- sh -c 'trap : INT; "$@"; echo $? >"$0"; sleep 0.3' "$TMUX_STATUS_FILE" "$@"
 	[ -n "$NS" ] && set -- ip netns exec "$NS" "$@"
-	tmux -S "$TMUX_SOCK" -f "$T/tmux.conf" new-session -d -s "$TMUX_SESSION" \
+	# killing the last session above ends the server: a new session made
+	# while it is still going away fails ("server exited unexpectedly")
+	_try=0
+	until tmux -S "$TMUX_SOCK" -f "$T/tmux.conf" new-session -d -s "$TMUX_SESSION" \
 		-x "$_cols" -y "$_rows" \
-		env -u LANGUAGE TERM="$_term" LANG="$_lang" LC_ALL="$_lang" "$@" ||
-		die "tmux new-session failed"
+		env -u LANGUAGE TERM="$_term" LANG="$_lang" LC_ALL="$_lang" "$@"; do
+		_try=$((_try + 1))
+		[ $_try -lt 5 ] || die "tmux new-session failed"
+		sleep 0.5
+	done
 }
 
 tmux_start_sockwatch() {

@@ -109,6 +109,60 @@ static void test_states(void **state)
 	snapshot_done(&w.s);
 }
 
+/* -N all: which container holds the TIME_WAIT storm.  Six namespaces:
+ * "web" 30 TIME_WAIT, "db" 5 ESTAB + 2 TIME_WAIT, "cache" 10 ESTAB, and
+ * three quiet ones; ranked by TIME_WAIT, the top 2 are kept and the
+ * other 4 summed; ranked by total, cache comes before db. */
+static void test_ns_rank(void **state)
+{
+	(void)state;
+	struct sw_snapshot s;
+	snapshot_init(&s);
+	const char *names[] = {"host", "web", "db", "cache", "q1", "q2"};
+	struct sw_nsinfo ni;
+	memset(&ni, 0, sizeof ni);
+	for (size_t i = 0; i < 6; i++) {
+		snprintf(ni.label, sizeof ni.label, "%s", names[i]);
+		assert_int_equal(snapshot_add_ns(&s, &ni), i);
+	}
+	const struct { unsigned ns, st, n; } pop[] = {
+		{1, SW_ST_TIME_WAIT, 30}, {2, SW_ST_ESTABLISHED, 5}, {2, SW_ST_TIME_WAIT, 2},
+		{3, SW_ST_ESTABLISHED, 10}, {0, SW_ST_LISTEN, 1}, {4, SW_ST_TIME_WAIT, 1},
+		{5, SW_ST_LISTEN, 1},
+	};
+	for (size_t k = 0; k < sizeof pop / sizeof pop[0]; k++)
+		for (unsigned j = 0; j < pop[k].n; j++) {
+			size_t ci = fx_inet(&s, SW_PROTO_TCP, AF_INET, "127.0.0.1",
+					    (uint16_t)(1000 + j), "127.0.0.1", 80, (int)pop[k].st);
+			s.conns[ci].ns = pop[k].ns;
+		}
+	struct sw_row rows[64];
+	assert_true(s.nconns <= 64);
+	fx_rows(&s, rows, NULL);
+	struct sw_agg_ns an = {0};
+	agg_ns_states(&s, rows, s.nconns, &an);
+	size_t order[6], nrest;
+	uint32_t rest[SW_ST_COUNT + 1];
+	size_t keep = agg_ns_rank(&an, SW_ST_TIME_WAIT, 2, order, rest, &nrest);
+	assert_int_equal(keep, 2);
+	assert_string_equal(s.nss[order[0]].label, "web");
+	assert_string_equal(s.nss[order[1]].label, "db");
+	assert_int_equal(nrest, 4);
+	assert_int_equal(rest[SW_ST_TIME_WAIT], 1);    /* q1 */
+	assert_int_equal(rest[SW_ST_ESTABLISHED], 10); /* cache */
+	assert_int_equal(rest[SW_ST_LISTEN], 2);       /* host, q2 */
+	assert_int_equal(rest[SW_ST_COUNT], 13);
+	keep = agg_ns_rank(&an, SW_ST_COUNT, 10, order, rest, &nrest);
+	assert_int_equal(keep, 6);
+	assert_int_equal(nrest, 0);
+	assert_int_equal(rest[SW_ST_COUNT], 0);
+	const char *want[] = {"web", "cache", "db", "host", "q1", "q2"};
+	for (size_t i = 0; i < 6; i++)
+		assert_string_equal(s.nss[order[i]].label, want[i]);
+	agg_ns_done(&an);
+	snapshot_done(&s);
+}
+
 static void test_remote_ip(void **state)
 {
 	(void)state;
@@ -486,6 +540,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_states),
+		cmocka_unit_test(test_ns_rank),
 		cmocka_unit_test(test_remote_ip),
 		cmocka_unit_test(test_remote_net),
 		cmocka_unit_test(test_local_port_and_process),

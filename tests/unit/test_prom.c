@@ -330,6 +330,21 @@ static void test_prom_format(void **state)
 	diagfx_down(&f);
 }
 
+/* s's exposition with --top 1 --prom-skip-node and no diagnoses, checked
+ * against the format's rules and by promtool. */
+static char *render_checked(const struct sw_snapshot *s)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+	struct out_prom_opts o = {.top = 1, .skip_node = true};
+	assert_int_equal(out_metrics_prom(fp, s, NULL, &o), 0);
+	fclose(fp);
+	check_exposition(buf);
+	promtool_check(buf);
+	return buf;
+}
+
 /* Label sets are capped: 69 TCP listener label sets -> the 63 busiest keep theirs,
  * the other 6 are summed into an "_other" series (and counted); the
  * ephemeral destinations past --top likewise.  --prom-skip-node drops the
@@ -345,14 +360,7 @@ static void test_prom_caps(void **state)
 		l->rq = i < 60 ? 100 : 1; /* the last 7 are the quietest */
 		l->wq = 128;
 	}
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *fp = open_memstream(&buf, &len);
-	struct out_prom_opts o = {.top = 1, .skip_node = true};
-	assert_int_equal(out_metrics_prom(fp, &s, NULL, &o), 0);
-	fclose(fp);
-	check_exposition(buf);
-	promtool_check(buf);
+	char *buf = render_checked(&s);
 	size_t series = 0;
 	for (const char *p = buf; (p = strstr(p, "\nsockwatch_listener_accept_queue{")); p++)
 		series++;
@@ -369,6 +377,54 @@ static void test_prom_caps(void **state)
 	assert_null(strstr(buf, "_total"));
 	assert_non_null(strstr(buf, "sockwatch_somaxconn 4096\n"));
 	assert_null(strstr(buf, "diagnosis_")); /* no list: no diagnosis metrics */
+	free(buf);
+	snapshot_done(&s);
+}
+
+/* -N all: sockets{} and listener_*{} carry a netns label; the 19
+ * namespaces holding most sockets keep theirs, the other 6 are summed
+ * into netns="_other" (20 values in all), and the cap is reported. */
+static void test_prom_netns(void **state)
+{
+	(void)state;
+	struct sw_snapshot s;
+	build(&s); /* 97 sockets, in namespace 0 ("host") */
+	struct sw_nsinfo ni;
+	memset(&ni, 0, sizeof ni);
+	strcpy(ni.label, "host");
+	assert_int_equal(snapshot_add_ns(&s, &ni), 0);
+	for (int k = 1; k <= 24; k++) { /* namespace k: k TIME_WAIT sockets */
+		snprintf(ni.label, sizeof ni.label, "ns%d", k);
+		ni.inode = (uint64_t)k;
+		uint32_t i = snapshot_add_ns(&s, &ni);
+		for (int j = 0; j < k; j++)
+			add(&s, SW_ST_TIME_WAIT, "127.0.0.1", (uint16_t)(50000 + j), "127.0.0.1",
+			    9000)->ns = i;
+	}
+	add(&s, SW_ST_LISTEN, "127.0.0.1", 7001, "0.0.0.0", 0)->ns = 1; /* ns1: folded */
+	add(&s, SW_ST_LISTEN, "127.0.0.1", 7024, "0.0.0.0", 0)->ns = 24;
+	char *buf = render_checked(&s);
+	assert_non_null(strstr(buf, "\nsockwatch_sockets{proto=\"tcp\",state=\"TIME_WAIT\","
+				    "netns=\"host\"} 90\n"));
+	assert_non_null(strstr(buf, "\nsockwatch_sockets{proto=\"tcp\",state=\"TIME_WAIT\","
+				    "netns=\"ns24\"} 24\n"));
+	assert_non_null(strstr(buf, "netns=\"ns7\"} 7\n"));
+	/* ns1..ns6: 1+2+...+6 = 21 TIME_WAIT, plus ns1's listener */
+	assert_non_null(strstr(buf, "\nsockwatch_sockets{proto=\"tcp\",state=\"TIME_WAIT\","
+				    "netns=\"_other\"} 21\n"));
+	assert_null(strstr(buf, "netns=\"ns6\""));
+	assert_non_null(strstr(buf, "\nsockwatch_sockets{proto=\"tcp\",state=\"LISTEN\","
+				    "netns=\"_other\"} 1\n"));
+	assert_non_null(strstr(buf, "port=\"7001\",process=\"\",netns=\"_other\"}"));
+	assert_non_null(strstr(buf, "port=\"7024\",process=\"\",netns=\"ns24\"}"));
+	assert_non_null(strstr(buf, "sockwatch_series_limit{family=\"netns\"} 20\n"));
+	assert_non_null(strstr(buf, "sockwatch_series_dropped{family=\"netns\"} 6\n"));
+	/* 20 netns values on the TCP TIME_WAIT gauge */
+	size_t series = 0;
+	for (const char *p = buf; (p = strstr(p, "\nsockwatch_sockets{proto=\"tcp\",state=\"TIME_WAIT\""));
+	     p++)
+		series++;
+	assert_int_equal(series, OUT_PROM_NETNS_CAP);
 	free(buf);
 	snapshot_done(&s);
 }
@@ -486,6 +542,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_prom_format),
 		cmocka_unit_test(test_prom_caps),
+		cmocka_unit_test(test_prom_netns),
 		cmocka_unit_test(test_nagios),
 		cmocka_unit_test(test_diag_json_text),
 	};
