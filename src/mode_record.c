@@ -34,21 +34,22 @@ static int record_loop(const struct sw_options *o, struct sw_collector *col,
 {
 	struct frame_repeat r;
 	frame_repeat_init(&r, o, 0);
-	struct sw_snapshot snap;
-	snapshot_init(&snap);
-	int rc = 0;
+	struct sw_snapshot snap[2]; /* the one written last stays (histw_opts.keeps) */
+	snapshot_init(&snap[0]);
+	snapshot_init(&snap[1]);
+	int rc = 0, cur = 0;
 	char err[512];
 	while (frame_repeat_next(&r)) {
 		err[0] = '\0';
 		uint64_t t0 = sw_mono_ns();
-		if (collector_sample(col, &snap, err, sizeof err) < 0) {
+		if (collector_sample(col, &snap[cur], err, sizeof err) < 0) {
 			frame_sample_failed(err);
 			st->failed++;
 			continue;
 		}
 		uint64_t t1 = sw_mono_ns();
 		size_t bytes = 0;
-		if (histw_append(w, &snap, &bytes, err, sizeof err) < 0) {
+		if (histw_append(w, &snap[cur], &bytes, err, sizeof err) < 0) {
 			fprintf(stderr, "sockwatch: %s\n", err);
 			rc = 1;
 			break;
@@ -57,8 +58,10 @@ static int record_loop(const struct sw_options *o, struct sw_collector *col,
 		st->write_ns += sw_mono_ns() - t1;
 		st->samples++;
 		st->bytes += bytes;
+		cur = 1 - cur;
 	}
-	snapshot_done(&snap);
+	snapshot_done(&snap[0]);
+	snapshot_done(&snap[1]);
 	return rc;
 }
 
@@ -80,6 +83,7 @@ int mode_record_run(const struct sw_options *o)
 		.max_size = o->max_size,
 		.max_age = o->max_age,
 		.slack_ms = SLACK_MS,
+		.keeps = true,
 	};
 	char err[512] = "";
 	struct histw *w = histw_open(o->record_dir, &ho, err, sizeof err);

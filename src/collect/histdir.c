@@ -275,7 +275,10 @@ int histw_append(struct histw *w, const struct sw_snapshot *s, size_t *bytes, ch
 	off_t at = lseek(w->fd, 0, SEEK_END);
 	w->buf.len = 0;
 	bool key;
-	hf_enc_sample(w->enc, s, &w->buf, &key);
+	if (w->o.keeps)
+		hf_enc_sample_kept(w->enc, s, &w->buf, &key);
+	else
+		hf_enc_sample(w->enc, s, &w->buf, &key);
 	if ((r = write_all(w->fd, w->buf.p, w->buf.len)) < 0) {
 		/* a partial frame is a torn tail readers skip; the next
 		 * sample starts a keyframe so nothing depends on it */

@@ -32,6 +32,8 @@ struct histw_opts {
 	uint64_t max_size;     /* bytes of all segments and indexes, 0: no cap */
 	int64_t max_age;       /* seconds, 0: no cap */
 	uint32_t slack_ms;     /* see histfile.h */
+	bool keeps;            /* the caller keeps each appended snapshot unchanged
+				  until the next append (no copy is made) */
 };
 
 struct histw;

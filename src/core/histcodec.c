@@ -4,37 +4,19 @@
  * A socket is a row of NF numbers (flatten()) plus three byte strings
  * (UNIX name, congestion name, owners as pid/fd pairs).  A keyframe writes
  * every row; a delta the rows added, the cookies removed and, for a row
- * that changed, a mask and the differences.  The encoder keeps what the
- * decoder will hold by decoding its own output (a mirror), so the two can
- * never drift apart, slack or not.
+ * that changed, a mask and the differences.  This file has the rows and
+ * the decoder; the encoder is in histfile_enc.c.
  */
 #include "config.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "histfile.h"
 #include "histfile_priv.h"
 #include "util.h"
-
-/* Row fields, the ones that change most often first (a small mask). */
-enum {
-	F_STATE, F_RQ, F_WQ, F_TIMER, F_EXPIRES, F_RETRANS, F_ACKED, F_RECEIVED, F_SENT,
-	F_SEGS_IN, F_SEGS_OUT, F_RTT, F_RTTVAR, F_CWND, F_SSTHRESH, F_DELIVERY, F_LAST_SENT,
-	F_LAST_RECV, F_TRETRANS, F_TOTAL_RETRANS, F_LOST, F_BUSY, F_RMEM, F_WMEM, F_SHUTDOWN,
-	F_FLAGS, F_HAVE, F_HAS_TCPX, F_INODE, F_UID, F_FAMILY, F_PROTO, F_SOTYPE, F_IFINDEX,
-	F_LADDR0, F_LADDR1, F_LPORT, F_RADDR0, F_RADDR1, F_RPORT, F_PEER,
-	NF
-};
-#define B_NAME NF       /* mask bits of the byte strings */
-#define B_CONG (NF + 1)
-#define B_OWNERS (NF + 2)
-
-static bool slack_field(int f)
-{
-	return f == F_EXPIRES || f == F_LAST_SENT || f == F_LAST_RECV;
-}
 
 /* ---- rows ---------------------------------------------------------------- */
 
@@ -71,6 +53,13 @@ static uint32_t since_at(uint64_t v, uint64_t t)
 	return d < t ? (t - d > UINT32_MAX ? UINT32_MAX : (uint32_t)(t - d)) : 0;
 }
 
+uint64_t hf_carried(int field, uint64_t v, uint64_t t_ms)
+{
+	if (field == F_EXPIRES)
+		return deadline_of(expires_at(v, t_ms), t_ms);
+	return since_of(since_at(v, t_ms), t_ms);
+}
+
 static uint64_t addr64(const uint8_t *a)
 {
 	uint64_t v = 0;
@@ -85,7 +74,42 @@ static void addr_put(uint8_t *a, uint64_t v)
 		a[i] = (uint8_t)(v >> (8 * i));
 }
 
-static void flatten(const struct sw_snapshot *s, const struct sw_conn *c, uint64_t f[NF])
+/* rtt and rttvar as the monitor shows them (columns.c fmt_us(): "%.2fms"
+ * below 1 ms, "%.1fms" below 100 ms, "%.0fms" above): the value the shown
+ * text stands for, so a replay shows the same text.  Idempotent (the
+ * encoder compares rounded values with rounded ones); a value halfway
+ * goes where printf takes it. */
+static uint64_t round_us(uint32_t us)
+{
+	uint32_t q = us < 1000 ? 10 : us < 100000 ? 100 : 1000, r = us % q;
+	uint64_t v = (uint64_t)us - r + (r > q / 2 ? q : 0);
+	if (r == q / 2) {
+		char buf[32];
+		snprintf(buf, sizeof buf, "%.*f", q == 10 ? 2 : q == 100 ? 1 : 0, us / 1000.0);
+		uint64_t k = 0;
+		for (const char *p = buf; *p; p++)
+			if (*p >= '0' && *p <= '9')
+				k = k * 10 + (uint64_t)(*p - '0');
+		v = k * q;
+	}
+	if (us < 1000 && v >= 1000) /* "1.00ms": stays in its range */
+		v = 999;
+	else if (us >= 1000 && us < 100000 && v >= 100000)
+		v = 99999;
+	return v;
+}
+
+void hf_times(const struct sw_snapshot *s, const struct sw_conn *c, uint64_t f[NF])
+{
+	uint64_t t = t_ms_of(s);
+	const struct sw_tcpx *x = snapshot_tcpx(s, c);
+	f[F_EXPIRES] = deadline_of(c->expires_ms, t);
+	f[F_LAST_SENT] = x ? since_of(x->last_data_sent_ms, t) : 0;
+	f[F_LAST_RECV] = x ? since_of(x->last_data_recv_ms, t) : 0;
+}
+
+void hf_flatten(const struct sw_snapshot *s, const struct sw_conn *c, bool lossy,
+		uint64_t f[NF])
 {
 	uint64_t t = t_ms_of(s);
 	const struct sw_tcpx *x = snapshot_tcpx(s, c);
@@ -99,11 +123,11 @@ static void flatten(const struct sw_snapshot *s, const struct sw_conn *c, uint64
 	f[F_RETRANS] = c->retrans;
 	f[F_ACKED] = y->bytes_acked;
 	f[F_RECEIVED] = y->bytes_received;
-	f[F_SENT] = y->bytes_sent;
+	f[F_UNACKED] = y->bytes_sent - y->bytes_acked; /* usually stays the same */
 	f[F_SEGS_IN] = y->segs_in;
 	f[F_SEGS_OUT] = y->segs_out;
-	f[F_RTT] = y->rtt_us;
-	f[F_RTTVAR] = y->rttvar_us;
+	f[F_RTT] = lossy ? round_us(y->rtt_us) : y->rtt_us;
+	f[F_RTTVAR] = lossy ? round_us(y->rttvar_us) : y->rttvar_us;
 	f[F_CWND] = y->snd_cwnd;
 	f[F_SSTHRESH] = y->snd_ssthresh;
 	f[F_DELIVERY] = y->delivery_rate;
@@ -112,7 +136,7 @@ static void flatten(const struct sw_snapshot *s, const struct sw_conn *c, uint64
 	f[F_TRETRANS] = y->retrans;
 	f[F_TOTAL_RETRANS] = y->total_retrans;
 	f[F_LOST] = y->lost;
-	f[F_BUSY] = y->busy_time_us;
+	f[F_BUSY] = lossy ? y->busy_time_us / 1000 * 1000 : y->busy_time_us; /* shown in ms */
 	f[F_RMEM] = c->rmem;
 	f[F_WMEM] = c->wmem;
 	f[F_SHUTDOWN] = c->shutdown;
@@ -179,20 +203,12 @@ static void unflatten(struct sw_snapshot *s, size_t ci, const uint64_t f[NF])
 	x->last_data_recv_ms = since_at(f[F_LAST_RECV], t);
 	x->bytes_acked = f[F_ACKED];
 	x->bytes_received = f[F_RECEIVED];
-	x->bytes_sent = f[F_SENT];
+	x->bytes_sent = f[F_UNACKED] + f[F_ACKED];
 	x->delivery_rate = f[F_DELIVERY];
 	x->busy_time_us = f[F_BUSY];
 }
 
-/* The row's byte strings. */
-struct strs {
-	const uint8_t *name;
-	size_t name_len;
-	const uint8_t *cong;
-	size_t cong_len;
-};
-
-static void strs_of(const struct sw_snapshot *s, const struct sw_conn *c, struct strs *o)
+void hf_strs_of(const struct sw_snapshot *s, const struct sw_conn *c, struct strs *o)
 {
 	bool name_ok = c->name_len && c->name_off < s->poollen &&
 		       c->name_len <= s->poollen - c->name_off;
@@ -204,7 +220,7 @@ static void strs_of(const struct sw_snapshot *s, const struct sw_conn *c, struct
 	o->cong_len = strlen(cg);
 }
 
-static void put_owners(struct hf_buf *b, const struct sw_snapshot *s, const struct sw_conn *c)
+void hf_put_owners(struct hf_buf *b, const struct sw_snapshot *s, const struct sw_conn *c)
 {
 	size_t n = 0;
 	for (uint32_t i = 0; i < c->owners_n; i++)
@@ -236,6 +252,8 @@ struct hf_dec {
 	uint64_t seq;
 	struct pidix *pids; /* the new state's processes by pid */
 	size_t npids, cappids;
+	uint32_t *pmap; /* the old state's processes in the new one */
+	size_t cappmap;
 };
 
 struct hf_dec *hf_dec_new(void)
@@ -254,6 +272,7 @@ void hf_dec_free(struct hf_dec *d)
 	snapshot_done(&d->st[0]);
 	snapshot_done(&d->st[1]);
 	free(d->pids);
+	free(d->pmap);
 	free(d);
 }
 
@@ -326,7 +345,7 @@ static int emit_row(struct hf_dec *d, struct sw_snapshot *s, uint64_t cookie,
 	c = &s->conns[ci];
 	struct strs os;
 	if (r->old)
-		strs_of(r->old, r->oc, &os);
+		hf_strs_of(r->old, r->oc, &os);
 	const struct strs *ns = &r->st;
 	const uint8_t *name = r->have_name ? ns->name : r->old ? os.name : NULL;
 	size_t name_len = r->have_name ? ns->name_len : r->old ? os.name_len : 0;
@@ -419,7 +438,7 @@ static int read_changed(struct hf_dec *d, struct sw_snapshot *s, struct hf_rd *r
 			const struct sw_snapshot *old, const struct sw_conn *oc)
 {
 	uint64_t f[NF];
-	flatten(old, oc, f);
+	hf_flatten(old, oc, false, f);
 	uint64_t mask = hf_get_uv(r);
 	for (int i = 0; i < NF; i++)
 		if (mask & (1ull << i))
@@ -501,6 +520,23 @@ static bool list_open(struct hf_rd *r, struct cookies *c)
 	return true;
 }
 
+/* An unchanged row of the old state into the new one: copied, its
+ * timers counted down and idle times counted up to the new time (what
+ * flattening it at the old time and unflattening it at the new would do). */
+static void carry_row(struct hf_dec *d, struct sw_snapshot *s, const struct sw_snapshot *old,
+		      size_t oi)
+{
+	size_t ni = snapshot_copy_conn(s, old, oi, d->pmap);
+	uint64_t to = t_ms_of(old), tn = t_ms_of(s);
+	struct sw_conn *c = &s->conns[ni];
+	c->expires_ms = expires_at(deadline_of(c->expires_ms, to), tn);
+	if (c->tcpx == SW_NONE)
+		return;
+	struct sw_tcpx *x = &s->tcpx[c->tcpx];
+	x->last_data_sent_ms = since_at(since_of(x->last_data_sent_ms, to), tn);
+	x->last_data_recv_ms = since_at(since_of(x->last_data_recv_ms, to), tn);
+}
+
 static int read_delta(struct hf_dec *d, struct sw_snapshot *s, struct hf_rd *r,
 		      const struct sw_snapshot *old)
 {
@@ -533,13 +569,7 @@ static int read_delta(struct hf_dec *d, struct sw_snapshot *s, struct hf_rd *r,
 				return -EBADMSG;
 			have_ch = cookies_next(&ch);
 		} else {
-			struct src_row sr;
-			memset(&sr, 0, sizeof sr);
-			sr.old = old;
-			sr.oc = &old->conns[oi];
-			uint64_t f[NF];
-			flatten(old, sr.oc, f);
-			emit_row(d, s, oc, f, &sr);
+			carry_row(d, s, old, oi);
 		}
 		oi++;
 	}
@@ -582,8 +612,7 @@ static void copy_procs(struct sw_snapshot *s, const struct sw_snapshot *old)
 	}
 }
 
-#define KSTAT_NINTS 16
-static int *kstat_int(struct sw_kstat *k, int i)
+int *hf_kstat_int(struct sw_kstat *k, int i)
 {
 	int *v[KSTAT_NINTS] = {
 		&k->port_lo, &k->port_hi, &k->tcp_tw_reuse, &k->tcp_fin_timeout,
@@ -598,7 +627,7 @@ static int *kstat_int(struct sw_kstat *k, int i)
 static void read_kstat_ints(struct sw_kstat *k, struct hf_rd *r)
 {
 	for (int i = 0; i < KSTAT_NINTS; i++)
-		*kstat_int(k, i) = (int)hf_unzz(hf_get_uv(r));
+		*hf_kstat_int(k, i) = (int)hf_unzz(hf_get_uv(r));
 	size_t n;
 	const uint8_t *rp = hf_get_str(r, &n);
 	memset(k->reserved_ports, 0, sizeof k->reserved_ports);
@@ -610,7 +639,7 @@ static void read_kstat_ints(struct sw_kstat *k, struct hf_rd *r)
 static void kstat_unknown(struct sw_kstat *k)
 {
 	for (int i = 0; i < KSTAT_NINTS; i++)
-		*kstat_int(k, i) = -1;
+		*hf_kstat_int(k, i) = -1;
 	k->reserved_ports[0] = '\0';
 	k->ncounters = 0;
 }
@@ -712,6 +741,15 @@ static int split(struct hf_rd *r, struct sections *x)
 	return r->bad ? -EBADMSG : 0;
 }
 
+/* d->pmap: the old state's process i is the new state's pmap[i] (the same
+ * table when the sample did not write one). */
+static void map_procs(struct hf_dec *d, const struct sw_snapshot *old, bool new_table)
+{
+	d->pmap = xgrow(d->pmap, &d->cappmap, old->nprocs + 1, sizeof *d->pmap);
+	for (size_t i = 0; i < old->nprocs; i++)
+		d->pmap[i] = new_table ? find_pid(d, old->procs[i].pid) : (uint32_t)i;
+}
+
 static int decode(struct hf_dec *d, struct sw_snapshot *s, const struct sw_snapshot *old,
 		  const struct hf_info *in, struct sections *x)
 {
@@ -726,6 +764,8 @@ static int decode(struct hf_dec *d, struct sw_snapshot *s, const struct sw_snaps
 		copy_procs(s, old);
 	}
 	index_pids(d, s);
+	if (old)
+		map_procs(d, old, x->has[HF_SEC_PROCS]);
 	int rc;
 	if (in->kind == HF_KEYFRAME)
 		rc = x->has[HF_SEC_CONNS] ? read_conns(d, s, &x->sec[HF_SEC_CONNS]) : -EBADMSG;
@@ -782,408 +822,3 @@ int hf_dec_apply(struct hf_dec *d, const uint8_t *payload, size_t len)
 	return 0;
 }
 
-/* ---- the encoder --------------------------------------------------------- */
-
-/* The encoder's side of struct ref: the row before, its strings in the
- * snapshot, its owners list as written. */
-struct wref {
-	uint64_t f[NF];
-	struct strs st;
-	struct hf_buf owners;
-};
-
-struct hf_enc {
-	struct hf_dec *mirror;
-	unsigned keyframe, since_key;
-	size_t key_bytes, since_key_bytes; /* the last keyframe's size, the deltas' since */
-	uint32_t slack_ms;
-	bool restart;
-	uint64_t seq;
-	uint32_t *order;
-	size_t caporder;
-	struct hf_buf pay, sec, rm, add, ch, tmp, tmp2;
-	struct hf_buf procs_last, ifn_last;
-	struct wref ref; /* the full row written before */
-};
-
-struct hf_enc *hf_enc_new(unsigned keyframe, uint32_t slack_ms)
-{
-	struct hf_enc *e = xcalloc(1, sizeof *e);
-	e->mirror = hf_dec_new();
-	e->keyframe = keyframe ? keyframe : 1;
-	e->slack_ms = slack_ms;
-	e->restart = true;
-	return e;
-}
-
-void hf_enc_free(struct hf_enc *e)
-{
-	if (!e)
-		return;
-	hf_dec_free(e->mirror);
-	free(e->order);
-	struct hf_buf *b[] = {&e->pay, &e->sec, &e->rm, &e->add, &e->ch, &e->tmp, &e->tmp2,
-			      &e->procs_last, &e->ifn_last, &e->ref.owners};
-	for (size_t i = 0; i < sizeof b / sizeof b[0]; i++)
-		hf_buf_done(b[i]);
-	free(e);
-}
-
-void hf_enc_set_seq(struct hf_enc *e, uint64_t seq)
-{
-	e->seq = seq;
-}
-
-void hf_enc_restart(struct hf_enc *e)
-{
-	e->restart = true;
-}
-
-static const struct sw_snapshot *sort_snap; /* qsort has no context argument */
-
-static int cookie_cmp(const void *a, const void *b)
-{
-	uint64_t x = sort_snap->conns[*(const uint32_t *)a].cookie;
-	uint64_t y = sort_snap->conns[*(const uint32_t *)b].cookie;
-	return x < y ? -1 : x > y;
-}
-
-/* The rows of s in cookie order, duplicates dropped: *n of them. */
-static const uint32_t *cookie_order(struct hf_enc *e, const struct sw_snapshot *s, size_t *n)
-{
-	e->order = xgrow(e->order, &e->caporder, s->nconns + 1, sizeof *e->order);
-	for (size_t i = 0; i < s->nconns; i++)
-		e->order[i] = (uint32_t)i;
-	sort_snap = s;
-	qsort(e->order, s->nconns, sizeof *e->order, cookie_cmp);
-	size_t out = 0;
-	for (size_t i = 0; i < s->nconns; i++)
-		if (!out || s->conns[e->order[i]].cookie != s->conns[e->order[out - 1]].cookie)
-			e->order[out++] = e->order[i];
-	*n = out;
-	return e->order;
-}
-
-static void section(struct hf_buf *pay, unsigned tag, const struct hf_buf *b)
-{
-	hf_put_uv(pay, tag);
-	hf_put_str(pay, b->p, b->len);
-}
-
-static void wref_reset(struct wref *x)
-{
-	memset(x->f, 0, sizeof x->f);
-	memset(&x->st, 0, sizeof x->st);
-	x->owners.len = 0;
-	hf_put_uv(&x->owners, 0);
-}
-
-static bool same_bytes(const uint8_t *a, size_t an, const uint8_t *b, size_t bn)
-{
-	return an == bn && (!an || memcmp(a, b, an) == 0);
-}
-
-static void put_full(struct hf_enc *e, struct hf_buf *b, const struct sw_snapshot *s,
-		     const struct sw_conn *c, struct wref *x)
-{
-	uint64_t f[NF], mask = 0;
-	flatten(s, c, f);
-	for (int i = 0; i < NF; i++)
-		if (f[i] != x->f[i])
-			mask |= 1ull << i;
-	struct strs st;
-	strs_of(s, c, &st);
-	if (!same_bytes(st.name, st.name_len, x->st.name, x->st.name_len))
-		mask |= 1ull << B_NAME;
-	if (!same_bytes(st.cong, st.cong_len, x->st.cong, x->st.cong_len))
-		mask |= 1ull << B_CONG;
-	e->tmp.len = 0;
-	put_owners(&e->tmp, s, c);
-	if (!same_bytes(e->tmp.p, e->tmp.len, x->owners.p, x->owners.len))
-		mask |= 1ull << B_OWNERS;
-	hf_put_uv(b, mask);
-	for (int i = 0; i < NF; i++)
-		if (mask & (1ull << i))
-			hf_put_uv(b, hf_zz((int64_t)(f[i] - x->f[i])));
-	if (mask & (1ull << B_NAME))
-		hf_put_str(b, st.name, st.name_len);
-	if (mask & (1ull << B_CONG))
-		hf_put_str(b, st.cong, st.cong_len);
-	if (mask & (1ull << B_OWNERS)) {
-		hf_put(b, e->tmp.p, e->tmp.len);
-		x->owners.len = 0;
-		hf_put(&x->owners, e->tmp.p, e->tmp.len);
-	}
-	memcpy(x->f, f, sizeof f);
-	x->st = st;
-}
-
-/* The same processes and descriptors (what put_owners would write). */
-static bool same_owners(const struct sw_snapshot *s, const struct sw_conn *c,
-			const struct sw_snapshot *o, const struct sw_conn *oc)
-{
-	if (c->owners_n != oc->owners_n)
-		return false;
-	for (uint32_t i = 0; i < c->owners_n; i++) {
-		if (c->owners_off + i >= s->nowners || oc->owners_off + i >= o->nowners)
-			return false;
-		const struct sw_owner *a = &s->owners[c->owners_off + i];
-		const struct sw_owner *b = &o->owners[oc->owners_off + i];
-		if (a->fd != b->fd || a->proc >= s->nprocs || b->proc >= o->nprocs ||
-		    s->procs[a->proc].pid != o->procs[b->proc].pid)
-			return false;
-	}
-	return true;
-}
-
-/* A changed row's mask and differences; false when nothing changed. */
-static bool put_changed(struct hf_enc *e, struct hf_buf *b, const struct sw_snapshot *s,
-			const struct sw_conn *c, const struct sw_snapshot *o,
-			const struct sw_conn *oc)
-{
-	uint64_t f[NF], g[NF], mask = 0;
-	flatten(s, c, f);
-	flatten(o, oc, g);
-	for (int i = 0; i < NF; i++) {
-		if (slack_field(i) && (f[i] & 1) && (g[i] & 1)) {
-			uint64_t a = f[i] >> 1, z = g[i] >> 1;
-			if ((a > z ? a - z : z - a) <= e->slack_ms)
-				f[i] = g[i];
-		}
-		if (f[i] != g[i])
-			mask |= 1ull << i;
-	}
-	struct strs x, y;
-	strs_of(s, c, &x);
-	strs_of(o, oc, &y);
-	if (x.name_len != y.name_len || (x.name_len && memcmp(x.name, y.name, x.name_len)))
-		mask |= 1ull << B_NAME;
-	if (x.cong_len != y.cong_len || memcmp(x.cong, y.cong, x.cong_len))
-		mask |= 1ull << B_CONG;
-	if (!same_owners(s, c, o, oc))
-		mask |= 1ull << B_OWNERS;
-	if (!mask)
-		return false;
-	hf_put_uv(b, mask);
-	for (int i = 0; i < NF; i++)
-		if (mask & (1ull << i))
-			hf_put_uv(b, hf_zz((int64_t)(f[i] - g[i])));
-	if (mask & (1ull << B_NAME))
-		hf_put_str(b, x.name, x.name_len);
-	if (mask & (1ull << B_CONG))
-		hf_put_str(b, x.cong, x.cong_len);
-	if (mask & (1ull << B_OWNERS))
-		put_owners(b, s, c);
-	return true;
-}
-
-static void enc_conns(struct hf_enc *e, const struct sw_snapshot *s, const uint32_t *ord,
-		      size_t n)
-{
-	e->sec.len = 0;
-	hf_put_uv(&e->sec, n);
-	uint64_t prev = 0;
-	wref_reset(&e->ref);
-	for (size_t i = 0; i < n; i++) {
-		const struct sw_conn *c = &s->conns[ord[i]];
-		hf_put_uv(&e->sec, c->cookie - prev);
-		prev = c->cookie;
-		put_full(e, &e->sec, s, c, &e->ref);
-	}
-	section(&e->pay, HF_SEC_CONNS, &e->sec);
-}
-
-static void enc_delta(struct hf_enc *e, const struct sw_snapshot *s, const uint32_t *ord,
-		      size_t n, const struct sw_snapshot *o)
-{
-	e->rm.len = e->add.len = e->ch.len = 0;
-	uint64_t nrm = 0, nadd = 0, nch = 0, prm = 0, padd = 0, pch = 0;
-	size_t i = 0, j = 0;
-	wref_reset(&e->ref);
-	while (i < n || j < o->nconns) {
-		const struct sw_conn *c = i < n ? &s->conns[ord[i]] : NULL;
-		const struct sw_conn *oc = j < o->nconns ? &o->conns[j] : NULL;
-		if (c && (!oc || c->cookie < oc->cookie)) {
-			hf_put_uv(&e->add, c->cookie - padd);
-			padd = c->cookie;
-			put_full(e, &e->add, s, c, &e->ref);
-			nadd++, i++;
-		} else if (!oc) {
-			break; /* unreachable: one of the two is there */
-		} else if (!c || oc->cookie < c->cookie) {
-			hf_put_uv(&e->rm, oc->cookie - prm);
-			prm = oc->cookie;
-			nrm++, j++;
-		} else {
-			size_t mark = e->ch.len;
-			hf_put_uv(&e->ch, c->cookie - pch);
-			if (put_changed(e, &e->ch, s, c, o, oc)) {
-				pch = c->cookie;
-				nch++;
-			} else {
-				e->ch.len = mark;
-			}
-			i++, j++;
-		}
-	}
-	e->sec.len = 0;
-	hf_put_uv(&e->sec, nrm);
-	hf_put_str(&e->sec, e->rm.p, e->rm.len);
-	hf_put_uv(&e->sec, nch);
-	hf_put_str(&e->sec, e->ch.p, e->ch.len);
-	hf_put_uv(&e->sec, nadd);
-	hf_put_str(&e->sec, e->add.p, e->add.len);
-	section(&e->pay, HF_SEC_DELTA, &e->sec);
-}
-
-static void put_kstat_ints(struct hf_buf *b, const struct sw_kstat *k)
-{
-	for (int i = 0; i < KSTAT_NINTS; i++)
-		hf_put_uv(b, hf_zz(*kstat_int((struct sw_kstat *)k, i)));
-	hf_put_str(b, k->reserved_ports, strnlen(k->reserved_ports, sizeof k->reserved_ports));
-}
-
-static bool same_names(const struct sw_kstat *a, const struct sw_kstat *b)
-{
-	if (a->ncounters != b->ncounters)
-		return false;
-	for (size_t i = 0; i < a->ncounters; i++)
-		if (strcmp(a->counters[i].name, b->counters[i].name) ||
-		    strcmp(a->counters[i].group, b->counters[i].group))
-			return false;
-	return true;
-}
-
-static void enc_kstat(struct hf_enc *e, const struct sw_kstat *k, const struct sw_kstat *o)
-{
-	e->sec.len = 0;
-	size_t nc = k->ncounters < SW_KSTAT_MAX_COUNTERS ? k->ncounters : SW_KSTAT_MAX_COUNTERS;
-	if (o && same_names(k, o)) {
-		e->tmp.len = e->tmp2.len = 0;
-		put_kstat_ints(&e->tmp, k);
-		put_kstat_ints(&e->tmp2, o);
-		bool ints = e->tmp.len != e->tmp2.len || memcmp(e->tmp.p, e->tmp2.p, e->tmp.len);
-		hf_put_u8(&e->sec, ints);
-		if (ints)
-			hf_put(&e->sec, e->tmp.p, e->tmp.len);
-		size_t n = 0, last = 0;
-		for (size_t i = 0; i < nc; i++)
-			n += k->counters[i].value != o->counters[i].value;
-		hf_put_uv(&e->sec, n);
-		for (size_t i = 0; i < nc; i++) {
-			if (k->counters[i].value == o->counters[i].value)
-				continue;
-			hf_put_uv(&e->sec, i - last);
-			last = i;
-			hf_put_uv(&e->sec, hf_zz((int64_t)(k->counters[i].value - o->counters[i].value)));
-		}
-		if (ints || n)
-			section(&e->pay, HF_SEC_KSTATD, &e->sec);
-		return;
-	}
-	put_kstat_ints(&e->sec, k);
-	hf_put_uv(&e->sec, nc);
-	for (size_t i = 0; i < nc; i++) {
-		const struct sw_counter *c = &k->counters[i];
-		hf_put_str(&e->sec, c->group, strnlen(c->group, sizeof c->group));
-		hf_put_str(&e->sec, c->name, strnlen(c->name, sizeof c->name));
-		hf_put_uv(&e->sec, c->value);
-	}
-	section(&e->pay, HF_SEC_KSTAT, &e->sec);
-}
-
-/* A table section (processes, interface names): written in a keyframe,
- * and in a delta when it differs from the last one written. */
-static void enc_table(struct hf_enc *e, unsigned tag, struct hf_buf *last, bool key)
-{
-	if (!key && e->sec.len == last->len && !memcmp(e->sec.p, last->p, last->len))
-		return;
-	section(&e->pay, tag, &e->sec);
-	last->len = 0;
-	hf_put(last, e->sec.p, e->sec.len);
-}
-
-static void enc_procs(struct hf_enc *e, const struct sw_snapshot *s, bool key)
-{
-	e->sec.len = 0;
-	hf_put_uv(&e->sec, s->nprocs);
-	for (size_t i = 0; i < s->nprocs; i++) {
-		const struct sw_proc *p = &s->procs[i];
-		hf_put_uv(&e->sec, hf_zz(p->pid));
-		hf_put_uv(&e->sec, p->uid);
-		hf_put_uv(&e->sec, p->starttime);
-		hf_put_str(&e->sec, p->comm, strnlen(p->comm, sizeof p->comm));
-		bool ok = p->cmdline_len && p->cmdline_off < s->poollen &&
-			  p->cmdline_len <= s->poollen - p->cmdline_off;
-		hf_put_str(&e->sec, ok ? s->pool + p->cmdline_off : "", ok ? p->cmdline_len : 0);
-	}
-	enc_table(e, HF_SEC_PROCS, &e->procs_last, key);
-}
-
-static void enc_ifnames(struct hf_enc *e, const struct sw_snapshot *s, bool key)
-{
-	e->sec.len = 0;
-	hf_put_uv(&e->sec, s->nifnames);
-	for (size_t i = 0; i < s->nifnames; i++) {
-		hf_put_uv(&e->sec, s->ifnames[i].index);
-		hf_put_str(&e->sec, s->ifnames[i].name,
-			   strnlen(s->ifnames[i].name, sizeof s->ifnames[i].name));
-	}
-	enc_table(e, HF_SEC_IFNAMES, &e->ifn_last, key);
-}
-
-static void enc_meta(struct hf_enc *e, const struct sw_snapshot *s)
-{
-	e->sec.len = 0;
-	hf_put_uv(&e->sec, s->collect_ms > 0 ? (uint64_t)(s->collect_ms * 1000.0) : 0);
-	hf_put_uv(&e->sec, s->protos_done);
-	hf_put_uv(&e->sec, s->protos_missing);
-	hf_put_uv(&e->sec, s->notes);
-	hf_put_uv(&e->sec, s->procs_unreadable);
-	hf_put_u8(&e->sec, s->have_kstat);
-	hf_put_str(&e->sec, s->hostname, strnlen(s->hostname, sizeof s->hostname));
-	hf_put_str(&e->sec, s->netns, strnlen(s->netns, sizeof s->netns));
-	section(&e->pay, HF_SEC_META, &e->sec);
-}
-
-void hf_enc_sample(struct hf_enc *e, const struct sw_snapshot *s, struct hf_buf *out, bool *key)
-{
-	const struct sw_snapshot *o = hf_dec_snapshot(e->mirror);
-	/* a keyframe every so many samples, or sooner when the deltas since
-	 * the last one add up to more than four keyframes: then jumping to a
-	 * time never decodes more than that after the keyframe before it */
-	bool k = e->restart || !o || e->since_key + 1 >= e->keyframe ||
-		 e->since_key_bytes > 4 * e->key_bytes;
-	e->since_key = k ? 0 : e->since_key + 1;
-	e->restart = false;
-	size_t n;
-	const uint32_t *ord = cookie_order(e, s, &n);
-	struct hf_buf *p = &e->pay;
-	p->len = 0;
-	hf_put_u8(p, k ? HF_KEYFRAME : HF_DELTA);
-	hf_put_uv(p, ++e->seq);
-	if (!k)
-		hf_put_uv(p, hf_dec_seq(e->mirror));
-	hf_put_uv(p, hf_zz(s->real_sec));
-	hf_put_uv(p, s->mono_ns);
-	enc_meta(e, s);
-	enc_procs(e, s, k);
-	if (k)
-		enc_conns(e, s, ord, n);
-	else
-		enc_delta(e, s, ord, n, o);
-	if (s->have_kstat)
-		enc_kstat(e, &s->kstat, !k && o->have_kstat ? &o->kstat : NULL);
-	enc_ifnames(e, s, k);
-	hf_put(out, "SWSF", 4);
-	hf_put_le32(out, (uint32_t)p->len);
-	hf_put_le32(out, hf_crc32(0, p->p, p->len));
-	hf_put(out, p->p, p->len);
-	if (hf_dec_apply(e->mirror, p->p, p->len) != 0)
-		abort(); /* the encoder and decoder disagree: a bug */
-	if (k)
-		e->key_bytes = p->len, e->since_key_bytes = 0;
-	else
-		e->since_key_bytes += p->len;
-	*key = k;
-}

@@ -44,7 +44,7 @@
 
 #define HF_MAGIC "SWHIST\r\n"
 #define HF_MAGIC_LEN 8
-#define HF_VERSION 1
+#define HF_VERSION 2
 #define HF_HEADER_LEN 100
 #define HF_FRAME_HDR 12
 #define HF_FRAME_MAX (256u << 20) /* a frame longer than this is corrupt */
@@ -115,9 +115,14 @@ void hf_enc_free(struct hf_enc *e);
 void hf_enc_set_seq(struct hf_enc *e, uint64_t seq);
 /* The next sample is a keyframe (a new segment starts). */
 void hf_enc_restart(struct hf_enc *e);
-/* Append s as one whole frame to out; *key: it is a keyframe. */
+/* Append s as one whole frame to out; *key: it is a keyframe.  The
+ * encoder keeps a copy of s to write the next sample against. */
 void hf_enc_sample(struct hf_enc *e, const struct sw_snapshot *s, struct hf_buf *out,
 		   bool *key);
+/* The same without the copy: the caller keeps s unchanged until the next
+ * sample (a recorder alternating two snapshots). */
+void hf_enc_sample_kept(struct hf_enc *e, const struct sw_snapshot *s, struct hf_buf *out,
+			bool *key);
 
 /* ---- decoding ---- */
 struct hf_dec;

@@ -4,7 +4,8 @@
  * deltas (sockets added, removed and changed, processes, counters and
  * interface names changing); a torn or corrupted frame is refused; a delta
  * whose base is missing waits for the next keyframe; the slack keeps a
- * count-down timer from being a change; the --from/--to time words. */
+ * count-down timer from being a change, and the encoder's idea of what
+ * the reader holds stays the reader's; the --from/--to time words. */
 #include "config.h"
 
 #include <setjmp.h>
@@ -270,6 +271,97 @@ static void test_delta_small(void **st)
 	hf_enc_free(e);
 }
 
+/* Timers and idle times that wander around "now" within and beyond the
+ * slack, rtt values on the monitor's rounding edges, counters: the
+ * encoder's idea of what the reader holds (never decoded) must stay the
+ * reader's, or a later difference lands on the wrong value. */
+static uint64_t lcg = 12345;
+static uint32_t rnd(uint32_t n)
+{
+	lcg = lcg * 6364136223846793005ull + 1442695040888963407ull;
+	return (uint32_t)(lcg >> 33) % n;
+}
+
+static void wander(struct sw_snapshot *s, unsigned t, uint32_t *state)
+{
+	base(s, 0);
+	s->mono_ns = 1000000000000ull + (uint64_t)t * 100000000ull; /* 100 ms apart */
+	for (uint64_t c = 0; c < 40; c++) {
+		add_tcp(s, 10 + c, SW_ST_ESTABLISHED, SW_NONE, 0);
+		uint32_t *v = &state[c * 4];
+		/* timer and idle time: counting at the clock's pace, now and then
+		 * moved a little (within the slack or just beyond), or rearmed */
+		int64_t ms = (int64_t)v[0] - 100 + (rnd(3) ? 0 : (int64_t)rnd(600) - 300);
+		v[0] = rnd(10) ? (uint32_t)(ms > 0 ? ms : 0) : rnd(900);
+		int64_t idle = (int64_t)v[1] + 100 + (rnd(3) ? 0 : (int64_t)rnd(600) - 300);
+		v[1] = rnd(10) ? (uint32_t)(idle > 0 ? idle : 0) : 0;
+		if (rnd(4) == 0)
+			v[2] += rnd(5000);
+		static const uint32_t rtts[] = {55, 994, 995, 999, 1250, 1150, 99949, 99950, 123456};
+		if (rnd(5) == 0)
+			v[3] = rtts[rnd(9)];
+		s->conns[s->nconns - 1].expires_ms = v[0];
+		struct sw_tcpx *x = &s->tcpx[s->ntcpx - 1];
+		x->last_data_sent_ms = v[1];
+		x->last_data_recv_ms = v[0];
+		x->bytes_acked = v[2];
+		x->bytes_sent = v[2] + (c % 3) * rnd(100);
+		x->rtt_us = v[3];
+		x->rttvar_us = v[3] / 2;
+		x->busy_time_us = (uint64_t)v[2] * 7;
+	}
+}
+
+static void near(uint64_t got, uint64_t want, uint64_t within)
+{
+	if ((got > want ? got - want : want - got) > within)
+		fail_msg("got %llu, want %llu within %llu", (unsigned long long)got,
+			 (unsigned long long)want, (unsigned long long)within);
+}
+
+static void test_slack_carried(void **st)
+{
+	(void)st;
+	for (int kept = 0; kept < 2; kept++) {
+		struct hf_enc *e = hf_enc_new(1000, 250);
+		struct hf_dec *d = hf_dec_new();
+		struct sw_snapshot s[2];
+		snapshot_init(&s[0]);
+		snapshot_init(&s[1]);
+		uint32_t state[40 * 4] = {0};
+		struct hf_buf b = {0};
+		for (unsigned t = 0; t < 400; t++) {
+			struct sw_snapshot *cur = &s[kept ? t & 1 : 0];
+			wander(cur, t, state);
+			b.len = 0;
+			bool key;
+			if (kept)
+				hf_enc_sample_kept(e, cur, &b, &key);
+			else
+				hf_enc_sample(e, cur, &b, &key);
+			assert_int_equal(apply_frame(d, &b), 0);
+			const struct sw_snapshot *r = hf_dec_snapshot(d);
+			assert_int_equal(r->nconns, cur->nconns);
+			for (size_t i = 0; i < cur->nconns; i++) {
+				const struct sw_conn *c = &cur->conns[i], *y = find(r, c->cookie);
+				const struct sw_tcpx *x = snapshot_tcpx(cur, c), *z = snapshot_tcpx(r, y);
+				near(y->expires_ms, c->expires_ms, 250);
+				near(z->last_data_sent_ms, x->last_data_sent_ms, 250);
+				near(z->last_data_recv_ms, x->last_data_recv_ms, 250);
+				assert_int_equal(z->bytes_acked, x->bytes_acked);
+				assert_int_equal(z->bytes_sent, x->bytes_sent);
+				near(z->rtt_us, x->rtt_us, x->rtt_us < 1000 ? 5 : x->rtt_us < 100000 ? 50 : 500);
+				assert_int_equal(z->busy_time_us, x->busy_time_us / 1000 * 1000);
+			}
+		}
+		hf_buf_done(&b);
+		snapshot_done(&s[0]);
+		snapshot_done(&s[1]);
+		hf_dec_free(d);
+		hf_enc_free(e);
+	}
+}
+
 static void test_missing_base(void **st)
 {
 	(void)st;
@@ -432,6 +524,7 @@ int main(void)
 		cmocka_unit_test(test_roundtrip_keyframes),
 		cmocka_unit_test(test_roundtrip_deltas),
 		cmocka_unit_test(test_delta_small),
+		cmocka_unit_test(test_slack_carried),
 		cmocka_unit_test(test_missing_base),
 		cmocka_unit_test(test_frames),
 		cmocka_unit_test(test_header),
