@@ -4,7 +4,8 @@
  * extras, processes, kernel settings and counters), encoded as a keyframe
  * or a delta (core/histfile.h) and appended to the current segment of DIR
  * (collect/histdir.h: hourly segments, keyframe index, size and age caps,
- * crash-safe appends).  Runs until SIGINT/SIGTERM (or -n COUNT samples);
+ * crash-safe appends), with the kernel's close events since the sample
+ * before (the closed connections and the churn of a replay).  Runs until SIGINT/SIGTERM (or -n COUNT samples);
  * a failed collection is reported and the next one tried, a failed write
  * ends the run with status 1 (so a service manager restarts it).
  */
@@ -14,6 +15,7 @@
 #include <string.h>
 
 #include "collect/collect.h"
+#include "churnsrc.h"
 #include "collect/histdir.h"
 #include "core/i18n.h"
 #include "core/util.h"
@@ -30,7 +32,7 @@ struct rec_stats {
 };
 
 static int record_loop(const struct sw_options *o, struct sw_collector *col,
-		       struct histw *w, struct rec_stats *st)
+		       struct histw *w, struct churnsrc *cs, struct rec_stats *st)
 {
 	struct frame_repeat r;
 	frame_repeat_init(&r, o, 0);
@@ -39,8 +41,9 @@ static int record_loop(const struct sw_options *o, struct sw_collector *col,
 	snapshot_init(&snap[1]);
 	int rc = 0, cur = 0;
 	char err[512];
-	while (frame_repeat_next(&r)) {
+	while (frame_repeat_next_draining(&r, cs)) {
 		err[0] = '\0';
+		churnsrc_drain(cs); /* the closures up to this sample */
 		uint64_t t0 = sw_mono_ns();
 		if (collector_sample(col, &snap[cur], err, sizeof err) < 0) {
 			frame_sample_failed(err);
@@ -49,6 +52,7 @@ static int record_loop(const struct sw_options *o, struct sw_collector *col,
 		}
 		uint64_t t1 = sw_mono_ns();
 		size_t bytes = 0;
+		histw_set_events(w, cs->ok ? &cs->pending : NULL, churnsrc_dropped(cs));
 		if (histw_append(w, &snap[cur], &bytes, err, sizeof err) < 0) {
 			fprintf(stderr, "sockwatch: %s\n", err);
 			rc = 1;
@@ -59,6 +63,7 @@ static int record_loop(const struct sw_options *o, struct sw_collector *col,
 		st->samples++;
 		st->bytes += bytes;
 		cur = 1 - cur;
+		snapshot_clear(&cs->pending);
 	}
 	snapshot_done(&snap[0]);
 	snapshot_done(&snap[1]);
@@ -92,10 +97,16 @@ int mode_record_run(const struct sw_options *o)
 		collector_free(col);
 		return 1;
 	}
+	/* the kernel's close events: the closed connections of a replay */
+	struct churnsrc cs;
+	churnsrc_open(&cs, col, 1.0);
+	if (!cs.ok)
+		fprintf(stderr, "sockwatch: note: %s\n", cs.err);
 	frame_catch_signals();
 	struct rec_stats st;
 	memset(&st, 0, sizeof st);
-	int rc = record_loop(o, col, w, &st);
+	int rc = record_loop(o, col, w, &cs, &st);
+	churnsrc_close(&cs);
 	unsigned removed = histw_removed(w);
 	histw_close(w);
 	collector_free(col);

@@ -265,6 +265,11 @@ static int seg_open(struct histw *w, const struct sw_snapshot *s, int64_t start,
 	return 0;
 }
 
+void histw_set_events(struct histw *w, const struct sw_snapshot *ev, uint64_t dropped_total)
+{
+	hf_enc_set_events(w->enc, ev, dropped_total);
+}
+
 int histw_append(struct histw *w, const struct sw_snapshot *s, size_t *bytes, char *err,
 		 size_t errlen)
 {
@@ -651,6 +656,21 @@ int histr_seek(struct histr *r, int64_t t)
 		if (replay_segment(r, si, INT64_MAX, UINT64_MAX) == 0)
 			return 0;
 	return -ENODATA;
+}
+
+int histr_peek_events(struct histr *r, struct sw_snapshot *ev, uint64_t *dropped_total)
+{
+	uint64_t at;
+	size_t plen;
+	snapshot_clear(ev);
+	if (!r->have)
+		return 0;
+	size_t si = r->si;
+	bool found = frame_from(r, si, r->next, &at, &plen);
+	while (!found && ++si < r->nsegs)
+		found = frame_from(r, si, 0, &at, &plen);
+	return found ? hf_events_decode(r->segs[si].map + at + HF_FRAME_HDR, plen, ev, dropped_total)
+		     : 0;
 }
 
 int histr_next(struct histr *r)

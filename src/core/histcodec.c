@@ -99,6 +99,71 @@ static uint64_t round_us(uint32_t us)
 	return v;
 }
 
+/* The delivery rate as the monitor shows it (util.c fmt_scaled(): "%.1fK"
+ * below 10 of a unit of 1024, "%.0fK" above; bytes as they are): unit u,
+ * k tenths or k units (rounded as printf does, exact halves to even, and
+ * kept below the next format's threshold), and the rest. */
+struct rate_code {
+	unsigned u;
+	bool tenths;
+	uint64_t k;
+	int64_t rest;
+};
+
+#define RATE_MAX ((1ull << 48) - 1) /* 256 TiB/s: kept to that */
+
+static uint64_t rate_rep(unsigned u, bool tenths, uint64_t k)
+{
+	unsigned sh = 10 * u;
+	return u == 0 ? k : tenths ? ((k << sh) + 5) / 10 : k << sh;
+}
+
+static void rate_split(uint64_t v, struct rate_code *r)
+{
+	v = v < RATE_MAX ? v : RATE_MAX;
+	unsigned u = 0;
+	while (v >> (10 * (u + 1)))
+		u++;
+	unsigned sh = 10 * u;
+	r->u = u;
+	r->tenths = u && v < (10ull << sh);
+	r->k = v;
+	if (u) {
+		uint64_t n = r->tenths ? v * 10 : v, k = n >> sh, rest = n & ((1ull << sh) - 1);
+		uint64_t half = 1ull << (sh - 1), edge = r->tenths ? 100u : 1024u;
+		k += rest > half || (rest == half && (k & 1));
+		r->k = k < edge ? k : edge - 1;
+	}
+	r->rest = (int64_t)(v - rate_rep(r->u, r->tenths, r->k));
+}
+
+/* The shown value (the text's), or v where that would change the text. */
+static uint64_t round_rate(uint64_t v)
+{
+	struct rate_code r;
+	rate_split(v, &r);
+	uint64_t rep = rate_rep(r.u, r.tenths, r.k);
+	struct rate_code q;
+	rate_split(rep, &q);
+	return q.u == r.u && q.tenths == r.tenths && q.k == r.k && r.k + 1 < (r.tenths ? 100u : 1024u)
+		       ? rep : v;
+}
+
+/* Stored as the code (u, tenths, k: 14 bits) with the rest above it: a
+ * rate rounded as shown has none, so its moves take a byte or two. */
+static uint64_t rate_code(uint64_t v)
+{
+	struct rate_code r;
+	rate_split(v, &r);
+	return hf_zz(r.rest) << 14 | (uint64_t)r.u << 11 | (uint64_t)r.tenths << 10 | r.k;
+}
+
+static uint64_t rate_uncode(uint64_t c)
+{
+	return rate_rep((unsigned)(c >> 11) & 7, (c >> 10) & 1, c & 1023) +
+	       (uint64_t)hf_unzz(c >> 14);
+}
+
 void hf_times(const struct sw_snapshot *s, const struct sw_conn *c, uint64_t f[NF])
 {
 	uint64_t t = t_ms_of(s);
@@ -130,13 +195,13 @@ void hf_flatten(const struct sw_snapshot *s, const struct sw_conn *c, bool lossy
 	f[F_RTTVAR] = lossy ? round_us(y->rttvar_us) : y->rttvar_us;
 	f[F_CWND] = y->snd_cwnd;
 	f[F_SSTHRESH] = y->snd_ssthresh;
-	f[F_DELIVERY] = y->delivery_rate;
+	f[F_DELIVERY] = rate_code(lossy ? round_rate(y->delivery_rate) : y->delivery_rate);
 	f[F_LAST_SENT] = since_of(y->last_data_sent_ms, t);
 	f[F_LAST_RECV] = since_of(y->last_data_recv_ms, t);
 	f[F_TRETRANS] = y->retrans;
 	f[F_TOTAL_RETRANS] = y->total_retrans;
 	f[F_LOST] = y->lost;
-	f[F_BUSY] = lossy ? y->busy_time_us / 1000 * 1000 : y->busy_time_us; /* shown in ms */
+	f[F_BUSY] = y->busy_time_us / 1000; /* ms, as shown */
 	f[F_RMEM] = c->rmem;
 	f[F_WMEM] = c->wmem;
 	f[F_SHUTDOWN] = c->shutdown;
@@ -204,8 +269,8 @@ static void unflatten(struct sw_snapshot *s, size_t ci, const uint64_t f[NF])
 	x->bytes_acked = f[F_ACKED];
 	x->bytes_received = f[F_RECEIVED];
 	x->bytes_sent = f[F_UNACKED] + f[F_ACKED];
-	x->delivery_rate = f[F_DELIVERY];
-	x->busy_time_us = f[F_BUSY];
+	x->delivery_rate = rate_uncode(f[F_DELIVERY]);
+	x->busy_time_us = f[F_BUSY] * 1000;
 }
 
 void hf_strs_of(const struct sw_snapshot *s, const struct sw_conn *c, struct strs *o)
@@ -383,6 +448,7 @@ static int emit_row(struct hf_dec *d, struct sw_snapshot *s, uint64_t cookie,
  * a mask of what differs, the differences, and the strings that differ. */
 struct ref {
 	uint64_t f[NF];
+	uint64_t mask; /* the row before's: a mask is written xor it */
 	struct strs st;
 	const uint8_t *owners; /* its owners list in the stream */
 	size_t owners_len;
@@ -413,7 +479,8 @@ static const uint8_t *skip_owners(struct hf_rd *r, size_t *len)
 static int read_full(struct hf_dec *d, struct sw_snapshot *s, struct hf_rd *r, uint64_t cookie,
 		     struct ref *x)
 {
-	uint64_t mask = hf_get_uv(r);
+	uint64_t mask = hf_get_uv(r) ^ x->mask;
+	x->mask = mask;
 	for (int i = 0; i < NF; i++)
 		if (mask & (1ull << i))
 			x->f[i] += (uint64_t)hf_unzz(hf_get_uv(r));
@@ -435,14 +502,21 @@ static int read_full(struct hf_dec *d, struct sw_snapshot *s, struct hf_rd *r, u
 
 /* A changed row: mask, differences, then the strings the mask names. */
 static int read_changed(struct hf_dec *d, struct sw_snapshot *s, struct hf_rd *r,
-			const struct sw_snapshot *old, const struct sw_conn *oc)
+			const struct sw_snapshot *old, const struct sw_conn *oc,
+			struct hf_chctx *cx)
 {
 	uint64_t f[NF];
 	hf_flatten(old, oc, false, f);
-	uint64_t mask = hf_get_uv(r);
-	for (int i = 0; i < NF; i++)
-		if (mask & (1ull << i))
-			f[i] += (uint64_t)hf_unzz(hf_get_uv(r));
+	uint64_t mask = hf_get_uv(r) ^ cx->mask;
+	cx->mask = mask;
+	for (int i = 0; i < NF; i++) {
+		if (!(mask & (1ull << i)))
+			continue;
+		int64_t v = hf_unzz(hf_get_uv(r));
+		if (i == F_EXPIRES)
+			cx->expires_move = v = v + cx->expires_move;
+		f[i] += (uint64_t)v;
+	}
 	struct src_row sr;
 	memset(&sr, 0, sizeof sr);
 	sr.old = old;
@@ -547,6 +621,7 @@ static int read_delta(struct hf_dec *d, struct sw_snapshot *s, struct hf_rd *r,
 	bool have_add = cookies_next(&add);
 	struct ref x;
 	ref_init(&x);
+	struct hf_chctx cx = {0, 0};
 	size_t oi = 0;
 	while (!rm.r.bad && !ch.r.bad && !add.r.bad) {
 		bool have_old = oi < old->nconns;
@@ -565,7 +640,7 @@ static int read_delta(struct hf_dec *d, struct sw_snapshot *s, struct hf_rd *r,
 		if (have_rm && rm.cur == oc) {
 			have_rm = cookies_next(&rm);
 		} else if (have_ch && ch.cur == oc) {
-			if (read_changed(d, s, &ch.r, old, &old->conns[oi]) < 0)
+			if (read_changed(d, s, &ch.r, old, &old->conns[oi], &cx) < 0)
 				return -EBADMSG;
 			have_ch = cookies_next(&ch);
 		} else {
@@ -789,6 +864,49 @@ static int decode(struct hf_dec *d, struct sw_snapshot *s, const struct sw_snaps
 	return 0;
 }
 
+/* The fixed start of a payload, skipped: r then points at the sections. */
+static void skip_start(struct hf_rd *r, const struct hf_info *in)
+{
+	hf_get_u8(r);
+	hf_get_uv(r);
+	if (in->kind == HF_DELTA)
+		hf_get_uv(r);
+	hf_get_uv(r);
+	hf_get_uv(r);
+}
+
+int hf_events_decode(const uint8_t *payload, size_t len, struct sw_snapshot *ev,
+		     uint64_t *dropped_total)
+{
+	struct hf_info in;
+	struct sections x;
+	struct hf_rd r = {payload, payload + len, false};
+	snapshot_clear(ev);
+	ev->detail = false;
+	if (hf_peek(payload, len, &in) < 0)
+		return -EBADMSG;
+	skip_start(&r, &in);
+	if (split(&r, &x) < 0)
+		return -EBADMSG;
+	if (!x.has[HF_SEC_CHURN])
+		return 0;
+	ev->mono_ns = in.mono_ns;
+	ev->real_sec = in.real_sec;
+	struct hf_rd *c = &x.sec[HF_SEC_CHURN];
+	*dropped_total = hf_get_uv(c);
+	uint64_t n = hf_get_uv(c), cookie = 0;
+	struct hf_dec none; /* records have no owners: no process table */
+	memset(&none, 0, sizeof none);
+	struct ref row;
+	ref_init(&row);
+	for (uint64_t i = 0; i < n && !c->bad; i++) {
+		cookie += (uint64_t)hf_unzz(hf_get_uv(c));
+		if (read_full(&none, ev, c, cookie, &row) < 0)
+			return snapshot_clear(ev), -EBADMSG;
+	}
+	return c->bad ? (snapshot_clear(ev), -EBADMSG) : 1;
+}
+
 int hf_dec_apply(struct hf_dec *d, const uint8_t *payload, size_t len)
 {
 	struct hf_info in;
@@ -799,13 +917,7 @@ int hf_dec_apply(struct hf_dec *d, const uint8_t *payload, size_t len)
 	if (in.kind == HF_DELTA && (!d->have || in.base != d->seq))
 		return -EAGAIN;
 	struct hf_rd r = {payload, payload + len, false};
-	/* skip the fixed start again */
-	hf_get_u8(&r);
-	hf_get_uv(&r);
-	if (in.kind == HF_DELTA)
-		hf_get_uv(&r);
-	hf_get_uv(&r);
-	hf_get_uv(&r);
+	skip_start(&r, &in);
 	struct sections x;
 	int nx = 1 - d->cur;
 	struct sw_snapshot *s = &d->st[nx];

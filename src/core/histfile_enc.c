@@ -26,6 +26,7 @@
  * snapshot, its owners list as written. */
 struct wref {
 	uint64_t f[NF];
+	uint64_t mask; /* written xor the row before's */
 	struct strs st;
 	struct hf_buf owners;
 };
@@ -58,6 +59,8 @@ struct hf_enc {
 	struct hf_buf pay, sec, rm, add, ch, tmp, tmp2;
 	struct hf_buf procs_last, ifn_last;
 	struct wref ref; /* the full row written before */
+	const struct sw_snapshot *ev; /* close events for the next sample */
+	uint64_t ev_dropped;
 };
 
 struct hf_enc *hf_enc_new(unsigned keyframe, uint32_t slack_ms)
@@ -149,6 +152,7 @@ static void section(struct hf_buf *pay, unsigned tag, const struct hf_buf *b)
 static void wref_reset(struct wref *x)
 {
 	memset(x->f, 0, sizeof x->f);
+	x->mask = 0;
 	memset(&x->st, 0, sizeof x->st);
 	x->owners.len = 0;
 	hf_put_uv(&x->owners, 0);
@@ -172,11 +176,11 @@ static void held_times(struct ent *x, const uint64_t f[NF], uint64_t t)
 }
 
 static void put_full(struct hf_enc *e, struct hf_buf *b, const struct sw_snapshot *s,
-		     struct ent *x, struct wref *r)
+		     struct ent *x, struct wref *r, bool lossy)
 {
 	const struct sw_conn *c = &s->conns[x->idx];
 	uint64_t f[NF], mask = 0;
-	hf_flatten(s, c, e->slack_ms > 0, f);
+	hf_flatten(s, c, lossy, f);
 	for (int i = 0; i < NF; i++)
 		if (f[i] != r->f[i])
 			mask |= 1ull << i;
@@ -190,7 +194,8 @@ static void put_full(struct hf_enc *e, struct hf_buf *b, const struct sw_snapsho
 	hf_put_owners(&e->tmp, s, c);
 	if (!same_bytes(e->tmp.p, e->tmp.len, r->owners.p, r->owners.len))
 		mask |= 1ull << B_OWNERS;
-	hf_put_uv(b, mask);
+	hf_put_uv(b, mask ^ r->mask);
+	r->mask = mask;
 	for (int i = 0; i < NF; i++)
 		if (mask & (1ull << i))
 			hf_put_uv(b, hf_zz((int64_t)(f[i] - r->f[i])));
@@ -312,7 +317,7 @@ static bool row_same(const struct hf_enc *e, const struct sw_snapshot *s, const 
 /* A row in both samples: its mask and differences when it changed (true),
  * and in x what the reader holds of it either way. */
 static bool put_changed(struct hf_enc *e, struct hf_buf *b, const struct sw_snapshot *s,
-			struct ent *x, const struct ent *px)
+			struct ent *x, const struct ent *px, struct hf_chctx *cx)
 {
 	if (row_same(e, s, x, px)) {
 		for (int k = 0; k < 3; k++)
@@ -324,10 +329,19 @@ static bool put_changed(struct hf_enc *e, struct hf_buf *b, const struct sw_snap
 	held_times(x, f, t_ms(s));
 	if (!mask)
 		return false;
-	hf_put_uv(b, mask);
-	for (int i = 0; i < NF; i++)
-		if (mask & (1ull << i))
-			hf_put_uv(b, hf_zz((int64_t)(f[i] - g[i])));
+	hf_put_uv(b, mask ^ cx->mask);
+	cx->mask = mask;
+	for (int i = 0; i < NF; i++) {
+		if (!(mask & (1ull << i)))
+			continue;
+		int64_t v = (int64_t)(f[i] - g[i]);
+		if (i == F_EXPIRES) {
+			int64_t p = cx->expires_move;
+			cx->expires_move = v;
+			v -= p;
+		}
+		hf_put_uv(b, hf_zz(v));
+	}
 	const struct sw_conn *c = &s->conns[x->idx];
 	struct strs st;
 	hf_strs_of(s, c, &st);
@@ -349,7 +363,7 @@ static void enc_conns(struct hf_enc *e, const struct sw_snapshot *s)
 	for (size_t i = 0; i < e->n; i++) {
 		hf_put_uv(&e->sec, e->ord[i].cookie - prev);
 		prev = e->ord[i].cookie;
-		put_full(e, &e->sec, s, &e->ord[i], &e->ref);
+		put_full(e, &e->sec, s, &e->ord[i], &e->ref, e->slack_ms > 0);
 	}
 	section(&e->pay, HF_SEC_CONNS, &e->sec);
 }
@@ -369,6 +383,7 @@ static void enc_delta(struct hf_enc *e, const struct sw_snapshot *s)
 {
 	e->rm.len = e->add.len = e->ch.len = 0;
 	struct dlist rm = {0, 0}, add = {0, 0}, ch = {0, 0};
+	struct hf_chctx cx = {0, 0};
 	size_t i = 0, j = 0;
 	wref_reset(&e->ref);
 	while (i < e->n || j < e->pn) {
@@ -376,7 +391,7 @@ static void enc_delta(struct hf_enc *e, const struct sw_snapshot *s)
 		const struct ent *px = j < e->pn ? &e->pord[j] : NULL;
 		if (x && (!px || x->cookie < px->cookie)) {
 			dlist_add(&e->add, &add, x->cookie);
-			put_full(e, &e->add, s, x, &e->ref);
+			put_full(e, &e->add, s, x, &e->ref, e->slack_ms > 0);
 			i++;
 		} else if (!px) {
 			break; /* unreachable: one of the two is there */
@@ -386,7 +401,7 @@ static void enc_delta(struct hf_enc *e, const struct sw_snapshot *s)
 		} else {
 			size_t mark = e->ch.len;
 			hf_put_uv(&e->ch, x->cookie - ch.prev);
-			if (put_changed(e, &e->ch, s, x, px)) {
+			if (put_changed(e, &e->ch, s, x, px, &cx)) {
 				ch.prev = x->cookie;
 				ch.n++;
 			} else {
@@ -515,6 +530,36 @@ static void enc_meta(struct hf_enc *e, const struct sw_snapshot *s)
 	section(&e->pay, HF_SEC_META, &e->sec);
 }
 
+void hf_enc_set_events(struct hf_enc *e, const struct sw_snapshot *ev, uint64_t dropped_total)
+{
+	e->ev = ev;
+	e->ev_dropped = dropped_total;
+}
+
+/* The close events, in the order received (read by hf_events_decode),
+ * their times as of the sample's. */
+static void enc_churn(struct hf_enc *e, const struct sw_snapshot *s)
+{
+	if (!e->ev)
+		return;
+	struct sw_snapshot at = *e->ev; /* shares the arrays: read only */
+	const struct sw_snapshot *ev = &at;
+	at.mono_ns = s->mono_ns;
+	e->ev = NULL;
+	e->sec.len = 0;
+	hf_put_uv(&e->sec, e->ev_dropped);
+	hf_put_uv(&e->sec, ev->nconns);
+	uint64_t prev = 0;
+	wref_reset(&e->ref);
+	for (size_t i = 0; i < ev->nconns; i++) {
+		struct ent x = {.cookie = ev->conns[i].cookie, .idx = (uint32_t)i};
+		hf_put_uv(&e->sec, hf_zz((int64_t)(x.cookie - prev)));
+		prev = x.cookie;
+		put_full(e, &e->sec, ev, &x, &e->ref, false);
+	}
+	section(&e->pay, HF_SEC_CHURN, &e->sec);
+}
+
 /* This sample becomes the reference of the next one. */
 static void keep(struct hf_enc *e, const struct sw_snapshot *s, bool kept)
 {
@@ -535,10 +580,10 @@ static void enc_sample(struct hf_enc *e, const struct sw_snapshot *s, struct hf_
 {
 	const struct sw_snapshot *o = e->o;
 	/* a keyframe every so many samples, or sooner when the deltas since
-	 * the last one add up to more than four keyframes: then jumping to a
+	 * the last one add up to more than 16 keyframes: then jumping to a
 	 * time never decodes more than that after the keyframe before it */
 	bool k = e->restart || !o || e->since_key + 1 >= e->keyframe ||
-		 e->since_key_bytes > 4 * e->key_bytes;
+		 e->since_key_bytes > 16 * e->key_bytes;
 	e->since_key = k ? 0 : e->since_key + 1;
 	e->restart = false;
 	cookie_order(e, s);
@@ -560,6 +605,7 @@ static void enc_sample(struct hf_enc *e, const struct sw_snapshot *s, struct hf_
 	if (s->have_kstat)
 		enc_kstat(e, &s->kstat, !k && o->have_kstat ? &o->kstat : NULL);
 	enc_ifnames(e, s, k);
+	enc_churn(e, s);
 	hf_put(out, "SWSF", 4);
 	hf_put_le32(out, (uint32_t)p->len);
 	hf_put_le32(out, hf_crc32(0, p->p, p->len));

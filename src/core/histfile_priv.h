@@ -58,8 +58,9 @@ enum {
 #define B_CONG (NF + 1)
 #define B_OWNERS (NF + 2)
 
-/* A socket's row; lossy: rtt, rttvar and busy time rounded to what the
- * monitor shows (the recorder's setting; a reader never rounds). */
+/* A socket's row (busy time in ms); lossy: rtt, rttvar and the delivery
+ * rate rounded to what the monitor shows (the recorder's setting; a
+ * reader never rounds). */
 void hf_flatten(const struct sw_snapshot *s, const struct sw_conn *c, bool lossy,
 		uint64_t f[NF]);
 /* Only the time fields of a row (F_EXPIRES, F_LAST_SENT, F_LAST_RECV). */
@@ -67,6 +68,14 @@ void hf_times(const struct sw_snapshot *s, const struct sw_conn *c, uint64_t f[N
 /* A time field (F_EXPIRES, F_LAST_SENT, F_LAST_RECV) holding v, as a
  * reader that carries the row to a sample at t_ms flattens it there. */
 uint64_t hf_carried(int field, uint64_t v, uint64_t t_ms);
+
+/* A delta's changed rows are written against the changed row before them
+ * too: the mask xor its mask, the timer's move less its timer's move (a
+ * keepalive rearmed moves the timer by the same period as the others). */
+struct hf_chctx {
+	uint64_t mask;
+	int64_t expires_move;
+};
 
 /* The row's byte strings. */
 struct strs {
