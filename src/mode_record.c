@@ -22,7 +22,7 @@
 #include "frame.h"
 #include "modes.h"
 
-#define DEFAULT_KEYFRAME 600
+#define DEFAULT_KEYFRAME 1800
 #define SLACK_MS 250
 
 struct rec_stats {

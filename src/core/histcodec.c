@@ -160,8 +160,8 @@ static uint64_t rate_code(uint64_t v)
 
 static uint64_t rate_uncode(uint64_t c)
 {
-	return rate_rep((unsigned)(c >> 11) & 7, (c >> 10) & 1, c & 1023) +
-	       (uint64_t)hf_unzz(c >> 14);
+	unsigned u = (unsigned)(c >> 11) & 7;
+	return rate_rep(u < 5 ? u : 5, (c >> 10) & 1, c & 1023) + (uint64_t)hf_unzz(c >> 14);
 }
 
 void hf_times(const struct sw_snapshot *s, const struct sw_conn *c, uint64_t f[NF])

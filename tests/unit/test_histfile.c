@@ -5,7 +5,8 @@
  * interface names changing); a torn or corrupted frame is refused; a delta
  * whose base is missing waits for the next keyframe; the slack keeps a
  * count-down timer from being a change, and the encoder's idea of what
- * the reader holds stays the reader's; the --from/--to time words. */
+ * the reader holds stays the reader's; close events come back from a
+ * sample's payload alone; the --from/--to time words. */
 #include "config.h"
 
 #include <setjmp.h>
@@ -362,6 +363,66 @@ static void test_slack_carried(void **st)
 	}
 }
 
+/* Close events as sockevents_read makes them: t + 1 short connections
+ * (client and server end), their final bytes and idle times. */
+static void close_events(struct sw_snapshot *ev, unsigned t)
+{
+	snapshot_clear(ev);
+	ev->detail = false;
+	for (unsigned i = 0; i <= t; i++) {
+		add_tcp(ev, 900000 - 10 * t - i, i % 2 ? SW_ST_TIME_WAIT : SW_ST_CLOSE,
+			SW_NONE, 100 + i);
+		ev->conns[ev->nconns - 1].inode = 0;
+		ev->tcpx[ev->ntcpx - 1].last_data_recv_ms = 4 * i;
+		ev->tcpx[ev->ntcpx - 1].rtt_us = 1234 + i; /* not rounded: a record */
+	}
+}
+
+/* The close events recorded with a sample come back as they were, in the
+ * order received, from that sample's payload alone; a sample recorded
+ * without them has none. */
+static void test_events(void **st)
+{
+	(void)st;
+	struct hf_enc *e = hf_enc_new(2, 250);
+	struct sw_snapshot s, ev, got;
+	snapshot_init(&s);
+	snapshot_init(&ev);
+	snapshot_init(&got);
+	struct hf_buf b = {0};
+	for (unsigned t = 0; t < 4; t++) {
+		scenario(&s, t);
+		close_events(&ev, t);
+		if (t != 2)
+			hf_enc_set_events(e, &ev, 7 + t);
+		b.len = 0;
+		bool key;
+		hf_enc_sample(e, &s, &b, &key);
+		uint64_t dropped = 0;
+		int r = hf_events_decode(b.p + HF_FRAME_HDR, b.len - HF_FRAME_HDR, &got, &dropped);
+		if (t == 2) {
+			assert_int_equal(r, 0);
+			assert_int_equal(got.nconns, 0);
+			continue;
+		}
+		assert_int_equal(r, 1);
+		assert_int_equal(dropped, 7 + t);
+		assert_int_equal(got.mono_ns, s.mono_ns);
+		assert_int_equal(got.nconns, ev.nconns);
+		for (size_t i = 0; i < ev.nconns; i++) {
+			assert_int_equal(got.conns[i].cookie, ev.conns[i].cookie);
+			same_conn(&ev, &ev.conns[i], &got, &got.conns[i]);
+		}
+	}
+	assert_int_equal(hf_events_decode((const uint8_t *)"\x09", 1, &got, &(uint64_t){0}),
+			 -EBADMSG);
+	hf_buf_done(&b);
+	snapshot_done(&s);
+	snapshot_done(&ev);
+	snapshot_done(&got);
+	hf_enc_free(e);
+}
+
 static void test_missing_base(void **st)
 {
 	(void)st;
@@ -486,10 +547,14 @@ static void write_seeds(const char *dir)
 	uint8_t raw[HF_HEADER_LEN];
 	hf_header_encode(&h, raw);
 	b.len = 0;
+	struct sw_snapshot ev;
+	snapshot_init(&ev);
 	for (unsigned t = 0; t < 5; t++) {
 		scenario(&s, t);
 		bool key;
 		size_t at = b.len;
+		close_events(&ev, t);
+		hf_enc_set_events(e, &ev, t);
 		hf_enc_sample(e, &s, &b, &key);
 		if (t == 0)
 			write_seed(dir, "seed-keyframe", b.p + at, b.len - at);
@@ -512,6 +577,7 @@ static void write_seeds(const char *dir)
 	write_seed(dir, "seed-torn", seg.p, seg.len - 9);
 	hf_buf_done(&seg);
 	hf_buf_done(&b);
+	snapshot_done(&ev);
 	snapshot_done(&s);
 	hf_enc_free(e);
 }
@@ -525,6 +591,7 @@ int main(void)
 		cmocka_unit_test(test_roundtrip_deltas),
 		cmocka_unit_test(test_delta_small),
 		cmocka_unit_test(test_slack_carried),
+		cmocka_unit_test(test_events),
 		cmocka_unit_test(test_missing_base),
 		cmocka_unit_test(test_frames),
 		cmocka_unit_test(test_header),
