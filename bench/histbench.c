@@ -23,6 +23,12 @@
  *       then time opening it and jumping to QUERIES random times (each in a
  *       fresh reader: the open is part of the cost).
  *
+ *   histbench clone -d DIR -m MB
+ *       grow DIR to MB megabytes with copies of its hourly segments moved
+ *       on in time (sample times, headers, indexes and CRCs rewritten):
+ *       a gigabyte of a stable population is days of samples, too slow to
+ *       make one by one on a loaded machine; then `seek -m 0` jumps in it.
+ *
  * Built by bench/run-history.sh against the libraries of a build tree.
  */
 #include "config.h"
@@ -329,6 +335,162 @@ static int cmd_encode(void)
 	return 0;
 }
 
+/* ---- clone ---- */
+
+static uint8_t *slurp(const char *path, size_t *n)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	long len = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	uint8_t *p = malloc((size_t)len + 1);
+	*n = fread(p, 1, (size_t)len, f);
+	fclose(f);
+	return p;
+}
+
+static void spit(const char *path, const uint8_t *p, size_t n)
+{
+	FILE *f = fopen(path, "wb");
+	if (!f || fwrite(p, 1, n, f) != n || fclose(f) != 0)
+		fprintf(stderr, "histbench: cannot write %s\n", path), exit(1);
+}
+
+static void le_put(uint8_t *p, uint64_t v, int n)
+{
+	for (int i = 0; i < n; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static uint64_t le_get(const uint8_t *p, int n)
+{
+	uint64_t v = 0;
+	for (int i = n - 1; i >= 0; i--)
+		v = v << 8 | p[i];
+	return v;
+}
+
+/* A varint at p[*i]: its value (the index moves past it). */
+static uint64_t uv_at(const uint8_t *p, size_t *i)
+{
+	uint64_t v = 0;
+	for (unsigned sh = 0; sh < 64; sh += 7) {
+		uint8_t c = p[(*i)++];
+		v |= (uint64_t)(c & 0x7f) << sh;
+		if (!(c & 0x80))
+			break;
+	}
+	return v;
+}
+
+/* Move segment buffer p (n bytes) by shift seconds: false when a time
+ * would change its length. */
+static bool move_segment(uint8_t *p, size_t n, int64_t shift)
+{
+	le_put(p + 20, le_get(p + 20, 8) + (uint64_t)shift, 8);
+	le_put(p + 96, hf_crc32(0, p, 96), 4);
+	for (size_t off = HF_HEADER_LEN; off + HF_FRAME_HDR <= n;) {
+		size_t plen = 0;
+		if (hf_frame_check(p + off, n - off, &plen) != 1)
+			return off == n;
+		uint8_t *q = p + off + HF_FRAME_HDR;
+		size_t i = 1;
+		uv_at(q, &i);
+		if (q[0] == HF_DELTA)
+			uv_at(q, &i);
+		size_t at = i;
+		int64_t t = (int64_t)(uv_at(q, &i) >> 1); /* times are positive */
+		uint64_t z = (uint64_t)(t + shift) << 1;
+		size_t k = at;
+		while (z >= 0x80) {
+			q[k++] = (uint8_t)(z | 0x80);
+			z >>= 7;
+		}
+		q[k++] = (uint8_t)z;
+		if (k != i)
+			return false;
+		le_put(p + off + 8, hf_crc32(0, q, plen), 4);
+		off += HF_FRAME_HDR + plen;
+	}
+	return true;
+}
+
+static int cmd_clone(void)
+{
+	if (!dir)
+		return fprintf(stderr, "histbench clone: -d DIR\n"), 2;
+	struct dirent **ents;
+	int n = scandir(dir, &ents, NULL, alphasort);
+	char names[256][64];
+	int nseg = 0;
+	uint64_t bytes = 0;
+	for (int i = 0; i < n; i++) {
+		size_t l = strlen(ents[i]->d_name);
+		if (l == 22 && !strncmp(ents[i]->d_name, "sw-", 3) &&
+		    !strcmp(ents[i]->d_name + 19, "swh") && nseg < 256)
+			snprintf(names[nseg++], sizeof names[0], "%s", ents[i]->d_name);
+		free(ents[i]);
+	}
+	free(ents);
+	if (nseg < 2)
+		return fprintf(stderr, "histbench clone: %s has fewer than 2 segments\n", dir), 1;
+	nseg--; /* the last one may be cut short */
+	int64_t first = 0, last = 0;
+	struct seg_copy {
+		uint8_t *swh, *swi;
+		size_t nh, ni;
+		int64_t start;
+	} segs[256];
+	for (int i = 0; i < nseg; i++) {
+		char path[4096];
+		snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+		segs[i].swh = slurp(path, &segs[i].nh);
+		path[strlen(path) - 1] = 'i';
+		segs[i].swi = slurp(path, &segs[i].ni);
+		if (!segs[i].swh || !segs[i].swi || segs[i].nh < HF_HEADER_LEN)
+			return fprintf(stderr, "histbench clone: cannot read %s\n", names[i]), 1;
+		segs[i].start = (int64_t)le_get(segs[i].swh + 20, 8);
+		first = i ? first : segs[i].start;
+		last = segs[i].start;
+		bytes += segs[i].nh + segs[i].ni;
+	}
+	/* copies of the whole ones after them, hour after hour (the first
+	 * over the one cut short) */
+	int64_t span = last - first + 3600, shift = span;
+	uint64_t have = bytes;
+	char path[4096];
+	while (have < (uint64_t)megabytes << 20) {
+		for (int i = 0; i < nseg && have < (uint64_t)megabytes << 20; i++) {
+			uint8_t *h = malloc(segs[i].nh), *x = malloc(segs[i].ni + 1);
+			memcpy(h, segs[i].swh, segs[i].nh);
+			memcpy(x, segs[i].swi, segs[i].ni);
+			int64_t start = segs[i].start + shift;
+			if (!move_segment(h, segs[i].nh, shift))
+				return fprintf(stderr, "histbench clone: a time changes length\n"), 1;
+			for (size_t k = 0; k + 16 <= segs[i].ni; k += 16)
+				le_put(x + k, le_get(x + k, 8) + (uint64_t)shift, 8);
+			time_t tt = (time_t)start;
+			struct tm tm;
+			gmtime_r(&tt, &tm);
+			char base[64];
+			strftime(base, sizeof base, "sw-%Y%m%d-%H%M%S", &tm);
+			snprintf(path, sizeof path, "%s/%s.swh", dir, base);
+			spit(path, h, segs[i].nh);
+			snprintf(path, sizeof path, "%s/%s.swi", dir, base);
+			spit(path, x, segs[i].ni);
+			have += segs[i].nh + segs[i].ni;
+			free(h);
+			free(x);
+		}
+		shift += span;
+	}
+	printf("%s: %.0f MB, copies of %d hourly segments moved on in time\n", dir,
+	       (double)have / 1048576.0, nseg);
+	return 0;
+}
+
 static void drop_cache(void)
 {
 	DIR *d = opendir(dir);
@@ -357,6 +519,8 @@ static int jump(int64_t target, double *secs)
 		return fprintf(stderr, "histbench: cannot seek: %s\n", err), -1;
 	int64_t got = histr_current(r)->real_sec;
 	*secs = now_s(CLOCK_MONOTONIC) - a;
+	if (getenv("HISTBENCH_VERBOSE"))
+		fprintf(stderr, "jump to %lld: %.0f ms\n", (long long)target, *secs * 1e3);
 	histr_free(r);
 	if (got != target)
 		return fprintf(stderr, "histbench: sought %lld, got %lld\n", (long long)target,
@@ -429,7 +593,7 @@ static int cmd_seek(void)
 int main(int argc, char **argv)
 {
 	if (argc < 2)
-		return fprintf(stderr, "usage: histbench rate|encode|seek [options]\n"), 2;
+		return fprintf(stderr, "usage: histbench rate|encode|seek|clone [options]\n"), 2;
 	const char *cmd = argv[1];
 	int c;
 	optind = 2;
@@ -453,5 +617,7 @@ int main(int argc, char **argv)
 		return cmd_encode();
 	if (!strcmp(cmd, "seek"))
 		return cmd_seek();
+	if (!strcmp(cmd, "clone"))
+		return cmd_clone();
 	return fprintf(stderr, "histbench: unknown command %s\n", cmd), 2;
 }

@@ -20,7 +20,7 @@
 #      pages dropped from the page cache (target <= 1 s); then the same for
 #      a mostly stable population.
 # With --real 10k|100k it also runs the recorder on a real population
-# (bench/run.sh --exec, root): the encoding+writing time from the
+# (bench/run.sh --exec, root): the CPU of encoding+writing from the
 # recorder's own summary against the CPU of a batch refresh in the same
 # namespace (target: recording <= 10% of the refresh).
 set -eu
@@ -77,7 +77,7 @@ if [ -n "$real" ]; then
 		d=$(mktemp -d)
 		$SOCKWATCH --record-dir "$d/h" -d 1 -n 20 2>"$d/rec"; cat "$d/rec"; du -sh "$d/h"
 		/usr/bin/time -f "%U %S" -o "$d/cpu" $SOCKWATCH -b -p -d 1 -n 20 >/dev/null
-		enc=$(sed -n "s/.*encoding and writing \([0-9.]*\) ms.*/\1/p" "$d/rec")
+		enc=$(sed -n "s/.*(\([0-9.]*\) ms CPU).*/\1/p" "$d/rec")
 		read -r u s <"$d/cpu"
 		awk -v e="$enc" -v u="$u" -v s="$s" "BEGIN { r = (u + s) * 1000 / 20; \
 			printf \"refresh %.1f ms CPU, recording %.1f ms per sample: %.1f%%\\n\", r, e / 20, e / 20 / r * 100 }"

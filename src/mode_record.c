@@ -13,6 +13,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "collect/collect.h"
 #include "churnsrc.h"
@@ -28,8 +29,17 @@
 struct rec_stats {
 	unsigned long samples, failed;
 	unsigned long long bytes;
-	uint64_t collect_ns, write_ns;
+	uint64_t collect_ns, write_ns, write_cpu_ns;
 };
+
+/* CPU time of this process (the recorder's encoding is CPU; its writing
+ * may wait for the disk). */
+static uint64_t cpu_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
 
 static int record_loop(const struct sw_options *o, struct sw_collector *col,
 		       struct histw *w, struct churnsrc *cs, struct rec_stats *st)
@@ -50,7 +60,7 @@ static int record_loop(const struct sw_options *o, struct sw_collector *col,
 			st->failed++;
 			continue;
 		}
-		uint64_t t1 = sw_mono_ns();
+		uint64_t t1 = sw_mono_ns(), c1 = cpu_ns();
 		size_t bytes = 0;
 		histw_set_events(w, cs->ok ? &cs->pending : NULL, churnsrc_dropped(cs));
 		if (histw_append(w, &snap[cur], &bytes, err, sizeof err) < 0) {
@@ -60,6 +70,7 @@ static int record_loop(const struct sw_options *o, struct sw_collector *col,
 		}
 		st->collect_ns += t1 - t0;
 		st->write_ns += sw_mono_ns() - t1;
+		st->write_cpu_ns += cpu_ns() - c1;
 		st->samples++;
 		st->bytes += bytes;
 		cur = 1 - cur;
@@ -111,8 +122,9 @@ int mode_record_run(const struct sw_options *o)
 	histw_close(w);
 	collector_free(col);
 	fprintf(stderr, _("sockwatch: recorded %lu samples, %llu bytes into %s (%u old segments "
-			  "removed); collecting took %.1f ms, encoding and writing %.1f ms\n"),
+			  "removed); collecting took %.1f ms, encoding and writing %.1f ms "
+			  "(%.1f ms CPU)\n"),
 		st.samples, st.bytes, o->record_dir, removed, (double)st.collect_ns / 1e6,
-		(double)st.write_ns / 1e6);
+		(double)st.write_ns / 1e6, (double)st.write_cpu_ns / 1e6);
 	return rc;
 }

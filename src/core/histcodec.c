@@ -173,10 +173,19 @@ void hf_times(const struct sw_snapshot *s, const struct sw_conn *c, uint64_t f[N
 	f[F_LAST_RECV] = x ? since_of(x->last_data_recv_ms, t) : 0;
 }
 
+static void flatten_at(const struct sw_snapshot *s, const struct sw_conn *c, bool lossy,
+		       uint64_t t, uint64_t f[NF]);
+
 void hf_flatten(const struct sw_snapshot *s, const struct sw_conn *c, bool lossy,
 		uint64_t f[NF])
 {
-	uint64_t t = t_ms_of(s);
+	flatten_at(s, c, lossy, t_ms_of(s), f);
+}
+
+/* The same at time t (in place, a row's old time). */
+static void flatten_at(const struct sw_snapshot *s, const struct sw_conn *c, bool lossy,
+		       uint64_t t, uint64_t f[NF])
+{
 	const struct sw_tcpx *x = snapshot_tcpx(s, c);
 	static const struct sw_tcpx none;
 	const struct sw_tcpx *y = x ? x : &none;
@@ -251,9 +260,13 @@ static void unflatten(struct sw_snapshot *s, size_t ci, const uint64_t f[NF])
 	addr_put(c->remote.addr + 8, f[F_RADDR1]);
 	c->remote.port = (uint16_t)f[F_RPORT];
 	c->peer_inode = (uint32_t)f[F_PEER];
-	if (!f[F_HAS_TCPX])
+	if (!f[F_HAS_TCPX]) {
+		c->tcpx = SW_NONE;
 		return;
-	struct sw_tcpx *x = snapshot_add_tcpx(s, ci);
+	}
+	/* a row changed in place keeps its tcp_info slot */
+	struct sw_tcpx *x = c->tcpx != SW_NONE && c->tcpx < s->ntcpx ? &s->tcpx[c->tcpx]
+								    : snapshot_add_tcpx(s, ci);
 	x->have = (uint32_t)f[F_HAVE];
 	x->rtt_us = (uint32_t)f[F_RTT];
 	x->rttvar_us = (uint32_t)f[F_RTTVAR];
@@ -319,6 +332,15 @@ struct hf_dec {
 	size_t npids, cappids;
 	uint32_t *pmap; /* the old state's processes in the new one */
 	size_t cappmap;
+	struct sw_conn *scratch; /* a delta applied in place: the new rows */
+	size_t capscratch;
+	/* the rows' time fields as recorded (F_EXPIRES, F_LAST_SENT,
+	 * F_LAST_RECV), parallel to the state's rows: deltas applied in place
+	 * leave the rows' own (relative) ones stale until the state is asked
+	 * for (hf_dec_snapshot) */
+	uint64_t (*pts)[3], (*spts)[3];
+	size_t cappts, capspts;
+	bool stale;
 };
 
 struct hf_dec *hf_dec_new(void)
@@ -338,6 +360,9 @@ void hf_dec_free(struct hf_dec *d)
 	snapshot_done(&d->st[1]);
 	free(d->pids);
 	free(d->pmap);
+	free(d->scratch);
+	free(d->pts);
+	free(d->spts);
 	free(d);
 }
 
@@ -346,9 +371,24 @@ void hf_dec_reset(struct hf_dec *d)
 	d->have = false;
 }
 
-const struct sw_snapshot *hf_dec_snapshot(const struct hf_dec *d)
+const struct sw_snapshot *hf_dec_snapshot(struct hf_dec *d)
 {
-	return d->have ? &d->st[d->cur] : NULL;
+	if (!d->have)
+		return NULL;
+	struct sw_snapshot *s = &d->st[d->cur];
+	if (d->stale) { /* the time fields as of the state's time */
+		uint64_t t = t_ms_of(s);
+		for (size_t i = 0; i < s->nconns; i++) {
+			struct sw_conn *c = &s->conns[i];
+			c->expires_ms = expires_at(d->pts[i][0], t);
+			if (c->tcpx == SW_NONE || c->tcpx >= s->ntcpx)
+				continue;
+			s->tcpx[c->tcpx].last_data_sent_ms = since_at(d->pts[i][1], t);
+			s->tcpx[c->tcpx].last_data_recv_ms = since_at(d->pts[i][2], t);
+		}
+		d->stale = false;
+	}
+	return s;
 }
 
 uint64_t hf_dec_seq(const struct hf_dec *d)
@@ -594,21 +634,24 @@ static bool list_open(struct hf_rd *r, struct cookies *c)
 	return true;
 }
 
-/* An unchanged row of the old state into the new one: copied, its
- * timers counted down and idle times counted up to the new time (what
- * flattening it at the old time and unflattening it at the new would do). */
-static void carry_row(struct hf_dec *d, struct sw_snapshot *s, const struct sw_snapshot *old,
-		      size_t oi)
+/* A row's timers counted down and idle times counted up from time to to
+ * tn (what flattening it at to and unflattening it at tn would do). */
+static void carry_times(struct sw_snapshot *s, struct sw_conn *c, uint64_t to, uint64_t tn)
 {
-	size_t ni = snapshot_copy_conn(s, old, oi, d->pmap);
-	uint64_t to = t_ms_of(old), tn = t_ms_of(s);
-	struct sw_conn *c = &s->conns[ni];
 	c->expires_ms = expires_at(deadline_of(c->expires_ms, to), tn);
-	if (c->tcpx == SW_NONE)
+	if (c->tcpx == SW_NONE || c->tcpx >= s->ntcpx)
 		return;
 	struct sw_tcpx *x = &s->tcpx[c->tcpx];
 	x->last_data_sent_ms = since_at(since_of(x->last_data_sent_ms, to), tn);
 	x->last_data_recv_ms = since_at(since_of(x->last_data_recv_ms, to), tn);
+}
+
+/* An unchanged row of the old state into the new one. */
+static void carry_row(struct hf_dec *d, struct sw_snapshot *s, const struct sw_snapshot *old,
+		      size_t oi)
+{
+	size_t ni = snapshot_copy_conn(s, old, oi, d->pmap);
+	carry_times(s, &s->conns[ni], t_ms_of(old), t_ms_of(s));
 }
 
 static int read_delta(struct hf_dec *d, struct sw_snapshot *s, struct hf_rd *r,
@@ -864,6 +907,209 @@ static int decode(struct hf_dec *d, struct sw_snapshot *s, const struct sw_snaps
 	return 0;
 }
 
+/* ---- a delta applied in place ------------------------------------------
+ * Most deltas leave the process table as it was: then the state is changed
+ * where it changed (rows rewritten in their tcp_info slots, added rows
+ * appended, the row array rebuilt by copying), not decoded afresh, so a
+ * jump through many deltas costs what they changed.  What removed and
+ * rewritten rows leave behind in the tcp_info, owner and string arrays
+ * stays until the next keyframe. */
+
+static void set_pts(uint64_t p[3], const uint64_t f[NF])
+{
+	p[0] = f[F_EXPIRES];
+	p[1] = f[F_LAST_SENT];
+	p[2] = f[F_LAST_RECV];
+}
+
+/* d->pts of a state decoded afresh (its rows' own times are current). */
+static void pts_of(struct hf_dec *d, const struct sw_snapshot *s)
+{
+	d->pts = xgrow(d->pts, &d->cappts, s->nconns + 1, sizeof *d->pts);
+	uint64_t f[NF];
+	for (size_t i = 0; i < s->nconns; i++) {
+		hf_times(s, &s->conns[i], f);
+		set_pts(d->pts[i], f);
+	}
+	d->stale = false;
+}
+
+/* Changed row oi of s rewritten in place: its old values as a reader
+ * flattened them at the old sample's time to. */
+static int change_in_place(struct hf_dec *d, struct sw_snapshot *s, size_t oi,
+			   struct hf_rd *r, struct hf_chctx *cx, uint64_t to)
+{
+	uint64_t f[NF];
+	hf_flatten(s, &s->conns[oi], false, f);
+	f[F_EXPIRES] = hf_carried(F_EXPIRES, d->pts[oi][0], to);
+	f[F_LAST_SENT] = hf_carried(F_LAST_SENT, d->pts[oi][1], to);
+	f[F_LAST_RECV] = hf_carried(F_LAST_RECV, d->pts[oi][2], to);
+	uint64_t mask = hf_get_uv(r) ^ cx->mask;
+	cx->mask = mask;
+	for (int i = 0; i < NF; i++) {
+		if (!(mask & (1ull << i)))
+			continue;
+		int64_t v = hf_unzz(hf_get_uv(r));
+		if (i == F_EXPIRES)
+			cx->expires_move = v = v + cx->expires_move;
+		f[i] += (uint64_t)v;
+	}
+	struct strs st = {0};
+	if (mask & (1ull << B_NAME))
+		st.name = hf_get_str(r, &st.name_len);
+	if (mask & (1ull << B_CONG))
+		st.cong = hf_get_str(r, &st.cong_len);
+	if (r->bad || (mask >> (B_OWNERS + 1)))
+		return -EBADMSG;
+	unflatten(s, oi, f);
+	set_pts(d->pts[oi], f);
+	struct sw_conn *c = &s->conns[oi];
+	if (mask & (1ull << B_NAME)) {
+		c->name_off = st.name_len ? snapshot_pool_add(s, st.name, st.name_len) : 0;
+		c->name_len = (uint16_t)st.name_len;
+	}
+	if ((mask & (1ull << B_CONG)) && c->tcpx != SW_NONE) {
+		uint32_t off = st.cong_len ? snapshot_intern(s, (const char *)st.cong, st.cong_len) : 0;
+		s->tcpx[s->conns[oi].tcpx].cong_off = off;
+	}
+	if (mask & (1ull << B_OWNERS)) {
+		s->conns[oi].owners_n = 0;
+		uint64_t n = hf_get_uv(r);
+		for (uint64_t i = 0; i < n && !r->bad; i++) {
+			int32_t pid = (int32_t)hf_unzz(hf_get_uv(r));
+			int32_t fd = (int32_t)hf_unzz(hf_get_uv(r));
+			if (!r->bad)
+				add_owner(d, s, &s->conns[oi], pid, fd);
+		}
+	}
+	return r->bad ? -EBADMSG : 0;
+}
+
+/* The first row at or after lo whose cookie is not below ck. */
+static size_t lower_bound(const struct sw_snapshot *s, size_t lo, uint64_t ck)
+{
+	size_t hi = s->nconns;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (s->conns[mid].cookie < ck)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Rows [from, to) of the old array into the new one (when rebuilding). */
+static void keep_rows(struct hf_dec *d, const struct sw_snapshot *s, size_t from, size_t to,
+		      size_t *out)
+{
+	if (to <= from)
+		return;
+	memcpy(d->scratch + *out, s->conns + from, (to - from) * sizeof *d->scratch);
+	memcpy(d->spts + *out, d->pts + from, (to - from) * sizeof *d->spts);
+	*out += to - from;
+}
+
+/* The rows of a delta merged into s in place (see above), event by event:
+ * rows no event names are not touched (copied in runs when rows are
+ * added or removed).  to: the old sample's time (s has the new one). */
+static int delta_in_place(struct hf_dec *d, struct sw_snapshot *s, struct hf_rd *r, uint64_t to)
+{
+	struct cookies rm, ch, add;
+	if (!list_open(r, &rm) || !list_open(r, &ch) || !list_open(r, &add))
+		return -EBADMSG;
+	size_t n = s->nconns, oi = 0, out = 0;
+	if (add.left > (size_t)(add.r.end - add.r.p))
+		return -EBADMSG; /* more rows than bytes */
+	bool rebuild = rm.left || add.left;
+	if (rebuild) {
+		d->scratch = xgrow(d->scratch, &d->capscratch, n + add.left + 1, sizeof *d->scratch);
+		d->spts = xgrow(d->spts, &d->capspts, n + add.left + 1, sizeof *d->spts);
+	}
+	bool have_rm = cookies_next(&rm), have_ch = cookies_next(&ch);
+	bool have_add = cookies_next(&add);
+	struct ref x;
+	ref_init(&x);
+	struct hf_chctx cx = {0, 0};
+	while ((have_rm || have_ch || have_add) && !rm.r.bad && !ch.r.bad && !add.r.bad) {
+		uint64_t ck = have_add ? add.cur : UINT64_MAX;
+		ck = have_rm && rm.cur < ck ? rm.cur : ck;
+		ck = have_ch && ch.cur < ck ? ch.cur : ck;
+		size_t pos = lower_bound(s, oi, ck);
+		if (rebuild)
+			keep_rows(d, s, oi, pos, &out);
+		oi = pos;
+		bool there = pos < n && s->conns[pos].cookie == ck;
+		if (have_add && add.cur == ck) {
+			if (there || (have_rm && rm.cur == ck) || (have_ch && ch.cur == ck) ||
+			    read_full(d, s, &add.r, add.cur, &x) < 0)
+				return -EBADMSG; /* added twice, or malformed */
+			s->nconns--; /* appended after the rows: into the new array */
+			d->scratch[out] = s->conns[n];
+			set_pts(d->spts[out++], x.f);
+			have_add = cookies_next(&add);
+			continue;
+		}
+		if (!there || (have_rm && have_ch && rm.cur == ch.cur))
+			return -EBADMSG; /* naming what is not there */
+		if (have_rm && rm.cur == ck) {
+			have_rm = cookies_next(&rm);
+		} else {
+			if (change_in_place(d, s, pos, &ch.r, &cx, to) < 0)
+				return -EBADMSG;
+			have_ch = cookies_next(&ch);
+			if (rebuild)
+				keep_rows(d, s, pos, pos + 1, &out);
+		}
+		oi = pos + 1;
+	}
+	if (have_rm || have_ch || have_add || rm.r.bad || ch.r.bad || add.r.bad)
+		return -EBADMSG;
+	if (!rebuild)
+		return 0;
+	keep_rows(d, s, oi, n, &out);
+	struct sw_conn *t = s->conns;
+	size_t cap = s->capconns;
+	s->conns = d->scratch, s->capconns = d->capscratch, s->nconns = out;
+	d->scratch = t, d->capscratch = cap;
+	uint64_t(*p)[3] = d->pts;
+	cap = d->cappts;
+	d->pts = d->spts, d->cappts = d->capspts;
+	d->spts = p, d->capspts = cap;
+	return 0;
+}
+
+/* A delta without a process table, into d's state itself. */
+static int decode_in_place(struct hf_dec *d, struct sw_snapshot *s, const struct hf_info *in,
+			   struct sections *x)
+{
+	uint64_t to = t_ms_of(s);
+	bool had_kstat = s->have_kstat;
+	s->real_sec = in->real_sec;
+	s->mono_ns = in->mono_ns;
+	if (!x->has[HF_SEC_META] || read_meta(s, &x->sec[HF_SEC_META]) < 0 ||
+	    !x->has[HF_SEC_DELTA])
+		return -EBADMSG;
+	index_pids(d, s);
+	d->stale = true;
+	if (delta_in_place(d, s, &x->sec[HF_SEC_DELTA], to) < 0)
+		return -EBADMSG;
+	int rc = 0;
+	if (x->has[HF_SEC_KSTAT]) {
+		kstat_unknown(&s->kstat);
+		rc = read_kstat(&s->kstat, &x->sec[HF_SEC_KSTAT]);
+	} else if (!had_kstat) {
+		kstat_unknown(&s->kstat);
+	}
+	if (rc == 0 && x->has[HF_SEC_KSTATD])
+		rc = read_kstatd(&s->kstat, &x->sec[HF_SEC_KSTATD]);
+	if (rc == 0 && x->has[HF_SEC_IFNAMES]) {
+		s->nifnames = 0;
+		rc = read_ifnames(s, &x->sec[HF_SEC_IFNAMES]);
+	}
+	return rc;
+}
+
 /* The fixed start of a payload, skipped: r then points at the sections. */
 static void skip_start(struct hf_rd *r, const struct hf_info *in)
 {
@@ -919,15 +1165,30 @@ int hf_dec_apply(struct hf_dec *d, const uint8_t *payload, size_t len)
 	struct hf_rd r = {payload, payload + len, false};
 	skip_start(&r, &in);
 	struct sections x;
+	if (split(&r, &x) < 0) {
+		d->have = false;
+		return -EBADMSG;
+	}
+	if (in.kind == HF_DELTA && !x.has[HF_SEC_PROCS]) {
+		if (decode_in_place(d, &d->st[d->cur], &in, &x) < 0) {
+			d->have = false;
+			return -EBADMSG;
+		}
+		d->seq = in.seq;
+		return 0;
+	}
 	int nx = 1 - d->cur;
 	struct sw_snapshot *s = &d->st[nx];
 	snapshot_clear(s);
 	s->detail = false;
 	const struct sw_snapshot *old = in.kind == HF_DELTA ? &d->st[d->cur] : NULL;
-	if (split(&r, &x) < 0 || decode(d, s, old, &in, &x) < 0) {
+	if (old && d->stale)
+		hf_dec_snapshot(d); /* the old state's times, for carry_row */
+	if (decode(d, s, old, &in, &x) < 0) {
 		d->have = false;
 		return -EBADMSG;
 	}
+	pts_of(d, s);
 	d->cur = nx;
 	d->have = true;
 	d->seq = in.seq;

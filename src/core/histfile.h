@@ -152,7 +152,7 @@ int hf_dec_apply(struct hf_dec *d, const uint8_t *payload, size_t len);
 int hf_events_decode(const uint8_t *payload, size_t len, struct sw_snapshot *ev,
 		     uint64_t *dropped_total);
 /* The current state (sockets sorted by cookie); NULL before a keyframe. */
-const struct sw_snapshot *hf_dec_snapshot(const struct hf_dec *d);
+const struct sw_snapshot *hf_dec_snapshot(struct hf_dec *d);
 uint64_t hf_dec_seq(const struct hf_dec *d);
 
 /* Copy a snapshot (what the model and the views need: no detail
