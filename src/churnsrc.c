@@ -40,6 +40,8 @@ static int debug_errno(void)
 	return -EINVAL;
 }
 
+#define NO_EVENTS_RECORDED _("the recording has no close events (recorded without them)")
+
 void churnsrc_open(struct churnsrc *cs, const struct sw_collector *col, double window_s)
 {
 	memset(cs, 0, sizeof *cs);
@@ -50,8 +52,6 @@ void churnsrc_open(struct churnsrc *cs, const struct sw_collector *col, double w
 	if (collector_history(col)) {
 		cs->hist = col;
 		cs->ok = true; /* each sample says (hist_events) */
-		snprintf(cs->err, sizeof cs->err, "%s",
-			 _("the recording has no close events (recorded without them)"));
 		return;
 	}
 	if (collector_replaying(col)) {
@@ -133,12 +133,25 @@ static int64_t real_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Replaying a history: the events recorded with the next sample. */
+/* Replaying a history: the events recorded with the next sample (not
+ * twice when the same sample comes again: a filter asking for other data,
+ * a pause). */
 static void hist_events(struct churnsrc *cs, const struct sw_model *m)
 {
 	int r = collector_history_events(cs->hist, &cs->pending, &cs->hist_dropped);
 	cs->ok = r > 0;
-	if (r > 0 && cs->pending.nconns)
+	if (r > 0)
+		cs->err[0] = '\0';
+	else
+		snprintf(cs->err, sizeof cs->err, "%s", NO_EVENTS_RECORDED);
+	bool again = r > 0 && cs->pending.mono_ns == cs->hist_ev_ns;
+	if (r > 0)
+		cs->hist_ev_ns = cs->pending.mono_ns;
+	if (r > 0 && cs->pending.mono_ns < cs->hist_ns) { /* moved back: afresh */
+		churn_reset(cs->ch);
+		cs->hist_ns = cs->pending.mono_ns;
+	}
+	if (r > 0 && !again && cs->pending.nconns)
 		churn_add_events(cs->ch, &cs->pending, 0, m, cs->pending.mono_ns,
 				 cs->pending.real_sec * 1000);
 	snapshot_clear(&cs->pending);

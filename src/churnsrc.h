@@ -40,6 +40,7 @@ struct churnsrc {
 	const struct sw_collector *hist; /* replaying a history */
 	uint64_t hist_dropped; /* its recorded count of dropped events */
 	uint64_t hist_ns;    /* the last sample's time (a move back resets the model) */
+	uint64_t hist_ev_ns; /* the time of the sample whose events were added last */
 };
 
 /* Open the events in the collector's namespace (never fails: without them

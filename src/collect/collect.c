@@ -853,9 +853,9 @@ int collector_history_events(const struct sw_collector *c, struct sw_snapshot *e
 			     uint64_t *dropped_total)
 {
 	snapshot_clear(ev);
-	if (!c->hist || !c->hist_started || c->hist_hold)
+	if (!c->hist || !c->hist_started)
 		return 0;
-	return histr_peek_events(c->hist, ev, dropped_total);
+	return histr_peek_events(c->hist, !c->hist_hold, ev, dropped_total);
 }
 
 void collector_history_moved(struct sw_collector *c)

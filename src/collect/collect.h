@@ -79,8 +79,8 @@ bool collect_is_history(const char *path);
 struct histr *collector_history(const struct sw_collector *c);
 void collector_history_moved(struct sw_collector *c);
 /* Replaying a history: the close events recorded with the sample the next
- * collector_sample gives when it moves on by one (histr_peek_events); 0
- * (none) otherwise: the first sample, the same one again, after a move. */
+ * collector_sample gives (histr_peek_events: the next one, or the position
+ * after a move); 0 (none) before the first sample. */
 int collector_history_events(const struct sw_collector *c, struct sw_snapshot *ev,
 			     uint64_t *dropped_total);
 

@@ -658,7 +658,8 @@ int histr_seek(struct histr *r, int64_t t)
 	return -ENODATA;
 }
 
-int histr_peek_events(struct histr *r, struct sw_snapshot *ev, uint64_t *dropped_total)
+int histr_peek_events(struct histr *r, bool next, struct sw_snapshot *ev,
+		      uint64_t *dropped_total)
 {
 	uint64_t at;
 	size_t plen;
@@ -666,7 +667,7 @@ int histr_peek_events(struct histr *r, struct sw_snapshot *ev, uint64_t *dropped
 	if (!r->have)
 		return 0;
 	size_t si = r->si;
-	bool found = frame_from(r, si, r->next, &at, &plen);
+	bool found = frame_from(r, si, next ? r->next : r->off, &at, &plen);
 	while (!found && ++si < r->nsegs)
 		found = frame_from(r, si, 0, &at, &plen);
 	return found ? hf_events_decode(r->segs[si].map + at + HF_FRAME_HDR, plen, ev, dropped_total)

@@ -69,11 +69,12 @@ int histr_seek(struct histr *r, int64_t t);
  * (the position stays). */
 int histr_next(struct histr *r);
 int histr_prev(struct histr *r);
-/* The close events recorded with the sample after the position (what
- * histr_next would make current), without moving: 1 (ev filled, see
- * hf_events_decode), 0 none (no next sample, or recorded without events),
- * -EBADMSG. */
-int histr_peek_events(struct histr *r, struct sw_snapshot *ev, uint64_t *dropped_total);
+/* The close events recorded with the sample at the position, or (next)
+ * the one after it (what histr_next would make current), without moving:
+ * 1 (ev filled, see hf_events_decode), 0 none (no such sample, or recorded
+ * without events), -EBADMSG. */
+int histr_peek_events(struct histr *r, bool next, struct sw_snapshot *ev,
+		      uint64_t *dropped_total);
 /* The sample at the position (NULL before a seek). */
 const struct sw_snapshot *histr_current(const struct histr *r);
 

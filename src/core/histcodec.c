@@ -540,13 +540,10 @@ static int read_full(struct hf_dec *d, struct sw_snapshot *s, struct hf_rd *r, u
 	return emit_row(d, s, cookie, x->f, &sr);
 }
 
-/* A changed row: mask, differences, then the strings the mask names. */
-static int read_changed(struct hf_dec *d, struct sw_snapshot *s, struct hf_rd *r,
-			const struct sw_snapshot *old, const struct sw_conn *oc,
-			struct hf_chctx *cx)
+/* A changed row's mask (against the changed row before's) and its fields'
+ * moves, added to f. */
+static uint64_t read_moves(struct hf_rd *r, struct hf_chctx *cx, uint64_t f[NF])
 {
-	uint64_t f[NF];
-	hf_flatten(old, oc, false, f);
 	uint64_t mask = hf_get_uv(r) ^ cx->mask;
 	cx->mask = mask;
 	for (int i = 0; i < NF; i++) {
@@ -557,6 +554,17 @@ static int read_changed(struct hf_dec *d, struct sw_snapshot *s, struct hf_rd *r
 			cx->expires_move = v = v + cx->expires_move;
 		f[i] += (uint64_t)v;
 	}
+	return mask;
+}
+
+/* A changed row: mask, differences, then the strings the mask names. */
+static int read_changed(struct hf_dec *d, struct sw_snapshot *s, struct hf_rd *r,
+			const struct sw_snapshot *old, const struct sw_conn *oc,
+			struct hf_chctx *cx)
+{
+	uint64_t f[NF];
+	hf_flatten(old, oc, false, f);
+	uint64_t mask = read_moves(r, cx, f);
 	struct src_row sr;
 	memset(&sr, 0, sizeof sr);
 	sr.old = old;
@@ -944,16 +952,7 @@ static int change_in_place(struct hf_dec *d, struct sw_snapshot *s, size_t oi,
 	f[F_EXPIRES] = hf_carried(F_EXPIRES, d->pts[oi][0], to);
 	f[F_LAST_SENT] = hf_carried(F_LAST_SENT, d->pts[oi][1], to);
 	f[F_LAST_RECV] = hf_carried(F_LAST_RECV, d->pts[oi][2], to);
-	uint64_t mask = hf_get_uv(r) ^ cx->mask;
-	cx->mask = mask;
-	for (int i = 0; i < NF; i++) {
-		if (!(mask & (1ull << i)))
-			continue;
-		int64_t v = hf_unzz(hf_get_uv(r));
-		if (i == F_EXPIRES)
-			cx->expires_move = v = v + cx->expires_move;
-		f[i] += (uint64_t)v;
-	}
+	uint64_t mask = read_moves(r, cx, f);
 	struct strs st = {0};
 	if (mask & (1ull << B_NAME))
 		st.name = hf_get_str(r, &st.name_len);
