@@ -110,7 +110,7 @@ int hf_peek(const uint8_t *payload, size_t len, struct hf_info *i);
 /* ---- encoding ---- */
 struct hf_enc;
 /* keyframe: a full snapshot every so many samples (>= 1), or sooner when
- * the deltas since the last add up to 16 keyframes' bytes (so a seek
+ * the deltas since the last add up to 12 keyframes' bytes (so a seek
  * decodes little after its keyframe); slack_ms: see the top of this file
  * (0: exact). */
 struct hf_enc *hf_enc_new(unsigned keyframe, uint32_t slack_ms);

@@ -580,10 +580,10 @@ static void enc_sample(struct hf_enc *e, const struct sw_snapshot *s, struct hf_
 {
 	const struct sw_snapshot *o = e->o;
 	/* a keyframe every so many samples, or sooner when the deltas since
-	 * the last one add up to more than 16 keyframes: then jumping to a
+	 * the last one add up to more than 12 keyframes: then jumping to a
 	 * time never decodes more than that after the keyframe before it */
 	bool k = e->restart || !o || e->since_key + 1 >= e->keyframe ||
-		 e->since_key_bytes > 16 * e->key_bytes;
+		 e->since_key_bytes > 12 * e->key_bytes;
 	e->since_key = k ? 0 : e->since_key + 1;
 	e->restart = false;
 	cookie_order(e, s);
