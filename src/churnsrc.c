@@ -40,6 +40,8 @@ static int debug_errno(void)
 	return -EINVAL;
 }
 
+#define NO_EVENTS_RECORDED _("the recording has no close events (recorded without them)")
+
 void churnsrc_open(struct churnsrc *cs, const struct sw_collector *col, double window_s)
 {
 	memset(cs, 0, sizeof *cs);
@@ -47,6 +49,11 @@ void churnsrc_open(struct churnsrc *cs, const struct sw_collector *col, double w
 	churn_set_window(cs->ch, window_s);
 	snapshot_init(&cs->pending);
 	cs->pending.detail = false;
+	if (collector_history(col)) {
+		cs->hist = col;
+		cs->ok = true; /* each sample says (hist_events) */
+		return;
+	}
 	if (collector_replaying(col)) {
 		snprintf(cs->err, sizeof cs->err, "%s",
 			 _("closed connections are not part of a replay"));
@@ -126,8 +133,36 @@ static int64_t real_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* Replaying a history: the events recorded with the next sample (not
+ * twice when the same sample comes again: a filter asking for other data,
+ * a pause). */
+static void hist_events(struct churnsrc *cs, const struct sw_model *m)
+{
+	int r = collector_history_events(cs->hist, &cs->pending, &cs->hist_dropped);
+	cs->ok = r > 0;
+	if (r > 0)
+		cs->err[0] = '\0';
+	else
+		snprintf(cs->err, sizeof cs->err, "%s", NO_EVENTS_RECORDED);
+	bool again = r > 0 && cs->pending.mono_ns == cs->hist_ev_ns;
+	if (r > 0)
+		cs->hist_ev_ns = cs->pending.mono_ns;
+	if (r > 0 && cs->pending.mono_ns < cs->hist_ns) { /* moved back: afresh */
+		churn_reset(cs->ch);
+		cs->hist_ns = cs->pending.mono_ns;
+	}
+	if (r > 0 && !again && cs->pending.nconns)
+		churn_add_events(cs->ch, &cs->pending, 0, m, cs->pending.mono_ns,
+				 cs->pending.real_sec * 1000);
+	snapshot_clear(&cs->pending);
+}
+
 void churnsrc_before_sample(struct churnsrc *cs, const struct sw_model *m)
 {
+	if (cs->hist) {
+		hist_events(cs, m);
+		return;
+	}
 	churnsrc_drain(cs);
 	if (cs->pending.nconns)
 		churn_add_events(cs->ch, &cs->pending, 0, m, sw_mono_ns(), real_ms());
@@ -136,6 +171,8 @@ void churnsrc_before_sample(struct churnsrc *cs, const struct sw_model *m)
 
 uint64_t churnsrc_dropped(const struct churnsrc *cs)
 {
+	if (cs->hist)
+		return cs->hist_dropped;
 	uint64_t d = cs->overflow;
 	if (cs->ev) {
 		struct sockevents_stats st;
@@ -147,6 +184,13 @@ uint64_t churnsrc_dropped(const struct churnsrc *cs)
 
 void churnsrc_after_sample(struct churnsrc *cs, struct sw_model *m)
 {
+	if (cs->hist) { /* a move back in time: start afresh (forward, the
+			   window forgets what is before it) */
+		uint64_t t = model_snapshot(m)->mono_ns;
+		if (t < cs->hist_ns)
+			churn_reset(cs->ch);
+		cs->hist_ns = t;
+	}
 	churn_sample(cs->ch, m, churnsrc_dropped(cs), cs->ok);
 	model_set_closed(m, churn_records(cs->ch), churn_rowstats(cs->ch), churn_protos(cs->ch));
 }

@@ -6,9 +6,12 @@
  * every CHURNSRC_DRAIN_MS: each wakeup costs more than the events it
  * reads) into a pending buffer, so the kernel's queue never fills between
  * samples; they join the churn model just before each sample, attributed
- * with the model as the previous sample left it.  When the events cannot
- * be had (an old kernel, an LSM, a replay), err says why and every
- * closure comes from sample deltas.
+ * with the model as the previous sample left it.  Replaying a history
+ * recorded with close events, the events come from the recording: those
+ * recorded with the sample about to be read, at its time.  When the
+ * events cannot be had (an old kernel, an LSM, a raw recording, a history
+ * recorded without them), err says why and every closure comes from
+ * sample deltas.
  */
 #ifndef SW_CHURNSRC_H
 #define SW_CHURNSRC_H
@@ -34,6 +37,10 @@ struct churnsrc {
 	uint64_t overflow;   /* events dropped because pending was full */
 	bool ok;             /* events arrive */
 	char err[256];       /* why not, or "" */
+	const struct sw_collector *hist; /* replaying a history */
+	uint64_t hist_dropped; /* its recorded count of dropped events */
+	uint64_t hist_ns;    /* the last sample's time (a move back resets the model) */
+	uint64_t hist_ev_ns; /* the time of the sample whose events were added last */
 };
 
 /* Open the events in the collector's namespace (never fails: without them

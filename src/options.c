@@ -117,7 +117,7 @@ static void usage_history(FILE *fp)
 {
 	fputs(_("Time machine (see RECORDING HISTORY in sockwatch(1)):\n"
 		"      --record-dir=DIR   keep recording every -d SEC into DIR (hourly segments)\n"
-		"      --keyframe=N       a full snapshot every N samples (default 600)\n"
+		"      --keyframe=N       a full snapshot every N samples (default 1800)\n"
 		"      --max-size=SIZE    remove the oldest segments above SIZE (e.g. 2G, 500M)\n"
 		"      --max-age=AGE      remove segments older than AGE (e.g. 7d, 12h)\n"
 		"      --segment=SEC      segment length in seconds (default 3600)\n"

@@ -874,9 +874,18 @@ static int sample_history(struct sw_collector *c, struct sw_snapshot *s, char *e
 	return 0;
 }
 
-struct histr *collector_history(struct sw_collector *c)
+struct histr *collector_history(const struct sw_collector *c)
 {
 	return c->hist;
+}
+
+int collector_history_events(const struct sw_collector *c, struct sw_snapshot *ev,
+			     uint64_t *dropped_total)
+{
+	snapshot_clear(ev);
+	if (!c->hist || !c->hist_started)
+		return 0;
+	return histr_peek_events(c->hist, !c->hist_hold, ev, dropped_total);
 }
 
 void collector_history_moved(struct sw_collector *c)

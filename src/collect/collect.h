@@ -76,8 +76,13 @@ bool collect_is_history(const char *path);
 /* The history being replayed, or NULL (live, or a raw recording).  After
  * moving it (histr_seek/next/prev), call collector_history_moved: the
  * next collector_sample then gives that sample instead of the one after. */
-struct histr *collector_history(struct sw_collector *c);
+struct histr *collector_history(const struct sw_collector *c);
 void collector_history_moved(struct sw_collector *c);
+/* Replaying a history: the close events recorded with the sample the next
+ * collector_sample gives (histr_peek_events: the next one, or the position
+ * after a move); 0 (none) before the first sample. */
+int collector_history_events(const struct sw_collector *c, struct sw_snapshot *ev,
+			     uint64_t *dropped_total);
 
 /* Close a socket via SOCK_DESTROY (as ss -K), using the dumped id and
  * cookie.  0, or -errno: -EPERM (needs CAP_NET_ADMIN), -EOPNOTSUPP (kernel

@@ -265,6 +265,11 @@ static int seg_open(struct histw *w, const struct sw_snapshot *s, int64_t start,
 	return 0;
 }
 
+void histw_set_events(struct histw *w, const struct sw_snapshot *ev, uint64_t dropped_total)
+{
+	hf_enc_set_events(w->enc, ev, dropped_total);
+}
+
 int histw_append(struct histw *w, const struct sw_snapshot *s, size_t *bytes, char *err,
 		 size_t errlen)
 {
@@ -275,7 +280,10 @@ int histw_append(struct histw *w, const struct sw_snapshot *s, size_t *bytes, ch
 	off_t at = lseek(w->fd, 0, SEEK_END);
 	w->buf.len = 0;
 	bool key;
-	hf_enc_sample(w->enc, s, &w->buf, &key);
+	if (w->o.keeps)
+		hf_enc_sample_kept(w->enc, s, &w->buf, &key);
+	else
+		hf_enc_sample(w->enc, s, &w->buf, &key);
 	if ((r = write_all(w->fd, w->buf.p, w->buf.len)) < 0) {
 		/* a partial frame is a torn tail readers skip; the next
 		 * sample starts a keyframe so nothing depends on it */
@@ -648,6 +656,22 @@ int histr_seek(struct histr *r, int64_t t)
 		if (replay_segment(r, si, INT64_MAX, UINT64_MAX) == 0)
 			return 0;
 	return -ENODATA;
+}
+
+int histr_peek_events(struct histr *r, bool next, struct sw_snapshot *ev,
+		      uint64_t *dropped_total)
+{
+	uint64_t at;
+	size_t plen;
+	snapshot_clear(ev);
+	if (!r->have)
+		return 0;
+	size_t si = r->si;
+	bool found = frame_from(r, si, next ? r->next : r->off, &at, &plen);
+	while (!found && ++si < r->nsegs)
+		found = frame_from(r, si, 0, &at, &plen);
+	return found ? hf_events_decode(r->segs[si].map + at + HF_FRAME_HDR, plen, ev, dropped_total)
+		     : 0;
 }
 
 int histr_next(struct histr *r)

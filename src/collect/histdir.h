@@ -32,6 +32,8 @@ struct histw_opts {
 	uint64_t max_size;     /* bytes of all segments and indexes, 0: no cap */
 	int64_t max_age;       /* seconds, 0: no cap */
 	uint32_t slack_ms;     /* see histfile.h */
+	bool keeps;            /* the caller keeps each appended snapshot unchanged
+				  until the next append (no copy is made) */
 };
 
 struct histw;
@@ -41,6 +43,8 @@ struct histw *histw_open(const char *dir, const struct histw_opts *o, char *err,
  * with a message in err.  *bytes: the frame's size. */
 int histw_append(struct histw *w, const struct sw_snapshot *s, size_t *bytes, char *err,
 		 size_t errlen);
+/* The next append carries these close events (hf_enc_set_events). */
+void histw_set_events(struct histw *w, const struct sw_snapshot *ev, uint64_t dropped_total);
 /* Sync and close; NULL is fine. */
 void histw_close(struct histw *w);
 /* Segments removed by the caps so far. */
@@ -65,6 +69,12 @@ int histr_seek(struct histr *r, int64_t t);
  * (the position stays). */
 int histr_next(struct histr *r);
 int histr_prev(struct histr *r);
+/* The close events recorded with the sample at the position, or (next)
+ * the one after it (what histr_next would make current), without moving:
+ * 1 (ev filled, see hf_events_decode), 0 none (no such sample, or recorded
+ * without events), -EBADMSG. */
+int histr_peek_events(struct histr *r, bool next, struct sw_snapshot *ev,
+		      uint64_t *dropped_total);
 /* The sample at the position (NULL before a seek). */
 const struct sw_snapshot *histr_current(const struct histr *r);
 

@@ -229,6 +229,17 @@ void churn_free(struct sw_churn *ch)
 	free(ch);
 }
 
+void churn_reset(struct sw_churn *ch)
+{
+	struct sw_churn *n = churn_new(), t = *ch;
+	n->window_ns = ch->window_ns;
+	n->rows_window_ns = ch->rows_window_ns;
+	n->seq = ch->seq;
+	*ch = *n;
+	*n = t;
+	churn_free(n);
+}
+
 /* Seconds (0 to a day) as ns. */
 static uint64_t window_ns(double seconds)
 {

@@ -148,6 +148,9 @@ struct sw_churn;
 
 struct sw_churn *churn_new(void);
 void churn_free(struct sw_churn *c);
+/* Forget every record and count (a replay moved in time); the windows
+ * stay. */
+void churn_reset(struct sw_churn *c);
 /* How long closed records are kept and counted in groups and in the
  * diagnoses (seconds; default 10). */
 void churn_set_window(struct sw_churn *c, double seconds);

@@ -4,37 +4,19 @@
  * A socket is a row of NF numbers (flatten()) plus three byte strings
  * (UNIX name, congestion name, owners as pid/fd pairs).  A keyframe writes
  * every row; a delta the rows added, the cookies removed and, for a row
- * that changed, a mask and the differences.  The encoder keeps what the
- * decoder will hold by decoding its own output (a mirror), so the two can
- * never drift apart, slack or not.
+ * that changed, a mask and the differences.  This file has the rows and
+ * the decoder; the encoder is in histfile_enc.c.
  */
 #include "config.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "histfile.h"
 #include "histfile_priv.h"
 #include "util.h"
-
-/* Row fields, the ones that change most often first (a small mask). */
-enum {
-	F_STATE, F_RQ, F_WQ, F_TIMER, F_EXPIRES, F_RETRANS, F_ACKED, F_RECEIVED, F_SENT,
-	F_SEGS_IN, F_SEGS_OUT, F_RTT, F_RTTVAR, F_CWND, F_SSTHRESH, F_DELIVERY, F_LAST_SENT,
-	F_LAST_RECV, F_TRETRANS, F_TOTAL_RETRANS, F_LOST, F_BUSY, F_RMEM, F_WMEM, F_SHUTDOWN,
-	F_FLAGS, F_HAVE, F_HAS_TCPX, F_INODE, F_UID, F_FAMILY, F_PROTO, F_SOTYPE, F_IFINDEX,
-	F_LADDR0, F_LADDR1, F_LPORT, F_RADDR0, F_RADDR1, F_RPORT, F_PEER,
-	NF
-};
-#define B_NAME NF       /* mask bits of the byte strings */
-#define B_CONG (NF + 1)
-#define B_OWNERS (NF + 2)
-
-static bool slack_field(int f)
-{
-	return f == F_EXPIRES || f == F_LAST_SENT || f == F_LAST_RECV;
-}
 
 /* ---- rows ---------------------------------------------------------------- */
 
@@ -71,6 +53,13 @@ static uint32_t since_at(uint64_t v, uint64_t t)
 	return d < t ? (t - d > UINT32_MAX ? UINT32_MAX : (uint32_t)(t - d)) : 0;
 }
 
+uint64_t hf_carried(int field, uint64_t v, uint64_t t_ms)
+{
+	if (field == F_EXPIRES)
+		return deadline_of(expires_at(v, t_ms), t_ms);
+	return since_of(since_at(v, t_ms), t_ms);
+}
+
 static uint64_t addr64(const uint8_t *a)
 {
 	uint64_t v = 0;
@@ -85,9 +74,118 @@ static void addr_put(uint8_t *a, uint64_t v)
 		a[i] = (uint8_t)(v >> (8 * i));
 }
 
-static void flatten(const struct sw_snapshot *s, const struct sw_conn *c, uint64_t f[NF])
+/* rtt and rttvar as the monitor shows them (columns.c fmt_us(): "%.2fms"
+ * below 1 ms, "%.1fms" below 100 ms, "%.0fms" above): the value the shown
+ * text stands for, so a replay shows the same text.  Idempotent (the
+ * encoder compares rounded values with rounded ones); a value halfway
+ * goes where printf takes it. */
+static uint64_t round_us(uint32_t us)
+{
+	uint32_t q = us < 1000 ? 10 : us < 100000 ? 100 : 1000, r = us % q;
+	uint64_t v = (uint64_t)us - r + (r > q / 2 ? q : 0);
+	if (r == q / 2) {
+		char buf[32];
+		snprintf(buf, sizeof buf, "%.*f", q == 10 ? 2 : q == 100 ? 1 : 0, us / 1000.0);
+		uint64_t k = 0;
+		for (const char *p = buf; *p; p++)
+			if (*p >= '0' && *p <= '9')
+				k = k * 10 + (uint64_t)(*p - '0');
+		v = k * q;
+	}
+	if (us < 1000 && v >= 1000) /* "1.00ms": stays in its range */
+		v = 999;
+	else if (us >= 1000 && us < 100000 && v >= 100000)
+		v = 99999;
+	return v;
+}
+
+/* The delivery rate as the monitor shows it (util.c fmt_scaled(): "%.1fK"
+ * below 10 of a unit of 1024, "%.0fK" above; bytes as they are): unit u,
+ * k tenths or k units (rounded as printf does, exact halves to even, and
+ * kept below the next format's threshold), and the rest. */
+struct rate_code {
+	unsigned u;
+	bool tenths;
+	uint64_t k;
+	int64_t rest;
+};
+
+#define RATE_MAX ((1ull << 48) - 1) /* 256 TiB/s: kept to that */
+
+static uint64_t rate_rep(unsigned u, bool tenths, uint64_t k)
+{
+	unsigned sh = 10 * u;
+	return u == 0 ? k : tenths ? ((k << sh) + 5) / 10 : k << sh;
+}
+
+static void rate_split(uint64_t v, struct rate_code *r)
+{
+	v = v < RATE_MAX ? v : RATE_MAX;
+	unsigned u = 0;
+	while (v >> (10 * (u + 1)))
+		u++;
+	unsigned sh = 10 * u;
+	r->u = u;
+	r->tenths = u && v < (10ull << sh);
+	r->k = v;
+	if (u) {
+		uint64_t n = r->tenths ? v * 10 : v, k = n >> sh, rest = n & ((1ull << sh) - 1);
+		uint64_t half = 1ull << (sh - 1), edge = r->tenths ? 100u : 1024u;
+		k += rest > half || (rest == half && (k & 1));
+		r->k = k < edge ? k : edge - 1;
+	}
+	r->rest = (int64_t)(v - rate_rep(r->u, r->tenths, r->k));
+}
+
+/* The shown value (the text's), or v where that would change the text. */
+static uint64_t round_rate(uint64_t v)
+{
+	struct rate_code r;
+	rate_split(v, &r);
+	uint64_t rep = rate_rep(r.u, r.tenths, r.k);
+	struct rate_code q;
+	rate_split(rep, &q);
+	return q.u == r.u && q.tenths == r.tenths && q.k == r.k && r.k + 1 < (r.tenths ? 100u : 1024u)
+		       ? rep : v;
+}
+
+/* Stored as the code (u, tenths, k: 14 bits) with the rest above it: a
+ * rate rounded as shown has none, so its moves take a byte or two. */
+static uint64_t rate_code(uint64_t v)
+{
+	struct rate_code r;
+	rate_split(v, &r);
+	return hf_zz(r.rest) << 14 | (uint64_t)r.u << 11 | (uint64_t)r.tenths << 10 | r.k;
+}
+
+static uint64_t rate_uncode(uint64_t c)
+{
+	unsigned u = (unsigned)(c >> 11) & 7;
+	return rate_rep(u < 5 ? u : 5, (c >> 10) & 1, c & 1023) + (uint64_t)hf_unzz(c >> 14);
+}
+
+void hf_times(const struct sw_snapshot *s, const struct sw_conn *c, uint64_t f[NF])
 {
 	uint64_t t = t_ms_of(s);
+	const struct sw_tcpx *x = snapshot_tcpx(s, c);
+	f[F_EXPIRES] = deadline_of(c->expires_ms, t);
+	f[F_LAST_SENT] = x ? since_of(x->last_data_sent_ms, t) : 0;
+	f[F_LAST_RECV] = x ? since_of(x->last_data_recv_ms, t) : 0;
+}
+
+static void flatten_at(const struct sw_snapshot *s, const struct sw_conn *c, bool lossy,
+		       uint64_t t, uint64_t f[NF]);
+
+void hf_flatten(const struct sw_snapshot *s, const struct sw_conn *c, bool lossy,
+		uint64_t f[NF])
+{
+	flatten_at(s, c, lossy, t_ms_of(s), f);
+}
+
+/* The same at time t (in place, a row's old time). */
+static void flatten_at(const struct sw_snapshot *s, const struct sw_conn *c, bool lossy,
+		       uint64_t t, uint64_t f[NF])
+{
 	const struct sw_tcpx *x = snapshot_tcpx(s, c);
 	static const struct sw_tcpx none;
 	const struct sw_tcpx *y = x ? x : &none;
@@ -99,20 +197,20 @@ static void flatten(const struct sw_snapshot *s, const struct sw_conn *c, uint64
 	f[F_RETRANS] = c->retrans;
 	f[F_ACKED] = y->bytes_acked;
 	f[F_RECEIVED] = y->bytes_received;
-	f[F_SENT] = y->bytes_sent;
+	f[F_UNACKED] = y->bytes_sent - y->bytes_acked; /* usually stays the same */
 	f[F_SEGS_IN] = y->segs_in;
 	f[F_SEGS_OUT] = y->segs_out;
-	f[F_RTT] = y->rtt_us;
-	f[F_RTTVAR] = y->rttvar_us;
+	f[F_RTT] = lossy ? round_us(y->rtt_us) : y->rtt_us;
+	f[F_RTTVAR] = lossy ? round_us(y->rttvar_us) : y->rttvar_us;
 	f[F_CWND] = y->snd_cwnd;
 	f[F_SSTHRESH] = y->snd_ssthresh;
-	f[F_DELIVERY] = y->delivery_rate;
+	f[F_DELIVERY] = rate_code(lossy ? round_rate(y->delivery_rate) : y->delivery_rate);
 	f[F_LAST_SENT] = since_of(y->last_data_sent_ms, t);
 	f[F_LAST_RECV] = since_of(y->last_data_recv_ms, t);
 	f[F_TRETRANS] = y->retrans;
 	f[F_TOTAL_RETRANS] = y->total_retrans;
 	f[F_LOST] = y->lost;
-	f[F_BUSY] = y->busy_time_us;
+	f[F_BUSY] = y->busy_time_us / 1000; /* ms, as shown */
 	f[F_RMEM] = c->rmem;
 	f[F_WMEM] = c->wmem;
 	f[F_SHUTDOWN] = c->shutdown;
@@ -162,9 +260,13 @@ static void unflatten(struct sw_snapshot *s, size_t ci, const uint64_t f[NF])
 	addr_put(c->remote.addr + 8, f[F_RADDR1]);
 	c->remote.port = (uint16_t)f[F_RPORT];
 	c->peer_inode = (uint32_t)f[F_PEER];
-	if (!f[F_HAS_TCPX])
+	if (!f[F_HAS_TCPX]) {
+		c->tcpx = SW_NONE;
 		return;
-	struct sw_tcpx *x = snapshot_add_tcpx(s, ci);
+	}
+	/* a row changed in place keeps its tcp_info slot */
+	struct sw_tcpx *x = c->tcpx != SW_NONE && c->tcpx < s->ntcpx ? &s->tcpx[c->tcpx]
+								    : snapshot_add_tcpx(s, ci);
 	x->have = (uint32_t)f[F_HAVE];
 	x->rtt_us = (uint32_t)f[F_RTT];
 	x->rttvar_us = (uint32_t)f[F_RTTVAR];
@@ -179,20 +281,12 @@ static void unflatten(struct sw_snapshot *s, size_t ci, const uint64_t f[NF])
 	x->last_data_recv_ms = since_at(f[F_LAST_RECV], t);
 	x->bytes_acked = f[F_ACKED];
 	x->bytes_received = f[F_RECEIVED];
-	x->bytes_sent = f[F_SENT];
-	x->delivery_rate = f[F_DELIVERY];
-	x->busy_time_us = f[F_BUSY];
+	x->bytes_sent = f[F_UNACKED] + f[F_ACKED];
+	x->delivery_rate = rate_uncode(f[F_DELIVERY]);
+	x->busy_time_us = f[F_BUSY] * 1000;
 }
 
-/* The row's byte strings. */
-struct strs {
-	const uint8_t *name;
-	size_t name_len;
-	const uint8_t *cong;
-	size_t cong_len;
-};
-
-static void strs_of(const struct sw_snapshot *s, const struct sw_conn *c, struct strs *o)
+void hf_strs_of(const struct sw_snapshot *s, const struct sw_conn *c, struct strs *o)
 {
 	bool name_ok = c->name_len && c->name_off < s->poollen &&
 		       c->name_len <= s->poollen - c->name_off;
@@ -204,7 +298,7 @@ static void strs_of(const struct sw_snapshot *s, const struct sw_conn *c, struct
 	o->cong_len = strlen(cg);
 }
 
-static void put_owners(struct hf_buf *b, const struct sw_snapshot *s, const struct sw_conn *c)
+void hf_put_owners(struct hf_buf *b, const struct sw_snapshot *s, const struct sw_conn *c)
 {
 	size_t n = 0;
 	for (uint32_t i = 0; i < c->owners_n; i++)
@@ -236,6 +330,17 @@ struct hf_dec {
 	uint64_t seq;
 	struct pidix *pids; /* the new state's processes by pid */
 	size_t npids, cappids;
+	uint32_t *pmap; /* the old state's processes in the new one */
+	size_t cappmap;
+	struct sw_conn *scratch; /* a delta applied in place: the new rows */
+	size_t capscratch;
+	/* the rows' time fields as recorded (F_EXPIRES, F_LAST_SENT,
+	 * F_LAST_RECV), parallel to the state's rows: deltas applied in place
+	 * leave the rows' own (relative) ones stale until the state is asked
+	 * for (hf_dec_snapshot) */
+	uint64_t (*pts)[3], (*spts)[3];
+	size_t cappts, capspts;
+	bool stale;
 };
 
 struct hf_dec *hf_dec_new(void)
@@ -254,6 +359,10 @@ void hf_dec_free(struct hf_dec *d)
 	snapshot_done(&d->st[0]);
 	snapshot_done(&d->st[1]);
 	free(d->pids);
+	free(d->pmap);
+	free(d->scratch);
+	free(d->pts);
+	free(d->spts);
 	free(d);
 }
 
@@ -262,9 +371,24 @@ void hf_dec_reset(struct hf_dec *d)
 	d->have = false;
 }
 
-const struct sw_snapshot *hf_dec_snapshot(const struct hf_dec *d)
+const struct sw_snapshot *hf_dec_snapshot(struct hf_dec *d)
 {
-	return d->have ? &d->st[d->cur] : NULL;
+	if (!d->have)
+		return NULL;
+	struct sw_snapshot *s = &d->st[d->cur];
+	if (d->stale) { /* the time fields as of the state's time */
+		uint64_t t = t_ms_of(s);
+		for (size_t i = 0; i < s->nconns; i++) {
+			struct sw_conn *c = &s->conns[i];
+			c->expires_ms = expires_at(d->pts[i][0], t);
+			if (c->tcpx == SW_NONE || c->tcpx >= s->ntcpx)
+				continue;
+			s->tcpx[c->tcpx].last_data_sent_ms = since_at(d->pts[i][1], t);
+			s->tcpx[c->tcpx].last_data_recv_ms = since_at(d->pts[i][2], t);
+		}
+		d->stale = false;
+	}
+	return s;
 }
 
 uint64_t hf_dec_seq(const struct hf_dec *d)
@@ -326,7 +450,7 @@ static int emit_row(struct hf_dec *d, struct sw_snapshot *s, uint64_t cookie,
 	c = &s->conns[ci];
 	struct strs os;
 	if (r->old)
-		strs_of(r->old, r->oc, &os);
+		hf_strs_of(r->old, r->oc, &os);
 	const struct strs *ns = &r->st;
 	const uint8_t *name = r->have_name ? ns->name : r->old ? os.name : NULL;
 	size_t name_len = r->have_name ? ns->name_len : r->old ? os.name_len : 0;
@@ -364,6 +488,7 @@ static int emit_row(struct hf_dec *d, struct sw_snapshot *s, uint64_t cookie,
  * a mask of what differs, the differences, and the strings that differ. */
 struct ref {
 	uint64_t f[NF];
+	uint64_t mask; /* the row before's: a mask is written xor it */
 	struct strs st;
 	const uint8_t *owners; /* its owners list in the stream */
 	size_t owners_len;
@@ -394,7 +519,8 @@ static const uint8_t *skip_owners(struct hf_rd *r, size_t *len)
 static int read_full(struct hf_dec *d, struct sw_snapshot *s, struct hf_rd *r, uint64_t cookie,
 		     struct ref *x)
 {
-	uint64_t mask = hf_get_uv(r);
+	uint64_t mask = hf_get_uv(r) ^ x->mask;
+	x->mask = mask;
 	for (int i = 0; i < NF; i++)
 		if (mask & (1ull << i))
 			x->f[i] += (uint64_t)hf_unzz(hf_get_uv(r));
@@ -414,16 +540,31 @@ static int read_full(struct hf_dec *d, struct sw_snapshot *s, struct hf_rd *r, u
 	return emit_row(d, s, cookie, x->f, &sr);
 }
 
+/* A changed row's mask (against the changed row before's) and its fields'
+ * moves, added to f. */
+static uint64_t read_moves(struct hf_rd *r, struct hf_chctx *cx, uint64_t f[NF])
+{
+	uint64_t mask = hf_get_uv(r) ^ cx->mask;
+	cx->mask = mask;
+	for (int i = 0; i < NF; i++) {
+		if (!(mask & (1ull << i)))
+			continue;
+		int64_t v = hf_unzz(hf_get_uv(r));
+		if (i == F_EXPIRES)
+			cx->expires_move = v = v + cx->expires_move;
+		f[i] += (uint64_t)v;
+	}
+	return mask;
+}
+
 /* A changed row: mask, differences, then the strings the mask names. */
 static int read_changed(struct hf_dec *d, struct sw_snapshot *s, struct hf_rd *r,
-			const struct sw_snapshot *old, const struct sw_conn *oc)
+			const struct sw_snapshot *old, const struct sw_conn *oc,
+			struct hf_chctx *cx)
 {
 	uint64_t f[NF];
-	flatten(old, oc, f);
-	uint64_t mask = hf_get_uv(r);
-	for (int i = 0; i < NF; i++)
-		if (mask & (1ull << i))
-			f[i] += (uint64_t)hf_unzz(hf_get_uv(r));
+	hf_flatten(old, oc, false, f);
+	uint64_t mask = read_moves(r, cx, f);
 	struct src_row sr;
 	memset(&sr, 0, sizeof sr);
 	sr.old = old;
@@ -501,6 +642,26 @@ static bool list_open(struct hf_rd *r, struct cookies *c)
 	return true;
 }
 
+/* A row's timers counted down and idle times counted up from time to to
+ * tn (what flattening it at to and unflattening it at tn would do). */
+static void carry_times(struct sw_snapshot *s, struct sw_conn *c, uint64_t to, uint64_t tn)
+{
+	c->expires_ms = expires_at(deadline_of(c->expires_ms, to), tn);
+	if (c->tcpx == SW_NONE || c->tcpx >= s->ntcpx)
+		return;
+	struct sw_tcpx *x = &s->tcpx[c->tcpx];
+	x->last_data_sent_ms = since_at(since_of(x->last_data_sent_ms, to), tn);
+	x->last_data_recv_ms = since_at(since_of(x->last_data_recv_ms, to), tn);
+}
+
+/* An unchanged row of the old state into the new one. */
+static void carry_row(struct hf_dec *d, struct sw_snapshot *s, const struct sw_snapshot *old,
+		      size_t oi)
+{
+	size_t ni = snapshot_copy_conn(s, old, oi, d->pmap);
+	carry_times(s, &s->conns[ni], t_ms_of(old), t_ms_of(s));
+}
+
 static int read_delta(struct hf_dec *d, struct sw_snapshot *s, struct hf_rd *r,
 		      const struct sw_snapshot *old)
 {
@@ -511,6 +672,7 @@ static int read_delta(struct hf_dec *d, struct sw_snapshot *s, struct hf_rd *r,
 	bool have_add = cookies_next(&add);
 	struct ref x;
 	ref_init(&x);
+	struct hf_chctx cx = {0, 0};
 	size_t oi = 0;
 	while (!rm.r.bad && !ch.r.bad && !add.r.bad) {
 		bool have_old = oi < old->nconns;
@@ -529,17 +691,11 @@ static int read_delta(struct hf_dec *d, struct sw_snapshot *s, struct hf_rd *r,
 		if (have_rm && rm.cur == oc) {
 			have_rm = cookies_next(&rm);
 		} else if (have_ch && ch.cur == oc) {
-			if (read_changed(d, s, &ch.r, old, &old->conns[oi]) < 0)
+			if (read_changed(d, s, &ch.r, old, &old->conns[oi], &cx) < 0)
 				return -EBADMSG;
 			have_ch = cookies_next(&ch);
 		} else {
-			struct src_row sr;
-			memset(&sr, 0, sizeof sr);
-			sr.old = old;
-			sr.oc = &old->conns[oi];
-			uint64_t f[NF];
-			flatten(old, sr.oc, f);
-			emit_row(d, s, oc, f, &sr);
+			carry_row(d, s, old, oi);
 		}
 		oi++;
 	}
@@ -582,8 +738,7 @@ static void copy_procs(struct sw_snapshot *s, const struct sw_snapshot *old)
 	}
 }
 
-#define KSTAT_NINTS 16
-static int *kstat_int(struct sw_kstat *k, int i)
+int *hf_kstat_int(struct sw_kstat *k, int i)
 {
 	int *v[KSTAT_NINTS] = {
 		&k->port_lo, &k->port_hi, &k->tcp_tw_reuse, &k->tcp_fin_timeout,
@@ -598,7 +753,7 @@ static int *kstat_int(struct sw_kstat *k, int i)
 static void read_kstat_ints(struct sw_kstat *k, struct hf_rd *r)
 {
 	for (int i = 0; i < KSTAT_NINTS; i++)
-		*kstat_int(k, i) = (int)hf_unzz(hf_get_uv(r));
+		*hf_kstat_int(k, i) = (int)hf_unzz(hf_get_uv(r));
 	size_t n;
 	const uint8_t *rp = hf_get_str(r, &n);
 	memset(k->reserved_ports, 0, sizeof k->reserved_ports);
@@ -610,7 +765,7 @@ static void read_kstat_ints(struct sw_kstat *k, struct hf_rd *r)
 static void kstat_unknown(struct sw_kstat *k)
 {
 	for (int i = 0; i < KSTAT_NINTS; i++)
-		*kstat_int(k, i) = -1;
+		*hf_kstat_int(k, i) = -1;
 	k->reserved_ports[0] = '\0';
 	k->ncounters = 0;
 }
@@ -712,6 +867,15 @@ static int split(struct hf_rd *r, struct sections *x)
 	return r->bad ? -EBADMSG : 0;
 }
 
+/* d->pmap: the old state's process i is the new state's pmap[i] (the same
+ * table when the sample did not write one). */
+static void map_procs(struct hf_dec *d, const struct sw_snapshot *old, bool new_table)
+{
+	d->pmap = xgrow(d->pmap, &d->cappmap, old->nprocs + 1, sizeof *d->pmap);
+	for (size_t i = 0; i < old->nprocs; i++)
+		d->pmap[i] = new_table ? find_pid(d, old->procs[i].pid) : (uint32_t)i;
+}
+
 static int decode(struct hf_dec *d, struct sw_snapshot *s, const struct sw_snapshot *old,
 		  const struct hf_info *in, struct sections *x)
 {
@@ -726,6 +890,8 @@ static int decode(struct hf_dec *d, struct sw_snapshot *s, const struct sw_snaps
 		copy_procs(s, old);
 	}
 	index_pids(d, s);
+	if (old)
+		map_procs(d, old, x->has[HF_SEC_PROCS]);
 	int rc;
 	if (in->kind == HF_KEYFRAME)
 		rc = x->has[HF_SEC_CONNS] ? read_conns(d, s, &x->sec[HF_SEC_CONNS]) : -EBADMSG;
@@ -749,6 +915,243 @@ static int decode(struct hf_dec *d, struct sw_snapshot *s, const struct sw_snaps
 	return 0;
 }
 
+/* ---- a delta applied in place ------------------------------------------
+ * Most deltas leave the process table as it was: then the state is changed
+ * where it changed (rows rewritten in their tcp_info slots, added rows
+ * appended, the row array rebuilt by copying), not decoded afresh, so a
+ * jump through many deltas costs what they changed.  What removed and
+ * rewritten rows leave behind in the tcp_info, owner and string arrays
+ * stays until the next keyframe. */
+
+static void set_pts(uint64_t p[3], const uint64_t f[NF])
+{
+	p[0] = f[F_EXPIRES];
+	p[1] = f[F_LAST_SENT];
+	p[2] = f[F_LAST_RECV];
+}
+
+/* d->pts of a state decoded afresh (its rows' own times are current). */
+static void pts_of(struct hf_dec *d, const struct sw_snapshot *s)
+{
+	d->pts = xgrow(d->pts, &d->cappts, s->nconns + 1, sizeof *d->pts);
+	uint64_t f[NF];
+	for (size_t i = 0; i < s->nconns; i++) {
+		hf_times(s, &s->conns[i], f);
+		set_pts(d->pts[i], f);
+	}
+	d->stale = false;
+}
+
+/* Changed row oi of s rewritten in place: its old values as a reader
+ * flattened them at the old sample's time to. */
+static int change_in_place(struct hf_dec *d, struct sw_snapshot *s, size_t oi,
+			   struct hf_rd *r, struct hf_chctx *cx, uint64_t to)
+{
+	uint64_t f[NF];
+	hf_flatten(s, &s->conns[oi], false, f);
+	f[F_EXPIRES] = hf_carried(F_EXPIRES, d->pts[oi][0], to);
+	f[F_LAST_SENT] = hf_carried(F_LAST_SENT, d->pts[oi][1], to);
+	f[F_LAST_RECV] = hf_carried(F_LAST_RECV, d->pts[oi][2], to);
+	uint64_t mask = read_moves(r, cx, f);
+	struct strs st = {0};
+	if (mask & (1ull << B_NAME))
+		st.name = hf_get_str(r, &st.name_len);
+	if (mask & (1ull << B_CONG))
+		st.cong = hf_get_str(r, &st.cong_len);
+	if (r->bad || (mask >> (B_OWNERS + 1)))
+		return -EBADMSG;
+	unflatten(s, oi, f);
+	set_pts(d->pts[oi], f);
+	struct sw_conn *c = &s->conns[oi];
+	if (mask & (1ull << B_NAME)) {
+		c->name_off = st.name_len ? snapshot_pool_add(s, st.name, st.name_len) : 0;
+		c->name_len = (uint16_t)st.name_len;
+	}
+	if ((mask & (1ull << B_CONG)) && c->tcpx != SW_NONE) {
+		uint32_t off = st.cong_len ? snapshot_intern(s, (const char *)st.cong, st.cong_len) : 0;
+		s->tcpx[s->conns[oi].tcpx].cong_off = off;
+	}
+	if (mask & (1ull << B_OWNERS)) {
+		s->conns[oi].owners_n = 0;
+		uint64_t n = hf_get_uv(r);
+		for (uint64_t i = 0; i < n && !r->bad; i++) {
+			int32_t pid = (int32_t)hf_unzz(hf_get_uv(r));
+			int32_t fd = (int32_t)hf_unzz(hf_get_uv(r));
+			if (!r->bad)
+				add_owner(d, s, &s->conns[oi], pid, fd);
+		}
+	}
+	return r->bad ? -EBADMSG : 0;
+}
+
+/* The first row at or after lo whose cookie is not below ck. */
+static size_t lower_bound(const struct sw_snapshot *s, size_t lo, uint64_t ck)
+{
+	size_t hi = s->nconns;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (s->conns[mid].cookie < ck)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Rows [from, to) of the old array into the new one (when rebuilding). */
+static void keep_rows(struct hf_dec *d, const struct sw_snapshot *s, size_t from, size_t to,
+		      size_t *out)
+{
+	if (to <= from)
+		return;
+	memcpy(d->scratch + *out, s->conns + from, (to - from) * sizeof *d->scratch);
+	memcpy(d->spts + *out, d->pts + from, (to - from) * sizeof *d->spts);
+	*out += to - from;
+}
+
+/* The rows of a delta merged into s in place (see above), event by event:
+ * rows no event names are not touched (copied in runs when rows are
+ * added or removed).  to: the old sample's time (s has the new one). */
+static int delta_in_place(struct hf_dec *d, struct sw_snapshot *s, struct hf_rd *r, uint64_t to)
+{
+	struct cookies rm, ch, add;
+	if (!list_open(r, &rm) || !list_open(r, &ch) || !list_open(r, &add))
+		return -EBADMSG;
+	size_t n = s->nconns, oi = 0, out = 0;
+	if (add.left > (size_t)(add.r.end - add.r.p))
+		return -EBADMSG; /* more rows than bytes */
+	bool rebuild = rm.left || add.left;
+	if (rebuild) {
+		d->scratch = xgrow(d->scratch, &d->capscratch, n + add.left + 1, sizeof *d->scratch);
+		d->spts = xgrow(d->spts, &d->capspts, n + add.left + 1, sizeof *d->spts);
+	}
+	bool have_rm = cookies_next(&rm), have_ch = cookies_next(&ch);
+	bool have_add = cookies_next(&add);
+	struct ref x;
+	ref_init(&x);
+	struct hf_chctx cx = {0, 0};
+	while ((have_rm || have_ch || have_add) && !rm.r.bad && !ch.r.bad && !add.r.bad) {
+		uint64_t ck = have_add ? add.cur : UINT64_MAX;
+		ck = have_rm && rm.cur < ck ? rm.cur : ck;
+		ck = have_ch && ch.cur < ck ? ch.cur : ck;
+		size_t pos = lower_bound(s, oi, ck);
+		if (rebuild)
+			keep_rows(d, s, oi, pos, &out);
+		oi = pos;
+		bool there = pos < n && s->conns[pos].cookie == ck;
+		if (have_add && add.cur == ck) {
+			if (there || (have_rm && rm.cur == ck) || (have_ch && ch.cur == ck) ||
+			    read_full(d, s, &add.r, add.cur, &x) < 0)
+				return -EBADMSG; /* added twice, or malformed */
+			s->nconns--; /* appended after the rows: into the new array */
+			d->scratch[out] = s->conns[n];
+			set_pts(d->spts[out++], x.f);
+			have_add = cookies_next(&add);
+			continue;
+		}
+		if (!there || (have_rm && have_ch && rm.cur == ch.cur))
+			return -EBADMSG; /* naming what is not there */
+		if (have_rm && rm.cur == ck) {
+			have_rm = cookies_next(&rm);
+		} else {
+			if (change_in_place(d, s, pos, &ch.r, &cx, to) < 0)
+				return -EBADMSG;
+			have_ch = cookies_next(&ch);
+			if (rebuild)
+				keep_rows(d, s, pos, pos + 1, &out);
+		}
+		oi = pos + 1;
+	}
+	if (have_rm || have_ch || have_add || rm.r.bad || ch.r.bad || add.r.bad)
+		return -EBADMSG;
+	if (!rebuild)
+		return 0;
+	keep_rows(d, s, oi, n, &out);
+	struct sw_conn *t = s->conns;
+	size_t cap = s->capconns;
+	s->conns = d->scratch, s->capconns = d->capscratch, s->nconns = out;
+	d->scratch = t, d->capscratch = cap;
+	uint64_t(*p)[3] = d->pts;
+	cap = d->cappts;
+	d->pts = d->spts, d->cappts = d->capspts;
+	d->spts = p, d->capspts = cap;
+	return 0;
+}
+
+/* A delta without a process table, into d's state itself. */
+static int decode_in_place(struct hf_dec *d, struct sw_snapshot *s, const struct hf_info *in,
+			   struct sections *x)
+{
+	uint64_t to = t_ms_of(s);
+	bool had_kstat = s->have_kstat;
+	s->real_sec = in->real_sec;
+	s->mono_ns = in->mono_ns;
+	if (!x->has[HF_SEC_META] || read_meta(s, &x->sec[HF_SEC_META]) < 0 ||
+	    !x->has[HF_SEC_DELTA])
+		return -EBADMSG;
+	index_pids(d, s);
+	d->stale = true;
+	if (delta_in_place(d, s, &x->sec[HF_SEC_DELTA], to) < 0)
+		return -EBADMSG;
+	int rc = 0;
+	if (x->has[HF_SEC_KSTAT]) {
+		kstat_unknown(&s->kstat);
+		rc = read_kstat(&s->kstat, &x->sec[HF_SEC_KSTAT]);
+	} else if (!had_kstat) {
+		kstat_unknown(&s->kstat);
+	}
+	if (rc == 0 && x->has[HF_SEC_KSTATD])
+		rc = read_kstatd(&s->kstat, &x->sec[HF_SEC_KSTATD]);
+	if (rc == 0 && x->has[HF_SEC_IFNAMES]) {
+		s->nifnames = 0;
+		rc = read_ifnames(s, &x->sec[HF_SEC_IFNAMES]);
+	}
+	return rc;
+}
+
+/* The fixed start of a payload, skipped: r then points at the sections. */
+static void skip_start(struct hf_rd *r, const struct hf_info *in)
+{
+	hf_get_u8(r);
+	hf_get_uv(r);
+	if (in->kind == HF_DELTA)
+		hf_get_uv(r);
+	hf_get_uv(r);
+	hf_get_uv(r);
+}
+
+int hf_events_decode(const uint8_t *payload, size_t len, struct sw_snapshot *ev,
+		     uint64_t *dropped_total)
+{
+	struct hf_info in;
+	struct sections x;
+	struct hf_rd r = {payload, payload + len, false};
+	snapshot_clear(ev);
+	ev->detail = false;
+	if (hf_peek(payload, len, &in) < 0)
+		return -EBADMSG;
+	skip_start(&r, &in);
+	if (split(&r, &x) < 0)
+		return -EBADMSG;
+	if (!x.has[HF_SEC_CHURN])
+		return 0;
+	ev->mono_ns = in.mono_ns;
+	ev->real_sec = in.real_sec;
+	struct hf_rd *c = &x.sec[HF_SEC_CHURN];
+	*dropped_total = hf_get_uv(c);
+	uint64_t n = hf_get_uv(c), cookie = 0;
+	struct hf_dec none; /* records have no owners: no process table */
+	memset(&none, 0, sizeof none);
+	struct ref row;
+	ref_init(&row);
+	for (uint64_t i = 0; i < n && !c->bad; i++) {
+		cookie += (uint64_t)hf_unzz(hf_get_uv(c));
+		if (read_full(&none, ev, c, cookie, &row) < 0)
+			return snapshot_clear(ev), -EBADMSG;
+	}
+	return c->bad ? (snapshot_clear(ev), -EBADMSG) : 1;
+}
+
 int hf_dec_apply(struct hf_dec *d, const uint8_t *payload, size_t len)
 {
 	struct hf_info in;
@@ -759,431 +1162,35 @@ int hf_dec_apply(struct hf_dec *d, const uint8_t *payload, size_t len)
 	if (in.kind == HF_DELTA && (!d->have || in.base != d->seq))
 		return -EAGAIN;
 	struct hf_rd r = {payload, payload + len, false};
-	/* skip the fixed start again */
-	hf_get_u8(&r);
-	hf_get_uv(&r);
-	if (in.kind == HF_DELTA)
-		hf_get_uv(&r);
-	hf_get_uv(&r);
-	hf_get_uv(&r);
+	skip_start(&r, &in);
 	struct sections x;
+	if (split(&r, &x) < 0) {
+		d->have = false;
+		return -EBADMSG;
+	}
+	if (in.kind == HF_DELTA && !x.has[HF_SEC_PROCS]) {
+		if (decode_in_place(d, &d->st[d->cur], &in, &x) < 0) {
+			d->have = false;
+			return -EBADMSG;
+		}
+		d->seq = in.seq;
+		return 0;
+	}
 	int nx = 1 - d->cur;
 	struct sw_snapshot *s = &d->st[nx];
 	snapshot_clear(s);
 	s->detail = false;
 	const struct sw_snapshot *old = in.kind == HF_DELTA ? &d->st[d->cur] : NULL;
-	if (split(&r, &x) < 0 || decode(d, s, old, &in, &x) < 0) {
+	if (old && d->stale)
+		hf_dec_snapshot(d); /* the old state's times, for carry_row */
+	if (decode(d, s, old, &in, &x) < 0) {
 		d->have = false;
 		return -EBADMSG;
 	}
+	pts_of(d, s);
 	d->cur = nx;
 	d->have = true;
 	d->seq = in.seq;
 	return 0;
 }
 
-/* ---- the encoder --------------------------------------------------------- */
-
-/* The encoder's side of struct ref: the row before, its strings in the
- * snapshot, its owners list as written. */
-struct wref {
-	uint64_t f[NF];
-	struct strs st;
-	struct hf_buf owners;
-};
-
-struct hf_enc {
-	struct hf_dec *mirror;
-	unsigned keyframe, since_key;
-	size_t key_bytes, since_key_bytes; /* the last keyframe's size, the deltas' since */
-	uint32_t slack_ms;
-	bool restart;
-	uint64_t seq;
-	uint32_t *order;
-	size_t caporder;
-	struct hf_buf pay, sec, rm, add, ch, tmp, tmp2;
-	struct hf_buf procs_last, ifn_last;
-	struct wref ref; /* the full row written before */
-};
-
-struct hf_enc *hf_enc_new(unsigned keyframe, uint32_t slack_ms)
-{
-	struct hf_enc *e = xcalloc(1, sizeof *e);
-	e->mirror = hf_dec_new();
-	e->keyframe = keyframe ? keyframe : 1;
-	e->slack_ms = slack_ms;
-	e->restart = true;
-	return e;
-}
-
-void hf_enc_free(struct hf_enc *e)
-{
-	if (!e)
-		return;
-	hf_dec_free(e->mirror);
-	free(e->order);
-	struct hf_buf *b[] = {&e->pay, &e->sec, &e->rm, &e->add, &e->ch, &e->tmp, &e->tmp2,
-			      &e->procs_last, &e->ifn_last, &e->ref.owners};
-	for (size_t i = 0; i < sizeof b / sizeof b[0]; i++)
-		hf_buf_done(b[i]);
-	free(e);
-}
-
-void hf_enc_set_seq(struct hf_enc *e, uint64_t seq)
-{
-	e->seq = seq;
-}
-
-void hf_enc_restart(struct hf_enc *e)
-{
-	e->restart = true;
-}
-
-static const struct sw_snapshot *sort_snap; /* qsort has no context argument */
-
-static int cookie_cmp(const void *a, const void *b)
-{
-	uint64_t x = sort_snap->conns[*(const uint32_t *)a].cookie;
-	uint64_t y = sort_snap->conns[*(const uint32_t *)b].cookie;
-	return x < y ? -1 : x > y;
-}
-
-/* The rows of s in cookie order, duplicates dropped: *n of them. */
-static const uint32_t *cookie_order(struct hf_enc *e, const struct sw_snapshot *s, size_t *n)
-{
-	e->order = xgrow(e->order, &e->caporder, s->nconns + 1, sizeof *e->order);
-	for (size_t i = 0; i < s->nconns; i++)
-		e->order[i] = (uint32_t)i;
-	sort_snap = s;
-	qsort(e->order, s->nconns, sizeof *e->order, cookie_cmp);
-	size_t out = 0;
-	for (size_t i = 0; i < s->nconns; i++)
-		if (!out || s->conns[e->order[i]].cookie != s->conns[e->order[out - 1]].cookie)
-			e->order[out++] = e->order[i];
-	*n = out;
-	return e->order;
-}
-
-static void section(struct hf_buf *pay, unsigned tag, const struct hf_buf *b)
-{
-	hf_put_uv(pay, tag);
-	hf_put_str(pay, b->p, b->len);
-}
-
-static void wref_reset(struct wref *x)
-{
-	memset(x->f, 0, sizeof x->f);
-	memset(&x->st, 0, sizeof x->st);
-	x->owners.len = 0;
-	hf_put_uv(&x->owners, 0);
-}
-
-static bool same_bytes(const uint8_t *a, size_t an, const uint8_t *b, size_t bn)
-{
-	return an == bn && (!an || memcmp(a, b, an) == 0);
-}
-
-static void put_full(struct hf_enc *e, struct hf_buf *b, const struct sw_snapshot *s,
-		     const struct sw_conn *c, struct wref *x)
-{
-	uint64_t f[NF], mask = 0;
-	flatten(s, c, f);
-	for (int i = 0; i < NF; i++)
-		if (f[i] != x->f[i])
-			mask |= 1ull << i;
-	struct strs st;
-	strs_of(s, c, &st);
-	if (!same_bytes(st.name, st.name_len, x->st.name, x->st.name_len))
-		mask |= 1ull << B_NAME;
-	if (!same_bytes(st.cong, st.cong_len, x->st.cong, x->st.cong_len))
-		mask |= 1ull << B_CONG;
-	e->tmp.len = 0;
-	put_owners(&e->tmp, s, c);
-	if (!same_bytes(e->tmp.p, e->tmp.len, x->owners.p, x->owners.len))
-		mask |= 1ull << B_OWNERS;
-	hf_put_uv(b, mask);
-	for (int i = 0; i < NF; i++)
-		if (mask & (1ull << i))
-			hf_put_uv(b, hf_zz((int64_t)(f[i] - x->f[i])));
-	if (mask & (1ull << B_NAME))
-		hf_put_str(b, st.name, st.name_len);
-	if (mask & (1ull << B_CONG))
-		hf_put_str(b, st.cong, st.cong_len);
-	if (mask & (1ull << B_OWNERS)) {
-		hf_put(b, e->tmp.p, e->tmp.len);
-		x->owners.len = 0;
-		hf_put(&x->owners, e->tmp.p, e->tmp.len);
-	}
-	memcpy(x->f, f, sizeof f);
-	x->st = st;
-}
-
-/* The same processes and descriptors (what put_owners would write). */
-static bool same_owners(const struct sw_snapshot *s, const struct sw_conn *c,
-			const struct sw_snapshot *o, const struct sw_conn *oc)
-{
-	if (c->owners_n != oc->owners_n)
-		return false;
-	for (uint32_t i = 0; i < c->owners_n; i++) {
-		if (c->owners_off + i >= s->nowners || oc->owners_off + i >= o->nowners)
-			return false;
-		const struct sw_owner *a = &s->owners[c->owners_off + i];
-		const struct sw_owner *b = &o->owners[oc->owners_off + i];
-		if (a->fd != b->fd || a->proc >= s->nprocs || b->proc >= o->nprocs ||
-		    s->procs[a->proc].pid != o->procs[b->proc].pid)
-			return false;
-	}
-	return true;
-}
-
-/* A changed row's mask and differences; false when nothing changed. */
-static bool put_changed(struct hf_enc *e, struct hf_buf *b, const struct sw_snapshot *s,
-			const struct sw_conn *c, const struct sw_snapshot *o,
-			const struct sw_conn *oc)
-{
-	uint64_t f[NF], g[NF], mask = 0;
-	flatten(s, c, f);
-	flatten(o, oc, g);
-	for (int i = 0; i < NF; i++) {
-		if (slack_field(i) && (f[i] & 1) && (g[i] & 1)) {
-			uint64_t a = f[i] >> 1, z = g[i] >> 1;
-			if ((a > z ? a - z : z - a) <= e->slack_ms)
-				f[i] = g[i];
-		}
-		if (f[i] != g[i])
-			mask |= 1ull << i;
-	}
-	struct strs x, y;
-	strs_of(s, c, &x);
-	strs_of(o, oc, &y);
-	if (x.name_len != y.name_len || (x.name_len && memcmp(x.name, y.name, x.name_len)))
-		mask |= 1ull << B_NAME;
-	if (x.cong_len != y.cong_len || memcmp(x.cong, y.cong, x.cong_len))
-		mask |= 1ull << B_CONG;
-	if (!same_owners(s, c, o, oc))
-		mask |= 1ull << B_OWNERS;
-	if (!mask)
-		return false;
-	hf_put_uv(b, mask);
-	for (int i = 0; i < NF; i++)
-		if (mask & (1ull << i))
-			hf_put_uv(b, hf_zz((int64_t)(f[i] - g[i])));
-	if (mask & (1ull << B_NAME))
-		hf_put_str(b, x.name, x.name_len);
-	if (mask & (1ull << B_CONG))
-		hf_put_str(b, x.cong, x.cong_len);
-	if (mask & (1ull << B_OWNERS))
-		put_owners(b, s, c);
-	return true;
-}
-
-static void enc_conns(struct hf_enc *e, const struct sw_snapshot *s, const uint32_t *ord,
-		      size_t n)
-{
-	e->sec.len = 0;
-	hf_put_uv(&e->sec, n);
-	uint64_t prev = 0;
-	wref_reset(&e->ref);
-	for (size_t i = 0; i < n; i++) {
-		const struct sw_conn *c = &s->conns[ord[i]];
-		hf_put_uv(&e->sec, c->cookie - prev);
-		prev = c->cookie;
-		put_full(e, &e->sec, s, c, &e->ref);
-	}
-	section(&e->pay, HF_SEC_CONNS, &e->sec);
-}
-
-static void enc_delta(struct hf_enc *e, const struct sw_snapshot *s, const uint32_t *ord,
-		      size_t n, const struct sw_snapshot *o)
-{
-	e->rm.len = e->add.len = e->ch.len = 0;
-	uint64_t nrm = 0, nadd = 0, nch = 0, prm = 0, padd = 0, pch = 0;
-	size_t i = 0, j = 0;
-	wref_reset(&e->ref);
-	while (i < n || j < o->nconns) {
-		const struct sw_conn *c = i < n ? &s->conns[ord[i]] : NULL;
-		const struct sw_conn *oc = j < o->nconns ? &o->conns[j] : NULL;
-		if (c && (!oc || c->cookie < oc->cookie)) {
-			hf_put_uv(&e->add, c->cookie - padd);
-			padd = c->cookie;
-			put_full(e, &e->add, s, c, &e->ref);
-			nadd++, i++;
-		} else if (!oc) {
-			break; /* unreachable: one of the two is there */
-		} else if (!c || oc->cookie < c->cookie) {
-			hf_put_uv(&e->rm, oc->cookie - prm);
-			prm = oc->cookie;
-			nrm++, j++;
-		} else {
-			size_t mark = e->ch.len;
-			hf_put_uv(&e->ch, c->cookie - pch);
-			if (put_changed(e, &e->ch, s, c, o, oc)) {
-				pch = c->cookie;
-				nch++;
-			} else {
-				e->ch.len = mark;
-			}
-			i++, j++;
-		}
-	}
-	e->sec.len = 0;
-	hf_put_uv(&e->sec, nrm);
-	hf_put_str(&e->sec, e->rm.p, e->rm.len);
-	hf_put_uv(&e->sec, nch);
-	hf_put_str(&e->sec, e->ch.p, e->ch.len);
-	hf_put_uv(&e->sec, nadd);
-	hf_put_str(&e->sec, e->add.p, e->add.len);
-	section(&e->pay, HF_SEC_DELTA, &e->sec);
-}
-
-static void put_kstat_ints(struct hf_buf *b, const struct sw_kstat *k)
-{
-	for (int i = 0; i < KSTAT_NINTS; i++)
-		hf_put_uv(b, hf_zz(*kstat_int((struct sw_kstat *)k, i)));
-	hf_put_str(b, k->reserved_ports, strnlen(k->reserved_ports, sizeof k->reserved_ports));
-}
-
-static bool same_names(const struct sw_kstat *a, const struct sw_kstat *b)
-{
-	if (a->ncounters != b->ncounters)
-		return false;
-	for (size_t i = 0; i < a->ncounters; i++)
-		if (strcmp(a->counters[i].name, b->counters[i].name) ||
-		    strcmp(a->counters[i].group, b->counters[i].group))
-			return false;
-	return true;
-}
-
-static void enc_kstat(struct hf_enc *e, const struct sw_kstat *k, const struct sw_kstat *o)
-{
-	e->sec.len = 0;
-	size_t nc = k->ncounters < SW_KSTAT_MAX_COUNTERS ? k->ncounters : SW_KSTAT_MAX_COUNTERS;
-	if (o && same_names(k, o)) {
-		e->tmp.len = e->tmp2.len = 0;
-		put_kstat_ints(&e->tmp, k);
-		put_kstat_ints(&e->tmp2, o);
-		bool ints = e->tmp.len != e->tmp2.len || memcmp(e->tmp.p, e->tmp2.p, e->tmp.len);
-		hf_put_u8(&e->sec, ints);
-		if (ints)
-			hf_put(&e->sec, e->tmp.p, e->tmp.len);
-		size_t n = 0, last = 0;
-		for (size_t i = 0; i < nc; i++)
-			n += k->counters[i].value != o->counters[i].value;
-		hf_put_uv(&e->sec, n);
-		for (size_t i = 0; i < nc; i++) {
-			if (k->counters[i].value == o->counters[i].value)
-				continue;
-			hf_put_uv(&e->sec, i - last);
-			last = i;
-			hf_put_uv(&e->sec, hf_zz((int64_t)(k->counters[i].value - o->counters[i].value)));
-		}
-		if (ints || n)
-			section(&e->pay, HF_SEC_KSTATD, &e->sec);
-		return;
-	}
-	put_kstat_ints(&e->sec, k);
-	hf_put_uv(&e->sec, nc);
-	for (size_t i = 0; i < nc; i++) {
-		const struct sw_counter *c = &k->counters[i];
-		hf_put_str(&e->sec, c->group, strnlen(c->group, sizeof c->group));
-		hf_put_str(&e->sec, c->name, strnlen(c->name, sizeof c->name));
-		hf_put_uv(&e->sec, c->value);
-	}
-	section(&e->pay, HF_SEC_KSTAT, &e->sec);
-}
-
-/* A table section (processes, interface names): written in a keyframe,
- * and in a delta when it differs from the last one written. */
-static void enc_table(struct hf_enc *e, unsigned tag, struct hf_buf *last, bool key)
-{
-	if (!key && e->sec.len == last->len && !memcmp(e->sec.p, last->p, last->len))
-		return;
-	section(&e->pay, tag, &e->sec);
-	last->len = 0;
-	hf_put(last, e->sec.p, e->sec.len);
-}
-
-static void enc_procs(struct hf_enc *e, const struct sw_snapshot *s, bool key)
-{
-	e->sec.len = 0;
-	hf_put_uv(&e->sec, s->nprocs);
-	for (size_t i = 0; i < s->nprocs; i++) {
-		const struct sw_proc *p = &s->procs[i];
-		hf_put_uv(&e->sec, hf_zz(p->pid));
-		hf_put_uv(&e->sec, p->uid);
-		hf_put_uv(&e->sec, p->starttime);
-		hf_put_str(&e->sec, p->comm, strnlen(p->comm, sizeof p->comm));
-		bool ok = p->cmdline_len && p->cmdline_off < s->poollen &&
-			  p->cmdline_len <= s->poollen - p->cmdline_off;
-		hf_put_str(&e->sec, ok ? s->pool + p->cmdline_off : "", ok ? p->cmdline_len : 0);
-	}
-	enc_table(e, HF_SEC_PROCS, &e->procs_last, key);
-}
-
-static void enc_ifnames(struct hf_enc *e, const struct sw_snapshot *s, bool key)
-{
-	e->sec.len = 0;
-	hf_put_uv(&e->sec, s->nifnames);
-	for (size_t i = 0; i < s->nifnames; i++) {
-		hf_put_uv(&e->sec, s->ifnames[i].index);
-		hf_put_str(&e->sec, s->ifnames[i].name,
-			   strnlen(s->ifnames[i].name, sizeof s->ifnames[i].name));
-	}
-	enc_table(e, HF_SEC_IFNAMES, &e->ifn_last, key);
-}
-
-static void enc_meta(struct hf_enc *e, const struct sw_snapshot *s)
-{
-	e->sec.len = 0;
-	hf_put_uv(&e->sec, s->collect_ms > 0 ? (uint64_t)(s->collect_ms * 1000.0) : 0);
-	hf_put_uv(&e->sec, s->protos_done);
-	hf_put_uv(&e->sec, s->protos_missing);
-	hf_put_uv(&e->sec, s->notes);
-	hf_put_uv(&e->sec, s->procs_unreadable);
-	hf_put_u8(&e->sec, s->have_kstat);
-	hf_put_str(&e->sec, s->hostname, strnlen(s->hostname, sizeof s->hostname));
-	hf_put_str(&e->sec, s->netns, strnlen(s->netns, sizeof s->netns));
-	section(&e->pay, HF_SEC_META, &e->sec);
-}
-
-void hf_enc_sample(struct hf_enc *e, const struct sw_snapshot *s, struct hf_buf *out, bool *key)
-{
-	const struct sw_snapshot *o = hf_dec_snapshot(e->mirror);
-	/* a keyframe every so many samples, or sooner when the deltas since
-	 * the last one add up to more than four keyframes: then jumping to a
-	 * time never decodes more than that after the keyframe before it */
-	bool k = e->restart || !o || e->since_key + 1 >= e->keyframe ||
-		 e->since_key_bytes > 4 * e->key_bytes;
-	e->since_key = k ? 0 : e->since_key + 1;
-	e->restart = false;
-	size_t n;
-	const uint32_t *ord = cookie_order(e, s, &n);
-	struct hf_buf *p = &e->pay;
-	p->len = 0;
-	hf_put_u8(p, k ? HF_KEYFRAME : HF_DELTA);
-	hf_put_uv(p, ++e->seq);
-	if (!k)
-		hf_put_uv(p, hf_dec_seq(e->mirror));
-	hf_put_uv(p, hf_zz(s->real_sec));
-	hf_put_uv(p, s->mono_ns);
-	enc_meta(e, s);
-	enc_procs(e, s, k);
-	if (k)
-		enc_conns(e, s, ord, n);
-	else
-		enc_delta(e, s, ord, n, o);
-	if (s->have_kstat)
-		enc_kstat(e, &s->kstat, !k && o->have_kstat ? &o->kstat : NULL);
-	enc_ifnames(e, s, k);
-	hf_put(out, "SWSF", 4);
-	hf_put_le32(out, (uint32_t)p->len);
-	hf_put_le32(out, hf_crc32(0, p->p, p->len));
-	hf_put(out, p->p, p->len);
-	if (hf_dec_apply(e->mirror, p->p, p->len) != 0)
-		abort(); /* the encoder and decoder disagree: a bug */
-	if (k)
-		e->key_bytes = p->len, e->since_key_bytes = 0;
-	else
-		e->since_key_bytes += p->len;
-	*key = k;
-}

@@ -15,9 +15,14 @@
  *   payload: u8 kind (1 keyframe, 2 delta), varint seq, (delta: varint seq
  *     of the sample it applies to), zigzag varint real_sec, varint mono_ns,
  *     then tagged sections: varint tag, varint length, bytes.  A reader
- *     skips tags it does not know, so later versions add sections (the
- *     churn model's closed connections will be HF_SEC_CHURN) without
- *     breaking older readers.
+ *     skips tags it does not know, so later versions add sections
+ *     without breaking older readers.
+ *   HF_SEC_CHURN (when the recorder reads the kernel's close events): the
+ *     sockets destroyed since the sample before, as the events gave them
+ *     (what the churn model and the closed rows are made of on replay):
+ *     varint events the kernel dropped (cumulative), varint count, then
+ *     per record a zigzag varint cookie difference to the record before
+ *     and a full row against the record before (in the order received).
  *
  * A keyframe holds every socket; a delta, against the sample before it,
  * the cookies removed, the sockets added, and for changed sockets a bit
@@ -44,7 +49,7 @@
 
 #define HF_MAGIC "SWHIST\r\n"
 #define HF_MAGIC_LEN 8
-#define HF_VERSION 1
+#define HF_VERSION 2
 #define HF_HEADER_LEN 100
 #define HF_FRAME_HDR 12
 #define HF_FRAME_MAX (256u << 20) /* a frame longer than this is corrupt */
@@ -59,7 +64,7 @@ enum hf_section {
 	HF_SEC_KSTAT = 5,   /* every setting and counter */
 	HF_SEC_KSTATD = 6,  /* changed settings, counter differences */
 	HF_SEC_IFNAMES = 7, /* interface names (when changed) */
-	HF_SEC_CHURN = 8,   /* reserved: closed connections (the churn model) */
+	HF_SEC_CHURN = 8,   /* close events since the sample before */
 };
 
 struct hf_header {
@@ -105,7 +110,7 @@ int hf_peek(const uint8_t *payload, size_t len, struct hf_info *i);
 /* ---- encoding ---- */
 struct hf_enc;
 /* keyframe: a full snapshot every so many samples (>= 1), or sooner when
- * the deltas since the last add up to four keyframes' bytes (so a seek
+ * the deltas since the last add up to 12 keyframes' bytes (so a seek
  * decodes little after its keyframe); slack_ms: see the top of this file
  * (0: exact). */
 struct hf_enc *hf_enc_new(unsigned keyframe, uint32_t slack_ms);
@@ -115,9 +120,20 @@ void hf_enc_free(struct hf_enc *e);
 void hf_enc_set_seq(struct hf_enc *e, uint64_t seq);
 /* The next sample is a keyframe (a new segment starts). */
 void hf_enc_restart(struct hf_enc *e);
-/* Append s as one whole frame to out; *key: it is a keyframe. */
+/* The next sample carries these close events (ev: records as
+ * sockevents_read makes them; dropped_total: the kernel's cumulative
+ * count of dropped events).  Without a call before it, a sample has no
+ * HF_SEC_CHURN (the recorder reads no events).  ev is read by the next
+ * hf_enc_sample only. */
+void hf_enc_set_events(struct hf_enc *e, const struct sw_snapshot *ev, uint64_t dropped_total);
+/* Append s as one whole frame to out; *key: it is a keyframe.  The
+ * encoder keeps a copy of s to write the next sample against. */
 void hf_enc_sample(struct hf_enc *e, const struct sw_snapshot *s, struct hf_buf *out,
 		   bool *key);
+/* The same without the copy: the caller keeps s unchanged until the next
+ * sample (a recorder alternating two snapshots). */
+void hf_enc_sample_kept(struct hf_enc *e, const struct sw_snapshot *s, struct hf_buf *out,
+			bool *key);
 
 /* ---- decoding ---- */
 struct hf_dec;
@@ -129,8 +145,14 @@ void hf_dec_reset(struct hf_dec *d);
  * delta that does not follow the state (a sample in between is missing:
  * skipped until the next keyframe); -EBADMSG: malformed (state reset). */
 int hf_dec_apply(struct hf_dec *d, const uint8_t *payload, size_t len);
+/* The close events a sample's payload carries, decoded on their own (no
+ * state needed): 1 with ev filled (cleared first; its mono_ns and
+ * real_sec the sample's) and *dropped_total, 0 when the sample has none
+ * (recorded without events), -EBADMSG. */
+int hf_events_decode(const uint8_t *payload, size_t len, struct sw_snapshot *ev,
+		     uint64_t *dropped_total);
 /* The current state (sockets sorted by cookie); NULL before a keyframe. */
-const struct sw_snapshot *hf_dec_snapshot(const struct hf_dec *d);
+const struct sw_snapshot *hf_dec_snapshot(struct hf_dec *d);
 uint64_t hf_dec_seq(const struct hf_dec *d);
 
 /* Copy a snapshot (what the model and the views need: no detail

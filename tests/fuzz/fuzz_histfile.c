@@ -10,7 +10,8 @@
  * skipped up to the next frame magic, a torn tail ends the walk.  Every
  * decoded snapshot is rendered (fuzz_render.h), then encoded again and
  * decoded again, which must give back as many sockets, processes and
- * counters.  Seeds (tests/fuzz/corpus/histfile/seed-*) are written by
+ * counters; each payload's close events (HF_SEC_CHURN) are decoded on
+ * their own and rendered.  Seeds (tests/fuzz/corpus/histfile/seed-*) are written by
  * SW_WRITE_SEEDS=DIR tests/unit/test_histfile.
  */
 #include "config.h"
@@ -54,6 +55,21 @@ static void decoded(struct hf_dec *d, int a, struct diag_state *ds)
 	again(s);
 }
 
+/* A payload's close events, decoded on their own (as a replay peeks at
+ * the next sample's): a count of records or none, never a crash. */
+static void events(const uint8_t *p, size_t len, struct diag_state *ds)
+{
+	struct sw_snapshot ev;
+	snapshot_init(&ev);
+	uint64_t dropped = 0;
+	int r = hf_events_decode(p, len, &ev, &dropped);
+	FUZZ_CHECK(r == 0 || r == 1 || r == -EBADMSG, "events returned %d", r);
+	FUZZ_CHECK(r == 1 || ev.nconns == 0, "records without a section");
+	if (r == 1)
+		fuzz_render(&ev, ds);
+	snapshot_done(&ev);
+}
+
 static void payloads(const uint8_t *data, size_t size)
 {
 	if (size < 3)
@@ -66,6 +82,8 @@ static void payloads(const uint8_t *data, size_t size)
 	diag_state_init(&ds);
 	decoded(d, hf_dec_apply(d, data + 3, l), &ds);
 	decoded(d, hf_dec_apply(d, data + 3 + l, size - 3 - l), &ds);
+	events(data + 3, l, &ds);
+	events(data + 3 + l, size - 3 - l, &ds);
 	diag_state_done(&ds);
 	hf_dec_free(d);
 }
@@ -96,6 +114,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			continue;
 		}
 		decoded(d, hf_dec_apply(d, data + off + HF_FRAME_HDR, plen), &ds);
+		events(data + off + HF_FRAME_HDR, plen, &ds);
 		off += HF_FRAME_HDR + plen;
 	}
 	diag_state_done(&ds);

@@ -7,7 +7,9 @@
 # sample (:4406 appears and goes), G jumps to a typed time, . and , a
 # minute (past the end or start: the status line says where the recording
 # ends or starts), kill and close are refused, the filter works on the
-# recording, Space plays it.
+# recording, Space plays it.  Short connections to :5507 made during the
+# second run (tests/tools/churngen.py) show in the Churn panel of the
+# replay as it plays, from the close events recorded with the samples.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 . "$top_srcdir/tests/ui/lib-tmux.sh"
 
@@ -22,8 +24,13 @@ sw_run_ns "$T/r1.out" "$T/r1.err" --record-dir "$H" -d 1 -n 4 --keyframe 3
 check "first recorder run (rc=$SW_RC)" test "$SW_RC" = 0
 sockfix_stop
 sockfix_start listen,port=3306 listen,port=4406
+run_in_ns python3 "$top_srcdir/tests/tools/churngen.py" --port 5507 --rate 20 --seconds 6 \
+	--life 5 >"$T/gen.out" 2>&1 &
+GEN=$!
+at_exit "kill $GEN 2>/dev/null"
 sw_run_ns "$T/r2.out" "$T/r2.err" --record-dir "$H" -d 1 -n 4 --keyframe 3
 check "second recorder run appends (rc=$SW_RC)" test "$SW_RC" = 0
+wait "$GEN"
 sockfix_stop
 
 "$SOCKWATCH" --replay "$H" --json -t -l | jq -r .time >"$T/times"
@@ -73,6 +80,10 @@ tmux_send Escape
 tmux_send ' '
 check "Space plays: sample 2 comes" tmux_wait_text "RECORDING $(at 2)" 10
 check "... no longer paused" tmux_wait_gone "PAUSED"
+tmux_send 8
+check "played on, the Churn panel shows the closures to :5507" \
+	tmux_wait_regex "Churn +[1-9][0-9]* destinations" 15
+check "... from the recorded close events, not sample deltas" tmux_wait_gone "from sample deltas"
 tmux_send q
 check "q quits" tmux_wait_exit 5
 

@@ -4,7 +4,9 @@
  * deltas (sockets added, removed and changed, processes, counters and
  * interface names changing); a torn or corrupted frame is refused; a delta
  * whose base is missing waits for the next keyframe; the slack keeps a
- * count-down timer from being a change; the --from/--to time words. */
+ * count-down timer from being a change, and the encoder's idea of what
+ * the reader holds stays the reader's; close events come back from a
+ * sample's payload alone; the --from/--to time words. */
 #include "config.h"
 
 #include <setjmp.h>
@@ -270,6 +272,162 @@ static void test_delta_small(void **st)
 	hf_enc_free(e);
 }
 
+/* Timers and idle times that wander around "now" within and beyond the
+ * slack, rtt values on the monitor's rounding edges, counters: the
+ * encoder's idea of what the reader holds (never decoded) must stay the
+ * reader's, or a later difference lands on the wrong value. */
+static uint64_t lcg = 12345;
+static uint32_t rnd(uint32_t n)
+{
+	lcg = lcg * 6364136223846793005ull + 1442695040888963407ull;
+	return (uint32_t)(lcg >> 33) % n;
+}
+
+static void wander(struct sw_snapshot *s, unsigned t, uint32_t *state)
+{
+	base(s, 0);
+	s->mono_ns = 1000000000000ull + (uint64_t)t * 100000000ull; /* 100 ms apart */
+	for (uint64_t c = 0; c < 40; c++) {
+		add_tcp(s, 10 + c, SW_ST_ESTABLISHED, SW_NONE, 0);
+		uint32_t *v = &state[c * 4];
+		/* timer and idle time: counting at the clock's pace, now and then
+		 * moved a little (within the slack or just beyond), or rearmed */
+		int64_t ms = (int64_t)v[0] - 100 + (rnd(3) ? 0 : (int64_t)rnd(600) - 300);
+		v[0] = rnd(10) ? (uint32_t)(ms > 0 ? ms : 0) : rnd(900);
+		int64_t idle = (int64_t)v[1] + 100 + (rnd(3) ? 0 : (int64_t)rnd(600) - 300);
+		v[1] = rnd(10) ? (uint32_t)(idle > 0 ? idle : 0) : 0;
+		if (rnd(4) == 0)
+			v[2] += rnd(5000);
+		static const uint32_t rtts[] = {55, 994, 995, 999, 1250, 1150, 99949, 99950, 123456};
+		if (rnd(5) == 0)
+			v[3] = rtts[rnd(9)];
+		s->conns[s->nconns - 1].expires_ms = v[0];
+		struct sw_tcpx *x = &s->tcpx[s->ntcpx - 1];
+		x->last_data_sent_ms = v[1];
+		x->last_data_recv_ms = v[0];
+		x->bytes_acked = v[2];
+		x->bytes_sent = v[2] + (c % 3) * rnd(100);
+		x->rtt_us = v[3];
+		x->rttvar_us = v[3] / 2;
+		x->busy_time_us = (uint64_t)v[2] * 7;
+	}
+}
+
+static void near(uint64_t got, uint64_t want, uint64_t within)
+{
+	if ((got > want ? got - want : want - got) > within)
+		fail_msg("got %llu, want %llu within %llu", (unsigned long long)got,
+			 (unsigned long long)want, (unsigned long long)within);
+}
+
+static void test_slack_carried(void **st)
+{
+	(void)st;
+	for (int kept = 0; kept < 2; kept++) {
+		struct hf_enc *e = hf_enc_new(1000, 250);
+		struct hf_dec *d = hf_dec_new(), *lazy = hf_dec_new();
+		struct sw_snapshot s[2];
+		snapshot_init(&s[0]);
+		snapshot_init(&s[1]);
+		uint32_t state[40 * 4] = {0};
+		struct hf_buf b = {0};
+		for (unsigned t = 0; t < 400; t++) {
+			struct sw_snapshot *cur = &s[kept ? t & 1 : 0];
+			wander(cur, t, state);
+			b.len = 0;
+			bool key;
+			if (kept)
+				hf_enc_sample_kept(e, cur, &b, &key);
+			else
+				hf_enc_sample(e, cur, &b, &key);
+			assert_int_equal(apply_frame(d, &b), 0);
+			const struct sw_snapshot *r = hf_dec_snapshot(d);
+			assert_int_equal(r->nconns, cur->nconns);
+			/* asked for now and then only (a jump): the same state */
+			assert_int_equal(apply_frame(lazy, &b), 0);
+			if (t % 7 == 6)
+				same_snapshot(r, hf_dec_snapshot(lazy));
+			for (size_t i = 0; i < cur->nconns; i++) {
+				const struct sw_conn *c = &cur->conns[i], *y = find(r, c->cookie);
+				const struct sw_tcpx *x = snapshot_tcpx(cur, c), *z = snapshot_tcpx(r, y);
+				near(y->expires_ms, c->expires_ms, 250);
+				near(z->last_data_sent_ms, x->last_data_sent_ms, 250);
+				near(z->last_data_recv_ms, x->last_data_recv_ms, 250);
+				assert_int_equal(z->bytes_acked, x->bytes_acked);
+				assert_int_equal(z->bytes_sent, x->bytes_sent);
+				near(z->rtt_us, x->rtt_us, x->rtt_us < 1000 ? 5 : x->rtt_us < 100000 ? 50 : 500);
+				assert_int_equal(z->busy_time_us, x->busy_time_us / 1000 * 1000);
+			}
+		}
+		hf_buf_done(&b);
+		snapshot_done(&s[0]);
+		snapshot_done(&s[1]);
+		hf_dec_free(d);
+		hf_dec_free(lazy);
+		hf_enc_free(e);
+	}
+}
+
+/* Close events as sockevents_read makes them: t + 1 short connections
+ * (client and server end), their final bytes and idle times. */
+static void close_events(struct sw_snapshot *ev, unsigned t)
+{
+	snapshot_clear(ev);
+	ev->detail = false;
+	for (unsigned i = 0; i <= t; i++) {
+		add_tcp(ev, 900000 - 10 * t - i, i % 2 ? SW_ST_TIME_WAIT : SW_ST_CLOSE,
+			SW_NONE, 100 + i);
+		ev->conns[ev->nconns - 1].inode = 0;
+		ev->tcpx[ev->ntcpx - 1].last_data_recv_ms = 4 * i;
+		ev->tcpx[ev->ntcpx - 1].rtt_us = 1234 + i; /* not rounded: a record */
+	}
+}
+
+/* The close events recorded with a sample come back as they were, in the
+ * order received, from that sample's payload alone; a sample recorded
+ * without them has none. */
+static void test_events(void **st)
+{
+	(void)st;
+	struct hf_enc *e = hf_enc_new(2, 250);
+	struct sw_snapshot s, ev, got;
+	snapshot_init(&s);
+	snapshot_init(&ev);
+	snapshot_init(&got);
+	struct hf_buf b = {0};
+	for (unsigned t = 0; t < 4; t++) {
+		scenario(&s, t);
+		close_events(&ev, t);
+		if (t != 2)
+			hf_enc_set_events(e, &ev, 7 + t);
+		b.len = 0;
+		bool key;
+		hf_enc_sample(e, &s, &b, &key);
+		uint64_t dropped = 0;
+		int r = hf_events_decode(b.p + HF_FRAME_HDR, b.len - HF_FRAME_HDR, &got, &dropped);
+		if (t == 2) {
+			assert_int_equal(r, 0);
+			assert_int_equal(got.nconns, 0);
+			continue;
+		}
+		assert_int_equal(r, 1);
+		assert_int_equal(dropped, 7 + t);
+		assert_int_equal(got.mono_ns, s.mono_ns);
+		assert_int_equal(got.nconns, ev.nconns);
+		for (size_t i = 0; i < ev.nconns; i++) {
+			assert_int_equal(got.conns[i].cookie, ev.conns[i].cookie);
+			same_conn(&ev, &ev.conns[i], &got, &got.conns[i]);
+		}
+	}
+	assert_int_equal(hf_events_decode((const uint8_t *)"\x09", 1, &got, &(uint64_t){0}),
+			 -EBADMSG);
+	hf_buf_done(&b);
+	snapshot_done(&s);
+	snapshot_done(&ev);
+	snapshot_done(&got);
+	hf_enc_free(e);
+}
+
 static void test_missing_base(void **st)
 {
 	(void)st;
@@ -394,10 +552,14 @@ static void write_seeds(const char *dir)
 	uint8_t raw[HF_HEADER_LEN];
 	hf_header_encode(&h, raw);
 	b.len = 0;
+	struct sw_snapshot ev;
+	snapshot_init(&ev);
 	for (unsigned t = 0; t < 5; t++) {
 		scenario(&s, t);
 		bool key;
 		size_t at = b.len;
+		close_events(&ev, t);
+		hf_enc_set_events(e, &ev, t);
 		hf_enc_sample(e, &s, &b, &key);
 		if (t == 0)
 			write_seed(dir, "seed-keyframe", b.p + at, b.len - at);
@@ -420,6 +582,7 @@ static void write_seeds(const char *dir)
 	write_seed(dir, "seed-torn", seg.p, seg.len - 9);
 	hf_buf_done(&seg);
 	hf_buf_done(&b);
+	snapshot_done(&ev);
 	snapshot_done(&s);
 	hf_enc_free(e);
 }
@@ -432,6 +595,8 @@ int main(void)
 		cmocka_unit_test(test_roundtrip_keyframes),
 		cmocka_unit_test(test_roundtrip_deltas),
 		cmocka_unit_test(test_delta_small),
+		cmocka_unit_test(test_slack_carried),
+		cmocka_unit_test(test_events),
 		cmocka_unit_test(test_missing_base),
 		cmocka_unit_test(test_frames),
 		cmocka_unit_test(test_header),
