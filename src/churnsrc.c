@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "churnsrc.h"
+#include "collect/histdir.h"
 #include "core/i18n.h"
 #include "core/util.h"
 
@@ -155,6 +156,35 @@ static void hist_events(struct churnsrc *cs, const struct sw_model *m)
 		churn_add_events(cs->ch, &cs->pending, 0, m, cs->pending.mono_ns,
 				 cs->pending.real_sec * 1000);
 	snapshot_clear(&cs->pending);
+}
+
+struct prefeed {
+	struct churnsrc *cs;
+	const struct sw_model *m;
+};
+
+static void prefeed_one(const struct sw_snapshot *ev, void *arg)
+{
+	struct prefeed *pf = arg;
+	churn_add_events(pf->cs->ch, ev, 0, pf->m, ev->mono_ns, ev->real_sec * 1000);
+	pf->cs->hist_ns = pf->cs->hist_ev_ns = ev->mono_ns;
+}
+
+void churnsrc_hist_moved(struct churnsrc *cs, const struct sw_model *m)
+{
+	if (!cs->hist)
+		return;
+	churn_reset(cs->ch);
+	cs->hist_ns = cs->hist_ev_ns = 0;
+	struct histr *h = collector_history(cs->hist);
+	const struct sw_snapshot *cur = h ? histr_current(h) : NULL;
+	if (!cur)
+		return;
+	double w = churn_window(cs->ch);
+	if (churn_rows_window(cs->ch) > w)
+		w = churn_rows_window(cs->ch);
+	struct prefeed pf = {cs, m};
+	histr_events_since(h, cur->real_sec - (int64_t)w - 1, prefeed_one, &pf);
 }
 
 void churnsrc_before_sample(struct churnsrc *cs, const struct sw_model *m)

@@ -56,6 +56,12 @@ void churnsrc_drain(struct churnsrc *cs);
 /* Before collector_sample: drain, and add what is pending to the churn
  * model, attributed with m as the last sample left it (NULL: none yet). */
 void churnsrc_before_sample(struct churnsrc *cs, const struct sw_model *m);
+/* Replaying a history, after a move (the position on the sample before
+ * the one to show, the model afresh): the churn model starts again with
+ * the close events recorded in its window before that sample, so that the
+ * Churn panel and the closed rows show at once what the monitor showed
+ * live at that moment, not only the last interval's. */
+void churnsrc_hist_moved(struct churnsrc *cs, const struct sw_model *m);
 /* After model_update: close the interval and hand the records to the
  * model's views (closed rows). */
 void churnsrc_after_sample(struct churnsrc *cs, struct sw_model *m);

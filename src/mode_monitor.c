@@ -402,8 +402,11 @@ static void seek(struct loop *L, const struct ui_wants *w)
 	diag_state_init(&L->ds);
 	diag_set_churn(&L->ds, L->cs.ch);
 	if (histplay_back(L->col)) {
+		churnsrc_hist_moved(&L->cs, L->model);
 		sample(L);
 		histplay_forward(L->col);
+	} else {
+		churnsrc_hist_moved(&L->cs, L->model); /* at the start: nothing before */
 	}
 }
 

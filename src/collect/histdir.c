@@ -674,6 +674,39 @@ int histr_peek_events(struct histr *r, bool next, struct sw_snapshot *ev,
 		     : 0;
 }
 
+int histr_events_since(struct histr *r, int64_t t0, histr_events_fn fn, void *arg)
+{
+	if (!r->have)
+		return 0;
+	struct seg *g = &r->segs[r->si];
+	uint64_t off = HF_HEADER_LEN;
+	for (size_t i = 0; i < g->nidx; i++)
+		if (g->idx[i].t <= t0 && g->idx[i].off < r->off)
+			off = g->idx[i].off;
+	struct sw_snapshot ev;
+	snapshot_init(&ev);
+	ev.detail = false;
+	int n = 0;
+	while (off < r->off) {
+		uint64_t at, dropped = 0;
+		size_t plen;
+		struct hf_info in;
+		if (!frame_from(r, r->si, off, &at, &plen) || at >= r->off)
+			break;
+		const uint8_t *p = g->map + at + HF_FRAME_HDR;
+		off = at + HF_FRAME_HDR + plen;
+		if (hf_peek(p, plen, &in) < 0 || in.real_sec < t0)
+			continue;
+		if (hf_events_decode(p, plen, &ev, &dropped) > 0 && ev.nconns) {
+			fn(&ev, arg);
+			n++;
+		}
+		snapshot_clear(&ev);
+	}
+	snapshot_done(&ev);
+	return n;
+}
+
 int histr_next(struct histr *r)
 {
 	if (!r->have)

@@ -75,6 +75,12 @@ int histr_prev(struct histr *r);
  * without events), -EBADMSG. */
 int histr_peek_events(struct histr *r, bool next, struct sw_snapshot *ev,
 		      uint64_t *dropped_total);
+/* The close events recorded with the samples from time t0 (Unix seconds)
+ * up to the position, not including it, oldest first: fn for each sample
+ * that has some (ev's mono_ns and real_sec are that sample's).  Within the
+ * position's segment; the position stays.  The number of samples given. */
+typedef void (*histr_events_fn)(const struct sw_snapshot *ev, void *arg);
+int histr_events_since(struct histr *r, int64_t t0, histr_events_fn fn, void *arg);
 /* The sample at the position (NULL before a seek). */
 const struct sw_snapshot *histr_current(const struct histr *r);
 

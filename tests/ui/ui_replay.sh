@@ -9,7 +9,8 @@
 # ends or starts), kill and close are refused, the filter works on the
 # recording, Space plays it.  Short connections to :5507 made during the
 # second run (tests/tools/churngen.py) show in the Churn panel of the
-# replay as it plays, from the close events recorded with the samples.
+# replay as it plays, from the close events recorded with the samples, and
+# right after a jump (G), from the events of the samples before it.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 . "$top_srcdir/tests/ui/lib-tmux.sh"
 
@@ -84,6 +85,23 @@ tmux_send 8
 check "played on, the Churn panel shows the closures to :5507" \
 	tmux_wait_regex "Churn +[1-9][0-9]* destinations" 15
 check "... from the recorded close events, not sample deltas" tmux_wait_gone "from sample deltas"
+# a jump lands with the Churn panel as the live monitor had it then: the
+# close events of the window before the sample, not only its interval's
+tmux_send ' '
+check "Space pauses again" tmux_wait_text "PAUSED"
+tmux_send ,
+check ", back to the first sample" tmux_wait_text "RECORDING $(at 1)"
+tmux_send G
+tmux_type "$(at 8 | cut -c12-)"
+tmux_send Enter
+check "G $(at 8 | cut -c12-): sample 8" tmux_wait_text "RECORDING $(at 8)"
+# churngen closed 20 connections/s: over the events of the window the
+# rate is near that, over one interval's alone (what a jump gave before)
+# it was an eighth of it
+rate5507() { tmux_screen | awk '$1 == "127.0.0.1:5507" { print $2; exit }'; }
+rate_ok() { r=$(rate5507); [ -n "$r" ] && awk -v r="$r" 'BEGIN { exit !(r + 0 >= 8) }'; }
+check "after the jump :5507 closes at 8/s or more over the window before it ($(rate5507)/s)" \
+	wait_for 5 rate_ok
 tmux_send q
 check "q quits" tmux_wait_exit 5
 
