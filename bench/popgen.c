@@ -22,9 +22,10 @@
  * 4-tuples) next to what the machine allows (RLIMIT_NOFILE, fs.nr_open,
  * fs.file-max, MemAvailable, net.ipv4.tcp_max_tw_buckets, the ephemeral
  * port range) and stops with a clear message when something is short.
- * As root a holder raises its hard RLIMIT_NOFILE up to fs.nr_open, so a
- * million sockets (500k pairs) fit in ~100 holders of 10k fds.  -n: print
- * the needs and exit.
+ * A holder raises RLIMIT_NOFILE to what it needs (the hard limit too, up to
+ * fs.nr_open, where it has CAP_SYS_RESOURCE), else to the hard limit: a
+ * million sockets (500k pairs) go in 100 holders of 10k fds each.  -n:
+ * print the needs and exit.
  *
  * Usage: popgen -e PAIRS -w TW -l LISTENERS -p PROCS [-r READYFILE]
  *               [-s SOURCES] [-b PORTBASE] [-n]
@@ -370,12 +371,14 @@ static void check_needs(int only_print)
 	/* each client picks a port per (source, listener port): the pairs of
 	 * one holder use its own listeners, from every source address */
 	tuples = n_src * (n_listen > 1 ? n_listen - 1 : 1) * (hi - lo + 1);
+	/* what a holder will get: try it here (root without CAP_SYS_RESOURCE
+	 * cannot raise the hard limit) */
+	raise_nofile(per_holder);
 	getrlimit(RLIMIT_NOFILE, &rl);
 	fprintf(stderr, "popgen: needs %ld TCP sockets (%ld pairs, %ld TIME_WAIT, %ld listeners) "
 		"in %ld processes\n", sockets, n_pairs, n_tw, n_listen, n_procs);
-	fprintf(stderr, "popgen:   fds per holder %ld (RLIMIT_NOFILE soft %ld hard %ld%s; "
-		"fs.nr_open %ld)\n", per_holder, (long)rl.rlim_cur, (long)rl.rlim_max,
-		root ? ", raised as root up to fs.nr_open" : "", nr_open);
+	fprintf(stderr, "popgen:   fds per holder %ld (RLIMIT_NOFILE %ld after raising it; "
+		"fs.nr_open %ld)\n", per_holder, nofile_limit(), nr_open);
 	fprintf(stderr, "popgen:   fds in all %ld (fs.file-max %ld)\n", total_fds, file_max);
 	fprintf(stderr, "popgen:   kernel memory ~%ld MB (MemAvailable %ld MB)\n",
 		kmem >> 20, avail >> 20);
@@ -383,10 +386,12 @@ static void check_needs(int only_print)
 	fprintf(stderr, "popgen:   client 4-tuples %ld sources x %ld listener ports x %ld "
 		"ephemeral ports = %ld for %ld pairs\n", n_src, n_listen > 1 ? n_listen - 1 : 1,
 		hi - lo + 1, tuples, n_pairs + n_tw);
-	if (per_holder > (root && nr_open > 0 ? nr_open : (long)rl.rlim_max)) {
-		fprintf(stderr, "popgen: %ld fds per holder exceed %s %ld: raise -p\n", per_holder,
-			root ? "fs.nr_open" : "the hard RLIMIT_NOFILE (not root)",
-			root ? nr_open : (long)rl.rlim_max);
+	if (per_holder > nofile_limit()) {
+		fprintf(stderr, "popgen: %ld fds per holder exceed RLIMIT_NOFILE %ld (%s): "
+			"raise -p to %ld or more\n", per_holder, nofile_limit(),
+			root ? "the hard limit cannot be raised without CAP_SYS_RESOURCE"
+			     : "not root: the hard limit",
+			1 + (2 * n_pairs + n_listen) / (nofile_limit() > 64 ? nofile_limit() - 32 : 32) + 1);
 		bad = 1;
 	}
 	if (file_max > 0 && total_fds > file_max) {
