@@ -648,11 +648,23 @@ static struct keyed *radix_keyed(struct keyed *a, struct keyed *b, size_t n)
 	return a;
 }
 
-/* rows[i] = (old) rows[a[i].idx] for every i, in place: each cycle of the
- * permutation is walked once (a[].idx is consumed; keys are kept).  At a
- * million sockets a copy would be 24 MB more at the peak. */
+/* Above this many rows permute_rows works in place (a copy would be 24 MB
+ * more at the peak at a million sockets); below it a copy is faster (the
+ * loads are independent, not a chain). */
+#define PERMUTE_COPY_MAX (256 * 1024)
+
+/* rows[i] = (old) rows[a[i].idx] for every i (a[].idx is consumed; keys
+ * are kept).  In place, each cycle of the permutation is walked once. */
 static void permute_rows(struct sw_row *rows, struct keyed *a, size_t n)
 {
+	if (n <= PERMUTE_COPY_MAX) {
+		struct sw_row *tmp = xmalloc((n ? n : 1) * sizeof *tmp);
+		for (size_t i = 0; i < n; i++)
+			tmp[i] = rows[a[i].idx];
+		memcpy(rows, tmp, n * sizeof *rows);
+		free(tmp);
+		return;
+	}
 	for (size_t i = 0; i < n; i++) {
 		if (a[i].idx == i)
 			continue;
