@@ -658,11 +658,13 @@ static struct keyed *radix_keyed(struct keyed *a, struct keyed *b, size_t n)
 static void permute_rows(struct sw_row *rows, struct keyed *a, size_t n)
 {
 	if (n <= PERMUTE_COPY_MAX) {
-		struct sw_row *tmp = xmalloc((n ? n : 1) * sizeof *tmp);
+		struct sw_row sbuf[64];
+		struct sw_row *tmp = n <= 64 ? sbuf : xmalloc(n * sizeof *tmp);
 		for (size_t i = 0; i < n; i++)
 			tmp[i] = rows[a[i].idx];
 		memcpy(rows, tmp, n * sizeof *rows);
-		free(tmp);
+		if (tmp != sbuf)
+			free(tmp);
 		return;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -693,17 +695,10 @@ static struct keyed *radix_sorted(struct keyed *ka, size_t n)
 	return a;
 }
 
-static void sort_by_cookie(struct sw_row *rows, size_t n)
+/* Rows in cookie order: equal cookies (other protocol or family) finish
+ * by identity. */
+static void finish_identity(struct sw_row *rows, size_t n)
 {
-	struct keyed *ka = xmalloc(n * sizeof *ka);
-	for (size_t i = 0; i < n; i++) {
-		ka[i].key = rows[i].conn->cookie;
-		ka[i].idx = (uint32_t)i;
-	}
-	struct keyed *a = radix_sorted(ka, n);
-	permute_rows(rows, a, n);
-	free(a);
-	/* equal cookies (other protocol or family): finish by identity */
 	for (size_t i = 1; i < n; i++) {
 		struct sw_row x = rows[i];
 		size_t j = i;
@@ -714,6 +709,40 @@ static void sort_by_cookie(struct sw_row *rows, size_t n)
 		}
 		rows[j] = x;
 	}
+}
+
+static int keyed_cmp(const void *pa, const void *pb);
+
+/* A run whose sort columns are all equal: identity order (cookie, then
+ * protocol and family) without the comparator chain.  At 100k sockets
+ * the monitor's state,remote order has runs of thousands (TIME_WAIT
+ * towards one server port, the listeners). */
+static void sort_identity(struct sw_row *run, size_t n)
+{
+	struct keyed stackbuf[64];
+	struct keyed *kk = n <= 64 ? stackbuf : xmalloc(n * sizeof *kk);
+	for (size_t i = 0; i < n; i++) {
+		kk[i].key = run[i].conn->cookie;
+		kk[i].idx = (uint32_t)i;
+	}
+	qsort(kk, n, sizeof *kk, keyed_cmp);
+	permute_rows(run, kk, n);
+	if (kk != stackbuf)
+		free(kk);
+	finish_identity(run, n);
+}
+
+static void sort_by_cookie(struct sw_row *rows, size_t n)
+{
+	struct keyed *ka = xmalloc(n * sizeof *ka);
+	for (size_t i = 0; i < n; i++) {
+		ka[i].key = rows[i].conn->cookie;
+		ka[i].idx = (uint32_t)i;
+	}
+	struct keyed *a = radix_sorted(ka, n);
+	permute_rows(rows, a, n);
+	free(a);
+	finish_identity(rows, n);
 }
 
 /* Large views: radix sort on a 64-bit prefix composed of the leading sort
@@ -796,14 +825,29 @@ static int keyed_cmp(const void *pa, const void *pb)
 /* A run of rows with equal first keys: when those keys hold the rows'
  * whole values (IPv4 endpoints), order the run by the next columns' key
  * (touching each record once) and leave only its ties to the comparator. */
+/* Rows whose keys under p are equal: when p holds every sort column
+ * (all_keys) and their whole values, only identity is left to order them. */
+static void sort_ties(struct sw_row *run, size_t n, const struct keyplan *p, bool all_keys,
+		      struct sortctx *ctx)
+{
+	bool exact = all_keys;
+	for (size_t i = 0; exact && i < n; i++)
+		exact = plan_exact(p, &run[i]);
+	if (exact)
+		sort_identity(run, n);
+	else
+		qsort_r(run, n, sizeof *run, row_cmp, ctx);
+}
+
+/* all1/all2: p1 / p1 and p2 hold every sort column. */
 static void sort_run(struct sw_row *run, size_t n, const struct keyplan *p1,
-		     const struct keyplan *p2, struct sortctx *ctx)
+		     const struct keyplan *p2, bool all1, bool all2, struct sortctx *ctx)
 {
 	bool second = p2->nk > 0;
 	for (size_t i = 0; second && i < n; i++)
 		second = plan_exact(p1, &run[i]);
 	if (!second) {
-		qsort_r(run, n, sizeof *run, row_cmp, ctx);
+		sort_ties(run, n, p1, all1 && p2->nk == 0, ctx);
 		return;
 	}
 	struct keyed stackbuf[64];
@@ -819,7 +863,7 @@ static void sort_run(struct sw_row *run, size_t n, const struct keyplan *p1,
 		while (j < n && kk[j].key == kk[i].key)
 			j++;
 		if (j - i > 1)
-			qsort_r(run + i, j - i, sizeof *run, row_cmp, ctx);
+			sort_ties(run + i, j - i, p2, all2, ctx);
 		i = j;
 	}
 	if (kk != stackbuf)
@@ -845,7 +889,7 @@ static bool sort_by_prefix(struct sw_row *rows, size_t n, const struct sw_sortke
 	size_t next = plan_keys(eff, neff, 0, &p1);
 	if (p1.nk == 0)
 		return false;
-	plan_keys(eff, neff, next, &p2);
+	size_t next2 = plan_keys(eff, neff, next, &p2);
 	struct keyed *ka = xmalloc(n * sizeof *ka);
 	for (size_t i = 0; i < n; i++) {
 		ka[i].key = plan_key(&p1, &rows[i]);
@@ -858,7 +902,7 @@ static bool sort_by_prefix(struct sw_row *rows, size_t n, const struct sw_sortke
 		while (j < n && a[j].key == a[i].key)
 			j++;
 		if (j - i > 1)
-			sort_run(rows + i, j - i, &p1, &p2, ctx);
+			sort_run(rows + i, j - i, &p1, &p2, next >= neff, next2 >= neff, ctx);
 		i = j;
 	}
 	free(a);
