@@ -240,10 +240,8 @@ void model_lend_tcpx(struct sw_model *m, struct sw_snapshot *snap)
 	struct sw_snapshot *c = &m->cur;
 	SW_SWAP(snap->tcpx, c->tcpx);
 	SW_SWAP(snap->captcpx, c->captcpx);
-	SW_SWAP(snap->tcpd, c->tcpd);
-	SW_SWAP(snap->captcpd, c->captcpd);
-	snap->ntcpx = snap->ntcpd = 0;
-	c->ntcpx = c->ntcpd = 0; /* snapshot_tcpx() now answers NULL */
+	snap->ntcpx = 0;
+	c->ntcpx = 0; /* snapshot_tcpx() now answers NULL */
 }
 
 void model_set_oneshot(struct sw_model *m, bool oneshot)
