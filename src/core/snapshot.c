@@ -155,10 +155,11 @@ bool snapshot_get_detail(const struct sw_snapshot *s, const struct sw_conn *c,
 bool snapshot_get_tcpd(const struct sw_snapshot *s, const struct sw_conn *c,
 		       struct sw_tcpd *out)
 {
-	const uint8_t *p = pk_record(s, c), *end = s->dpack + s->dpacklen;
+	const uint8_t *p = pk_record(s, c);
 	memset(out, 0, sizeof *out);
 	if (!p || !(p[0] & PK_TCPD))
 		return false;
+	const uint8_t *end = s->dpack + s->dpacklen; /* (dpack is not NULL) */
 	size_t skip = 0;
 	if ((p[0] & PK_DETAIL) &&
 	    !(skip = unpack_words(p + 1, end, NULL, sizeof(struct sw_conn_detail))))
