@@ -45,7 +45,7 @@ while [ $# -gt 0 ]; do
 	--exec) exec_cmd=$2; shift ;;
 	--cap) cap=$2; shift ;;
 	--inner) inner=1 ;;
-	-h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "run.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
 	esac
 	shift
