@@ -17,8 +17,18 @@
  * makes the middle holder open one more listener (port BASE+LISTENERS, then
  * +1 ...), to check process attribution of a new socket in an old process.
  *
+ * Before building it prints what the population needs (sockets, processes,
+ * file descriptors per holder and in all, kernel memory, TIME_WAIT buckets,
+ * 4-tuples) next to what the machine allows (RLIMIT_NOFILE, fs.nr_open,
+ * fs.file-max, MemAvailable, net.ipv4.tcp_max_tw_buckets, the ephemeral
+ * port range) and stops with a clear message when something is short.
+ * A holder raises RLIMIT_NOFILE to what it needs (the hard limit too, up to
+ * fs.nr_open, where it has CAP_SYS_RESOURCE), else to the hard limit: a
+ * million sockets (500k pairs) go in 100 holders of 10k fds each.  -n:
+ * print the needs and exit.
+ *
  * Usage: popgen -e PAIRS -w TW -l LISTENERS -p PROCS [-r READYFILE]
- *               [-s SOURCES] [-b PORTBASE]
+ *               [-s SOURCES] [-b PORTBASE] [-n]
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -43,7 +53,9 @@
 #define IP_BIND_ADDRESS_NO_PORT 24
 #endif
 
-#define MAX_PAIRS_PER_HOLDER 9900
+/* Kernel memory per TCP socket (struct tcp_sock, dentry/inode, file,
+ * slab: measured on 6.18 at a million sockets: ~4.8 KB). */
+#define KMEM_PER_SOCKET 5120L
 
 static long n_pairs, n_tw, n_listen = 1, n_procs = 2, n_src = 16, port_base = 20000;
 static const char *ready_path;
@@ -80,11 +92,37 @@ static void on_child(int sig)
 	child_died = 1;
 }
 
-static void raise_nofile(void)
+/* A number from a /proc file (the first field), or -1. */
+static long proc_long(const char *path)
+{
+	FILE *fp = fopen(path, "re");
+	long v = -1;
+
+	if (fp) {
+		if (fscanf(fp, "%ld", &v) != 1)
+			v = -1;
+		fclose(fp);
+	}
+	return v;
+}
+
+/* Raise RLIMIT_NOFILE to at least `want` (as root, the hard limit too, up
+ * to fs.nr_open), else to the hard limit. */
+static void raise_nofile(long want)
 {
 	struct rlimit rl;
+	long nr_open = proc_long("/proc/sys/fs/nr_open");
 
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return;
+	if (want > 0 && (rlim_t)want > rl.rlim_max && nr_open > 0) {
+		struct rlimit hi = { (rlim_t)(want < nr_open ? want : nr_open),
+				     (rlim_t)(want < nr_open ? want : nr_open) };
+
+		if (setrlimit(RLIMIT_NOFILE, &hi) == 0)
+			return;
+	}
+	if (rl.rlim_cur < rl.rlim_max) {
 		rl.rlim_cur = rl.rlim_max;
 		setrlimit(RLIMIT_NOFILE, &rl);
 	}
@@ -188,7 +226,7 @@ static void holder_main(long h, int ready_fd)
 		ua.sa_handler = on_usr1;
 		sigaction(SIGUSR1, &ua, NULL);
 	}
-	raise_nofile();
+	raise_nofile(2 * np + nl + 16);
 	if (2 * np + nl + 16 > nofile_limit())
 		die("holder %ld: %ld pairs need more than %ld fds", h, np, nofile_limit());
 	lfd = calloc((size_t)(nl > 0 ? nl : 1), sizeof(*lfd));
@@ -291,6 +329,96 @@ static long parse_num(const char *s, const char *what)
 	return v;
 }
 
+/* MemAvailable in bytes, or -1. */
+static long mem_available(void)
+{
+	char line[256];
+	long kb = -1;
+	FILE *fp = fopen("/proc/meminfo", "re");
+
+	if (!fp)
+		return -1;
+	while (fgets(line, sizeof(line), fp))
+		if (sscanf(line, "MemAvailable: %ld kB", &kb) == 1)
+			break;
+	fclose(fp);
+	return kb < 0 ? -1 : kb * 1024;
+}
+
+/* Print what the population needs against what the machine allows; exit
+ * when something is short (or when only_print). */
+static void check_needs(int only_print)
+{
+	long sockets = 2 * n_pairs + n_tw + n_listen;
+	long per_holder = n_holders > 0 ? 2 * share(n_pairs, n_holders, 0) +
+		share(n_listen - 1, n_holders, 0) + 16 : 0;
+	long total_fds = 2 * n_pairs + n_listen + 16 * n_procs;
+	long kmem = sockets * KMEM_PER_SOCKET;
+	long nr_open = proc_long("/proc/sys/fs/nr_open");
+	long file_max = proc_long("/proc/sys/fs/file-max");
+	long tw_max = proc_long("/proc/sys/net/ipv4/tcp_max_tw_buckets");
+	long avail = mem_available();
+	long lo = 32768, hi = 60999, tuples;
+	struct rlimit rl;
+	int root = geteuid() == 0, bad = 0;
+	FILE *fp = fopen("/proc/sys/net/ipv4/ip_local_port_range", "re");
+
+	if (fp) {
+		if (fscanf(fp, "%ld %ld", &lo, &hi) != 2)
+			lo = 32768, hi = 60999;
+		fclose(fp);
+	}
+	/* each client picks a port per (source, listener port): the pairs of
+	 * one holder use its own listeners, from every source address */
+	tuples = n_src * (n_listen > 1 ? n_listen - 1 : 1) * (hi - lo + 1);
+	/* what a holder will get: try it here (root without CAP_SYS_RESOURCE
+	 * cannot raise the hard limit) */
+	raise_nofile(per_holder);
+	getrlimit(RLIMIT_NOFILE, &rl);
+	fprintf(stderr, "popgen: needs %ld TCP sockets (%ld pairs, %ld TIME_WAIT, %ld listeners) "
+		"in %ld processes\n", sockets, n_pairs, n_tw, n_listen, n_procs);
+	fprintf(stderr, "popgen:   fds per holder %ld (RLIMIT_NOFILE %ld after raising it; "
+		"fs.nr_open %ld)\n", per_holder, nofile_limit(), nr_open);
+	fprintf(stderr, "popgen:   fds in all %ld (fs.file-max %ld)\n", total_fds, file_max);
+	fprintf(stderr, "popgen:   kernel memory ~%ld MB (MemAvailable %ld MB)\n",
+		kmem >> 20, avail >> 20);
+	fprintf(stderr, "popgen:   TIME_WAIT %ld (net.ipv4.tcp_max_tw_buckets %ld)\n", n_tw, tw_max);
+	fprintf(stderr, "popgen:   client 4-tuples %ld sources x %ld listener ports x %ld "
+		"ephemeral ports = %ld for %ld pairs\n", n_src, n_listen > 1 ? n_listen - 1 : 1,
+		hi - lo + 1, tuples, n_pairs + n_tw);
+	if (per_holder > nofile_limit()) {
+		fprintf(stderr, "popgen: %ld fds per holder exceed RLIMIT_NOFILE %ld (%s): "
+			"raise -p to %ld or more\n", per_holder, nofile_limit(),
+			root ? "the hard limit cannot be raised without CAP_SYS_RESOURCE"
+			     : "not root: the hard limit",
+			1 + (2 * n_pairs + n_listen) / (nofile_limit() > 64 ? nofile_limit() - 32 : 32) + 1);
+		bad = 1;
+	}
+	if (file_max > 0 && total_fds > file_max) {
+		fprintf(stderr, "popgen: %ld fds exceed fs.file-max %ld: sysctl -w fs.file-max=%ld\n",
+			total_fds, file_max, total_fds + 65536);
+		bad = 1;
+	}
+	if (avail > 0 && kmem > avail / 10 * 8) {
+		fprintf(stderr, "popgen: ~%ld MB of kernel memory needed, %ld MB available\n",
+			kmem >> 20, avail >> 20);
+		bad = 1;
+	}
+	if (tw_max >= 0 && n_tw > tw_max) {
+		fprintf(stderr, "popgen: %ld TIME_WAIT exceed net.ipv4.tcp_max_tw_buckets %ld\n",
+			n_tw, tw_max);
+		bad = 1;
+	}
+	if (tuples < 2 * (n_pairs + n_tw)) {
+		fprintf(stderr, "popgen: too few client 4-tuples: raise -s (sources) or -l\n");
+		bad = 1;
+	}
+	if (bad)
+		die("the machine cannot hold this population");
+	if (only_print)
+		exit(0);
+}
+
 static void write_ready(void)
 {
 	char tmp[4096];
@@ -313,10 +441,11 @@ int main(int argc, char **argv)
 	struct sigaction sa;
 	struct timespec t0, t1;
 	int c, pfd[2], lfd;
-	long i, got = 0, max_np;
+	long i, got = 0;
+	int only_needs = 0;
 	pid_t master = getpid();
 
-	while ((c = getopt(argc, argv, "e:w:l:p:r:s:b:h")) != -1) {
+	while ((c = getopt(argc, argv, "e:w:l:p:r:s:b:nh")) != -1) {
 		switch (c) {
 		case 'e': n_pairs = parse_num(optarg, "pair count"); break;
 		case 'w': n_tw = parse_num(optarg, "TIME_WAIT count"); break;
@@ -325,9 +454,10 @@ int main(int argc, char **argv)
 		case 'r': ready_path = optarg; break;
 		case 's': n_src = parse_num(optarg, "source count"); break;
 		case 'b': port_base = parse_num(optarg, "port base"); break;
+		case 'n': only_needs = 1; break;
 		default:
 			fprintf(stderr, "usage: popgen -e PAIRS -w TW -l LISTENERS -p PROCS "
-				"[-r READYFILE] [-s SOURCES] [-b PORTBASE]\n");
+				"[-r READYFILE] [-s SOURCES] [-b PORTBASE] [-n]\n");
 			return c == 'h' ? 0 : 2;
 		}
 	}
@@ -337,10 +467,7 @@ int main(int argc, char **argv)
 	if (n_pairs > 0 && (n_holders < 1 || n_listen - 1 < n_holders))
 		die("pairs need PROCS >= 2 and LISTENERS >= PROCS (one listener per holder, "
 		    "plus the master's)");
-	max_np = n_holders > 0 ? share(n_pairs, n_holders, 0) : 0;
-	if (max_np > MAX_PAIRS_PER_HOLDER)
-		die("%ld pairs per holder; at most %d (RLIMIT_NOFILE): raise -p",
-		    max_np, MAX_PAIRS_PER_HOLDER);
+	check_needs(only_needs);
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_stop;
@@ -353,7 +480,7 @@ int main(int argc, char **argv)
 	sa.sa_flags = SA_NOCLDSTOP;
 	sigaction(SIGCHLD, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	raise_nofile();
+	raise_nofile(0);
 	/* Die (cleanly, via on_stop) with whoever started us. */
 	prctl(PR_SET_PDEATHSIG, SIGTERM);
 

@@ -2,9 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # bench/run.sh - sockwatch benchmark against ss and netstat.  Not part of the test suite.
 #
-#   bench/run.sh [--size 10k|100k] [--runs N] [--no-tui] [--tui-delay SEC]
+#   bench/run.sh [--size 10k|100k|1m] [--runs N] [--no-tui] [--tui-delay SEC]
 #                [--tui-refreshes N] [--sockwatch PATH] [--build DIR] [--out DIR]
-#                [--pairs N --tw N --listen N --procs N] [--exec CMD]
+#                [--pairs N --tw N --listen N --procs N] [--cap SEC] [--exec CMD]
 #
 # Builds what it needs (the bench helpers and, unless --sockwatch is given,
 # src/sockwatch in DIR, default <top>/build-bench), creates a network
@@ -19,12 +19,14 @@
 # --exec CMD runs CMD (bash) in the namespace once the population is up,
 # with $SOCKWATCH and $BENCH_BIN exported, instead of the timings
 # (to profile: --exec 'perf record -g -o /tmp/p.data $SOCKWATCH -b -p').
+# --cap SEC: ss -tanp and netstat -tanp are stopped after SEC seconds
+# (default 600) and reported as "> SEC s"; --size 1m leaves netstat out.
 set -u
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 size=10k runs=5 tui=1 tui_delay=1 tui_refreshes=20
 sockwatch= build= outdir= pairs= tw= listen= procs= exec_cmd=
-inner=0
+inner=0 cap=600
 
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -41,8 +43,9 @@ while [ $# -gt 0 ]; do
 	--listen) listen=$2; shift ;;
 	--procs) procs=$2; shift ;;
 	--exec) exec_cmd=$2; shift ;;
+	--cap) cap=$2; shift ;;
 	--inner) inner=1 ;;
-	-h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "run.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
 	esac
 	shift
@@ -51,8 +54,10 @@ done
 case $size in
 10k) : "${pairs:=4700}" "${tw:=500}" "${listen:=100}" "${procs:=20}" ;;
 100k) : "${pairs:=47000}" "${tw:=5000}" "${listen:=1000}" "${procs:=200}" ;;
+# 1,006,000: 500k established pairs in 100 holders of 10k fds each
+1m) : "${pairs:=500000}" "${tw:=5000}" "${listen:=1000}" "${procs:=101}" ;;
 *) [ -n "$pairs" ] && [ -n "$tw" ] && [ -n "$listen" ] && [ -n "$procs" ] || {
-	echo "run.sh: --size is 10k or 100k (or give --pairs --tw --listen --procs)" >&2
+	echo "run.sh: --size is 10k, 100k or 1m (or give --pairs --tw --listen --procs)" >&2
 	exit 2; } ;;
 esac
 
@@ -82,7 +87,7 @@ if [ $inner = 1 ]; then
 	"$B/popgen" -e "$pairs" -w "$tw" -l "$listen" -p "$procs" -r "$R/ready" \
 		>"$R/popgen.out" 2>"$R/popgen.err" &
 	pg=$!
-	for _ in $(seq 1200); do
+	for _ in $(seq 6000); do
 		[ -f "$R/ready" ] && break
 		kill -0 $pg 2>/dev/null || break
 		sleep 0.1
@@ -92,6 +97,7 @@ if [ $inner = 1 ]; then
 		exit 1
 	fi
 	log "population: $(cat "$R/popgen.out")"
+	grep '^popgen:' "$R/popgen.err" >&2
 	total=$((2 * pairs + tw + listen))
 	if [ -n "$exec_cmd" ]; then
 		SOCKWATCH=$SW BENCH_BIN=$B bash -c "$exec_cmd"
@@ -121,17 +127,22 @@ if [ $inner = 1 ]; then
 	# sockwatch asked for both families at once); floor+bound: every state
 	# bit: bit 13 (TCP_BOUND_INACTIVE, 6.8+) makes the kernel also walk the
 	# bind hash (the monitor with a filter, batch with a filter);
-	# floor+ext: with tcp_info, congestion and skmeminfo (JSON, the monitor).
+	# floor+ext: with tcp_info, congestion and skmeminfo (JSON);
+	# floor+info: with tcp_info only (what the monitor asks while no column
+	# shows congestion or socket memory): the monitor refresh's floor.
 	cmds=(
 		"floor|$B/rawdump -1 -S 0x1fff"
 		"floor 4+6|$B/rawdump -S 0x1fff"
 		"floor+bound|$B/rawdump -1"
 		"floor+ext|$B/rawdump -1 -S 0x1fff -x"
+		"floor+info|$B/rawdump -1 -S 0x1fff -E 2"
 		"ss -tan|ss -tan"
-		"ss -tanp|ss -tanp"
-		"netstat -tan|netstat -tan"
-		"netstat -tanp|netstat -tanp"
+		"ss -tanp|timeout $cap ss -tanp"
 	)
+	# netstat reads /proc/net/tcp: minutes at a million sockets
+	if [ "$size" != 1m ]; then
+		cmds+=("netstat -tan|netstat -tan" "netstat -tanp|timeout $cap netstat -tanp")
+	fi
 	if [ -n "$SW" ]; then
 		cmds+=(
 			"sockwatch -b -a -t|$SW -b -a -t"
@@ -157,7 +168,7 @@ if [ $inner = 1 ]; then
 	key() { printf '%s' "$1" | tr -c 'A-Za-z0-9=+-' '_'; }
 
 	# Sanity/warm-up pass: every command once, output kept and counted.
-	declare -A ok lines
+	declare -A ok lines capped
 	for c in "${cmds[@]}" "${fcmds[@]}"; do
 		label=${c%%|*} cmd=${c#*|} k=$(key "$label")
 		wait_full
@@ -165,6 +176,9 @@ if [ $inner = 1 ]; then
 		st=${res##* }
 		if [ "$st" = 0 ]; then
 			ok[$label]=1
+		elif [ "$st" = 124 ]; then # timeout $cap
+			ok[$label]=0 capped[$label]=1
+			log "run.sh: '$cmd' stopped after $cap s"
 		else
 			ok[$label]=0
 			log "run.sh: '$cmd' failed (exit $st): $(head -c 300 "$R/sample/$k.err")"
@@ -213,6 +227,10 @@ if [ $inner = 1 ]; then
 		printf '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n'
 		for c in "${cmds[@]}" "${fcmds[@]}"; do
 			label=${c%%|*}
+			if [ "${capped[$label]:-}" = 1 ]; then
+				printf '| `%s` | stopped after %s s | > %s | | | | | | | |\n' "$label" "$cap" "$((cap * 1000))"
+				continue
+			fi
 			if [ "${ok[$label]}" != 1 ]; then
 				printf '| `%s` | failed | | | | | | | | |\n' "$label"
 				continue
@@ -226,6 +244,18 @@ if [ $inner = 1 ]; then
 		echo
 	} >"$R/table.md"
 	cat "$R/table.md"
+	# For bench/scale.sh: label, wall ms, CPU ms, peak RSS MB (medians).
+	{
+		printf 'sockets\t%s\n' "$total"
+		for c in "${cmds[@]}" "${fcmds[@]}"; do
+			label=${c%%|*}
+			if [ "${capped[$label]:-}" = 1 ]; then
+				printf '%s\t>%s\t>%s\t-\n' "$label" "$((cap * 1000))" "$((cap * 1000))"
+			elif [ "${ok[$label]}" = 1 ]; then
+				printf '%s\t%s\t%s\t%s\n' "$label" "${wall[$label]}" "${cpu[$label]}" "${rss[$label]}"
+			fi
+		done
+	} >"$R/summary.tsv"
 
 	# ----------------------------------------- attribution of a new socket
 	# The process map is incremental (it does not rescan unchanged
@@ -270,7 +300,8 @@ if [ $inner = 1 ]; then
 			eval "$tres" # window_s bytes bytes_total bursts cpu_ticks hz cpu_s sched_s maxrss_kb status
 			awk -v w="$window_s" -v d="$tui_delay" -v b="$bytes" -v bu="$bursts" \
 				-v c="$cpu_s" -v s="$sched_s" -v m="$maxrss_kb" \
-				-v tanp="${wall[ss -tanp]:-0}" -v ctanp="${cpu[ss -tanp]:-0}" '
+				-v tanp="${wall[ss -tanp]:-0}" -v ctanp="${cpu[ss -tanp]:-0}" \
+				-v finfo="${cpu[floor+info]:-0}" '
 			BEGIN {
 				n = w / d
 				printf "| TUI (sockwatch -d %s, 200x50, %.0f s) | value |\n|---|---:|\n", d, w
@@ -278,6 +309,8 @@ if [ $inner = 1 ]; then
 				printf "| output bursts seen | %d |\n", bu
 				printf "| CPU per refresh, ms (/proc stat ticks) | %.1f |\n", c * 1000 / n
 				printf "| CPU per refresh, ms (schedstat) | %.1f |\n", s * 1000 / n
+				if (finfo > 0)
+					printf "| CPU per refresh / floor+info CPU | %.2f |\n", s * 1000 / n / finfo
 				printf "| CPU, %% of one core | %.2f |\n", s * 100 / w
 				printf "| bytes to the terminal per refresh | %.0f |\n", b / n
 				printf "| peak RSS, MB | %.1f |\n", m / 1024
@@ -287,6 +320,9 @@ if [ $inner = 1 ]; then
 					printf "| CPU per refresh / ss -tanp CPU | %.3f |\n", s * 1000 / n / ctanp
 				print ""
 			}' | tee -a "$R/table.md"
+			awk -v w="$window_s" -v d="$tui_delay" -v s="$sched_s" -v m="$maxrss_kb" \
+				'BEGIN { printf "monitor refresh\t-\t%.1f\t%.1f\n", s * 1000 / (w / d), m / 1024 }' \
+				>>"$R/summary.tsv"
 		fi
 	fi
 	stop_pg
@@ -380,7 +416,7 @@ cat "$outdir/header.txt"
 BENCH_BIN=$bin BENCH_OUT=$outdir BENCH_SOCKWATCH=$sockwatch \
 	ip netns exec "$ns" bash "$top/bench/run.sh" --inner --size "$size" --runs "$runs" \
 	--pairs "$pairs" --tw "$tw" --listen "$listen" --procs "$procs" \
-	--tui-delay "$tui_delay" --tui-refreshes "$tui_refreshes" --exec "$exec_cmd" \
+	--tui-delay "$tui_delay" --tui-refreshes "$tui_refreshes" --exec "$exec_cmd" --cap "$cap" \
 	$([ $tui = 1 ] || echo --no-tui) &
 child=$!
 wait $child

@@ -462,6 +462,8 @@ static int batch_loop(struct batch *b, struct sw_collector *col)
 		}
 		if (r.i == 0)
 			first_notes(b, &snap);
+		if (r.count == 1)
+			collector_last_sample(col);
 		model_update(m, &snap);
 		if (b->churn)
 			churnsrc_after_sample(b->churn, m);

@@ -309,6 +309,14 @@ fail:
 	return NULL;
 }
 
+void collector_last_sample(struct sw_collector *c)
+{
+	if (c && c->pm && !c->all) {
+		procmap_free(c->pm);
+		c->pm = NULL;
+	}
+}
+
 void collector_free(struct sw_collector *c)
 {
 	if (!c)

@@ -152,20 +152,35 @@ static bool aget(const struct nlattr *a, void *dst, size_t need)
 	return true;
 }
 
+/* The details of the socket being parsed, stored (packed) at its end when
+ * the snapshot keeps details. */
+struct det {
+	struct sw_conn_detail d;
+	struct sw_tcpd t;
+	bool hd, ht;
+};
+
+static void det_store(struct sw_snapshot *s, size_t ci, const struct det *x)
+{
+	if (x->hd || x->ht)
+		snapshot_set_details(s, ci, x->hd ? &x->d : NULL, x->ht ? &x->t : NULL);
+}
+
 /* Socket memory: the two values the columns show go into the record, all
- * of them into the detail record when the snapshot keeps details. */
-static void put_skmem(struct sw_snapshot *s, size_t ci, const uint32_t *v, size_t n)
+ * of them into the details. */
+static void put_skmem(struct sw_snapshot *s, size_t ci, const uint32_t *v, size_t n,
+		      struct det *x)
 {
 	struct sw_conn *c = &s->conns[ci];
 	c->rmem = v[SW_SKMEM_RMEM_ALLOC];
 	c->wmem = v[SW_SKMEM_WMEM_QUEUED];
 	c->flags |= SW_CF_HAS_SKMEM;
-	if (c->detail == SW_NONE && !snapshot_add_detail(s, ci))
-		return;
-	memcpy(s->connd[s->conns[ci].detail].skmem, v, n * sizeof *v);
+	memcpy(x->d.skmem, v, n * sizeof *v);
+	x->hd = true;
 }
 
-static void fill_skmem(struct sw_snapshot *s, size_t ci, const struct nlattr *a)
+static void fill_skmem(struct sw_snapshot *s, size_t ci, const struct nlattr *a,
+		       struct det *x)
 {
 	uint32_t v[SW_SKMEM_COUNT] = {0};
 	size_t n = alen(a) / sizeof(uint32_t);
@@ -174,7 +189,7 @@ static void fill_skmem(struct sw_snapshot *s, size_t ci, const struct nlattr *a)
 	if (n > SW_SKMEM_COUNT)
 		n = SW_SKMEM_COUNT;
 	memcpy(v, mnl_attr_get_payload(a), n * sizeof(uint32_t));
-	put_skmem(s, ci, v, SW_SKMEM_COUNT);
+	put_skmem(s, ci, v, SW_SKMEM_COUNT, x);
 }
 
 static void fill_tcpd(struct sw_tcpd *d, const struct ktcp_info *ti)
@@ -218,9 +233,10 @@ static void fill_tcpd(struct sw_tcpd *d, const struct ktcp_info *ti)
 }
 
 static void fill_tcpx(struct sw_snapshot *s, size_t ci, const struct nlattr *info,
-		      const struct nlattr *cong)
+		      const struct nlattr *cong, struct det *dx)
 {
 	struct sw_tcpx *x = snapshot_add_tcpx(s, ci);
+	dx->ht = true; /* (zero without tcp_info) */
 	if (info) {
 		struct ktcp_info ti;
 		size_t len = alen(info);
@@ -245,8 +261,7 @@ static void fill_tcpx(struct sw_snapshot *s, size_t ci, const struct nlattr *inf
 		x->bytes_sent = ti.bytes_sent;
 		x->delivery_rate = ti.delivery_rate;
 		x->busy_time_us = ti.busy_time;
-		if (s->ntcpd == s->ntcpx)
-			fill_tcpd(&s->tcpd[s->ntcpx - 1], &ti);
+		fill_tcpd(&dx->t, &ti);
 	}
 	if (cong && alen(cong) > 0) {
 		const char *name = mnl_attr_get_payload(cong);
@@ -341,13 +356,15 @@ static int parse_inet(struct nlparse *p, const struct nlmsghdr *nlh)
 	uint32_t mark = 0;
 	bool has_cg = aget(t.a[INET_DIAG_CGROUP_ID], &cgroup_id, sizeof cgroup_id);
 	bool has_mark = aget(t.a[INET_DIAG_MARK], &mark, sizeof mark);
-	if (s->detail && (has_cg || has_mark)) {
-		struct sw_conn_detail *d = snapshot_add_detail(s, ci);
-		d->cgroup_id = cgroup_id;
-		d->mark = mark;
+	struct det x;
+	memset(&x, 0, sizeof x);
+	if (has_cg || has_mark) {
+		x.d.cgroup_id = cgroup_id;
+		x.d.mark = mark;
+		x.hd = true;
 	}
 	if (t.a[INET_DIAG_SKMEMINFO]) {
-		fill_skmem(s, ci, t.a[INET_DIAG_SKMEMINFO]);
+		fill_skmem(s, ci, t.a[INET_DIAG_SKMEMINFO], &x);
 	} else {
 		struct inet_diag_meminfo mi;
 		if (aget(t.a[INET_DIAG_MEMINFO], &mi, sizeof mi)) {
@@ -356,13 +373,14 @@ static int parse_inet(struct nlparse *p, const struct nlmsghdr *nlh)
 			v[SW_SKMEM_WMEM_ALLOC] = mi.idiag_wmem;
 			v[SW_SKMEM_FWD_ALLOC] = mi.idiag_fmem;
 			v[SW_SKMEM_WMEM_QUEUED] = mi.idiag_tmem;
-			put_skmem(s, ci, v, SW_SKMEM_COUNT);
+			put_skmem(s, ci, v, SW_SKMEM_COUNT, &x);
 		}
 	}
 	/* INFO is struct tcp_info only for TCP (MPTCP sends mptcp_info) */
 	if (c->proto == SW_PROTO_TCP &&
 	    (t.a[INET_DIAG_INFO] || t.a[INET_DIAG_CONG]))
-		fill_tcpx(s, ci, t.a[INET_DIAG_INFO], t.a[INET_DIAG_CONG]);
+		fill_tcpx(s, ci, t.a[INET_DIAG_INFO], t.a[INET_DIAG_CONG], &x);
+	det_store(s, ci, &x);
 	return 0;
 }
 
@@ -426,8 +444,12 @@ static int parse_unix(struct nlparse *p, const struct nlmsghdr *nlh)
 		c->shutdown = u8 & 3;
 		c->flags |= SW_CF_HAS_SHUTDOWN;
 	}
-	if (t.a[UNIX_DIAG_MEMINFO])
-		fill_skmem(s, s->nconns - 1, t.a[UNIX_DIAG_MEMINFO]);
+	if (t.a[UNIX_DIAG_MEMINFO]) {
+		struct det x;
+		memset(&x, 0, sizeof x);
+		fill_skmem(s, s->nconns - 1, t.a[UNIX_DIAG_MEMINFO], &x);
+		det_store(s, s->nconns - 1, &x);
+	}
 	return 0;
 }
 
@@ -522,8 +544,7 @@ void nlparse_begin(struct nlparse *p, const struct nlparse_req *req,
 	p->s = s;
 	p->mark_conns = s->nconns;
 	p->mark_tcpx = s->ntcpx;
-	p->mark_tcpd = s->ntcpd;
-	p->mark_connd = s->nconnd;
+	p->mark_dpack = s->dpacklen;
 	p->mark_pool = s->poollen;
 }
 
@@ -531,8 +552,7 @@ void nlparse_rollback(struct nlparse *p)
 {
 	p->s->nconns = p->mark_conns;
 	p->s->ntcpx = p->mark_tcpx;
-	p->s->ntcpd = p->mark_tcpd;
-	p->s->nconnd = p->mark_connd;
+	p->s->dpacklen = p->mark_dpack;
 	p->s->poollen = p->mark_pool;
 	while (p->s->nintern && p->s->intern[p->s->nintern - 1] >= p->mark_pool)
 		p->s->nintern--; /* interned strings past the mark are gone */

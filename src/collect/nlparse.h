@@ -28,7 +28,7 @@ struct nlparse_req {
 struct nlparse {
 	struct nlparse_req req;
 	struct sw_snapshot *s;
-	size_t mark_conns, mark_tcpx, mark_tcpd, mark_connd, mark_pool; /* for nlparse_rollback */
+	size_t mark_conns, mark_tcpx, mark_dpack, mark_pool; /* for nlparse_rollback */
 	int status;      /* first error, 0 */
 	bool done;       /* NLMSG_DONE or NLMSG_ERROR seen (or fatal error) */
 	bool ended;      /* NLMSG_DONE or NLMSG_ERROR seen: nothing more queued */

@@ -120,9 +120,10 @@ struct sw_conn {
 	uint16_t ns;         /* network namespace: index into the snapshot's
 	                        namespace table (snapshot_ns()); 0 when it
 	                        has none (one namespace collected) */
-	uint32_t tcpx;       /* index into snapshot tcpx[] (and tcpd[] when the
-	                        snapshot has details), SW_NONE if none */
-	uint32_t detail;     /* index into snapshot connd[], SW_NONE if none */
+	uint32_t tcpx;       /* index into snapshot tcpx[], SW_NONE if none */
+	uint32_t detail;     /* offset of its packed details in snapshot
+	                        dpack[] (snapshot_get_detail/_tcpd),
+	                        SW_NONE if none */
 	uint32_t owners_off; /* first entry in snapshot owners[] */
 	uint32_t owners_n;   /* number of processes holding this socket */
 	uint32_t rmem;       /* skmem rmem_alloc (valid if SW_CF_HAS_SKMEM) */

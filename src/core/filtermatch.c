@@ -148,8 +148,10 @@ static bool autobound(const struct fnode *n, const struct sw_snapshot *s,
 static bool match_mark(const struct fnode *n, const struct sw_snapshot *s,
 		       const struct sw_conn *c)
 {
-	const struct sw_conn_detail *d = s ? snapshot_detail(s, c) : NULL;
-	return ((d ? d->mark : 0) & n->u.mark.mask) == n->u.mark.value;
+	struct sw_conn_detail d = {0};
+	if (s)
+		snapshot_get_detail(s, c, &d);
+	return (d.mark & n->u.mark.mask) == n->u.mark.value;
 }
 
 static bool eval(const struct sw_filter *f, uint32_t i,
@@ -232,8 +234,8 @@ static bool eval(const struct sw_filter *f, uint32_t i,
 		case N_MARK:
 			return match_mark(n, s, c);
 		case N_CGROUP: {
-			const struct sw_conn_detail *d = s ? snapshot_detail(s, c) : NULL;
-			return d && d->cgroup_id == n->u.num;
+			struct sw_conn_detail d;
+			return s && snapshot_get_detail(s, c, &d) && d.cgroup_id == n->u.num;
 		}
 		case N_AUTO:
 			return autobound(n, s, c);

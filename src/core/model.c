@@ -240,10 +240,8 @@ void model_lend_tcpx(struct sw_model *m, struct sw_snapshot *snap)
 	struct sw_snapshot *c = &m->cur;
 	SW_SWAP(snap->tcpx, c->tcpx);
 	SW_SWAP(snap->captcpx, c->captcpx);
-	SW_SWAP(snap->tcpd, c->tcpd);
-	SW_SWAP(snap->captcpd, c->captcpd);
-	snap->ntcpx = snap->ntcpd = 0;
-	c->ntcpx = c->ntcpd = 0; /* snapshot_tcpx() now answers NULL */
+	snap->ntcpx = 0;
+	c->ntcpx = 0; /* snapshot_tcpx() now answers NULL */
 }
 
 void model_set_oneshot(struct sw_model *m, bool oneshot)
@@ -407,11 +405,12 @@ void model_update(struct sw_model *m, struct sw_snapshot *snap)
 
 	m->gen++;
 	m->gen_t[m->gen % GEN_TIMES] = t;
-	if (m->oneshot) { /* rows with their first-seen time, nothing to remember */
-		m->st = xgrow(m->st, &m->capst, m->cur.nconns ? m->cur.nconns : 1, sizeof *m->st);
-		memset(m->st, 0, m->cur.nconns * sizeof *m->st);
-		for (size_t i = 0; i < m->cur.nconns; i++)
-			m->st[i].first_seen_ns = t;
+	if (m->oneshot) { /* rows with their first-seen time, nothing to
+			     remember: every row shares one (32 MB less at a
+			     million sockets) */
+		m->st = xgrow(m->st, &m->capst, 1, sizeof *m->st);
+		memset(m->st, 0, sizeof *m->st);
+		m->st[0].first_seen_ns = t;
 		snapshot_clear(&m->tomb[m->ti]);
 		snapshot_clear(snap);
 		m->last_t = t;
@@ -487,7 +486,7 @@ bool model_find_live(const struct sw_model *m, const struct sw_conn *key, struct
 
 const struct sw_rowstat *model_rowstats(const struct sw_model *m)
 {
-	return m->st;
+	return m->oneshot ? NULL : m->st;
 }
 
 const struct sw_snapshot *model_tombstones(const struct sw_model *m,
@@ -556,7 +555,7 @@ void model_view(const struct sw_model *m, const struct sw_select *sel,
 		const struct sw_conn *c = &cur->conns[i];
 		if ((sel && !select_match(sel, c)) || (f && !filter_match(f, cur, c)))
 			continue;
-		view_add(v, cur, c, &m->st[i]);
+		view_add(v, cur, c, &m->st[m->oneshot ? 0 : i]);
 	}
 	for (size_t i = 0; i < tomb->nconns; i++) {
 		const struct sw_conn *c = &tomb->conns[i];
@@ -647,32 +646,101 @@ static struct keyed *radix_keyed(struct keyed *a, struct keyed *b, size_t n)
 	return a;
 }
 
+/* Above this many rows permute_rows works in place (a copy would be 24 MB
+ * more at the peak at a million sockets); below it a copy is faster (the
+ * loads are independent, not a chain). */
+#define PERMUTE_COPY_MAX (256 * 1024)
+
+/* rows[i] = (old) rows[a[i].idx] for every i (a[].idx is consumed; keys
+ * are kept).  In place, each cycle of the permutation is walked once. */
+static void permute_rows(struct sw_row *rows, struct keyed *a, size_t n)
+{
+	if (n <= PERMUTE_COPY_MAX) {
+		struct sw_row sbuf[64];
+		struct sw_row *tmp = n <= 64 ? sbuf : xmalloc(n * sizeof *tmp);
+		for (size_t i = 0; i < n; i++)
+			tmp[i] = rows[a[i].idx];
+		memcpy(rows, tmp, n * sizeof *rows);
+		if (tmp != sbuf)
+			free(tmp);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (a[i].idx == i)
+			continue;
+		struct sw_row t = rows[i];
+		size_t j = i;
+		for (;;) {
+			size_t k = a[j].idx;
+			a[j].idx = (uint32_t)j;
+			if (k == i) {
+				rows[j] = t;
+				break;
+			}
+			rows[j] = rows[k];
+			j = k;
+		}
+	}
+}
+
+/* Radix-sort ka[0..n) with a scratch buffer freed before returning: the
+ * sorted array (ka or a new one) is the caller's to free. */
+static struct keyed *radix_sorted(struct keyed *ka, size_t n)
+{
+	struct keyed *kb = xmalloc(n * sizeof *kb);
+	struct keyed *a = radix_keyed(ka, kb, n);
+	free(a == ka ? kb : ka);
+	return a;
+}
+
+/* Rows in cookie order: equal cookies (other protocol or family) finish
+ * by identity. */
+static void finish_identity(struct sw_row *rows, size_t n)
+{
+	for (size_t i = 1; i < n; i++) {
+		struct sw_row x = rows[i];
+		size_t j = i;
+		while (j > 0 && rows[j - 1].conn->cookie == x.conn->cookie &&
+		       cmp_identity(&rows[j - 1], &x) > 0) {
+			rows[j] = rows[j - 1];
+			j--;
+		}
+		rows[j] = x;
+	}
+}
+
+static int keyed_cmp(const void *pa, const void *pb);
+
+/* A run whose sort columns are all equal: identity order (cookie, then
+ * protocol and family) without the comparator chain.  At 100k sockets
+ * the monitor's state,remote order has runs of thousands (TIME_WAIT
+ * towards one server port, the listeners). */
+static void sort_identity(struct sw_row *run, size_t n)
+{
+	struct keyed stackbuf[64];
+	struct keyed *kk = n <= 64 ? stackbuf : xmalloc(n * sizeof *kk);
+	for (size_t i = 0; i < n; i++) {
+		kk[i].key = run[i].conn->cookie;
+		kk[i].idx = (uint32_t)i;
+	}
+	qsort(kk, n, sizeof *kk, keyed_cmp);
+	permute_rows(run, kk, n);
+	if (kk != stackbuf)
+		free(kk);
+	finish_identity(run, n);
+}
+
 static void sort_by_cookie(struct sw_row *rows, size_t n)
 {
-	struct keyed *ka = xmalloc(n * sizeof *ka), *kb = xmalloc(n * sizeof *kb);
+	struct keyed *ka = xmalloc(n * sizeof *ka);
 	for (size_t i = 0; i < n; i++) {
 		ka[i].key = rows[i].conn->cookie;
 		ka[i].idx = (uint32_t)i;
 	}
-	struct keyed *a = radix_keyed(ka, kb, n);
-	struct sw_row *tmp = xmalloc(n * sizeof *tmp);
-	for (size_t i = 0; i < n; i++)
-		tmp[i] = rows[a[i].idx];
-	/* equal cookies (other protocol or family): finish by identity */
-	for (size_t i = 1; i < n; i++) {
-		struct sw_row x = tmp[i];
-		size_t j = i;
-		while (j > 0 && tmp[j - 1].conn->cookie == x.conn->cookie &&
-		       cmp_identity(&tmp[j - 1], &x) > 0) {
-			tmp[j] = tmp[j - 1];
-			j--;
-		}
-		tmp[j] = x;
-	}
-	memcpy(rows, tmp, n * sizeof *rows);
-	free(tmp);
-	free(ka);
-	free(kb);
+	struct keyed *a = radix_sorted(ka, n);
+	permute_rows(rows, a, n);
+	free(a);
+	finish_identity(rows, n);
 }
 
 /* Large views: radix sort on a 64-bit prefix composed of the leading sort
@@ -755,40 +823,49 @@ static int keyed_cmp(const void *pa, const void *pb)
 /* A run of rows with equal first keys: when those keys hold the rows'
  * whole values (IPv4 endpoints), order the run by the next columns' key
  * (touching each record once) and leave only its ties to the comparator. */
+/* Rows whose keys under p are equal: when p holds every sort column
+ * (all_keys) and their whole values, only identity is left to order them. */
+static void sort_ties(struct sw_row *run, size_t n, const struct keyplan *p, bool all_keys,
+		      struct sortctx *ctx)
+{
+	bool exact = all_keys;
+	for (size_t i = 0; exact && i < n; i++)
+		exact = plan_exact(p, &run[i]);
+	if (exact)
+		sort_identity(run, n);
+	else
+		qsort_r(run, n, sizeof *run, row_cmp, ctx);
+}
+
+/* all1/all2: p1 / p1 and p2 hold every sort column. */
 static void sort_run(struct sw_row *run, size_t n, const struct keyplan *p1,
-		     const struct keyplan *p2, struct sortctx *ctx)
+		     const struct keyplan *p2, bool all1, bool all2, struct sortctx *ctx)
 {
 	bool second = p2->nk > 0;
 	for (size_t i = 0; second && i < n; i++)
 		second = plan_exact(p1, &run[i]);
 	if (!second) {
-		qsort_r(run, n, sizeof *run, row_cmp, ctx);
+		sort_ties(run, n, p1, all1 && p2->nk == 0, ctx);
 		return;
 	}
 	struct keyed stackbuf[64];
 	struct keyed *kk = n <= 64 ? stackbuf : xmalloc(n * sizeof *kk);
-	struct sw_row sbuf[64];
-	struct sw_row *tmp = n <= 64 ? sbuf : xmalloc(n * sizeof *tmp);
 	for (size_t i = 0; i < n; i++) {
 		kk[i].key = plan_key(p2, &run[i]);
 		kk[i].idx = (uint32_t)i;
 	}
 	qsort(kk, n, sizeof *kk, keyed_cmp);
-	for (size_t i = 0; i < n; i++)
-		tmp[i] = run[kk[i].idx];
-	memcpy(run, tmp, n * sizeof *run);
+	permute_rows(run, kk, n);
 	for (size_t i = 0; i < n;) {
 		size_t j = i + 1;
 		while (j < n && kk[j].key == kk[i].key)
 			j++;
 		if (j - i > 1)
-			qsort_r(run + i, j - i, sizeof *run, row_cmp, ctx);
+			sort_ties(run + i, j - i, p2, all2, ctx);
 		i = j;
 	}
 	if (kk != stackbuf)
 		free(kk);
-	if (tmp != sbuf)
-		free(tmp);
 }
 
 static bool sort_by_prefix(struct sw_row *rows, size_t n, const struct sw_sortkey *keys,
@@ -810,28 +887,23 @@ static bool sort_by_prefix(struct sw_row *rows, size_t n, const struct sw_sortke
 	size_t next = plan_keys(eff, neff, 0, &p1);
 	if (p1.nk == 0)
 		return false;
-	plan_keys(eff, neff, next, &p2);
-	struct keyed *ka = xmalloc(n * sizeof *ka), *kb = xmalloc(n * sizeof *kb);
+	size_t next2 = plan_keys(eff, neff, next, &p2);
+	struct keyed *ka = xmalloc(n * sizeof *ka);
 	for (size_t i = 0; i < n; i++) {
 		ka[i].key = plan_key(&p1, &rows[i]);
 		ka[i].idx = (uint32_t)i;
 	}
-	struct keyed *a = radix_keyed(ka, kb, n);
-	struct sw_row *tmp = xmalloc(n * sizeof *tmp);
-	for (size_t i = 0; i < n; i++)
-		tmp[i] = rows[a[i].idx];
+	struct keyed *a = radix_sorted(ka, n);
+	permute_rows(rows, a, n);
 	for (size_t i = 0; i < n;) {
 		size_t j = i + 1;
 		while (j < n && a[j].key == a[i].key)
 			j++;
 		if (j - i > 1)
-			sort_run(tmp + i, j - i, &p1, &p2, ctx);
+			sort_run(rows + i, j - i, &p1, &p2, next >= neff, next2 >= neff, ctx);
 		i = j;
 	}
-	memcpy(rows, tmp, n * sizeof *rows);
-	free(tmp);
-	free(ka);
-	free(kb);
+	free(a);
 	return true;
 }
 

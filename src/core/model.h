@@ -73,7 +73,8 @@ const struct sw_snapshot *model_snapshot(const struct sw_model *m);
  * byte counters only. */
 void model_lend_tcpx(struct sw_model *m, struct sw_snapshot *snap);
 /* No update will follow the next one (a single batch listing): keep no
- * per-socket memory, so rows get no rates and no new/closed marks. */
+ * per-socket memory, so rows get no rates and no new/closed marks (they
+ * share one row state, and model_rowstats() answers NULL). */
 void model_set_oneshot(struct sw_model *m, bool oneshot);
 /* How many refreshes a closed socket stays visible (0 disables). */
 void model_set_tombstone_ttl(struct sw_model *m, unsigned refreshes);
@@ -84,7 +85,8 @@ void model_clear_mark(struct sw_model *m);
 /* The live row of the socket key names (cookie, protocol, family) in the
  * latest update: true and *out filled, or false. */
 bool model_find_live(const struct sw_model *m, const struct sw_conn *key, struct sw_row *out);
-/* The row states of model_snapshot()'s conns (first-seen times). */
+/* The row states of model_snapshot()'s conns (first-seen times); NULL
+ * in a one-shot model. */
 const struct sw_rowstat *model_rowstats(const struct sw_model *m);
 /* The model's own tombstones (sockets gone from a sample; gone_for 1:
  * gone in the latest update): their store and row states. */

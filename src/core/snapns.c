@@ -61,20 +61,12 @@ static void append_extras(struct sw_snapshot *dst, const struct sw_snapshot *src
 	if (tx) {
 		struct sw_tcpx *t = snapshot_add_tcpx(dst, di);
 		*t = *tx;
-		const struct sw_tcpd *td = snapshot_tcpd(src, c);
-		if (td && dst->ntcpd == dst->ntcpx)
-			dst->tcpd[dst->ntcpd - 1] = *td;
 		if (t->cong_off) {
 			const char *cong = snapshot_cong(src, tx);
 			t->cong_off = snapshot_intern(dst, cong, strlen(cong));
 		}
 	}
-	const struct sw_conn_detail *cd = snapshot_detail(src, c);
-	if (cd) {
-		struct sw_conn_detail *nd = snapshot_add_detail(dst, di);
-		if (nd)
-			*nd = *cd;
-	}
+	snapshot_copy_details(dst, di, src, c);
 }
 
 static void append_kstat(struct sw_snapshot *dst, const struct sw_snapshot *src, uint32_t ns)

@@ -20,8 +20,7 @@ void snapshot_done(struct sw_snapshot *s)
 {
 	free(s->conns);
 	free(s->tcpx);
-	free(s->tcpd);
-	free(s->connd);
+	free(s->dpack);
 	free(s->procs);
 	free(s->owners);
 	free(s->pool);
@@ -35,7 +34,7 @@ void snapshot_done(struct sw_snapshot *s)
 void snapshot_clear(struct sw_snapshot *s)
 {
 	s->nconns = s->ntcpx = s->nprocs = s->nowners = s->nifnames = 0;
-	s->ntcpd = s->nconnd = s->nns = 0;
+	s->dpacklen = s->nns = 0;
 	s->pool = xgrow(s->pool, &s->poolcap, 1, 1);
 	s->pool[0] = '\0';
 	s->poollen = 1;
@@ -67,22 +66,105 @@ struct sw_tcpx *snapshot_add_tcpx(struct sw_snapshot *s, size_t ci)
 	struct sw_tcpx *t = &s->tcpx[s->ntcpx];
 	memset(t, 0, sizeof *t);
 	s->conns[ci].tcpx = (uint32_t)s->ntcpx++;
-	if (s->detail && s->ntcpd == s->ntcpx - 1) {
-		s->tcpd = xgrow(s->tcpd, &s->captcpd, s->ntcpd + 1, sizeof *s->tcpd);
-		memset(&s->tcpd[s->ntcpd++], 0, sizeof *s->tcpd);
-	}
 	return t;
 }
 
-struct sw_conn_detail *snapshot_add_detail(struct sw_snapshot *s, size_t ci)
+/* ---- packed details ------------------------------------------------------
+ * A record: one flags byte (PK_DETAIL: a sw_conn_detail follows, PK_TCPD:
+ * then a sw_tcpd), each struct as a bitmap of its non-zero 32-bit words
+ * followed by those words.  Most of tcp_info and skmem is zero on most
+ * sockets. */
+#define PK_DETAIL 1u
+#define PK_TCPD 2u
+_Static_assert(sizeof(struct sw_conn_detail) % 4 == 0, "detail in words");
+_Static_assert(sizeof(struct sw_tcpd) % 4 == 0, "tcpd in words");
+#define PK_MAX(type) ((sizeof(type) / 4 + 7) / 8 + sizeof(type))
+
+static size_t pack_words(uint8_t *out, const void *src, size_t size)
 {
-	if (!s->detail)
-		return NULL;
-	s->connd = xgrow(s->connd, &s->capconnd, s->nconnd + 1, sizeof *s->connd);
-	struct sw_conn_detail *d = &s->connd[s->nconnd];
-	memset(d, 0, sizeof *d);
-	s->conns[ci].detail = (uint32_t)s->nconnd++;
-	return d;
+	size_t nw = size / 4, nb = (nw + 7) / 8;
+	uint8_t *w = out + nb;
+	memset(out, 0, nb);
+	for (size_t i = 0; i < nw; i++) {
+		uint32_t v;
+		memcpy(&v, (const uint8_t *)src + 4 * i, 4);
+		if (v) {
+			out[i / 8] |= (uint8_t)(1u << (i % 8));
+			memcpy(w, &v, 4);
+			w += 4;
+		}
+	}
+	return (size_t)(w - out);
+}
+
+/* Unpack into dst (zeroed first) when dst is not NULL; returns the bytes
+ * read, 0 when the record would run past end. */
+static size_t unpack_words(const uint8_t *in, const uint8_t *end, void *dst, size_t size)
+{
+	size_t nw = size / 4, nb = (nw + 7) / 8;
+	if ((size_t)(end - in) < nb)
+		return 0;
+	const uint8_t *w = in + nb;
+	if (dst)
+		memset(dst, 0, size);
+	for (size_t i = 0; i < nw; i++) {
+		if (!(in[i / 8] & (1u << (i % 8))))
+			continue;
+		if (end - w < 4)
+			return 0;
+		if (dst)
+			memcpy((uint8_t *)dst + 4 * i, w, 4);
+		w += 4;
+	}
+	return (size_t)(w - in);
+}
+
+void snapshot_set_details(struct sw_snapshot *s, size_t ci, const struct sw_conn_detail *d,
+			  const struct sw_tcpd *t)
+{
+	if (!s->detail || (!d && !t) || s->dpacklen >= UINT32_MAX - 512)
+		return;
+	s->dpack = xgrow(s->dpack, &s->dpackcap,
+			 s->dpacklen + 1 + PK_MAX(struct sw_conn_detail) + PK_MAX(struct sw_tcpd), 1);
+	uint8_t *p = s->dpack + s->dpacklen;
+	size_t n = 1;
+	p[0] = (uint8_t)((d ? PK_DETAIL : 0) | (t ? PK_TCPD : 0));
+	if (d)
+		n += pack_words(p + n, d, sizeof *d);
+	if (t)
+		n += pack_words(p + n, t, sizeof *t);
+	s->conns[ci].detail = (uint32_t)s->dpacklen;
+	s->dpacklen += n;
+}
+
+/* The record of c: its flags byte, or NULL. */
+static const uint8_t *pk_record(const struct sw_snapshot *s, const struct sw_conn *c)
+{
+	return c->detail == SW_NONE || c->detail >= s->dpacklen ? NULL : s->dpack + c->detail;
+}
+
+bool snapshot_get_detail(const struct sw_snapshot *s, const struct sw_conn *c,
+			 struct sw_conn_detail *out)
+{
+	const uint8_t *p = pk_record(s, c);
+	memset(out, 0, sizeof *out);
+	return p && (p[0] & PK_DETAIL) &&
+	       unpack_words(p + 1, s->dpack + s->dpacklen, out, sizeof *out) > 0;
+}
+
+bool snapshot_get_tcpd(const struct sw_snapshot *s, const struct sw_conn *c,
+		       struct sw_tcpd *out)
+{
+	const uint8_t *p = pk_record(s, c);
+	memset(out, 0, sizeof *out);
+	if (!p || !(p[0] & PK_TCPD))
+		return false;
+	const uint8_t *end = s->dpack + s->dpacklen; /* (dpack is not NULL) */
+	size_t skip = 0;
+	if ((p[0] & PK_DETAIL) &&
+	    !(skip = unpack_words(p + 1, end, NULL, sizeof(struct sw_conn_detail))))
+		return false;
+	return unpack_words(p + 1 + skip, end, out, sizeof *out) > 0;
 }
 
 uint32_t snapshot_intern(struct sw_snapshot *s, const char *p, size_t len)
@@ -124,6 +206,15 @@ void snapshot_add_owner(struct sw_snapshot *s, uint32_t proc, int32_t fd)
 	s->nowners++;
 }
 
+void snapshot_copy_details(struct sw_snapshot *dst, size_t di, const struct sw_snapshot *src,
+			   const struct sw_conn *c)
+{
+	struct sw_conn_detail d;
+	struct sw_tcpd t;
+	bool hd = snapshot_get_detail(src, c, &d), ht = snapshot_get_tcpd(src, c, &t);
+	snapshot_set_details(dst, di, hd ? &d : NULL, ht ? &t : NULL);
+}
+
 size_t snapshot_copy_conn(struct sw_snapshot *dst, const struct sw_snapshot *src, size_t ci,
 			  uint32_t *pmap)
 {
@@ -137,20 +228,12 @@ size_t snapshot_copy_conn(struct sw_snapshot *dst, const struct sw_snapshot *src
 	if (c->tcpx != SW_NONE && c->tcpx < src->ntcpx) {
 		struct sw_tcpx *t = snapshot_add_tcpx(dst, ni);
 		*t = src->tcpx[c->tcpx];
-		const struct sw_tcpd *td = snapshot_tcpd(src, c);
-		if (td && dst->ntcpd == dst->ntcpx)
-			dst->tcpd[dst->ntcpd - 1] = *td;
 		if (t->cong_off) {
 			const char *cong = snapshot_cong(src, &src->tcpx[c->tcpx]);
 			t->cong_off = snapshot_intern(dst, cong, strlen(cong));
 		}
 	}
-	const struct sw_conn_detail *cd = snapshot_detail(src, c);
-	if (cd) {
-		struct sw_conn_detail *nd = snapshot_add_detail(dst, ni);
-		if (nd)
-			*nd = *cd;
-	}
+	snapshot_copy_details(dst, ni, src, c);
 	nc = &dst->conns[ni];
 	nc->name_off = 0;
 	if (c->name_len)
@@ -283,8 +366,12 @@ size_t snapshot_dedupe_tuples(struct sw_snapshot *s)
 	size_t out = 0, removed = 0;
 	for (size_t i = 0; i < s->nconns; i++) {
 		struct sw_conn *c = &s->conns[i];
+		/* records stay in place until the first duplicate (a 112-byte
+		 * copy onto itself per socket was a tenth of this pass) */
 		if (!tuple_unique(c)) {
-			s->conns[out++] = *c;
+			if (out != i)
+				s->conns[out] = *c;
+			out++;
 			continue;
 		}
 		size_t h = tuple_hash(c) & (cap - 1);
@@ -303,7 +390,8 @@ size_t snapshot_dedupe_tuples(struct sw_snapshot *s)
 			removed++;
 			continue;
 		}
-		s->conns[out] = *c;
+		if (out != i)
+			s->conns[out] = *c;
 		slot[h] = (uint32_t)(out + 1);
 		out++;
 	}

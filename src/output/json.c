@@ -434,7 +434,8 @@ static void socket_obj(FILE *fp, const struct sw_row *r)
 	}
 	ju(&o, "inode", c->inode);
 	ju(&o, "cookie", c->cookie);
-	const struct sw_conn_detail *cd = s ? snapshot_detail(s, c) : NULL;
+	struct sw_conn_detail cdb;
+	const struct sw_conn_detail *cd = s && snapshot_get_detail(s, c, &cdb) ? &cdb : NULL;
 	if (cd && cd->cgroup_id)
 		ju(&o, "cgroup_id", cd->cgroup_id);
 	if (c->ifindex) {
@@ -451,8 +452,10 @@ static void socket_obj(FILE *fp, const struct sw_row *r)
 	if (c->proto == SW_PROTO_UNIX && s)
 		unix_obj(&o, s, c);
 	const struct sw_tcpx *t = s ? snapshot_tcpx(s, c) : NULL;
-	if (t && t->have)
-		tcp_obj(&o, s, t, snapshot_tcpd(s, c));
+	if (t && t->have) {
+		struct sw_tcpd td;
+		tcp_obj(&o, s, t, snapshot_get_tcpd(s, c, &td) ? &td : NULL);
+	}
 	if (c->flags & SW_CF_HAS_SKMEM)
 		skmem_obj(&o, c, cd);
 	if (r->st && (r->st->flags & SW_ROW_RATE)) {

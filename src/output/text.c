@@ -54,6 +54,36 @@ static void put_cell(FILE *fp, const char *s, size_t len, int width, int colw,
 		*pending += colw - width;
 }
 
+/* One row into line (room checked by the caller), as put_cell would
+ * write it: one fwrite a row instead of one a cell.  Returns its length
+ * with the newline. */
+static size_t put_line(char *line, const char *arena, const struct cellref *r,
+		       const int *width, const struct sw_column *const *col, int ncols)
+{
+	size_t len = 0;
+	int pending = 0;
+	for (int j = 0; j < ncols; j++) {
+		int gap = width[j] - r[j].width;
+		if (j)
+			pending += 2;
+		if (col[j]->right)
+			pending += gap;
+		if (r[j].len) {
+			if (pending > 0) {
+				memset(line + len, ' ', (size_t)pending);
+				len += (size_t)pending;
+			}
+			pending = 0;
+			memcpy(line + len, arena + r[j].off, r[j].len);
+			len += r[j].len;
+		}
+		if (!col[j]->right)
+			pending += gap;
+	}
+	line[len++] = '\n';
+	return len;
+}
+
 int out_conns_table(FILE *fp, const struct sw_row *rows, size_t n, const enum sw_col_id *cols,
 		    int ncols, bool header)
 {
@@ -116,17 +146,17 @@ int out_conns_table(FILE *fp, const struct sw_row *rows, size_t n, const enum sw
 		}
 		putc('\n', fp);
 	}
+	size_t linecap = 0;
+	char *line = NULL;
 	for (size_t i = 0; i < n; i++) {
-		int pending = 0;
-		for (int j = 0; j < ncols; j++) {
-			const struct cellref *r = &ref[i * (size_t)ncols + (size_t)j];
-			if (j)
-				pending += 2;
-			put_cell(fp, arena + r->off, r->len, r->width, width[j], col[j]->right,
-				 &pending);
-		}
-		putc('\n', fp);
+		const struct cellref *r = &ref[i * (size_t)ncols];
+		size_t need = 1;
+		for (int j = 0; j < ncols; j++)
+			need += r[j].len + (size_t)(width[j] > r[j].width ? width[j] - r[j].width : 0) + 2;
+		line = xgrow(line, &linecap, need, 1);
+		fwrite(line, 1, put_line(line, arena, r, width, col, ncols), fp);
 	}
+	free(line);
 	free(ref);
 	free(arena);
 	return ferror(fp) ? -(errno ? errno : EIO) : 0;

@@ -24,7 +24,8 @@
 static void print_conn(const struct sw_snapshot *s, const struct sw_conn *c)
 {
 	char l[SW_EP_STRLEN], r[SW_EP_STRLEN];
-	const struct sw_conn_detail *d = snapshot_detail(s, c);
+	struct sw_conn_detail db;
+	const struct sw_conn_detail *d = snapshot_get_detail(s, c, &db) ? &db : NULL;
 	printf("%s %s %s", sw_proto_name(c->proto),
 	       c->family == AF_INET ? "v4" : c->family == AF_INET6 ? "v6" : "unix",
 	       sw_state_name(c->state, c->proto));

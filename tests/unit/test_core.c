@@ -151,6 +151,76 @@ static void test_snapshot_dedupe_tuples(void **state)
 	snapshot_done(&s);
 }
 
+/* Details are stored packed (zero words left out) and come back exactly
+ * as stored: each socket's own, either kind alone, none without details,
+ * through snapshot_copy_details, and nothing from a cut-off record. */
+static void test_snapshot_details(void **state)
+{
+	(void)state;
+	struct sw_snapshot s, t;
+	snapshot_init(&s);
+	snapshot_init(&t);
+	uint32_t seed = 7;
+	struct sw_tcpd td[50];
+	struct sw_conn_detail dd[50];
+	memset(td, 0, sizeof td);
+	memset(dd, 0, sizeof dd);
+	for (int i = 0; i < 50; i++) {
+		snapshot_add_conn(&s)->cookie = (uint64_t)i;
+		uint32_t w[sizeof td[0] / 4];
+		for (size_t k = 0; k < sizeof w / sizeof w[0]; k++) {
+			seed = seed * 1103515245u + 12345u;
+			w[k] = (seed >> 9) % 3 ? 0 : seed; /* mostly zero, some all-ones */
+			if (i == 3)
+				w[k] = UINT32_MAX;
+		}
+		memcpy(&td[i], w, sizeof td[i]);
+		dd[i].cgroup_id = i % 5 ? (uint64_t)i << 33 : 0;
+		dd[i].mark = (uint32_t)i * 3;
+		dd[i].skmem[SW_SKMEM_DROPS] = (uint32_t)i;
+		/* 0: nothing; 1: detail only; 2: tcpd only; else both */
+		int kind = i % 4;
+		if (kind)
+			snapshot_set_details(&s, (size_t)i, kind != 2 ? &dd[i] : NULL,
+					     kind != 1 ? &td[i] : NULL);
+	}
+	assert_true(s.dpacklen < 50 * (sizeof td[0] + sizeof dd[0]) / 2);
+	for (int i = 0; i < 50; i++) {
+		const struct sw_conn *c = &s.conns[i];
+		struct sw_tcpd gt;
+		struct sw_conn_detail gd;
+		int kind = i % 4;
+		assert_int_equal(snapshot_get_detail(&s, c, &gd), kind == 1 || kind == 3);
+		assert_int_equal(snapshot_get_tcpd(&s, c, &gt), kind >= 2);
+		if (kind == 1 || kind == 3)
+			assert_memory_equal(&gd, &dd[i], sizeof gd);
+		if (kind >= 2)
+			assert_memory_equal(&gt, &td[i], sizeof gt);
+		snapshot_add_conn(&t);
+		snapshot_copy_details(&t, (size_t)i, &s, c);
+		struct sw_tcpd ct;
+		assert_int_equal(snapshot_get_tcpd(&t, &t.conns[i], &ct), kind >= 2);
+		if (kind >= 2)
+			assert_memory_equal(&ct, &td[i], sizeof ct);
+	}
+	/* a record cut short (rolled back past it) yields nothing */
+	const struct sw_conn *last = &s.conns[47]; /* both kinds */
+	struct sw_tcpd gt;
+	struct sw_conn_detail gd;
+	s.dpacklen = last->detail + 3;
+	assert_false(snapshot_get_detail(&s, last, &gd));
+	assert_false(snapshot_get_tcpd(&s, last, &gt));
+	/* a snapshot without details stores none */
+	snapshot_clear(&t);
+	t.detail = false;
+	snapshot_add_conn(&t);
+	snapshot_set_details(&t, 0, &dd[1], &td[1]);
+	assert_int_equal(t.conns[0].detail, SW_NONE);
+	assert_false(snapshot_get_tcpd(&t, &t.conns[0], &gt));
+	snapshot_done(&s);
+	snapshot_done(&t);
+}
+
 static void test_fmt(void **state)
 {
 	(void)state;
@@ -300,6 +370,7 @@ int main(void)
 		cmocka_unit_test(test_local_str),
 		cmocka_unit_test(test_snapshot_dedupe),
 		cmocka_unit_test(test_snapshot_dedupe_tuples),
+		cmocka_unit_test(test_snapshot_details),
 		cmocka_unit_test(test_fmt),
 		cmocka_unit_test(test_pace),
 		cmocka_unit_test(test_blank),

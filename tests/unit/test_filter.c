@@ -82,10 +82,9 @@ static void own(struct sw_conn *c, uint32_t pr, int fd)
 static void detail(uint64_t cookie, uint32_t mark, uint64_t cgroup)
 {
 	assert_int_equal(snap.conns[snap.nconns - 1].cookie, cookie);
-	struct sw_conn_detail *d = snapshot_add_detail(&snap, snap.nconns - 1);
-	assert_non_null(d);
-	d->mark = mark;
-	d->cgroup_id = cgroup;
+	struct sw_conn_detail d = {.mark = mark, .cgroup_id = cgroup};
+	snapshot_set_details(&snap, snap.nconns - 1, &d, NULL);
+	assert_int_not_equal(snap.conns[snap.nconns - 1].detail, SW_NONE);
 }
 
 static int setup(void **state)

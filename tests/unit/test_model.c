@@ -331,11 +331,9 @@ static void fill_rich(struct sw_snapshot *s, uint64_t t, bool with3)
 		s->tcpx[c->tcpx].rtt_us = 1234;
 		s->tcpx[c->tcpx].have |= SW_TI_CONG;
 		s->tcpx[c->tcpx].cong_off = snapshot_intern(s, "bbr", 3);
-		if (s->ntcpd == s->ntcpx)
-			s->tcpd[c->tcpx].rto_us = 204000;
-		struct sw_conn_detail *d = snapshot_add_detail(s, s->nconns - 1);
-		if (d)
-			d->cgroup_id = 99;
+		struct sw_tcpd td = {.rto_us = 204000};
+		struct sw_conn_detail d = {.cgroup_id = 99};
+		snapshot_set_details(s, s->nconns - 1, &d, &td);
 	}
 	add(s, 2, SW_ST_ESTABLISHED, 22, true, 1, 1, 0);
 	/* a UNIX socket with a name: 4 */
@@ -372,14 +370,16 @@ static void check_tomb3(const struct sw_model *m, const struct sw_row *r)
 	assert_int_equal(t->bytes_received, 654321);
 	assert_string_equal(snapshot_cong(r->snap, t), "bbr");
 	/* details come along when the live snapshots had them */
-	const struct sw_tcpd *td = snapshot_tcpd(r->snap, r->conn);
-	const struct sw_conn_detail *cd = snapshot_detail(r->snap, r->conn);
+	struct sw_tcpd td;
+	struct sw_conn_detail cd;
+	bool htd = snapshot_get_tcpd(r->snap, r->conn, &td);
+	bool hcd = snapshot_get_detail(r->snap, r->conn, &cd);
 	if (model_snapshot(m)->detail) {
-		assert_true(td && td->rto_us == 204000);
-		assert_true(cd && cd->cgroup_id == 99);
+		assert_true(htd && td.rto_us == 204000);
+		assert_true(hcd && cd.cgroup_id == 99);
 	} else {
-		assert_null(td);
-		assert_null(cd);
+		assert_false(htd);
+		assert_false(hcd);
 	}
 	/* the row formats through the column table like a live one */
 	char buf[128];

@@ -47,6 +47,19 @@
 
 /* ------------------------------------------------------------ helpers */
 
+
+/* The details of c (unpacked into a buffer of each kind), or NULL. */
+static struct sw_conn_detail det_buf;
+static struct sw_tcpd tcpd_buf;
+static const struct sw_conn_detail *det_of(const struct sw_snapshot *s, const struct sw_conn *c)
+{
+	return snapshot_get_detail(s, c, &det_buf) ? &det_buf : NULL;
+}
+static const struct sw_tcpd *tcpd_of(const struct sw_snapshot *s, const struct sw_conn *c)
+{
+	return snapshot_get_tcpd(s, c, &tcpd_buf) ? &tcpd_buf : NULL;
+}
+
 static struct sw_collector *replay(const char *path, bool kstat)
 {
 	struct sw_collect_opts o = {.tcpinfo = true, .details = true, .kstat = kstat, .procs = true,
@@ -210,7 +223,7 @@ static void test_fixture_inet(void **state)
 	assert_true(e->flags & SW_CF_HAS_SKMEM);
 	assert_true(e->flags & SW_CF_HAS_SHUTDOWN);
 	assert_int_equal(e->shutdown, 0);
-	const struct sw_conn_detail *ed = snapshot_detail(&s, e);
+	const struct sw_conn_detail *ed = det_of(&s, e);
 	REQ(ed);
 	assert_true(ed->cgroup_id != 0);
 	assert_int_not_equal(e->local.port, 0);
@@ -227,7 +240,7 @@ static void test_fixture_inet(void **state)
 	assert_int_equal(x->bytes_sent, 1000);
 	assert_true(x->snd_cwnd >= 10);
 	assert_true(x->rtt_us > 0);
-	const struct sw_tcpd *xd = snapshot_tcpd(&s, e);
+	const struct sw_tcpd *xd = tcpd_of(&s, e);
 	REQ(xd);
 	assert_true(xd->snd_mss > 0);
 	/* the server end saw the 1000 bytes */
@@ -606,7 +619,7 @@ static void test_tcpinfo_lengths(void **state)
 			assert_int_equal(x->bytes_received, 0);
 		if (cases[i].len >= 104)
 			assert_int_equal(x->total_retrans, 0x67666564u);
-		const struct sw_tcpd *d = snapshot_tcpd(&s, &s.conns[0]);
+		const struct sw_tcpd *d = tcpd_of(&s, &s.conns[0]);
 		REQ(d);
 		assert_int_equal(d->snd_wscale, 6 & 0xf);
 		assert_int_equal(d->rcv_wscale, 6 >> 4);
@@ -637,7 +650,7 @@ static void test_synthetic_fields(void **state)
 	assert_int_equal(c->expires_ms, 0); /* wrapped value clamped */
 	assert_int_equal(c->timer, SW_TIMER_TIMEWAIT);
 	assert_int_equal(c->shutdown, 3);
-	const struct sw_conn_detail *d = snapshot_detail(&s, c);
+	const struct sw_conn_detail *d = det_of(&s, c);
 	REQ(d);
 	assert_int_equal(d->cgroup_id, 0x0102030405060708ull);
 	assert_int_equal(d->mark, 0xc0ffee01); /* SO_MARK, for fwmark filters */
@@ -666,8 +679,8 @@ static void test_synthetic_fields(void **state)
 	assert_int_equal(s.poollen, pool1); /* "cubic" interned */
 	for (size_t i = 0; i < 2; i++) {
 		c = &s.conns[i];
-		assert_null(snapshot_detail(&s, c));
-		assert_null(snapshot_tcpd(&s, c));
+		assert_null(det_of(&s, c));
+		assert_null(tcpd_of(&s, c));
 		assert_int_equal(c->detail, SW_NONE);
 		assert_int_equal(c->rmem, 11);
 		assert_int_equal(c->wmem, 44);
@@ -676,8 +689,7 @@ static void test_synthetic_fields(void **state)
 		REQ(x);
 		assert_string_equal(snapshot_cong(&s, x), "cubic");
 	}
-	assert_int_equal(s.ntcpd, 0);
-	assert_int_equal(s.nconnd, 0);
+	assert_int_equal(s.dpacklen, 0); /* no details stored */
 	snapshot_done(&s);
 	/* a rollback forgets interned strings past its mark */
 	snapshot_init(&s);
@@ -697,7 +709,7 @@ static void test_synthetic_fields(void **state)
 	struct msgspec sp2 = {.family = AF_INET6, .state = 1, .meminfo = true, .skmem = true};
 	assert_int_equal(parse1(&s, &sp2, false, &p), NLPARSE_DONE);
 	assert_int_equal(s.conns[0].family, AF_INET6);
-	d = snapshot_detail(&s, &s.conns[0]);
+	d = det_of(&s, &s.conns[0]);
 	REQ(d);
 	for (unsigned i = 0; i < SW_SKMEM_COUNT; i++)
 		assert_int_equal(d->skmem[i], 100 + i);

@@ -385,17 +385,13 @@ static void test_json_details(void **state)
 		s.conns[i].flags |= SW_CF_HAS_SKMEM;
 		s.conns[i].rmem = 11;
 		s.conns[i].wmem = 44;
-		struct sw_conn_detail *d = snapshot_add_detail(&s, i);
-		assert_true(detail ? d != NULL : d == NULL);
-		if (d) {
-			assert_int_equal(s.ntcpd, 1);
-			s.tcpd[0].rto_us = 204000;
-			s.tcpd[0].pacing_rate = 777;
-			d->cgroup_id = 4242;
-			d->skmem[SW_SKMEM_RMEM_ALLOC] = 11;
-			d->skmem[SW_SKMEM_WMEM_QUEUED] = 44;
-			d->skmem[SW_SKMEM_DROPS] = 3;
-		}
+		struct sw_conn_detail d = {.cgroup_id = 4242};
+		d.skmem[SW_SKMEM_RMEM_ALLOC] = 11;
+		d.skmem[SW_SKMEM_WMEM_QUEUED] = 44;
+		d.skmem[SW_SKMEM_DROPS] = 3;
+		struct sw_tcpd td = {.rto_us = 204000, .pacing_rate = 777};
+		snapshot_set_details(&s, i, &d, &td); /* kept only with details */
+		assert_true(detail ? s.conns[i].detail != SW_NONE : s.conns[i].detail == SW_NONE);
 		struct sw_row r = {&s, &s.conns[0], NULL};
 		char *j = json_of(&s, &r, 1, false);
 		assert_true(json_valid_line(j, strlen(j)));
@@ -434,9 +430,9 @@ static void test_json_unset_u64(void **state)
 	t->bytes_acked = UINT64_MAX;
 	t->bytes_received = UINT64_MAX - 1;
 	t->delivery_rate = 0;
-	assert_non_null(snapshot_add_detail(&s, i));
-	s.tcpd[0].pacing_rate = UINT64_MAX;
-	s.tcpd[0].max_pacing_rate = 125000;
+	struct sw_tcpd td = {.pacing_rate = UINT64_MAX, .max_pacing_rate = 125000};
+	struct sw_conn_detail d = {0};
+	snapshot_set_details(&s, i, &d, &td);
 	struct sw_row r = {&s, &s.conns[0], NULL};
 	char *j = json_of(&s, &r, 1, false);
 	assert_true(json_valid_line(j, strlen(j)));

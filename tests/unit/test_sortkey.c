@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_sortkey: column sort-key prefixes (column_sortkey) agree with the
  * comparators, and view_sort's radix-prefix path for large views gives
- * exactly the order of a plain comparator sort. */
+ * exactly the order of a plain comparator sort: with runs of ties left to
+ * identity order (cookie, protocol, family) and above the size where the
+ * rows are permuted in place instead of through a copy. */
 #include "config.h"
 
 #include <setjmp.h>
@@ -18,6 +20,7 @@
 #include "core/snapshot.h"
 
 #define N 3000 /* well above the prefix-sort threshold */
+#define BIG 300000 /* above the in-place permutation threshold (256k) */
 
 static uint32_t rng = 12345;
 
@@ -29,12 +32,12 @@ static uint32_t rnd(uint32_t n)
 
 /* A mix with many ties: IPv4, IPv6, v4-mapped IPv6 and UNIX sockets over
  * few addresses, ports, states and queue values. */
-static void fill(struct sw_snapshot *s)
+static void fill_n(struct sw_snapshot *s, uint32_t n)
 {
-	for (int i = 0; i < N; i++) {
+	for (uint32_t i = 0; i < n; i++) {
 		struct sw_conn *c = snapshot_add_conn(s);
 		memset(c, 0, sizeof *c);
-		c->cookie = 1000 + (uint64_t)rnd(N / 2); /* duplicates too */
+		c->cookie = 1000 + (uint64_t)rnd(n / 2); /* duplicates too */
 		c->tcpx = SW_NONE;
 		uint32_t kind = rnd(10);
 		c->proto = kind < 8 ? (uint8_t)rnd(3) : SW_PROTO_UNIX;
@@ -71,6 +74,11 @@ static void fill(struct sw_snapshot *s)
 			}
 		}
 	}
+}
+
+static void fill(struct sw_snapshot *s)
+{
+	fill_n(s, N);
 }
 
 static const struct sw_sortkey *cur_keys;
@@ -150,6 +158,26 @@ static void test_view_sort_matches_comparators(void **state)
 	snapshot_done(&s);
 }
 
+/* A million-socket view is permuted in place; the monitor's state,remote
+ * order leaves runs of thousands of ties (one state towards few remote
+ * endpoints) to identity order. */
+static void test_view_sort_big(void **state)
+{
+	(void)state;
+	struct sw_snapshot s;
+	snapshot_init(&s);
+	fill_n(&s, BIG);
+	static const struct sw_sortkey specs[][3] = {
+		{{SW_COL_STATE, false}, {SW_COL_REMOTE, false}, {-1, false}},
+		{{SW_COL_PROTO, false}, {SW_COL_LOCAL, false}, {SW_COL_REMOTE, false}},
+		{{SW_COL_SENDQ, true}, {SW_COL_STATE, false}, {-1, false}},
+		{{SW_COL_LOCAL, false}, {SW_COL_UID, false}, {-1, false}}, /* no key */
+	};
+	for (size_t i = 0; i < sizeof specs / sizeof specs[0]; i++)
+		check_order(&s, specs[i], specs[i][2].col < 0 ? 2 : 3, BIG);
+	snapshot_done(&s);
+}
+
 static void test_keys_agree_with_compare(void **state)
 {
 	(void)state;
@@ -192,6 +220,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_keys_agree_with_compare),
 		cmocka_unit_test(test_view_sort_matches_comparators),
+		cmocka_unit_test(test_view_sort_big),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
