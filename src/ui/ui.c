@@ -152,6 +152,12 @@ void ui_set_data(struct ui *ui, const struct ui_data *d)
 		colset_show_first(&ui->colset, SW_COL_NETNS); /* whose sockets */
 		ui->netns_col = true;
 		ui->panels[PANEL_CONNS].dirty = true;
+	} else if (d->snap && !d->snap->nns && ui->netns_col && !ui->cfg.columns) {
+		/* one namespace chosen since: the header names it, and the
+		 * column shown for -N all would stay empty */
+		ui->colset.on[SW_COL_NETNS] = false;
+		ui->netns_col = false;
+		ui->panels[PANEL_CONNS].dirty = true;
 	}
 	if (header_height(ui, ui->rows) != old_h)
 		ui->relayout = true;

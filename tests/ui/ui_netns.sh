@@ -87,12 +87,14 @@ check "typing shows what was typed" tmux_wait_text "Network namespace view: ub-$
 tmux_send Enter
 check "Enter shows the namespace typed" tmux_wait_text "Network namespace: sw-ub-$$"
 check "the header names it" tmux_wait_text "netns sw-ub-$$"
+check "one namespace: no Netns column (it would stay empty)" tmux_wait_regex "^Proto +"
 check "its connection is listed" tmux_wait_regex "tcp +ESTAB .*127\.0\.0\.1:7300 +127\.0\.0\.1:45000"
 tmux_send e
 check "e again: the chooser marks namespace b" tmux_wait_regex "\* sw-ub-$$"
 tmux_type all
 tmux_send Enter
 check "back to all namespaces" tmux_wait_text "netns all"
+check "all namespaces: the Netns column again" tmux_wait_regex "^Netns +Proto"
 tmux_send e
 check "the chooser once more" tmux_wait_text "Network namespace view"
 tmux_send Up
