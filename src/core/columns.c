@@ -49,6 +49,11 @@ static int cmp_dbl(double a, double b)
 /* Hot (every row of every numeric column): no printf. */
 static void fmt_u64(char *buf, size_t len, uint64_t v)
 {
+	if (v < 10 && len >= 2) { /* most queues are empty */
+		buf[0] = (char)('0' + v);
+		buf[1] = '\0';
+		return;
+	}
 	char t[24];
 	int i = (int)sizeof t;
 	t[--i] = '\0';
@@ -768,31 +773,6 @@ static const struct sw_column columns[SW_COL_COUNT] = {
 #undef ADDR
 #undef OWNER
 #undef TI
-
-/* The width without the text where it is plain arithmetic (the columns of
- * every numeric listing); -1 otherwise. */
-static int quick_width(enum sw_col_id id, const struct sw_conn *c)
-{
-	bool inet = is_inet(c) && c->proto != SW_PROTO_UNIX;
-	switch (id) {
-	case SW_COL_RECVQ: return sw_udigits(c->rq);
-	case SW_COL_SENDQ: return sw_udigits(c->wq);
-	case SW_COL_LOCAL: return inet ? sw_ep_width(c->family, &c->local) : -1;
-	case SW_COL_REMOTE: return inet ? sw_ep_width(c->family, &c->remote) : -1;
-	default: return -1;
-	}
-}
-
-int column_cell_width(const struct sw_column *col, const struct sw_row *r, char *buf,
-		      size_t len)
-{
-	int w = quick_width(col->id, r->conn);
-	if (w >= 0)
-		return w;
-	buf[0] = '\0';
-	col->format(r, buf, len);
-	return sw_text_width(buf, strlen(buf));
-}
 
 const struct sw_column *column_get(enum sw_col_id id)
 {

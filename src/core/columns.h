@@ -86,12 +86,6 @@ struct sw_column {
 
 const struct sw_column *column_get(enum sw_col_id id);
 
-/* Display width of col's text for r (what format writes, measured), found
- * without formatting where that is plain arithmetic (queues, IPv4
- * endpoints); buf (len bytes) is scratch for the others. */
-int column_cell_width(const struct sw_column *col, const struct sw_row *r, char *buf,
-		      size_t len);
-
 /* SW_NEED_* of the columns shown and of the sort keys. */
 unsigned columns_needs(const enum sw_col_id *ids, size_t n,
 		       const struct sw_sortkey *keys, size_t nkeys);

@@ -9,7 +9,6 @@
 #include <sys/socket.h>
 
 #include "conn.h"
-#include "util.h"
 
 static const char *const proto_names[SW_PROTO_COUNT] = {
 	[SW_PROTO_TCP] = "tcp",     [SW_PROTO_UDP] = "udp",
@@ -206,17 +205,6 @@ static const uint8_t *ep_dotted(int family, const struct sw_endpoint *ep)
 			    : family == AF_INET6 && sw_addr_is_v4mapped(ep->addr) ? ep->addr + 12
 			    : NULL;
 	return v4 && !sw_addr_is_any(family, ep->addr) ? v4 : NULL;
-}
-
-int sw_ep_width(int family, const struct sw_endpoint *ep)
-{
-	const uint8_t *v4 = ep_dotted(family, ep);
-	if (!v4)
-		return -1;
-	int w = 3 + 1 + (ep->port ? sw_udigits(ep->port) : 1); /* dots, ':', port or '*' */
-	for (int i = 0; i < 4; i++)
-		w += 1 + (v4[i] >= 10) + (v4[i] >= 100);
-	return w;
 }
 
 char *sw_ep_str(int family, const struct sw_endpoint *ep, char *buf, size_t len)

@@ -248,9 +248,6 @@ char *sw_addr_str(int family, const uint8_t addr[16], bool star_any,
 /* "addr:port" ("[v6]:port"), "*:port", "*:*".  Returns buf. */
 char *sw_ep_str(int family, const struct sw_endpoint *ep, char *buf, size_t len);
 #define SW_EP_STRLEN 64
-/* Display width of sw_ep_str's text without writing it, for the common
- * "a.b.c.d:port" case; -1 for the others (IPv6, the wildcard). */
-int sw_ep_width(int family, const struct sw_endpoint *ep);
 /* The local end of an inet socket as ss prints it: a wildcard address is
  * "0.0.0.0:80" for IPv4, "*:80" for dual-stack IPv6 and "[::]:80" for
  * IPV6_V6ONLY, so an IPv4-only listener does not look dual-stack. */

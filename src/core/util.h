@@ -43,17 +43,6 @@ static inline double sw_pct_shown(double part, double whole, int decimals)
 	return p > 0 ? (double)(unsigned long long)p / scale : 0;
 }
 
-/* Decimal digits of v (1 for 0). */
-static inline int sw_udigits(uint64_t v)
-{
-	int n = 1;
-	while (v >= 10) {
-		v /= 10;
-		n++;
-	}
-	return n;
-}
-
 static inline uint64_t sw_hash64(uint64_t x)
 {
 	x ^= x >> 30;

@@ -110,47 +110,6 @@ static void test_inet_formats(void **state)
 	snapshot_done(&s);
 }
 
-/* column_cell_width is what format writes, measured, for every column:
- * the widths found without formatting (queues, IPv4 endpoints) at their
- * digit-count edges, and the ones it formats to measure. */
-static void test_cell_width(void **state)
-{
-	(void)state;
-	struct sw_snapshot s;
-	snapshot_init(&s);
-	fx_inet(&s, SW_PROTO_TCP, AF_INET, "1.22.103.0", 9, "255.10.9.100", 10, SW_ST_ESTABLISHED);
-	fx_inet(&s, SW_PROTO_TCP, AF_INET, "192.0.2.1", 65535, "203.0.113.99", 100,
-		SW_ST_TIME_WAIT);
-	fx_inet(&s, SW_PROTO_TCP, AF_INET6, "::ffff:198.51.100.7", 99, "::ffff:0.0.0.1", 1000,
-		SW_ST_SYN_RECV);
-	fx_inet(&s, SW_PROTO_TCP, AF_INET6, "2001:db8::1", 443, "::1", 0, SW_ST_ESTABLISHED);
-	fx_inet(&s, SW_PROTO_UDP, AF_INET, "0.0.0.0", 53, NULL, 0, SW_ST_CLOSE);
-	fx_inet(&s, SW_PROTO_TCP, AF_INET6, "::", 80, NULL, 0, SW_ST_LISTEN);
-	fx_inet(&s, SW_PROTO_TCP, AF_INET6, "::ffff:0.0.0.0", 8080, NULL, 0, SW_ST_LISTEN);
-	fx_unix(&s, SOCK_STREAM, SW_ST_ESTABLISHED, "/run/x.sock", 12, 77, 78);
-	s.conns[0].rq = 9;
-	s.conns[0].wq = 10;
-	s.conns[1].rq = 99999;
-	s.conns[1].wq = UINT32_MAX;
-	s.conns[2].rq = 100;
-	struct sw_row rows[8];
-	fx_rows(&s, rows, NULL);
-	char scratch[256];
-	for (size_t i = 0; i < s.nconns; i++) {
-		for (int id = 0; id < SW_COL_COUNT; id++) {
-			const struct sw_column *c = column_get((enum sw_col_id)id);
-			const char *text = cell((enum sw_col_id)id, &rows[i]);
-			assert_int_equal(column_cell_width(c, &rows[i], scratch, sizeof scratch),
-					 (int)strlen(text));
-		}
-	}
-	/* "1.22.103.0:9", "255.10.9.100:10", "4294967295" */
-	assert_int_equal(column_cell_width(column_get(SW_COL_LOCAL), &rows[0], scratch, 1), 12);
-	assert_int_equal(column_cell_width(column_get(SW_COL_REMOTE), &rows[0], scratch, 1), 15);
-	assert_int_equal(column_cell_width(column_get(SW_COL_SENDQ), &rows[1], scratch, 1), 10);
-	snapshot_done(&s);
-}
-
 static void test_unix_formats(void **state)
 {
 	(void)state;
@@ -483,7 +442,6 @@ int main(void)
 		cmocka_unit_test(test_table_facts),
 		cmocka_unit_test(test_iface_names),
 		cmocka_unit_test(test_inet_formats),
-		cmocka_unit_test(test_cell_width),
 		cmocka_unit_test(test_unix_formats),
 		cmocka_unit_test(test_timers),
 		cmocka_unit_test(test_processes),
