@@ -358,14 +358,13 @@ static bool tuple_newer(const struct sw_conn *c, const struct sw_conn *o)
 
 size_t snapshot_dedupe_tuples(struct sw_snapshot *s)
 {
-	if (s->nconns < 2)
+	size_t n = 0;
+	for (size_t i = 0; i < s->nconns; i++)
+		n += tuple_unique(&s->conns[i]);
+	if (n < 2)
 		return 0;
-	/* sized for every record (no counting pass over them first); a slot
-	 * is two words: index + 1 of the holder and the high half of its
-	 * hash, so a probe reads another record only when they match */
 	size_t cap;
-	uint32_t *slot = dedupe_table(s, s->nconns * 2, &cap);
-	cap /= 2;
+	uint32_t *slot = dedupe_table(s, n, &cap); /* index + 1 of the holder */
 	size_t out = 0, removed = 0;
 	for (size_t i = 0; i < s->nconns; i++) {
 		struct sw_conn *c = &s->conns[i];
@@ -377,13 +376,11 @@ size_t snapshot_dedupe_tuples(struct sw_snapshot *s)
 			out++;
 			continue;
 		}
-		uint64_t hv = tuple_hash(c);
-		uint32_t tag = (uint32_t)(hv >> 32);
-		size_t h = hv & (cap - 1);
+		size_t h = tuple_hash(c) & (cap - 1);
 		bool dup = false;
-		while (slot[2 * h]) {
-			struct sw_conn *o = &s->conns[slot[2 * h] - 1];
-			if (slot[2 * h + 1] == tag && tuple_eq(o, c)) {
+		while (slot[h]) {
+			struct sw_conn *o = &s->conns[slot[h] - 1];
+			if (tuple_eq(o, c)) {
 				if (tuple_newer(c, o))
 					*o = *c; /* the newer socket, in the earlier place */
 				dup = true;
@@ -397,8 +394,7 @@ size_t snapshot_dedupe_tuples(struct sw_snapshot *s)
 		}
 		if (out != i)
 			s->conns[out] = *c;
-		slot[2 * h] = (uint32_t)(out + 1);
-		slot[2 * h + 1] = tag;
+		slot[h] = (uint32_t)(out + 1);
 		out++;
 	}
 	s->nconns = out;
