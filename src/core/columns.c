@@ -49,6 +49,11 @@ static int cmp_dbl(double a, double b)
 /* Hot (every row of every numeric column): no printf. */
 static void fmt_u64(char *buf, size_t len, uint64_t v)
 {
+	if (v < 10 && len >= 2) { /* most queues are empty */
+		buf[0] = (char)('0' + v);
+		buf[1] = '\0';
+		return;
+	}
 	char t[24];
 	int i = (int)sizeof t;
 	t[--i] = '\0';

@@ -177,31 +177,52 @@ char *sw_addr_str(int family, const uint8_t a[16], bool star_any, char *buf,
 	return buf;
 }
 
+/* ":port" (":*" for port 0) at p; returns the end (NUL written). */
+static char *put_port(char *p, uint16_t port)
+{
+	*p++ = ':';
+	if (port) {
+		char d[8];
+		int k = 0;
+		unsigned v = port;
+		do
+			d[k++] = (char)('0' + v % 10);
+		while (v /= 10);
+		while (k)
+			*p++ = d[--k];
+	} else {
+		*p++ = '*';
+	}
+	*p = '\0';
+	return p;
+}
+
+/* The IPv4 address of ep when sw_ep_str writes it as "a.b.c.d:port"
+ * (IPv4 or v4-mapped, not the wildcard), else NULL. */
+static const uint8_t *ep_dotted(int family, const struct sw_endpoint *ep)
+{
+	const uint8_t *v4 = family == AF_INET ? ep->addr
+			    : family == AF_INET6 && sw_addr_is_v4mapped(ep->addr) ? ep->addr + 12
+			    : NULL;
+	return v4 && !sw_addr_is_any(family, ep->addr) ? v4 : NULL;
+}
+
 char *sw_ep_str(int family, const struct sw_endpoint *ep, char *buf, size_t len)
 {
+	const uint8_t *v4 = ep_dotted(family, ep);
+	if (v4 && len >= 22) {
+		/* the common case straight into buf: "a.b.c.d:port" */
+		put_port(buf + fmt_v4(v4, buf), ep->port);
+		return buf;
+	}
 	char a[INET6_ADDRSTRLEN];
 	sw_addr_str(family, ep->addr, true, a, sizeof a);
 	bool v6 = family == AF_INET6 && !sw_addr_is_v4mapped(ep->addr) && strcmp(a, "*") != 0;
 	size_t n = strlen(a);
 	if (!v6 && len >= n + 7) {
 		/* "addr:port" by hand (the common case; snprintf is slow) */
-		char *p = buf;
-		memcpy(p, a, n);
-		p += n;
-		*p++ = ':';
-		if (ep->port) {
-			char d[8];
-			int k = 0;
-			unsigned v = ep->port;
-			do
-				d[k++] = (char)('0' + v % 10);
-			while (v /= 10);
-			while (k)
-				*p++ = d[--k];
-		} else {
-			*p++ = '*';
-		}
-		*p = '\0';
+		memcpy(buf, a, n);
+		put_port(buf + n, ep->port);
 		return buf;
 	}
 	if (ep->port)

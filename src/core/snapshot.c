@@ -324,9 +324,11 @@ static uint64_t tuple_hash(const struct sw_conn *c)
 	memcpy(w + 2, c->remote.addr, 16);
 	uint64_t h = ((uint64_t)c->local.port << 16 | c->remote.port) ^ c->proto ^
 		     ((uint64_t)c->ns << 40);
-	for (int i = 0; i < 4; i++)
-		h = sw_hash64(h ^ w[i]);
-	return h;
+	/* one full mix, not one a word: the words are folded by odd
+	 * multipliers first (this hash runs for every connected socket) */
+	h ^= (w[0] + w[1] * 0x9e3779b97f4a7c15ULL) ^
+	     (w[2] * 0xc2b2ae3d27d4eb4fULL + w[3] * 0x165667b19e3779f9ULL);
+	return sw_hash64(h);
 }
 
 static bool tuple_eq(const struct sw_conn *a, const struct sw_conn *b)

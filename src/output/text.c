@@ -40,6 +40,20 @@ struct cellref {
 
 #define PREFETCH 8 /* rows ahead */
 
+/* Length and display width of a formatted cell in one scan: plain ASCII
+ * (every cell of a numeric listing) needs no multibyte decoding. */
+static inline size_t cell_len(const char *s, int *width)
+{
+	size_t i = 0;
+	unsigned char hi = 0;
+	while (s[i]) {
+		hi |= (unsigned char)s[i];
+		i++;
+	}
+	*width = hi & 0x80 ? sw_text_width(s, i) : (int)i;
+	return i;
+}
+
 static void put_cell(FILE *fp, const char *s, size_t len, int width, int colw,
 		     bool right, int *pending)
 {
@@ -106,31 +120,33 @@ int out_conns_table(FILE *fp, const struct sw_row *rows, size_t n, const enum sw
 	size_t ncells = n * (size_t)ncols;
 	struct cellref *ref = xmalloc((ncells + 1) * sizeof *ref);
 	size_t acap = 0, alen = 0;
-	char *arena = xgrow(NULL, &acap, n * (size_t)ncols * 12 + CELL_MAX + 1, 1);
+	size_t rowmax = (size_t)ncols * (CELL_MAX + 1); /* room a row may take */
+	char *arena = xgrow(NULL, &acap, n * (size_t)ncols * 12 + rowmax, 1);
 	for (size_t i = 0; i < n; i++) {
 		/* rows come in sort order, records in collection order: fetch
 		 * a few rows ahead (at 100k sockets most of the time here was
 		 * waiting for the first field of each record) */
 		if (i + PREFETCH < n)
 			__builtin_prefetch(rows[i + PREFETCH].conn);
+		/* room for the whole row at once (one check a row, not a cell) */
+		if (alen + rowmax > UINT32_MAX) {
+			free(ref);
+			free(arena);
+			return -EFBIG;
+		}
+		arena = xgrow(arena, &acap, alen + rowmax, 1);
+		struct cellref *r = &ref[i * (size_t)ncols];
 		for (int j = 0; j < ncols; j++) {
-			arena = xgrow(arena, &acap, alen + CELL_MAX + 1, 1);
 			char *cell = arena + alen;
 			cell[0] = '\0';
 			col[j]->format(&rows[i], cell, CELL_MAX);
-			size_t len = strlen(cell);
-			int w = sw_text_width(cell, len);
+			int w;
+			size_t len = cell_len(cell, &w);
 			if (w > width[j])
 				width[j] = w;
-			if (alen + len + 1 > UINT32_MAX) {
-				free(ref);
-				free(arena);
-				return -EFBIG;
-			}
-			struct cellref *r = &ref[i * (size_t)ncols + (size_t)j];
-			r->off = (uint32_t)alen;
-			r->len = (uint16_t)len;
-			r->width = (uint16_t)w;
+			r[j].off = (uint32_t)alen;
+			r[j].len = (uint16_t)len;
+			r[j].width = (uint16_t)w;
 			alen += len + 1;
 		}
 	}

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -557,6 +558,34 @@ static void test_table(void **state)
 	snapshot_done(&s);
 }
 
+/* A cell's width is its display columns, not its bytes: a UTF-8 path
+ * (9 columns in 10 bytes) pads the next column as an ASCII one of 9
+ * would; one-digit and longer queues right-aligned alike. */
+static void test_table_utf8(void **state)
+{
+	(void)state;
+	if (!setlocale(LC_CTYPE, "C.UTF-8"))
+		skip();
+	struct sw_snapshot s;
+	snapshot_init(&s);
+	fx_unix(&s, SOCK_STREAM, SW_ST_LISTEN, "/run/caf\xc3\xa9", 11, 5, 0);
+	fx_unix(&s, SOCK_STREAM, SW_ST_LISTEN, "/run/abcd", 10, 6, 0);
+	s.conns[0].rq = 7;
+	s.conns[1].rq = 4096;
+	struct sw_row rows[2];
+	fx_rows(&s, rows, NULL);
+	const enum sw_col_id cols[] = {SW_COL_LOCAL, SW_COL_RECVQ, SW_COL_INODE};
+	struct mem m;
+	mem_open(&m);
+	assert_int_equal(out_conns_table(m.fp, rows, 2, cols, 3, false), 0);
+	char *t = mem_close(&m);
+	assert_string_equal(t, "/run/caf\xc3\xa9     7  5\n"
+			       "/run/abcd  4096  6\n");
+	free(t);
+	setlocale(LC_CTYPE, "C");
+	snapshot_done(&s);
+}
+
 /* --format csv: RFC 4180 quoting, stable column names, one time column. */
 static void test_csv(void **state)
 {
@@ -749,6 +778,7 @@ int main(void)
 		cmocka_unit_test(test_json_kernel_aggregates),
 		cmocka_unit_test(test_json_empty),
 		cmocka_unit_test(test_table),
+		cmocka_unit_test(test_table_utf8),
 		cmocka_unit_test(test_table_big),
 		cmocka_unit_test(test_csv),
 		cmocka_unit_test(test_pids),
