@@ -4,8 +4,8 @@
 # tmux.  The history: 4 samples with a listener on :3306, then (a second
 # recorder run appending to the same segment) 4 more with :4406 too, then
 # 2 with neither.  The header says RECORDING and the sample's date and
-# time; ] and [ step one sample (:4406 appears and goes), G jumps to a typed time, . and , a
-# minute (past the end or start: the status line says where the recording
+# time; ] and [ step one sample (:4406 appears and goes), G jumps to a
+# typed time, . and , a minute (past the end or start: the status line says where the recording
 # ends or starts), kill and close are refused, the filter works on the
 # recording, Space plays it.  Short connections to :5507 made during the
 # second run (tests/tools/churngen.py) show in the Churn panel of the
