@@ -414,6 +414,8 @@ static void index_pids(struct hf_dec *d, const struct sw_snapshot *s)
 static uint32_t find_pid(const struct hf_dec *d, int32_t pid)
 {
 	struct pidix key = {pid, 0};
+	if (d->npids == 0) /* bsearch() wants a base even for no elements */
+		return SW_NONE;
 	const struct pidix *p = bsearch(&key, d->pids, d->npids, sizeof key, pid_cmp);
 	return p ? p->idx : SW_NONE;
 }
