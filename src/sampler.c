@@ -138,6 +138,8 @@ struct sampler *sampler_new(void)
 	pthread_sigmask(SIG_SETMASK, &all, &old);
 	int e = pthread_create(&s->thread, NULL, worker, s);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (!e) /* top -H, perf: the collection apart from the screen */
+		pthread_setname_np(s->thread, "sw-collect");
 	if (e) {
 		destroy(s);
 		errno = e;

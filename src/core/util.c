@@ -3,6 +3,7 @@
 
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <math.h>
 #include <errno.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -503,4 +504,9 @@ bool sw_parse_hostport(const char *s, struct sockaddr_storage *ss, unsigned *len
 		*len = sizeof *a;
 	}
 	return true;
+}
+
+bool sw_dbl_is_ll(double v)
+{
+	return isfinite(v) && fabs(v) < 9.2e18 && v == (double)(long long)v;
 }

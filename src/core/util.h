@@ -56,6 +56,9 @@ static inline uint64_t sw_hash64(uint64_t x)
 char *sw_fmt_bytes(double v, char *buf, size_t len);
 /* Rates: 1.2KB/s ... */
 char *sw_fmt_rate(double bps, char *buf, size_t len);
+/* v is a finite whole number that fits a long long (checked before any
+ * conversion: casting 1.8e19 or NaN to an integer is undefined). */
+bool sw_dbl_is_ll(double v);
 /* Durations from ms: 850ms 12.3s 4m05s 2h03m 3d04h */
 char *sw_fmt_ms(uint64_t ms, char *buf, size_t len);
 /* A decimal or 0x-hex number <= max, nothing else in w; false if bad. */

@@ -15,7 +15,7 @@ static void json_num(FILE *fp, double v)
 {
 	if (!isfinite(v))
 		fputs("null", fp);
-	else if (v == (double)(long long)v && fabs(v) < 9e15)
+	else if (fabs(v) < 9e15 && sw_dbl_is_ll(v))
 		fprintf(fp, "%lld", (long long)v);
 	else
 		fprintf(fp, "%.3f", v);

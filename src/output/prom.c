@@ -65,7 +65,7 @@ static void prom_sample(struct prom *p, const char *name, const struct prom_labe
 	}
 	if (nl)
 		fputc('}', p->fp);
-	if (v == (double)(long long)v)
+	if (sw_dbl_is_ll(v))
 		fprintf(p->fp, " %lld\n", (long long)v);
 	else
 		fprintf(p->fp, " %.6g\n", v);

@@ -37,7 +37,7 @@ static void head(FILE *fp, const char *name, const char *type, const char *help)
 /* integers exactly (counters), fractions with 6 digits */
 static void val(FILE *fp, double v)
 {
-	if (v == (double)(long long)v)
+	if (sw_dbl_is_ll(v))
 		fprintf(fp, " %lld\n", (long long)v);
 	else
 		fprintf(fp, " %.6g\n", v);

@@ -230,6 +230,13 @@ static void test_fmt(void **state)
 	assert_string_equal(sw_fmt_ms(245000, b, sizeof b), "4m05s");
 	assert_string_equal(sw_fmt_bytes(1536, b, sizeof b), "1.5K");
 	assert_string_equal(sw_fmt_rate(10 * 1048576.0, b, sizeof b), "10MB/s");
+	/* whole numbers that a long long holds, tested before converting */
+	assert_true(sw_dbl_is_ll(42.0));
+	assert_true(sw_dbl_is_ll(-7.0));
+	assert_false(sw_dbl_is_ll(0.5));
+	assert_false(sw_dbl_is_ll(18446744073709551615.0)); /* an unset u64 */
+	assert_false(sw_dbl_is_ll(0.0 / 0.0));
+	assert_false(sw_dbl_is_ll(1.0 / 0.0));
 	double d;
 	assert_true(sw_parse_seconds("0.5", &d));
 	assert_false(sw_parse_seconds("x", &d));
