@@ -59,14 +59,20 @@ struct ent {
 #define GEN_TIMES 8
 
 struct sw_model {
-	struct sw_snapshot cur;
-	struct sw_rowstat *st; /* per cur.conns[] */
-	size_t capst;
+	/* cur[ci]: the latest snapshot, st[ci] its rows' states.  The other
+	 * pair holds the previous update's until model_release_prev(), so
+	 * rows of a view built before an update stay valid through it (the
+	 * monitor merges in its collection thread while the screen shows the
+	 * last views). */
+	struct sw_snapshot cur[2];
+	int ci;
+	struct sw_rowstat *st[2];
+	size_t capst[2];
 
 	struct sw_snapshot tomb[2]; /* tomb[ti]: current store */
 	int ti;
-	struct sw_rowstat *tst; /* per tomb[ti].conns[] */
-	size_t captst;
+	struct sw_rowstat *tst[2]; /* tst[ti]: per tomb[ti].conns[] */
+	size_t captst[2];
 
 	struct ent *ents; /* per-socket state, dense */
 	size_t nents, capents;
@@ -208,7 +214,8 @@ static void ht_del(struct sw_model *m, struct ent *e)
 struct sw_model *model_new(void)
 {
 	struct sw_model *m = xcalloc(1, sizeof *m);
-	snapshot_init(&m->cur);
+	snapshot_init(&m->cur[0]);
+	snapshot_init(&m->cur[1]);
 	snapshot_init(&m->tomb[0]);
 	snapshot_init(&m->tomb[1]);
 	m->ttl = DEFAULT_TTL;
@@ -219,11 +226,12 @@ void model_free(struct sw_model *m)
 {
 	if (!m)
 		return;
-	snapshot_done(&m->cur);
-	snapshot_done(&m->tomb[0]);
-	snapshot_done(&m->tomb[1]);
-	free(m->st);
-	free(m->tst);
+	for (int i = 0; i < 2; i++) {
+		snapshot_done(&m->cur[i]);
+		snapshot_done(&m->tomb[i]);
+		free(m->st[i]);
+		free(m->tst[i]);
+	}
 	free(m->ents);
 	free(m->slots);
 	free(m->pmap);
@@ -232,12 +240,12 @@ void model_free(struct sw_model *m)
 
 const struct sw_snapshot *model_snapshot(const struct sw_model *m)
 {
-	return &m->cur;
+	return &m->cur[m->ci];
 }
 
 void model_lend_tcpx(struct sw_model *m, struct sw_snapshot *snap)
 {
-	struct sw_snapshot *c = &m->cur;
+	struct sw_snapshot *c = &m->cur[m->ci];
 	SW_SWAP(snap->tcpx, c->tcpx);
 	SW_SWAP(snap->captcpx, c->captcpx);
 	snap->ntcpx = 0;
@@ -256,10 +264,10 @@ void model_set_tombstone_ttl(struct sw_model *m, unsigned refreshes)
 
 static void clear_marked(struct sw_model *m)
 {
-	for (size_t i = 0; i < m->cur.nconns; i++)
-		m->st[i].flags &= ~(uint32_t)SW_ROW_MARKED_NEW;
+	for (size_t i = 0; i < m->cur[m->ci].nconns && !m->oneshot; i++)
+		m->st[m->ci][i].flags &= ~(uint32_t)SW_ROW_MARKED_NEW;
 	for (size_t i = 0; i < m->tomb[m->ti].nconns; i++)
-		m->tst[i].flags &= ~(uint32_t)SW_ROW_MARKED_NEW;
+		m->tst[m->ti][i].flags &= ~(uint32_t)SW_ROW_MARKED_NEW;
 }
 
 void model_mark(struct sw_model *m)
@@ -322,13 +330,14 @@ static void rowstat_fill(const struct sw_model *m, const struct ent *e,
 
 static void live_pass(struct sw_model *m, uint64_t t, bool first)
 {
-	struct sw_snapshot *cur = &m->cur;
+	struct sw_snapshot *cur = &m->cur[m->ci];
 	bool dups = false;
 
-	m->st = xgrow(m->st, &m->capst, cur->nconns ? cur->nconns : 1, sizeof *m->st);
+	struct sw_rowstat *st = m->st[m->ci] =
+		xgrow(m->st[m->ci], &m->capst[m->ci], cur->nconns ? cur->nconns : 1, sizeof *st);
 	for (size_t i = 0; i < cur->nconns; i++) {
 		struct sw_conn *c = &cur->conns[i];
-		struct sw_rowstat *rs = &m->st[i];
+		struct sw_rowstat *rs = &st[i];
 		bool ins;
 		struct ent *e = ht_get(m, c, &ins);
 		memset(rs, 0, sizeof *rs);
@@ -385,22 +394,53 @@ static void live_pass(struct sw_model *m, uint64_t t, bool first)
 		return;
 	size_t out = 0;
 	for (size_t i = 0; i < cur->nconns; i++) {
-		if (m->st[i].flags & ROW_DUP)
+		if (st[i].flags & ROW_DUP)
 			continue;
 		if (out != i) {
 			cur->conns[out] = cur->conns[i];
-			m->st[out] = m->st[i];
+			st[out] = st[i];
 		}
 		out++;
 	}
 	cur->nconns = out;
 }
 
+/* The previous update's snapshot and row states, once no view refers to
+ * them: cleared for reuse, or freed when their records take more than
+ * keep_bytes or four times the latest count (after a spike). */
+void model_release_prev(struct sw_model *m, size_t keep_bytes)
+{
+	int pi = !m->ci;
+	struct sw_snapshot *p = &m->cur[pi];
+	size_t now = m->cur[m->ci].nconns;
+	if (p->capconns * sizeof *p->conns > keep_bytes ||
+	    p->capconns > 4 * (now > 1024 ? now : 1024)) {
+		snapshot_done(p);
+		snapshot_init(p);
+		free(m->st[pi]);
+		m->st[pi] = NULL;
+		m->capst[pi] = 0;
+	} else {
+		snapshot_clear(p);
+	}
+}
+
 void model_update(struct sw_model *m, struct sw_snapshot *snap)
 {
+	model_update_keep(m, snap);
+	/* the caller gets the previous snapshot back, cleared */
+	SW_SWAP(*snap, m->cur[!m->ci]);
+	snapshot_clear(snap);
+}
+
+void model_update_keep(struct sw_model *m, struct sw_snapshot *snap)
+{
 	uint64_t t = snap->mono_ns ? snap->mono_ns : sw_mono_ns();
-	SW_SWAP(m->cur, *snap); /* the caller now holds the previous snapshot */
-	const struct sw_snapshot *old = snap;
+	snapshot_clear(&m->cur[!m->ci]); /* not released: nothing refers to it */
+	m->ci = !m->ci;
+	/* the new snapshot in; the caller gets the released one's buffers */
+	SW_SWAP(m->cur[m->ci], *snap);
+	const struct sw_snapshot *old = &m->cur[!m->ci];
 	bool first = m->updates == 0;
 
 	m->gen++;
@@ -408,11 +448,11 @@ void model_update(struct sw_model *m, struct sw_snapshot *snap)
 	if (m->oneshot) { /* rows with their first-seen time, nothing to
 			     remember: every row shares one (32 MB less at a
 			     million sockets) */
-		m->st = xgrow(m->st, &m->capst, 1, sizeof *m->st);
-		memset(m->st, 0, sizeof *m->st);
-		m->st[0].first_seen_ns = t;
+		struct sw_rowstat *st = m->st[m->ci] =
+			xgrow(m->st[m->ci], &m->capst[m->ci], 1, sizeof *st);
+		memset(st, 0, sizeof *st);
+		st[0].first_seen_ns = t;
 		snapshot_clear(&m->tomb[m->ti]);
-		snapshot_clear(snap);
 		m->last_t = t;
 		m->updates++;
 		return;
@@ -422,7 +462,7 @@ void model_update(struct sw_model *m, struct sw_snapshot *snap)
 	struct sw_snapshot *ot = &m->tomb[m->ti];
 	struct sw_snapshot *nt = &m->tomb[!m->ti];
 	snapshot_clear(nt);
-	nt->detail = m->cur.detail; /* tombstones keep what live records kept */
+	nt->detail = m->cur[m->ci].detail; /* tombstones keep what live records kept */
 	snapshot_merge_ifnames(nt, ot); /* and the names of their interfaces */
 	snapshot_merge_ifnames(nt, old);
 
@@ -454,9 +494,10 @@ void model_update(struct sw_model *m, struct sw_snapshot *snap)
 	}
 	m->ti = !m->ti;
 
-	m->tst = xgrow(m->tst, &m->captst, nt->nconns ? nt->nconns : 1, sizeof *m->tst);
+	struct sw_rowstat *tst = m->tst[m->ti] =
+		xgrow(m->tst[m->ti], &m->captst[m->ti], nt->nconns ? nt->nconns : 1, sizeof *tst);
 	for (size_t i = 0; i < nt->nconns; i++) {
-		struct sw_rowstat *rs = &m->tst[i];
+		struct sw_rowstat *rs = &tst[i];
 		const struct ent *e = ht_find(m, &nt->conns[i]);
 		memset(rs, 0, sizeof *rs);
 		if (!e)
@@ -466,7 +507,6 @@ void model_update(struct sw_model *m, struct sw_snapshot *snap)
 		rowstat_fill(m, e, rs);
 	}
 
-	snapshot_clear(snap);
 	m->last_t = t;
 	m->updates++;
 }
@@ -476,23 +516,24 @@ void model_update(struct sw_model *m, struct sw_snapshot *snap)
 bool model_find_live(const struct sw_model *m, const struct sw_conn *key, struct sw_row *out)
 {
 	const struct ent *e = ht_find(m, key);
-	if (!e || e->seen_gen != m->gen || e->live_idx >= m->cur.nconns)
+	const struct sw_snapshot *cur = &m->cur[m->ci];
+	if (!e || e->seen_gen != m->gen || e->live_idx >= cur->nconns)
 		return false;
-	out->snap = &m->cur;
-	out->conn = &m->cur.conns[e->live_idx];
-	out->st = &m->st[e->live_idx];
+	out->snap = cur;
+	out->conn = &cur->conns[e->live_idx];
+	out->st = &m->st[m->ci][m->oneshot ? 0 : e->live_idx];
 	return true;
 }
 
 const struct sw_rowstat *model_rowstats(const struct sw_model *m)
 {
-	return m->oneshot ? NULL : m->st;
+	return m->oneshot ? NULL : m->st[m->ci];
 }
 
 const struct sw_snapshot *model_tombstones(const struct sw_model *m,
 					   const struct sw_rowstat **st)
 {
-	*st = m->tst;
+	*st = m->tst[m->ti];
 	return &m->tomb[m->ti];
 }
 
@@ -547,7 +588,7 @@ void model_view(const struct sw_model *m, const struct sw_select *sel,
 		const struct sw_filter *f, const struct sw_sortkey *keys,
 		size_t nkeys, struct sw_view *v)
 {
-	const struct sw_snapshot *cur = &m->cur, *tomb = &m->tomb[m->ti];
+	const struct sw_snapshot *cur = &m->cur[m->ci], *tomb = &m->tomb[m->ti];
 	size_t need = cur->nconns + tomb->nconns + (m->xclosed ? m->xclosed->nconns : 0);
 	v->rows = xgrow(v->rows, &v->cap, need ? need : 1, sizeof *v->rows);
 	v->n = 0;
@@ -555,11 +596,11 @@ void model_view(const struct sw_model *m, const struct sw_select *sel,
 		const struct sw_conn *c = &cur->conns[i];
 		if ((sel && !select_match(sel, c)) || (f && !filter_match(f, cur, c)))
 			continue;
-		view_add(v, cur, c, &m->st[m->oneshot ? 0 : i]);
+		view_add(v, cur, c, &m->st[m->ci][m->oneshot ? 0 : i]);
 	}
 	for (size_t i = 0; i < tomb->nconns; i++) {
 		const struct sw_conn *c = &tomb->conns[i];
-		const struct sw_rowstat *rs = &m->tst[i];
+		const struct sw_rowstat *rs = &m->tst[m->ti][i];
 		/* kept only by a mark that was cleared since: swept next update */
 		if ((rs->flags & SW_ROW_CLOSED) && rs->gone_for > m->ttl && !m->mark_active)
 			continue;

@@ -64,6 +64,14 @@ void model_free(struct sw_model *m);
 /* Take snap's contents (the model swaps buffers with it, so the caller
  * gets a cleared snapshot with reusable allocations back). */
 void model_update(struct sw_model *m, struct sw_snapshot *snap);
+/* The same, but the previous snapshot and row states stay as they were
+ * (rows of views built before still read them) until
+ * model_release_prev(); snap gets empty buffers back.  The model's other
+ * functions may not run while another thread is in this one. */
+void model_update_keep(struct sw_model *m, struct sw_snapshot *snap);
+/* No view refers to the previous update's rows any more: clear them, or
+ * free them when their records take more than keep_bytes. */
+void model_release_prev(struct sw_model *m, size_t keep_bytes);
 const struct sw_snapshot *model_snapshot(const struct sw_model *m);
 /* Before collecting into snap (the cleared snapshot model_update gave
  * back): lend it the current snapshot's tcp_info arrays, so the monitor

@@ -101,6 +101,59 @@ static void test_swap(void **state)
 	model_free(NULL);
 }
 
+/* The monitor merges a new sample in its collection thread while the
+ * screen still shows the last views: after model_update_keep the rows of
+ * a view built before read what they read before (records, row states,
+ * tombstones), until model_release_prev. */
+static void test_update_keep(void **state)
+{
+	(void)state;
+	struct sw_model *m = model_new();
+	struct sw_snapshot s;
+	struct sw_view old = {0}, v = {0};
+	snapshot_init(&s);
+	uint64_t a[] = {1, 5}, b[] = {1, 2, 3}, c[] = {4, 2};
+	fill(&s, 1 * SEC, a, 2);
+	model_update(m, &s);
+	fill(&s, 2 * SEC, b, 3); /* 5 closed: a tombstone */
+	model_update(m, &s);
+	model_view(m, NULL, NULL, NULL, 0, &old);
+	assert_int_equal(old.n, 4);
+	struct { uint64_t cookie, first; uint32_t flags; size_t nconns; } was[4];
+	for (size_t i = 0; i < old.n; i++)
+		was[i] = (typeof(was[0])){old.rows[i].conn->cookie, old.rows[i].st->first_seen_ns,
+					 old.rows[i].st->flags, old.rows[i].snap->nconns};
+
+	fill(&s, 3 * SEC, c, 2); /* 1 and 3 closed, 4 new */
+	model_update_keep(m, &s);
+	assert_int_equal(s.nconns, 0);
+	for (size_t i = 0; i < old.n; i++) {
+		const struct sw_row *r = &old.rows[i];
+		assert_int_equal(r->conn->cookie, was[i].cookie);
+		assert_int_equal(r->st->first_seen_ns, was[i].first);
+		assert_int_equal(r->st->flags, was[i].flags);
+		assert_int_equal(r->snap->nconns, was[i].nconns);
+	}
+	/* the new rows are the new sample's */
+	const struct sw_row *r = row_of(m, &v, 4);
+	assert_true(r->st->flags & SW_ROW_NEW);
+	assert_int_equal(r->st->first_seen_ns, 3 * SEC);
+	assert_true(row_of(m, &v, 1)->st->flags & SW_ROW_CLOSED);
+	assert_int_equal(row_of(m, &v, 2)->st->first_seen_ns, 2 * SEC);
+
+	/* released (freed: over 0 bytes), then the cycle goes on */
+	model_release_prev(m, 0);
+	fill(&s, 4 * SEC, c, 2);
+	model_update_keep(m, &s);
+	model_release_prev(m, SIZE_MAX);
+	assert_int_equal(model_snapshot(m)->nconns, 2);
+	assert_false(row_of(m, &v, 4)->st->flags & SW_ROW_NEW);
+	view_done(&old);
+	view_done(&v);
+	snapshot_done(&s);
+	model_free(m);
+}
+
 /* The monitor's cycle: lend the tcp_info arrays, collect, update.  One
  * array serves both snapshots; rates still work; a socket that vanishes
  * keeps its byte counters in its tombstone. */
@@ -857,6 +910,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_swap),
+		cmocka_unit_test(test_update_keep),
 		cmocka_unit_test(test_rates),
 		cmocka_unit_test(test_new_flags),
 		cmocka_unit_test(test_tombstones),
