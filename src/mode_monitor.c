@@ -6,11 +6,18 @@
  * back as reaction flags and confirmed actions (kill, close) are carried
  * out here.
  *
- * Live, the collection itself (dumps, parse, process map) runs in the
- * background (sampler.h): keys, sorting, filtering and drawing go on with
- * the last complete model, and a new sample is merged when it lands.
- * What needs the collector (its settings, SOCK_DESTROY, a namespace
- * switch) waits until no collection is in flight.  A replay collects in
+ * Live, the collection (dumps, parse, process map) and the merge (the
+ * model's update, the sorted views and the panels' aggregates, into the
+ * frame not on screen) run in the background (sampler.h): keys, sorting,
+ * filtering and drawing go on with the frame on screen, whose rows the
+ * model keeps valid until the new frame is shown (model_update_keep).  The
+ * model is the worker's while it merges (model_mu); a filter or mark
+ * asked for meanwhile is applied when the new frame lands, as is any
+ * setting changed since the collection started (the worker builds with
+ * the settings of that moment).  Closed-connection rows, the churn groups
+ * and the diagnoses are added on this thread when the frame lands.  What
+ * needs the collector (its settings, SOCK_DESTROY, a namespace switch)
+ * waits until no collection is in flight.  A replay collects and merges in
  * this thread (its time keys move the reader).  A refresh that costs more
  * than half of the interval stretches it (pace.h).
  */
@@ -21,10 +28,12 @@
 #include <malloc.h>
 #endif
 #include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "collect/collect.h"
@@ -47,8 +56,48 @@
 #include "sampler.h"
 #include "ui/ui.h"
 
-/* Work flags beyond the UI's: everything from a new sample. */
+/* Work flags beyond the UI's: everything from a new sample ... */
 #define LOOP_FULL (1u << 16)
+/* ... or a frame the collection thread built from it: show it */
+#define LOOP_MERGED (1u << 17)
+#define LOOP_NEW (LOOP_FULL | LOOP_MERGED)
+#define LOOP_VIEWS (UI_R_REFILTER | UI_R_RESORT | UI_R_REGROUP)
+
+/* What the screen shows from one sample: the sorted views and the panels'
+ * aggregates.  Two: one on screen, one being built. */
+struct frame {
+	struct sw_view all, conns;
+	struct sw_agg_states states, pstates;
+	struct sw_agg remotes;
+	struct sw_listeners listeners;
+	struct sw_agg_ns nsstates;
+	const struct sw_snapshot *snap; /* the model's snapshot its rows are of */
+	bool filtered, follow;          /* as built: which view the panels use */
+};
+
+/* The settings a frame is built with (the UI's, or a copy of them taken
+ * when a background collection starts). */
+struct build_args {
+	const struct sw_filter *filter;
+	const struct sw_sortkey *keys;
+	size_t nkeys;
+	enum sw_agg_kind remote_kind;
+	enum sw_agg_order remote_order;
+	uint32_t remote_states;
+	bool follow;
+};
+
+#define JOB_KEYS 16
+/* A background collection's merge: the copy of the settings, and whether
+ * the frame was built. */
+struct bgjob {
+	struct build_args a;
+	struct sw_filter *filter; /* its own parse of the filter */
+	struct sw_sortkey keys[JOB_KEYS];
+	bool views;               /* build the views (the settings copied) */
+	bool merged;              /* the model was updated there */
+	unsigned delay_ms;        /* SOCKWATCH_DEBUG_MERGE_DELAY_MS */
+};
 
 struct loop {
 	const struct sw_options *o;
@@ -58,14 +107,18 @@ struct loop {
 	struct sw_snapshot snap;
 	struct ui *ui;
 	struct sw_view all, conns;
+	struct frame fr[2]; /* fr[fi] on screen */
+	int fi;
+	struct bgjob job;
+	pthread_mutex_t model_mu; /* the model: the worker's while it merges */
+	bool need_release; /* the model keeps the previous rows until shown */
+	bool quitting;     /* cuts the debug merge delay short (atomic) */
+	unsigned since_kick; /* views work asked since the collection began */
 	struct churnsrc cs; /* connections closed between samples */
 	struct churnsrc cs_old; /* the namespace before a switch: its closed
 	                           rows are on screen until the next rebuild */
 	bool have_cs_old;
 	struct sw_churn_groups cg;
-	struct sw_agg_states states, pstates;
-	struct sw_agg remotes;
-	struct sw_listeners listeners;
 	uint64_t seq;
 	uint64_t last_sample_ns, next_sample_ns;
 	unsigned extras;  /* what sync_extras last asked for ... */
@@ -93,7 +146,6 @@ struct loop {
 	struct nsview nsv;
 	const char *netns; /* collected now: NULL own, "all" or a path */
 	uint32_t netns_gen, netns_pick_gen;
-	struct sw_agg_ns nsstates;
 	struct sw_model *retired; /* the model before a replay move or a namespace
 	                             switch: the screen shows it until the next
 	                             rebuild */
@@ -123,6 +175,16 @@ struct loop {
 /* The header says a collection is running once it has run this long. */
 #define COLLECTING_SHOW_MS 500
 
+/* SOCKWATCH_DEBUG_MERGE_DELAY_MS=N: each background merge holds the model
+ * N ms longer (tests see keys answered while the worker merges). */
+static unsigned debug_merge_delay_ms(void)
+{
+	const char *e = getenv("SOCKWATCH_DEBUG_MERGE_DELAY_MS");
+	char *end;
+	unsigned long v = e ? strtoul(e, &end, 10) : 0;
+	return e && *e && !*end && v <= 3600000ul ? (unsigned)v : 0;
+}
+
 /* The monitor shows inet sockets unless protocols were chosen (-t -u -x
  * ...): a desktop has thousands of UNIX sockets nobody asked to watch. */
 static uint32_t default_protos(const struct sw_options *o)
@@ -140,33 +202,21 @@ static void sample_begin(struct loop *L)
 	L->kick_ns = sw_mono_ns();
 }
 
-/* After it: rc and L->err from collector_sample into L->snap. */
-static int sample_land(struct loop *L, int rc)
+/* A sample came in (merged or not): its time, a replay's damage. */
+static void land_begin(struct loop *L)
 {
 	L->last_sample_ns = L->landed_ns = sw_mono_ns();
 	L->landed = true;
 	const char *damage = L->ui ? histplay_warning(L->col) : NULL;
 	if (damage)
 		ui_status(L->ui, true, "%s", damage);
-	if (rc < 0) {
-		L->have_err = true;
-		return rc;
-	}
-	L->have_err = false;
-	model_update(L->model, &L->snap);
+}
+
+/* The model has the new sample: the closed connections, the diagnoses,
+ * routes and interfaces. */
+static void land_tail(struct loop *L)
+{
 	churnsrc_after_sample(&L->cs, L->model);
-	/* L->snap is now the previous sample, emptied, kept for its
-	 * capacity.  Give it back after a spike (100k sockets, then 1k)
-	 * rather than holding both buffers at the spike's size forever, and
-	 * whenever it is big: then the views and diagnoses built next do not
-	 * sit on top of two snapshots (peak RSS), for the price of faulting
-	 * the pages in again at the next sample (~1 ms per 5 MB). */
-	size_t now = model_snapshot(L->model)->nconns;
-	if (L->snap.capconns > 4 * (now > 1024 ? now : 1024) ||
-	    L->snap.capconns * sizeof *L->snap.conns > L->release_bytes) {
-		snapshot_done(&L->snap);
-		snapshot_init(&L->snap);
-	}
 	L->seq++;
 	diagnose_run_ns(&L->dns, &L->ds, &L->thr, model_snapshot(L->model), &L->dl);
 	if (L->ui && ui_wants(L->ui)->netinfo && !L->o->replay) {
@@ -185,6 +235,32 @@ static int sample_land(struct loop *L, int rc)
 	} else {
 		L->have_net = L->have_net_prev = false;
 	}
+}
+
+/* After a collection in this thread: rc and L->err from collector_sample
+ * into L->snap, merged here. */
+static int sample_land(struct loop *L, int rc)
+{
+	land_begin(L);
+	if (rc < 0) {
+		L->have_err = true;
+		return rc;
+	}
+	L->have_err = false;
+	model_update(L->model, &L->snap);
+	/* L->snap is now the previous sample, emptied, kept for its
+	 * capacity.  Give it back after a spike (100k sockets, then 1k)
+	 * rather than holding both buffers at the spike's size forever, and
+	 * whenever it is big: then the views and diagnoses built next do not
+	 * sit on top of two snapshots (peak RSS), for the price of faulting
+	 * the pages in again at the next sample (~1 ms per 5 MB). */
+	size_t now = model_snapshot(L->model)->nconns;
+	if (L->snap.capconns > 4 * (now > 1024 ? now : 1024) ||
+	    L->snap.capconns * sizeof *L->snap.conns > L->release_bytes) {
+		snapshot_done(&L->snap);
+		snapshot_init(&L->snap);
+	}
+	land_tail(L);
 	return 0;
 }
 
@@ -199,6 +275,95 @@ static int sample(struct loop *L)
 	return sample_land(L, collector_sample(L->col, &L->snap, L->err, sizeof L->err));
 }
 
+/* Views and aggregates of the model's latest sample into F: everything
+ * (LOOP_FULL) or what the UI's flags ask, with the settings a.  closed:
+ * with the closed-connection rows (model_set_closed); the collection
+ * thread leaves them to land(). */
+static void build_frame(struct sw_model *m, const struct sw_select *sel, struct frame *F,
+			unsigned what, const struct build_args *a, bool closed)
+{
+	bool full = what & LOOP_FULL;
+	bool refilter = full || (what & UI_R_REFILTER);
+	if (refilter) {
+		model_view_ex(m, sel, a->filter, a->keys, a->nkeys, closed, &F->conns);
+		/* Aggregates are over everything selected, not the filter. */
+		if (a->filter)
+			model_view_ex(m, sel, NULL, NULL, 0, closed, &F->all);
+		F->filtered = a->filter != NULL;
+		F->snap = model_snapshot(m);
+	} else if (what & UI_R_RESORT) {
+		view_sort(&F->conns, a->keys, a->nkeys);
+	}
+	bool regroup = refilter || F->follow != a->follow;
+	F->follow = a->follow;
+	const struct sw_view *all = F->filtered ? &F->all : &F->conns;
+	/* The summary panels describe the filtered rows when they follow the
+	 * filter; the header keeps the machine-wide totals. */
+	const struct sw_view *pan = F->filtered && F->follow ? &F->conns : all;
+	if (full) {
+		agg_states(all->rows, all->n, &F->states);
+		agg_listeners(&F->listeners, all->rows, all->n);
+	}
+	if (regroup && pan == all)
+		F->pstates = F->states; /* the same rows: counted once per sample */
+	else if (regroup)
+		agg_states(pan->rows, pan->n, &F->pstates);
+	if (regroup)
+		agg_ns_states(F->snap, pan->rows, pan->n, &F->nsstates);
+	if (regroup || (what & UI_R_REGROUP)) {
+		/* client and server ends told apart by every listener */
+		agg_listen_ports(&F->remotes, all->rows, all->n);
+		agg_group(&F->remotes, a->remote_kind, pan->rows, pan->n);
+		agg_sort(&F->remotes, a->remote_order, a->remote_states);
+	}
+}
+
+static void sleep_ms(unsigned ms)
+{
+	struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+/* In the collection thread, after a collection: the model updated
+ * (keeping the rows on screen valid) and the next frame built. */
+static void bg_merge(void *arg, struct sw_snapshot *snap)
+{
+	struct loop *L = arg;
+	pthread_mutex_lock(&L->model_mu);
+	for (unsigned ms = 0; ms < L->job.delay_ms && !__atomic_load_n(&L->quitting, __ATOMIC_RELAXED);
+	     ms += 50)
+		sleep_ms(50);
+	model_update_keep(L->model, snap);
+	if (L->job.views)
+		build_frame(L->model, &L->sel, &L->fr[!L->fi], LOOP_FULL, &L->job.a, false);
+	L->job.merged = true;
+	pthread_mutex_unlock(&L->model_mu);
+}
+
+/* The settings the collection thread builds the next frame with: copies,
+ * since the keys may change them meanwhile. */
+static void job_prepare(struct loop *L)
+{
+	const struct ui_wants *w = ui_wants(L->ui);
+	struct bgjob *j = &L->job;
+	filter_free(j->filter);
+	j->filter = NULL;
+	j->merged = false;
+	j->views = w->nkeys <= JOB_KEYS;
+	if (w->filter) {
+		struct sw_filter_error fe;
+		memset(&fe, 0, sizeof fe);
+		j->filter = filter_parse(w->filter_text, &fe);
+		if (!j->filter)
+			j->views = false; /* built here when it lands */
+	}
+	if (j->views)
+		memcpy(j->keys, w->keys, w->nkeys * sizeof *j->keys);
+	j->a = (struct build_args){j->filter, j->keys, j->views ? w->nkeys : 0, w->remote_kind,
+				   w->remote_order, w->remote_states, w->follow};
+}
+
 /* Start a collection: in the background when there is one, else the whole
  * sample now.  Work flags for the loop. */
 static unsigned collect(struct loop *L)
@@ -206,20 +371,33 @@ static unsigned collect(struct loop *L)
 	if (!L->bg)
 		return sample(L) == 0 ? LOOP_FULL : UI_R_REDRAW;
 	sample_begin(L);
-	sampler_start(L->bg, L->col, &L->snap);
+	job_prepare(L);
+	L->since_kick = 0;
+	sampler_start(L->bg, L->col, &L->snap, bg_merge, L);
 	L->busy = true;
 	return 0;
 }
 
-/* The background collection's fd polled readable: merge what it brought.
- * Work flags for the loop. */
+/* The background collection's fd polled readable: show what it built, or
+ * merge what it brought.  Work flags for the loop, with the views work
+ * asked for since it began (the frame was built with the settings then). */
 static unsigned collect_landed(struct loop *L)
 {
 	int rc;
 	if (!sampler_finish(L->bg, &L->snap, &rc, L->err, sizeof L->err))
 		return 0;
 	L->busy = false;
-	return sample_land(L, rc) == 0 ? LOOP_FULL : UI_R_REDRAW;
+	unsigned since = L->since_kick;
+	L->since_kick = 0;
+	if (rc < 0 || !L->job.merged)
+		return (sample_land(L, rc) == 0 ? LOOP_FULL : UI_R_REDRAW) | since;
+	land_begin(L);
+	L->have_err = false;
+	L->need_release = true; /* once the new frame is on screen */
+	if (L->job.views)
+		L->fi = !L->fi;
+	land_tail(L);
+	return (L->job.views ? LOOP_MERGED : LOOP_FULL) | since;
 }
 
 /* A refresh was merged and drawn: how long it took from the start of the
@@ -232,7 +410,7 @@ static void pace_refresh(struct loop *L, const struct ui_wants *w)
 	if (L->pace_log) /* for bench/keylat.c: when a key met which phase */
 		fprintf(L->pace_log, "%llu %llu %llu %zu\n", (unsigned long long)L->kick_ns,
 			(unsigned long long)L->landed_ns, (unsigned long long)now,
-			model_snapshot(L->model)->nconns);
+			L->fr[L->fi].snap ? L->fr[L->fi].snap->nconns : 0);
 	L->eff = pace_interval(w->interval, L->eff, L->cost);
 	L->next_sample_ns = L->kick_ns + (uint64_t)(L->eff * 1e9);
 }
@@ -258,51 +436,37 @@ static unsigned apply_marks(struct loop *L)
 	return f;
 }
 
+/* The frame on screen: rebuild what changed (what: work flags), add the
+ * closed-connection rows and churn groups to a frame the collection
+ * thread built (LOOP_MERGED), give it to the UI. */
 static void rebuild(struct loop *L, unsigned what)
 {
 	const struct ui_wants *w = ui_wants(L->ui);
-	bool full = what & LOOP_FULL;
-	bool refilter = full || (what & UI_R_REFILTER);
-	if (refilter) {
-		model_view(L->model, &L->sel, w->filter, w->keys, w->nkeys, &L->conns);
-		/* Aggregates are over everything selected, not the filter. */
-		if (w->filter)
-			model_view(L->model, &L->sel, NULL, NULL, 0, &L->all);
-	} else if (what & UI_R_RESORT) {
-		view_sort(&L->conns, w->keys, w->nkeys);
+	struct frame *F = &L->fr[L->fi];
+	if ((what & LOOP_MERGED) && !(what & UI_R_REFILTER)) {
+		const struct build_args *ja = &L->job.a;
+		model_view_add_closed(L->model, &L->sel, ja->filter, ja->keys, ja->nkeys, &F->conns);
+		if (F->filtered)
+			model_view_add_closed(L->model, &L->sel, NULL, NULL, 0, &F->all);
 	}
-	const struct sw_view *all = w->filter ? &L->all : &L->conns;
-	/* The summary panels describe the filtered rows when they follow the
-	 * filter; the header keeps the machine-wide totals. */
-	const struct sw_view *pan = w->filter && w->follow ? &L->conns : all;
-	if (full) {
-		agg_states(all->rows, all->n, &L->states);
-		agg_listeners(&L->listeners, all->rows, all->n);
-	}
-	if (refilter && pan == all)
-		L->pstates = L->states; /* the same rows: counted once per sample */
-	else if (refilter)
-		agg_states(pan->rows, pan->n, &L->pstates);
-	if (refilter)
-		agg_ns_states(model_snapshot(L->model), pan->rows, pan->n, &L->nsstates);
-	if (refilter || (what & UI_R_REGROUP)) {
-		/* client and server ends told apart by every listener */
-		agg_listen_ports(&L->remotes, all->rows, all->n);
-		agg_group(&L->remotes, w->remote_kind, pan->rows, pan->n);
-		agg_sort(&L->remotes, w->remote_order, w->remote_states);
-	}
-	if (w->churn && (full || refilter || (what & UI_R_REGROUP)))
+	struct build_args a = {w->filter, w->keys, w->nkeys, w->remote_kind,
+			       w->remote_order, w->remote_states, w->follow};
+	if (what & (LOOP_FULL | LOOP_VIEWS))
+		build_frame(L->model, &L->sel, F, what & (LOOP_FULL | LOOP_VIEWS), &a, true);
+	const struct sw_view *all = F->filtered ? &F->all : &F->conns;
+	const struct sw_view *pan = F->filtered && F->follow ? &F->conns : all;
+	if (w->churn && (what & (LOOP_NEW | LOOP_VIEWS)))
 		churn_groups(L->cs.ch, w->churn_kind, &L->sel, pan == all ? NULL : w->filter,
 			     w->churn_order, &L->cg);
 	struct ui_data d = {
-		.snap = model_snapshot(L->model),
-		.conns = &L->conns,
+		.snap = F->snap,
+		.conns = &F->conns,
 		.nall = view_live(all),
-		.states = &L->states,
-		.pstates = &L->pstates,
+		.states = &F->states,
+		.pstates = &F->pstates,
 		.follows = pan != all,
-		.remotes = &L->remotes,
-		.listeners = &L->listeners,
+		.remotes = &F->remotes,
+		.listeners = &F->listeners,
 		.sample_seq = L->seq,
 		.error = L->have_err ? L->err : NULL,
 		.diags = &L->dl,
@@ -314,7 +478,7 @@ static void rebuild(struct loop *L, unsigned what)
 		.churn = churn_rates(L->cs.ch),
 		.churn_groups = w->churn ? &L->cg : NULL,
 		.churn_error = L->cs.err[0] ? L->cs.err : NULL,
-		.nsstates = L->nsstates.n ? &L->nsstates : NULL,
+		.nsstates = F->nsstates.n ? &F->nsstates : NULL,
 	};
 	ui_set_data(L->ui, &d);
 	model_free(L->retired);
@@ -322,6 +486,15 @@ static void rebuild(struct loop *L, unsigned what)
 	if (L->have_cs_old)
 		churnsrc_close(&L->cs_old);
 	L->have_cs_old = false;
+	if (L->need_release) { /* the previous frame's rows are off screen */
+		L->need_release = false;
+		model_release_prev(L->model, L->release_bytes);
+		struct frame *P = &L->fr[!L->fi];
+		if (P->conns.cap * sizeof *P->conns.rows > L->release_bytes)
+			view_done(&P->conns);
+		if (P->all.cap * sizeof *P->all.rows > L->release_bytes)
+			view_done(&P->all);
+	}
 }
 
 static void run_action(struct loop *L, struct ui_action *a)
@@ -417,7 +590,7 @@ static void netns_menu(struct loop *L)
 		ui_status(L->ui, true, "%s", _("A replay has no other network namespaces"));
 		return;
 	}
-	nsview_refresh(&L->nsv, model_snapshot(L->model));
+	nsview_refresh(&L->nsv, L->fr[L->fi].snap ? L->fr[L->fi].snap : model_snapshot(L->model));
 	size_t n = 2 + L->nsv.n;
 	char(*label)[64] = xcalloc(n, sizeof *label);
 	long *socks = xcalloc(n, sizeof *socks);
@@ -554,12 +727,31 @@ static void show_pace(struct loop *L, const struct ui_wants *w)
  * (pace.h).  pending: work flags. */
 static void refresh_views(struct loop *L, unsigned pending)
 {
-	pending |= apply_marks(L);
+	/* While a collection is in flight the model is the worker's once it
+	 * merges: what needs the model then waits for the new frame. */
+	bool locked = L->busy && pthread_mutex_trylock(&L->model_mu) == 0;
+	if (locked && L->job.merged) { /* it holds the next sample already */
+		pthread_mutex_unlock(&L->model_mu);
+		locked = false;
+	}
+	if (!L->busy || locked)
+		pending |= apply_marks(L);
 	/* after a namespace switch the views, panels and rows on screen are
 	 * the retired model's until the new one has a sample: all of it */
-	if (L->retired && !(pending & LOOP_FULL))
+	if (L->retired && !(pending & LOOP_NEW))
 		pending = 0;
-	if (pending & (LOOP_FULL | UI_R_REFILTER | UI_R_RESORT | UI_R_REGROUP))
+	if (L->busy) {
+		/* the next frame is built with the settings of the kick */
+		L->since_kick |= pending & LOOP_VIEWS;
+		if ((pending & UI_R_REFILTER) && !locked)
+			pending &= ~(unsigned)UI_R_REFILTER; /* the rows on screen: sorted, regrouped */
+		if (pending & LOOP_VIEWS)
+			rebuild(L, pending & LOOP_VIEWS);
+		if (locked)
+			pthread_mutex_unlock(&L->model_mu);
+		return;
+	}
+	if (pending & (LOOP_NEW | LOOP_VIEWS))
 		rebuild(L, pending);
 	else if (L->have_err && (pending & UI_R_REDRAW))
 		rebuild(L, 0);
@@ -771,8 +963,12 @@ int mode_monitor_run(const struct sw_options *o)
 	netinfo_init(&L.net);
 	netinfo_init(&L.net_prev);
 	snapshot_init(&L.snap);
-	agg_init(&L.remotes);
-	listeners_init(&L.listeners);
+	for (int i = 0; i < 2; i++) {
+		agg_init(&L.fr[i].remotes);
+		listeners_init(&L.fr[i].listeners);
+	}
+	pthread_mutex_init(&L.model_mu, NULL);
+	L.job.delay_ms = debug_merge_delay_ms();
 	int rc = 1;
 	/* The first sample before the screen opens: errors stay readable. */
 	if (sample(&L) < 0) {
@@ -820,16 +1016,22 @@ int mode_monitor_run(const struct sw_options *o)
 	ui_free(L.ui);
 	/* a collection in flight: a recording must end with a whole sample;
 	 * otherwise it is left to finish on its own while the process exits */
+	__atomic_store_n(&L.quitting, true, __ATOMIC_RELAXED);
 	if (L.bg && !sampler_stop(L.bg, o->record ? -1 : QUIT_WAIT_MS, L.col))
 		L.col = NULL;
 out:
 	if (warns && warns[0])
 		fputs(warns, stderr);
 	free(warns);
-	view_done(&L.conns);
-	view_done(&L.all);
-	agg_done(&L.remotes);
-	listeners_done(&L.listeners);
+	for (int i = 0; i < 2; i++) {
+		view_done(&L.fr[i].conns);
+		view_done(&L.fr[i].all);
+		agg_done(&L.fr[i].remotes);
+		listeners_done(&L.fr[i].listeners);
+		agg_ns_done(&L.fr[i].nsstates);
+	}
+	filter_free(L.job.filter);
+	pthread_mutex_destroy(&L.model_mu);
 	snapshot_done(&L.snap);
 	model_free(L.model);
 	model_free(L.retired);
@@ -844,7 +1046,6 @@ out:
 		churnsrc_close(&L.cs_old);
 	collector_free(L.col);
 	nsview_done(&L.nsv);
-	agg_ns_done(&L.nsstates);
 	free(L.deferred);
 	if (L.pace_log)
 		fclose(L.pace_log);

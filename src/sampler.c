@@ -24,6 +24,9 @@ struct sampler {
 	unsigned delay_ms;   /* SOCKWATCH_DEBUG_COLLECT_DELAY_MS */
 	/* under mu */
 	bool job, done, stop, orphan;
+	bool merging;        /* the job's merge function runs */
+	sampler_merge_fn merge;
+	void *merge_arg;
 	struct sw_collector *col;
 	struct sw_snapshot snap; /* the worker's while job */
 	int rc;
@@ -92,8 +95,16 @@ static void *worker(void *arg)
 		char err[sizeof s->err] = "";
 		int rc = collector_sample(s->col, &s->snap, err, sizeof err);
 		pthread_mutex_lock(&s->mu);
-		if (s->delay_ms)
+		if (s->delay_ms) /* a slow collection */
 			debug_delay(s);
+		if (rc >= 0 && s->merge && !s->orphan && !s->stop) {
+			/* from here the caller's data is in use: a quit waits */
+			s->merging = true;
+			pthread_mutex_unlock(&s->mu);
+			s->merge(s->merge_arg, &s->snap);
+			pthread_mutex_lock(&s->mu);
+			s->merging = false;
+		}
 		s->rc = rc;
 		memcpy(s->err, err, sizeof err);
 		s->job = false;
@@ -153,9 +164,12 @@ int sampler_fd(const struct sampler *s)
 	return s->efd;
 }
 
-void sampler_start(struct sampler *s, struct sw_collector *c, struct sw_snapshot *snap)
+void sampler_start(struct sampler *s, struct sw_collector *c, struct sw_snapshot *snap,
+		   sampler_merge_fn merge, void *arg)
 {
 	pthread_mutex_lock(&s->mu);
+	s->merge = merge;
+	s->merge_arg = arg;
 	snapshot_done(&s->snap);
 	s->snap = *snap;
 	snapshot_init(snap);
@@ -195,9 +209,9 @@ bool sampler_stop(struct sampler *s, int wait_ms, struct sw_collector *c)
 	if (wait_ms >= 0)
 		deadline_after(&until, (unsigned)wait_ms);
 	int e = 0;
-	while (s->job && e != ETIMEDOUT)
-		e = wait_ms < 0 ? pthread_cond_wait(&s->cv, &s->mu)
-				: pthread_cond_timedwait(&s->cv, &s->mu, &until);
+	while (s->job && (e != ETIMEDOUT || s->merging))
+		e = wait_ms < 0 || s->merging ? pthread_cond_wait(&s->cv, &s->mu)
+					      : pthread_cond_timedwait(&s->cv, &s->mu, &until);
 	if (s->job) {
 		/* the worker frees it all when the collection ends */
 		s->orphan = true;

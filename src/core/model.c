@@ -588,6 +588,13 @@ void model_view(const struct sw_model *m, const struct sw_select *sel,
 		const struct sw_filter *f, const struct sw_sortkey *keys,
 		size_t nkeys, struct sw_view *v)
 {
+	model_view_ex(m, sel, f, keys, nkeys, true, v);
+}
+
+void model_view_ex(const struct sw_model *m, const struct sw_select *sel,
+		   const struct sw_filter *f, const struct sw_sortkey *keys,
+		   size_t nkeys, bool closed, struct sw_view *v)
+{
 	const struct sw_snapshot *cur = &m->cur[m->ci], *tomb = &m->tomb[m->ti];
 	size_t need = cur->nconns + tomb->nconns + (m->xclosed ? m->xclosed->nconns : 0);
 	v->rows = xgrow(v->rows, &v->cap, need ? need : 1, sizeof *v->rows);
@@ -612,7 +619,8 @@ void model_view(const struct sw_model *m, const struct sw_select *sel,
 			continue;
 		view_add(v, tomb, c, rs);
 	}
-	view_xclosed(m, sel, f, v);
+	if (closed)
+		view_xclosed(m, sel, f, v);
 	view_sort(v, keys, nkeys);
 }
 
@@ -948,19 +956,52 @@ static bool sort_by_prefix(struct sw_row *rows, size_t n, const struct sw_sortke
 	return true;
 }
 
-void view_sort(struct sw_view *v, const struct sw_sortkey *keys, size_t nkeys)
+static void sortctx_init(struct sortctx *ctx, const struct sw_sortkey *keys, size_t nkeys)
 {
-	struct sortctx ctx = {.n = 0};
-	for (size_t k = 0; k < nkeys && ctx.n < MAX_KEYS; k++) {
+	ctx->n = 0;
+	for (size_t k = 0; k < nkeys && ctx->n < MAX_KEYS; k++) {
 		if (keys[k].col < 0 || keys[k].col >= SW_COL_COUNT)
 			continue;
 		const struct sw_column *col = column_get((enum sw_col_id)keys[k].col);
 		if (!col || !col->compare)
 			continue;
-		ctx.cmp[ctx.n] = col->compare;
-		ctx.desc[ctx.n] = keys[k].desc;
-		ctx.n++;
+		ctx->cmp[ctx->n] = col->compare;
+		ctx->desc[ctx->n] = keys[k].desc;
+		ctx->n++;
 	}
+}
+
+void model_view_add_closed(const struct sw_model *m, const struct sw_select *sel,
+			   const struct sw_filter *f, const struct sw_sortkey *keys,
+			   size_t nkeys, struct sw_view *v)
+{
+	struct sw_view x = {0};
+	size_t need = m->xclosed ? m->xclosed->nconns : 0;
+	if (!need || !m->ttl)
+		return;
+	x.rows = xmalloc(need * sizeof *x.rows);
+	x.cap = need;
+	view_xclosed(m, sel, f, &x);
+	view_sort(&x, keys, nkeys);
+	/* merged from the back: the order is the one view_sort gives */
+	struct sortctx ctx;
+	sortctx_init(&ctx, keys, nkeys);
+	v->rows = xgrow(v->rows, &v->cap, v->n + x.n ? v->n + x.n : 1, sizeof *v->rows);
+	size_t i = v->n, j = x.n, k = v->n + x.n;
+	while (j > 0) {
+		if (i > 0 && row_cmp(&v->rows[i - 1], &x.rows[j - 1], &ctx) > 0)
+			v->rows[--k] = v->rows[--i];
+		else
+			v->rows[--k] = x.rows[--j];
+	}
+	v->n += x.n;
+	view_done(&x);
+}
+
+void view_sort(struct sw_view *v, const struct sw_sortkey *keys, size_t nkeys)
+{
+	struct sortctx ctx;
+	sortctx_init(&ctx, keys, nkeys);
 	if (v->n < 2)
 		return;
 	if (ctx.n == 0)

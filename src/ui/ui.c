@@ -31,6 +31,7 @@ void ui_sync_wants(struct ui *ui)
 	remotes_order(ui->rsort, &ui->wants.remote_order, &ui->wants.remote_states);
 	ui->wants.follow = ui->follow;
 	ui->wants.filter = sw_blank(ui->filter_text) ? NULL : ui->filter;
+	ui->wants.filter_text = ui->filter_text;
 	ui->wants.netinfo = false;
 	ui->wants.churn = false;
 	for (int i = 0; i < PANEL_COUNT; i++) {

@@ -91,6 +91,7 @@ struct ui_pace {
 
 struct ui_wants {
 	const struct sw_filter *filter;
+	const char *filter_text; /* ... its text (a thread parses its own copy) */
 	const struct sw_sortkey *keys;
 	size_t nkeys;
 	enum sw_agg_kind remote_kind; /* REMOTE_IP, REMOTE_NET, DEST or PROCESS */

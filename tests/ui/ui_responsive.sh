@@ -10,7 +10,11 @@
 #  - a refresh that costs more than half of the interval stretches it, and
 #    the header says so ("every 4.0s (set 1.0s: refresh takes 1.9s)"):
 #    longer than the interval asked, and the sample time moves on;
-#  - K confirmed during a collection closes the socket once it is in.
+#  - K confirmed during a collection closes the socket once it is in;
+#  - the merge (the model's update, the next views) runs in the collection
+#    thread too: with it made endless (SOCKWATCH_DEBUG_MERGE_DELAY_MS) the
+#    help and a sort are answered, a filter waits for the new sample, and
+#    q still exits.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 . "$top_srcdir/tests/ui/lib-tmux.sh"
 
@@ -91,4 +95,47 @@ check "K: no established socket on 7000 left ($left)" test "$left" = 0
 tmux_send q
 check "q exits" tmux_wait_exit 10
 check "exit status 0" test "$TMUX_STATUS" = 0
+
+# ---- keys while the collection thread merges ----------------------------------------
+# The first background collection is quick; its merge holds the model for
+# ever.  (Were the merge on the screen's thread, no key would be answered.)
+unset SOCKWATCH_DEBUG_COLLECT_DELAY_MS
+SOCKWATCH_DEBUG_MERGE_DELAY_MS=600000
+export SOCKWATCH_DEBUG_MERGE_DELAY_MS
+tmux_start_sockwatch 160 40 xterm-256color C.UTF-8 -d 1
+check "merge: monitor starts" tmux_wait_text "Connections" $W
+check "merge: in flight" tmux_wait_text "(collecting)" $W
+check "merge: the listener on 3306 is listed" wait_for $W listen_row
+t2=$(sample_time)
+tmux_send h
+check "merge: h answered: help" tmux_wait_text "Show this help"
+tmux_send Escape
+check "merge: help closed" tmux_wait_gone "Show this help"
+tmux_send S
+check "merge: S answered: sorted by state" tmux_wait_regex "Sorted by State"
+tmux_send /
+tmux_type "sport = :80"
+tmux_send Enter
+check "merge: filter answered: the status line shows it" tmux_wait_text "Filter: sport = :80"
+check "merge: the rows wait for the new sample (3306 still listed)" listen_row
+check "merge: the same sample" same_sample "$t2"
+tmux_send q
+check "merge: q exits" tmux_wait_exit 10
+check "merge: exit status 0" test "$TMUX_STATUS" = 0
+# A merge of 5 s: a filter typed meanwhile is applied to the new sample
+# the moment it is shown.
+SOCKWATCH_DEBUG_MERGE_DELAY_MS=5000
+tmux_start_sockwatch 160 40 xterm-256color C.UTF-8 -d 1
+check "merge: monitor starts again" tmux_wait_text "Connections" $W
+tmux_wait_text "(collecting)" $W >/dev/null
+t3=$(sample_time)
+tmux_send /
+tmux_type "sport = :80"
+tmux_send Enter
+check "merge: the filter is on the status line" tmux_wait_text "Filter: sport = :80"
+check "merge: the new sample comes in" wait_for $W new_sample "$t3"
+check "merge: ... filtered as it is shown (3306 gone)" no_listen_row
+tmux_send q
+check "merge: q exits again" tmux_wait_exit 10
+unset SOCKWATCH_DEBUG_MERGE_DELAY_MS
 finish

@@ -154,6 +154,51 @@ static void test_update_keep(void **state)
 	model_free(m);
 }
 
+/* Closed-connection rows added to a view built without them land where a
+ * view built with them has them, for any sort. */
+static void test_add_closed(void **state)
+{
+	(void)state;
+	struct sw_model *m = model_new();
+	struct sw_snapshot s, x;
+	snapshot_init(&s);
+	snapshot_init(&x);
+	s.mono_ns = 1 * SEC;
+	for (uint64_t ck = 1; ck <= 3000; ck++) /* the radix sort: over 512 rows */
+		add(&s, ck * 7, ck % 3 ? SW_ST_ESTABLISHED : SW_ST_TIME_WAIT,
+		    (unsigned)(80 + ck % 5), false, 0, 0, 0);
+	model_update(m, &s);
+	struct sw_rowstat xst[40];
+	memset(xst, 0, sizeof xst);
+	for (uint64_t i = 0; i < 40; i++) {
+		add(&x, 5000 + i * 13, i % 2 ? SW_ST_CLOSE : SW_ST_TIME_WAIT,
+		    (unsigned)(79 + i % 7), false, 0, 0, 0);
+		xst[i].flags = SW_ROW_CLOSED;
+	}
+	model_set_closed(m, &x, xst, SW_PROTO_BIT(SW_PROTO_TCP));
+	const struct sw_sortkey k1[] = {{SW_COL_STATE, false}, {SW_COL_LPORT, true}};
+	const struct sw_sortkey k2[] = {{SW_COL_REMOTE, true}};
+	const struct sw_sortkey k3[] = {{SW_COL_LOCAL, false}, {SW_COL_STATE, true}};
+	const struct { const struct sw_sortkey *k; size_t n; } sorts[] = {
+		{NULL, 0}, {k1, 2}, {k2, 1}, {k3, 2}};
+	struct sw_view a = {0}, b = {0};
+	for (size_t t = 0; t < sizeof sorts / sizeof sorts[0]; t++) {
+		model_view(m, NULL, NULL, sorts[t].k, sorts[t].n, &a);
+		model_view_ex(m, NULL, NULL, sorts[t].k, sorts[t].n, false, &b);
+		assert_int_equal(b.n, 3000);
+		model_view_add_closed(m, NULL, NULL, sorts[t].k, sorts[t].n, &b);
+		assert_int_equal(a.n, 3040);
+		assert_int_equal(b.n, a.n);
+		for (size_t i = 0; i < a.n; i++)
+			assert_ptr_equal(a.rows[i].conn, b.rows[i].conn);
+	}
+	view_done(&a);
+	view_done(&b);
+	snapshot_done(&s);
+	snapshot_done(&x);
+	model_free(m);
+}
+
 /* The monitor's cycle: lend the tcp_info arrays, collect, update.  One
  * array serves both snapshots; rates still work; a socket that vanishes
  * keeps its byte counters in its tombstone. */
@@ -911,6 +956,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_swap),
 		cmocka_unit_test(test_update_keep),
+		cmocka_unit_test(test_add_closed),
 		cmocka_unit_test(test_rates),
 		cmocka_unit_test(test_new_flags),
 		cmocka_unit_test(test_tombstones),
