@@ -5,6 +5,7 @@
 #include <ctype.h>
 #include <math.h>
 #include <errno.h>
+#include <pthread.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -161,8 +162,11 @@ bool sw_parse_seconds(const char *s, double *out)
 	return true;
 }
 
-/* Small open-addressing cache uid -> name. */
+/* Small open-addressing cache uid -> name.  The monitor's collection
+ * thread sorts by user while the screen draws the column: one lock; an
+ * entry never changes once filled, so the names handed out stay valid. */
 #define UCACHE 256
+static pthread_mutex_t ucache_mu = PTHREAD_MUTEX_INITIALIZER;
 static struct {
 	uint32_t uid;
 	bool used;
@@ -172,10 +176,13 @@ static struct {
 const char *sw_user_name(uint32_t uid)
 {
 	unsigned h = (unsigned)(sw_hash64(uid) % UCACHE);
+	pthread_mutex_lock(&ucache_mu);
 	for (unsigned i = 0; i < UCACHE; i++) {
 		unsigned k = (h + i) % UCACHE;
-		if (ucache[k].used && ucache[k].uid == uid)
+		if (ucache[k].used && ucache[k].uid == uid) {
+			pthread_mutex_unlock(&ucache_mu);
 			return ucache[k].name;
+		}
 		if (!ucache[k].used) {
 			struct passwd pw, *res = NULL;
 			char buf[1024];
@@ -185,12 +192,14 @@ const char *sw_user_name(uint32_t uid)
 				sw_strlcpy(ucache[k].name, pw.pw_name, sizeof ucache[k].name);
 			else
 				snprintf(ucache[k].name, sizeof ucache[k].name, "%u", uid);
+			pthread_mutex_unlock(&ucache_mu);
 			return ucache[k].name;
 		}
 	}
-	/* full: format into a rotating static */
-	static char tmp[4][16];
-	static int t;
+	pthread_mutex_unlock(&ucache_mu);
+	/* full: format into a rotating buffer of this thread's */
+	static __thread char tmp[4][16];
+	static __thread int t;
 	t = (t + 1) % 4;
 	snprintf(tmp[t], sizeof tmp[t], "%u", uid);
 	return tmp[t];
