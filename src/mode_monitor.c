@@ -73,6 +73,8 @@ struct frame {
 	struct sw_agg_ns nsstates;
 	const struct sw_snapshot *snap; /* the model's snapshot its rows are of */
 	bool filtered, follow;          /* as built: which view the panels use */
+	size_t nlive;                   /* live rows of all (no closed ones) */
+	size_t n_new, n_marked_new, n_closed; /* rows of conns so flagged */
 };
 
 /* The settings a frame is built with (the UI's, or a copy of them taken
@@ -291,6 +293,20 @@ static void build_frame(struct sw_model *m, const struct sw_select *sel, struct 
 			model_view_ex(m, sel, NULL, NULL, 0, closed, &F->all);
 		F->filtered = a->filter != NULL;
 		F->snap = model_snapshot(m);
+		/* counted here, not on the screen's thread at a million rows */
+		F->n_new = F->n_marked_new = F->n_closed = 0;
+		for (size_t i = 0; i < F->conns.n; i++) {
+			const struct sw_rowstat *rs = F->conns.rows[i].st;
+			if (!rs)
+				continue;
+			if (rs->flags & SW_ROW_CLOSED)
+				F->n_closed++;
+			else {
+				F->n_new += !!(rs->flags & SW_ROW_NEW);
+				F->n_marked_new += !!(rs->flags & SW_ROW_MARKED_NEW);
+			}
+		}
+		F->nlive = a->filter ? view_live(&F->all) : F->conns.n - F->n_closed;
 	} else if (what & UI_R_RESORT) {
 		view_sort(&F->conns, a->keys, a->nkeys);
 	}
@@ -445,7 +461,8 @@ static void rebuild(struct loop *L, unsigned what)
 	struct frame *F = &L->fr[L->fi];
 	if ((what & LOOP_MERGED) && !(what & UI_R_REFILTER)) {
 		const struct build_args *ja = &L->job.a;
-		model_view_add_closed(L->model, &L->sel, ja->filter, ja->keys, ja->nkeys, &F->conns);
+		F->n_closed += model_view_add_closed(L->model, &L->sel, ja->filter, ja->keys,
+						     ja->nkeys, &F->conns);
 		if (F->filtered)
 			model_view_add_closed(L->model, &L->sel, NULL, NULL, 0, &F->all);
 	}
@@ -461,7 +478,11 @@ static void rebuild(struct loop *L, unsigned what)
 	struct ui_data d = {
 		.snap = F->snap,
 		.conns = &F->conns,
-		.nall = view_live(all),
+		.nall = F->nlive,
+		.counted = true,
+		.n_new = F->n_new,
+		.n_marked_new = F->n_marked_new,
+		.n_closed = F->n_closed,
 		.states = &F->states,
 		.pstates = &F->pstates,
 		.follows = pan != all,

@@ -971,14 +971,14 @@ static void sortctx_init(struct sortctx *ctx, const struct sw_sortkey *keys, siz
 	}
 }
 
-void model_view_add_closed(const struct sw_model *m, const struct sw_select *sel,
-			   const struct sw_filter *f, const struct sw_sortkey *keys,
-			   size_t nkeys, struct sw_view *v)
+size_t model_view_add_closed(const struct sw_model *m, const struct sw_select *sel,
+			     const struct sw_filter *f, const struct sw_sortkey *keys,
+			     size_t nkeys, struct sw_view *v)
 {
 	struct sw_view x = {0};
 	size_t need = m->xclosed ? m->xclosed->nconns : 0;
 	if (!need || !m->ttl)
-		return;
+		return 0;
 	x.rows = xmalloc(need * sizeof *x.rows);
 	x.cap = need;
 	view_xclosed(m, sel, f, &x);
@@ -995,7 +995,9 @@ void model_view_add_closed(const struct sw_model *m, const struct sw_select *sel
 			v->rows[--k] = x.rows[--j];
 	}
 	v->n += x.n;
+	size_t added = x.n;
 	view_done(&x);
+	return added;
 }
 
 void view_sort(struct sw_view *v, const struct sw_sortkey *keys, size_t nkeys)

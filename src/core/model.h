@@ -120,9 +120,9 @@ void model_view_ex(const struct sw_model *m, const struct sw_select *sel,
 		   size_t nkeys, bool closed, struct sw_view *v);
 /* ... which this adds later to v (built with the same sel, f and keys),
  * each in its place in the order. */
-void model_view_add_closed(const struct sw_model *m, const struct sw_select *sel,
-			   const struct sw_filter *f, const struct sw_sortkey *keys,
-			   size_t nkeys, struct sw_view *v);
+size_t model_view_add_closed(const struct sw_model *m, const struct sw_select *sel,
+			     const struct sw_filter *f, const struct sw_sortkey *keys,
+			     size_t nkeys, struct sw_view *v);
 void view_sort(struct sw_view *v, const struct sw_sortkey *keys, size_t nkeys);
 /* Rows that are not tombstones (SW_ROW_CLOSED): what "N of M" counts, so
  * the table agrees with the states histogram. */

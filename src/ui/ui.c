@@ -165,7 +165,11 @@ void ui_set_data(struct ui *ui, const struct ui_data *d)
 	if (fresh)
 		alerts_build(ui);
 	ui->n_new = ui->n_closed = 0;
-	for (size_t i = 0; d->conns && i < d->conns->n; i++) {
+	if (d->counted) { /* by the monitor's collection thread */
+		ui->n_new = ui->mark ? d->n_marked_new : d->n_new;
+		ui->n_closed = d->n_closed;
+	}
+	for (size_t i = 0; d->conns && !d->counted && i < d->conns->n; i++) {
 		const struct sw_rowstat *rs = d->conns->rows[i].st;
 		if (!rs)
 			continue;
