@@ -69,19 +69,24 @@ test)
 		fi
 	done
 	# The monitor's collection thread (collect, merge, build the next
-	# frame) against the screen's keys: ui_responsive.sh on the TSan
-	# binary; a race report ends it with status 66, which the test's
-	# "exit status 0" checks catch.  About a minute.
-	if make -s -C "$top/build-tsan" -j"$jobs" src/sockwatch tests/tools/sockfix >/dev/null &&
-		TSAN_OPTIONS="halt_on_error=1:exitcode=66:log_path=$top/build-tsan/tsan-ui" \
-		make -s -C "$top/build-tsan" check TESTS=tests/ui/ui_responsive.sh >/dev/null 2>&1; then
-		echo "ThreadSanitizer: ui_responsive ok"
-	else
-		tail -40 "$top/build-tsan/tests/ui/ui_responsive.log"
-		cat "$top"/build-tsan/tsan-ui* 2>/dev/null | head -60
-		echo "ThreadSanitizer: ui_responsive FAILED"
-		rc=1
-	fi
+	# frame, diagnose) against the screen's keys and the close events:
+	# ui_responsive.sh and ui_churn.sh on the TSan binary; a race report
+	# (written to build-tsan/tsan-TEST.PID) ends the monitor and fails the
+	# step.  About a minute.
+	for t in ui_responsive ui_churn; do
+		rm -f "$top"/build-tsan/tsan-"$t".*
+		if make -s -C "$top/build-tsan" -j"$jobs" src/sockwatch tests/tools/sockfix >/dev/null &&
+			TSAN_OPTIONS="halt_on_error=1:exitcode=66:log_path=$top/build-tsan/tsan-$t" \
+			make -s -C "$top/build-tsan" check TESTS=tests/ui/$t.sh >/dev/null 2>&1 &&
+			! ls "$top"/build-tsan/tsan-"$t".* >/dev/null 2>&1; then
+			echo "ThreadSanitizer: $t ok"
+		else
+			tail -40 "$top/build-tsan/tests/ui/$t.log"
+			cat "$top"/build-tsan/tsan-"$t"* 2>/dev/null | head -60
+			echo "ThreadSanitizer: $t FAILED"
+			rc=1
+		fi
+	done
 	# Every fuzz target under libFuzzer for a bounded time (FUZZ_SECONDS,
 	# default 20 s each), so they stay buildable and find what they can;
 	# a crash fails the run.  One line per target.

@@ -97,7 +97,9 @@ struct bgjob {
 	struct sw_filter *filter; /* its own parse of the filter */
 	struct sw_sortkey keys[JOB_KEYS];
 	bool views;               /* build the views (the settings copied) */
-	bool merged;              /* the model was updated there */
+	struct diag_thresholds thr; /* the diagnoses' thresholds then */
+	bool merged;              /* the model was updated there ... */
+	bool diagnosed;           /* ... and diagnosed */
 	unsigned delay_ms;        /* SOCKWATCH_DEBUG_MERGE_DELAY_MS */
 };
 
@@ -132,7 +134,8 @@ struct loop {
 	struct diag_thresholds thr;
 	struct diag_state ds;
 	struct diag_ns dns; /* -N all: each namespace diagnosed on its own */
-	struct diag_list dl;
+	struct diag_list dls[2]; /* dls[di] on screen; the worker fills the other */
+	int di;
 	/* routes and interfaces, while a panel shows them */
 	struct sw_netinfo net, net_prev;
 	bool have_net, have_net_prev;
@@ -214,13 +217,17 @@ static void land_begin(struct loop *L)
 		ui_status(L->ui, true, "%s", damage);
 }
 
-/* The model has the new sample: the closed connections, the diagnoses,
- * routes and interfaces. */
-static void land_tail(struct loop *L)
+/* The model has the new sample: the closed connections, the diagnoses
+ * (unless the collection thread made them: diagnosed), routes and
+ * interfaces. */
+static void land_tail(struct loop *L, bool diagnosed)
 {
 	churnsrc_after_sample(&L->cs, L->model);
 	L->seq++;
-	diagnose_run_ns(&L->dns, &L->ds, &L->thr, model_snapshot(L->model), &L->dl);
+	if (diagnosed)
+		L->di = !L->di;
+	else
+		diagnose_run_ns(&L->dns, &L->ds, &L->thr, model_snapshot(L->model), &L->dls[L->di]);
 	if (L->ui && ui_wants(L->ui)->netinfo && !L->o->replay) {
 		struct sw_netinfo tmp = L->net_prev;
 		L->net_prev = L->net;
@@ -262,7 +269,7 @@ static int sample_land(struct loop *L, int rc)
 		snapshot_done(&L->snap);
 		snapshot_init(&L->snap);
 	}
-	land_tail(L);
+	land_tail(L, false);
 	return 0;
 }
 
@@ -353,7 +360,10 @@ static void bg_merge(void *arg, struct sw_snapshot *snap)
 	model_update_keep(L->model, snap);
 	if (L->job.views)
 		build_frame(L->model, &L->sel, &L->fr[!L->fi], LOOP_FULL, &L->job.a, false);
-	L->job.merged = true;
+	/* The churn context is the last sample's (churn_sample runs when the
+	 * frame lands, on the screen's thread, which owns that state). */
+	diagnose_run_ns(&L->dns, &L->ds, &L->job.thr, model_snapshot(L->model), &L->dls[!L->di]);
+	L->job.merged = L->job.diagnosed = true;
 	pthread_mutex_unlock(&L->model_mu);
 }
 
@@ -365,7 +375,8 @@ static void job_prepare(struct loop *L)
 	struct bgjob *j = &L->job;
 	filter_free(j->filter);
 	j->filter = NULL;
-	j->merged = false;
+	j->merged = j->diagnosed = false;
+	j->thr = L->thr;
 	j->views = w->nkeys <= JOB_KEYS;
 	if (w->filter) {
 		struct sw_filter_error fe;
@@ -412,7 +423,7 @@ static unsigned collect_landed(struct loop *L)
 	L->need_release = true; /* once the new frame is on screen */
 	if (L->job.views)
 		L->fi = !L->fi;
-	land_tail(L);
+	land_tail(L, L->job.diagnosed);
 	return (L->job.views ? LOOP_MERGED : LOOP_FULL) | since;
 }
 
@@ -490,7 +501,7 @@ static void rebuild(struct loop *L, unsigned what)
 		.listeners = &F->listeners,
 		.sample_seq = L->seq,
 		.error = L->have_err ? L->err : NULL,
-		.diags = &L->dl,
+		.diags = &L->dls[L->di],
 		.net = L->have_net ? &L->net : NULL,
 		.net_prev = L->have_net && L->have_net_prev ? &L->net_prev : NULL,
 		.net_error = L->o->replay ? _("routes and interfaces are not part of a replay")
@@ -980,7 +991,8 @@ int mode_monitor_run(const struct sw_options *o)
 	diag_state_init(&L.ds);
 	diag_ns_init(&L.dns);
 	diag_set_churn(&L.ds, L.cs.ch);
-	diag_list_init(&L.dl);
+	diag_list_init(&L.dls[0]);
+	diag_list_init(&L.dls[1]);
 	netinfo_init(&L.net);
 	netinfo_init(&L.net_prev);
 	snapshot_init(&L.snap);
@@ -1056,7 +1068,8 @@ out:
 	snapshot_done(&L.snap);
 	model_free(L.model);
 	model_free(L.retired);
-	diag_list_done(&L.dl);
+	diag_list_done(&L.dls[0]);
+	diag_list_done(&L.dls[1]);
 	diag_state_done(&L.ds);
 	diag_ns_done(&L.dns);
 	netinfo_done(&L.net);

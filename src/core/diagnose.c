@@ -404,20 +404,24 @@ struct diag_kc *diag_kc_get(struct diag_state *st, uint8_t fam, uint16_t port,
 	}
 }
 
-/* Indices of used kc entries, sorted by the key function, descending. */
-static const struct diag_kc *sort_kc_base;
-static int sort_kc_by;
+/* Indices of used kc entries, sorted by the key function, descending.
+ * (qsort_r: the monitor diagnoses in its collection thread.) */
+struct kc_sort {
+	const struct diag_kc *base;
+	int by_sum;
+};
 
-static double kc_key(const struct diag_kc *e)
+static double kc_key(const struct kc_sort *s, const struct diag_kc *e)
 {
-	return sort_kc_by ? e->sum : (double)e->count;
+	return s->by_sum ? e->sum : (double)e->count;
 }
 
-static int kc_cmp(const void *x, const void *y)
+static int kc_cmp(const void *x, const void *y, void *arg)
 {
-	const struct diag_kc *a = &sort_kc_base[*(const uint32_t *)x];
-	const struct diag_kc *b = &sort_kc_base[*(const uint32_t *)y];
-	double ka = kc_key(a), kb = kc_key(b);
+	const struct kc_sort *s = arg;
+	const struct diag_kc *a = &s->base[*(const uint32_t *)x];
+	const struct diag_kc *b = &s->base[*(const uint32_t *)y];
+	double ka = kc_key(s, a), kb = kc_key(s, b);
 	if (ka != kb)
 		return ka > kb ? -1 : 1;
 	int c = memcmp(a->b, b->b, 16);
@@ -444,9 +448,8 @@ size_t diag_kc_sorted(struct diag_state *st, int by_sum)
 	for (size_t i = 0; i < st->kc_cap; i++)
 		if (st->kc[i].used)
 			st->idx[n++] = (uint32_t)i;
-	sort_kc_base = st->kc;
-	sort_kc_by = by_sum;
-	qsort(st->idx, n, sizeof *st->idx, kc_cmp);
+	struct kc_sort s = {st->kc, by_sum};
+	qsort_r(st->idx, n, sizeof *st->idx, kc_cmp, &s);
 	return n;
 }
 
