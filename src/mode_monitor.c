@@ -180,16 +180,6 @@ struct loop {
 /* The header says a collection is running once it has run this long. */
 #define COLLECTING_SHOW_MS 500
 
-/* SOCKWATCH_DEBUG_MERGE_DELAY_MS=N: each background merge holds the model
- * N ms longer (tests see keys answered while the worker merges). */
-static unsigned debug_merge_delay_ms(void)
-{
-	const char *e = getenv("SOCKWATCH_DEBUG_MERGE_DELAY_MS");
-	char *end;
-	unsigned long v = e ? strtoul(e, &end, 10) : 0;
-	return e && *e && !*end && v <= 3600000ul ? (unsigned)v : 0;
-}
-
 /* The monitor shows inet sockets unless protocols were chosen (-t -u -x
  * ...): a desktop has thousands of UNIX sockets nobody asked to watch. */
 static uint32_t default_protos(const struct sw_options *o)
@@ -263,9 +253,7 @@ static int sample_land(struct loop *L, int rc)
 	 * whenever it is big: then the views and diagnoses built next do not
 	 * sit on top of two snapshots (peak RSS), for the price of faulting
 	 * the pages in again at the next sample (~1 ms per 5 MB). */
-	size_t now = model_snapshot(L->model)->nconns;
-	if (L->snap.capconns > 4 * (now > 1024 ? now : 1024) ||
-	    L->snap.capconns * sizeof *L->snap.conns > L->release_bytes) {
+	if (snapshot_oversized(&L->snap, model_snapshot(L->model)->nconns, L->release_bytes)) {
 		snapshot_done(&L->snap);
 		snapshot_init(&L->snap);
 	}
@@ -490,7 +478,6 @@ static void rebuild(struct loop *L, unsigned what)
 		.snap = F->snap,
 		.conns = &F->conns,
 		.nall = F->nlive,
-		.counted = true,
 		.n_new = F->n_new,
 		.n_marked_new = F->n_marked_new,
 		.n_closed = F->n_closed,
@@ -1001,7 +988,9 @@ int mode_monitor_run(const struct sw_options *o)
 		listeners_init(&L.fr[i].listeners);
 	}
 	pthread_mutex_init(&L.model_mu, NULL);
-	L.job.delay_ms = debug_merge_delay_ms();
+	/* each background merge holds the model this much longer (tests see
+	 * keys answered while the worker merges) */
+	L.job.delay_ms = sw_env_ms("SOCKWATCH_DEBUG_MERGE_DELAY_MS");
 	int rc = 1;
 	/* The first sample before the screen opens: errors stay readable. */
 	if (sample(&L) < 0) {

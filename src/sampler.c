@@ -37,14 +37,6 @@ struct sampler {
  * checker until the process is gone. */
 static struct sampler *sampler_orphaned;
 
-static unsigned debug_delay_ms(void)
-{
-	const char *e = getenv("SOCKWATCH_DEBUG_COLLECT_DELAY_MS");
-	char *end;
-	unsigned long v = e ? strtoul(e, &end, 10) : 0;
-	return e && *e && !*end && v <= 3600000ul ? (unsigned)v : 0;
-}
-
 static void deadline_after(struct timespec *ts, unsigned ms)
 {
 	clock_gettime(CLOCK_MONOTONIC, ts);
@@ -135,7 +127,7 @@ struct sampler *sampler_new(void)
 		return NULL;
 	}
 	snapshot_init(&s->snap);
-	s->delay_ms = debug_delay_ms();
+	s->delay_ms = sw_env_ms("SOCKWATCH_DEBUG_COLLECT_DELAY_MS");
 	pthread_condattr_t ca;
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);

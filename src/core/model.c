@@ -406,15 +406,12 @@ static void live_pass(struct sw_model *m, uint64_t t, bool first)
 }
 
 /* The previous update's snapshot and row states, once no view refers to
- * them: cleared for reuse, or freed when their records take more than
- * keep_bytes or four times the latest count (after a spike). */
+ * them: cleared for reuse, or freed (snapshot_oversized). */
 void model_release_prev(struct sw_model *m, size_t keep_bytes)
 {
 	int pi = !m->ci;
 	struct sw_snapshot *p = &m->cur[pi];
-	size_t now = m->cur[m->ci].nconns;
-	if (p->capconns * sizeof *p->conns > keep_bytes ||
-	    p->capconns > 4 * (now > 1024 ? now : 1024)) {
+	if (snapshot_oversized(p, m->cur[m->ci].nconns, keep_bytes)) {
 		snapshot_done(p);
 		snapshot_init(p);
 		free(m->st[pi]);

@@ -31,6 +31,12 @@ void snapshot_done(struct sw_snapshot *s)
 	memset(s, 0, sizeof *s);
 }
 
+bool snapshot_oversized(const struct sw_snapshot *s, size_t now, size_t keep_bytes)
+{
+	return s->capconns * sizeof *s->conns > keep_bytes ||
+	       s->capconns > 4 * (now > 1024 ? now : 1024);
+}
+
 void snapshot_clear(struct sw_snapshot *s)
 {
 	s->nconns = s->ntcpx = s->nprocs = s->nowners = s->nifnames = 0;

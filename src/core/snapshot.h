@@ -176,6 +176,10 @@ void snapshot_done(struct sw_snapshot *s);
 /* Forget contents, keep allocations (reuse across refreshes) and the
  * detail setting. */
 void snapshot_clear(struct sw_snapshot *s);
+/* An emptied snapshot kept for reuse that is better freed: its records'
+ * room takes more than keep_bytes, or is over four times what the latest
+ * sample holds (`now` records: after a spike, 100k sockets then 1k). */
+bool snapshot_oversized(const struct sw_snapshot *s, size_t now, size_t keep_bytes);
 
 /* Append a zeroed record and return it (pointer valid until next add). */
 struct sw_conn *snapshot_add_conn(struct sw_snapshot *s);

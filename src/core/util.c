@@ -76,6 +76,14 @@ uint64_t sw_mono_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+unsigned sw_env_ms(const char *name)
+{
+	const char *e = getenv(name);
+	char *end;
+	unsigned long v = e ? strtoul(e, &end, 10) : 0;
+	return e && *e && !*end && v <= 3600000ul ? (unsigned)v : 0;
+}
+
 bool sw_pace(uint64_t *next, uint64_t step_ns, const volatile int *stop)
 {
 	*next += step_ns;

@@ -164,20 +164,8 @@ void ui_set_data(struct ui *ui, const struct ui_data *d)
 		ui->relayout = true;
 	if (fresh)
 		alerts_build(ui);
-	ui->n_new = ui->n_closed = 0;
-	if (d->counted) { /* by the monitor's collection thread */
-		ui->n_new = ui->mark ? d->n_marked_new : d->n_new;
-		ui->n_closed = d->n_closed;
-	}
-	for (size_t i = 0; d->conns && !d->counted && i < d->conns->n; i++) {
-		const struct sw_rowstat *rs = d->conns->rows[i].st;
-		if (!rs)
-			continue;
-		if (rs->flags & SW_ROW_CLOSED)
-			ui->n_closed++;
-		else if (rs->flags & (ui->mark ? SW_ROW_MARKED_NEW : SW_ROW_NEW))
-			ui->n_new++;
-	}
+	ui->n_new = ui->mark ? d->n_marked_new : d->n_new;
+	ui->n_closed = d->n_closed;
 	for (int i = 0; i < PANEL_COUNT; i++)
 		panel_sync(&ui->panels[i], ui);
 	ui->status_dirty = true;

@@ -59,8 +59,9 @@ struct ui_data {
 	const struct sw_snapshot *snap;
 	const struct sw_view *conns;        /* filtered and sorted */
 	size_t nall;                        /* live rows before the filter (no tombstones) */
-	bool counted;                       /* the rows of conns counted already: */
-	size_t n_new, n_marked_new, n_closed; /* SW_ROW_NEW, _MARKED_NEW, _CLOSED */
+	size_t n_new, n_marked_new, n_closed; /* rows of conns flagged SW_ROW_NEW,
+	                                         _MARKED_NEW, _CLOSED (counted by
+	                                         the loop, off this thread) */
 	const struct sw_agg_states *states; /* unfiltered (the header) */
 	const struct sw_agg_states *pstates; /* the states panel's: filtered when following */
 	const struct sw_agg *remotes;       /* filtered when following, sorted as wanted */

@@ -36,30 +36,43 @@ no_listen_row() { ! listen_row; }
 # The first sample walks all of /proc: on a busy machine that takes a while.
 W=60
 
+# The monitor up with a background refresh pending (made slow by the
+# caller's debug delay); T0 = the sample time on screen.  $1: check prefix.
+start_pending() {
+	tmux_start_sockwatch 160 40 xterm-256color C.UTF-8 -d 1
+	check "$1monitor starts" tmux_wait_text "Connections" $W
+	check "$1a refresh in flight is shown" tmux_wait_text "(collecting)" $W
+	check "$1the listener on 3306 is listed" wait_for $W listen_row
+	T0=$(sample_time)
+	log "${1}sample time on screen: $T0"
+}
+# Help, sort and a filter typed while it is pending: each answered.
+keys_while_pending() {
+	tmux_send h
+	check "$1h answered: help" tmux_wait_text "Show this help"
+	tmux_send Escape
+	check "$1help closed" tmux_wait_gone "Show this help"
+	tmux_send S
+	check "$1S answered: sorted by state" tmux_wait_regex "Sorted by State"
+	type_filter
+	check "$1filter answered: the status line shows it" tmux_wait_text "Filter: sport = :80"
+}
+type_filter() {
+	tmux_send /
+	tmux_type "sport = :80"
+	tmux_send Enter
+}
+
 # ---- keys while a collection is pending ----------------------------------------
 # The first sample is taken before the screen opens; the next one (in the
 # background) never ends within the test.
 SOCKWATCH_DEBUG_COLLECT_DELAY_MS=600000
 export SOCKWATCH_DEBUG_COLLECT_DELAY_MS
-tmux_start_sockwatch 160 40 xterm-256color C.UTF-8 -d 1
-check "monitor starts" tmux_wait_text "Connections" $W
-check "a collection in flight is shown" tmux_wait_text "(collecting)" $W
-check "the listener on 3306 is listed" wait_for $W listen_row
-t0=$(sample_time)
-log "sample time on screen: $t0"
-tmux_send h
-check "h answered during the collection: help" tmux_wait_text "Show this help"
-tmux_send Escape
-check "help closed" tmux_wait_gone "Show this help"
-tmux_send S
-check "S answered: sorted by state" tmux_wait_regex "Sorted by State"
-tmux_send /
-tmux_type "sport = :80"
-tmux_send Enter
-check "filter answered: the status line shows it" tmux_wait_text "Filter: sport = :80"
+start_pending "collect: "
+keys_while_pending "collect: "
 check "filter applied to the last sample: the listener on 3306 is gone" \
 	wait_for $W no_listen_row
-check "still the same sample (no refresh landed)" same_sample "$t0"
+check "still the same sample (no refresh landed)" same_sample "$T0"
 check "still collecting" collecting
 tmux_send q
 check "q exits while the collection is pending" tmux_wait_exit 10
@@ -102,40 +115,22 @@ check "exit status 0" test "$TMUX_STATUS" = 0
 unset SOCKWATCH_DEBUG_COLLECT_DELAY_MS
 SOCKWATCH_DEBUG_MERGE_DELAY_MS=600000
 export SOCKWATCH_DEBUG_MERGE_DELAY_MS
-tmux_start_sockwatch 160 40 xterm-256color C.UTF-8 -d 1
-check "merge: monitor starts" tmux_wait_text "Connections" $W
-check "merge: in flight" tmux_wait_text "(collecting)" $W
-check "merge: the listener on 3306 is listed" wait_for $W listen_row
-t2=$(sample_time)
-tmux_send h
-check "merge: h answered: help" tmux_wait_text "Show this help"
-tmux_send Escape
-check "merge: help closed" tmux_wait_gone "Show this help"
-tmux_send S
-check "merge: S answered: sorted by state" tmux_wait_regex "Sorted by State"
-tmux_send /
-tmux_type "sport = :80"
-tmux_send Enter
-check "merge: filter answered: the status line shows it" tmux_wait_text "Filter: sport = :80"
+start_pending "merge: "
+keys_while_pending "merge: "
 check "merge: the rows wait for the new sample (3306 still listed)" listen_row
-check "merge: the same sample" same_sample "$t2"
+check "merge: the same sample" same_sample "$T0"
 tmux_send q
 check "merge: q exits" tmux_wait_exit 10
 check "merge: exit status 0" test "$TMUX_STATUS" = 0
 # A merge of 5 s: a filter typed meanwhile is applied to the new sample
 # the moment it is shown.
 SOCKWATCH_DEBUG_MERGE_DELAY_MS=5000
-tmux_start_sockwatch 160 40 xterm-256color C.UTF-8 -d 1
-check "merge: monitor starts again" tmux_wait_text "Connections" $W
-tmux_wait_text "(collecting)" $W >/dev/null
-t3=$(sample_time)
-tmux_send /
-tmux_type "sport = :80"
-tmux_send Enter
-check "merge: the filter is on the status line" tmux_wait_text "Filter: sport = :80"
-check "merge: the new sample comes in" wait_for $W new_sample "$t3"
-check "merge: ... filtered as it is shown (3306 gone)" no_listen_row
+start_pending "merge 5 s: "
+type_filter
+check "merge 5 s: the filter is on the status line" tmux_wait_text "Filter: sport = :80"
+check "merge 5 s: the new sample comes in" wait_for $W new_sample "$T0"
+check "merge 5 s: ... filtered as it is shown (3306 gone)" no_listen_row
 tmux_send q
-check "merge: q exits again" tmux_wait_exit 10
+check "merge 5 s: q exits" tmux_wait_exit 10
 unset SOCKWATCH_DEBUG_MERGE_DELAY_MS
 finish

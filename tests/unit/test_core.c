@@ -237,6 +237,15 @@ static void test_fmt(void **state)
 	assert_false(sw_dbl_is_ll(18446744073709551615.0)); /* an unset u64 */
 	assert_false(sw_dbl_is_ll(0.0 / 0.0));
 	assert_false(sw_dbl_is_ll(1.0 / 0.0));
+	/* debug delays from the environment */
+	setenv("SW_TEST_MS", "250", 1);
+	assert_int_equal(sw_env_ms("SW_TEST_MS"), 250);
+	setenv("SW_TEST_MS", "25x", 1);
+	assert_int_equal(sw_env_ms("SW_TEST_MS"), 0);
+	setenv("SW_TEST_MS", "99999999", 1);
+	assert_int_equal(sw_env_ms("SW_TEST_MS"), 0);
+	unsetenv("SW_TEST_MS");
+	assert_int_equal(sw_env_ms("SW_TEST_MS"), 0);
 	double d;
 	assert_true(sw_parse_seconds("0.5", &d));
 	assert_false(sw_parse_seconds("x", &d));
