@@ -586,6 +586,39 @@ static void test_table_utf8(void **state)
 	snapshot_done(&s);
 }
 
+/* Cells longer than 255 bytes (a long command line) and empty ones keep
+ * their place: the table's text store holds each cell's length in two
+ * bytes, and a length read as one byte would cut or shift the row. */
+static void test_table_long_cells(void **state)
+{
+	(void)state;
+	char cmd[700];
+	memset(cmd, 'x', sizeof cmd - 1);
+	cmd[sizeof cmd - 1] = '\0';
+	memcpy(cmd, "php-fpm: pool www ", 18);
+	struct sw_snapshot s;
+	snapshot_init(&s);
+	size_t i = fx_inet(&s, SW_PROTO_TCP, AF_INET, "127.0.0.1", 9000, "127.0.0.1", 41000, 1);
+	fx_owner(&s, i, 812, "php-fpm8.2", cmd, 0, 4);
+	fx_inet(&s, SW_PROTO_TCP, AF_INET, "127.0.0.1", 3306, "127.0.0.1", 41001, 2);
+	struct sw_row rows[2];
+	fx_rows(&s, rows, NULL);
+	const enum sw_col_id cols[] = {SW_COL_LPORT, SW_COL_CMDLINE, SW_COL_RPORT};
+	struct mem m;
+	mem_open(&m);
+	assert_int_equal(out_conns_table(m.fp, rows, 2, cols, 3, false), 0);
+	char *t = mem_close(&m);
+	char *want = NULL;
+	/* the second row has no command line: its remote port is padded to
+	 * the first row's 699 columns */
+	assert_true(asprintf(&want, "9000  %s  41000\n3306  %-*s  41001\n", cmd,
+			     (int)strlen(cmd), "") > 0);
+	assert_string_equal(t, want);
+	free(want);
+	free(t);
+	snapshot_done(&s);
+}
+
 /* --format csv: RFC 4180 quoting, stable column names, one time column. */
 static void test_csv(void **state)
 {
@@ -779,6 +812,7 @@ int main(void)
 		cmocka_unit_test(test_json_empty),
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_table_utf8),
+		cmocka_unit_test(test_table_long_cells),
 		cmocka_unit_test(test_table_big),
 		cmocka_unit_test(test_csv),
 		cmocka_unit_test(test_pids),
