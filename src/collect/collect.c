@@ -435,22 +435,25 @@ static void set_missing(struct sw_collector *c, struct sw_snapshot *s)
 struct idle_ctx {
 	const char *proc_root;
 	uint32_t idle[2];
+	uint32_t protos;  /* the protocols asked for ... */
+	size_t expect;    /* ... and how many sockets of them the namespace
+			     counts (hashed, and TCP's TIME_WAIT): the
+			     records to make room for */
 };
 
-/* No TIME_WAIT socket in this thread's namespace (false when unknown). */
-static bool tw_none(const char *proc_root)
+/* TIME_WAIT sockets in this thread's namespace, -1 when unknown. */
+static long tw_count(const char *proc_root)
 {
 	char path[4096], line[512];
 	snprintf(path, sizeof path, "%s/thread-self/net/sockstat", proc_root);
 	FILE *fp = fopen(path, "re");
-	bool none = false;
-	long inuse, orphan, tw;
+	long inuse, orphan, tw, n = -1;
 	while (fp && fgets(line, sizeof line, fp))
 		if (sscanf(line, "TCP: inuse %ld orphan %ld tw %ld", &inuse, &orphan, &tw) == 3)
-			none = tw == 0;
+			n = tw;
 	if (fp)
 		fclose(fp);
-	return none;
+	return n;
 }
 
 static void idle_fn(void *a)
@@ -474,17 +477,27 @@ static void idle_fn(void *a)
 	while (fgets(line, sizeof line, fp)) {
 		char name[32];
 		long size, socks;
-		if (sscanf(line, "%31s %ld %ld", name, &size, &socks) != 3 || socks != 0)
+		if (sscanf(line, "%31s %ld %ld", name, &size, &socks) != 3 || socks < 0)
 			continue;
-		for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
-			if (strcmp(name, map[i].name) == 0)
+		for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
+			if (strcmp(name, map[i].name) != 0)
+				continue;
+			if (socks == 0)
 				ic->idle[map[i].fam] |= SW_PROTO_BIT(map[i].proto);
+			else if (ic->protos & SW_PROTO_BIT(map[i].proto))
+				ic->expect += (size_t)socks;
+		}
 	}
 	fclose(fp);
 	/* TCP: no hashed socket of either family, and no TIME_WAIT one
 	 * (those are not counted there; sockstat's tw is per namespace) */
 	uint32_t tcp = SW_PROTO_BIT(SW_PROTO_TCP);
-	if ((ic->idle[0] & ic->idle[1] & tcp) && !tw_none(ic->proc_root))
+	if (!(ic->protos & tcp))
+		return;
+	long tw = tw_count(ic->proc_root);
+	if (tw > 0)
+		ic->expect += (size_t)tw;
+	if ((ic->idle[0] & ic->idle[1] & tcp) && tw != 0)
 		ic->idle[0] &= ~tcp, ic->idle[1] &= ~tcp;
 }
 
@@ -569,9 +582,12 @@ static int sample_live(struct sw_collector *c, struct sw_snapshot *s, char *err,
 	int nf = nfamilies(c, fam), r = 0;
 	bool dups = false;
 	uint32_t kst = kernel_states(c->states, c->o.bound);
-	struct idle_ctx ic = {c->proc_root, {0, 0}};
+	struct idle_ctx ic = {c->proc_root, {0, 0}, c->protos, 0};
 	if (!c->rec && collect_in_netns(c->nsfd, idle_fn, &ic) < 0)
 		ic.idle[0] = ic.idle[1] = 0; /* a recording keeps every dump */
+	if (!c->rec) /* room for the records before the dump (see snapshot_reserve) */
+		snapshot_reserve(s, s->nconns + ic.expect + ic.expect / 16,
+				 (c->ext & SOCKDIAG_EXT_INFO) != 0);
 
 	memset(c->procfs, 0, sizeof c->procfs);
 	if (c->rec) {

@@ -56,6 +56,10 @@ void snapshot_clear(struct sw_snapshot *s)
 	s->hostname[0] = '\0';
 }
 
+/* Below this many records growing as they come costs nothing worth a
+ * reservation. */
+#define RESERVE_MIN 16384
+
 struct sw_conn *snapshot_add_conn(struct sw_snapshot *s)
 {
 	s->conns = xgrow(s->conns, &s->capconns, s->nconns + 1, sizeof *s->conns);
@@ -64,6 +68,15 @@ struct sw_conn *snapshot_add_conn(struct sw_snapshot *s)
 	c->tcpx = SW_NONE;
 	c->detail = SW_NONE;
 	return c;
+}
+
+void snapshot_reserve(struct sw_snapshot *s, size_t nconns, bool tcpx)
+{
+	if (nconns < RESERVE_MIN)
+		return;
+	s->conns = xgrow(s->conns, &s->capconns, nconns, sizeof *s->conns);
+	if (tcpx)
+		s->tcpx = xgrow(s->tcpx, &s->captcpx, nconns, sizeof *s->tcpx);
 }
 
 struct sw_tcpx *snapshot_add_tcpx(struct sw_snapshot *s, size_t ci)
@@ -273,8 +286,14 @@ const struct sw_proc *snapshot_owner_proc(const struct sw_snapshot *s,
 }
 
 /* An empty hash table of at least 2n slots (a power of 2) for the dedupe
- * passes, reused from the last call: the tuple pass runs every refresh. */
-static uint32_t *dedupe_table(struct sw_snapshot *s, size_t n, size_t *cap)
+ * passes, reused from the last call: the tuple pass runs every refresh.
+ * A slot holds the upper half of the record's hash above its index + 1
+ * (0: empty), so a probe that meets another record's slot rejects it
+ * without reading that record (a cache miss among 100k records). */
+#define SLOT(h, i) (((h) & 0xffffffff00000000ULL) | ((uint64_t)(i) + 1))
+#define SLOT_IDX(v) ((size_t)((v) & 0xffffffffu) - 1)
+#define SLOT_SAME_HASH(v, h) (((v) ^ (h)) >> 32 == 0)
+static uint64_t *dedupe_table(struct sw_snapshot *s, size_t n, size_t *cap)
 {
 	size_t c = 16;
 	while (c < n * 2)
@@ -285,20 +304,38 @@ static uint32_t *dedupe_table(struct sw_snapshot *s, size_t n, size_t *cap)
 	return s->dedupe_slots;
 }
 
+/* After a pass: a table of more than 4 MB (above ~250k sockets) is not
+ * kept for the next refresh, where it would sit beside two snapshots at
+ * the monitor's peak (32 MB at a million sockets); its pages are faulted
+ * in again in a few milliseconds of a refresh of seconds. */
+static void dedupe_table_done(struct sw_snapshot *s)
+{
+	if (s->capdedupe * sizeof *s->dedupe_slots > (4u << 20)) {
+		free(s->dedupe_slots);
+		s->dedupe_slots = NULL;
+		s->capdedupe = 0;
+	}
+}
+
 void snapshot_dedupe(struct sw_snapshot *s)
 {
 	if (s->nconns < 2)
 		return;
 	size_t cap;
-	/* slot holds index+1 of the kept record with that cookie */
-	uint32_t *slot = dedupe_table(s, s->nconns, &cap);
+	/* the kept record with that cookie */
+	uint64_t *slot = dedupe_table(s, s->nconns, &cap);
 	size_t out = 0;
 	for (size_t i = 0; i < s->nconns; i++) {
 		struct sw_conn *c = &s->conns[i];
-		size_t h = sw_hash64(c->cookie ^ ((uint64_t)c->proto << 56)) & (cap - 1);
+		uint64_t hv = sw_hash64(c->cookie ^ ((uint64_t)c->proto << 56));
+		size_t h = hv & (cap - 1);
 		bool dup = false;
 		while (slot[h]) {
-			struct sw_conn *o = &s->conns[slot[h] - 1];
+			if (!SLOT_SAME_HASH(slot[h], hv)) {
+				h = (h + 1) & (cap - 1);
+				continue;
+			}
+			struct sw_conn *o = &s->conns[SLOT_IDX(slot[h])];
 			if (o->cookie == c->cookie && o->proto == c->proto &&
 			    o->family == c->family && o->ns == c->ns) {
 				*o = *c; /* keep the later record in the earlier place */
@@ -311,10 +348,11 @@ void snapshot_dedupe(struct sw_snapshot *s)
 			continue;
 		if (out != i)
 			s->conns[out] = *c;
-		slot[h] = (uint32_t)(out + 1);
+		slot[h] = SLOT(hv, out);
 		out++;
 	}
 	s->nconns = out;
+	dedupe_table_done(s);
 }
 
 static bool tuple_unique(const struct sw_conn *c)
@@ -370,7 +408,7 @@ size_t snapshot_dedupe_tuples(struct sw_snapshot *s)
 	if (n < 2)
 		return 0;
 	size_t cap;
-	uint32_t *slot = dedupe_table(s, n, &cap); /* index + 1 of the holder */
+	uint64_t *slot = dedupe_table(s, n, &cap); /* the holder of each tuple */
 	size_t out = 0, removed = 0;
 	for (size_t i = 0; i < s->nconns; i++) {
 		struct sw_conn *c = &s->conns[i];
@@ -382,10 +420,15 @@ size_t snapshot_dedupe_tuples(struct sw_snapshot *s)
 			out++;
 			continue;
 		}
-		size_t h = tuple_hash(c) & (cap - 1);
+		uint64_t hv = tuple_hash(c);
+		size_t h = hv & (cap - 1);
 		bool dup = false;
 		while (slot[h]) {
-			struct sw_conn *o = &s->conns[slot[h] - 1];
+			if (!SLOT_SAME_HASH(slot[h], hv)) {
+				h = (h + 1) & (cap - 1);
+				continue;
+			}
+			struct sw_conn *o = &s->conns[SLOT_IDX(slot[h])];
 			if (tuple_eq(o, c)) {
 				if (tuple_newer(c, o))
 					*o = *c; /* the newer socket, in the earlier place */
@@ -400,10 +443,11 @@ size_t snapshot_dedupe_tuples(struct sw_snapshot *s)
 		}
 		if (out != i)
 			s->conns[out] = *c;
-		slot[h] = (uint32_t)(out + 1);
+		slot[h] = SLOT(hv, out);
 		out++;
 	}
 	s->nconns = out;
+	dedupe_table_done(s);
 	return removed;
 }
 

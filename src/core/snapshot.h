@@ -156,7 +156,7 @@ struct sw_snapshot {
 	struct sw_kstat *nskstat;
 	size_t capnskstat;
 
-	uint32_t *dedupe_slots; /* the dedupe hashes' table, kept between */
+	uint64_t *dedupe_slots; /* the dedupe hashes' table, kept between */
 	size_t capdedupe;       /* refreshes (no allocation per refresh) */
 
 	struct sw_kstat kstat;
@@ -183,6 +183,14 @@ bool snapshot_oversized(const struct sw_snapshot *s, size_t now, size_t keep_byt
 
 /* Append a zeroed record and return it (pointer valid until next add). */
 struct sw_conn *snapshot_add_conn(struct sw_snapshot *s);
+/* Room for nconns records (and as many tcp_info extras when tcpx) before a
+ * collection that expects about that many: the arrays are then made once,
+ * at their size, and ones of megabytes are mapped with huge pages from the
+ * start (xgrow) instead of doubling through mremap with small pages.  A
+ * sorted listing reads its records in sort order, not in the order they
+ * were made, and with 4 KB pages at 100k sockets that was a TLB miss a
+ * row.  Fewer than 16384: nothing done. */
+void snapshot_reserve(struct sw_snapshot *s, size_t nconns, bool tcpx);
 /* Append a tcpx record for conns[ci] and link it; returns it, zeroed. */
 struct sw_tcpx *snapshot_add_tcpx(struct sw_snapshot *s, size_t ci);
 /* Store the details of conns[ci] (either may be NULL: not sent), once per

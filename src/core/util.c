@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <wchar.h>
@@ -47,6 +48,29 @@ void *xrealloc(void *p, size_t n)
 	return p;
 }
 
+/* Arrays of several megabytes (a snapshot's records, a table's text at
+ * 100k sockets) are asked to use transparent huge pages where the system
+ * leaves that to the program (THP "madvise"): a listing sorted by address
+ * reads its records in sort order, one 4 KB page after another at random,
+ * and with a TLB miss a row that was a tenth of `sockwatch -b -t -a -n`'s
+ * time at 100k sockets (with snapshot_reserve, which makes the records'
+ * array before they are written).  Fewer page faults too.  A kernel
+ * without THP, or set to "never", just says no. */
+#define HUGE_ARRAY (4u << 20)
+static void huge_pages(void *p, size_t len)
+{
+#ifdef MADV_HUGEPAGE
+	/* the whole pages of the block: one flag on its mapping (a part
+	 * would split it, and the next realloc could not mremap it) */
+	const uintptr_t pg = 4096;
+	uintptr_t a = (uintptr_t)p & ~(pg - 1), e = ((uintptr_t)p + len + pg - 1) & ~(pg - 1);
+	(void)madvise((void *)a, e - a, MADV_HUGEPAGE);
+#else
+	(void)p;
+	(void)len;
+#endif
+}
+
 void *xgrow(void *p, size_t *cap, size_t need, size_t elem)
 {
 	if (need <= *cap)
@@ -58,6 +82,8 @@ void *xgrow(void *p, size_t *cap, size_t need, size_t elem)
 		oom(SIZE_MAX);
 	p = xrealloc(p, c * elem);
 	*cap = c;
+	if (c * elem >= HUGE_ARRAY)
+		huge_pages(p, c * elem);
 	return p;
 }
 

@@ -151,6 +151,72 @@ static void test_snapshot_dedupe_tuples(void **state)
 	snapshot_done(&s);
 }
 
+/* At scale: 300,000 connections of which 1,000 are listed twice (a dump
+ * resumed under churn), on 4-tuples that differ in one port only, so the
+ * upper halves of hashes kept in the table meet often enough; the table of
+ * more than 4 MB is not kept after the pass, a small one is. */
+static void test_snapshot_dedupe_scale(void **state)
+{
+	(void)state;
+	struct sw_snapshot s;
+	snapshot_init(&s);
+	for (uint32_t i = 0; i < 300000; i++) {
+		struct sw_conn *c = tuple_conn(&s, i + 1, SW_PROTO_TCP, SW_ST_ESTABLISHED,
+					       (uint16_t)(1024 + i % 60000), 3306);
+		c->remote.addr[2] = (uint8_t)(i / 60000);
+		c->rq = i;
+	}
+	for (uint32_t i = 0; i < 300000; i += 300) { /* the same sockets again */
+		struct sw_conn *c = snapshot_add_conn(&s);
+		*c = s.conns[i];
+		c->rq = 1000000 + i;
+	}
+	assert_int_equal(snapshot_dedupe_tuples(&s), 1000);
+	assert_int_equal(s.nconns, 300000);
+	for (uint32_t i = 0; i < 300000; i++) {
+		assert_int_equal(s.conns[i].cookie, i + 1); /* in place ... */
+		assert_int_equal(s.conns[i].rq, i % 300 ? i : 1000000 + i); /* ... the later record */
+	}
+	assert_null(s.dedupe_slots);
+	snapshot_dedupe(&s); /* by cookie: nothing left to remove */
+	assert_int_equal(s.nconns, 300000);
+	assert_null(s.dedupe_slots);
+	s.nconns = 1000;
+	assert_int_equal(snapshot_dedupe_tuples(&s), 0);
+	assert_non_null(s.dedupe_slots);
+	snapshot_done(&s);
+}
+
+/* Room made before a collection: at least what was asked, the records
+ * made so far kept, nothing done for small counts, tcp_info extras only
+ * when asked for. */
+static void test_snapshot_reserve(void **state)
+{
+	(void)state;
+	struct sw_snapshot s;
+	snapshot_init(&s);
+	tuple_conn(&s, 7, SW_PROTO_TCP, SW_ST_LISTEN, 80, 0);
+	size_t cap = s.capconns;
+	snapshot_reserve(&s, 1000, true);
+	assert_int_equal(s.capconns, cap);
+	assert_int_equal(s.captcpx, 0);
+	snapshot_reserve(&s, 100000, false);
+	assert_true(s.capconns >= 100000);
+	assert_int_equal(s.captcpx, 0);
+	assert_int_equal(s.nconns, 1);
+	assert_int_equal(s.conns[0].cookie, 7);
+	assert_int_equal(s.conns[0].local.port, 80);
+	snapshot_reserve(&s, 50000, true);
+	assert_true(s.capconns >= 100000);
+	assert_true(s.captcpx >= 50000);
+	cap = s.capconns;
+	for (int i = 0; i < 99999; i++) /* no growth until it is full */
+		snapshot_add_tcpx(&s, snapshot_add_conn(&s) - s.conns);
+	assert_int_equal(s.capconns, cap);
+	assert_int_equal(s.conns[99999].tcpx, 99998);
+	snapshot_done(&s);
+}
+
 /* Details are stored packed (zero words left out) and come back exactly
  * as stored: each socket's own, either kind alone, none without details,
  * through snapshot_copy_details, and nothing from a cut-off record. */
@@ -386,6 +452,8 @@ int main(void)
 		cmocka_unit_test(test_local_str),
 		cmocka_unit_test(test_snapshot_dedupe),
 		cmocka_unit_test(test_snapshot_dedupe_tuples),
+		cmocka_unit_test(test_snapshot_dedupe_scale),
+		cmocka_unit_test(test_snapshot_reserve),
 		cmocka_unit_test(test_snapshot_details),
 		cmocka_unit_test(test_fmt),
 		cmocka_unit_test(test_pace),
