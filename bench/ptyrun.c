@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* ptyrun.c - run a full-screen program on a pseudo-terminal of a given size
  * and measure its steady-state cost: CPU (utime+stime from /proc/PID/stat,
- * and the ns-precise run time from /proc/PID/schedstat) and the bytes it
+ * and the ns-precise run time of all its threads from
+ * /proc/PID/task/TID/schedstat) and the bytes it
  * writes to the terminal, over a window that starts WARMUP seconds after its
  * first output.  Then it sends 'q', and SIGTERM/SIGKILL if that is ignored.
  *
@@ -14,6 +15,7 @@
  * gaps), cpu_ticks, hz, cpu_s (ticks/hz), sched_s, maxrss_kb, status.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -64,20 +66,40 @@ static long long cpu_ticks(pid_t pid)
 	return (long long)(ut + st);
 }
 
+/* Run time of all the process's threads: the monitor collects and merges
+ * in a second thread (sw-collect), and /proc/PID/schedstat is the main
+ * thread's alone.  (A thread that has ended is no longer listed: its time
+ * is only in utime+stime.) */
 static long long sched_ns(pid_t pid)
 {
 	char path[64];
-	unsigned long long ns = 0;
-	FILE *fp;
+	unsigned long long sum = 0;
+	int found = 0;
+	DIR *d;
+	struct dirent *e;
 
-	snprintf(path, sizeof(path), "/proc/%d/schedstat", (int)pid);
-	fp = fopen(path, "re");
-	if (!fp)
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	d = opendir(path);
+	if (!d)
 		return -1;
-	if (fscanf(fp, "%llu", &ns) != 1)
-		ns = 0;
-	fclose(fp);
-	return (long long)ns;
+	while ((e = readdir(d)) != NULL) {
+		char p2[300];
+		unsigned long long ns = 0;
+		FILE *fp;
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(p2, sizeof(p2), "/proc/%d/task/%s/schedstat", (int)pid, e->d_name);
+		fp = fopen(p2, "re");
+		if (!fp)
+			continue;
+		if (fscanf(fp, "%llu", &ns) == 1) {
+			sum += ns;
+			found = 1;
+		}
+		fclose(fp);
+	}
+	closedir(d);
+	return found ? (long long)sum : -1;
 }
 
 int main(int argc, char **argv)
