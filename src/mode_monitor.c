@@ -169,10 +169,12 @@ struct loop {
 
 #define LOOP_TOMB_TTL 3 /* refreshes a closed connection stays visible */
 #define CHURN_WINDOW_S 10 /* seconds the Churn panel and the diagnoses count */
-/* A recycled snapshot whose records take more than this (~37k sockets) is
- * freed rather than kept for reuse: see sample().  SOCKWATCH_DEBUG_RELEASE
- * in the environment frees it every time (tests run that path with a small
- * population). */
+/* A sample taken in this thread (the first, a replay's): the recycled
+ * snapshot whose records take more than this (~37k sockets) is freed
+ * rather than kept for reuse, see sample().  The background collection
+ * hands the previous snapshot's buffers to the next one instead
+ * (model_release_prev_spare).  SOCKWATCH_DEBUG_RELEASE in the environment
+ * frees them every time (tests run that path with a small population). */
 #define RELEASE_BYTES (4u << 20)
 /* q during a collection: how long to wait for it before leaving it to
  * finish on its own (the process exits meanwhile). */
@@ -507,12 +509,18 @@ static void rebuild(struct loop *L, unsigned what)
 	L->have_cs_old = false;
 	if (L->need_release) { /* the previous frame's rows are off screen */
 		L->need_release = false;
-		model_release_prev(L->model, L->release_bytes);
-		struct frame *P = &L->fr[!L->fi];
-		if (P->conns.cap * sizeof *P->conns.rows > L->release_bytes)
-			view_done(&P->conns);
-		if (P->all.cap * sizeof *P->all.rows > L->release_bytes)
-			view_done(&P->all);
+		/* Its snapshot's buffers are the next collection's, and its
+		 * views the next merge's: freeing them would not lower the
+		 * peak (the collection and the merge make as much again) and
+		 * cost every refresh the page faults of all of it, 10% of a
+		 * refresh's CPU at 100k sockets. */
+		if (L->release_bytes) {
+			model_release_prev_spare(L->model, &L->snap);
+		} else { /* SOCKWATCH_DEBUG_RELEASE: the path of the freed ones */
+			model_release_prev(L->model, 0);
+			view_done(&L->fr[!L->fi].conns);
+			view_done(&L->fr[!L->fi].all);
+		}
 	}
 }
 

@@ -422,6 +422,19 @@ void model_release_prev(struct sw_model *m, size_t keep_bytes)
 	}
 }
 
+void model_release_prev_spare(struct sw_model *m, struct sw_snapshot *spare)
+{
+	struct sw_snapshot *p = &m->cur[!m->ci];
+	if (snapshot_oversized(p, m->cur[m->ci].nconns, SIZE_MAX)) {
+		model_release_prev(m, 0);
+		return;
+	}
+	snapshot_clear(p);
+	snapshot_done(spare);
+	*spare = *p;
+	snapshot_init(p);
+}
+
 void model_update(struct sw_model *m, struct sw_snapshot *snap)
 {
 	model_update_keep(m, snap);

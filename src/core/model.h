@@ -72,6 +72,13 @@ void model_update_keep(struct sw_model *m, struct sw_snapshot *snap);
 /* No view refers to the previous update's rows any more: clear them, or
  * free them when their records take more than keep_bytes. */
 void model_release_prev(struct sw_model *m, size_t keep_bytes);
+/* The same, but the previous snapshot's buffers, cleared, go to *spare
+ * (which holds none: the empty one model_update_keep gave back) for the
+ * next collection to fill, unless they are more than four times what the
+ * latest update needed (after a spike: then they are freed).  A monitor
+ * that collects in the background then holds two snapshots' buffers, and
+ * no refresh faults its pages in again. */
+void model_release_prev_spare(struct sw_model *m, struct sw_snapshot *spare);
 const struct sw_snapshot *model_snapshot(const struct sw_model *m);
 /* Before collecting into snap (the cleared snapshot model_update gave
  * back): lend it the current snapshot's tcp_info arrays, so the monitor

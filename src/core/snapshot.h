@@ -156,7 +156,7 @@ struct sw_snapshot {
 	struct sw_kstat *nskstat;
 	size_t capnskstat;
 
-	uint64_t *dedupe_slots; /* the dedupe hashes' table, kept between */
+	uint32_t *dedupe_slots; /* the dedupe hashes' table, kept between */
 	size_t capdedupe;       /* refreshes (no allocation per refresh) */
 
 	struct sw_kstat kstat;

@@ -151,35 +151,35 @@ static void test_snapshot_dedupe_tuples(void **state)
 	snapshot_done(&s);
 }
 
-/* At scale: 300,000 connections of which 1,000 are listed twice (a dump
- * resumed under churn), on 4-tuples that differ in one port only, so the
- * upper halves of hashes kept in the table meet often enough; the table of
- * more than 4 MB is not kept after the pass, a small one is. */
+/* At scale: 600,000 connections of which 2,000 are listed twice (a dump
+ * resumed under churn), on 4-tuples that differ in a port and one address
+ * byte; the table of more than 4 MB is not kept after the pass, a small
+ * one is. */
 static void test_snapshot_dedupe_scale(void **state)
 {
 	(void)state;
 	struct sw_snapshot s;
 	snapshot_init(&s);
-	for (uint32_t i = 0; i < 300000; i++) {
+	for (uint32_t i = 0; i < 600000; i++) {
 		struct sw_conn *c = tuple_conn(&s, i + 1, SW_PROTO_TCP, SW_ST_ESTABLISHED,
 					       (uint16_t)(1024 + i % 60000), 3306);
 		c->remote.addr[2] = (uint8_t)(i / 60000);
 		c->rq = i;
 	}
-	for (uint32_t i = 0; i < 300000; i += 300) { /* the same sockets again */
+	for (uint32_t i = 0; i < 600000; i += 300) { /* the same sockets again */
 		struct sw_conn *c = snapshot_add_conn(&s);
 		*c = s.conns[i];
 		c->rq = 1000000 + i;
 	}
-	assert_int_equal(snapshot_dedupe_tuples(&s), 1000);
-	assert_int_equal(s.nconns, 300000);
-	for (uint32_t i = 0; i < 300000; i++) {
+	assert_int_equal(snapshot_dedupe_tuples(&s), 2000);
+	assert_int_equal(s.nconns, 600000);
+	for (uint32_t i = 0; i < 600000; i++) {
 		assert_int_equal(s.conns[i].cookie, i + 1); /* in place ... */
 		assert_int_equal(s.conns[i].rq, i % 300 ? i : 1000000 + i); /* ... the later record */
 	}
 	assert_null(s.dedupe_slots);
 	snapshot_dedupe(&s); /* by cookie: nothing left to remove */
-	assert_int_equal(s.nconns, 300000);
+	assert_int_equal(s.nconns, 600000);
 	assert_null(s.dedupe_slots);
 	s.nconns = 1000;
 	assert_int_equal(snapshot_dedupe_tuples(&s), 0);

@@ -154,6 +154,52 @@ static void test_update_keep(void **state)
 	model_free(m);
 }
 
+/* The background collection's cycle: the previous snapshot's buffers, once
+ * off screen, go to the spare for the next collection (no pages faulted
+ * in again), rates and first-seen times go on across it, and once the
+ * count fell under a quarter of their room (100 of 20,000) they are freed
+ * instead. */
+static void test_release_spare(void **state)
+{
+	(void)state;
+	struct sw_model *m = model_new();
+	struct sw_snapshot s;
+	struct sw_view v = {0};
+	snapshot_init(&s);
+	static uint64_t ck[20000];
+	for (size_t i = 0; i < 20000; i++)
+		ck[i] = i + 1;
+	fill(&s, 1 * SEC, ck, 20000);
+	model_update_keep(m, &s);
+	fill(&s, 2 * SEC, ck, 20000);
+	model_update_keep(m, &s);
+	assert_int_equal(s.capconns, 0); /* the empty slot came back */
+	model_release_prev_spare(m, &s);
+	assert_true(s.capconns >= 20000); /* the first sample's buffers */
+	assert_int_equal(s.nconns, 0);
+	struct sw_conn *buf = s.conns;
+	assert_int_equal(model_snapshot(m)->nconns, 20000);
+	assert_true(model_snapshot(m)->conns != buf);
+	fill(&s, 3 * SEC, ck, 20000); /* the next collection fills them */
+	assert_true(s.conns == buf);
+	model_update_keep(m, &s);
+	assert_true(model_snapshot(m)->conns == buf);
+	assert_int_equal(row_of(m, &v, 17)->st->first_seen_ns, 1 * SEC);
+	assert_false(row_of(m, &v, 17)->st->flags & SW_ROW_NEW);
+	model_release_prev_spare(m, &s);
+	assert_true(s.capconns >= 20000);
+
+	fill(&s, 4 * SEC, ck, 100); /* 19,900 closed */
+	model_update_keep(m, &s);
+	model_release_prev_spare(m, &s); /* 20,000 records' room for 100: freed */
+	assert_int_equal(s.capconns, 0);
+	assert_int_equal(model_snapshot(m)->nconns, 100);
+	assert_true(row_of(m, &v, 13000)->st->flags & SW_ROW_CLOSED);
+	view_done(&v);
+	snapshot_done(&s);
+	model_free(m);
+}
+
 /* Closed-connection rows added to a view built without them land where a
  * view built with them has them, for any sort. */
 static void test_add_closed(void **state)
@@ -956,6 +1002,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_swap),
 		cmocka_unit_test(test_update_keep),
+		cmocka_unit_test(test_release_spare),
 		cmocka_unit_test(test_add_closed),
 		cmocka_unit_test(test_rates),
 		cmocka_unit_test(test_new_flags),
