@@ -432,6 +432,8 @@ static void set_missing(struct sw_collector *c, struct sw_snapshot *s)
  * hash.  UNIX is always dumped; RAW and SCTP too (a missing sock_diag module is
  * only learnt from a dump's ENOENT).  Result: per family (v4, v6), protocols known
  * idle; 0 when unknown (file missing: dump everything). */
+#define RESERVE_MAX (4u << 20) /* sockets room is made for before a dump */
+
 struct idle_ctx {
 	const char *proc_root;
 	uint32_t idle[2];
@@ -485,7 +487,7 @@ static void idle_fn(void *a)
 			if (socks == 0)
 				ic->idle[map[i].fam] |= SW_PROTO_BIT(map[i].proto);
 			else if (ic->protos & SW_PROTO_BIT(map[i].proto))
-				ic->expect += (size_t)socks;
+				ic->expect += (size_t)(socks < RESERVE_MAX ? socks : RESERVE_MAX);
 		}
 	}
 	fclose(fp);
@@ -496,7 +498,7 @@ static void idle_fn(void *a)
 		return;
 	long tw = tw_count(ic->proc_root);
 	if (tw > 0)
-		ic->expect += (size_t)tw;
+		ic->expect += (size_t)(tw < RESERVE_MAX ? tw : RESERVE_MAX);
 	if ((ic->idle[0] & ic->idle[1] & tcp) && tw != 0)
 		ic->idle[0] &= ~tcp, ic->idle[1] &= ~tcp;
 }
@@ -585,9 +587,11 @@ static int sample_live(struct sw_collector *c, struct sw_snapshot *s, char *err,
 	struct idle_ctx ic = {c->proc_root, {0, 0}, c->protos, 0};
 	if (!c->rec && collect_in_netns(c->nsfd, idle_fn, &ic) < 0)
 		ic.idle[0] = ic.idle[1] = 0; /* a recording keeps every dump */
-	if (!c->rec) /* room for the records before the dump (see snapshot_reserve) */
-		snapshot_reserve(s, s->nconns + ic.expect + ic.expect / 16,
-				 (c->ext & SOCKDIAG_EXT_INFO) != 0);
+	if (!c->rec) { /* room for the records before the dump (see snapshot_reserve);
+			  beyond 4M sockets the arrays grow as before */
+		size_t want = ic.expect < RESERVE_MAX ? ic.expect : RESERVE_MAX;
+		snapshot_reserve(s, s->nconns + want + want / 16, (c->ext & SOCKDIAG_EXT_INFO) != 0);
+	}
 
 	memset(c->procfs, 0, sizeof c->procfs);
 	if (c->rec) {
