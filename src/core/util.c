@@ -75,11 +75,13 @@ void *xgrow(void *p, size_t *cap, size_t need, size_t elem)
 {
 	if (need <= *cap)
 		return p;
-	size_t c = *cap ? *cap : 16;
-	while (c < need)
-		c *= 2;
-	if (c > SIZE_MAX / elem)
+	if (need > SIZE_MAX / elem)
 		oom(SIZE_MAX);
+	size_t c = *cap ? *cap : 16;
+	while (c < need) /* doubling, without wrapping to 0 past 2^63 */
+		c = c > SIZE_MAX / 2 ? need : c * 2;
+	if (c > SIZE_MAX / elem)
+		c = need;
 	p = xrealloc(p, c * elem);
 	*cap = c;
 	if (c * elem >= HUGE_ARRAY)
