@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/columns.h"
 #include "core/i18n.h"
@@ -183,10 +184,29 @@ int frame_thresholds(const struct sw_options *o, struct diag_thresholds *t,
 /* ---- signals ----------------------------------------------------------- */
 
 volatile sig_atomic_t frame_stop;
+static volatile sig_atomic_t g_oneshot;
 
+void frame_signals_oneshot(void)
+{
+	g_oneshot = 1;
+}
+
+/* The first signal of a run that samples again and again asks it to end
+ * after the sample in progress; a second one, or the first of a single
+ * listing, ends it at once, by that signal (a listing of a million
+ * sockets takes seconds to collect: nobody should wait for it after
+ * Ctrl-C). */
 static void on_signal(int sig)
 {
-	(void)sig;
+	if (frame_stop || g_oneshot) {
+		struct sigaction sa;
+		memset(&sa, 0, sizeof sa);
+		sa.sa_handler = SIG_DFL;
+		sigemptyset(&sa.sa_mask);
+		sigaction(sig, &sa, NULL);
+		raise(sig);
+		return;
+	}
 	frame_stop = 1;
 }
 
@@ -202,6 +222,18 @@ void frame_catch_signals(void)
 }
 
 /* ---- the collector ----------------------------------------------------- */
+
+void frame_debug_collect_delay(void)
+{
+	static int ms = -1;
+	if (ms < 0)
+		ms = (int)sw_env_ms("SOCKWATCH_DEBUG_COLLECT_DELAY_MS");
+	for (int left = ms; left > 0; left -= 50) {
+		struct timespec ts = {0, 50 * 1000000L};
+		while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+			;
+	}
+}
 
 void frame_collect_opts(struct sw_collect_opts *co, const struct sw_options *o)
 {

@@ -52,10 +52,17 @@ bool frame_config_path(const struct sw_options *o, char *buf, size_t len);
 /* Set by SIGINT and SIGTERM once frame_catch_signals() ran. */
 extern volatile sig_atomic_t frame_stop;
 /* SIGINT/SIGTERM set frame_stop (no SA_RESTART: a sleep is cut short);
- * SIGPIPE is ignored, so a write fails with EPIPE instead (`| head`). */
+ * a second one ends the process at once, by that signal.  SIGPIPE is
+ * ignored, so a write fails with EPIPE instead (`| head`). */
 void frame_catch_signals(void);
+/* A single listing: the first SIGINT/SIGTERM ends it at once. */
+void frame_signals_oneshot(void);
 
 /* ---- the collector ----------------------------------------------------- */
+
+/* SOCKWATCH_DEBUG_COLLECT_DELAY_MS: each batch sample this much slower
+ * (for tests: a long collection without a million sockets). */
+void frame_debug_collect_delay(void);
 
 /* co zeroed, then where the sockets come from: -N, --record, --replay,
  * --proc-root.  The mode adds what it needs. */

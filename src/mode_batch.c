@@ -442,6 +442,8 @@ static int batch_loop(struct batch *b, struct sw_collector *col)
 	struct sw_model *m = model_new();
 	model_set_tombstone_ttl(m, 0);
 	model_set_oneshot(m, r.count == 1);
+	if (r.count == 1)
+		frame_signals_oneshot();
 	struct churnsrc cs;
 	churn_start(b, &cs, &r, col);
 	struct sw_snapshot snap;
@@ -453,6 +455,7 @@ static int batch_loop(struct batch *b, struct sw_collector *col)
 		char err[256] = "";
 		if (b->churn)
 			churnsrc_before_sample(b->churn, r.i ? m : NULL);
+		frame_debug_collect_delay();
 		if (collector_sample(col, &snap, err, sizeof err) < 0) {
 			if (collector_history(col) && r.i > 0)
 				break; /* the end of the window */

@@ -158,4 +158,58 @@ check "closed stdout: --check fails" closed_stdout --check -n 1
 check "closed stdout: --help fails" closed_stdout --help
 check "full disk: --version fails" sh -c "! '$SOCKWATCH' --version >/dev/full 2>/dev/null"
 
+
+# ---- SIGINT and SIGTERM ------------------------------------------------------
+# A single listing ends at once on the first one (a collection of a million
+# sockets takes seconds); repeated samples end after the one in progress,
+# with status 0, and a second signal ends them at once.  The samples are
+# made 20 s long (SOCKWATCH_DEBUG_COLLECT_DELAY_MS), so "at once" is any
+# end within 10 s.
+# sig_run DELAY_MS ARGS...: start sockwatch in the background, pid in SIGPID
+sig_run() {
+	_d=$1
+	shift
+	SOCKWATCH_DEBUG_COLLECT_DELAY_MS=$_d "$SOCKWATCH" "$@" >"$T/sig.out" 2>"$T/sig.err" &
+	SIGPID=$!
+	sleep 1
+}
+# sig_ends WANT_RC: SIGPID ends within 10 s with WANT_RC
+sig_ends() {
+	_n=0
+	while kill -0 "$SIGPID" 2>/dev/null && [ $_n -lt 100 ]; do
+		sleep 0.1
+		_n=$((_n + 1))
+	done
+	if kill -0 "$SIGPID" 2>/dev/null; then
+		log "still running 10 s after the signal"
+		kill -9 "$SIGPID"
+		wait "$SIGPID" 2>/dev/null
+		return 1
+	fi
+	wait "$SIGPID"
+	_rc=$?
+	[ "$_rc" = "$1" ] || { log "exit status $_rc, not $1"; show_file stderr "$T/sig.err"; return 1; }
+}
+one_int() {
+	sig_run 20000 -b --replay "$REC" --count 1
+	kill -INT "$SIGPID"
+	sig_ends 130
+}
+check "single listing: SIGINT ends it at once (status 130)" one_int
+repeat_twice() {
+	sig_run 20000 -b --replay "$REC" --count 2
+	kill -TERM "$SIGPID"
+	sleep 1
+	kill -0 "$SIGPID" || { log "ended on the first SIGTERM, inside a sample"; return 1; }
+	kill -TERM "$SIGPID"
+	sig_ends 143
+}
+check "repeated samples: a second SIGTERM ends them at once (143)" repeat_twice
+repeat_once() {
+	sig_run 3000 -b --replay "$REC" --count 3 -d 1
+	kill -TERM "$SIGPID"
+	sig_ends 0 && has "Local Address" "$T/sig.out"
+}
+check "repeated samples: one SIGTERM ends them after the sample, status 0" repeat_once
+
 finish
