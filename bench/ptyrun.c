@@ -12,7 +12,9 @@
  *   -k KEYS  type KEYS once the warm-up is over (before the window starts)
  * Prints key=value pairs on one line: window_s, bytes (in the window),
  * bytes_total, bursts (output bursts in the window, separated by >100 ms
- * gaps), cpu_ticks, hz, cpu_s (ticks/hz), sched_s, maxrss_kb, status.
+ * gaps), cpu_ticks, hz, cpu_s (ticks/hz), sched_s, maxrss_kb, status,
+ * from_ns and to_ns (the window in CLOCK_MONOTONIC nanoseconds: the
+ * monitor's SOCKWATCH_DEBUG_PACE log has the same clock).
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -106,6 +108,7 @@ int main(int argc, char **argv)
 {
 	struct winsize ws = { .ws_row = 50, .ws_col = 200 };
 	double warmup = 3, window = 20, t_first = 0, t_start = 0, t_last_out = 0;
+	double w_from = 0, w_to = 0; /* the window, CLOCK_MONOTONIC seconds */
 	const char *logpath = NULL, *keys = NULL;
 	long long bytes = 0, bytes_total = 0, bursts = 0, tk0 = 0, tk1 = 0, ns0 = 0, ns1 = 0;
 	int c, mfd, status = 0, phase = 0, logfd = -1;
@@ -183,13 +186,14 @@ int main(int argc, char **argv)
 				continue;
 			}
 			phase = 2;
-			t_start = t;
+			t_start = w_from = t;
 			tk0 = cpu_ticks(pid);
 			ns0 = sched_ns(pid);
 		} else if (phase == 2 && t - t_start >= window) {
 			tk1 = cpu_ticks(pid);
 			ns1 = sched_ns(pid);
 			window = t - t_start;
+			w_to = t;
 			phase = 3;
 			if (write(mfd, "q", 1) < 0)
 				break;
@@ -216,9 +220,10 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	printf("window_s=%.3f bytes=%lld bytes_total=%lld bursts=%lld cpu_ticks=%lld hz=%ld "
-	       "cpu_s=%.3f sched_s=%.4f maxrss_kb=%ld status=%d\n",
+	       "cpu_s=%.3f sched_s=%.4f maxrss_kb=%ld status=%d from_ns=%.0f to_ns=%.0f\n",
 	       window, bytes, bytes_total, bursts, tk1 - tk0, sysconf(_SC_CLK_TCK),
 	       (double)(tk1 - tk0) / (double)sysconf(_SC_CLK_TCK), (double)(ns1 - ns0) / 1e9,
-	       ru.ru_maxrss, WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+	       ru.ru_maxrss, WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status),
+	       w_from * 1e9, w_to * 1e9);
 	return 0;
 }
