@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "core/columns.h"
 #include "core/i18n.h"
@@ -228,11 +227,7 @@ void frame_debug_collect_delay(void)
 	static int ms = -1;
 	if (ms < 0)
 		ms = (int)sw_env_ms("SOCKWATCH_DEBUG_COLLECT_DELAY_MS");
-	for (int left = ms; left > 0; left -= 50) {
-		struct timespec ts = {0, 50 * 1000000L};
-		while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-			;
-	}
+	sw_sleep_ms((unsigned)ms);
 }
 
 void frame_collect_opts(struct sw_collect_opts *co, const struct sw_options *o)

@@ -331,13 +331,6 @@ static void build_frame(struct sw_model *m, const struct sw_select *sel, struct 
 	}
 }
 
-static void sleep_ms(unsigned ms)
-{
-	struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
-}
-
 /* In the collection thread, after a collection: the model updated
  * (keeping the rows on screen valid) and the next frame built. */
 static void bg_merge(void *arg, struct sw_snapshot *snap)
@@ -346,7 +339,7 @@ static void bg_merge(void *arg, struct sw_snapshot *snap)
 	pthread_mutex_lock(&L->model_mu);
 	for (unsigned ms = 0; ms < L->job.delay_ms && !__atomic_load_n(&L->quitting, __ATOMIC_RELAXED);
 	     ms += 50)
-		sleep_ms(50);
+		sw_sleep_ms(50);
 	model_update_keep(L->model, snap);
 	if (L->job.views)
 		build_frame(L->model, &L->sel, &L->fr[!L->fi], LOOP_FULL, &L->job.a, false);

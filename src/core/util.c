@@ -112,6 +112,13 @@ unsigned sw_env_ms(const char *name)
 	return e && *e && !*end && v <= 3600000ul ? (unsigned)v : 0;
 }
 
+void sw_sleep_ms(unsigned ms)
+{
+	struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
 bool sw_pace(uint64_t *next, uint64_t step_ns, const volatile int *stop)
 {
 	*next += step_ns;

@@ -19,6 +19,8 @@ uint64_t sw_mono_ns(void);
 /* A debug setting in milliseconds from the environment (an integer up to
  * an hour); 0 when unset or anything else. */
 unsigned sw_env_ms(const char *name);
+/* Sleep ms milliseconds, signals or not. */
+void sw_sleep_ms(unsigned ms);
 /* Repeat pacing for -d SEC: advance *next by step_ns (never into the past,
  * so a slow sample does not cause a burst) and sleep until then.  false
  * if *stop became non-zero (a signal asked to stop) while waiting;
