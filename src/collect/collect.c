@@ -441,6 +441,7 @@ struct idle_ctx {
 	size_t expect;    /* ... and how many sockets of them the namespace
 			     counts (hashed, and TCP's TIME_WAIT): the
 			     records to make room for */
+	size_t room;      /* records the snapshot has room for already */
 };
 
 /* TIME_WAIT sockets in this thread's namespace, -1 when unknown. */
@@ -494,12 +495,15 @@ static void idle_fn(void *a)
 	/* TCP: no hashed socket of either family, and no TIME_WAIT one
 	 * (those are not counted there; sockstat's tw is per namespace) */
 	uint32_t tcp = SW_PROTO_BIT(SW_PROTO_TCP);
-	if (!(ic->protos & tcp))
+	bool idle = (ic->idle[0] & ic->idle[1] & tcp) != 0;
+	/* sockstat only when it decides something: an idle-looking TCP, or
+	 * room to make (a monitor's recycled snapshot has it already) */
+	if (!(ic->protos & tcp) || (!idle && ic->expect <= ic->room))
 		return;
 	long tw = tw_count(ic->proc_root);
 	if (tw > 0)
 		ic->expect += (size_t)(tw < RESERVE_MAX ? tw : RESERVE_MAX);
-	if ((ic->idle[0] & ic->idle[1] & tcp) && tw != 0)
+	if (idle && tw != 0)
 		ic->idle[0] &= ~tcp, ic->idle[1] &= ~tcp;
 }
 
@@ -584,7 +588,7 @@ static int sample_live(struct sw_collector *c, struct sw_snapshot *s, char *err,
 	int nf = nfamilies(c, fam), r = 0;
 	bool dups = false;
 	uint32_t kst = kernel_states(c->states, c->o.bound);
-	struct idle_ctx ic = {c->proc_root, {0, 0}, c->protos, 0};
+	struct idle_ctx ic = {c->proc_root, {0, 0}, c->protos, 0, s->capconns - s->nconns};
 	if (!c->rec && collect_in_netns(c->nsfd, idle_fn, &ic) < 0)
 		ic.idle[0] = ic.idle[1] = 0; /* a recording keeps every dump */
 	if (!c->rec) { /* room for the records before the dump (see snapshot_reserve);
