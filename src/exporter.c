@@ -12,10 +12,83 @@
 #include <unistd.h>
 
 #include <microhttpd.h>
+#ifdef MHD_SONAME
+#include <dlfcn.h>
+#endif
 
 #include "core/i18n.h"
 #include "core/util.h"
 #include "exporter.h"
+
+/* The libmicrohttpd functions used, typed by its header (a mismatch is a
+ * compile error).  With MHD_SONAME (configure) they are looked up when the
+ * first server starts: the library, and GnuTLS with eight more libraries
+ * under it, is not loaded by runs that do not serve (their loading and
+ * relocation cost every run ~2 ms). */
+#define MHD_FUNCS(X)                                                  \
+	X(start_daemon, MHD_start_daemon)                             \
+	X(stop_daemon, MHD_stop_daemon)                               \
+	X(get_daemon_info, MHD_get_daemon_info)                       \
+	X(create_response_from_buffer, MHD_create_response_from_buffer) \
+	X(create_response_with_free, MHD_create_response_from_buffer_with_free_callback_cls) \
+	X(add_response_header, MHD_add_response_header)               \
+	X(queue_response, MHD_queue_response)                         \
+	X(destroy_response, MHD_destroy_response)
+
+#define MHD_SLOT(slot, fn) __typeof__(fn) *slot;
+static struct {
+	MHD_FUNCS(MHD_SLOT)
+} mhd;
+#undef MHD_SLOT
+
+#ifdef MHD_SONAME
+/* The library's file name: the soname built against, or for tests
+ * SOCKWATCH_DEBUG_MHD_SONAME (a library that cannot be loaded). */
+static const char *mhd_soname(void)
+{
+	const char *s = getenv("SOCKWATCH_DEBUG_MHD_SONAME");
+	return s && *s ? s : MHD_SONAME;
+}
+#endif
+
+/* Fill mhd (once; exporter_start runs on one thread).  false with a
+ * message in err when the library or one of its functions is missing. */
+static bool mhd_load(char *err, size_t errlen)
+{
+	if (mhd.start_daemon)
+		return true;
+#ifdef MHD_SONAME
+	void *h = dlopen(mhd_soname(), RTLD_NOW | RTLD_LOCAL);
+	if (!h) {
+		const char *why = dlerror();
+		/* dlerror() names the file: "libmicrohttpd.so.12: cannot
+		 * open shared object file: ..." */
+		snprintf(err, errlen, _("%s (--listen needs libmicrohttpd installed)"),
+			 why ? why : mhd_soname());
+		return false;
+	}
+	void *p;
+#define MHD_SYM(slot, fn)                                                             \
+	if (!(p = dlsym(h, #fn))) {                                                    \
+		snprintf(err, errlen, _("%s has no %s: install libmicrohttpd 0.9.71 or later"), \
+			 mhd_soname(), #fn);                                             \
+		memset(&mhd, 0, sizeof mhd);                                            \
+		dlclose(h);                                                             \
+		return false;                                                           \
+	}                                                                               \
+	memcpy(&mhd.slot, &p, sizeof p);
+	MHD_FUNCS(MHD_SYM)
+#undef MHD_SYM
+	/* the handle stays open for the rest of the run */
+#else
+	(void)err;
+	(void)errlen;
+#define MHD_SET(slot, fn) mhd.slot = fn;
+	MHD_FUNCS(MHD_SET)
+#undef MHD_SET
+#endif
+	return true;
+}
 
 /* One published exposition; freed by whoever drops the last reference
  * (the next publish, or the response that still sends it). */
@@ -57,17 +130,17 @@ static enum MHD_Result reply(struct MHD_Connection *c, unsigned status, const ch
 {
 	if (!r)
 		return MHD_NO;
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	mhd.add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
 	if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
-		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
-	enum MHD_Result ret = MHD_queue_response(c, status, r);
-	MHD_destroy_response(r);
+		mhd.add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+	enum MHD_Result ret = mhd.queue_response(c, status, r);
+	mhd.destroy_response(r);
 	return ret;
 }
 
 static enum MHD_Result reply_text(struct MHD_Connection *c, unsigned status, const char *text)
 {
-	struct MHD_Response *r = MHD_create_response_from_buffer(
+	struct MHD_Response *r = mhd.create_response_from_buffer(
 		strlen(text), (void *)(uintptr_t)text, MHD_RESPMEM_PERSISTENT);
 	return reply(c, status, "text/plain; charset=utf-8", r);
 }
@@ -81,7 +154,7 @@ static enum MHD_Result serve_metrics(struct exporter *e, struct MHD_Connection *
 	pthread_mutex_unlock(&e->lock);
 	if (!pg)
 		return reply_text(c, MHD_HTTP_SERVICE_UNAVAILABLE, "no sample yet\n");
-	struct MHD_Response *r = MHD_create_response_from_buffer_with_free_callback_cls(
+	struct MHD_Response *r = mhd.create_response_with_free(
 		pg->len, pg->data, page_unref, pg);
 	if (!r) {
 		page_unref(pg);
@@ -103,7 +176,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 	if (strcmp(url, "/metrics") == 0)
 		return serve_metrics(cls, c);
 	if (strcmp(url, "/") == 0) {
-		struct MHD_Response *r = MHD_create_response_from_buffer(
+		struct MHD_Response *r = mhd.create_response_from_buffer(
 			sizeof index_page - 1, (void *)(uintptr_t)index_page, MHD_RESPMEM_PERSISTENT);
 		return reply(c, MHD_HTTP_OK, "text/html; charset=utf-8", r);
 	}
@@ -128,6 +201,8 @@ static int listen_socket(const struct sockaddr *addr, socklen_t len)
 struct exporter *exporter_start(const struct sockaddr *addr, socklen_t len, char *err,
 				size_t errlen)
 {
+	if (!mhd_load(err, errlen))
+		return NULL;
 	int fd = listen_socket(addr, len);
 	if (fd < 0) {
 		snprintf(err, errlen, "%s", strerror(-fd));
@@ -145,7 +220,7 @@ struct exporter *exporter_start(const struct sockaddr *addr, socklen_t len, char
 	unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG;
 	if (addr->sa_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
-	e->d = MHD_start_daemon(flags, 0, NULL, NULL, handle, e,
+	e->d = mhd.start_daemon(flags, 0, NULL, NULL, handle, e,
 				MHD_OPTION_LISTEN_SOCKET, fd,
 				MHD_OPTION_CONNECTION_LIMIT, (unsigned)64,
 				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)10,
@@ -163,7 +238,7 @@ struct exporter *exporter_start(const struct sockaddr *addr, socklen_t len, char
 
 unsigned exporter_port(const struct exporter *e)
 {
-	const union MHD_DaemonInfo *i = MHD_get_daemon_info(e->d, MHD_DAEMON_INFO_BIND_PORT);
+	const union MHD_DaemonInfo *i = mhd.get_daemon_info(e->d, MHD_DAEMON_INFO_BIND_PORT);
 	return i ? i->port : 0;
 }
 
@@ -183,7 +258,7 @@ void exporter_stop(struct exporter *e)
 {
 	if (!e)
 		return;
-	MHD_stop_daemon(e->d); /* closes the listening socket; every response freed */
+	mhd.stop_daemon(e->d); /* closes the listening socket; every response freed */
 	if (e->cur)
 		page_unref(e->cur);
 	pthread_mutex_destroy(&e->lock);

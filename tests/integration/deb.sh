@@ -7,7 +7,8 @@
 #     zsh completions where Debian's shells look, the units in
 #     /lib/systemd/system, the settings example as the conffile
 #     /etc/sockwatch/sockwatchrc, the documentation
-#   - Depends comes from the shared libraries (libmnl, ncursesw)
+#   - Depends comes from the shared libraries (libmnl, ncursesw); Recommends
+#     names libmicrohttpd's package (opened with dlopen by --listen)
 #   - Build-Depends names the -dev package of every library configure.ac
 #     asks pkg-config for
 #   - installing enables and starts nothing (postinst), and the extracted
@@ -82,6 +83,16 @@ check "/etc/sockwatch/sockwatchrc is a conffile" grep -qx /etc/sockwatch/sockwat
 dep=$(dpkg-deb -f "$deb" Depends)
 check "Depends from the shared libraries names libmnl and ncursesw ($dep)" \
 	sh -c 'echo "$1" | grep -q libmnl && echo "$1" | grep -q libncursesw' _ "$dep"
+# --listen opens libmicrohttpd with dlopen(), so shlibs cannot see it: the
+# package that holds the library file it loads is recommended by hand
+mhd_dir=$(pkg-config --variable=libdir libmicrohttpd 2>/dev/null)
+mhd_so=$(readelf -d "$mhd_dir/libmicrohttpd.so" 2>/dev/null | sed -n 's/.*(SONAME).*: .\(.*\).$/\1/p')
+if [ -n "$mhd_so" ]; then
+	mhd_pkg=$(dpkg -S "$mhd_dir/$mhd_so" 2>/dev/null | head -1 | cut -d: -f1)
+	rec=$(dpkg-deb -f "$deb" Recommends)
+	check "Recommends names $mhd_pkg, which holds $mhd_so ($rec)" \
+		sh -c 'test -n "$1" && echo "$2" | grep -qw -- "$1"' _ "$mhd_pkg" "$rec"
+fi
 
 # ---- Build-Depends covers configure's pkg-config modules ---------------------------
 bdeps=$(sed -n '/^Build-Depends:/,/^[A-Z][A-Za-z-]*:/p' "$src/debian/control" | sed '$d')

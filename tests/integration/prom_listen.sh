@@ -6,7 +6,8 @@
 # other than GET and HEAD 405; IPv6 [::1]:PORT works; an address in use is
 # a runtime error naming it (1), a bad one a usage error (2); clients that
 # connect and never finish their request do not stop the sampling (the
-# timestamp served keeps moving); SIGTERM ends it with status 0.
+# timestamp served keeps moving); SIGTERM ends it with status 0; the
+# library is loaded only by a run that serves, and a missing one is named.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 
 require_root
@@ -91,6 +92,24 @@ for bad in 127.0.0.1 localhost:9910 ::1:9910 127.0.0.1:70000; do
 	check "--listen $bad: exit 2 (rc=$SW_RC)" test "$SW_RC" = 2
 	check "--listen $bad: the message names it" grep -q "invalid --listen address '$bad'" "$T/bad.err"
 done
+
+# libmicrohttpd (with GnuTLS under it) is opened when --listen starts, not
+# loaded by every run (configure reads its soname; without one it is linked)
+if ldd "$SOCKWATCH" 2>/dev/null | grep -q libmicrohttpd; then
+	echo "# sockwatch links libmicrohttpd (configure found no soname): no lazy-load checks"
+else
+	check "serving: libmicrohttpd is loaded" grep -q libmicrohttpd "/proc/$SWPID/maps"
+	LD_DEBUG=libs ip netns exec "$NS" "$SOCKWATCH" -b -l >/dev/null 2>"$T/ld.txt"
+	check "-b: neither libmicrohttpd nor GnuTLS is loaded" \
+		sh -c "grep -q 'calling init' '$T/ld.txt' && ! grep -qE 'libmicrohttpd|libgnutls' '$T/ld.txt'"
+	SW_RC=0
+	SOCKWATCH_DEBUG_MHD_SONAME=libsockwatch-test-none.so.0 ip netns exec "$NS" \
+		"$SOCKWATCH" --listen 127.0.0.1:9912 -n 1 >/dev/null 2>"$T/nolib.err" || SW_RC=$?
+	check "libmicrohttpd missing: exit 1 (rc=$SW_RC)" test "$SW_RC" = 1
+	check "libmicrohttpd missing: says which library and what to install" \
+		grep -q 'cannot listen on 127.0.0.1:9912: libsockwatch-test-none.so.0: .*(--listen needs libmicrohttpd installed)' "$T/nolib.err"
+	[ "$SW_RC" = 1 ] || show_file stderr "$T/nolib.err"
+fi
 
 kill -TERM "$SWPID"
 wait "$SWPID"
