@@ -669,7 +669,13 @@ static int row_cmp(const void *pa, const void *pb, void *arg)
 struct keyed {
 	uint64_t key;
 	uint32_t idx;
+	uint32_t flags; /* sort_by_prefix: KF_* */
 };
+
+/* keyed.flags in sort_by_prefix: the row's key under the first / second
+ * plan holds its whole value (plan_exact), noted while the records are
+ * read in the order they were collected. */
+enum { KF_EXACT1 = 1u, KF_EXACT2 = 2u };
 
 /* Cookie order without a comparator: LSD radix sort, 16-bit digits,
  * skipping digits all keys share (cookies rarely use the top 32 bits). */
@@ -879,52 +885,18 @@ static int keyed_cmp(const void *pa, const void *pb)
 	return a->key < b->key ? -1 : a->key > b->key;
 }
 
-/* A run of rows with equal first keys: when those keys hold the rows'
- * whole values (IPv4 endpoints), order the run by the next columns' key
- * (touching each record once) and leave only its ties to the comparator. */
-/* Rows whose keys under p are equal: when p holds every sort column
- * (all_keys) and their whole values, only identity is left to order them. */
-static void sort_ties(struct sw_row *run, size_t n, const struct keyplan *p, bool all_keys,
-		      struct sortctx *ctx)
-{
-	bool exact = all_keys;
-	for (size_t i = 0; exact && i < n; i++)
-		exact = plan_exact(p, &run[i]);
-	if (exact)
-		sort_identity(run, n);
-	else
-		qsort_r(run, n, sizeof *run, row_cmp, ctx);
-}
+/* Rows sort_by_prefix leaves tied: equal keys under every plan that
+ * applied to them; `exact` when those keys hold every sort column's whole
+ * value, so identity alone orders them. */
+struct tie {
+	size_t at, n;
+	bool exact;
+};
 
-/* all1/all2: p1 / p1 and p2 hold every sort column. */
-static void sort_run(struct sw_row *run, size_t n, const struct keyplan *p1,
-		     const struct keyplan *p2, bool all1, bool all2, struct sortctx *ctx)
+static void add_tie(struct tie **t, size_t *n, size_t *cap, size_t at, size_t len, bool exact)
 {
-	bool second = p2->nk > 0;
-	for (size_t i = 0; second && i < n; i++)
-		second = plan_exact(p1, &run[i]);
-	if (!second) {
-		sort_ties(run, n, p1, all1 && p2->nk == 0, ctx);
-		return;
-	}
-	struct keyed stackbuf[64];
-	struct keyed *kk = n <= 64 ? stackbuf : xmalloc(n * sizeof *kk);
-	for (size_t i = 0; i < n; i++) {
-		kk[i].key = plan_key(p2, &run[i]);
-		kk[i].idx = (uint32_t)i;
-	}
-	qsort(kk, n, sizeof *kk, keyed_cmp);
-	permute_rows(run, kk, n);
-	for (size_t i = 0; i < n;) {
-		size_t j = i + 1;
-		while (j < n && kk[j].key == kk[i].key)
-			j++;
-		if (j - i > 1)
-			sort_ties(run + i, j - i, p2, all2, ctx);
-		i = j;
-	}
-	if (kk != stackbuf)
-		free(kk);
+	*t = xgrow(*t, cap, *n + 1, sizeof **t);
+	(*t)[(*n)++] = (struct tie){at, len, exact};
 }
 
 static bool sort_by_prefix(struct sw_row *rows, size_t n, const struct sw_sortkey *keys,
@@ -947,22 +919,62 @@ static bool sort_by_prefix(struct sw_row *rows, size_t n, const struct sw_sortke
 	if (p1.nk == 0)
 		return false;
 	size_t next2 = plan_keys(eff, neff, next, &p2);
+	/* Every key and exactness from the records in the order they were
+	 * collected (read once, in order); the runs below are ordered from
+	 * these alone, and only the rows still tied are compared. */
+	bool two = p2.nk > 0;
+	bool all1 = next >= neff, all2 = next2 >= neff;
+	uint64_t *k2 = two ? xmalloc(n * sizeof *k2) : NULL;
 	struct keyed *ka = xmalloc(n * sizeof *ka);
 	for (size_t i = 0; i < n; i++) {
-		ka[i].key = plan_key(&p1, &rows[i]);
+		const struct sw_row *r = &rows[i];
+		ka[i].key = plan_key(&p1, r);
 		ka[i].idx = (uint32_t)i;
+		ka[i].flags = plan_exact(&p1, r) ? KF_EXACT1 : 0;
+		if (two) {
+			k2[i] = plan_key(&p2, r);
+			ka[i].flags |= plan_exact(&p2, r) ? KF_EXACT2 : 0;
+		}
 	}
 	struct keyed *a = radix_sorted(ka, n);
-	permute_rows(rows, a, n);
+	struct tie *ties = NULL;
+	size_t nties = 0, capties = 0;
 	for (size_t i = 0; i < n;) {
 		size_t j = i + 1;
+		unsigned all = a[i].flags;
 		while (j < n && a[j].key == a[i].key)
-			j++;
-		if (j - i > 1)
-			sort_run(rows + i, j - i, &p1, &p2, next >= neff, next2 >= neff, ctx);
+			all &= a[j++].flags;
+		if (j - i > 1 && two && (all & KF_EXACT1)) {
+			/* equal whole first values: the run by its second key
+			 * (a[i..j).key is not needed as the first any more) */
+			for (size_t x = i; x < j; x++)
+				a[x].key = k2[a[x].idx];
+			qsort(a + i, j - i, sizeof *a, keyed_cmp);
+			for (size_t s2 = i; s2 < j;) {
+				size_t e = s2 + 1;
+				unsigned all_2 = a[s2].flags;
+				while (e < j && a[e].key == a[s2].key)
+					all_2 &= a[e++].flags;
+				if (e - s2 > 1)
+					add_tie(&ties, &nties, &capties, s2, e - s2,
+						all2 && (all_2 & KF_EXACT2));
+				s2 = e;
+			}
+		} else if (j - i > 1) {
+			add_tie(&ties, &nties, &capties, i, j - i, all1 && !two && (all & KF_EXACT1));
+		}
 		i = j;
 	}
+	free(k2);
+	permute_rows(rows, a, n);
 	free(a);
+	for (size_t t = 0; t < nties; t++) {
+		if (ties[t].exact)
+			sort_identity(rows + ties[t].at, ties[t].n);
+		else
+			qsort_r(rows + ties[t].at, ties[t].n, sizeof *rows, row_cmp, ctx);
+	}
+	free(ties);
 	return true;
 }
 
