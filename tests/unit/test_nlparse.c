@@ -716,6 +716,67 @@ static void test_synthetic_fields(void **state)
 	snapshot_done(&s);
 }
 
+/* The attribute walk: a type's flag bits are masked off (as libmnl's
+ * mnl_attr_get_type), and the walk ends, keeping what came before, at an
+ * attribute shorter than its header or reaching past the message (as
+ * mnl_attr_parse); the message itself still counts. */
+static struct nlattr *attr_of(struct nlmsghdr *nlh, uint16_t type)
+{
+	struct nlattr *a;
+	mnl_attr_for_each(a, nlh, sizeof(struct inet_diag_msg))
+		if (mnl_attr_get_type(a) == type)
+			return a;
+	return NULL;
+}
+
+static void test_attr_walk(void **state)
+{
+	(void)state;
+	static uint64_t store[4096];
+	uint8_t *buf = (uint8_t *)store;
+	struct msgspec sp = {.family = AF_INET, .state = 1, .cong = "cubic"};
+	struct nlparse_req q = {AF_INET, SW_PROTO_TCP, SEQ, PORTID, false};
+	struct sw_snapshot s;
+	struct nlparse p;
+	/* case 0: intact, with the byte-order flag on SHUTDOWN's type;
+	 * 1: CGROUP_ID claims more than the message holds; 2: its length is
+	 * below a header (2 bytes) */
+	for (int k = 0; k < 3; k++) {
+		size_t n = put_inet(buf, &sp);
+		struct nlmsghdr *nlh = (struct nlmsghdr *)buf;
+		struct nlattr *sh = attr_of(nlh, INET_DIAG_SHUTDOWN);
+		struct nlattr *cg = attr_of(nlh, INET_DIAG_CGROUP_ID);
+		REQ(sh);
+		REQ(cg);
+		sh->nla_type |= NLA_F_NET_BYTEORDER;
+		if (k == 1)
+			cg->nla_len = (uint16_t)(n - (size_t)((uint8_t *)cg - buf) + 4);
+		if (k == 2)
+			cg->nla_len = 2;
+		n += put_done(buf + n, 0, 0);
+		snapshot_init(&s);
+		nlparse_begin(&p, &q, &s);
+		assert_int_equal(nlparse_feed(&p, buf, n), NLPARSE_DONE);
+		assert_int_equal(s.nconns, 1);
+		const struct sw_conn *c = &s.conns[0];
+		/* CONG and SHUTDOWN come before CGROUP_ID and MARK */
+		const struct sw_tcpx *x = snapshot_tcpx(&s, c);
+		REQ(x);
+		assert_string_equal(snapshot_cong(&s, x), "cubic");
+		assert_true(c->flags & SW_CF_HAS_SHUTDOWN);
+		assert_int_equal(c->shutdown, 3);
+		const struct sw_conn_detail *d = det_of(&s, c);
+		if (k == 0) {
+			REQ(d);
+			assert_int_equal(d->cgroup_id, 0x0102030405060708ull);
+			assert_int_equal(d->mark, 0xc0ffee01);
+		} else {
+			assert_true(!d || (d->cgroup_id == 0 && d->mark == 0));
+		}
+		snapshot_done(&s);
+	}
+}
+
 /* TCP sockets reach a dump in CLOSE only from the bind-table walk (state
  * bit 13): the parser names them BOUND_INACTIVE; a UDP CLOSE socket (an
  * unconnected one) keeps CLOSE. */
@@ -1329,6 +1390,7 @@ int main(void)
 		cmocka_unit_test(test_bound_inactive),
 		cmocka_unit_test(test_both_families),
 		cmocka_unit_test(test_control_messages),
+		cmocka_unit_test(test_attr_walk),
 		cmocka_unit_test(test_truncated_chunks),
 		cmocka_unit_test(test_mutated_chunks),
 		cmocka_unit_test(test_random_bytes),
