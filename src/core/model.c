@@ -81,6 +81,10 @@ struct sw_model {
 
 	uint32_t *pmap; /* proc index map while copying tombstones */
 	size_t cappmap;
+	/* bit i: the previous snapshot's record i is live again in this
+	 * update (live_pass), so finding the closed ones looks up the rest */
+	uint64_t *again;
+	size_t capagain;
 
 	uint32_t gen;
 	unsigned long updates;
@@ -235,6 +239,7 @@ void model_free(struct sw_model *m)
 	free(m->ents);
 	free(m->slots);
 	free(m->pmap);
+	free(m->again);
 	free(m);
 }
 
@@ -331,7 +336,11 @@ static void rowstat_fill(const struct sw_model *m, const struct ent *e,
 static void live_pass(struct sw_model *m, uint64_t t, bool first)
 {
 	struct sw_snapshot *cur = &m->cur[m->ci];
+	const struct sw_snapshot *old = &m->cur[!m->ci];
 	bool dups = false;
+	size_t nw = (old->nconns + 63) / 64;
+	m->again = xgrow(m->again, &m->capagain, nw ? nw : 1, sizeof *m->again);
+	memset(m->again, 0, (nw ? nw : 1) * sizeof *m->again);
 
 	struct sw_rowstat *st = m->st[m->ci] =
 		xgrow(m->st[m->ci], &m->capst[m->ci], cur->nconns ? cur->nconns : 1, sizeof *st);
@@ -355,6 +364,9 @@ static void live_pass(struct sw_model *m, uint64_t t, bool first)
 				rs->flags |= SW_ROW_NEW;
 		}
 		uint32_t prev_gen = e->seen_gen;
+		/* live in the previous update at live_idx (kept exact, below) */
+		if (!ins && prev_gen == m->gen - 1 && e->live_idx < old->nconns)
+			m->again[e->live_idx / 64] |= 1ull << (e->live_idx % 64);
 		if (!ins && c->state == SW_ST_TIME_WAIT && e->state != SW_ST_TIME_WAIT &&
 		    prev_gen == m->gen - 1)
 			rs->flags |= SW_ROW_ENDED;
@@ -399,6 +411,11 @@ static void live_pass(struct sw_model *m, uint64_t t, bool first)
 		if (out != i) {
 			cur->conns[out] = cur->conns[i];
 			st[out] = st[i];
+			/* its entry follows it (model_find_live, the next
+			 * update's closed sockets) */
+			struct ent *e = ht_find(m, &cur->conns[out]);
+			if (e)
+				e->live_idx = (uint32_t)out;
 		}
 		out++;
 	}
@@ -489,9 +506,12 @@ void model_update_keep(struct sw_model *m, struct sw_snapshot *snap)
 		else
 			ht_del(m, e);
 	}
-	/* sockets live last time and missing now: closed */
+	/* sockets live last time and missing now: closed (the records live
+	 * again are known from live_pass; only the others are looked up) */
 	pmap_reset(m, old->nprocs);
 	for (size_t i = 0; i < old->nconns; i++) {
+		if (m->again[i / 64] & (1ull << (i % 64)))
+			continue;
 		struct ent *e = ht_find(m, &old->conns[i]);
 		if (!e || e->seen_gen == m->gen || e->missed)
 			continue;

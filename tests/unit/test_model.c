@@ -743,6 +743,14 @@ static void test_dups(void **state)
 	const struct sw_row *r = row_of(m, &v, 1);
 	assert_int_equal(r->conn->state, SW_ST_FIN_WAIT1); /* the later record wins */
 	assert_int_equal(row_of(m, &v, 3)->conn->cookie, 3);
+	/* the records after the repeat moved up: each socket's live row
+	 * follows (it was the slot before the move, past the end) */
+	struct sw_row lr;
+	for (uint64_t k = 1; k <= 3; k++) {
+		struct sw_conn key = {.cookie = k, .proto = SW_PROTO_TCP, .family = AF_INET};
+		assert_true(model_find_live(m, &key, &lr));
+		assert_int_equal(lr.conn->cookie, k);
+	}
 	/* the same cookie in another protocol is another socket */
 	s.mono_ns = 2 * SEC;
 	add(&s, 2, SW_ST_ESTABLISHED, 80, false, 0, 0, 0)->proto = SW_PROTO_UDP;
@@ -758,6 +766,24 @@ static void test_dups(void **state)
 	assert_int_equal(v.rows[2].conn->proto, SW_PROTO_UDP);
 	assert_true(v.rows[2].st->flags & SW_ROW_NEW);
 	assert_false(v.rows[1].st->flags & SW_ROW_NEW);
+	/* after another compaction, the next update finds exactly the socket
+	 * that closed (3), none of the moved ones */
+	s.mono_ns = 3 * SEC;
+	add(&s, 2, SW_ST_ESTABLISHED, 80, false, 0, 0, 0);
+	add(&s, 2, SW_ST_ESTABLISHED, 80, false, 0, 0, 0); /* repeated */
+	add(&s, 1, SW_ST_ESTABLISHED, 80, false, 0, 0, 0);
+	add(&s, 3, SW_ST_ESTABLISHED, 80, false, 0, 0, 0);
+	model_update(m, &s);
+	s.mono_ns = 4 * SEC;
+	add(&s, 2, SW_ST_ESTABLISHED, 80, false, 0, 0, 0);
+	add(&s, 1, SW_ST_ESTABLISHED, 80, false, 0, 0, 0);
+	model_update(m, &s);
+	model_view(m, NULL, NULL, NULL, 0, &v);
+	assert_int_equal(v.n, 4); /* with the UDP socket closed before */
+	assert_int_equal(view_live(&v), 2);
+	assert_true(row_of(m, &v, 3)->st->flags & SW_ROW_CLOSED);
+	assert_false(row_of(m, &v, 1)->st->flags & SW_ROW_CLOSED);
+	assert_false(row_of(m, &v, 2)->st->flags & SW_ROW_CLOSED);
 	view_done(&v);
 	snapshot_done(&s);
 	model_free(m);
