@@ -2,7 +2,9 @@
 /* columns.c - the column table: names, headers, formatters, comparators.
  *
  * Formatters write plain text (no padding) for one cell; "" means "not
- * applicable".  Comparators give the natural ascending order: numbers
+ * applicable".  They return the length of what they wrote, which they
+ * know anyway: the batch table then needs no strlen for each of its
+ * cells.  Comparators give the natural ascending order: numbers
  * numerically, addresses by bytes (IPv4 < IPv6 < UNIX, v4-mapped IPv6 as
  * IPv4), ports numerically, states in kernel order.  Rows without the
  * data (e.g. no tcp_info) sort before rows that have it.
@@ -46,33 +48,42 @@ static int cmp_dbl(double a, double b)
 	return a < b ? -1 : a > b;
 }
 
-/* Hot (every row of every numeric column): no printf. */
-static void fmt_u64(char *buf, size_t len, uint64_t v)
+/* sw_strlcpy's return as the length left in buf (len >= 1). */
+static size_t copy_len(char *buf, const char *s, size_t len)
+{
+	size_t n = sw_strlcpy(buf, s, len);
+	return n < len ? n : len - 1;
+}
+
+/* Hot (every row of every numeric column): no printf, no strlen. */
+static size_t fmt_u64(char *buf, size_t len, uint64_t v)
 {
 	if (v < 10 && len >= 2) { /* most queues are empty */
 		buf[0] = (char)('0' + v);
 		buf[1] = '\0';
-		return;
+		return 1;
 	}
 	char t[24];
-	int i = (int)sizeof t;
-	t[--i] = '\0';
+	size_t i = sizeof t;
 	do {
 		t[--i] = (char)('0' + v % 10);
 		v /= 10;
 	} while (v);
-	sw_strlcpy(buf, t + i, len);
+	size_t n = sizeof t - i;
+	if (n > len - 1)
+		n = len - 1;
+	memcpy(buf, t + i, n);
+	buf[n] = '\0';
+	return n;
 }
 
 /* Copy UNIX name bytes for display: abstract names start with NUL and are
  * shown with '@' for every NUL (as ss does); control bytes become '?'. */
-static void unix_name(const struct sw_row *r, char *buf, size_t len)
+static size_t unix_name(const struct sw_row *r, char *buf, size_t len)
 {
 	const struct sw_conn *c = r->conn;
-	if (!c->name_len || !r->snap) {
-		snprintf(buf, len, "*");
-		return;
-	}
+	if (!c->name_len || !r->snap)
+		return sw_snprintf(buf, len, "*");
 	const char *p = snapshot_str(r->snap, c->name_off);
 	size_t n = c->name_len, j = 0;
 	/* path names carry their terminating NUL: drop trailing NULs of a
@@ -85,27 +96,29 @@ static void unix_name(const struct sw_row *r, char *buf, size_t len)
 		buf[j++] = ch == 0 ? '@' : (ch < 0x20 || ch == 0x7f) ? '?' : (char)ch;
 	}
 	buf[j] = '\0';
+	return j;
 }
 
 /* ---- proto -------------------------------------------------------------- */
 
-static void f_proto(const struct sw_row *r, char *buf, size_t len)
+static size_t f_proto(const struct sw_row *r, char *buf, size_t len)
 {
 	const struct sw_conn *c = r->conn;
 	const char *base;
 	switch (c->proto) {
 	case SW_PROTO_UNIX:
-		sw_strlcpy(buf, c->sotype == SOCK_DGRAM ? "u_dgr" :
+		return copy_len(buf, c->sotype == SOCK_DGRAM ? "u_dgr" :
 				c->sotype == SOCK_SEQPACKET ? "u_seq" : "u_str", len);
-		return;
 	case SW_PROTO_UDPLITE: base = "udpl"; break;
 	default: base = sw_proto_name(c->proto); break;
 	}
-	size_t n = sw_strlcpy(buf, base, len);
+	size_t n = copy_len(buf, base, len);
 	if (c->family == AF_INET6 && n + 1 < len) {
 		buf[n] = '6';
 		buf[n + 1] = '\0';
+		n++;
 	}
+	return n;
 }
 
 static int proto_rank(const struct sw_conn *c)
@@ -120,9 +133,9 @@ static int c_proto(const struct sw_row *a, const struct sw_row *b)
 
 /* ---- state -------------------------------------------------------------- */
 
-static void f_state(const struct sw_row *r, char *buf, size_t len)
+static size_t f_state(const struct sw_row *r, char *buf, size_t len)
 {
-	sw_strlcpy(buf, sw_state_name(r->conn->state, r->conn->proto), len);
+	return copy_len(buf, sw_state_name(r->conn->state, r->conn->proto), len);
 }
 
 static int c_state(const struct sw_row *a, const struct sw_row *b)
@@ -132,14 +145,14 @@ static int c_state(const struct sw_row *a, const struct sw_row *b)
 
 /* ---- queues ------------------------------------------------------------- */
 
-static void f_recvq(const struct sw_row *r, char *buf, size_t len)
+static size_t f_recvq(const struct sw_row *r, char *buf, size_t len)
 {
-	fmt_u64(buf, len, r->conn->rq);
+	return fmt_u64(buf, len, r->conn->rq);
 }
 
-static void f_sendq(const struct sw_row *r, char *buf, size_t len)
+static size_t f_sendq(const struct sw_row *r, char *buf, size_t len)
 {
-	fmt_u64(buf, len, r->conn->wq);
+	return fmt_u64(buf, len, r->conn->wq);
 }
 
 static int c_recvq(const struct sw_row *a, const struct sw_row *b)
@@ -154,30 +167,29 @@ static int c_sendq(const struct sw_row *a, const struct sw_row *b)
 
 /* ---- addresses ---------------------------------------------------------- */
 
-static void f_local(const struct sw_row *r, char *buf, size_t len)
+static size_t f_local(const struct sw_row *r, char *buf, size_t len)
 {
 	const struct sw_conn *c = r->conn;
 	if (c->proto == SW_PROTO_UNIX || c->family == AF_UNIX)
-		unix_name(r, buf, len);
-	else if (is_inet(c))
-		sw_local_str(c, buf, len);
-	else
-		buf[0] = '\0';
+		return unix_name(r, buf, len);
+	if (is_inet(c))
+		return sw_local_fmt(c, buf, len);
+	buf[0] = '\0';
+	return 0;
 }
 
-static void f_remote(const struct sw_row *r, char *buf, size_t len)
+static size_t f_remote(const struct sw_row *r, char *buf, size_t len)
 {
 	const struct sw_conn *c = r->conn;
 	if (c->proto == SW_PROTO_UNIX || c->family == AF_UNIX) {
 		if (c->peer_inode)
-			snprintf(buf, len, "* %u", c->peer_inode);
-		else
-			snprintf(buf, len, "*");
-	} else if (is_inet(c)) {
-		sw_ep_str(c->family, &c->remote, buf, len);
-	} else {
-		buf[0] = '\0';
+			return sw_snprintf(buf, len, "* %u", c->peer_inode);
+		return sw_snprintf(buf, len, "*");
 	}
+	if (is_inet(c))
+		return sw_ep_fmt(c->family, &c->remote, buf, len);
+	buf[0] = '\0';
+	return 0;
 }
 
 /* Comparable address key: class (0 IPv4, 1 IPv6, 2 other) then 16 bytes;
@@ -252,20 +264,20 @@ static int c_remote(const struct sw_row *a, const struct sw_row *b)
 	return cmp_ep(a, b, false);
 }
 
-static void f_lport(const struct sw_row *r, char *buf, size_t len)
+static size_t f_lport(const struct sw_row *r, char *buf, size_t len)
 {
 	if (is_inet(r->conn))
-		fmt_u64(buf, len, r->conn->local.port);
-	else
-		buf[0] = '\0';
+		return fmt_u64(buf, len, r->conn->local.port);
+	buf[0] = '\0';
+	return 0;
 }
 
-static void f_rport(const struct sw_row *r, char *buf, size_t len)
+static size_t f_rport(const struct sw_row *r, char *buf, size_t len)
 {
 	if (is_inet(r->conn))
-		fmt_u64(buf, len, r->conn->remote.port);
-	else
-		buf[0] = '\0';
+		return fmt_u64(buf, len, r->conn->remote.port);
+	buf[0] = '\0';
+	return 0;
 }
 
 static int c_lport(const struct sw_row *a, const struct sw_row *b)
@@ -280,12 +292,12 @@ static int c_rport(const struct sw_row *a, const struct sw_row *b)
 
 /* ---- timer (netstat -o) ------------------------------------------------- */
 
-static void f_timer(const struct sw_row *r, char *buf, size_t len)
+static size_t f_timer(const struct sw_row *r, char *buf, size_t len)
 {
 	const struct sw_conn *c = r->conn;
 	if (!is_inet(c)) {
 		buf[0] = '\0';
-		return;
+		return 0;
 	}
 	unsigned retr = 0, probes = 0;
 	if (c->timer == SW_TIMER_KEEPALIVE || c->timer == SW_TIMER_PERSIST)
@@ -293,8 +305,8 @@ static void f_timer(const struct sw_row *r, char *buf, size_t len)
 	else if (c->timer != SW_TIMER_OFF)
 		retr = c->retrans;
 	uint32_t ms = c->timer == SW_TIMER_OFF ? 0 : c->expires_ms;
-	snprintf(buf, len, "%s (%u.%02u/%u/%u)", sw_timer_name(c->timer),
-		 ms / 1000, ms % 1000 / 10, retr, probes);
+	return sw_snprintf(buf, len, "%s (%u.%02u/%u/%u)", sw_timer_name(c->timer),
+			   ms / 1000, ms % 1000 / 10, retr, probes);
 }
 
 static int c_timer(const struct sw_row *a, const struct sw_row *b)
@@ -334,18 +346,15 @@ static unsigned nprocs(const struct sw_row *r)
 	return n;
 }
 
-static void f_pid(const struct sw_row *r, char *buf, size_t len)
+static size_t f_pid(const struct sw_row *r, char *buf, size_t len)
 {
 	const struct sw_proc *p = first_proc(r);
-	if (!p) {
-		snprintf(buf, len, "-");
-		return;
-	}
+	if (!p)
+		return sw_snprintf(buf, len, "-");
 	unsigned n = nprocs(r);
 	if (n > 1)
-		snprintf(buf, len, "%d/%s+%u", (int)p->pid, p->comm, n - 1);
-	else
-		snprintf(buf, len, "%d/%s", (int)p->pid, p->comm);
+		return sw_snprintf(buf, len, "%d/%s+%u", (int)p->pid, p->comm, n - 1);
+	return sw_snprintf(buf, len, "%d/%s", (int)p->pid, p->comm);
 }
 
 static int c_pid(const struct sw_row *a, const struct sw_row *b)
@@ -355,10 +364,10 @@ static int c_pid(const struct sw_row *a, const struct sw_row *b)
 	return (pa > pb) - (pa < pb);
 }
 
-static void f_process(const struct sw_row *r, char *buf, size_t len)
+static size_t f_process(const struct sw_row *r, char *buf, size_t len)
 {
 	const struct sw_proc *p = first_proc(r);
-	snprintf(buf, len, "%s", p ? p->comm : "");
+	return sw_snprintf(buf, len, "%s", p ? p->comm : "");
 }
 
 static int c_process(const struct sw_row *a, const struct sw_row *b)
@@ -370,13 +379,11 @@ static int c_process(const struct sw_row *a, const struct sw_row *b)
 	return d ? d : (x->pid > y->pid) - (x->pid < y->pid);
 }
 
-static void f_cmdline(const struct sw_row *r, char *buf, size_t len)
+static size_t f_cmdline(const struct sw_row *r, char *buf, size_t len)
 {
 	const struct sw_proc *p = first_proc(r);
-	if (!p || !p->cmdline_len) {
-		snprintf(buf, len, "%s", p ? p->comm : "");
-		return;
-	}
+	if (!p || !p->cmdline_len)
+		return sw_snprintf(buf, len, "%s", p ? p->comm : "");
 	const char *s = snapshot_str(r->snap, p->cmdline_off);
 	size_t j = 0;
 	for (size_t i = 0; i < p->cmdline_len && j + 1 < len; i++) {
@@ -384,6 +391,7 @@ static void f_cmdline(const struct sw_row *r, char *buf, size_t len)
 		buf[j++] = ch < 0x20 || ch == 0x7f ? ' ' : (char)ch;
 	}
 	buf[j] = '\0';
+	return j;
 }
 
 static int c_cmdline(const struct sw_row *a, const struct sw_row *b)
@@ -396,12 +404,12 @@ static int c_cmdline(const struct sw_row *a, const struct sw_row *b)
 
 /* ---- identity ----------------------------------------------------------- */
 
-static void f_user(const struct sw_row *r, char *buf, size_t len)
+static size_t f_user(const struct sw_row *r, char *buf, size_t len)
 {
 	if (r->conn->flags & SW_CF_HAS_UID)
-		snprintf(buf, len, "%s", sw_user_name(r->conn->uid));
-	else
-		buf[0] = '\0';
+		return sw_snprintf(buf, len, "%s", sw_user_name(r->conn->uid));
+	buf[0] = '\0';
+	return 0;
 }
 
 static int c_user(const struct sw_row *a, const struct sw_row *b)
@@ -417,12 +425,12 @@ static int c_user(const struct sw_row *a, const struct sw_row *b)
 	return strcmp(x, sw_user_name(b->conn->uid));
 }
 
-static void f_uid(const struct sw_row *r, char *buf, size_t len)
+static size_t f_uid(const struct sw_row *r, char *buf, size_t len)
 {
 	if (r->conn->flags & SW_CF_HAS_UID)
-		fmt_u64(buf, len, r->conn->uid);
-	else
-		buf[0] = '\0';
+		return fmt_u64(buf, len, r->conn->uid);
+	buf[0] = '\0';
+	return 0;
 }
 
 static int c_uid(const struct sw_row *a, const struct sw_row *b)
@@ -433,9 +441,9 @@ static int c_uid(const struct sw_row *a, const struct sw_row *b)
 	return cmp_u64(a->conn->uid, b->conn->uid);
 }
 
-static void f_inode(const struct sw_row *r, char *buf, size_t len)
+static size_t f_inode(const struct sw_row *r, char *buf, size_t len)
 {
-	fmt_u64(buf, len, r->conn->inode);
+	return fmt_u64(buf, len, r->conn->inode);
 }
 
 static int c_inode(const struct sw_row *a, const struct sw_row *b)
@@ -443,9 +451,9 @@ static int c_inode(const struct sw_row *a, const struct sw_row *b)
 	return cmp_u64(a->conn->inode, b->conn->inode);
 }
 
-static void f_cookie(const struct sw_row *r, char *buf, size_t len)
+static size_t f_cookie(const struct sw_row *r, char *buf, size_t len)
 {
-	fmt_u64(buf, len, r->conn->cookie);
+	return fmt_u64(buf, len, r->conn->cookie);
 }
 
 static int c_cookie(const struct sw_row *a, const struct sw_row *b)
@@ -453,19 +461,18 @@ static int c_cookie(const struct sw_row *a, const struct sw_row *b)
 	return cmp_u64(a->conn->cookie, b->conn->cookie);
 }
 
-static void f_iface(const struct sw_row *r, char *buf, size_t len)
+static size_t f_iface(const struct sw_row *r, char *buf, size_t len)
 {
 	uint32_t ix = r->conn->ifindex;
 	if (!ix) {
 		buf[0] = '\0';
-		return;
+		return 0;
 	}
 	/* names come from the namespace the socket was collected in */
 	const char *name = snapshot_conn_ifname(r->snap, r->conn);
 	if (name)
-		snprintf(buf, len, "%s", name);
-	else
-		snprintf(buf, len, "if%u", ix);
+		return sw_snprintf(buf, len, "%s", name);
+	return sw_snprintf(buf, len, "if%u", ix);
 }
 
 static int c_iface(const struct sw_row *a, const struct sw_row *b)
@@ -474,9 +481,9 @@ static int c_iface(const struct sw_row *a, const struct sw_row *b)
 }
 
 /* -N all: the namespace's label (its name, container, or net:[INODE]) */
-static void f_netns(const struct sw_row *r, char *buf, size_t len)
+static size_t f_netns(const struct sw_row *r, char *buf, size_t len)
 {
-	snprintf(buf, len, "%s", snapshot_ns_label(r->snap, r->conn));
+	return sw_snprintf(buf, len, "%s", snapshot_ns_label(r->snap, r->conn));
 }
 
 static int c_netns(const struct sw_row *a, const struct sw_row *b)
@@ -486,27 +493,27 @@ static int c_netns(const struct sw_row *a, const struct sw_row *b)
 
 /* ---- tcp_info ----------------------------------------------------------- */
 
-static void fmt_us(char *buf, size_t len, uint32_t us)
+static size_t fmt_us(char *buf, size_t len, uint32_t us)
 {
 	if (us < 1000)
-		snprintf(buf, len, "%.2fms", us / 1000.0);
-	else if (us < 100000)
-		snprintf(buf, len, "%.1fms", us / 1000.0);
-	else
-		snprintf(buf, len, "%.0fms", us / 1000.0);
+		return sw_snprintf(buf, len, "%.2fms", us / 1000.0);
+	if (us < 100000)
+		return sw_snprintf(buf, len, "%.1fms", us / 1000.0);
+	return sw_snprintf(buf, len, "%.0fms", us / 1000.0);
 }
 
 /* One macro pair per simple tcp_info column: formatter and comparator
- * gated on the "have" bit. */
+ * gated on the "have" bit.  FMT is the formatter's return value: the
+ * length it wrote. */
 #define TI_COLUMN(NAME, BIT, EXPR, FMT)                                              \
-	static void f_##NAME(const struct sw_row *r, char *buf, size_t len)          \
+	static size_t f_##NAME(const struct sw_row *r, char *buf, size_t len)        \
 	{                                                                             \
 		const struct sw_tcpx *t = row_tcpx(r);                               \
 		if (!tcpx_has(t, BIT)) {                                              \
 			buf[0] = '\0';                                                \
-			return;                                                       \
+			return 0;                                                     \
 		}                                                                     \
-		FMT;                                                                  \
+		return FMT;                                                           \
 	}                                                                             \
 	static int c_##NAME(const struct sw_row *a, const struct sw_row *b)          \
 	{                                                                             \
@@ -526,35 +533,35 @@ TI_COLUMN(cwnd, SW_TI_BASE, t->snd_cwnd, fmt_u64(buf, len, t->snd_cwnd))
 /* An "infinite" ssthresh (>= 0x7fffffff, the initial value) is not shown,
  * as in ss. */
 TI_COLUMN(ssthresh, SW_TI_BASE, t->snd_ssthresh,
-	  if (t->snd_ssthresh >= 0x7fffffffu) buf[0] = '\0';
-	  else fmt_u64(buf, len, t->snd_ssthresh))
+	  t->snd_ssthresh >= 0x7fffffffu ? (buf[0] = '\0', (size_t)0)
+					 : fmt_u64(buf, len, t->snd_ssthresh))
 TI_COLUMN(retrans, SW_TI_BASE, ((uint64_t)t->total_retrans << 32) | t->retrans,
-	  snprintf(buf, len, "%u/%u", t->retrans, t->total_retrans))
+	  sw_snprintf(buf, len, "%u/%u", t->retrans, t->total_retrans))
 TI_COLUMN(lost, SW_TI_BASE, t->lost, fmt_u64(buf, len, t->lost))
 TI_COLUMN(bytes_acked, SW_TI_BYTES, t->bytes_acked,
-	  sw_fmt_bytes((double)t->bytes_acked, buf, len))
+	  strlen(sw_fmt_bytes((double)t->bytes_acked, buf, len)))
 TI_COLUMN(bytes_recv, SW_TI_BYTES, t->bytes_received,
-	  sw_fmt_bytes((double)t->bytes_received, buf, len))
+	  strlen(sw_fmt_bytes((double)t->bytes_received, buf, len)))
 TI_COLUMN(bytes_sent, SW_TI_BYTES_SENT, t->bytes_sent,
-	  sw_fmt_bytes((double)t->bytes_sent, buf, len))
+	  strlen(sw_fmt_bytes((double)t->bytes_sent, buf, len)))
 TI_COLUMN(segs, SW_TI_SEGS, (uint64_t)t->segs_in + t->segs_out,
-	  snprintf(buf, len, "%u/%u", t->segs_in, t->segs_out))
+	  sw_snprintf(buf, len, "%u/%u", t->segs_in, t->segs_out))
 TI_COLUMN(delivery_rate, SW_TI_DELIVERY, t->delivery_rate,
-	  sw_fmt_rate((double)t->delivery_rate, buf, len))
+	  strlen(sw_fmt_rate((double)t->delivery_rate, buf, len)))
 TI_COLUMN(last_send, SW_TI_BASE, t->last_data_sent_ms,
-	  sw_fmt_ms(t->last_data_sent_ms, buf, len))
+	  strlen(sw_fmt_ms(t->last_data_sent_ms, buf, len)))
 TI_COLUMN(last_recv, SW_TI_BASE, t->last_data_recv_ms,
-	  sw_fmt_ms(t->last_data_recv_ms, buf, len))
+	  strlen(sw_fmt_ms(t->last_data_recv_ms, buf, len)))
 TI_COLUMN(busy, SW_TI_BUSY, t->busy_time_us,
-	  sw_fmt_ms(t->busy_time_us / 1000, buf, len))
+	  strlen(sw_fmt_ms(t->busy_time_us / 1000, buf, len)))
 
-static void f_cong(const struct sw_row *r, char *buf, size_t len)
+static size_t f_cong(const struct sw_row *r, char *buf, size_t len)
 {
 	const struct sw_tcpx *t = row_tcpx(r);
 	if (tcpx_has(t, SW_TI_CONG))
-		snprintf(buf, len, "%s", snapshot_cong(r->snap, t));
-	else
-		buf[0] = '\0';
+		return sw_snprintf(buf, len, "%s", snapshot_cong(r->snap, t));
+	buf[0] = '\0';
+	return 0;
 }
 
 static int c_cong(const struct sw_row *a, const struct sw_row *b)
@@ -567,20 +574,20 @@ static int c_cong(const struct sw_row *a, const struct sw_row *b)
 
 /* ---- socket memory ------------------------------------------------------ */
 
-static void f_rmem(const struct sw_row *r, char *buf, size_t len)
+static size_t f_rmem(const struct sw_row *r, char *buf, size_t len)
 {
 	if (r->conn->flags & SW_CF_HAS_SKMEM)
-		sw_fmt_bytes(r->conn->rmem, buf, len);
-	else
-		buf[0] = '\0';
+		return strlen(sw_fmt_bytes(r->conn->rmem, buf, len));
+	buf[0] = '\0';
+	return 0;
 }
 
-static void f_wmem(const struct sw_row *r, char *buf, size_t len)
+static size_t f_wmem(const struct sw_row *r, char *buf, size_t len)
 {
 	if (r->conn->flags & SW_CF_HAS_SKMEM)
-		sw_fmt_bytes(r->conn->wmem, buf, len);
-	else
-		buf[0] = '\0';
+		return strlen(sw_fmt_bytes(r->conn->wmem, buf, len));
+	buf[0] = '\0';
+	return 0;
 }
 
 static int cmp_skmem(const struct sw_row *a, const struct sw_row *b, bool wmem)
@@ -608,20 +615,20 @@ static bool has_rate(const struct sw_row *r)
 	return r->st && (r->st->flags & SW_ROW_RATE);
 }
 
-static void f_rx_rate(const struct sw_row *r, char *buf, size_t len)
+static size_t f_rx_rate(const struct sw_row *r, char *buf, size_t len)
 {
 	if (has_rate(r))
-		sw_fmt_rate(r->st->rx_bps, buf, len);
-	else
-		buf[0] = '\0';
+		return strlen(sw_fmt_rate(r->st->rx_bps, buf, len));
+	buf[0] = '\0';
+	return 0;
 }
 
-static void f_tx_rate(const struct sw_row *r, char *buf, size_t len)
+static size_t f_tx_rate(const struct sw_row *r, char *buf, size_t len)
 {
 	if (has_rate(r))
-		sw_fmt_rate(r->st->tx_bps, buf, len);
-	else
-		buf[0] = '\0';
+		return strlen(sw_fmt_rate(r->st->tx_bps, buf, len));
+	buf[0] = '\0';
+	return 0;
 }
 
 static int c_rx_rate(const struct sw_row *a, const struct sw_row *b)
@@ -657,12 +664,12 @@ static uint64_t age_ms(const struct sw_row *r)
 	return (r->snap->mono_ns - r->st->first_seen_ns) / 1000000u;
 }
 
-static void f_age(const struct sw_row *r, char *buf, size_t len)
+static size_t f_age(const struct sw_row *r, char *buf, size_t len)
 {
 	if (has_age(r))
-		sw_fmt_ms(age_ms(r), buf, len);
-	else
-		buf[0] = '\0';
+		return strlen(sw_fmt_ms(age_ms(r), buf, len));
+	buf[0] = '\0';
+	return 0;
 }
 
 static int c_age(const struct sw_row *a, const struct sw_row *b)
@@ -673,12 +680,12 @@ static int c_age(const struct sw_row *a, const struct sw_row *b)
 	return cmp_u64(age_ms(a), age_ms(b));
 }
 
-static void f_retrans_delta(const struct sw_row *r, char *buf, size_t len)
+static size_t f_retrans_delta(const struct sw_row *r, char *buf, size_t len)
 {
 	if (r->st)
-		fmt_u64(buf, len, r->st->retrans_delta);
-	else
-		buf[0] = '\0';
+		return fmt_u64(buf, len, r->st->retrans_delta);
+	buf[0] = '\0';
+	return 0;
 }
 
 static int c_retrans_delta(const struct sw_row *a, const struct sw_row *b)

@@ -78,8 +78,11 @@ struct sw_column {
 	                        short header is drawn) and shares the width left */
 	unsigned needs;      /* SW_NEED_*: what the collector must read for it */
 	const char *short_header; /* addr: N_() header when the long one does not fit */
-	/* Text for one cell (plain ASCII/UTF-8, no padding); "" for n/a. */
-	void (*format)(const struct sw_row *r, char *buf, size_t len);
+	/* Text for one cell (plain ASCII/UTF-8, no padding); "" for n/a.
+	 * Writes it NUL-terminated into buf, truncated to fit len (len >= 1),
+	 * and returns its length: always exactly strlen(buf) afterwards, so
+	 * a caller that needs the length does not measure it again. */
+	size_t (*format)(const struct sw_row *r, char *buf, size_t len);
 	/* <0, 0, >0 like strcmp; ascending natural order for the column. */
 	int (*compare)(const struct sw_row *a, const struct sw_row *b);
 };

@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 
 #include "conn.h"
+#include "util.h"
 
 static const char *const proto_names[SW_PROTO_COUNT] = {
 	[SW_PROTO_TCP] = "tcp",     [SW_PROTO_UDP] = "udp",
@@ -207,13 +208,12 @@ static const uint8_t *ep_dotted(int family, const struct sw_endpoint *ep)
 	return v4 && !sw_addr_is_any(family, ep->addr) ? v4 : NULL;
 }
 
-char *sw_ep_str(int family, const struct sw_endpoint *ep, char *buf, size_t len)
+size_t sw_ep_fmt(int family, const struct sw_endpoint *ep, char *buf, size_t len)
 {
 	const uint8_t *v4 = ep_dotted(family, ep);
 	if (v4 && len >= 22) {
 		/* the common case straight into buf: "a.b.c.d:port" */
-		put_port(buf + fmt_v4(v4, buf), ep->port);
-		return buf;
+		return (size_t)(put_port(buf + fmt_v4(v4, buf), ep->port) - buf);
 	}
 	char a[INET6_ADDRSTRLEN];
 	sw_addr_str(family, ep->addr, true, a, sizeof a);
@@ -222,25 +222,32 @@ char *sw_ep_str(int family, const struct sw_endpoint *ep, char *buf, size_t len)
 	if (!v6 && len >= n + 7) {
 		/* "addr:port" by hand (the common case; snprintf is slow) */
 		memcpy(buf, a, n);
-		put_port(buf + n, ep->port);
-		return buf;
+		return (size_t)(put_port(buf + n, ep->port) - buf);
 	}
 	if (ep->port)
-		snprintf(buf, len, v6 ? "[%s]:%u" : "%s:%u", a, ep->port);
-	else
-		snprintf(buf, len, v6 ? "[%s]:*" : "%s:*", a);
+		return sw_snprintf(buf, len, v6 ? "[%s]:%u" : "%s:%u", a, ep->port);
+	return sw_snprintf(buf, len, v6 ? "[%s]:*" : "%s:*", a);
+}
+
+char *sw_ep_str(int family, const struct sw_endpoint *ep, char *buf, size_t len)
+{
+	sw_ep_fmt(family, ep, buf, len);
 	return buf;
+}
+
+size_t sw_local_fmt(const struct sw_conn *c, char *buf, size_t len)
+{
+	if (!sw_addr_is_any(c->family, c->local.addr) ||
+	    (c->family == AF_INET6 && !(c->flags & SW_CF_V6ONLY)))
+		return sw_ep_fmt(c->family, &c->local, buf, len);
+	const char *any = c->family == AF_INET ? "0.0.0.0" : "[::]";
+	if (c->local.port)
+		return sw_snprintf(buf, len, "%s:%u", any, c->local.port);
+	return sw_snprintf(buf, len, "%s:*", any);
 }
 
 char *sw_local_str(const struct sw_conn *c, char *buf, size_t len)
 {
-	if (!sw_addr_is_any(c->family, c->local.addr) ||
-	    (c->family == AF_INET6 && !(c->flags & SW_CF_V6ONLY)))
-		return sw_ep_str(c->family, &c->local, buf, len);
-	const char *any = c->family == AF_INET ? "0.0.0.0" : "[::]";
-	if (c->local.port)
-		snprintf(buf, len, "%s:%u", any, c->local.port);
-	else
-		snprintf(buf, len, "%s:*", any);
+	sw_local_fmt(c, buf, len);
 	return buf;
 }

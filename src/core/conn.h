@@ -247,10 +247,14 @@ char *sw_addr_str(int family, const uint8_t addr[16], bool star_any,
 		  char *buf, size_t len);
 /* "addr:port" ("[v6]:port"), "*:port", "*:*".  Returns buf. */
 char *sw_ep_str(int family, const struct sw_endpoint *ep, char *buf, size_t len);
+/* The same text; returns its length (strlen(buf) after it, len >= 1). */
+size_t sw_ep_fmt(int family, const struct sw_endpoint *ep, char *buf, size_t len);
 #define SW_EP_STRLEN 64
 /* The local end of an inet socket as ss prints it: a wildcard address is
  * "0.0.0.0:80" for IPv4, "*:80" for dual-stack IPv6 and "[::]:80" for
  * IPV6_V6ONLY, so an IPv4-only listener does not look dual-stack. */
 char *sw_local_str(const struct sw_conn *c, char *buf, size_t len);
+/* The same text; returns its length (strlen(buf) after it, len >= 1). */
+size_t sw_local_fmt(const struct sw_conn *c, char *buf, size_t len);
 
 #endif

@@ -28,6 +28,10 @@ void sw_sleep_ms(unsigned ms);
 bool sw_pace(uint64_t *next, uint64_t step_ns, const volatile int *stop);
 /* strlcpy semantics: always terminates, returns strlen(src). */
 size_t sw_strlcpy(char *dst, const char *src, size_t size);
+/* snprintf that returns the length it left in buf (size >= 1): what it
+ * would have written, cut to size - 1; 0 (and "") on an output error. */
+size_t sw_snprintf(char *buf, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 /* True when s is NULL or only blanks (an empty filter expression). */
 bool sw_blank(const char *s);
 /* Exchange two lvalues of the same type. */

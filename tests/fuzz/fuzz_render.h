@@ -40,14 +40,16 @@ static inline void fuzz_render(const struct sw_snapshot *s, struct diag_state *d
 		char buf[512];
 		for (size_t i = 0; i < n; i++) {
 			memset(buf, 0x55, sizeof buf);
-			col->format(&rows[i], buf, sizeof buf);
+			size_t len = col->format(&rows[i], buf, sizeof buf);
 			FUZZ_CHECK(memchr(buf, '\0', sizeof buf), "column %s: unterminated",
 				   col->name);
+			FUZZ_CHECK(len == strlen(buf), "column %s: wrong length", col->name);
 			/* a tiny buffer must be truncated, not overrun */
 			char small[4];
-			col->format(&rows[i], small, sizeof small);
+			len = col->format(&rows[i], small, sizeof small);
 			FUZZ_CHECK(memchr(small, '\0', sizeof small), "column %s: overrun",
 				   col->name);
+			FUZZ_CHECK(len == strlen(small), "column %s: wrong length", col->name);
 			if (i > 0) {
 				int ab = col->compare(&rows[i - 1], &rows[i]);
 				int ba = col->compare(&rows[i], &rows[i - 1]);

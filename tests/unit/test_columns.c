@@ -435,6 +435,168 @@ static void test_table_facts(void **state)
 	assert_int_equal(columns_needs(bad, 1, NULL, 0), 0);
 }
 
+/* Every formatter returns the length of what it wrote (the batch table
+ * takes it instead of measuring each cell): for every column, over rows
+ * of every kind, with room to spare and truncated into 1..24 bytes, the
+ * return is strlen(buf), and nothing is written past len. */
+static void test_format_lengths(void **state)
+{
+	(void)state;
+	struct sw_snapshot s;
+	snapshot_init(&s);
+	s.mono_ns = 400000ull * 1000000000ull;
+	struct sw_nsinfo ni;
+	memset(&ni, 0, sizeof ni);
+	ni.inode = 4026532000u;
+	snprintf(ni.label, sizeof ni.label, "%s", "docker:a-rather-long-container-name-0123456789abcdef");
+	snapshot_add_ns(&s, &ni);
+
+	/* TCP v4 with everything: tcp_info, owners, timer, memory, iface */
+	size_t a = fx_inet(&s, SW_PROTO_TCP, AF_INET, "192.168.100.200", 65535, "10.0.0.9",
+			   51000, SW_ST_ESTABLISHED);
+	fx_owner(&s, a, 4194303, "a-long-comm-nam", "/usr/sbin/some-daemon --with\targs", 0, 3);
+	fx_owner(&s, a, 77, "helper", NULL, 0, 4);
+	s.conns[a].rq = 4294967295u;
+	s.conns[a].wq = 123456;
+	s.conns[a].timer = SW_TIMER_KEEPALIVE;
+	s.conns[a].expires_ms = 4000000000u;
+	s.conns[a].retrans = 255;
+	s.conns[a].ifindex = 7;
+	s.conns[a].ns = 3; /* past the table: no label, names of the default namespace */
+	s.conns[a].flags |= SW_CF_HAS_SKMEM;
+	s.conns[a].rmem = 1u << 30;
+	s.conns[a].wmem = 999;
+	s.conns[a].cookie = UINT64_MAX;
+	s.conns[a].inode = 4294967295u;
+	snapshot_add_ifname(&s, 7, "veth-web0");
+	struct sw_tcpx *t = snapshot_add_tcpx(&s, a);
+	t->have = SW_TI_BASE | SW_TI_BYTES | SW_TI_SEGS | SW_TI_DELIVERY | SW_TI_BUSY |
+		  SW_TI_BYTES_SENT | SW_TI_CONG;
+	t->rtt_us = 999;
+	t->rttvar_us = 99999;
+	t->snd_cwnd = 4294967295u;
+	t->snd_ssthresh = 20;
+	t->retrans = 4294967295u;
+	t->total_retrans = 4294967295u;
+	t->lost = 12;
+	t->bytes_acked = UINT64_MAX;
+	t->bytes_received = 5u << 20;
+	t->bytes_sent = 1023;
+	t->segs_in = 4294967295u;
+	t->segs_out = 4294967295u;
+	t->delivery_rate = 1ull << 50;
+	t->last_data_sent_ms = 850;
+	t->last_data_recv_ms = 4000000000u;
+	t->busy_time_us = 59999000;
+	t->cong_off = snapshot_intern(&s, "bbr", 3);
+	/* TCP v6, tcp_info without the optional parts, infinite ssthresh */
+	size_t b = fx_inet(&s, SW_PROTO_TCP, AF_INET6, "2001:db8:1234:5678:9abc:def0:1234:5678",
+			   443, "fe80::1", 40000, SW_ST_TIME_WAIT);
+	s.conns[b].timer = SW_TIMER_TIMEWAIT;
+	s.conns[b].expires_ms = 15420;
+	s.conns[b].ifindex = 9; /* not named: "if9" */
+	t = snapshot_add_tcpx(&s, b);
+	t->have = SW_TI_BASE;
+	t->rtt_us = 250000;
+	t->snd_ssthresh = 0x7fffffff;
+	/* v4-mapped, a SYN being retransmitted, no uid */
+	size_t c = fx_inet(&s, SW_PROTO_TCP, AF_INET6, "::ffff:192.0.2.9", 80,
+			   "::ffff:198.51.100.7", 33333, SW_ST_SYN_RECV);
+	s.conns[c].timer = SW_TIMER_ON;
+	s.conns[c].expires_ms = 204;
+	s.conns[c].retrans = 3;
+	s.conns[c].flags &= (uint8_t)~SW_CF_HAS_UID;
+	/* wildcard listeners: IPv4, dual-stack, v6only, port 0 */
+	size_t d = fx_inet(&s, SW_PROTO_TCP, AF_INET, "0.0.0.0", 80, NULL, 0, SW_ST_LISTEN);
+	fx_owner(&s, d, 1234, "nginx", "nginx: master process", 0, 6);
+	fx_inet(&s, SW_PROTO_TCP, AF_INET6, "::", 8080, NULL, 0, SW_ST_LISTEN);
+	size_t e = fx_inet(&s, SW_PROTO_TCP, AF_INET6, "::", 8443, NULL, 0, SW_ST_LISTEN);
+	s.conns[e].flags |= SW_CF_V6ONLY | SW_CF_HAS_V6ONLY;
+	size_t f = fx_inet(&s, SW_PROTO_TCP, AF_INET6, "::", 0, NULL, 0, SW_ST_CLOSE);
+	s.conns[f].flags |= SW_CF_V6ONLY | SW_CF_HAS_V6ONLY;
+	fx_inet(&s, SW_PROTO_TCP, AF_INET, "0.0.0.0", 0, NULL, 0, SW_ST_CLOSE);
+	/* UDP, UDP-Lite, others; an unknown uid (no user name: the number) */
+	size_t g = fx_inet(&s, SW_PROTO_UDP, AF_INET, "127.0.0.53", 53, NULL, 0, SW_ST_CLOSE);
+	s.conns[g].uid = 4294967294u;
+	fx_inet(&s, SW_PROTO_UDP, AF_INET6, "::", 5353, NULL, 0, SW_ST_CLOSE);
+	fx_inet(&s, SW_PROTO_UDP, AF_INET6, "2001:db8::53", 53, "2001:db8::99", 3000,
+		SW_ST_ESTABLISHED);
+	fx_inet(&s, SW_PROTO_UDPLITE, AF_INET6, "::1", 9, NULL, 0, SW_ST_CLOSE);
+	fx_inet(&s, SW_PROTO_RAW, AF_INET, "0.0.0.0", 1, NULL, 0, SW_ST_CLOSE);
+	fx_inet(&s, SW_PROTO_SCTP, AF_INET6, "::ffff:10.1.2.3", 38412, NULL, 0, SW_ST_LISTEN);
+	fx_inet(&s, SW_PROTO_MPTCP, AF_INET, "10.0.0.1", 443, "10.0.0.2", 1, SW_ST_FIN_WAIT1);
+	size_t h = fx_inet(&s, SW_PROTO_TCP, AF_INET, "10.0.0.1", 1, "10.0.0.2", 2, 99);
+	s.conns[h].family = 0; /* neither inet nor UNIX */
+	/* UNIX: path, abstract, unnamed, a peer, control and UTF-8 bytes */
+	char longpath[108];
+	memset(longpath, 'p', sizeof longpath);
+	longpath[0] = '/';
+	longpath[sizeof longpath - 1] = '\0';
+	fx_unix(&s, SOCK_STREAM, SW_ST_LISTEN, "/run/php/fpm.sock", 18, 500, 0);
+	size_t u = fx_unix(&s, SOCK_STREAM, SW_ST_ESTABLISHED, "\0foo\0bar", 8, 501, 4294967295u);
+	fx_owner(&s, u, 600, "dbus-daemon", "dbus-daemon\0--system", 81, 5);
+	fx_unix(&s, SOCK_DGRAM, SW_ST_CLOSE, NULL, 0, 502, 0);
+	fx_unix(&s, SOCK_SEQPACKET, SW_ST_ESTABLISHED, "/tmp/a\nb\x7f\xc3\xa9", 12, 503, 7);
+	fx_unix(&s, SOCK_STREAM, SW_ST_LISTEN, longpath, sizeof longpath, 504, 0);
+	fx_unix(&s, SOCK_STREAM, SW_ST_ESTABLISHED, NULL, 0, 505, 12);
+
+	enum { N = 22 };
+	assert_int_equal(s.nconns, N);
+	/* row states: rates, ages (live, closed with a lifetime), none at all */
+	struct sw_rowstat rate = {.flags = SW_ROW_RATE, .rx_bps = 3e12f, .tx_bps = 10,
+				  .first_seen_ns = 1, .retrans_delta = 4294967295u};
+	struct sw_rowstat young = {.flags = SW_ROW_RATE, .first_seen_ns = 399999500000000ull};
+	struct sw_rowstat closed = {.flags = SW_ROW_CLOSED, .life_ms = 90061000};
+	const struct sw_rowstat *st[N] = {[0] = &rate, [1] = &young, [2] = &closed,
+					  [3] = &fx_tomb, [17] = &rate, [21] = &closed};
+	struct sw_row rows[N];
+	fx_rows(&s, rows, st);
+	rows[4].st = NULL;
+	rows[20].st = NULL;
+
+	enum { BIG = 1024, SMALL = 24, GUARD = 16 };
+	char *big = malloc(BIG);
+	assert_non_null(big);
+	for (int id = 0; id < SW_COL_COUNT; id++) {
+		const struct sw_column *col = column_get((enum sw_col_id)id);
+		bool shown = false; /* some row has text in this column */
+		for (size_t i = 0; i < N; i++) {
+			memset(big, 0x5a, BIG);
+			size_t n = col->format(&rows[i], big, BIG);
+			if (n != strlen(big))
+				fail_msg("column %s, row %zu: returned %zu for \"%s\" (%zu)",
+					 col->name, i, n, big, strlen(big));
+			shown |= n > 0;
+			for (size_t len = 1; len <= SMALL; len++) {
+				/* exactly len bytes, then guard bytes that must stay */
+				char *buf = malloc(len + GUARD);
+				assert_non_null(buf);
+				memset(buf, 0x5a, len + GUARD);
+				size_t k = col->format(&rows[i], buf, len);
+				if (!memchr(buf, '\0', len))
+					fail_msg("column %s, row %zu, len %zu: unterminated",
+						 col->name, i, len);
+				if (k != strlen(buf))
+					fail_msg("column %s, row %zu, len %zu: returned %zu for "
+						 "\"%s\" (%zu)", col->name, i, len, k, buf,
+						 strlen(buf));
+				for (size_t j = len; j < len + GUARD; j++)
+					if (buf[j] != 0x5a)
+						fail_msg("column %s, row %zu, len %zu: wrote byte %zu",
+							 col->name, i, len, j);
+				/* what fits of the full text */
+				assert_true(k <= n);
+				assert_memory_equal(buf, big, k);
+				free(buf);
+			}
+		}
+		if (!shown)
+			fail_msg("column %s: empty in every row", col->name);
+	}
+	free(big);
+	snapshot_done(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -449,6 +611,7 @@ int main(void)
 		cmocka_unit_test(test_age),
 		cmocka_unit_test(test_compare),
 		cmocka_unit_test(test_parse_list),
+		cmocka_unit_test(test_format_lengths),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
