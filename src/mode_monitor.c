@@ -283,8 +283,17 @@ static void build_frame(struct sw_model *m, const struct sw_select *sel, struct 
 {
 	bool full = what & LOOP_FULL;
 	bool refilter = full || (what & UI_R_REFILTER);
-	if (refilter) {
+	/* Unfiltered, the counts and the aggregates whose result does not
+	 * depend on the order read the table's rows before they are sorted:
+	 * in collection order each record and row state is read where it
+	 * lies, not at random (at 100k sockets, a third of their time). */
+	bool presort = refilter && !a->filter;
+	if (presort) {
+		model_view_rows(m, sel, NULL, closed, &F->conns);
+	} else if (refilter) {
 		model_view_ex(m, sel, a->filter, a->keys, a->nkeys, closed, &F->conns);
+	}
+	if (refilter) {
 		/* Aggregates are over everything selected, not the filter. */
 		if (a->filter)
 			model_view_ex(m, sel, NULL, NULL, 0, closed, &F->all);
@@ -323,9 +332,13 @@ static void build_frame(struct sw_model *m, const struct sw_select *sel, struct 
 		agg_states(pan->rows, pan->n, &F->pstates);
 	if (regroup)
 		agg_ns_states(F->snap, pan->rows, pan->n, &F->nsstates);
-	if (regroup || (what & UI_R_REGROUP)) {
-		/* client and server ends told apart by every listener */
+	/* client and server ends told apart by every listener */
+	if (regroup || (what & UI_R_REGROUP))
 		agg_listen_ports(&F->remotes, all->rows, all->n);
+	if (presort)
+		view_sort(&F->conns, a->keys, a->nkeys);
+	if (regroup || (what & UI_R_REGROUP)) {
+		/* a destination's owners are named in the table's order */
 		agg_group(&F->remotes, a->remote_kind, pan->rows, pan->n);
 		agg_sort(&F->remotes, a->remote_order, a->remote_states);
 	}

@@ -625,6 +625,13 @@ void model_view_ex(const struct sw_model *m, const struct sw_select *sel,
 		   const struct sw_filter *f, const struct sw_sortkey *keys,
 		   size_t nkeys, bool closed, struct sw_view *v)
 {
+	model_view_rows(m, sel, f, closed, v);
+	view_sort(v, keys, nkeys);
+}
+
+void model_view_rows(const struct sw_model *m, const struct sw_select *sel,
+		     const struct sw_filter *f, bool closed, struct sw_view *v)
+{
 	const struct sw_snapshot *cur = &m->cur[m->ci], *tomb = &m->tomb[m->ti];
 	size_t need = cur->nconns + tomb->nconns + (m->xclosed ? m->xclosed->nconns : 0);
 	v->rows = xgrow(v->rows, &v->cap, need ? need : 1, sizeof *v->rows);
@@ -651,7 +658,6 @@ void model_view_ex(const struct sw_model *m, const struct sw_select *sel,
 	}
 	if (closed)
 		view_xclosed(m, sel, f, v);
-	view_sort(v, keys, nkeys);
 }
 
 #define MAX_KEYS 8

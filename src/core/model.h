@@ -125,6 +125,13 @@ void model_view(const struct sw_model *m, const struct sw_select *sel,
 void model_view_ex(const struct sw_model *m, const struct sw_select *sel,
 		   const struct sw_filter *f, const struct sw_sortkey *keys,
 		   size_t nkeys, bool closed, struct sw_view *v);
+/* The rows of model_view_ex, unsorted: live ones in the order they were
+ * collected, then tombstones, then the closed-connection rows.  For what
+ * does not depend on the order (counts), which then reads each record and
+ * row state where it lies instead of at random; view_sort() orders them
+ * after. */
+void model_view_rows(const struct sw_model *m, const struct sw_select *sel,
+		     const struct sw_filter *f, bool closed, struct sw_view *v);
 /* ... which this adds later to v (built with the same sel, f and keys),
  * each in its place in the order. */
 size_t model_view_add_closed(const struct sw_model *m, const struct sw_select *sel,
