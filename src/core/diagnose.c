@@ -442,13 +442,26 @@ static int kc_cmp(const void *x, const void *y, void *arg)
 
 size_t diag_kc_sorted(struct diag_state *st, int by_sum)
 {
+	return diag_kc_top(st, by_sum, -1.0);
+}
+
+size_t diag_kc_top(struct diag_state *st, int by_sum, double min_key)
+{
+	struct kc_sort s = {st->kc, by_sum};
+	if (min_key >= 0) { /* never above the largest key: the first entry stays */
+		double max = -1.0;
+		for (size_t i = 0; i < st->kc_cap; i++)
+			if (st->kc[i].used && kc_key(&s, &st->kc[i]) > max)
+				max = kc_key(&s, &st->kc[i]);
+		if (min_key > max)
+			min_key = max;
+	}
 	size_t n = st->kc_n;
 	st->idx = xgrow(st->idx, &st->idx_cap, n + 1, sizeof *st->idx);
 	n = 0;
 	for (size_t i = 0; i < st->kc_cap; i++)
-		if (st->kc[i].used)
+		if (st->kc[i].used && kc_key(&s, &st->kc[i]) >= min_key)
 			st->idx[n++] = (uint32_t)i;
-	struct kc_sort s = {st->kc, by_sum};
 	qsort_r(st->idx, n, sizeof *st->idx, kc_cmp, &s);
 	return n;
 }

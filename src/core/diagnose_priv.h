@@ -107,6 +107,11 @@ struct diag_kc *diag_kc_get(struct diag_state *st, uint8_t fam, uint16_t port,
 /* Indices of used entries into st->idx, sorted by count (by_sum 0) or by
  * sum (1), descending; returns how many. */
 size_t diag_kc_sorted(struct diag_state *st, int by_sum);
+/* The same for the entries whose key is at least min_key (all when it is
+ * negative), and never fewer than those with the largest key: the head of
+ * diag_kc_sorted's order without sorting the tail (tens of thousands of
+ * destinations nowhere near a threshold). */
+size_t diag_kc_top(struct diag_state *st, int by_sum, double min_key);
 
 /* ---- helpers on records ---------------------------------------------------------- */
 

@@ -390,7 +390,13 @@ void diag_check_ephemeral(struct diag_ctx *x)
 	long reserved = 0;
 	long range = eph_count(x->st, s, &reserved);
 	ow_remember(x->st, s);
-	size_t n = diag_kc_sorted(x->st, 0);
+	/* only destinations at a threshold are reported (and the busiest
+	 * when none is): the others need no order; one count of margin for
+	 * the rounding of the percentage */
+	double lim = x->t->ephemeral_warn < x->t->ephemeral_alarm ? x->t->ephemeral_warn
+								   : x->t->ephemeral_alarm;
+	double min_count = lim > 0 ? (double)(long)(lim * (double)range / 100.0) - 1 : -1;
+	size_t n = diag_kc_top(x->st, 0, min_count);
 	size_t shown = 0;
 	for (size_t j = 0; j < n && shown < x->top; j++) {
 		const struct diag_kc *e = &x->st->kc[x->st->idx[j]];

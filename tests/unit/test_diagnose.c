@@ -183,6 +183,28 @@ static void test_ephemeral_storm(void **state)
 	d = find(&l, DIAG_EPHEMERAL);
 	assert_int_equal(d->sev, DIAG_OK);
 	assert_non_null(strstr(d->title, "127.0.0.1:9000"));
+	/* exactly at a threshold counts (only destinations near one are
+	 * ordered): 30 of 200 ports at warn=15%, 40 (mysql) at alarm=20% */
+	s.kstat.port_hi = 40199;
+	assert_int_equal(diag_threshold_assign(&t, "ephemeral_warn=15", err, sizeof err), 0);
+	assert_int_equal(diag_threshold_assign(&t, "ephemeral_alarm=20", err, sizeof err), 0);
+	snapshot_clear(&s);
+	build_storm(&s, 30);
+	s.kstat.port_hi = 40199;
+	diagnose_run(&st, &t, &s, &l);
+	unsigned eph[3] = {0, 0, 0}; /* ok, warn, alarm */
+	for (size_t i = 0; i < l.n; i++)
+		if (l.d[i].id == DIAG_EPHEMERAL)
+			eph[l.d[i].sev == DIAG_ALARM ? 2 : l.d[i].sev == DIAG_WARN]++;
+	assert_int_equal(eph[2], 1);
+	assert_int_equal(eph[1], 1);
+	assert_int_equal(eph[0], 0);
+	d = find(&l, DIAG_EPHEMERAL);
+	assert_int_equal(d->sev, DIAG_ALARM);
+	assert_true(d->value == 40 && d->limit == 200);
+	diag_thresholds_default(&t);
+	snapshot_clear(&s);
+	build_storm(&s, 90);
 
 	/* reserved ports shrink the range: 90 of 101 -> alarm */
 	s.kstat.port_hi = 40200;
