@@ -278,7 +278,8 @@ static void fill_tcpx(struct sw_snapshot *s, size_t ci, const struct nlattr *inf
 		x->bytes_sent = ti.bytes_sent;
 		x->delivery_rate = ti.delivery_rate;
 		x->busy_time_us = ti.busy_time;
-		fill_tcpd(&dx->t, &ti);
+		if (s->detail) /* the rest of tcp_info is kept only with details */
+			fill_tcpd(&dx->t, &ti);
 	}
 	if (cong && alen(cong) > 0) {
 		const char *name = apayload(cong);
