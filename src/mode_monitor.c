@@ -332,16 +332,21 @@ static void build_frame(struct sw_model *m, const struct sw_select *sel, struct 
 		agg_states(pan->rows, pan->n, &F->pstates);
 	if (regroup)
 		agg_ns_states(F->snap, pan->rows, pan->n, &F->nsstates);
+	bool group = regroup || (what & UI_R_REGROUP);
 	/* client and server ends told apart by every listener */
-	if (regroup || (what & UI_R_REGROUP))
+	if (group)
 		agg_listen_ports(&F->remotes, all->rows, all->n);
+	/* a destination's owners are named in the table's order; the other
+	 * groupings are counts */
+	bool group_after = group && a->remote_kind == SW_AGG_DEST;
+	if (group && !group_after)
+		agg_group(&F->remotes, a->remote_kind, pan->rows, pan->n);
 	if (presort)
 		view_sort(&F->conns, a->keys, a->nkeys);
-	if (regroup || (what & UI_R_REGROUP)) {
-		/* a destination's owners are named in the table's order */
+	if (group_after)
 		agg_group(&F->remotes, a->remote_kind, pan->rows, pan->n);
+	if (group)
 		agg_sort(&F->remotes, a->remote_order, a->remote_states);
-	}
 }
 
 /* In the collection thread, after a collection: the model updated
