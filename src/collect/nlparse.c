@@ -179,7 +179,7 @@ struct det {
 
 static void det_store(struct sw_snapshot *s, size_t ci, const struct det *x)
 {
-	if (x->hd || x->ht)
+	if (s->detail && (x->hd || x->ht))
 		snapshot_set_details(s, ci, x->hd ? &x->d : NULL, x->ht ? &x->t : NULL);
 }
 
@@ -256,9 +256,10 @@ static void fill_tcpx(struct sw_snapshot *s, size_t ci, const struct nlattr *inf
 	dx->ht = true; /* (zero without tcp_info) */
 	if (info) {
 		struct ktcp_info ti;
-		size_t len = alen(info);
-		memset(&ti, 0, sizeof ti);
-		memcpy(&ti, apayload(info), len < sizeof ti ? len : sizeof ti);
+		size_t len = alen(info), n = len < sizeof ti ? len : sizeof ti;
+		memcpy(&ti, apayload(info), n);
+		if (n < sizeof ti) /* an older kernel's: the rest is zero */
+			memset((uint8_t *)&ti + n, 0, sizeof ti - n);
 		for (size_t i = 0; i < sizeof ti_groups / sizeof ti_groups[0]; i++)
 			if (len >= ti_groups[i].need)
 				x->have |= ti_groups[i].bit;
@@ -373,8 +374,12 @@ static int parse_inet(struct nlparse *p, const struct nlmsghdr *nlh)
 	uint32_t mark = 0;
 	bool has_cg = aget(t.a[INET_DIAG_CGROUP_ID], &cgroup_id, sizeof cgroup_id);
 	bool has_mark = aget(t.a[INET_DIAG_MARK], &mark, sizeof mark);
+	/* the details are read only by a snapshot that keeps them */
 	struct det x;
-	memset(&x, 0, sizeof x);
+	if (s->detail)
+		memset(&x, 0, sizeof x);
+	else
+		x.hd = x.ht = false;
 	if (has_cg || has_mark) {
 		x.d.cgroup_id = cgroup_id;
 		x.d.mark = mark;
