@@ -135,17 +135,17 @@ static void ht_rehash(struct sw_model *m, size_t nslots)
 	}
 }
 
-/* Slot index holding the entry for c, or the empty slot where it goes. */
 /* The first slot a socket's entry may be in (the table is not empty). */
 static inline size_t ht_home(const struct sw_model *m, const struct sw_conn *c)
 {
 	return ent_hash(c->cookie, c->proto, c->family) & (m->nslots - 1);
 }
 
+/* Slot index holding the entry for c, or the empty slot where it goes. */
 static size_t ht_probe(const struct sw_model *m, const struct sw_conn *c)
 {
 	size_t mask = m->nslots - 1;
-	size_t h = ent_hash(c->cookie, c->proto, c->family) & mask;
+	size_t h = ht_home(m, c);
 	while (m->slots[h] && !ent_is(&m->ents[m->slots[h] - 1], c))
 		h = (h + 1) & mask;
 	return h;
