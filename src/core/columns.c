@@ -83,7 +83,7 @@ static size_t unix_name(const struct sw_row *r, char *buf, size_t len)
 {
 	const struct sw_conn *c = r->conn;
 	if (!c->name_len || !r->snap)
-		return sw_snprintf(buf, len, "*");
+		return copy_len(buf, "*", len);
 	const char *p = snapshot_str(r->snap, c->name_off);
 	size_t n = c->name_len, j = 0;
 	/* path names carry their terminating NUL: drop trailing NULs of a
@@ -184,7 +184,7 @@ static size_t f_remote(const struct sw_row *r, char *buf, size_t len)
 	if (c->proto == SW_PROTO_UNIX || c->family == AF_UNIX) {
 		if (c->peer_inode)
 			return sw_snprintf(buf, len, "* %u", c->peer_inode);
-		return sw_snprintf(buf, len, "*");
+		return copy_len(buf, "*", len);
 	}
 	if (is_inet(c))
 		return sw_ep_fmt(c->family, &c->remote, buf, len);
@@ -350,7 +350,7 @@ static size_t f_pid(const struct sw_row *r, char *buf, size_t len)
 {
 	const struct sw_proc *p = first_proc(r);
 	if (!p)
-		return sw_snprintf(buf, len, "-");
+		return copy_len(buf, "-", len);
 	unsigned n = nprocs(r);
 	if (n > 1)
 		return sw_snprintf(buf, len, "%d/%s+%u", (int)p->pid, p->comm, n - 1);
@@ -367,7 +367,7 @@ static int c_pid(const struct sw_row *a, const struct sw_row *b)
 static size_t f_process(const struct sw_row *r, char *buf, size_t len)
 {
 	const struct sw_proc *p = first_proc(r);
-	return sw_snprintf(buf, len, "%s", p ? p->comm : "");
+	return copy_len(buf, p ? p->comm : "", len);
 }
 
 static int c_process(const struct sw_row *a, const struct sw_row *b)
@@ -383,7 +383,7 @@ static size_t f_cmdline(const struct sw_row *r, char *buf, size_t len)
 {
 	const struct sw_proc *p = first_proc(r);
 	if (!p || !p->cmdline_len)
-		return sw_snprintf(buf, len, "%s", p ? p->comm : "");
+		return copy_len(buf, p ? p->comm : "", len);
 	const char *s = snapshot_str(r->snap, p->cmdline_off);
 	size_t j = 0;
 	for (size_t i = 0; i < p->cmdline_len && j + 1 < len; i++) {
@@ -407,7 +407,7 @@ static int c_cmdline(const struct sw_row *a, const struct sw_row *b)
 static size_t f_user(const struct sw_row *r, char *buf, size_t len)
 {
 	if (r->conn->flags & SW_CF_HAS_UID)
-		return sw_snprintf(buf, len, "%s", sw_user_name(r->conn->uid));
+		return copy_len(buf, sw_user_name(r->conn->uid), len);
 	buf[0] = '\0';
 	return 0;
 }
@@ -471,7 +471,7 @@ static size_t f_iface(const struct sw_row *r, char *buf, size_t len)
 	/* names come from the namespace the socket was collected in */
 	const char *name = snapshot_conn_ifname(r->snap, r->conn);
 	if (name)
-		return sw_snprintf(buf, len, "%s", name);
+		return copy_len(buf, name, len);
 	return sw_snprintf(buf, len, "if%u", ix);
 }
 
@@ -483,7 +483,7 @@ static int c_iface(const struct sw_row *a, const struct sw_row *b)
 /* -N all: the namespace's label (its name, container, or net:[INODE]) */
 static size_t f_netns(const struct sw_row *r, char *buf, size_t len)
 {
-	return sw_snprintf(buf, len, "%s", snapshot_ns_label(r->snap, r->conn));
+	return copy_len(buf, snapshot_ns_label(r->snap, r->conn), len);
 }
 
 static int c_netns(const struct sw_row *a, const struct sw_row *b)
@@ -559,7 +559,7 @@ static size_t f_cong(const struct sw_row *r, char *buf, size_t len)
 {
 	const struct sw_tcpx *t = row_tcpx(r);
 	if (tcpx_has(t, SW_TI_CONG))
-		return sw_snprintf(buf, len, "%s", snapshot_cong(r->snap, t));
+		return copy_len(buf, snapshot_cong(r->snap, t), len);
 	buf[0] = '\0';
 	return 0;
 }
