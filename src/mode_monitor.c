@@ -336,14 +336,14 @@ static void build_frame(struct sw_model *m, const struct sw_select *sel, struct 
 	/* client and server ends told apart by every listener */
 	if (group)
 		agg_listen_ports(&F->remotes, all->rows, all->n);
-	/* a destination's owners are named in the table's order; the other
-	 * groupings are counts */
-	bool group_after = group && a->remote_kind == SW_AGG_DEST;
-	if (group && !group_after)
+	/* a destination's owners are named in the table's order, so that
+	 * grouping waits for the sort; the others are counts */
+	bool dest = a->remote_kind == SW_AGG_DEST;
+	if (group && !dest)
 		agg_group(&F->remotes, a->remote_kind, pan->rows, pan->n);
 	if (presort)
 		view_sort(&F->conns, a->keys, a->nkeys);
-	if (group_after)
+	if (group && dest)
 		agg_group(&F->remotes, a->remote_kind, pan->rows, pan->n);
 	if (group)
 		agg_sort(&F->remotes, a->remote_order, a->remote_states);
