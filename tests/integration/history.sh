@@ -51,7 +51,10 @@ for i in range(40):
 ' "$1"
 }
 tw() { ip netns exec "$NS" ss -tanH state time-wait | wc -l; }
-tw_is() { [ "$(tw)" = "$1" ]; }
+# TIME_WAIT entries toward one port
+tw_to() { ip netns exec "$NS" ss -tanH state time-wait "( dport = :$1 )" | wc -l; }
+# no connection is between states: every one is listening or in TIME_WAIT
+settled() { [ -z "$(ip netns exec "$NS" ss -tanH exclude listening exclude time-wait)" ]; }
 
 ip netns exec "$NS" "$SOCKWATCH" --record-dir "$H" -d 0.5 --keyframe 4 >"$T/rec.out" 2>"$T/rec.err" &
 RPID=$!
@@ -62,28 +65,31 @@ wait_for 10 sh -c "ls '$H'/sw-*.swh >/dev/null 2>&1" || die "the recorder wrote 
 counts() { jq -r '[.sockets[] | select(.proto == "tcp") | .state] | group_by(.) | map("\(.[0])=\(length)") | join(" ")' "$1"; }
 
 i=0
-expect=0
 for step in grow:9001 grow:9002 grow:9003 drain:9001 drain:9002 drain:9003; do
 	i=$((i + 1))
 	port=${step#*:}
 	if [ "${step%:*}" = grow ]; then
 		wave "$port"
-		expect=$((expect + 40))
 	else
 		ip netns exec "$NS" ss -K state time-wait "( dport = :$port )" >/dev/null 2>&1
-		expect=$((expect - 40))
 	fi
-	if ! wait_for 10 tw_is "$expect"; then
-		# what the replay must match is what the live view saw; a loaded
-		# machine can leave a connection of the wave in another state
-		# (the listener late to close its end), so go on with what ss sees
-		# when it is near, and show the states
-		got=$(tw)
-		log "step $i: $got TIME_WAIT, expected $expect; the namespace's TCP states:"
-		ip netns exec "$NS" ss -tanH | awk '{print $1}' | sort | uniq -c >&2
-		[ "$got" -ge $((expect - 3)) ] && [ "$got" -le $((expect + 3)) ] ||
-			die "step $i: $got TIME_WAIT, expected $expect"
-		expect=$got
+	# the wave's last connections close, then the count holds still
+	wait_for 10 settled || log "step $i: connections still closing after 10 s"
+	# What the replay must match is what the live view saw, so the
+	# expected count is what ss sees now.  A wave should leave its 40
+	# sockets in TIME_WAIT; a loaded machine has left fewer (a CI run saw
+	# 36 and no socket in any other state), so at least 30 are asked of a
+	# wave, and a drain must leave none toward its port.
+	mine=$(tw_to "$port")
+	expect=$(tw)
+	if [ "${step%:*}" = grow ]; then
+		if [ "$mine" != 40 ]; then
+			log "step $i: $mine TIME_WAIT toward :$port, 40 expected; the namespace's TCP states:"
+			ip netns exec "$NS" ss -tanH | awk '{print $1}' | sort | uniq -c >&2
+		fi
+		[ "$mine" -ge 30 ] || die "step $i: the wave left $mine TIME_WAIT toward :$port"
+	else
+		[ "$mine" = 0 ] || die "step $i: ss -K left $mine TIME_WAIT toward :$port"
 	fi
 	sleep 2.5 # stable now; the live view in the middle of the calm
 	sw_run_ns "$T/live$i.json" "$T/live$i.err" -b --json -t -a
