@@ -392,6 +392,19 @@ static bool tuple_newer(const struct sw_conn *c, const struct sw_conn *o)
 	return true;
 }
 
+#define TUPLE_AHEAD 8
+
+/* The home slot of c in the tuple table (fetched), SIZE_MAX when c's
+ * tuple needs no check. */
+static inline size_t tuple_home(const struct sw_conn *c, const uint32_t *slot, size_t cap)
+{
+	if (!tuple_unique(c))
+		return SIZE_MAX;
+	size_t h = tuple_hash(c) & (cap - 1);
+	__builtin_prefetch(&slot[h]);
+	return h;
+}
+
 size_t snapshot_dedupe_tuples(struct sw_snapshot *s)
 {
 	size_t n = 0;
@@ -401,18 +414,26 @@ size_t snapshot_dedupe_tuples(struct sw_snapshot *s)
 		return 0;
 	size_t cap;
 	uint32_t *slot = dedupe_table(s, n, &cap); /* index + 1 of the holder */
-	size_t out = 0, removed = 0;
-	for (size_t i = 0; i < s->nconns; i++) {
+	size_t out = 0, removed = 0, nc = s->nconns;
+	/* The home slot of the record TUPLE_AHEAD ahead is hashed and fetched
+	 * in passing (a random miss in a table of 1 MB at 100k sockets); the
+	 * records ahead are not moved before they are reached. */
+	size_t home[TUPLE_AHEAD];
+	for (size_t k = 0; k < TUPLE_AHEAD && k < nc; k++)
+		home[k] = tuple_home(&s->conns[k], slot, cap);
+	for (size_t i = 0; i < nc; i++) {
 		struct sw_conn *c = &s->conns[i];
+		size_t h = home[i % TUPLE_AHEAD];
+		if (i + TUPLE_AHEAD < nc)
+			home[i % TUPLE_AHEAD] = tuple_home(&s->conns[i + TUPLE_AHEAD], slot, cap);
 		/* records stay in place until the first duplicate (a 112-byte
 		 * copy onto itself per socket was a tenth of this pass) */
-		if (!tuple_unique(c)) {
+		if (h == SIZE_MAX) {
 			if (out != i)
 				s->conns[out] = *c;
 			out++;
 			continue;
 		}
-		size_t h = tuple_hash(c) & (cap - 1);
 		bool dup = false;
 		while (slot[h]) {
 			struct sw_conn *o = &s->conns[slot[h] - 1];
