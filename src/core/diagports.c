@@ -149,12 +149,28 @@ static void ow_expire(struct diag_state *st, uint64_t now)
 	free(old);
 }
 
+#define OW_AHEAD 8
+
 /* Remember the owner of each counted destination that has one now (kc as
  * filled by eph_count). */
 static void ow_remember(struct diag_state *st, const struct sw_snapshot *s)
 {
 	bool swept = false;
+	/* Each entry's owner is two random misses (its record, then its
+	 * owners[] entry), for thousands of destinations a refresh: the record
+	 * of the entry 2*OW_AHEAD slots on and the owner of the one OW_AHEAD
+	 * on are fetched in passing. */
 	for (size_t i = 0; i < st->kc_cap; i++) {
+		if (i + 2 * OW_AHEAD < st->kc_cap) {
+			const struct diag_kc *f = &st->kc[i + 2 * OW_AHEAD];
+			if (f->used && f->owner != SW_NONE)
+				__builtin_prefetch(&s->conns[f->owner].owners_off);
+		}
+		if (i + OW_AHEAD < st->kc_cap) {
+			const struct diag_kc *f = &st->kc[i + OW_AHEAD];
+			if (f->used && f->owner != SW_NONE)
+				__builtin_prefetch(&s->owners[s->conns[f->owner].owners_off]);
+		}
 		const struct diag_kc *e = &st->kc[i];
 		if (!e->used || e->owner == SW_NONE)
 			continue;
