@@ -123,11 +123,43 @@ static const struct {
 	{SW_TI_SNDWND, TI_END(snd_wnd)},
 };
 
+/* The end of the last tcp_info field fill_tcpx() reads without details. */
+#define TI_READ_END TI_END(bytes_sent)
+_Static_assert(TI_END(busy_time) <= TI_READ_END && TI_END(delivery_rate) <= TI_READ_END &&
+		       TI_END(bytes_received) <= TI_READ_END && TI_END(segs_in) <= TI_READ_END,
+	       "fill_tcpx reads past TI_READ_END");
+
+/* The SW_TI_* groups a tcp_info of len bytes holds (the groups come in
+ * the order kernels added them, so a current kernel's holds them all). */
+static uint32_t ti_have(size_t len)
+{
+	enum { NG = sizeof ti_groups / sizeof ti_groups[0] };
+	uint32_t have = 0;
+	if (len >= ti_groups[NG - 1].need) {
+		for (size_t i = 0; i < NG; i++)
+			have |= ti_groups[i].bit;
+		return have;
+	}
+	for (size_t i = 0; i < NG; i++)
+		if (len >= ti_groups[i].need)
+			have |= ti_groups[i].bit;
+	return have;
+}
+
 #define MAX_ATTR 32
 
+/* a[type] is valid only where bit `type` of seen is set: a message
+ * carries a handful of attributes, and zeroing 32 pointers per socket was
+ * a fifth of its parse. */
 struct attrs {
+	uint32_t seen;
 	const struct nlattr *a[MAX_ATTR];
 };
+
+static inline const struct nlattr *attr(const struct attrs *t, unsigned type)
+{
+	return (t->seen >> type) & 1 ? t->a[type] : NULL;
+}
 
 /* The attributes after a message's fixed header (offset bytes), by type:
  * mnl_attr_parse() with its checks done inline.  Through libmnl every
@@ -137,6 +169,7 @@ struct attrs {
  * not fit (its length below a header or past the message). */
 static void attrs_parse(const struct nlmsghdr *nlh, size_t offset, struct attrs *t)
 {
+	t->seen = 0;
 	const uint8_t *p = (const uint8_t *)nlh + MNL_NLMSG_HDRLEN + MNL_ALIGN(offset);
 	const uint8_t *end = (const uint8_t *)nlh + nlh->nlmsg_len;
 	while (p < end && (size_t)(end - p) >= sizeof(struct nlattr)) {
@@ -144,8 +177,10 @@ static void attrs_parse(const struct nlmsghdr *nlh, size_t offset, struct attrs 
 		if (a->nla_len < sizeof(struct nlattr) || a->nla_len > (size_t)(end - p))
 			break;
 		uint16_t type = a->nla_type & NLA_TYPE_MASK;
-		if (type < MAX_ATTR)
+		if (type < MAX_ATTR) {
 			t->a[type] = a;
+			t->seen |= 1u << type;
+		}
 		p += MNL_ALIGN(a->nla_len);
 	}
 }
@@ -255,30 +290,44 @@ static void fill_tcpx(struct sw_snapshot *s, size_t ci, const struct nlattr *inf
 	struct sw_tcpx *x = snapshot_add_tcpx(s, ci);
 	dx->ht = true; /* (zero without tcp_info) */
 	if (info) {
+		/* The fields are read where they lie in the message when it
+		 * holds all of them (through memcpy: the payload is only 4-byte
+		 * aligned); a copy of the 200-odd bytes per socket cost more
+		 * than the rest of the reading.  A tcp_info too short for them
+		 * (before 4.19), and a snapshot keeping details, take the
+		 * copy. */
 		struct ktcp_info ti;
-		size_t len = alen(info), n = len < sizeof ti ? len : sizeof ti;
-		memcpy(&ti, apayload(info), n);
-		if (n < sizeof ti) /* an older kernel's: the rest is zero */
-			memset((uint8_t *)&ti + n, 0, sizeof ti - n);
-		for (size_t i = 0; i < sizeof ti_groups / sizeof ti_groups[0]; i++)
-			if (len >= ti_groups[i].need)
-				x->have |= ti_groups[i].bit;
-		x->rtt_us = ti.rtt;
-		x->rttvar_us = ti.rttvar;
-		x->snd_cwnd = ti.snd_cwnd;
-		x->snd_ssthresh = ti.snd_ssthresh;
-		x->retrans = ti.retrans;
-		x->total_retrans = ti.total_retrans;
-		x->lost = ti.lost;
-		x->segs_in = ti.segs_in;
-		x->segs_out = ti.segs_out;
-		x->last_data_sent_ms = ti.last_data_sent;
-		x->last_data_recv_ms = ti.last_data_recv;
-		x->bytes_acked = ti.bytes_acked;
-		x->bytes_received = ti.bytes_received;
-		x->bytes_sent = ti.bytes_sent;
-		x->delivery_rate = ti.delivery_rate;
-		x->busy_time_us = ti.busy_time;
+		size_t len = alen(info);
+		const uint8_t *src = apayload(info);
+		if (len < TI_READ_END || s->detail) {
+			size_t n = len < sizeof ti ? len : sizeof ti;
+			memcpy(&ti, src, n);
+			if (n < sizeof ti) /* an older kernel's: the rest is zero */
+				memset((uint8_t *)&ti + n, 0, sizeof ti - n);
+			src = (const uint8_t *)&ti;
+		}
+		x->have |= ti_have(len);
+#define TIF(f) __extension__({ \
+		__typeof__(ti.f) v_; \
+		memcpy(&v_, src + offsetof(struct ktcp_info, f), sizeof v_); \
+		v_; })
+		x->rtt_us = TIF(rtt);
+		x->rttvar_us = TIF(rttvar);
+		x->snd_cwnd = TIF(snd_cwnd);
+		x->snd_ssthresh = TIF(snd_ssthresh);
+		x->retrans = TIF(retrans);
+		x->total_retrans = TIF(total_retrans);
+		x->lost = TIF(lost);
+		x->segs_in = TIF(segs_in);
+		x->segs_out = TIF(segs_out);
+		x->last_data_sent_ms = TIF(last_data_sent);
+		x->last_data_recv_ms = TIF(last_data_recv);
+		x->bytes_acked = TIF(bytes_acked);
+		x->bytes_received = TIF(bytes_received);
+		x->bytes_sent = TIF(bytes_sent);
+		x->delivery_rate = TIF(delivery_rate);
+		x->busy_time_us = TIF(busy_time);
+#undef TIF
 		if (s->detail) /* the rest of tcp_info is kept only with details */
 			fill_tcpd(&dx->t, &ti);
 	}
@@ -322,14 +371,13 @@ static int parse_inet(struct nlparse *p, const struct nlmsghdr *nlh)
 	    !((p->req.family == AF_UNSPEC || p->req.events) &&
 	      (m->idiag_family == AF_INET || m->idiag_family == AF_INET6)))
 		return -EBADMSG;
-	memset(&t, 0, sizeof t);
 	attrs_parse(nlh, sizeof *m, &t);
 
 	struct sw_snapshot *s = p->s;
 	size_t ci = s->nconns;
 	struct sw_conn *c = snapshot_add_conn(s);
 	c->family = m->idiag_family;
-	c->proto = p->req.events ? event_proto(t.a[INET_DIAG_PROTOCOL]) : p->req.proto;
+	c->proto = p->req.events ? event_proto(attr(&t, INET_DIAG_PROTOCOL)) : p->req.proto;
 	c->state = m->idiag_state;
 	/* A TCP socket reaches a dump in CLOSE only from the kernel's walk of
 	 * its bind table (state bit 13): a socket that is only bound.  Name it
@@ -356,24 +404,24 @@ static int parse_inet(struct nlparse *p, const struct nlmsghdr *nlh)
 		    (uint64_t)m->id.idiag_cookie[1] << 32;
 
 	uint8_t u8;
-	if (aget(t.a[INET_DIAG_SHUTDOWN], &u8, 1)) {
+	if (aget(attr(&t, INET_DIAG_SHUTDOWN), &u8, 1)) {
 		c->shutdown = u8 & 3;
 		c->flags |= SW_CF_HAS_SHUTDOWN;
 	}
-	if (aget(t.a[INET_DIAG_SKV6ONLY], &u8, 1)) {
+	if (aget(attr(&t, INET_DIAG_SKV6ONLY), &u8, 1)) {
 		c->flags |= SW_CF_HAS_V6ONLY;
 		if (u8)
 			c->flags |= SW_CF_V6ONLY;
 	}
-	if (aget(t.a[INET_DIAG_PROTOCOL], &u8, 1) && c->proto == SW_PROTO_RAW)
+	if (aget(attr(&t, INET_DIAG_PROTOCOL), &u8, 1) && c->proto == SW_PROTO_RAW)
 		c->sotype = u8;
 	/* cgroup and mark: full sockets only; the mark only when we have
 	 * CAP_NET_ADMIN (the kernel sends it to root unasked).  Missing: 0,
 	 * as ss (so "fwmark 0" matches TIME-WAIT sockets there too). */
 	uint64_t cgroup_id = 0;
 	uint32_t mark = 0;
-	bool has_cg = aget(t.a[INET_DIAG_CGROUP_ID], &cgroup_id, sizeof cgroup_id);
-	bool has_mark = aget(t.a[INET_DIAG_MARK], &mark, sizeof mark);
+	bool has_cg = aget(attr(&t, INET_DIAG_CGROUP_ID), &cgroup_id, sizeof cgroup_id);
+	bool has_mark = aget(attr(&t, INET_DIAG_MARK), &mark, sizeof mark);
 	/* the details are read only by a snapshot that keeps them */
 	struct det x;
 	if (s->detail)
@@ -385,11 +433,11 @@ static int parse_inet(struct nlparse *p, const struct nlmsghdr *nlh)
 		x.d.mark = mark;
 		x.hd = true;
 	}
-	if (t.a[INET_DIAG_SKMEMINFO]) {
-		fill_skmem(s, ci, t.a[INET_DIAG_SKMEMINFO], &x);
+	if (attr(&t, INET_DIAG_SKMEMINFO)) {
+		fill_skmem(s, ci, attr(&t, INET_DIAG_SKMEMINFO), &x);
 	} else {
 		struct inet_diag_meminfo mi;
-		if (aget(t.a[INET_DIAG_MEMINFO], &mi, sizeof mi)) {
+		if (aget(attr(&t, INET_DIAG_MEMINFO), &mi, sizeof mi)) {
 			uint32_t v[SW_SKMEM_COUNT] = {0};
 			v[SW_SKMEM_RMEM_ALLOC] = mi.idiag_rmem;
 			v[SW_SKMEM_WMEM_ALLOC] = mi.idiag_wmem;
@@ -400,8 +448,8 @@ static int parse_inet(struct nlparse *p, const struct nlmsghdr *nlh)
 	}
 	/* INFO is struct tcp_info only for TCP (MPTCP sends mptcp_info) */
 	if (c->proto == SW_PROTO_TCP &&
-	    (t.a[INET_DIAG_INFO] || t.a[INET_DIAG_CONG]))
-		fill_tcpx(s, ci, t.a[INET_DIAG_INFO], t.a[INET_DIAG_CONG], &x);
+	    (attr(&t, INET_DIAG_INFO) || attr(&t, INET_DIAG_CONG)))
+		fill_tcpx(s, ci, attr(&t, INET_DIAG_INFO), attr(&t, INET_DIAG_CONG), &x);
 	det_store(s, ci, &x);
 	return 0;
 }
@@ -416,11 +464,10 @@ static int parse_unix(struct nlparse *p, const struct nlmsghdr *nlh)
 	m = mnl_nlmsg_get_payload(nlh);
 	if (m->udiag_family != AF_UNIX)
 		return -EBADMSG;
-	memset(&t, 0, sizeof t);
 	attrs_parse(nlh, sizeof *m, &t);
 
 	struct sw_snapshot *s = p->s;
-	const struct nlattr *name = t.a[UNIX_DIAG_NAME];
+	const struct nlattr *name = attr(&t, UNIX_DIAG_NAME);
 	uint32_t name_off = 0;
 	uint16_t name_len = 0;
 	if (name && alen(name) > 0) {
@@ -448,27 +495,27 @@ static int parse_unix(struct nlparse *p, const struct nlmsghdr *nlh)
 
 	uint32_t u32;
 	uint8_t u8;
-	if (aget(t.a[UNIX_DIAG_PEER], &u32, sizeof u32)) {
+	if (aget(attr(&t, UNIX_DIAG_PEER), &u32, sizeof u32)) {
 		c->peer_inode = u32;
 		c->flags |= SW_CF_HAS_PEER;
 	}
 	struct unix_diag_rqlen rql;
-	if (aget(t.a[UNIX_DIAG_RQLEN], &rql, sizeof rql)) {
+	if (aget(attr(&t, UNIX_DIAG_RQLEN), &rql, sizeof rql)) {
 		c->rq = rql.udiag_rqueue;
 		c->wq = rql.udiag_wqueue;
 	}
-	if (aget(t.a[UNIX_DIAG_UID], &u32, sizeof u32)) {
+	if (aget(attr(&t, UNIX_DIAG_UID), &u32, sizeof u32)) {
 		c->uid = u32;
 		c->flags |= SW_CF_HAS_UID;
 	}
-	if (aget(t.a[UNIX_DIAG_SHUTDOWN], &u8, 1)) {
+	if (aget(attr(&t, UNIX_DIAG_SHUTDOWN), &u8, 1)) {
 		c->shutdown = u8 & 3;
 		c->flags |= SW_CF_HAS_SHUTDOWN;
 	}
-	if (t.a[UNIX_DIAG_MEMINFO]) {
+	if (attr(&t, UNIX_DIAG_MEMINFO)) {
 		struct det x;
 		memset(&x, 0, sizeof x);
-		fill_skmem(s, s->nconns - 1, t.a[UNIX_DIAG_MEMINFO], &x);
+		fill_skmem(s, s->nconns - 1, attr(&t, UNIX_DIAG_MEMINFO), &x);
 		det_store(s, s->nconns - 1, &x);
 	}
 	return 0;

@@ -25,6 +25,7 @@
 #include <linux/inet_diag.h>
 #include <linux/netlink.h>
 #include <linux/sock_diag.h>
+#include <linux/tcp.h>
 #include <libmnl/libmnl.h>
 
 #include "collect/collect.h"
@@ -603,27 +604,65 @@ static void test_tcpinfo_lengths(void **state)
 		{280, 0x3ff},
 		{296, 0x3ff}, /* a future kernel's longer struct */
 	};
-	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		struct sw_snapshot s;
-		struct nlparse p;
-		snapshot_init(&s);
-		struct msgspec sp = {.family = AF_INET, .state = 1, .tilen = cases[i].len};
-		assert_int_equal(parse1(&s, &sp, false, &p), NLPARSE_DONE);
-		assert_int_equal(s.nconns, 1);
-		const struct sw_tcpx *x = snapshot_tcpx(&s, &s.conns[0]);
-		REQ(x);
-		assert_int_equal(x->have, cases[i].have);
-		if (cases[i].len >= 136) /* bytes_received at 128..135: bytes 128..135 */
-			assert_int_equal(x->bytes_received, 0x8786858483828180ull);
-		else
-			assert_int_equal(x->bytes_received, 0);
-		if (cases[i].len >= 104)
-			assert_int_equal(x->total_retrans, 0x67666564u);
-		const struct sw_tcpd *d = tcpd_of(&s, &s.conns[0]);
-		REQ(d);
-		assert_int_equal(d->snd_wscale, 6 & 0xf);
-		assert_int_equal(d->rcv_wscale, 6 >> 4);
-		snapshot_done(&s);
+	/* every field the monitor keeps, by its offset in the kernel's
+	 * struct tcp_info (put_inet fills byte i with i) */
+	static const struct {
+		size_t off, size, xoff;
+	} fields[] = {
+#define F(kf, xf) {offsetof(struct tcp_info, kf), sizeof(((struct tcp_info *)0)->kf), \
+		   offsetof(struct sw_tcpx, xf)}
+		F(tcpi_rtt, rtt_us), F(tcpi_rttvar, rttvar_us), F(tcpi_snd_cwnd, snd_cwnd),
+		F(tcpi_snd_ssthresh, snd_ssthresh), F(tcpi_retrans, retrans),
+		F(tcpi_total_retrans, total_retrans), F(tcpi_lost, lost),
+		F(tcpi_segs_in, segs_in), F(tcpi_segs_out, segs_out),
+		F(tcpi_last_data_sent, last_data_sent_ms), F(tcpi_last_data_recv, last_data_recv_ms),
+		F(tcpi_bytes_acked, bytes_acked), F(tcpi_bytes_received, bytes_received),
+		F(tcpi_bytes_sent, bytes_sent), F(tcpi_delivery_rate, delivery_rate),
+		F(tcpi_busy_time, busy_time_us),
+#undef F
+	};
+	/* with details the whole struct is copied; without, the fields are
+	 * read in the message when it holds them all (the two must agree) */
+	for (int detail = 1; detail >= 0; detail--) {
+		for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+			struct sw_snapshot s;
+			struct nlparse p;
+			snapshot_init(&s);
+			s.detail = detail;
+			struct msgspec sp = {.family = AF_INET, .state = 1, .tilen = cases[i].len};
+			assert_int_equal(parse1(&s, &sp, false, &p), NLPARSE_DONE);
+			assert_int_equal(s.nconns, 1);
+			const struct sw_tcpx *x = snapshot_tcpx(&s, &s.conns[0]);
+			REQ(x);
+			assert_int_equal(x->have, cases[i].have);
+			/* bytes_received at 128..135: bytes 128..135 */
+			if (cases[i].len >= 136)
+				assert_int_equal(x->bytes_received, 0x8786858483828180ull);
+			else
+				assert_int_equal(x->bytes_received, 0);
+			if (cases[i].len >= 104)
+				assert_int_equal(x->total_retrans, 0x67666564u);
+			for (size_t f = 0; f < sizeof fields / sizeof fields[0]; f++) {
+				uint8_t want[8] = {0}, got[8] = {0};
+				if (fields[f].off + fields[f].size <= cases[i].len)
+					for (size_t b = 0; b < fields[f].size; b++)
+						want[b] = (uint8_t)(fields[f].off + b);
+				memcpy(got, (const uint8_t *)x + fields[f].xoff, fields[f].size);
+				if (memcmp(want, got, sizeof want) != 0)
+					fail_msg("tcp_info of %zu bytes, detail %d: the field at "
+						 "%zu reads wrong", cases[i].len, detail,
+						 fields[f].off);
+			}
+			const struct sw_tcpd *d = tcpd_of(&s, &s.conns[0]);
+			if (detail) {
+				REQ(d);
+				assert_int_equal(d->snd_wscale, 6 & 0xf);
+				assert_int_equal(d->rcv_wscale, 6 >> 4);
+			} else {
+				assert_null(d);
+			}
+			snapshot_done(&s);
+		}
 	}
 }
 
