@@ -58,7 +58,7 @@ enum sw_agg_kind {
 #define SW_AGG_OWNERS 3
 
 struct sw_agg_entry {
-	/* key */
+	/* key (these fields come first: a row's key is built in them alone) */
 	uint8_t family;    /* AF_INET / AF_INET6 for address kinds */
 	uint8_t addr[16];  /* address kinds (v4-mapped folded into AF_INET) */
 	uint8_t prefix;    /* REMOTE_NET: 24 or 64; else full */

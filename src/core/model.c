@@ -354,12 +354,13 @@ static void live_pass(struct sw_model *m, uint64_t t, bool first)
 		struct sw_conn *c = &cur->conns[i];
 		struct sw_rowstat *rs = &st[i];
 		/* the sockets' entries are found at random: the slot of the
-		 * socket 8 ahead is fetched, and the entry of the one 4 ahead
-		 * (its slot fetched 4 sockets ago) */
-		if (i + 8 < cur->nconns && m->nslots)
-			__builtin_prefetch(&m->slots[ht_home(m, &cur->conns[i + 8])]);
-		if (i + 4 < cur->nconns && m->nslots) {
-			uint32_t v = m->slots[ht_home(m, &cur->conns[i + 4])];
+		 * socket 16 ahead is fetched, and the entry of the one 8 ahead
+		 * (its slot fetched 8 sockets ago; 4 was too short a time
+		 * for the slot to arrive) */
+		if (i + 16 < cur->nconns && m->nslots)
+			__builtin_prefetch(&m->slots[ht_home(m, &cur->conns[i + 16])]);
+		if (i + 8 < cur->nconns && m->nslots) {
+			uint32_t v = m->slots[ht_home(m, &cur->conns[i + 8])];
 			if (v)
 				__builtin_prefetch(&m->ents[v - 1]);
 		}
