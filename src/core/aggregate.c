@@ -436,6 +436,7 @@ count:
 	free(tab);
 	if (a->n > 1)
 		qsort(a->e, a->n, sizeof *a->e, entry_sortcmp);
+	a->by_count = true;
 }
 
 char *agg_key_str(const struct sw_agg_entry *e, char *buf, size_t len)
@@ -714,8 +715,12 @@ static int cmp_order(const void *pa, const void *pb, void *arg)
 void agg_sort(struct sw_agg *a, enum sw_agg_order by, uint32_t states)
 {
 	struct order o = {by, states};
+	/* agg_group left them by count already (the same comparison) */
+	if (by == SW_AGG_BY_COUNT && a->by_count)
+		return;
 	if (a->n > 1)
 		qsort_r(a->e, a->n, sizeof *a->e, cmp_order, &o);
+	a->by_count = by == SW_AGG_BY_COUNT;
 }
 
 void agg_sort_by_state(struct sw_agg *a, unsigned state)

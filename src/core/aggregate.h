@@ -83,6 +83,7 @@ struct sw_agg {
 	size_t n, cap;
 	uint64_t *lports;  /* listening ports: bits per port, stream then datagram */
 	bool lports_given; /* set by agg_listen_ports */
+	bool by_count;     /* e[] is in agg_group's order (SW_AGG_BY_COUNT) */
 };
 
 void agg_init(struct sw_agg *a);

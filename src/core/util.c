@@ -72,7 +72,7 @@ static void huge_pages(void *p, size_t len)
 #endif
 }
 
-void *xgrow(void *p, size_t *cap, size_t need, size_t elem)
+void *xgrow_slow(void *p, size_t *cap, size_t need, size_t elem)
 {
 	if (need <= *cap)
 		return p;

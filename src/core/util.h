@@ -11,8 +11,13 @@
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
-/* Grow *p (array of elem-size items, capacity *cap) to hold at least need. */
-void *xgrow(void *p, size_t *cap, size_t need, size_t elem);
+/* Grow *p (array of elem-size items, capacity *cap) to hold at least need.
+ * Inline when there is room: appends call it once per socket. */
+void *xgrow_slow(void *p, size_t *cap, size_t need, size_t elem);
+static inline void *xgrow(void *p, size_t *cap, size_t need, size_t elem)
+{
+	return need <= *cap ? p : xgrow_slow(p, cap, need, elem);
+}
 char *xstrdup(const char *s);
 
 uint64_t sw_mono_ns(void);

@@ -218,6 +218,20 @@ static void test_remote_ip(void **state)
 	assert_true(a.e[0].rx_bps > a.e[1].rx_bps);
 	agg_sort(&a, SW_AGG_BY_TX, 0);
 	assert_true(a.e[0].tx_bps >= a.e[1].tx_bps);
+	/* back to by count after other orders (agg_sort skips only the sort
+	 * agg_group already did), and the same as agg_group's own order */
+	agg_sort(&a, SW_AGG_BY_STATES, SW_STATE_BIT(SW_ST_SYN_RECV));
+	assert_string_equal(key(&a.e[0]), "10.0.0.8");
+	agg_sort(&a, SW_AGG_BY_COUNT, 0);
+	char bycount[7][64];
+	for (size_t i = 0; i < a.n; i++)
+		snprintf(bycount[i], sizeof bycount[i], "%s", key(&a.e[i]));
+	assert_string_equal(bycount[0], "10.0.0.7");
+	assert_string_equal(bycount[1], "127.0.0.1");
+	agg_group(&a, SW_AGG_REMOTE_IP, w.rows, w.n);
+	agg_sort(&a, SW_AGG_BY_COUNT, 0);
+	for (size_t i = 0; i < a.n; i++)
+		assert_string_equal(key(&a.e[i]), bycount[i]);
 	agg_done(&a);
 	snapshot_done(&w.s);
 }
