@@ -720,18 +720,80 @@ struct keyed {
  * read in the order they were collected. */
 enum { KF_EXACT1 = 1u, KF_EXACT2 = 2u };
 
+/* The sort's scratch arrays: the keys, the radix buffer and its digit
+ * counts, the second keys, the permutation's copy of the rows.  Sorting
+ * 100k rows took ~7 MB of them, mapped afresh and faulted in every time:
+ * ~1,400 page faults a refresh, most of the monitor's system time beyond
+ * the kernel's dump.  Arrays up to SCRATCH_KEEP are kept for the next
+ * sort: one set, taken by whichever thread sorts (a second sort at the
+ * same time makes its own); larger ones (above ~170k rows) are freed
+ * after the sort as before, so a million-socket monitor's peak holds no
+ * more. */
+enum { SC_KEYS, SC_RADIX, SC_COUNT, SC_K2, SC_ROWS, SC_N };
+#define SCRATCH_KEEP (4u << 20)
+
+struct scratch {
+	void *p[SC_N];
+	size_t cap[SC_N];
+};
+
+static struct scratch *scratch_cache;
+
+static struct scratch *sc_take(void)
+{
+	struct scratch *s = __atomic_exchange_n(&scratch_cache, NULL, __ATOMIC_ACQ_REL);
+	return s ? s : xcalloc(1, sizeof *s);
+}
+
+static void sc_free(struct scratch *s)
+{
+	for (int i = 0; i < SC_N; i++)
+		free(s->p[i]);
+	free(s);
+}
+
+static void sc_give(struct scratch *s)
+{
+	s = __atomic_exchange_n(&scratch_cache, s, __ATOMIC_ACQ_REL);
+	if (s)
+		sc_free(s);
+}
+
+/* bytes of scratch for `slot`: the kept array when it is small enough */
+static void *sc_get(struct scratch *s, int slot, size_t bytes)
+{
+	if (bytes > SCRATCH_KEEP)
+		return xmalloc(bytes);
+	if (s->cap[slot] < bytes) {
+		free(s->p[slot]);
+		s->p[slot] = xmalloc(bytes);
+		s->cap[slot] = bytes;
+	}
+	return s->p[slot];
+}
+
+/* Done with p (from sc_get): freed unless it is a kept array. */
+static void sc_put(struct scratch *s, void *p)
+{
+	for (int i = 0; i < SC_N; i++)
+		if (p == s->p[i])
+			return;
+	free(p);
+}
+
 /* Cookie order without a comparator: LSD radix sort, 16-bit digits,
  * skipping digits all keys share (cookies rarely use the top 32 bits). */
 /* LSD radix sort of a[0..n) by key (stable); b is scratch of the same
  * size.  Returns whichever of a and b holds the result. */
-static struct keyed *radix_keyed(struct keyed *a, struct keyed *b, size_t n)
+static struct keyed *radix_keyed(struct scratch *sc, struct keyed *a, struct keyed *b,
+				 size_t n)
 {
 	uint64_t all_or = 0, all_and = UINT64_MAX;
 	for (size_t i = 0; i < n; i++) {
 		all_or |= a[i].key;
 		all_and &= a[i].key;
 	}
-	size_t *count = xmalloc(65536 * sizeof *count);
+	size_t *count = sc_get(sc, SC_COUNT, 65536 * sizeof *count);
 	for (unsigned shift = 0; shift < 64; shift += 16) {
 		if ((((all_or ^ all_and) >> shift) & 0xffff) == 0)
 			continue; /* every key has the same digit here */
@@ -750,7 +812,7 @@ static struct keyed *radix_keyed(struct keyed *a, struct keyed *b, size_t n)
 		a = b;
 		b = t;
 	}
-	free(count);
+	sc_put(sc, count);
 	return a;
 }
 
@@ -761,16 +823,16 @@ static struct keyed *radix_keyed(struct keyed *a, struct keyed *b, size_t n)
 
 /* rows[i] = (old) rows[a[i].idx] for every i (a[].idx is consumed; keys
  * are kept).  In place, each cycle of the permutation is walked once. */
-static void permute_rows(struct sw_row *rows, struct keyed *a, size_t n)
+static void permute_rows(struct scratch *sc, struct sw_row *rows, struct keyed *a, size_t n)
 {
 	if (n <= PERMUTE_COPY_MAX) {
 		struct sw_row sbuf[64];
-		struct sw_row *tmp = n <= 64 ? sbuf : xmalloc(n * sizeof *tmp);
+		struct sw_row *tmp = n <= 64 ? sbuf : sc_get(sc, SC_ROWS, n * sizeof *tmp);
 		for (size_t i = 0; i < n; i++)
 			tmp[i] = rows[a[i].idx];
 		memcpy(rows, tmp, n * sizeof *rows);
 		if (tmp != sbuf)
-			free(tmp);
+			sc_put(sc, tmp);
 		return;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -791,13 +853,14 @@ static void permute_rows(struct sw_row *rows, struct keyed *a, size_t n)
 	}
 }
 
-/* Radix-sort ka[0..n) with a scratch buffer freed before returning: the
- * sorted array (ka or a new one) is the caller's to free. */
-static struct keyed *radix_sorted(struct keyed *ka, size_t n)
+/* Radix-sort ka[0..n) (from sc_get) with a scratch buffer put back before
+ * returning: the sorted array (ka or the scratch) is the caller's to
+ * sc_put. */
+static struct keyed *radix_sorted(struct scratch *sc, struct keyed *ka, size_t n)
 {
-	struct keyed *kb = xmalloc(n * sizeof *kb);
-	struct keyed *a = radix_keyed(ka, kb, n);
-	free(a == ka ? kb : ka);
+	struct keyed *kb = sc_get(sc, SC_RADIX, n * sizeof *kb);
+	struct keyed *a = radix_keyed(sc, ka, kb, n);
+	sc_put(sc, a == ka ? kb : ka);
 	return a;
 }
 
@@ -823,31 +886,31 @@ static int keyed_cmp(const void *pa, const void *pb);
  * protocol and family) without the comparator chain.  At 100k sockets
  * the monitor's state,remote order has runs of thousands (TIME_WAIT
  * towards one server port, the listeners). */
-static void sort_identity(struct sw_row *run, size_t n)
+static void sort_identity(struct scratch *sc, struct sw_row *run, size_t n)
 {
 	struct keyed stackbuf[64];
-	struct keyed *kk = n <= 64 ? stackbuf : xmalloc(n * sizeof *kk);
+	struct keyed *kk = n <= 64 ? stackbuf : sc_get(sc, SC_KEYS, n * sizeof *kk);
 	for (size_t i = 0; i < n; i++) {
 		kk[i].key = run[i].conn->cookie;
 		kk[i].idx = (uint32_t)i;
 	}
 	qsort(kk, n, sizeof *kk, keyed_cmp);
-	permute_rows(run, kk, n);
+	permute_rows(sc, run, kk, n);
 	if (kk != stackbuf)
-		free(kk);
+		sc_put(sc, kk);
 	finish_identity(run, n);
 }
 
-static void sort_by_cookie(struct sw_row *rows, size_t n)
+static void sort_by_cookie(struct scratch *sc, struct sw_row *rows, size_t n)
 {
-	struct keyed *ka = xmalloc(n * sizeof *ka);
+	struct keyed *ka = sc_get(sc, SC_KEYS, n * sizeof *ka);
 	for (size_t i = 0; i < n; i++) {
 		ka[i].key = rows[i].conn->cookie;
 		ka[i].idx = (uint32_t)i;
 	}
-	struct keyed *a = radix_sorted(ka, n);
-	permute_rows(rows, a, n);
-	free(a);
+	struct keyed *a = radix_sorted(sc, ka, n);
+	permute_rows(sc, rows, a, n);
+	sc_put(sc, a);
 	finish_identity(rows, n);
 }
 
@@ -942,8 +1005,8 @@ static void add_tie(struct tie **t, size_t *n, size_t *cap, size_t at, size_t le
 	(*t)[(*n)++] = (struct tie){at, len, exact};
 }
 
-static bool sort_by_prefix(struct sw_row *rows, size_t n, const struct sw_sortkey *keys,
-			   size_t nkeys, struct sortctx *ctx)
+static bool sort_by_prefix(struct scratch *sc, struct sw_row *rows, size_t n,
+			   const struct sw_sortkey *keys, size_t nkeys, struct sortctx *ctx)
 {
 	/* the columns the comparator uses, in order (view_sort skips the
 	 * others too) */
@@ -967,8 +1030,8 @@ static bool sort_by_prefix(struct sw_row *rows, size_t n, const struct sw_sortke
 	 * these alone, and only the rows still tied are compared. */
 	bool two = p2.nk > 0;
 	bool all1 = next >= neff, all2 = next2 >= neff;
-	uint64_t *k2 = two ? xmalloc(n * sizeof *k2) : NULL;
-	struct keyed *ka = xmalloc(n * sizeof *ka);
+	uint64_t *k2 = two ? sc_get(sc, SC_K2, n * sizeof *k2) : NULL;
+	struct keyed *ka = sc_get(sc, SC_KEYS, n * sizeof *ka);
 	for (size_t i = 0; i < n; i++) {
 		const struct sw_row *r = &rows[i];
 		ka[i].key = plan_key(&p1, r);
@@ -979,7 +1042,7 @@ static bool sort_by_prefix(struct sw_row *rows, size_t n, const struct sw_sortke
 			ka[i].flags |= plan_exact(&p2, r) ? KF_EXACT2 : 0;
 		}
 	}
-	struct keyed *a = radix_sorted(ka, n);
+	struct keyed *a = radix_sorted(sc, ka, n);
 	struct tie *ties = NULL;
 	size_t nties = 0, capties = 0;
 	for (size_t i = 0; i < n;) {
@@ -1008,12 +1071,13 @@ static bool sort_by_prefix(struct sw_row *rows, size_t n, const struct sw_sortke
 		}
 		i = j;
 	}
-	free(k2);
-	permute_rows(rows, a, n);
-	free(a);
+	if (k2)
+		sc_put(sc, k2);
+	permute_rows(sc, rows, a, n);
+	sc_put(sc, a);
 	for (size_t t = 0; t < nties; t++) {
 		if (ties[t].exact)
-			sort_identity(rows + ties[t].at, ties[t].n);
+			sort_identity(sc, rows + ties[t].at, ties[t].n);
 		else
 			qsort_r(rows + ties[t].at, ties[t].n, sizeof *rows, row_cmp, ctx);
 	}
@@ -1071,10 +1135,16 @@ void view_sort(struct sw_view *v, const struct sw_sortkey *keys, size_t nkeys)
 	sortctx_init(&ctx, keys, nkeys);
 	if (v->n < 2)
 		return;
-	if (ctx.n == 0)
-		sort_by_cookie(v->rows, v->n);
-	else if (v->n < PREFIX_SORT_MIN || !sort_by_prefix(v->rows, v->n, keys, nkeys, &ctx))
+	if (ctx.n > 0 && v->n < PREFIX_SORT_MIN) {
 		qsort_r(v->rows, v->n, sizeof *v->rows, row_cmp, &ctx);
+		return;
+	}
+	struct scratch *sc = sc_take();
+	if (ctx.n == 0)
+		sort_by_cookie(sc, v->rows, v->n);
+	else if (!sort_by_prefix(sc, v->rows, v->n, keys, nkeys, &ctx))
+		qsort_r(v->rows, v->n, sizeof *v->rows, row_cmp, &ctx);
+	sc_give(sc);
 }
 
 size_t view_live(const struct sw_view *v)
