@@ -273,12 +273,26 @@ sockfix_start() {
 	[ -n "$NS" ] || die "sockfix_start before netns_new"
 	SF_OUT=$T/sockfix.out
 	SF_ERR=$T/sockfix.err
-	ip netns exec "$NS" "$SOCKFIX" -T 240 -d "$T" "$@" >"$SF_OUT" 2>"$SF_ERR" &
-	SF_PID=$!
-	if ! wait_for 40 sf_ready || ! grep -q '"ready":true' "$SF_OUT"; then
-		cat "$SF_ERR" >&2
-		die "sockfix $* did not get ready"
-	fi
+	# The fixture is not what a test checks: if it does not get ready,
+	# how it ended is logged and it is started once more.  (A CI run once
+	# saw it end before its ready line with nothing on its stderr.)
+	for _sf_try in 1 2; do
+		ip netns exec "$NS" "$SOCKFIX" -T 240 -d "$T" "$@" >"$SF_OUT" 2>"$SF_ERR" &
+		SF_PID=$!
+		if wait_for 40 sf_ready && grep -q '"ready":true' "$SF_OUT"; then
+			return 0
+		fi
+		_sf_alive=no
+		kill -0 "$SF_PID" 2>/dev/null && _sf_alive=yes
+		kill -KILL "$SF_PID" 2>/dev/null
+		wait "$SF_PID" 2>/dev/null
+		_sf_rc=$?
+		log "sockfix $* did not get ready (try $_sf_try; still running: $_sf_alive; exit status $_sf_rc); its output and stderr:"
+		cat "$SF_OUT" "$SF_ERR" >&2
+		sleep 1
+	done
+	SF_PID=
+	die "sockfix $* did not get ready"
 }
 
 sockfix_stop() {
