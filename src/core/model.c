@@ -723,12 +723,11 @@ enum { KF_EXACT1 = 1u, KF_EXACT2 = 2u };
 /* The sort's scratch arrays: the keys, the radix buffer and its digit
  * counts, the second keys, the permutation's copy of the rows.  Sorting
  * 100k rows took ~7 MB of them, mapped afresh and faulted in every time:
- * ~1,400 page faults a refresh, most of the monitor's system time beyond
- * the kernel's dump.  Arrays up to SCRATCH_KEEP are kept for the next
- * sort: one set, taken by whichever thread sorts (a second sort at the
- * same time makes its own); larger ones (above ~170k rows) are freed
- * after the sort as before, so a million-socket monitor's peak holds no
- * more. */
+ * ~1,500 page faults a refresh, nearly all of the monitor's.  Arrays up
+ * to SCRATCH_KEEP are kept for the next sort: one set, taken by whichever
+ * thread sorts (a second sort at the same time makes its own); larger
+ * ones (above ~170k rows) are freed after the sort as before, so a
+ * million-socket monitor's peak holds no more. */
 enum { SC_KEYS, SC_RADIX, SC_COUNT, SC_K2, SC_ROWS, SC_N };
 #define SCRATCH_KEEP (4u << 20)
 
