@@ -471,6 +471,10 @@ static int batch_loop(struct batch *b, struct sw_collector *col)
 		if (b->churn)
 			churnsrc_after_sample(b->churn, m);
 		model_view(m, &b->sel, b->filter, b->keys, b->nkeys, &v);
+		/* one listing sorts once: the memory the sort would keep for
+		 * the next goes to the output instead of fresh pages */
+		if (r.count == 1)
+			view_sort_scratch_free();
 		int w = emit(b, model_snapshot(m), &v, r.i, json_aggregates);
 		if (w < 0) { /* EPIPE: the reader went away, quietly done */
 			rc = frame_write_failed(w);

@@ -758,6 +758,13 @@ static void sc_give(struct scratch *s)
 		sc_free(s);
 }
 
+void view_sort_scratch_free(void)
+{
+	struct scratch *s = __atomic_exchange_n(&scratch_cache, NULL, __ATOMIC_ACQ_REL);
+	if (s)
+		sc_free(s);
+}
+
 /* bytes of scratch for `slot`: the kept array when it is small enough */
 static void *sc_get(struct scratch *s, int slot, size_t bytes)
 {

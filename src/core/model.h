@@ -138,6 +138,9 @@ size_t model_view_add_closed(const struct sw_model *m, const struct sw_select *s
 			     const struct sw_filter *f, const struct sw_sortkey *keys,
 			     size_t nkeys, struct sw_view *v);
 void view_sort(struct sw_view *v, const struct sw_sortkey *keys, size_t nkeys);
+/* view_sort keeps its scratch arrays (up to 4 MB each) for the next sort;
+ * a program that sorts once frees them here. */
+void view_sort_scratch_free(void);
 /* Rows that are not tombstones (SW_ROW_CLOSED): what "N of M" counts, so
  * the table agrees with the states histogram. */
 size_t view_live(const struct sw_view *v);

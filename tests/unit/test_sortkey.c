@@ -154,7 +154,15 @@ static void test_view_sort_matches_comparators(void **state)
 		size_t nk = specs[i][2].col < 0 ? (specs[i][1].col < 0 ? 1 : 2) : 3;
 		check_order(&s, specs[i], nk, N);   /* radix-prefix path */
 		check_order(&s, specs[i], nk, 100); /* small view: comparator only */
+		/* the scratch arrays kept from the last sort serve a smaller
+		 * one, and a freed set is made again */
+		check_order(&s, specs[i], nk, N / 2 + 1);
+		if (i % 2)
+			view_sort_scratch_free();
 	}
+	view_sort_scratch_free();
+	view_sort_scratch_free(); /* nothing kept: nothing to do */
+	check_order(&s, specs[1], 2, N);
 	snapshot_done(&s);
 }
 
