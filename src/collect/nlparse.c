@@ -129,18 +129,11 @@ _Static_assert(TI_END(busy_time) <= TI_READ_END && TI_END(delivery_rate) <= TI_R
 		       TI_END(bytes_received) <= TI_READ_END && TI_END(segs_in) <= TI_READ_END,
 	       "fill_tcpx reads past TI_READ_END");
 
-/* The SW_TI_* groups a tcp_info of len bytes holds (the groups come in
- * the order kernels added them, so a current kernel's holds them all). */
+/* The SW_TI_* groups a tcp_info of len bytes holds. */
 static uint32_t ti_have(size_t len)
 {
-	enum { NG = sizeof ti_groups / sizeof ti_groups[0] };
 	uint32_t have = 0;
-	if (len >= ti_groups[NG - 1].need) {
-		for (size_t i = 0; i < NG; i++)
-			have |= ti_groups[i].bit;
-		return have;
-	}
-	for (size_t i = 0; i < NG; i++)
+	for (size_t i = 0; i < sizeof ti_groups / sizeof ti_groups[0]; i++)
 		if (len >= ti_groups[i].need)
 			have |= ti_groups[i].bit;
 	return have;

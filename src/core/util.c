@@ -74,8 +74,7 @@ static void huge_pages(void *p, size_t len)
 
 void *xgrow_slow(void *p, size_t *cap, size_t need, size_t elem)
 {
-	if (need <= *cap)
-		return p;
+	/* (xgrow has checked that need > *cap) */
 	if (need > SIZE_MAX / elem)
 		oom(SIZE_MAX);
 	size_t c = *cap ? *cap : 16;
