@@ -157,6 +157,7 @@ struct procmap {
 	uint32_t *clink;
 	size_t capclink;
 	bool clink_valid;
+	size_t index_keep; /* PM_INDEX_KEEP, or a test's */
 	bool prepared;     /* procmap_prepare ran for the next attach */
 	uint64_t prep_t0;  /* when it started */
 
@@ -703,6 +704,34 @@ static void pm_index_rebuild(struct procmap *pm)
 	pm->clink_valid = false;
 }
 
+/* An index (links, chain heads and the conns' first links) of more than
+ * this, above ~130k sockets, is freed after each attach and rebuilt by
+ * the next prepare.  Kept, a million sockets' 29 MB sat beside the
+ * monitor's two snapshots through the merge and the sort, its peak; the
+ * rebuild costs ~1% of such a refresh. */
+#define PM_INDEX_KEEP (4u << 20)
+
+static size_t pm_index_bytes(const struct procmap *pm)
+{
+	return pm->caplinks * sizeof *pm->links + pm->headcap * sizeof *pm->heads +
+	       pm->capclink * sizeof *pm->clink;
+}
+
+static void pm_index_release(struct procmap *pm)
+{
+	if (pm_index_bytes(pm) <= pm->index_keep)
+		return;
+	free(pm->links);
+	free(pm->heads);
+	free(pm->clink);
+	pm->links = NULL;
+	pm->heads = NULL;
+	pm->clink = NULL;
+	pm->nlinks = pm->caplinks = pm->headcap = pm->capclink = 0;
+	pm->index_dirty = true;
+	pm->clink_valid = false;
+}
+
 /* How far ahead of the conn being looked up its chain head (PM_AHEAD2)
  * and first link (PM_AHEAD) are fetched.  Each lookup is two dependent
  * cache misses (head, then link) at random in ~3 MB at 100k sockets, and
@@ -1050,6 +1079,7 @@ struct procmap *procmap_new(const char *proc_root)
 	pm->root = xstrdup(proc_root ? proc_root : "/proc");
 	pm->rootfd = -1;
 	pm->cooldown_ns = 2000ull * 1000000ull;
+	pm->index_keep = PM_INDEX_KEEP;
 	pm->euid = (uint32_t)geteuid();
 	pm->not_root = pm->euid != 0;
 	(void)pm_open_root(pm); /* retried by procmap_attach */
@@ -1092,6 +1122,11 @@ void procmap_set_search_cooldown(struct procmap *pm, unsigned ms)
 {
 	pm->cooldown_ns = (uint64_t)ms * 1000000ull;
 	pm->cooldown_until = 0;
+}
+
+void procmap_set_index_keep(struct procmap *pm, size_t bytes)
+{
+	pm->index_keep = bytes;
 }
 
 static int pm_newpid_cmp(const void *a, const void *b)
@@ -1234,5 +1269,7 @@ int procmap_attach(struct procmap *pm, struct sw_snapshot *s)
 	pm->st.search_complete = complete;
 	pm->st.fdcount_stsize = pm->stsize;
 	pm->st.ms = (double)(sw_mono_ns() - t0) / 1e6;
+	pm_index_release(pm);
+	pm->st.index_bytes = pm_index_bytes(pm);
 	return 0;
 }

@@ -51,6 +51,7 @@ struct procmap_stats {
 	bool search_complete;  /* the last search covered every process */
 	bool fdcount_stsize;   /* fd counts come from st_size (procfs >= 6.2) */
 	double ms;             /* wall time of the last procmap_attach() */
+	size_t index_bytes;    /* inode index kept after it (0: freed, too big) */
 };
 void procmap_get_stats(const struct procmap *pm, struct procmap_stats *st);
 
@@ -58,5 +59,9 @@ void procmap_get_stats(const struct procmap *pm, struct procmap_stats *st);
  * searches are limited to processes whose uid matches a socket's uid for
  * this long (default 2000 ms).  0 disables the limit. */
 void procmap_set_search_cooldown(struct procmap *pm, unsigned ms);
+
+/* The inode index is freed after an attach when it takes more than this
+ * (default 4 MB, ~130k sockets) and rebuilt by the next one.  For tests. */
+void procmap_set_index_keep(struct procmap *pm, size_t bytes);
 
 #endif

@@ -609,6 +609,77 @@ static void test_fake_scale(void **state)
 	tree_free(root);
 }
 
+/* The inode index freed after every attach (as above ~130k sockets) and
+ * rebuilt by the next: the owners come out the same, through a process
+ * that opens a socket, one that starts and one that exits. */
+static void test_index_released(void **state)
+{
+	(void)state;
+	char *root = tree_new();
+	enum { NP = 20, NF = 30 };
+	static uint32_t in[NP * NF + 2];
+	size_t n = 0;
+	for (int pid = 1000; pid < 1000 + NP; pid++) {
+		fake_proc(root, pid, "w", (uint64_t)pid, 0, "", 0);
+		for (int fd = 0; fd < NF; fd++) {
+			uint32_t inode = (uint32_t)(pid * 1000 + fd);
+			fake_sock(root, pid, fd, inode);
+			in[n++] = inode;
+		}
+	}
+	struct procmap *pm = procmap_new(root);
+	procmap_set_search_cooldown(pm, 0);
+	struct sw_snapshot s;
+	snapshot_init(&s);
+	struct procmap_stats st;
+
+	/* kept by default */
+	snap_conns(&s, in, n);
+	assert_int_equal(procmap_attach(pm, &s), 0);
+	procmap_get_stats(pm, &st);
+	assert_true(st.index_bytes > 0);
+
+	procmap_set_index_keep(pm, 0);
+	/* each change, then a refresh with none: the index the change
+	 * rebuilt is freed too, and built again from what was read */
+	for (int step = 0; step < 8; step++) {
+		int r = step / 2;
+		bool steady = step % 2;
+		if (!steady && r == 1) { /* a new socket in a known process */
+			fake_sock(root, 1003, NF, 77777);
+			in[n++] = 77777;
+		} else if (!steady && r == 2) { /* a new process */
+			fake_proc(root, 2000, "new", 2000, 0, "", 0);
+			fake_sock(root, 2000, 3, 88888);
+			in[n++] = 88888;
+		} else if (!steady && r == 3) { /* a process exits: its sockets lose their owner */
+			fake_rm_proc(root, 1005);
+		}
+		snap_conns(&s, in, n);
+		assert_int_equal(procmap_attach(pm, &s), 0);
+		procmap_get_stats(pm, &st);
+		assert_int_equal(st.index_bytes, 0);
+		/* found through the rebuilt index, not by a search through
+		 * every process (the exit's orphans are searched for once);
+		 * only the changed fd tables are read */
+		if (steady || r < 3) {
+			assert_int_equal(st.fresh_misses, 0);
+			assert_int_equal(st.searched, 0);
+			assert_int_equal(st.links_read, steady || r == 0 ? 0 : r == 1 ? NF + 1 : 1);
+		}
+		for (size_t i = 0; i < n; i++) {
+			int want = in[i] == 77777 ? 1003 : in[i] == 88888 ? 2000 : (int)(in[i] / 1000);
+			if (r == 3 && want == 1005)
+				assert_int_equal(s.conns[i].owners_n, 0);
+			else
+				assert_int_equal(owner_pid(&s, in[i], 0), want);
+		}
+	}
+	procmap_free(pm);
+	snapshot_done(&s);
+	tree_free(root);
+}
+
 /* ---- the real /proc --------------------------------------------------- */
 
 static uint32_t sock_inode(int fd)
@@ -936,6 +1007,7 @@ int main(void)
 		cmocka_unit_test(test_unreadable),
 		cmocka_unit_test(test_incremental),
 		cmocka_unit_test(test_search_cooldown),
+		cmocka_unit_test(test_index_released),
 		cmocka_unit_test(test_fake_scale),
 		cmocka_unit_test(test_real_proc),
 		cmocka_unit_test(test_holders),
