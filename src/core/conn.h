@@ -154,19 +154,22 @@ enum {
 	SW_TI_CONG = 1u << 10,         /* cong[] valid (INET_DIAG_CONG) */
 };
 
+#define SW_TCPX_RETRANS_MAX UINT16_MAX
+
 #define SW_CONG_MAX 15 /* longest congestion control name (TCP_CA_NAME_MAX - 1) */
 
 /* The TCP extras a monitor needs: the tcp_info fields behind the columns,
  * the rates and the diagnoses, plus congestion control.  Kept for every
- * TCP socket, so it is small (96 bytes).
+ * TCP socket, so it is small (88 bytes).
  * Units: *_us microseconds, *_ms milliseconds, rates bytes/second. */
 struct sw_tcpx {
-	uint32_t have;       /* SW_TI_* */
+	uint16_t have;       /* SW_TI_* */
+	uint16_t retrans;    /* segments being retransmitted now (at most
+	                        SW_TCPX_RETRANS_MAX: the count saturates) */
 	uint32_t rtt_us;
 	uint32_t rttvar_us;
 	uint32_t snd_cwnd;
 	uint32_t snd_ssthresh;
-	uint32_t retrans;    /* segments being retransmitted now */
 	uint32_t total_retrans;
 	uint32_t lost;
 	uint32_t segs_in;
@@ -181,6 +184,8 @@ struct sw_tcpx {
 	uint64_t delivery_rate;
 	uint64_t busy_time_us;
 };
+
+_Static_assert(SW_TI_CONG <= UINT16_MAX, "sw_tcpx.have holds every SW_TI_* bit");
 
 /* The rest of tcp_info, kept only in snapshots with details (JSON):
  * snapshot tcpd[i] belongs to tcpx[i]. */

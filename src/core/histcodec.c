@@ -267,12 +267,12 @@ static void unflatten(struct sw_snapshot *s, size_t ci, const uint64_t f[NF])
 	/* a row changed in place keeps its tcp_info slot */
 	struct sw_tcpx *x = c->tcpx != SW_NONE && c->tcpx < s->ntcpx ? &s->tcpx[c->tcpx]
 								    : snapshot_add_tcpx(s, ci);
-	x->have = (uint32_t)f[F_HAVE];
+	x->have = (uint16_t)f[F_HAVE];
 	x->rtt_us = (uint32_t)f[F_RTT];
 	x->rttvar_us = (uint32_t)f[F_RTTVAR];
 	x->snd_cwnd = (uint32_t)f[F_CWND];
 	x->snd_ssthresh = (uint32_t)f[F_SSTHRESH];
-	x->retrans = (uint32_t)f[F_TRETRANS];
+	x->retrans = (uint16_t)(f[F_TRETRANS] < SW_TCPX_RETRANS_MAX ? f[F_TRETRANS] : SW_TCPX_RETRANS_MAX);
 	x->total_retrans = (uint32_t)f[F_TOTAL_RETRANS];
 	x->lost = (uint32_t)f[F_LOST];
 	x->segs_in = (uint32_t)f[F_SEGS_IN];

@@ -476,7 +476,7 @@ static void test_format_lengths(void **state)
 	t->rttvar_us = 99999;
 	t->snd_cwnd = 4294967295u;
 	t->snd_ssthresh = 20;
-	t->retrans = 4294967295u;
+	t->retrans = SW_TCPX_RETRANS_MAX;
 	t->total_retrans = 4294967295u;
 	t->lost = 12;
 	t->bytes_acked = UINT64_MAX;
