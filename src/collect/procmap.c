@@ -708,7 +708,7 @@ static void pm_index_rebuild(struct procmap *pm)
  * this, above ~130k sockets, is freed after each attach and rebuilt by
  * the next prepare.  Kept, a million sockets' 29 MB sat beside the
  * monitor's two snapshots through the merge and the sort, its peak; the
- * rebuild costs ~1% of such a refresh. */
+ * rebuild is ~2% of such a refresh's CPU (perf, 1M sockets). */
 #define PM_INDEX_KEEP (4u << 20)
 
 static size_t pm_index_bytes(const struct procmap *pm)
