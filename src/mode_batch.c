@@ -442,6 +442,7 @@ static int batch_loop(struct batch *b, struct sw_collector *col)
 	struct sw_model *m = model_new();
 	model_set_tombstone_ttl(m, 0);
 	model_set_oneshot(m, r.count == 1);
+	xalloc_set_oneshot(r.count == 1);
 	if (r.count == 1)
 		frame_signals_oneshot();
 	struct churnsrc cs;

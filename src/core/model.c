@@ -769,10 +769,10 @@ void view_sort_scratch_free(void)
 static void *sc_get(struct scratch *s, int slot, size_t bytes)
 {
 	if (bytes > SCRATCH_KEEP)
-		return xmalloc(bytes);
+		return xmalloc_big(bytes);
 	if (s->cap[slot] < bytes) {
 		free(s->p[slot]);
-		s->p[slot] = xmalloc(bytes);
+		s->p[slot] = xmalloc_big(bytes);
 		s->cap[slot] = bytes;
 	}
 	return s->p[slot];

@@ -11,6 +11,12 @@
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
+/* xmalloc, on whole 2 MB-aligned huge pages from 1 MB up (see util.c);
+ * freed with free(), grown with xrealloc/xgrow like any other block. */
+void *xmalloc_big(size_t n);
+/* A process that fills its arrays once (a single listing): xmalloc_big
+ * rounds blocks below 8 MB up to whole huge pages. */
+void xalloc_set_oneshot(bool oneshot);
 /* Grow *p (array of elem-size items, capacity *cap) to hold at least need.
  * Inline when there is room: appends call it once per socket. */
 void *xgrow_slow(void *p, size_t *cap, size_t need, size_t elem);

@@ -9,6 +9,7 @@
 #include <cmocka.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -220,6 +221,57 @@ static void test_snapshot_reserve(void **state)
 /* Details are stored packed (zero words left out) and come back exactly
  * as stored: each socket's own, either kind alone, none without details,
  * through snapshot_copy_details, and nothing from a cut-off record. */
+/* Arrays of a megabyte and more start on a 2 MB boundary (whole huge
+ * pages); smaller ones are plain blocks; either grows with its contents. */
+static void test_xmalloc_big(void **state)
+{
+	(void)state;
+	const uintptr_t two_mb = 2u << 20;
+	uint8_t *small = xmalloc_big(1000);
+	memset(small, 0x5a, 1000);
+	free(small);
+	size_t sizes[] = {1u << 20, (2u << 20) + 1, 3u << 20};
+	for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+		uint8_t *p = xmalloc_big(sizes[i]);
+		assert_int_equal((uintptr_t)p % two_mb, 0);
+		memset(p, 0xa5, sizes[i]); /* all of it writable (ASan checks) */
+		free(p);
+	}
+	/* xgrow's first block of a megabyte or more: aligned; grown: kept */
+	uint32_t *a = NULL;
+	size_t cap = 0;
+	a = xgrow(a, &cap, 300000, sizeof *a);
+	assert_true(cap >= 300000);
+	assert_int_equal((uintptr_t)a % two_mb, 0);
+	for (size_t i = 0; i < 300000; i++)
+		a[i] = (uint32_t)i * 7u;
+	a = xgrow(a, &cap, 3000000, sizeof *a);
+	assert_true(cap >= 3000000);
+	for (size_t i = 0; i < 300000; i++)
+		assert_int_equal(a[i], (uint32_t)i * 7u);
+	a[2999999] = 1;
+	free(a);
+	/* a small first block is an ordinary one */
+	uint32_t *b = NULL;
+	size_t capb = 0;
+	b = xgrow(b, &capb, 100, sizeof *b);
+	assert_true(capb >= 100 && capb * sizeof *b < (1u << 20));
+	free(b);
+	/* a single listing's blocks below 8 MB are whole huge pages: all of
+	 * the rounded-up block is there (ASan checks the writes) */
+	xalloc_set_oneshot(true);
+	size_t ask[] = {1u << 20, (3u << 20) + 5, (8u << 20) + 5};
+	for (size_t i = 0; i < sizeof ask / sizeof ask[0]; i++) {
+		size_t want = ask[i] < (8u << 20) ? (ask[i] + two_mb - 1) & ~(size_t)(two_mb - 1) : ask[i];
+		uint8_t *p = xmalloc_big(ask[i]);
+		assert_int_equal((uintptr_t)p % two_mb, 0);
+		assert_true(malloc_usable_size(p) >= want);
+		memset(p, 0x3c, want);
+		free(p);
+	}
+	xalloc_set_oneshot(false);
+}
+
 static void test_snapshot_details(void **state)
 {
 	(void)state;
@@ -454,6 +506,7 @@ int main(void)
 		cmocka_unit_test(test_snapshot_dedupe_tuples),
 		cmocka_unit_test(test_snapshot_dedupe_scale),
 		cmocka_unit_test(test_snapshot_reserve),
+		cmocka_unit_test(test_xmalloc_big),
 		cmocka_unit_test(test_snapshot_details),
 		cmocka_unit_test(test_fmt),
 		cmocka_unit_test(test_pace),
