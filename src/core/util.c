@@ -75,16 +75,16 @@ static void huge_pages(void *p, size_t len)
 /* Arrays of a megabyte or more made afresh (a listing's view, the sort's
  * keys and buffers, a dedupe table) start on a 2 MB boundary, so
  * transparent huge pages back each whole 2 MB of them, not just the
- * aligned middle of a larger block.  In a process that fills its arrays
- * once (a single listing, xalloc_set_oneshot) a block below 8 MB is
- * rounded up to whole huge pages: at most 2 MB more, and a 1.6 MB array
- * gets one huge page instead of none.  Otherwise, and above 8 MB, the
- * tail is in 4 KB pages, resident only as far as it is written: the
- * monitor, which keeps and reuses its arrays and so faults them in once,
- * would only grow (+15 MB at 100k sockets).  On the paravirtualized VMs this is measured
- * on, a 4 KB page fault costs ~10 us: faulting in 8 MB took 23 ms in 4 KB
- * pages and 0.4 ms in huge ones, and a single `sockwatch -b -a -t` at
- * 100k sockets took 3,400 faults, 2,600 of them in such arrays. */
+ * aligned middle of a larger block.  On the paravirtualized VMs this is
+ * measured on a 4 KB page fault costs ~10 us: faulting in 8 MB took 23 ms
+ * in 4 KB pages and 0.4 ms in huge ones, and `sockwatch -b -a -t` at 100k
+ * sockets took 3,400 faults, 2,600 of them in such arrays.
+ * In a process that fills its arrays once (a single listing,
+ * xalloc_set_oneshot) a block below 8 MB is also rounded up to whole huge
+ * pages: at most 2 MB more, and a 1.6 MB array gets one huge page instead
+ * of none.  Otherwise, and above 8 MB, the tail is in 4 KB pages, resident
+ * only as far as it is written: the monitor keeps and reuses its arrays,
+ * so it faults them in once, and rounded it took 15 MB more at 100k. */
 #define BIG_ARRAY (1u << 20)
 #define HUGE_PAGE (2u << 20)
 #define ROUND_BELOW (8u << 20)

@@ -11,8 +11,9 @@
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
-/* xmalloc, on whole 2 MB-aligned huge pages from 1 MB up (see util.c);
- * freed with free(), grown with xrealloc/xgrow like any other block. */
+/* xmalloc; from 1 MB up the block is 2 MB-aligned and on transparent huge
+ * pages (see util.c).  Freed with free(), grown with xrealloc/xgrow like
+ * any other block. */
 void *xmalloc_big(size_t n);
 /* A process that fills its arrays once (a single listing): xmalloc_big
  * rounds blocks below 8 MB up to whole huge pages. */
