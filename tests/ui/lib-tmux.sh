@@ -75,9 +75,16 @@ tmux_start() {
 	# killing the last session above ends the server: a new session made
 	# while it is still going away fails ("server exited unexpectedly")
 	_try=0
+	# An ASan/UBSan report goes to a file (sanitizer.PID), which a failed
+	# wait prints whole: the pane keeps only its last lines, the legend.
+	# (Not where the caller chose a log_path: the TSan step reads its own.)
+	_asan=${ASAN_OPTIONS:-} _ubsan=${UBSAN_OPTIONS:-}
+	case $_asan in *log_path=*) ;; *) _asan="${_asan:+$_asan:}log_path=$T/sanitizer" ;; esac
+	case $_ubsan in *log_path=*) ;; *) _ubsan="${_ubsan:+$_ubsan:}log_path=$T/sanitizer" ;; esac
 	until tmux -S "$TMUX_SOCK" -f "$T/tmux.conf" new-session -d -s "$TMUX_SESSION" \
 		-x "$_cols" -y "$_rows" \
-		env -u LANGUAGE TERM="$_term" LANG="$_lang" LC_ALL="$_lang" "$@"; do
+		env -u LANGUAGE TERM="$_term" LANG="$_lang" LC_ALL="$_lang" \
+		ASAN_OPTIONS="$_asan" UBSAN_OPTIONS="$_ubsan" "$@"; do
 		_try=$((_try + 1))
 		[ $_try -lt 5 ] || die "tmux new-session failed"
 		sleep 0.5
@@ -121,6 +128,11 @@ tmux_resize() {
 _tmux_show_screen() {
 	log "screen ($(tmux_size 2>/dev/null)) when $1:"
 	tmux_screen 2>/dev/null | sed 's/^/    |/' >&2
+	for _f in "$T"/sanitizer.*; do
+		[ -f "$_f" ] || continue
+		log "sanitizer report $(basename "$_f"):"
+		sed 's/^/    !/' "$_f" >&2
+	done
 }
 
 _tmux_has_text() { tmux_screen 2>/dev/null | grep -qF -- "$1"; }
