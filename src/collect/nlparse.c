@@ -308,8 +308,7 @@ static void fill_tcpx(struct sw_snapshot *s, size_t ci, const struct nlattr *inf
 		x->rttvar_us = TIF(rttvar);
 		x->snd_cwnd = TIF(snd_cwnd);
 		x->snd_ssthresh = TIF(snd_ssthresh);
-		uint32_t rx_ = TIF(retrans);
-		x->retrans = (uint16_t)(rx_ < SW_TCPX_RETRANS_MAX ? rx_ : SW_TCPX_RETRANS_MAX);
+		x->retrans = sw_tcpx_retrans(TIF(retrans));
 		x->total_retrans = TIF(total_retrans);
 		x->lost = TIF(lost);
 		x->segs_in = TIF(segs_in);

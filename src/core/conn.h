@@ -155,6 +155,11 @@ enum {
 };
 
 #define SW_TCPX_RETRANS_MAX UINT16_MAX
+/* tcpi_retrans as sw_tcpx keeps it: saturated at SW_TCPX_RETRANS_MAX */
+static inline uint16_t sw_tcpx_retrans(uint64_t v)
+{
+	return (uint16_t)(v < SW_TCPX_RETRANS_MAX ? v : SW_TCPX_RETRANS_MAX);
+}
 
 #define SW_CONG_MAX 15 /* longest congestion control name (TCP_CA_NAME_MAX - 1) */
 

@@ -272,7 +272,7 @@ static void unflatten(struct sw_snapshot *s, size_t ci, const uint64_t f[NF])
 	x->rttvar_us = (uint32_t)f[F_RTTVAR];
 	x->snd_cwnd = (uint32_t)f[F_CWND];
 	x->snd_ssthresh = (uint32_t)f[F_SSTHRESH];
-	x->retrans = (uint16_t)(f[F_TRETRANS] < SW_TCPX_RETRANS_MAX ? f[F_TRETRANS] : SW_TCPX_RETRANS_MAX);
+	x->retrans = sw_tcpx_retrans(f[F_TRETRANS]);
 	x->total_retrans = (uint32_t)f[F_TOTAL_RETRANS];
 	x->lost = (uint32_t)f[F_LOST];
 	x->segs_in = (uint32_t)f[F_SEGS_IN];

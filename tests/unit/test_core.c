@@ -272,6 +272,19 @@ static void test_xmalloc_big(void **state)
 	xalloc_set_oneshot(false);
 }
 
+/* The retransmits in flight saturate where sw_tcpx's 16 bits end (the
+ * parser and the history reader both store them so). */
+static void test_tcpx_retrans(void **state)
+{
+	(void)state;
+	assert_int_equal(sw_tcpx_retrans(0), 0);
+	assert_int_equal(sw_tcpx_retrans(65534), 65534);
+	assert_int_equal(sw_tcpx_retrans(65535), 65535);
+	assert_int_equal(sw_tcpx_retrans(65536), 65535);
+	assert_int_equal(sw_tcpx_retrans(UINT32_MAX), 65535);
+	assert_int_equal(sw_tcpx_retrans(UINT64_MAX), 65535);
+}
+
 static void test_snapshot_details(void **state)
 {
 	(void)state;
@@ -507,6 +520,7 @@ int main(void)
 		cmocka_unit_test(test_snapshot_dedupe_scale),
 		cmocka_unit_test(test_snapshot_reserve),
 		cmocka_unit_test(test_xmalloc_big),
+		cmocka_unit_test(test_tcpx_retrans),
 		cmocka_unit_test(test_snapshot_details),
 		cmocka_unit_test(test_fmt),
 		cmocka_unit_test(test_pace),
