@@ -799,16 +799,16 @@ static struct keyed *radix_keyed(struct scratch *sc, struct keyed *a, struct key
 		all_or |= a[i].key;
 		all_and &= a[i].key;
 	}
-	size_t *count = sc_get(sc, SC_COUNT, 65536 * sizeof *count);
+	uint32_t *count = sc_get(sc, SC_COUNT, 65536 * sizeof *count); /* n < 2^32: idx */
 	for (unsigned shift = 0; shift < 64; shift += 16) {
 		if ((((all_or ^ all_and) >> shift) & 0xffff) == 0)
 			continue; /* every key has the same digit here */
 		memset(count, 0, 65536 * sizeof *count);
 		for (size_t i = 0; i < n; i++)
 			count[(a[i].key >> shift) & 0xffff]++;
-		size_t sum = 0;
+		uint32_t sum = 0;
 		for (size_t d = 0; d < 65536; d++) {
-			size_t c = count[d];
+			uint32_t c = count[d];
 			count[d] = sum;
 			sum += c;
 		}
@@ -886,7 +886,71 @@ static void finish_identity(struct sw_row *rows, size_t n)
 	}
 }
 
-static int keyed_cmp(const void *pa, const void *pb);
+/* Sort a[0..n) by key (not stable: callers break ties themselves).
+ * Inline, without qsort's comparator calls and its buffer: small runs by
+ * insertion, middling ones by quicksort (median of three; the smaller
+ * side first, so the stack stays shallow), long ones (from
+ * KEYED_RADIX_MIN, which also bounds a quicksort's worst case) by radix,
+ * through the SC_ROWS scratch (free until the rows are permuted). */
+#define KEYED_RADIX_MIN 4096
+
+static void keyed_isort(struct keyed *a, size_t n)
+{
+	for (size_t i = 1; i < n; i++) {
+		struct keyed x = a[i];
+		size_t j = i;
+		while (j > 0 && a[j - 1].key > x.key) {
+			a[j] = a[j - 1];
+			j--;
+		}
+		a[j] = x;
+	}
+}
+
+static void keyed_qsort(struct keyed *a, size_t n)
+{
+	while (n > 24) {
+		uint64_t x = a[0].key, y = a[n / 2].key, z = a[n - 1].key;
+		uint64_t p = x < y ? (y < z ? y : x < z ? z : x) : (x < z ? x : y < z ? z : y);
+		/* Hoare: a[0..j] <= p <= a[j+1..n), with 0 <= j < n - 1 since
+		 * the median of three has an element >= it before a[n - 1] */
+		size_t i = 0, j = n - 1;
+		for (;;) {
+			while (a[i].key < p)
+				i++;
+			while (a[j].key > p)
+				j--;
+			if (i >= j)
+				break;
+			struct keyed t = a[i];
+			a[i++] = a[j];
+			a[j--] = t;
+		}
+		size_t left = i > j ? i : j + 1;
+		if (left < n - left) {
+			keyed_qsort(a, left);
+			a += left;
+			n -= left;
+		} else {
+			keyed_qsort(a + left, n - left);
+			n = left;
+		}
+	}
+	keyed_isort(a, n);
+}
+
+static void keyed_sort(struct scratch *sc, struct keyed *a, size_t n)
+{
+	if (n < KEYED_RADIX_MIN) {
+		keyed_qsort(a, n);
+		return;
+	}
+	struct keyed *b = sc_get(sc, SC_ROWS, n * sizeof *b);
+	struct keyed *r = radix_keyed(sc, a, b, n);
+	if (r != a)
+		memcpy(a, r, n * sizeof *a);
+	sc_put(sc, b);
+}
 
 /* A run whose sort columns are all equal: identity order (cookie, then
  * protocol and family) without the comparator chain.  At 100k sockets
@@ -900,7 +964,7 @@ static void sort_identity(struct scratch *sc, struct sw_row *run, size_t n)
 		kk[i].key = run[i].conn->cookie;
 		kk[i].idx = (uint32_t)i;
 	}
-	qsort(kk, n, sizeof *kk, keyed_cmp);
+	keyed_sort(sc, kk, n);
 	permute_rows(sc, run, kk, n);
 	if (kk != stackbuf)
 		sc_put(sc, kk);
@@ -991,12 +1055,6 @@ static bool plan_exact(const struct keyplan *p, const struct sw_row *r)
 	return true;
 }
 
-static int keyed_cmp(const void *pa, const void *pb)
-{
-	const struct keyed *a = pa, *b = pb;
-	return a->key < b->key ? -1 : a->key > b->key;
-}
-
 /* Rows sort_by_prefix leaves tied: equal keys under every plan that
  * applied to them; `exact` when those keys hold every sort column's whole
  * value, so identity alone orders them. */
@@ -1061,7 +1119,7 @@ static bool sort_by_prefix(struct scratch *sc, struct sw_row *rows, size_t n,
 			 * (a[i..j).key is not needed as the first any more) */
 			for (size_t x = i; x < j; x++)
 				a[x].key = k2[a[x].idx];
-			qsort(a + i, j - i, sizeof *a, keyed_cmp);
+			keyed_sort(sc, a + i, j - i);
 			for (size_t s2 = i; s2 < j;) {
 				size_t e = s2 + 1;
 				unsigned all_2 = a[s2].flags;

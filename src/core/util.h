@@ -16,7 +16,8 @@ void *xrealloc(void *p, size_t n);
  * any other block. */
 void *xmalloc_big(size_t n);
 /* A process that fills its arrays once (a single listing): xmalloc_big
- * rounds blocks below 8 MB up to whole huge pages. */
+ * (and xgrow's first block) treats blocks from 256 KB as big, and rounds
+ * those below 8 MB up to whole huge pages. */
 void xalloc_set_oneshot(bool oneshot);
 /* Grow *p (array of elem-size items, capacity *cap) to hold at least need.
  * Inline when there is room: appends call it once per socket. */

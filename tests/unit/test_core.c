@@ -257,10 +257,11 @@ static void test_xmalloc_big(void **state)
 	b = xgrow(b, &capb, 100, sizeof *b);
 	assert_true(capb >= 100 && capb * sizeof *b < (1u << 20));
 	free(b);
-	/* a single listing's blocks below 8 MB are whole huge pages: all of
-	 * the rounded-up block is there (ASan checks the writes) */
+	/* a single listing's blocks from 256 KB and below 8 MB are whole
+	 * huge pages: all of the rounded-up block is there (ASan checks the
+	 * writes) */
 	xalloc_set_oneshot(true);
-	size_t ask[] = {1u << 20, (3u << 20) + 5, (8u << 20) + 5};
+	size_t ask[] = {256u << 10, 800u << 10, 1u << 20, (3u << 20) + 5, (8u << 20) + 5};
 	for (size_t i = 0; i < sizeof ask / sizeof ask[0]; i++) {
 		size_t want = ask[i] < (8u << 20) ? (ask[i] + two_mb - 1) & ~(size_t)(two_mb - 1) : ask[i];
 		uint8_t *p = xmalloc_big(ask[i]);

@@ -2,8 +2,9 @@
 /* test_sortkey: column sort-key prefixes (column_sortkey) agree with the
  * comparators, and view_sort's radix-prefix path for large views gives
  * exactly the order of a plain comparator sort: with runs of ties left to
- * identity order (cookie, protocol, family) and above the size where the
- * rows are permuted in place instead of through a copy. */
+ * identity order (cookie, protocol, family), in long runs of equal
+ * leading keys, and above the size where the rows are permuted in place
+ * instead of through a copy. */
 #include "config.h"
 
 #include <setjmp.h>
@@ -186,6 +187,42 @@ static void test_view_sort_big(void **state)
 	snapshot_done(&s);
 }
 
+/* Long runs of equal leading keys: a listener's connections (one local
+ * endpoint, the second key decides) and exact ties (identity decides).
+ * Cookies and remote ports within 16 bits take a single radix pass, whose
+ * result is in the scratch buffer; runs of 1,000 take the quicksort. */
+static void test_view_sort_long_runs(void **state)
+{
+	(void)state;
+	struct sw_snapshot s;
+	snapshot_init(&s);
+	const uint32_t n = 25000;
+	for (uint32_t i = 0; i < n; i++) {
+		struct sw_conn *c = snapshot_add_conn(&s);
+		memset(c, 0, sizeof *c);
+		c->cookie = rnd(60000);
+		c->tcpx = SW_NONE;
+		c->proto = SW_PROTO_TCP;
+		c->family = AF_INET;
+		c->state = (uint8_t)(i % 5 ? 1 : 8);
+		uint8_t l[4] = {127, 0, 0, 1}, r[4] = {192, 0, 2, (uint8_t)rnd(3)};
+		memcpy(c->local.addr, l, 4);
+		memcpy(c->remote.addr, r, 4);
+		c->local.port = (uint16_t)(i < 1000 ? 3306 : i < 13000 ? 80 : 9000);
+		c->remote.port = (uint16_t)(1 + rnd(65535));
+	}
+	static const struct sw_sortkey specs[][3] = {
+		{{SW_COL_LOCAL, false}, {SW_COL_REMOTE, false}, {-1, false}},
+		{{SW_COL_LOCAL, true}, {SW_COL_REMOTE, true}, {-1, false}},
+		{{SW_COL_PROTO, false}, {SW_COL_LPORT, false}, {SW_COL_STATE, false}},
+		{{SW_COL_STATE, true}, {SW_COL_LOCAL, false}, {-1, false}},
+	};
+	for (size_t i = 0; i < sizeof specs / sizeof specs[0]; i++)
+		check_order(&s, specs[i], specs[i][2].col < 0 ? 2 : 3, n);
+	view_sort_scratch_free();
+	snapshot_done(&s);
+}
+
 static void test_keys_agree_with_compare(void **state)
 {
 	(void)state;
@@ -229,6 +266,7 @@ int main(void)
 		cmocka_unit_test(test_keys_agree_with_compare),
 		cmocka_unit_test(test_view_sort_matches_comparators),
 		cmocka_unit_test(test_view_sort_big),
+		cmocka_unit_test(test_view_sort_long_runs),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
