@@ -364,16 +364,16 @@ static int emit_table(const struct batch *b, const struct sw_snapshot *s,
 {
 	const struct sw_options *o = b->o;
 	if (o->pids)
-		return out_pids(fp, v->rows, v->n);
+		return out_pids(fp, v);
 	if (o->csv) {
 		/* one header, then every sample's rows: a single CSV file */
 		char iso[32];
 		bool stamp = b->repeat && sw_fmt_clock(s->real_sec, true, iso, sizeof iso);
-		return out_conns_csv(fp, v->rows, v->n, b->cols, b->ncols,
+		return out_conns_csv(fp, v, b->cols, b->ncols,
 				     !o->no_header && sample == 0, stamp ? iso : NULL);
 	}
 	stamp_line(b, s, sample, fp);
-	return out_conns_table(fp, v->rows, v->n, b->cols, b->ncols, !o->no_header);
+	return out_conns_table(fp, v, b->cols, b->ncols, !o->no_header);
 }
 
 static int emit(const struct batch *b, const struct sw_snapshot *s, const struct sw_view *v,
@@ -391,14 +391,14 @@ static int emit(const struct batch *b, const struct sw_snapshot *s, const struct
 					   .extra = json_extra, .extra_arg = (void *)b};
 		if (b->diag)
 			diag_json(b->diag, s);
-		rc = out_conns_json(fp, s, v->rows, v->n, &jo);
+		rc = out_conns_json(fp, s, v, &jo);
 		break;
 	}
 	case SW_MODE_SUMMARY:
 	{
 		struct out_summary_opts so = {.top = o->summary_top};
 		stamp_line(b, s, sample, fp);
-		rc = out_summary_text(fp, s, v->rows, v->n, &so);
+		rc = out_summary_text(fp, s, v, &so);
 		if (!rc && b->churn) {
 			struct out_churn_opts co = churn_opts(b);
 			rc = out_churn_summary_text(fp, b->churn->ch, &co, out_width());

@@ -302,7 +302,7 @@ static void build_frame(struct sw_model *m, const struct sw_select *sel, struct 
 		/* counted here, not on the screen's thread at a million rows */
 		F->n_new = F->n_marked_new = F->n_closed = 0;
 		for (size_t i = 0; i < F->conns.n; i++) {
-			const struct sw_rowstat *rs = F->conns.rows[i].st;
+			const struct sw_rowstat *rs = view_row(&F->conns, i).st;
 			if (!rs)
 				continue;
 			if (rs->flags & SW_ROW_CLOSED)
@@ -323,28 +323,28 @@ static void build_frame(struct sw_model *m, const struct sw_select *sel, struct 
 	 * filter; the header keeps the machine-wide totals. */
 	const struct sw_view *pan = F->filtered && F->follow ? &F->conns : all;
 	if (full) {
-		agg_states(all->rows, all->n, &F->states);
-		agg_listeners(&F->listeners, all->rows, all->n);
+		agg_states(all, &F->states);
+		agg_listeners(&F->listeners, all);
 	}
 	if (regroup && pan == all)
 		F->pstates = F->states; /* the same rows: counted once per sample */
 	else if (regroup)
-		agg_states(pan->rows, pan->n, &F->pstates);
+		agg_states(pan, &F->pstates);
 	if (regroup)
-		agg_ns_states(F->snap, pan->rows, pan->n, &F->nsstates);
+		agg_ns_states(F->snap, pan, &F->nsstates);
 	bool group = regroup || (what & UI_R_REGROUP);
 	/* client and server ends told apart by every listener */
 	if (group)
-		agg_listen_ports(&F->remotes, all->rows, all->n);
+		agg_listen_ports(&F->remotes, all);
 	/* a destination's owners are named in the table's order, so that
 	 * grouping waits for the sort; the others are counts */
 	bool dest = a->remote_kind == SW_AGG_DEST;
 	if (group && !dest)
-		agg_group(&F->remotes, a->remote_kind, pan->rows, pan->n);
+		agg_group(&F->remotes, a->remote_kind, pan);
 	if (presort)
 		view_sort(&F->conns, a->keys, a->nkeys);
 	if (group && dest)
-		agg_group(&F->remotes, a->remote_kind, pan->rows, pan->n);
+		agg_group(&F->remotes, a->remote_kind, pan);
 	if (group)
 		agg_sort(&F->remotes, a->remote_order, a->remote_states);
 }

@@ -47,14 +47,14 @@
  * ahead. */
 #define AHEAD 8
 
-static inline void fetch_ahead(const struct sw_row *rows, size_t i, size_t n)
+static inline void fetch_ahead(const struct sw_view *v, size_t i, size_t n)
 {
 	if (i + AHEAD < n) {
-		const struct sw_row *r = &rows[i + AHEAD];
-		__builtin_prefetch(r->conn);
-		__builtin_prefetch((const char *)r->conn + 64);
-		if (r->st)
-			__builtin_prefetch(r->st);
+		struct sw_row r = view_row(v, i + AHEAD);
+		__builtin_prefetch(r.conn);
+		__builtin_prefetch((const char *)r.conn + 64);
+		if (r.st)
+			__builtin_prefetch(r.st);
 	}
 }
 
@@ -107,13 +107,15 @@ static bool zero16(const uint8_t a[16])
 
 /* ---- per state ----------------------------------------------------------- */
 
-void agg_states(const struct sw_row *rows, size_t n, struct sw_agg_states *out)
+void agg_states(const struct sw_view *v, struct sw_agg_states *out)
 {
+	size_t n = v->n;
 	memset(out, 0, sizeof *out);
 	for (size_t i = 0; i < n; i++) {
-		fetch_ahead(rows, i, n);
-		const struct sw_conn *c = rows[i].conn;
-		if (is_tomb(&rows[i]) || c->proto >= SW_PROTO_COUNT)
+		fetch_ahead(v, i, n);
+		struct sw_row r = view_row(v, i);
+		const struct sw_conn *c = r.conn;
+		if (is_tomb(&r) || c->proto >= SW_PROTO_COUNT)
 			continue;
 		unsigned st = c->state < SW_ST_COUNT ? c->state : SW_ST_UNKNOWN;
 		out->count[c->proto][st]++;
@@ -122,15 +124,16 @@ void agg_states(const struct sw_row *rows, size_t n, struct sw_agg_states *out)
 	}
 }
 
-void agg_ns_states(const struct sw_snapshot *s, const struct sw_row *rows, size_t n,
-		   struct sw_agg_ns *out)
+void agg_ns_states(const struct sw_snapshot *s, const struct sw_view *v, struct sw_agg_ns *out)
 {
+	size_t n = v->n;
 	out->n = s ? s->nns : 0;
 	out->count = xgrow(out->count, &out->cap, out->n ? out->n : 1, sizeof *out->count);
 	memset(out->count, 0, (out->n ? out->n : 1) * sizeof *out->count);
 	for (size_t i = 0; i < n && out->n; i++) {
-		const struct sw_conn *c = rows[i].conn;
-		if (is_tomb(&rows[i]) || rows[i].snap != s || c->ns >= out->n)
+		struct sw_row r = view_row(v, i);
+		const struct sw_conn *c = r.conn;
+		if (is_tomb(&r) || r.snap != s || c->ns >= out->n)
 			continue;
 		unsigned st = c->state < SW_ST_COUNT ? c->state : SW_ST_UNKNOWN;
 		out->count[c->ns][st]++;
@@ -215,19 +218,21 @@ static void lports_add(struct sw_agg *a, const struct sw_conn *c)
 		a->lports[lport_class(c->proto) + c->local.port / 64] |= 1ull << (c->local.port % 64);
 }
 
-static void fill_lports(struct sw_agg *a, const struct sw_row *rows, size_t n)
+static void fill_lports(struct sw_agg *a, const struct sw_view *v)
 {
+	size_t n = v->n;
 	lports_clear(a);
 	for (size_t i = 0; i < n; i++) {
-		fetch_ahead(rows, i, n);
-		if (!is_tomb(&rows[i]))
-			lports_add(a, rows[i].conn);
+		fetch_ahead(v, i, n);
+		struct sw_row r = view_row(v, i);
+		if (!is_tomb(&r))
+			lports_add(a, r.conn);
 	}
 }
 
-void agg_listen_ports(struct sw_agg *a, const struct sw_row *rows, size_t n)
+void agg_listen_ports(struct sw_agg *a, const struct sw_view *v)
 {
-	fill_lports(a, rows, n);
+	fill_lports(a, v);
 	a->lports_given = true;
 }
 
@@ -374,18 +379,20 @@ static void add_owner(struct sw_agg_entry *e, const struct sw_row *r)
 	e->nowners++;
 }
 
-void agg_group(struct sw_agg *a, enum sw_agg_kind kind, const struct sw_row *rows, size_t n)
+void agg_group(struct sw_agg *a, enum sw_agg_kind kind, const struct sw_view *v)
 {
+	size_t n = v->n;
 	a->kind = kind;
 	a->n = 0;
 	if ((kind == SW_AGG_LOCAL_PORT || kind == SW_AGG_DEST) && !a->lports_given)
-		fill_lports(a, rows, n);
+		fill_lports(a, v);
 	size_t cap = table_size(n < 1024 ? n : 1024);
 	uint32_t *tab = xcalloc(cap, sizeof *tab); /* entry index + 1 */
 	size_t last = SIZE_MAX; /* entry of the previous counted row */
 	for (size_t i = 0; i < n; i++) {
-		fetch_ahead(rows, i, n);
-		const struct sw_row *r = &rows[i];
+		fetch_ahead(v, i, n);
+		struct sw_row row = view_row(v, i);
+		const struct sw_row *r = &row;
 		struct sw_agg_entry key;
 		if (is_tomb(r) || !make_key(a, kind, r, &key))
 			continue;
@@ -582,18 +589,20 @@ static int listener_cmp(const void *pa, const void *pb)
 	return (a->cookie > b->cookie) - (a->cookie < b->cookie);
 }
 
-void agg_listeners(struct sw_listeners *ls, const struct sw_row *rows, size_t n)
+void agg_listeners(struct sw_listeners *ls, const struct sw_view *v)
 {
+	size_t n = v->n;
 	ls->n = 0;
 	for (size_t i = 0; i < n; i++) {
-		fetch_ahead(rows, i, n);
-		if (is_tomb(&rows[i]) || !is_listener(rows[i].conn))
+		fetch_ahead(v, i, n);
+		struct sw_row row = view_row(v, i);
+		if (is_tomb(&row) || !is_listener(row.conn))
 			continue;
-		const struct sw_conn *c = rows[i].conn;
+		const struct sw_conn *c = row.conn;
 		ls->l = xgrow(ls->l, &ls->cap, ls->n + 1, sizeof *ls->l);
 		struct sw_listener *l = &ls->l[ls->n++];
 		memset(l, 0, sizeof *l);
-		l->row = rows[i];
+		l->row = row;
 		if (c->state == SW_ST_LISTEN) {
 			l->accept_q = c->rq;
 			l->backlog = c->wq;
@@ -628,8 +637,9 @@ void agg_listeners(struct sw_listeners *ls, const struct sw_row *rows, size_t n)
 	const struct sw_conn *prev = NULL; /* last inet row looked up ... */
 	long prev_k = -1;                  /* ... and its listener */
 	for (size_t i = 0; i < n; i++) {
-		fetch_ahead(rows, i, n);
-		const struct sw_row *r = &rows[i];
+		fetch_ahead(v, i, n);
+		struct sw_row row = view_row(v, i);
+		const struct sw_row *r = &row;
 		const struct sw_conn *c = r->conn;
 		if (is_tomb(r) || is_listener(c) || c->state == SW_ST_CLOSE ||
 		    c->state == SW_ST_BOUND_INACTIVE)

@@ -25,7 +25,7 @@ struct sw_agg_states {
 	uint32_t all;
 };
 /* Tombstone rows (SW_ROW_CLOSED) are not counted. */
-void agg_states(const struct sw_row *rows, size_t n, struct sw_agg_states *out);
+void agg_states(const struct sw_view *v, struct sw_agg_states *out);
 
 /* -N all: live rows per namespace of s and state (which container holds
  * the TIME_WAIT storm).  count[ns][SW_ST_COUNT] is the namespace's total.
@@ -34,7 +34,7 @@ struct sw_agg_ns {
 	uint32_t (*count)[SW_ST_COUNT + 1];
 	size_t n, cap;
 };
-void agg_ns_states(const struct sw_snapshot *s, const struct sw_row *rows, size_t n,
+void agg_ns_states(const struct sw_snapshot *s, const struct sw_view *v,
 		   struct sw_agg_ns *out);
 /* Rank a's namespaces by count[.][key] (key: a state, or SW_ST_COUNT for
  * the total), most first (ties: the bigger total, then the lower index):
@@ -98,11 +98,11 @@ void agg_done(struct sw_agg *a);
  * only client ends, per destination address:port: the php-fpm -> MySQL
  * TIME_WAIT story is one line "127.0.0.1:3306  TIME_WAIT 998". */
 void agg_group(struct sw_agg *a, enum sw_agg_kind kind,
-	       const struct sw_row *rows, size_t n);
+	       const struct sw_view *v);
 /* Take the listening ports from these rows for the following agg_group
  * calls (by default each call takes them from the rows it counts): a
  * filtered view may leave the listeners out. */
-void agg_listen_ports(struct sw_agg *a, const struct sw_row *rows, size_t n);
+void agg_listen_ports(struct sw_agg *a, const struct sw_view *v);
 /* The same from every socket of a snapshot (a batch summary's rows are
  * only those its filter kept). */
 void agg_listen_ports_snap(struct sw_agg *a, const struct sw_snapshot *s);
@@ -145,6 +145,6 @@ struct sw_listeners {
 void listeners_init(struct sw_listeners *ls);
 void listeners_done(struct sw_listeners *ls);
 /* Sorted by protocol, then port, then address. */
-void agg_listeners(struct sw_listeners *ls, const struct sw_row *rows, size_t n);
+void agg_listeners(struct sw_listeners *ls, const struct sw_view *v);
 
 #endif

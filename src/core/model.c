@@ -594,13 +594,20 @@ void model_set_closed(struct sw_model *m, const struct sw_snapshot *s,
 
 /* ---- views ---------------------------------------------------------------------- */
 
-static void view_add(struct sw_view *v, const struct sw_snapshot *s, const struct sw_conn *c,
-		     const struct sw_rowstat *st)
+/* Record i of source src (below 2^30: a snapshot of a billion records
+ * would not fit in memory first). */
+static inline void view_add(struct sw_view *v, unsigned src, size_t i)
 {
-	struct sw_row *r = &v->rows[v->n++];
-	r->snap = s;
-	r->conn = c;
-	r->st = st;
+	v->ix[v->n++] = (uint32_t)src << SW_VIEW_IDX_BITS | (uint32_t)i;
+}
+
+/* The model's sources, as its views name them. */
+static void view_srcs(const struct sw_model *m, struct sw_view *v)
+{
+	v->rowv = NULL;
+	v->src[SW_VSRC_LIVE] = (struct sw_vsrc){&m->cur[m->ci], m->st[m->ci], m->oneshot ? 0 : 1};
+	v->src[SW_VSRC_TOMB] = (struct sw_vsrc){&m->tomb[m->ti], m->tst[m->ti], 1};
+	v->src[SW_VSRC_CLOSED] = (struct sw_vsrc){m->xclosed, m->xst, 1};
 }
 
 /* A socket that closed after the mark: its tombstone stays while the mark
@@ -627,7 +634,7 @@ static void view_xclosed(const struct sw_model *m, const struct sw_select *sel,
 			continue;
 		if (m->mark_active && mark_kept(m, c))
 			continue; /* listed as the model's own tombstone */
-		view_add(v, x, c, &m->xst[i]);
+		view_add(v, SW_VSRC_CLOSED, i);
 	}
 }
 
@@ -651,13 +658,14 @@ void model_view_rows(const struct sw_model *m, const struct sw_select *sel,
 {
 	const struct sw_snapshot *cur = &m->cur[m->ci], *tomb = &m->tomb[m->ti];
 	size_t need = cur->nconns + tomb->nconns + (m->xclosed ? m->xclosed->nconns : 0);
-	v->rows = xgrow(v->rows, &v->cap, need ? need : 1, sizeof *v->rows);
+	v->ix = xgrow(v->ix, &v->cap, need ? need : 1, sizeof *v->ix);
 	v->n = 0;
+	view_srcs(m, v);
 	for (size_t i = 0; i < cur->nconns; i++) {
 		const struct sw_conn *c = &cur->conns[i];
 		if ((sel && !select_match(sel, c)) || (f && !filter_match(f, cur, c)))
 			continue;
-		view_add(v, cur, c, &m->st[m->ci][m->oneshot ? 0 : i]);
+		view_add(v, SW_VSRC_LIVE, i);
 	}
 	for (size_t i = 0; i < tomb->nconns; i++) {
 		const struct sw_conn *c = &tomb->conns[i];
@@ -671,7 +679,7 @@ void model_view_rows(const struct sw_model *m, const struct sw_select *sel,
 			continue;
 		if ((sel && !select_match(sel, c)) || (f && !filter_match(f, tomb, c)))
 			continue;
-		view_add(v, tomb, c, rs);
+		view_add(v, SW_VSRC_TOMB, i);
 	}
 	if (closed)
 		view_xclosed(m, sel, f, v);
@@ -683,6 +691,7 @@ struct sortctx {
 	int (*cmp[MAX_KEYS])(const struct sw_row *, const struct sw_row *);
 	bool desc[MAX_KEYS];
 	size_t n;
+	const struct sw_view *v; /* whose handles are sorted */
 };
 
 static int cmp_identity(const struct sw_row *a, const struct sw_row *b)
@@ -697,16 +706,23 @@ static int cmp_identity(const struct sw_row *a, const struct sw_row *b)
 	return 0;
 }
 
-static int row_cmp(const void *pa, const void *pb, void *arg)
+static int row_cmp(const struct sw_row *a, const struct sw_row *b, const struct sortctx *ctx)
 {
-	const struct sw_row *a = pa, *b = pb;
-	const struct sortctx *ctx = arg;
 	for (size_t k = 0; k < ctx->n; k++) {
 		int r = ctx->cmp[k](a, b);
 		if (r)
 			return ctx->desc[k] ? (r < 0 ? 1 : -1) : (r < 0 ? -1 : 1);
 	}
 	return cmp_identity(a, b);
+}
+
+/* qsort_r on handles of ctx->v */
+static int handle_cmp(const void *pa, const void *pb, void *arg)
+{
+	const struct sortctx *ctx = arg;
+	struct sw_row a = view_handle_row(ctx->v, *(const uint32_t *)pa);
+	struct sw_row b = view_handle_row(ctx->v, *(const uint32_t *)pb);
+	return row_cmp(&a, &b, ctx);
 }
 
 struct keyed {
@@ -721,7 +737,7 @@ struct keyed {
 enum { KF_EXACT1 = 1u, KF_EXACT2 = 2u };
 
 /* The sort's scratch arrays: the keys, the radix buffer and its digit
- * counts, the second keys, the permutation's copy of the rows.  Sorting
+ * counts, the second keys, the permutation's copy of the handles.  Sorting
  * 100k rows took ~7 MB of them, mapped afresh and faulted in every time:
  * ~1,500 page faults a refresh, nearly all of the monitor's.  Arrays up
  * to SCRATCH_KEEP are kept for the next sort: one set, taken by whichever
@@ -822,41 +838,17 @@ static struct keyed *radix_keyed(struct scratch *sc, struct keyed *a, struct key
 	return a;
 }
 
-/* Above this many rows permute_rows works in place (a copy would be 24 MB
- * more at the peak at a million sockets); below it a copy is faster (the
- * loads are independent, not a chain). */
-#define PERMUTE_COPY_MAX (256 * 1024)
-
-/* rows[i] = (old) rows[a[i].idx] for every i (a[].idx is consumed; keys
- * are kept).  In place, each cycle of the permutation is walked once. */
-static void permute_rows(struct scratch *sc, struct sw_row *rows, struct keyed *a, size_t n)
+/* ix[i] = (old) ix[a[i].idx] for every i, through a copy (4 bytes a
+ * row: 4 MB at a million). */
+static void permute_rows(struct scratch *sc, uint32_t *ix, const struct keyed *a, size_t n)
 {
-	if (n <= PERMUTE_COPY_MAX) {
-		struct sw_row sbuf[64];
-		struct sw_row *tmp = n <= 64 ? sbuf : sc_get(sc, SC_ROWS, n * sizeof *tmp);
-		for (size_t i = 0; i < n; i++)
-			tmp[i] = rows[a[i].idx];
-		memcpy(rows, tmp, n * sizeof *rows);
-		if (tmp != sbuf)
-			sc_put(sc, tmp);
-		return;
-	}
-	for (size_t i = 0; i < n; i++) {
-		if (a[i].idx == i)
-			continue;
-		struct sw_row t = rows[i];
-		size_t j = i;
-		for (;;) {
-			size_t k = a[j].idx;
-			a[j].idx = (uint32_t)j;
-			if (k == i) {
-				rows[j] = t;
-				break;
-			}
-			rows[j] = rows[k];
-			j = k;
-		}
-	}
+	uint32_t sbuf[256];
+	uint32_t *tmp = n <= 256 ? sbuf : sc_get(sc, SC_ROWS, n * sizeof *tmp);
+	for (size_t i = 0; i < n; i++)
+		tmp[i] = ix[a[i].idx];
+	memcpy(ix, tmp, n * sizeof *ix);
+	if (tmp != sbuf)
+		sc_put(sc, tmp);
 }
 
 /* Radix-sort ka[0..n) (from sc_get) with a scratch buffer put back before
@@ -872,17 +864,20 @@ static struct keyed *radix_sorted(struct scratch *sc, struct keyed *ka, size_t n
 
 /* Rows in cookie order: equal cookies (other protocol or family) finish
  * by identity. */
-static void finish_identity(struct sw_row *rows, size_t n)
+static void finish_identity(const struct sw_view *v, uint32_t *ix, size_t n)
 {
 	for (size_t i = 1; i < n; i++) {
-		struct sw_row x = rows[i];
+		uint32_t x = ix[i];
+		struct sw_row rx = view_handle_row(v, x);
 		size_t j = i;
-		while (j > 0 && rows[j - 1].conn->cookie == x.conn->cookie &&
-		       cmp_identity(&rows[j - 1], &x) > 0) {
-			rows[j] = rows[j - 1];
+		while (j > 0) {
+			struct sw_row rp = view_handle_row(v, ix[j - 1]);
+			if (rp.conn->cookie != rx.conn->cookie || cmp_identity(&rp, &rx) <= 0)
+				break;
+			ix[j] = ix[j - 1];
 			j--;
 		}
-		rows[j] = x;
+		ix[j] = x;
 	}
 }
 
@@ -956,32 +951,33 @@ static void keyed_sort(struct scratch *sc, struct keyed *a, size_t n)
  * protocol and family) without the comparator chain.  At 100k sockets
  * the monitor's state,remote order has runs of thousands (TIME_WAIT
  * towards one server port, the listeners). */
-static void sort_identity(struct scratch *sc, struct sw_row *run, size_t n)
+static void sort_identity(struct scratch *sc, const struct sw_view *v, uint32_t *run, size_t n)
 {
 	struct keyed stackbuf[64];
 	struct keyed *kk = n <= 64 ? stackbuf : sc_get(sc, SC_KEYS, n * sizeof *kk);
 	for (size_t i = 0; i < n; i++) {
-		kk[i].key = run[i].conn->cookie;
+		kk[i].key = view_handle_row(v, run[i]).conn->cookie;
 		kk[i].idx = (uint32_t)i;
 	}
 	keyed_sort(sc, kk, n);
 	permute_rows(sc, run, kk, n);
 	if (kk != stackbuf)
 		sc_put(sc, kk);
-	finish_identity(run, n);
+	finish_identity(v, run, n);
 }
 
-static void sort_by_cookie(struct scratch *sc, struct sw_row *rows, size_t n)
+static void sort_by_cookie(struct scratch *sc, struct sw_view *v)
 {
+	size_t n = v->n;
 	struct keyed *ka = sc_get(sc, SC_KEYS, n * sizeof *ka);
 	for (size_t i = 0; i < n; i++) {
-		ka[i].key = rows[i].conn->cookie;
+		ka[i].key = view_row(v, i).conn->cookie;
 		ka[i].idx = (uint32_t)i;
 	}
 	struct keyed *a = radix_sorted(sc, ka, n);
-	permute_rows(sc, rows, a, n);
+	permute_rows(sc, v->ix, a, n);
 	sc_put(sc, a);
-	finish_identity(rows, n);
+	finish_identity(v, v->ix, n);
 }
 
 /* Large views: radix sort on a 64-bit prefix composed of the leading sort
@@ -1069,9 +1065,10 @@ static void add_tie(struct tie **t, size_t *n, size_t *cap, size_t at, size_t le
 	(*t)[(*n)++] = (struct tie){at, len, exact};
 }
 
-static bool sort_by_prefix(struct scratch *sc, struct sw_row *rows, size_t n,
-			   const struct sw_sortkey *keys, size_t nkeys, struct sortctx *ctx)
+static bool sort_by_prefix(struct scratch *sc, struct sw_view *v, const struct sw_sortkey *keys,
+			   size_t nkeys, struct sortctx *ctx)
 {
+	size_t n = v->n;
 	/* the columns the comparator uses, in order (view_sort skips the
 	 * others too) */
 	struct sw_sortkey eff[MAX_KEYS];
@@ -1097,7 +1094,8 @@ static bool sort_by_prefix(struct scratch *sc, struct sw_row *rows, size_t n,
 	uint64_t *k2 = two ? sc_get(sc, SC_K2, n * sizeof *k2) : NULL;
 	struct keyed *ka = sc_get(sc, SC_KEYS, n * sizeof *ka);
 	for (size_t i = 0; i < n; i++) {
-		const struct sw_row *r = &rows[i];
+		struct sw_row row = view_row(v, i);
+		const struct sw_row *r = &row;
 		ka[i].key = plan_key(&p1, r);
 		ka[i].idx = (uint32_t)i;
 		ka[i].flags = plan_exact(&p1, r) ? KF_EXACT1 : 0;
@@ -1137,20 +1135,22 @@ static bool sort_by_prefix(struct scratch *sc, struct sw_row *rows, size_t n,
 	}
 	if (k2)
 		sc_put(sc, k2);
-	permute_rows(sc, rows, a, n);
+	permute_rows(sc, v->ix, a, n);
 	sc_put(sc, a);
 	for (size_t t = 0; t < nties; t++) {
 		if (ties[t].exact)
-			sort_identity(sc, rows + ties[t].at, ties[t].n);
+			sort_identity(sc, v, v->ix + ties[t].at, ties[t].n);
 		else
-			qsort_r(rows + ties[t].at, ties[t].n, sizeof *rows, row_cmp, ctx);
+			qsort_r(v->ix + ties[t].at, ties[t].n, sizeof *v->ix, handle_cmp, ctx);
 	}
 	free(ties);
 	return true;
 }
 
-static void sortctx_init(struct sortctx *ctx, const struct sw_sortkey *keys, size_t nkeys)
+static void sortctx_init(struct sortctx *ctx, const struct sw_view *v, const struct sw_sortkey *keys,
+			 size_t nkeys)
 {
+	ctx->v = v;
 	ctx->n = 0;
 	for (size_t k = 0; k < nkeys && ctx->n < MAX_KEYS; k++) {
 		if (keys[k].col < 0 || keys[k].col >= SW_COL_COUNT)
@@ -1172,20 +1172,24 @@ size_t model_view_add_closed(const struct sw_model *m, const struct sw_select *s
 	size_t need = m->xclosed ? m->xclosed->nconns : 0;
 	if (!need || !m->ttl)
 		return 0;
-	x.rows = xmalloc(need * sizeof *x.rows);
+	x.ix = xmalloc(need * sizeof *x.ix);
 	x.cap = need;
+	view_srcs(m, &x);
+	v->src[SW_VSRC_CLOSED] = x.src[SW_VSRC_CLOSED];
 	view_xclosed(m, sel, f, &x);
 	view_sort(&x, keys, nkeys);
 	/* merged from the back: the order is the one view_sort gives */
 	struct sortctx ctx;
-	sortctx_init(&ctx, keys, nkeys);
-	v->rows = xgrow(v->rows, &v->cap, v->n + x.n ? v->n + x.n : 1, sizeof *v->rows);
+	sortctx_init(&ctx, v, keys, nkeys);
+	v->ix = xgrow(v->ix, &v->cap, v->n + x.n ? v->n + x.n : 1, sizeof *v->ix);
 	size_t i = v->n, j = x.n, k = v->n + x.n;
 	while (j > 0) {
-		if (i > 0 && row_cmp(&v->rows[i - 1], &x.rows[j - 1], &ctx) > 0)
-			v->rows[--k] = v->rows[--i];
+		struct sw_row a = i > 0 ? view_row(v, i - 1) : (struct sw_row){0};
+		struct sw_row b = view_row(&x, j - 1);
+		if (i > 0 && row_cmp(&a, &b, &ctx) > 0)
+			v->ix[--k] = v->ix[--i];
 		else
-			v->rows[--k] = x.rows[--j];
+			v->ix[--k] = x.ix[--j];
 	}
 	v->n += x.n;
 	size_t added = x.n;
@@ -1196,40 +1200,53 @@ size_t model_view_add_closed(const struct sw_model *m, const struct sw_select *s
 void view_sort(struct sw_view *v, const struct sw_sortkey *keys, size_t nkeys)
 {
 	struct sortctx ctx;
-	sortctx_init(&ctx, keys, nkeys);
+	sortctx_init(&ctx, v, keys, nkeys);
 	if (v->n < 2)
 		return;
 	if (ctx.n > 0 && v->n < PREFIX_SORT_MIN) {
-		qsort_r(v->rows, v->n, sizeof *v->rows, row_cmp, &ctx);
+		qsort_r(v->ix, v->n, sizeof *v->ix, handle_cmp, &ctx);
 		return;
 	}
 	struct scratch *sc = sc_take();
 	if (ctx.n == 0)
-		sort_by_cookie(sc, v->rows, v->n);
-	else if (!sort_by_prefix(sc, v->rows, v->n, keys, nkeys, &ctx))
-		qsort_r(v->rows, v->n, sizeof *v->rows, row_cmp, &ctx);
+		sort_by_cookie(sc, v);
+	else if (!sort_by_prefix(sc, v, keys, nkeys, &ctx))
+		qsort_r(v->ix, v->n, sizeof *v->ix, handle_cmp, &ctx);
 	sc_give(sc);
 }
 
 size_t view_live(const struct sw_view *v)
 {
 	size_t n = 0;
-	for (size_t i = 0; i < v->n; i++)
-		n += !(v->rows[i].st && (v->rows[i].st->flags & SW_ROW_CLOSED));
+	for (size_t i = 0; i < v->n; i++) {
+		struct sw_row r = view_row(v, i);
+		n += !(r.st && (r.st->flags & SW_ROW_CLOSED));
+	}
 	return n;
 }
 
 long view_find_cookie(const struct sw_view *v, uint64_t cookie)
 {
 	for (size_t i = 0; i < v->n; i++)
-		if (v->rows[i].conn->cookie == cookie)
+		if (view_row(v, i).conn->cookie == cookie)
 			return (long)i;
 	return -1;
 }
 
+void view_of_rows(struct sw_view *v, const struct sw_row *rows, size_t n)
+{
+	v->ix = xgrow(v->ix, &v->cap, n ? n : 1, sizeof *v->ix);
+	for (size_t i = 0; i < n; i++)
+		v->ix[i] = (uint32_t)i;
+	v->n = n;
+	memset(v->src, 0, sizeof v->src);
+	v->rowv = rows;
+}
+
 void view_done(struct sw_view *v)
 {
-	free(v->rows);
-	v->rows = NULL;
+	free(v->ix);
+	v->ix = NULL;
 	v->n = v->cap = 0;
+	v->rowv = NULL;
 }

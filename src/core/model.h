@@ -5,7 +5,7 @@
  * when it was first seen and its previous tcp_info byte counters, so each
  * row carries rates and marks (new, closed).  Closed sockets stay as
  * tombstone rows for a few refreshes.  Views are filtered, sorted arrays
- * of rows; they never copy records.
+ * of handles to rows; they never copy records.
  */
 #ifndef SW_MODEL_H
 #define SW_MODEL_H
@@ -52,10 +52,48 @@ struct sw_sortkey {
 	bool desc;
 };
 
-struct sw_view {
-	struct sw_row *rows;
-	size_t n, cap;
+/* A view holds 4-byte handles, not rows: at a million sockets two frames'
+ * views of 24-byte rows were 48 MB, and the sort moved 24 bytes a row.
+ * A handle names one of the sources (a snapshot and the row states beside
+ * its records) in its top bits and a record's index in it in the rest;
+ * view_row() makes the row.  The model's views use SW_VSRC_LIVE,
+ * SW_VSRC_TOMB and SW_VSRC_CLOSED.  A view of an array of rows
+ * (view_of_rows: tests, a row list made by hand) holds their indexes. */
+#define SW_VIEW_IDX_BITS 30
+#define SW_VIEW_IDX_MASK ((1u << SW_VIEW_IDX_BITS) - 1)
+enum { SW_VSRC_LIVE, SW_VSRC_TOMB, SW_VSRC_CLOSED, SW_VSRC_N };
+
+struct sw_vsrc {
+	const struct sw_snapshot *snap;
+	const struct sw_rowstat *st; /* NULL: rows have none */
+	size_t stride;               /* 1: st[i] per record; 0: one for all */
 };
+
+struct sw_view {
+	uint32_t *ix; /* handles */
+	size_t n, cap;
+	struct sw_vsrc src[SW_VSRC_N];
+	const struct sw_row *rowv; /* view_of_rows: the rows the handles index */
+};
+
+static inline struct sw_row view_handle_row(const struct sw_view *v, uint32_t h)
+{
+	if (v->rowv)
+		return v->rowv[h];
+	const struct sw_vsrc *s = &v->src[h >> SW_VIEW_IDX_BITS];
+	size_t k = h & SW_VIEW_IDX_MASK;
+	struct sw_row r = {s->snap, &s->snap->conns[k], s->st ? s->st + k * s->stride : NULL};
+	return r;
+}
+
+static inline struct sw_row view_row(const struct sw_view *v, size_t i)
+{
+	return view_handle_row(v, v->ix[i]);
+}
+
+/* A view of rows[0..n), in that order (rows must outlive it); view_done
+ * frees what it made. */
+void view_of_rows(struct sw_view *v, const struct sw_row *rows, size_t n);
 
 struct sw_model;
 

@@ -36,7 +36,7 @@ static void csv_field(FILE *fp, const char *s)
 	putc('"', fp);
 }
 
-int out_conns_csv(FILE *fp, const struct sw_row *rows, size_t n, const enum sw_col_id *cols,
+int out_conns_csv(FILE *fp, const struct sw_view *v, const enum sw_col_id *cols,
 		  int ncols, bool header, const char *stamp)
 {
 	if (ncols > SW_COL_COUNT)
@@ -56,7 +56,8 @@ int out_conns_csv(FILE *fp, const struct sw_row *rows, size_t n, const enum sw_c
 		putc('\n', fp);
 	}
 	char cell[CELL_MAX];
-	for (size_t i = 0; i < n && ncols > 0; i++) {
+	for (size_t i = 0; i < v->n && ncols > 0; i++) {
+		struct sw_row r = view_row(v, i);
 		if (stamp) {
 			csv_field(fp, stamp);
 			putc(',', fp);
@@ -65,7 +66,7 @@ int out_conns_csv(FILE *fp, const struct sw_row *rows, size_t n, const enum sw_c
 			if (j)
 				putc(',', fp);
 			cell[0] = '\0';
-			col[j]->format(&rows[i], cell, sizeof cell);
+			col[j]->format(&r, cell, sizeof cell);
 			csv_field(fp, cell);
 		}
 		putc('\n', fp);
@@ -79,14 +80,15 @@ static int cmp_int(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-int out_pids(FILE *fp, const struct sw_row *rows, size_t n)
+int out_pids(FILE *fp, const struct sw_view *v)
 {
 	size_t cap = 0, np = 0;
 	int *pids = NULL;
-	for (size_t i = 0; i < n; i++) {
-		const struct sw_conn *c = rows[i].conn;
+	for (size_t i = 0; i < v->n; i++) {
+		struct sw_row r = view_row(v, i);
+		const struct sw_conn *c = r.conn;
 		for (uint32_t k = 0; k < c->owners_n; k++) {
-			const struct sw_proc *p = snapshot_owner_proc(rows[i].snap, c, k);
+			const struct sw_proc *p = snapshot_owner_proc(r.snap, c, k);
 			if (!p || p->pid <= 0)
 				continue;
 			pids = xgrow(pids, &cap, np + 1, sizeof *pids);

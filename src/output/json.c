@@ -555,11 +555,11 @@ static void states_obj(struct jo *o, const char *k, const uint32_t *by_state, un
 	close_obj(&j);
 }
 
-static void summary_obj(struct jo *o, const struct sw_row *rows, size_t n)
+static void summary_obj(struct jo *o, const struct sw_view *v)
 {
 	struct sw_agg_states as;
 	struct jo j, p;
-	agg_states(rows, n, &as);
+	agg_states(v, &as);
 	open_obj(o, &j, "summary");
 	ju(&j, "total", as.all);
 	for (unsigned pr = 0; pr < SW_PROTO_COUNT; pr++) {
@@ -689,8 +689,7 @@ static void listeners_list(struct jo *o, const struct sw_listeners *ls, size_t t
 	putc(']', o->fp);
 }
 
-static void aggregates_obj(struct jo *o, const struct sw_snapshot *s, const struct sw_row *rows,
-			   size_t n, size_t top)
+static void aggregates_obj(struct jo *o, const struct sw_snapshot *s, const struct sw_view *v, size_t top)
 {
 	struct jo j;
 	struct sw_agg a;
@@ -698,25 +697,25 @@ static void aggregates_obj(struct jo *o, const struct sw_snapshot *s, const stru
 	agg_init(&a);
 	agg_listen_ports_snap(&a, s); /* a filter may have left the listeners out */
 	open_obj(o, &j, "aggregates");
-	agg_group(&a, SW_AGG_REMOTE_IP, rows, n);
+	agg_group(&a, SW_AGG_REMOTE_IP, v);
 	ju(&j, "remote_ips", a.n);
 	agg_list(&j, "remote_ip", &a, top, false);
 	/* SYN_RECV per remote IP: the same groups ordered by SYN_RECV count */
 	if (a.n > 1)
 		agg_sort_by_state(&a, SW_ST_SYN_RECV);
 	agg_list(&j, "syn_recv_by_ip", &a, top, true);
-	agg_group(&a, SW_AGG_REMOTE_NET, rows, n);
+	agg_group(&a, SW_AGG_REMOTE_NET, v);
 	agg_list(&j, "remote_net", &a, top, false);
-	agg_group(&a, SW_AGG_LOCAL_PORT, rows, n);
+	agg_group(&a, SW_AGG_LOCAL_PORT, v);
 	agg_list(&j, "local_port", &a, top, false);
-	agg_group(&a, SW_AGG_DEST, rows, n);
+	agg_group(&a, SW_AGG_DEST, v);
 	ju(&j, "destinations", a.n);
 	agg_list(&j, "destination", &a, top, false);
-	agg_group(&a, SW_AGG_PROCESS, rows, n);
+	agg_group(&a, SW_AGG_PROCESS, v);
 	agg_list(&j, "process", &a, top, false);
 	agg_done(&a);
 	listeners_init(&ls);
-	agg_listeners(&ls, rows, n);
+	agg_listeners(&ls, v);
 	listeners_list(&j, &ls, top);
 	listeners_done(&ls);
 	close_obj(&j);
@@ -753,12 +752,11 @@ static void notes_list(struct jo *o, uint32_t notes)
 
 /* -N all: every namespace with its sockets per state (of the rows) and
  * the settings read in it; "error" for one that could not be entered. */
-static void namespaces_arr(struct jo *o, const struct sw_snapshot *s, const struct sw_row *rows,
-			   size_t n)
+static void namespaces_arr(struct jo *o, const struct sw_snapshot *s, const struct sw_view *v)
 {
 	static const char *const kinds[] = {"inode", "host", "named", "container", "unit"};
 	struct sw_agg_ns an = {0};
-	agg_ns_states(s, rows, n, &an);
+	agg_ns_states(s, v, &an);
 	key(o, "namespaces");
 	putc('[', o->fp);
 	for (size_t i = 0; i < s->nns; i++) {
@@ -789,7 +787,7 @@ static void namespaces_arr(struct jo *o, const struct sw_snapshot *s, const stru
 	agg_ns_done(&an);
 }
 
-int out_conns_json(FILE *fp, const struct sw_snapshot *s, const struct sw_row *rows, size_t n,
+int out_conns_json(FILE *fp, const struct sw_snapshot *s, const struct sw_view *v,
 		   const struct out_json_opts *opt)
 {
 	struct jo o = {fp, true};
@@ -823,22 +821,23 @@ int out_conns_json(FILE *fp, const struct sw_snapshot *s, const struct sw_row *r
 		out_json_cstr(fp, sw_proto_name(p));
 	}
 	putc(']', fp);
-	ju(&o, "count", n);
+	ju(&o, "count", v->n);
 	key(&o, "sockets");
 	putc('[', fp);
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < v->n; i++) {
 		if (i)
 			putc(',', fp);
-		socket_obj(fp, &rows[i]);
+		struct sw_row r = view_row(v, i);
+		socket_obj(fp, &r);
 	}
 	putc(']', fp);
-	summary_obj(&o, rows, n);
+	summary_obj(&o, v);
 	if (s->nns)
-		namespaces_arr(&o, s, rows, n);
+		namespaces_arr(&o, s, v);
 	if (s->have_kstat)
 		kernel_obj(&o, &s->kstat);
 	if (opt->aggregates)
-		aggregates_obj(&o, s, rows, n, opt->top > 0 ? (size_t)opt->top : 10);
+		aggregates_obj(&o, s, v, opt->top > 0 ? (size_t)opt->top : 10);
 	if (opt->extra)
 		opt->extra(fp, opt->extra_arg);
 	putc('}', fp);

@@ -29,17 +29,17 @@
 /* Aligned columns like ss/netstat: widths computed from the data (and the
  * header), numbers right-aligned, two spaces between columns, no trailing
  * blanks.  header=false for -H. */
-int out_conns_table(FILE *fp, const struct sw_row *rows, size_t n,
+int out_conns_table(FILE *fp, const struct sw_view *v,
 		    const enum sw_col_id *cols, int ncols, bool header);
 
 /* The same cells as RFC 4180 CSV (csv.c): a header line of column names
  * (the --columns names) unless header=false; stamp (or NULL) adds a first
  * column "time" with that text in every row (repeated samples). */
-int out_conns_csv(FILE *fp, const struct sw_row *rows, size_t n,
+int out_conns_csv(FILE *fp, const struct sw_view *v,
 		  const enum sw_col_id *cols, int ncols, bool header, const char *stamp);
 /* The PIDs holding the rows' sockets, unique, ascending, one per line
  * (as lsof -t); nothing for sockets no visible process holds. */
-int out_pids(FILE *fp, const struct sw_row *rows, size_t n);
+int out_pids(FILE *fp, const struct sw_view *v);
 
 /* ---- JSON ----------------------------------------------------------------- */
 
@@ -54,8 +54,7 @@ struct out_json_opts {
 
 /* One compact single-line JSON document (newline-terminated) describing
  * the snapshot s and the selected rows. */
-int out_conns_json(FILE *fp, const struct sw_snapshot *s, const struct sw_row *rows,
-		   size_t n, const struct out_json_opts *o);
+int out_conns_json(FILE *fp, const struct sw_snapshot *s, const struct sw_view *v, const struct out_json_opts *o);
 
 /* JSON string literal (with quotes) for len bytes of p: '"', '\\' and
  * control characters escaped (\n, \t, \u0001, NUL as \u0000), valid UTF-8
@@ -79,8 +78,7 @@ struct out_summary_opts {
  * listeners with their queues, and the kernel context (port range,
  * tcp_tw_reuse, tcp_fin_timeout, tcp_max_tw_buckets vs TIME_WAIT,
  * somaxconn, syncookies, listen/TIME_WAIT overflow counters). */
-int out_summary_text(FILE *fp, const struct sw_snapshot *s, const struct sw_row *rows,
-		     size_t n, const struct out_summary_opts *o);
+int out_summary_text(FILE *fp, const struct sw_snapshot *s, const struct sw_view *v, const struct out_summary_opts *o);
 
 /* Shared by summary and JSON: the kernel counters worth showing, in order
  * ({group, name} pairs, NULL-terminated). */

@@ -268,11 +268,11 @@ static void ns_rest(FILE *fp, const struct sw_snapshot *s, const size_t *ord, si
 	fputc('\n', fp);
 }
 
-static void ns_section(FILE *fp, const struct sw_snapshot *s, const struct sw_row *rows, size_t n,
+static void ns_section(FILE *fp, const struct sw_snapshot *s, const struct sw_view *v,
 		       size_t top)
 {
 	struct sw_agg_ns an = {0};
-	agg_ns_states(s, rows, n, &an);
+	agg_ns_states(s, v, &an);
 	unsigned sts[SW_ST_COUNT], nst = 0;
 	for (unsigned st = 0; st < SW_ST_COUNT; st++) {
 		bool any = false;
@@ -296,7 +296,7 @@ static void ns_section(FILE *fp, const struct sw_snapshot *s, const struct sw_ro
 	agg_ns_done(&an);
 }
 
-int out_summary_text(FILE *fp, const struct sw_snapshot *s, const struct sw_row *rows, size_t n,
+int out_summary_text(FILE *fp, const struct sw_snapshot *s, const struct sw_view *v,
 		     const struct out_summary_opts *o)
 {
 	size_t top = o && o->top > 0 ? (size_t)o->top : 10;
@@ -304,10 +304,10 @@ int out_summary_text(FILE *fp, const struct sw_snapshot *s, const struct sw_row 
 	struct sw_agg a;
 	struct sw_listeners ls;
 
-	agg_states(rows, n, &as);
+	agg_states(v, &as);
 	states_table(fp, &as);
 	if (s && s->nns)
-		ns_section(fp, s, rows, n, top);
+		ns_section(fp, s, v, top);
 	/* where the RAW counts come from, when they are there */
 	if (s && (s->notes & SW_NOTE_RAW_PROCFS) && as.total[SW_PROTO_RAW])
 		fprintf(fp, "\n%s\n", _("(RAW sockets read from /proc/net/raw: "
@@ -316,23 +316,23 @@ int out_summary_text(FILE *fp, const struct sw_snapshot *s, const struct sw_row 
 	agg_init(&a);
 	if (s) /* a filter may have left the listeners out of the rows */
 		agg_listen_ports_snap(&a, s);
-	agg_group(&a, SW_AGG_REMOTE_IP, rows, n);
+	agg_group(&a, SW_AGG_REMOTE_IP, v);
 	group_section(fp, _("Connections per remote IP"), _("Remote IP"), &a, top, false);
 	if (a.n > 1)
 		agg_sort_by_state(&a, SW_ST_SYN_RECV);
 	group_section(fp, _("SYN_RECV per remote IP"), _("Remote IP"), &a, top, true);
-	agg_group(&a, SW_AGG_REMOTE_NET, rows, n);
+	agg_group(&a, SW_AGG_REMOTE_NET, v);
 	group_section(fp, _("Connections per remote network"), _("Network"), &a, top, false);
-	agg_group(&a, SW_AGG_DEST, rows, n);
+	agg_group(&a, SW_AGG_DEST, v);
 	group_section(fp, _("Connections per destination"), _("Destination"), &a, top, false);
-	agg_group(&a, SW_AGG_LOCAL_PORT, rows, n);
+	agg_group(&a, SW_AGG_LOCAL_PORT, v);
 	group_section(fp, _("Connections per local port"), _("Port"), &a, top, false);
-	agg_group(&a, SW_AGG_PROCESS, rows, n);
+	agg_group(&a, SW_AGG_PROCESS, v);
 	group_section(fp, _("Sockets per process"), _("PID/Program"), &a, top, false);
 	agg_done(&a);
 
 	listeners_init(&ls);
-	agg_listeners(&ls, rows, n);
+	agg_listeners(&ls, v);
 	listeners_section(fp, &ls, top);
 	listeners_done(&ls);
 

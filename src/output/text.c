@@ -111,11 +111,12 @@ static size_t put_line(char *line, const char **cells, const int *width,
 	return len;
 }
 
-int out_conns_table(FILE *fp, const struct sw_row *rows, size_t n, const enum sw_col_id *cols,
+int out_conns_table(FILE *fp, const struct sw_view *v, const enum sw_col_id *cols,
 		    int ncols, bool header)
 {
 	if (ncols <= 0)
 		return 0;
+	size_t n = v->n;
 	const struct sw_column *col[SW_COL_COUNT];
 	int width[SW_COL_COUNT];
 	if (ncols > SW_COL_COUNT)
@@ -140,12 +141,13 @@ int out_conns_table(FILE *fp, const struct sw_row *rows, size_t n, const enum sw
 		 * a few rows ahead (at 100k sockets most of the time here was
 		 * waiting for the first field of each record) */
 		if (i + PREFETCH < n)
-			__builtin_prefetch(rows[i + PREFETCH].conn);
+			__builtin_prefetch(view_row(v, i + PREFETCH).conn);
+		struct sw_row r = view_row(v, i);
 		/* room for the whole row at once (one check a row, not a cell) */
 		arena = xgrow(arena, &acap, alen + rowmax, 1);
 		for (int j = 0; j < ncols; j++) {
 			char *cell = arena + alen + CELL_HDR;
-			size_t len = col[j]->format(&rows[i], cell, CELL_MAX);
+			size_t len = col[j]->format(&r, cell, CELL_MAX);
 			bool ascii = cell_ascii(cell, len);
 			int w = ascii ? (int)len : sw_text_width(cell, len);
 			if (w > width[j])

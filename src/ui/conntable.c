@@ -21,10 +21,15 @@ static size_t ct_nrows(const struct panel *p, const struct ui *ui)
 	return ui->data.conns ? ui->data.conns->n : 0;
 }
 
+/* The selected row, made from its handle into ui->sel_row (valid until
+ * the next call). */
 static const struct sw_row *ct_selected(struct panel *p, struct ui *ui)
 {
 	size_t n = ct_nrows(p, ui);
-	return n && p->sel.cur < n ? &ui->data.conns->rows[p->sel.cur] : NULL;
+	if (!n || p->sel.cur >= n)
+		return NULL;
+	ui->sel_row = view_row(ui->data.conns, p->sel.cur);
+	return &ui->sel_row;
 }
 
 static long ct_find_key(const struct panel *p, const struct ui *ui, uint64_t key)
@@ -36,7 +41,7 @@ static long ct_find_key(const struct panel *p, const struct ui *ui, uint64_t key
 static uint64_t ct_row_key(const struct panel *p, const struct ui *ui, size_t i)
 {
 	(void)p;
-	return ui->data.conns->rows[i].conn->cookie;
+	return view_row(ui->data.conns, i).conn->cookie;
 }
 
 struct layout {
@@ -126,7 +131,8 @@ static void ct_row_text(const struct panel *p, struct ui *ui, size_t i, char *bu
 	(void)p;
 	enum sw_col_id ids[SW_COL_COUNT];
 	size_t n = colset_visible(&ui->colset, ids, SW_COL_COUNT);
-	const struct sw_row *r = &ui->data.conns->rows[i];
+	struct sw_row row = view_row(ui->data.conns, i);
+	const struct sw_row *r = &row;
 	size_t used = 0;
 	buf[0] = '\0';
 	for (size_t k = 0; k < n && used + 1 < len; k++) {
@@ -207,7 +213,8 @@ static void ct_draw(struct panel *p, struct ui *ui)
 	size_t h = panel_list_h(p);
 	listsel_scroll(&p->sel, n, h);
 	for (size_t i = p->sel.top; i < n && i < p->sel.top + h; i++) {
-		const struct sw_row *r = &ui->data.conns->rows[i];
+		struct sw_row row = view_row(ui->data.conns, i);
+		const struct sw_row *r = &row;
 		attr_t base = crt_attr(CRT_NORMAL);
 		if (r->st && (r->st->flags & SW_ROW_CLOSED))
 			base = crt_attr(CRT_CLOSED);

@@ -73,7 +73,7 @@ void listsel_sync_view(struct listsel *s, const struct sw_view *v, size_t h)
 void listsel_remember_view(struct listsel *s, const struct sw_view *v)
 {
 	if (v->n && s->cur < v->n) {
-		s->key = v->rows[s->cur].conn->cookie;
+		s->key = view_row(v, s->cur).conn->cookie;
 		s->has_key = true;
 	} else {
 		s->has_key = false;

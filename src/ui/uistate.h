@@ -40,6 +40,7 @@ struct ui {
 	struct sw_keymap km;
 	struct ui_wants wants;
 	struct ui_data data;
+	struct sw_row sel_row; /* the connection table's selected row (ct_selected) */
 	bool have_data;
 	struct ui_pace pace; /* the interval in effect, a collection running */
 	uint64_t seen_seq;

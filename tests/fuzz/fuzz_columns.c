@@ -51,7 +51,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 						   col->name, a, b, ab, ba);
 				}
 		}
-		out_conns_table(fuzz_null(), rows, nrows, ids, n, true);
+		struct sw_view v = {0};
+		view_of_rows(&v, rows, nrows);
+		out_conns_table(fuzz_null(), &v, ids, n, true);
+		view_done(&v);
 	}
 	const struct sw_column *c = column_by_name(spec);
 	FUZZ_CHECK(!c || (unsigned)c->id < SW_COL_COUNT, "column_by_name");

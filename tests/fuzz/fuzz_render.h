@@ -58,7 +58,9 @@ static inline void fuzz_render(const struct sw_snapshot *s, struct diag_state *d
 			}
 		}
 	}
-	out_conns_table(null, rows, n, cols, SW_COL_COUNT, true);
+	struct sw_view v = {0};
+	view_of_rows(&v, rows, n);
+	out_conns_table(null, &v, cols, SW_COL_COUNT, true);
 
 	struct diag_thresholds t;
 	struct diag_list dl;
@@ -69,13 +71,14 @@ static inline void fuzz_render(const struct sw_snapshot *s, struct diag_state *d
 
 	struct out_json_opts jo = {.aggregates = true, .top = 3,
 				   .extra = out_diagnoses_json_member, .extra_arg = &dl};
-	out_conns_json(null, s, rows, n, &jo);
+	out_conns_json(null, s, &v, &jo);
 	struct out_summary_opts so = {.top = 3};
-	out_summary_text(null, s, rows, n, &so);
+	out_summary_text(null, s, &v, &so);
 	struct out_prom_opts po = {.top = 3, .scratch = ds};
 	out_metrics_prom(null, s, &dl, &po);
 
 	diag_list_done(&dl);
+	view_done(&v);
 	free(rows);
 }
 

@@ -12,6 +12,17 @@
 #include "core/snapshot.h"
 #include "core/util.h"
 
+/* A view of rows[0..n) for the functions that take views (the last 8
+ * made stay valid; their handle arrays are reused). */
+static inline const struct sw_view *fx_view(const struct sw_row *rows, size_t n)
+{
+	static struct sw_view v[8];
+	static unsigned next;
+	struct sw_view *x = &v[next++ % 8];
+	view_of_rows(x, rows, n);
+	return x;
+}
+
 static const struct sw_rowstat fx_live;                              /* plain row */
 static const struct sw_rowstat fx_tomb = {.flags = SW_ROW_CLOSED};   /* tombstone */
 

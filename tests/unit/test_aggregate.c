@@ -95,7 +95,7 @@ static void test_states(void **state)
 	struct world w;
 	world_build(&w);
 	struct sw_agg_states as;
-	agg_states(w.rows, w.n, &as);
+	agg_states(fx_view(w.rows, w.n), &as);
 	assert_int_equal(as.all, w.n - 1); /* tombstone skipped */
 	assert_int_equal(as.count[SW_PROTO_TCP][SW_ST_LISTEN], 4);
 	assert_int_equal(as.count[SW_PROTO_TCP][SW_ST_ESTABLISHED], 5);
@@ -140,7 +140,7 @@ static void test_ns_rank(void **state)
 	assert_true(s.nconns <= 64);
 	fx_rows(&s, rows, NULL);
 	struct sw_agg_ns an = {0};
-	agg_ns_states(&s, rows, s.nconns, &an);
+	agg_ns_states(&s, fx_view(rows, s.nconns), &an);
 	size_t order[6], nrest;
 	uint32_t rest[SW_ST_COUNT + 1];
 	size_t keep = agg_ns_rank(&an, SW_ST_TIME_WAIT, 2, order, rest, &nrest);
@@ -170,7 +170,7 @@ static void test_remote_ip(void **state)
 	world_build(&w);
 	struct sw_agg a;
 	agg_init(&a);
-	agg_group(&a, SW_AGG_REMOTE_IP, w.rows, w.n);
+	agg_group(&a, SW_AGG_REMOTE_IP, fx_view(w.rows, w.n));
 	assert_int_equal(a.kind, SW_AGG_REMOTE_IP);
 	/* 10.0.0.7 (3: two IPv4 + one v4-mapped; tombstone not counted),
 	 * 127.0.0.1 (2), then singles ordered by key: IPv4 before IPv6 */
@@ -202,7 +202,7 @@ static void test_remote_ip(void **state)
 	assert_int_equal(a.e[6].family, AF_INET6);
 	assert_int_equal(a.n, 7);
 	/* agg_sort: any column of the Top remote IPs panel */
-	agg_group(&a, SW_AGG_REMOTE_IP, w.rows, w.n);
+	agg_group(&a, SW_AGG_REMOTE_IP, fx_view(w.rows, w.n));
 	/* by count: 10.0.0.7 (3) first */
 	assert_string_equal(key(&a.e[0]), "10.0.0.7");
 	agg_sort(&a, SW_AGG_BY_STATES, SW_STATE_BIT(SW_ST_SYN_RECV));
@@ -228,7 +228,7 @@ static void test_remote_ip(void **state)
 		snprintf(bycount[i], sizeof bycount[i], "%s", key(&a.e[i]));
 	assert_string_equal(bycount[0], "10.0.0.7");
 	assert_string_equal(bycount[1], "127.0.0.1");
-	agg_group(&a, SW_AGG_REMOTE_IP, w.rows, w.n);
+	agg_group(&a, SW_AGG_REMOTE_IP, fx_view(w.rows, w.n));
 	agg_sort(&a, SW_AGG_BY_COUNT, 0);
 	for (size_t i = 0; i < a.n; i++)
 		assert_string_equal(key(&a.e[i]), bycount[i]);
@@ -243,7 +243,7 @@ static void test_remote_net(void **state)
 	world_build(&w);
 	struct sw_agg a;
 	agg_init(&a);
-	agg_group(&a, SW_AGG_REMOTE_NET, w.rows, w.n);
+	agg_group(&a, SW_AGG_REMOTE_NET, fx_view(w.rows, w.n));
 	assert_int_equal(a.n, 3);
 	assert_string_equal(key(&a.e[0]), "10.0.0.0/24");
 	assert_int_equal(a.e[0].total, 6); /* .7 x3, .8, .9, .53 */
@@ -263,7 +263,7 @@ static void test_local_port_and_process(void **state)
 	world_build(&w);
 	struct sw_agg a;
 	agg_init(&a);
-	agg_group(&a, SW_AGG_LOCAL_PORT, w.rows, w.n);
+	agg_group(&a, SW_AGG_LOCAL_PORT, fx_view(w.rows, w.n));
 	assert_string_equal(key(&a.e[0]), "tcp/80");
 	assert_int_equal(a.e[0].total, 6);
 	assert_int_equal(a.e[0].by_state[SW_ST_SYN_RECV], 2);
@@ -277,7 +277,7 @@ static void test_local_port_and_process(void **state)
 
 	/* destinations: the client ends only (php-fpm's MySQL connection,
 	 * the DNS query), never the server ends on :80 or :3306 */
-	agg_group(&a, SW_AGG_DEST, w.rows, w.n);
+	agg_group(&a, SW_AGG_DEST, fx_view(w.rows, w.n));
 	assert_int_equal(a.n, 2);
 	assert_string_equal(key(&a.e[0]), "10.0.0.53:53/udp");
 	assert_int_equal(a.e[0].nowners, 0);
@@ -288,7 +288,7 @@ static void test_local_port_and_process(void **state)
 	char who[64];
 	assert_string_equal(agg_owners_str(&a.e[1], who, sizeof who), "php-fpm");
 
-	agg_group(&a, SW_AGG_PROCESS, w.rows, w.n);
+	agg_group(&a, SW_AGG_PROCESS, fx_view(w.rows, w.n));
 	/* unknown owner: 3,4,7,9,10,11,13,19 = 8; nginx 101: 2; nginx 100: 2;
 	 * mysqld: 2; php-fpm: 1.  UNIX sockets are not counted. */
 	assert_int_equal(a.n, 5);
@@ -313,7 +313,7 @@ static void test_listeners(void **state)
 	world_build(&w);
 	struct sw_listeners ls;
 	listeners_init(&ls);
-	agg_listeners(&ls, w.rows, w.n);
+	agg_listeners(&ls, fx_view(w.rows, w.n));
 	/* tcp :80 (0.0.0.0, ::), tcp :3306 (0.0.0.0, 127.0.0.1), udp :53, unix */
 	assert_int_equal(ls.n, 6);
 	const struct sw_listener *l = ls.l;
@@ -392,15 +392,15 @@ static void test_row_order(void **state)
 	struct sw_listeners l0, l1;
 	listeners_init(&l0);
 	listeners_init(&l1);
-	agg_listeners(&l0, w.rows, w.n);
-	agg_listeners(&l1, rev, w.n);
+	agg_listeners(&l0, fx_view(w.rows, w.n));
+	agg_listeners(&l1, fx_view(rev, w.n));
 	check_same_listeners(&l0, &l1, 1);
-	agg_listeners(&l1, dbl, 2 * w.n);
+	agg_listeners(&l1, fx_view(dbl, 2 * w.n));
 	assert_int_equal(l1.n, 2 * l0.n); /* each listener twice, the first counts */
 	struct sw_row all[64 + 3];
 	memcpy(all, w.rows, w.n * sizeof *all);
 	memcpy(all + w.n, mix, sizeof mix);
-	agg_listeners(&l1, all, w.n + 3);
+	agg_listeners(&l1, fx_view(all, w.n + 3));
 	assert_int_equal(l1.n, l0.n);
 	assert_int_equal(l1.l[0].established, l0.l[0].established + 1);
 	assert_int_equal(l1.l[0].syn_recv, l0.l[0].syn_recv + 1);
@@ -412,10 +412,10 @@ static void test_row_order(void **state)
 		struct sw_agg g0, g1;
 		agg_init(&g0);
 		agg_init(&g1);
-		agg_group(&g0, (enum sw_agg_kind)k, w.rows, w.n);
-		agg_group(&g1, (enum sw_agg_kind)k, rev, w.n);
+		agg_group(&g0, (enum sw_agg_kind)k, fx_view(w.rows, w.n));
+		agg_group(&g1, (enum sw_agg_kind)k, fx_view(rev, w.n));
 		check_same_groups(&g0, &g1, 1);
-		agg_group(&g1, (enum sw_agg_kind)k, dbl, 2 * w.n);
+		agg_group(&g1, (enum sw_agg_kind)k, fx_view(dbl, 2 * w.n));
 		check_same_groups(&g0, &g1, 2);
 		agg_done(&g0);
 		agg_done(&g1);
@@ -461,7 +461,7 @@ static void test_tw_story(void **state)
 
 	struct sw_agg a;
 	agg_init(&a);
-	agg_group(&a, SW_AGG_DEST, rows, n);
+	agg_group(&a, SW_AGG_DEST, fx_view(rows, n));
 	assert_int_equal(a.n, 2);
 	assert_string_equal(key(&a.e[0]), "127.0.0.1:3306");
 	assert_int_equal(a.e[0].total, 1000);
@@ -472,7 +472,7 @@ static void test_tw_story(void **state)
 	assert_string_equal(key(&a.e[1]), "127.0.0.1:9000");
 	assert_string_equal(agg_owners_str(&a.e[1], who, sizeof who), "nginx");
 
-	agg_group(&a, SW_AGG_LOCAL_PORT, rows, n);
+	agg_group(&a, SW_AGG_LOCAL_PORT, fx_view(rows, n));
 	assert_int_equal(a.n, 3);
 	assert_string_equal(key(&a.e[0]), "tcp/ephemeral");
 	assert_int_equal(a.e[0].total, 1001);
@@ -487,22 +487,22 @@ static void test_tw_story(void **state)
 	for (size_t k = 0; k < n; k++)
 		if (rows[k].conn->state == SW_ST_TIME_WAIT)
 			tw[ntw++] = rows[k];
-	agg_listen_ports(&a, rows, n);
-	agg_group(&a, SW_AGG_DEST, tw, ntw);
+	agg_listen_ports(&a, fx_view(rows, n));
+	agg_group(&a, SW_AGG_DEST, fx_view(tw, ntw));
 	assert_int_equal(a.n, 1);
 	assert_int_equal(a.e[0].total, 998);
 	agg_done(&a); /* ... or from the snapshot (batch -s with a filter) */
 	agg_init(&a);
-	agg_group(&a, SW_AGG_DEST, tw, ntw);
+	agg_group(&a, SW_AGG_DEST, fx_view(tw, ntw));
 	assert_int_equal(a.n, 6); /* without them: 5 server ends look like clients */
 	agg_listen_ports_snap(&a, &s);
-	agg_group(&a, SW_AGG_DEST, tw, ntw);
+	agg_group(&a, SW_AGG_DEST, fx_view(tw, ntw));
 	assert_int_equal(a.n, 1);
 
 	/* sorted by a column: by key, by SYN_RECV|TIME_WAIT, by address */
-	agg_group(&a, SW_AGG_REMOTE_IP, rows, n);
+	agg_group(&a, SW_AGG_REMOTE_IP, fx_view(rows, n));
 	assert_int_equal(a.n, 1);
-	agg_group(&a, SW_AGG_DEST, rows, n);
+	agg_group(&a, SW_AGG_DEST, fx_view(rows, n));
 	agg_sort(&a, SW_AGG_BY_KEY, 0);
 	assert_string_equal(key(&a.e[0]), "127.0.0.1:3306");
 	agg_sort(&a, SW_AGG_BY_STATES, SW_STATE_BIT(SW_ST_ESTABLISHED));
@@ -533,7 +533,7 @@ static void test_scale(void **state)
 	fx_rows(&s, rows, NULL);
 	struct sw_agg g;
 	agg_init(&g);
-	agg_group(&g, SW_AGG_REMOTE_IP, rows, N);
+	agg_group(&g, SW_AGG_REMOTE_IP, fx_view(rows, N));
 	uint32_t sum = 0;
 	for (size_t i = 0; i < g.n; i++) {
 		sum += g.e[i].total;
@@ -541,7 +541,7 @@ static void test_scale(void **state)
 			assert_true(g.e[i - 1].total >= g.e[i].total);
 	}
 	assert_int_equal(sum, N);
-	agg_group(&g, SW_AGG_LOCAL_PORT, rows, N);
+	agg_group(&g, SW_AGG_LOCAL_PORT, fx_view(rows, N));
 	assert_int_equal(g.n, 1);
 	assert_int_equal(g.e[0].total, N);
 	assert_int_equal(g.e[0].by_state[SW_ST_TIME_WAIT], (N + 2) / 3);

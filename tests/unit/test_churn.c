@@ -505,8 +505,8 @@ static void test_view(void **state)
 	assert_int_equal(view_live(&v), 2);
 	long i = view_find_cookie(&v, 77);
 	assert_true(i >= 0);
-	assert_true(v.rows[i].st->flags & SW_ROW_CLOSED);
-	assert_int_equal(v.rows[i].st->life_ms, 20);
+	assert_true(view_row(&v, i).st->flags & SW_ROW_CLOSED);
+	assert_int_equal(view_row(&v, i).st->life_ms, 20);
 	model_set_tombstone_ttl(f->m, 0); /* closed rows hidden */
 	model_view(f->m, NULL, NULL, NULL, 0, &v);
 	assert_int_equal(v.n, 2);

@@ -63,7 +63,13 @@ static const struct sw_row *find_row(struct sw_model *m, struct sw_view *v, uint
 {
 	model_view(m, NULL, NULL, NULL, 0, v);
 	long i = view_find_cookie(v, cookie);
-	return i < 0 ? NULL : &v->rows[i];
+	static struct sw_row found[8]; /* the last 8 stay valid */
+	static unsigned next;
+	if (i < 0)
+		return NULL;
+	struct sw_row *r = &found[next++ % 8];
+	*r = view_row(v, (size_t)i);
+	return r;
 }
 
 /* Same, for a row that must exist. */
@@ -121,14 +127,15 @@ static void test_update_keep(void **state)
 	assert_int_equal(old.n, 4);
 	struct { uint64_t cookie, first; uint32_t flags; size_t nconns; } was[4];
 	for (size_t i = 0; i < old.n; i++)
-		was[i] = (typeof(was[0])){old.rows[i].conn->cookie, old.rows[i].st->first_seen_ns,
-					 old.rows[i].st->flags, old.rows[i].snap->nconns};
+		was[i] = (typeof(was[0])){view_row(&old, i).conn->cookie, view_row(&old, i).st->first_seen_ns,
+					 view_row(&old, i).st->flags, view_row(&old, i).snap->nconns};
 
 	fill(&s, 3 * SEC, c, 2); /* 1 and 3 closed, 4 new */
 	model_update_keep(m, &s);
 	assert_int_equal(s.nconns, 0);
 	for (size_t i = 0; i < old.n; i++) {
-		const struct sw_row *r = &old.rows[i];
+		struct sw_row row = view_row(&old, i);
+		const struct sw_row *r = &row;
 		assert_int_equal(r->conn->cookie, was[i].cookie);
 		assert_int_equal(r->st->first_seen_ns, was[i].first);
 		assert_int_equal(r->st->flags, was[i].flags);
@@ -236,7 +243,7 @@ static void test_add_closed(void **state)
 		assert_int_equal(a.n, 3040);
 		assert_int_equal(b.n, a.n);
 		for (size_t i = 0; i < a.n; i++)
-			assert_ptr_equal(a.rows[i].conn, b.rows[i].conn);
+			assert_ptr_equal(view_row(&a, i).conn, view_row(&b, i).conn);
 	}
 	view_done(&a);
 	view_done(&b);
@@ -631,7 +638,7 @@ static void test_missing_closed(void **state)
 	assert_int_equal(r->st->gone_for, 1);
 	assert_true(row_of(m, &v, 7)->st->flags & SW_ROW_NEW);
 	assert_int_equal(v.n, 3);
-	agg_states(v.rows, v.n, &as);
+	agg_states(&v, &as);
 	assert_int_equal(as.all, 2);
 	assert_int_equal(as.count[SW_PROTO_TCP][SW_ST_ESTABLISHED], 2);
 	/* 2 shows up again (a resumed dump had skipped it): live, not new,
@@ -760,12 +767,12 @@ static void test_dups(void **state)
 	model_update(m, &s);
 	model_view(m, NULL, NULL, NULL, 0, &v);
 	assert_int_equal(v.n, 4);
-	assert_int_equal(v.rows[1].conn->cookie, 2);
-	assert_int_equal(v.rows[1].conn->proto, SW_PROTO_TCP);
-	assert_int_equal(v.rows[2].conn->cookie, 2);
-	assert_int_equal(v.rows[2].conn->proto, SW_PROTO_UDP);
-	assert_true(v.rows[2].st->flags & SW_ROW_NEW);
-	assert_false(v.rows[1].st->flags & SW_ROW_NEW);
+	assert_int_equal(view_row(&v, 1).conn->cookie, 2);
+	assert_int_equal(view_row(&v, 1).conn->proto, SW_PROTO_TCP);
+	assert_int_equal(view_row(&v, 2).conn->cookie, 2);
+	assert_int_equal(view_row(&v, 2).conn->proto, SW_PROTO_UDP);
+	assert_true(view_row(&v, 2).st->flags & SW_ROW_NEW);
+	assert_false(view_row(&v, 1).st->flags & SW_ROW_NEW);
 	/* after another compaction, the next update finds exactly the socket
 	 * that closed (3), none of the moved ones */
 	s.mono_ns = 3 * SEC;
@@ -831,7 +838,7 @@ static void test_view(void **state)
 	model_view(m, NULL, NULL, NULL, 0, &v);
 	assert_int_equal(v.n, 1000);
 	for (size_t i = 0; i < v.n; i++)
-		assert_int_equal(v.rows[i].conn->cookie, i + 1);
+		assert_int_equal(view_row(&v, i).conn->cookie, i + 1);
 	assert_int_equal(view_find_cookie(&v, 1), 0);
 	assert_int_equal(view_find_cookie(&v, 500), 499);
 	assert_int_equal(view_find_cookie(&v, 5000), -1);
@@ -849,7 +856,7 @@ static void test_view(void **state)
 			want++;
 	assert_int_equal(v.n, want);
 	for (size_t i = 0; i < v.n; i++) {
-		const struct sw_conn *c = v.rows[i].conn;
+		const struct sw_conn *c = view_row(&v, i).conn;
 		assert_true(c->state == SW_ST_ESTABLISHED || c->state == SW_ST_TIME_WAIT);
 		assert_int_equal(c->proto, SW_PROTO_TCP);
 	}
@@ -859,7 +866,7 @@ static void test_view(void **state)
 	model_view(m, NULL, NULL, keys, 2, &v);
 	assert_int_equal(v.n, 1000);
 	for (size_t i = 1; i < v.n; i++) {
-		const struct sw_conn *a = v.rows[i - 1].conn, *b = v.rows[i].conn;
+		const struct sw_conn *a = view_row(&v, i - 1).conn, *b = view_row(&v, i).conn;
 		assert_true(a->state <= b->state);
 		if (a->state == b->state) {
 			assert_true(a->local.port >= b->local.port);
@@ -873,28 +880,28 @@ static void test_view(void **state)
 	size_t n1 = v.n;
 	uint64_t *before = xmalloc(n1 * sizeof *before);
 	for (size_t i = 0; i < n1; i++)
-		before[i] = v.rows[i].conn->cookie;
+		before[i] = view_row(&v, i).conn->cookie;
 	populate(&s, 2 * SEC, 1000, 99);
 	model_update(m, &s);
 	model_view(m, NULL, NULL, keys, 2, &w);
 	assert_int_equal(w.n, n1);
 	for (size_t i = 0; i < n1; i++)
-		assert_int_equal(w.rows[i].conn->cookie, before[i]);
+		assert_int_equal(view_row(&w, i).conn->cookie, before[i]);
 	free(before);
 
 	/* rate column through column_get: rx rate = cookie * 10 B/s */
 	struct sw_sortkey rk[] = {{SW_COL_RX_RATE, true}};
 	model_view(m, NULL, NULL, rk, 1, &w);
-	assert_int_equal(w.rows[0].conn->cookie, 1000);
-	assert_float_equal(w.rows[0].st->rx_bps, 10000.0, 1e-6);
-	assert_int_equal(w.rows[999].conn->cookie, 1);
+	assert_int_equal(view_row(&w, 0).conn->cookie, 1000);
+	assert_float_equal(view_row(&w, 0).st->rx_bps, 10000.0, 1e-6);
+	assert_int_equal(view_row(&w, 999).conn->cookie, 1);
 
 	/* a view is reusable and re-sortable in place */
 	view_sort(&w, NULL, 0);
-	assert_int_equal(w.rows[0].conn->cookie, 1);
+	assert_int_equal(view_row(&w, 0).conn->cookie, 1);
 	struct sw_sortkey bad[] = {{-1, false}, {SW_COL_COUNT + 5, true}};
 	view_sort(&w, bad, 2); /* unknown columns are ignored */
-	assert_int_equal(w.rows[0].conn->cookie, 1);
+	assert_int_equal(view_row(&w, 0).conn->cookie, 1);
 
 	/* tombstones come along in the view, filtered too */
 	populate(&s, 3 * SEC, 900, 5);
@@ -903,11 +910,11 @@ static void test_view(void **state)
 	model_update(m, &s);
 	model_view(m, NULL, NULL, NULL, 0, &w);
 	assert_int_equal(w.n, 1000);
-	assert_true(w.rows[950].st->flags & SW_ROW_CLOSED);
+	assert_true(view_row(&w, 950).st->flags & SW_ROW_CLOSED);
 	model_view(m, NULL, f, NULL, 0, &w);
 	for (size_t i = 0; i < w.n; i++)
-		assert_true(w.rows[i].conn->state == SW_ST_ESTABLISHED ||
-			    w.rows[i].conn->state == SW_ST_TIME_WAIT);
+		assert_true(view_row(&w, i).conn->state == SW_ST_ESTABLISHED ||
+			    view_row(&w, i).conn->state == SW_ST_TIME_WAIT);
 
 	filter_free(f);
 	view_done(&v);
@@ -952,8 +959,8 @@ static void test_drill_counts(void **state)
 	assert_int_equal(view_live(&all), 60); /* ... and never counted */
 	assert_int_equal(view_live(&tw), 30);
 	struct sw_agg_states as, fs;
-	agg_states(all.rows, all.n, &as);
-	agg_states(tw.rows, tw.n, &fs);
+	agg_states(&all, &as);
+	agg_states(&tw, &fs);
 	assert_int_equal(as.count[SW_PROTO_TCP][SW_ST_TIME_WAIT], view_live(&tw));
 	assert_int_equal(fs.count[SW_PROTO_TCP][SW_ST_TIME_WAIT], view_live(&tw));
 	assert_int_equal(as.all, view_live(&all));
@@ -1015,8 +1022,10 @@ static void test_100k(void **state)
 		      upd1, upd2, best_view, best_port, best_sort, best_filter);
 	/* timings are printed for the reader, never asserted (bench/ measures);
 	 * what is asserted is that the big views are right */
-	for (size_t i = 1; i < v.n; i++)
-		assert_true(column_get(SW_COL_REMOTE)->compare(&v.rows[i - 1], &v.rows[i]) <= 0);
+	for (size_t i = 1; i < v.n; i++) {
+		struct sw_row a = view_row(&v, i - 1), b = view_row(&v, i);
+		assert_true(column_get(SW_COL_REMOTE)->compare(&a, &b) <= 0);
+	}
 	filter_free(f);
 	view_done(&v);
 	snapshot_done(&s);

@@ -245,7 +245,10 @@ static void test_filter_column(void **state)
 
 	struct sw_agg_ns an = {0};
 	all.conns[1].state = SW_ST_TIME_WAIT;
-	agg_ns_states(&all, rows, 2, &an);
+	struct sw_view rv = {0};
+	view_of_rows(&rv, rows, 2);
+	agg_ns_states(&all, &rv, &an);
+	view_done(&rv);
 	assert_int_equal(an.n, 2);
 	assert_int_equal(an.count[0][SW_ST_ESTABLISHED], 1);
 	assert_int_equal(an.count[1][SW_ST_TIME_WAIT], 1);
@@ -282,10 +285,10 @@ static void test_tombstone_ns(void **state)
 	assert_int_equal(v.n, 2);
 	bool tomb_web = false;
 	for (size_t i = 0; i < v.n; i++) {
-		const char *l = snapshot_ns_label(v.rows[i].snap, v.rows[i].conn);
-		if (v.rows[i].st->flags & SW_ROW_CLOSED)
+		const char *l = snapshot_ns_label(view_row(&v, i).snap, view_row(&v, i).conn);
+		if (view_row(&v, i).st->flags & SW_ROW_CLOSED)
 			tomb_web = strcmp(l, "web") == 0 &&
-				   strcmp(snapshot_conn_ifname(v.rows[i].snap, v.rows[i].conn),
+				   strcmp(snapshot_conn_ifname(view_row(&v, i).snap, view_row(&v, i).conn),
 					  "eth-web") == 0;
 		else
 			assert_string_equal(l, "db");

@@ -299,7 +299,7 @@ static char *json_of(const struct sw_snapshot *s, const struct sw_row *rows, siz
 	struct mem m;
 	mem_open(&m);
 	struct out_json_opts o = {.aggregates = aggregates, .top = 5};
-	assert_int_equal(out_conns_json(m.fp, s, rows, n, &o), 0);
+	assert_int_equal(out_conns_json(m.fp, s, fx_view(rows, n), &o), 0);
 	return mem_close(&m);
 }
 
@@ -474,7 +474,7 @@ static void test_json_kernel_aggregates(void **state)
 	int arg = 42;
 	struct out_json_opts o = {.aggregates = true, .top = 5, .extra = extra_member,
 				  .extra_arg = &arg};
-	assert_int_equal(out_conns_json(m.fp, &s, rows, 5, &o), 0);
+	assert_int_equal(out_conns_json(m.fp, &s, fx_view(rows, 5), &o), 0);
 	char *j = mem_close(&m);
 	assert_true(json_valid_line(j, strlen(j)));
 	assert_non_null(strstr(j, "\"kernel\":{\"ip_local_port_range\":[32768,60999],"
@@ -531,7 +531,7 @@ static void test_table(void **state)
 				       SW_COL_LOCAL, SW_COL_REMOTE, SW_COL_PID};
 	struct mem m;
 	mem_open(&m);
-	assert_int_equal(out_conns_table(m.fp, rows, 3, cols, 7, true), 0);
+	assert_int_equal(out_conns_table(m.fp, fx_view(rows, 3), cols, 7, true), 0);
 	char *t = mem_close(&m);
 	const char *want =
 		"Proto  State      Recv-Q  Send-Q  Local Address:Port  Peer Address:Port    PID/Program\n"
@@ -544,14 +544,14 @@ static void test_table(void **state)
 	/* -H, and no trailing blanks when the last column is empty */
 	const enum sw_col_id cols2[] = {SW_COL_STATE, SW_COL_CONG};
 	mem_open(&m);
-	assert_int_equal(out_conns_table(m.fp, rows, 2, cols2, 2, false), 0);
+	assert_int_equal(out_conns_table(m.fp, fx_view(rows, 2), cols2, 2, false), 0);
 	t = mem_close(&m);
 	assert_string_equal(t, "ESTAB\nTIME-WAIT\n");
 	free(t);
 
 	/* no rows: just the header */
 	mem_open(&m);
-	assert_int_equal(out_conns_table(m.fp, rows, 0, cols2, 2, true), 0);
+	assert_int_equal(out_conns_table(m.fp, fx_view(rows, 0), cols2, 2, true), 0);
 	t = mem_close(&m);
 	assert_string_equal(t, "State  CC\n");
 	free(t);
@@ -577,7 +577,7 @@ static void test_table_utf8(void **state)
 	const enum sw_col_id cols[] = {SW_COL_LOCAL, SW_COL_RECVQ, SW_COL_INODE};
 	struct mem m;
 	mem_open(&m);
-	assert_int_equal(out_conns_table(m.fp, rows, 2, cols, 3, false), 0);
+	assert_int_equal(out_conns_table(m.fp, fx_view(rows, 2), cols, 3, false), 0);
 	char *t = mem_close(&m);
 	assert_string_equal(t, "/run/caf\xc3\xa9     7  5\n"
 			       "/run/abcd  4096  6\n");
@@ -606,7 +606,7 @@ static void test_table_long_cells(void **state)
 	const enum sw_col_id cols[] = {SW_COL_LPORT, SW_COL_CMDLINE, SW_COL_RPORT};
 	struct mem m;
 	mem_open(&m);
-	assert_int_equal(out_conns_table(m.fp, rows, 2, cols, 3, false), 0);
+	assert_int_equal(out_conns_table(m.fp, fx_view(rows, 2), cols, 3, false), 0);
 	char *t = mem_close(&m);
 	char *want = NULL;
 	/* the second row has no command line: its remote port is padded to
@@ -633,7 +633,7 @@ static void test_csv(void **state)
 	const enum sw_col_id cols[] = {SW_COL_PROTO, SW_COL_STATE, SW_COL_LOCAL, SW_COL_PID};
 	struct mem m;
 	mem_open(&m);
-	assert_int_equal(out_conns_csv(m.fp, rows, 2, cols, 4, true, NULL), 0);
+	assert_int_equal(out_conns_csv(m.fp, fx_view(rows, 2), cols, 4, true, NULL), 0);
 	char *t = mem_close(&m);
 	/* the process name with a comma and a quote is quoted, the quote doubled */
 	assert_string_equal(t, "proto,state,local,pid\n"
@@ -641,12 +641,12 @@ static void test_csv(void **state)
 			       "u_str,ESTAB,/run/x?y,-\n");
 	free(t);
 	mem_open(&m);
-	assert_int_equal(out_conns_csv(m.fp, rows, 1, cols, 2, false, "2026-12-03T04:31:07Z"), 0);
+	assert_int_equal(out_conns_csv(m.fp, fx_view(rows, 1), cols, 2, false, "2026-12-03T04:31:07Z"), 0);
 	t = mem_close(&m);
 	assert_string_equal(t, "2026-12-03T04:31:07Z,tcp,ESTAB\n");
 	free(t);
 	mem_open(&m);
-	assert_int_equal(out_conns_csv(m.fp, rows, 0, cols, 2, true, "x"), 0);
+	assert_int_equal(out_conns_csv(m.fp, fx_view(rows, 0), cols, 2, true, "x"), 0);
 	t = mem_close(&m);
 	assert_string_equal(t, "time,proto,state\n");
 	free(t);
@@ -669,12 +669,12 @@ static void test_pids(void **state)
 	fx_rows(&s, rows, NULL);
 	struct mem m;
 	mem_open(&m);
-	assert_int_equal(out_pids(m.fp, rows, 3), 0);
+	assert_int_equal(out_pids(m.fp, fx_view(rows, 3)), 0);
 	char *t = mem_close(&m);
 	assert_string_equal(t, "31\n900\n");
 	free(t);
 	mem_open(&m);
-	assert_int_equal(out_pids(m.fp, rows + 2, 1), 0);
+	assert_int_equal(out_pids(m.fp, fx_view(rows + 2, 1)), 0);
 	t = mem_close(&m);
 	assert_string_equal(t, "");
 	free(t);
@@ -700,7 +700,7 @@ static void test_table_big(void **state)
 				       SW_COL_LOCAL, SW_COL_REMOTE};
 	FILE *fp = fopen("/dev/null", "w");
 	assert_non_null(fp);
-	assert_int_equal(out_conns_table(fp, rows, N, cols, 6, true), 0);
+	assert_int_equal(out_conns_table(fp, fx_view(rows, N), cols, 6, true), 0);
 	fclose(fp);
 	free(rows);
 	snapshot_done(&s);
@@ -746,7 +746,7 @@ static void test_summary(void **state)
 	struct mem m;
 	mem_open(&m);
 	struct out_summary_opts o = {.top = 2};
-	assert_int_equal(out_summary_text(m.fp, &s, rows, 11, &o), 0);
+	assert_int_equal(out_summary_text(m.fp, &s, fx_view(rows, 11), &o), 0);
 	char *t = mem_close(&m);
 	if (getenv("SW_TEST_DUMP"))
 		fputs(t, stderr);
@@ -784,7 +784,7 @@ static void test_summary(void **state)
 	 * still says :9000 listens, so its TIME_WAIT are server ends, not
 	 * five destinations 127.0.0.1:4000x */
 	mem_open(&m);
-	assert_int_equal(out_summary_text(m.fp, &s, rows + 1, 5, &o), 0);
+	assert_int_equal(out_summary_text(m.fp, &s, fx_view(rows + 1, 5), &o), 0);
 	t = mem_close(&m);
 	assert_null(strstr(t, "Connections per destination"));
 	assert_non_null(strstr(t, "        5  tcp/9000  TIME_WAIT 5\n"));
@@ -792,7 +792,7 @@ static void test_summary(void **state)
 
 	/* without SYN_RECV the section is left out */
 	mem_open(&m);
-	assert_int_equal(out_summary_text(m.fp, NULL, rows, 6, &o), 0);
+	assert_int_equal(out_summary_text(m.fp, NULL, fx_view(rows, 6), &o), 0);
 	t = mem_close(&m);
 	assert_null(strstr(t, "SYN_RECV per remote IP"));
 	assert_null(strstr(t, "Kernel"));

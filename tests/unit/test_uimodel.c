@@ -86,23 +86,23 @@ static void test_selection_follows_connection(void **state)
 	model_view(m, NULL, NULL, keys, 1, &v);
 	listsel_sync_view(&sel, &v, 10);
 	assert_int_equal(sel.cur, 4);
-	assert_int_equal(v.rows[sel.cur].conn->cookie, 13);
+	assert_int_equal(view_row(&v, sel.cur).conn->cookie, 13);
 
 	/* A re-sort (descending) moves it again; the selection follows. */
 	keys[0].desc = true;
 	view_sort(&v, keys, 1);
 	listsel_sync_view(&sel, &v, 10);
-	assert_int_equal(v.rows[sel.cur].conn->cookie, 13);
+	assert_int_equal(view_row(&v, sel.cur).conn->cookie, 13);
 	assert_int_equal(sel.cur, 1);
 
 	/* Sort by state: ties are broken by cookie, so the order is total. */
 	struct sw_sortkey bystate[] = {{SW_COL_STATE, false}};
 	view_sort(&v, bystate, 1);
 	listsel_sync_view(&sel, &v, 10);
-	assert_int_equal(v.rows[sel.cur].conn->cookie, 13);
+	assert_int_equal(view_row(&v, sel.cur).conn->cookie, 13);
 	for (size_t i = 1; i + 1 < v.n; i++)
-		if (v.rows[i].conn->state == v.rows[i + 1].conn->state)
-			assert_true(v.rows[i].conn->cookie < v.rows[i + 1].conn->cookie);
+		if (view_row(&v, i).conn->state == view_row(&v, i + 1).conn->state)
+			assert_true(view_row(&v, i).conn->cookie < view_row(&v, i + 1).conn->cookie);
 
 	view_done(&v);
 	snapshot_done(&s);
