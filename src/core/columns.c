@@ -786,6 +786,26 @@ const struct sw_column *column_get(enum sw_col_id id)
 	return (unsigned)id < SW_COL_COUNT ? &columns[id] : NULL;
 }
 
+static bool reads_tcpinfo(unsigned id)
+{
+	if (id >= SW_COL_COUNT || id == SW_COL_RX_RATE || id == SW_COL_TX_RATE ||
+	    id == SW_COL_RETRANS_DELTA)
+		return false;
+	return columns[id].needs & (SW_NEED_TCPINFO | SW_NEED_CONG);
+}
+
+bool columns_read_tcpinfo(const enum sw_col_id *ids, size_t n, const struct sw_sortkey *keys,
+			  size_t nkeys)
+{
+	for (size_t i = 0; i < n; i++)
+		if (reads_tcpinfo((unsigned)ids[i]))
+			return true;
+	for (size_t i = 0; i < nkeys; i++)
+		if (reads_tcpinfo((unsigned)keys[i].col))
+			return true;
+	return false;
+}
+
 unsigned columns_needs(const enum sw_col_id *ids, size_t n,
 		       const struct sw_sortkey *keys, size_t nkeys)
 {

@@ -89,6 +89,12 @@ struct sw_column {
 
 const struct sw_column *column_get(enum sw_col_id id);
 
+/* Whether a column shown or sorted on reads a row's tcp_info (or its
+ * congestion control name) from its snapshot; the rates and the
+ * retransmissions since the last refresh come from the row state. */
+bool columns_read_tcpinfo(const enum sw_col_id *ids, size_t n, const struct sw_sortkey *keys,
+			  size_t nkeys);
+
 /* SW_NEED_* of the columns shown and of the sort keys. */
 unsigned columns_needs(const enum sw_col_id *ids, size_t n,
 		       const struct sw_sortkey *keys, size_t nkeys);

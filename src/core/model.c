@@ -261,6 +261,11 @@ void model_lend_tcpx(struct sw_model *m, struct sw_snapshot *snap)
 	SW_SWAP(snap->captcpx, c->captcpx);
 	snap->ntcpx = 0;
 	c->ntcpx = 0; /* snapshot_tcpx() now answers NULL */
+	/* what snap held (a spare from an earlier sample) is not kept: one
+	 * array for both snapshots, not two */
+	free(c->tcpx);
+	c->tcpx = NULL;
+	c->captcpx = 0;
 }
 
 void model_set_oneshot(struct sw_model *m, bool oneshot)

@@ -119,11 +119,12 @@ void model_release_prev(struct sw_model *m, size_t keep_bytes);
 void model_release_prev_spare(struct sw_model *m, struct sw_snapshot *spare);
 const struct sw_snapshot *model_snapshot(const struct sw_model *m);
 /* Before collecting into snap (the cleared snapshot model_update gave
- * back): lend it the current snapshot's tcp_info arrays, so the monitor
- * holds one set instead of two (~10 MB at 100k sockets).  The model keeps
- * what rates need; the current rows lose their tcp_info until the next
- * model_update, and sockets that vanish in it become tombstones with their
- * byte counters only. */
+ * back, or a spare): lend it the current snapshot's tcp_info arrays, so
+ * the monitor holds one set instead of two (~10 MB at 100k sockets, 88 MB
+ * at a million); snap's own array is freed.  The model keeps what rates
+ * need; the current rows lose their tcp_info until the next update, and
+ * sockets that vanish in it become tombstones with their byte counters
+ * only. */
 void model_lend_tcpx(struct sw_model *m, struct sw_snapshot *snap);
 /* No update will follow the next one (a single batch listing): keep no
  * per-socket memory, so rows get no rates and no new/closed marks (they

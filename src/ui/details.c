@@ -27,6 +27,15 @@ unsigned details_open(struct ui *ui, const struct sw_row *r)
 		snprintf(prefix, sizeof prefix, "%-20s ", _(c->header));
 		dialog_add_wrapped(d, prefix, cell, width);
 	}
+	if (r->conn->tcpx != SW_NONE && !snapshot_tcpx(r->snap, r->conn) &&
+	    !(r->st && (r->st->flags & SW_ROW_CLOSED))) {
+		/* lent to the collection in progress (a very large table) */
+		char prefix[64];
+		snprintf(prefix, sizeof prefix, "%-20s ", _("TCP info"));
+		dialog_add_wrapped(d, prefix,
+				   _("being collected again; shown when the refresh in progress lands"),
+				   width);
+	}
 	if (r->st && (r->st->flags & SW_ROW_CLOSED)) {
 		char prefix[64], line[256], life[32];
 		snprintf(prefix, sizeof prefix, "%-20s ", _("Closed"));

@@ -45,6 +45,7 @@ void ui_sync_wants(struct ui *ui)
 	unsigned needs = columns_needs(shown, nshown, ui->sort.k, ui->sort.n);
 	ui->wants.need_cong = needs & SW_NEED_CONG;
 	ui->wants.need_mem = needs & SW_NEED_MEM;
+	ui->wants.need_tcpinfo = columns_read_tcpinfo(shown, nshown, ui->sort.k, ui->sort.n);
 	ui->wants.changes = ui->changes;
 	ui->wants.mark = ui->mark;
 	ui->wants.mark_gen = ui->mark_gen;

@@ -109,6 +109,8 @@ struct ui_wants {
 	bool netinfo;      /* a routes or interfaces panel is shown: collect them */
 	bool need_cong;    /* the congestion column is shown or sorted on */
 	bool need_mem;     /* a socket memory column is shown or sorted on */
+	bool need_tcpinfo; /* a column shown or sorted on reads the rows' tcp_info
+	                      (columns_read_tcpinfo) */
 	bool changes;      /* show new and closed connections (tombstones) */
 	bool mark;         /* the user wants a mark set ... */
 	uint32_t mark_gen; /* ... changed each time the mark is set or cleared */

@@ -14,7 +14,9 @@
 #  - the merge (the model's update, the next views) runs in the collection
 #    thread too: with it made endless (SOCKWATCH_DEBUG_MERGE_DELAY_MS) the
 #    help and a sort are answered, a filter waits for the new sample, and
-#    q still exits.
+#    q still exits;
+#  - a collection that borrows the rows' tcp_info (a very large table)
+#    leaves a details dialog a note instead; a small one does not borrow.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 . "$top_srcdir/tests/ui/lib-tmux.sh"
 
@@ -133,4 +135,40 @@ check "merge 5 s: ... filtered as it is shown (3306 gone)" no_listen_row
 tmux_send q
 check "merge 5 s: q exits" tmux_wait_exit 10
 unset SOCKWATCH_DEBUG_MERGE_DELAY_MS
+
+# ---- tcp_info lent to a collection --------------------------------------------------
+# A background collection borrows the tcp_info array of the rows on screen
+# when it is big (SOCKWATCH_DEBUG_LEND_BYTES=1: at any size) and no column
+# shown or sorted on reads it: a details dialog opened meanwhile says so.
+# At the default size (32 MB) these few sockets keep theirs.
+SOCKWATCH_DEBUG_COLLECT_DELAY_MS=600000
+export SOCKWATCH_DEBUG_COLLECT_DELAY_MS
+no_pending_note() { ! tmux_screen | grep -q "being collected again"; }
+for lend in 1 ""; do
+	if [ -n "$lend" ]; then
+		SOCKWATCH_DEBUG_LEND_BYTES=$lend
+		export SOCKWATCH_DEBUG_LEND_BYTES
+		p="lent: "
+	else
+		unset SOCKWATCH_DEBUG_LEND_BYTES
+		p="kept: "
+	fi
+	start_pending "$p"
+	type_filter
+	check "${p}filtered to :80" tmux_wait_text "Filter: sport = :80"
+	check "${p}an established server end on :80" tmux_wait_regex "ESTAB .*127\.0\.0\.1:80 "
+	tmux_send Enter
+	check "${p}the details dialog opens" tmux_wait_text "Connection details"
+	if [ -n "$lend" ]; then
+		check "lent: the dialog says tcp_info comes with the refresh" \
+			tmux_wait_text "being collected again"
+	else
+		check "kept: the dialog shows the RTT" tmux_wait_regex "RTT +[0-9]"
+		check "kept: no note" no_pending_note
+	fi
+	tmux_send Escape
+	tmux_send q
+	check "${p}q exits" tmux_wait_exit 10
+done
+unset SOCKWATCH_DEBUG_COLLECT_DELAY_MS SOCKWATCH_DEBUG_LEND_BYTES
 finish

@@ -433,6 +433,21 @@ static void test_table_facts(void **state)
 	/* ids out of range are ignored */
 	enum sw_col_id bad[] = {SW_COL_COUNT};
 	assert_int_equal(columns_needs(bad, 1, NULL, 0), 0);
+
+	/* which read a row's tcp_info (the monitor lends it away when none
+	 * does): not the rates and the retransmissions since the last
+	 * refresh, which come from the row state */
+	enum sw_col_id dflt[] = {SW_COL_PROTO, SW_COL_STATE, SW_COL_RX_RATE, SW_COL_TX_RATE,
+				 SW_COL_RETRANS_DELTA, SW_COL_AGE, SW_COL_WMEM};
+	assert_false(columns_read_tcpinfo(dflt, 7, NULL, 0));
+	assert_false(columns_read_tcpinfo(bad, 1, NULL, 0));
+	enum sw_col_id rtt[] = {SW_COL_STATE, SW_COL_RTT};
+	assert_true(columns_read_tcpinfo(rtt, 2, NULL, 0));
+	enum sw_col_id cong[] = {SW_COL_CONG};
+	assert_true(columns_read_tcpinfo(cong, 1, NULL, 0));
+	assert_true(columns_read_tcpinfo(dflt, 7, k, 2)); /* sorted on the RTT */
+	struct sw_sortkey rate[] = {{SW_COL_RX_RATE, true}};
+	assert_false(columns_read_tcpinfo(dflt, 7, rate, 1));
 }
 
 /* Every formatter returns the length of what it wrote (the batch table

@@ -252,6 +252,67 @@ static void test_add_closed(void **state)
 	model_free(m);
 }
 
+/* The background collection's cycle: the rows on screen lend their
+ * tcp_info array to the collection (whose spare array is freed: one for
+ * both frames), the update keeps them readable, rates come from the
+ * model, and the spare handed back after has no array to hold. */
+static void test_lend_tcpx_keep(void **state)
+{
+	(void)state;
+	struct sw_model *m = model_new();
+	struct sw_snapshot s, spare;
+	struct sw_view v = {0}, old = {0};
+	snapshot_init(&s);
+	snapshot_init(&spare);
+	snapshot_clear(&s);
+	s.mono_ns = 1 * SEC;
+	add(&s, 1, SW_ST_ESTABLISHED, 80, true, 1000, 5000, 0);
+	add(&s, 2, SW_ST_ESTABLISHED, 80, true, 7, 9, 0);
+	model_update_keep(m, &s);
+	model_release_prev_spare(m, &spare);
+	/* a second sample, so that the spare holds a tcp_info array */
+	snapshot_clear(&spare);
+	spare.mono_ns = 2 * SEC;
+	add(&spare, 1, SW_ST_ESTABLISHED, 80, true, 2000, 7000, 0);
+	add(&spare, 2, SW_ST_ESTABLISHED, 80, true, 7, 9, 0);
+	model_update_keep(m, &spare);
+	model_release_prev_spare(m, &spare);
+	assert_true(spare.captcpx > 0);
+	const struct sw_tcpx *arr = model_snapshot(m)->tcpx;
+
+	model_view(m, NULL, NULL, NULL, 0, &old); /* the frame on screen */
+	model_lend_tcpx(m, &spare);
+	assert_ptr_equal(spare.tcpx, arr);
+	assert_null(model_snapshot(m)->tcpx); /* the spare's own array: freed */
+	assert_int_equal(model_snapshot(m)->captcpx, 0);
+
+	spare.mono_ns = 4 * SEC; /* collected: 2 closed */
+	add(&spare, 1, SW_ST_ESTABLISHED, 80, true, 4000, 11000, 0);
+	model_update_keep(m, &spare);
+	/* the rows on screen: still readable, without tcp_info */
+	for (size_t i = 0; i < old.n; i++) {
+		struct sw_row r = view_row(&old, i);
+		assert_true(r.conn->cookie == 1 || r.conn->cookie == 2);
+		assert_null(snapshot_tcpx(r.snap, r.conn));
+	}
+	const struct sw_row *r = row_of(m, &v, 1);
+	assert_true(r->st->flags & SW_ROW_RATE);
+	assert_true(r->st->tx_bps > 999 && r->st->tx_bps < 1001);  /* 2000 in 2 s */
+	assert_true(r->st->rx_bps > 1999 && r->st->rx_bps < 2001); /* 4000 in 2 s */
+	r = row_of(m, &v, 2); /* closed: its byte counters from the model */
+	const struct sw_tcpx *t = snapshot_tcpx(r->snap, r->conn);
+	if (!t)
+		abort();
+	assert_int_equal(t->bytes_acked, 7);
+	view_done(&old);
+	model_release_prev_spare(m, &spare);
+	assert_null(spare.tcpx); /* nothing kept beside the array in use */
+	view_done(&v);
+	snapshot_done(&s);
+	snapshot_done(&spare);
+	model_free(m);
+}
+
 /* The monitor's cycle: lend the tcp_info arrays, collect, update.  One
  * array serves both snapshots; rates still work; a socket that vanishes
  * keeps its byte counters in its tombstone. */
@@ -1044,6 +1105,7 @@ int main(void)
 		cmocka_unit_test(test_tombstones),
 		cmocka_unit_test(test_drill_counts),
 		cmocka_unit_test(test_lend_tcpx),
+		cmocka_unit_test(test_lend_tcpx_keep),
 		cmocka_unit_test(test_oneshot),
 		cmocka_unit_test(test_missing_closed),
 		cmocka_unit_test(test_mark),
