@@ -126,9 +126,13 @@ static void test_update_keep(void **state)
 	model_view(m, NULL, NULL, NULL, 0, &old);
 	assert_int_equal(old.n, 4);
 	struct { uint64_t cookie, first; uint32_t flags; size_t nconns; } was[4];
-	for (size_t i = 0; i < old.n; i++)
-		was[i] = (typeof(was[0])){view_row(&old, i).conn->cookie, view_row(&old, i).st->first_seen_ns,
-					 view_row(&old, i).st->flags, view_row(&old, i).snap->nconns};
+	for (size_t i = 0; i < old.n; i++) {
+		struct sw_row r = view_row(&old, i);
+		if (!r.st)
+			abort();
+		was[i] = (typeof(was[0])){r.conn->cookie, r.st->first_seen_ns, r.st->flags,
+					 r.snap->nconns};
+	}
 
 	fill(&s, 3 * SEC, c, 2); /* 1 and 3 closed, 4 new */
 	model_update_keep(m, &s);
