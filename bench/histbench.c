@@ -94,10 +94,12 @@ static void add_sock(struct sw_snapshot *s, uint64_t cookie, uint8_t state, uint
 	c->inode = state == SW_ST_TIME_WAIT ? 0 : (uint32_t)(100000 + cookie);
 	c->uid = 33;
 	c->flags = SW_CF_HAS_UID | SW_CF_HAS_SKMEM;
-	c->local.addr[0] = 127, c->local.addr[2] = 1, c->local.addr[3] = (uint8_t)(cookie % 16);
+	uint8_t la[16] = {127, 0, 1, (uint8_t)(cookie % 16)};
+	snapshot_set_addr(s, c, false, la);
 	c->local.port = (uint16_t)lport;
 	if (state != SW_ST_LISTEN) {
-		c->remote.addr[0] = 127, c->remote.addr[3] = 1;
+		uint8_t ra[16] = {127, 0, 0, 1};
+		snapshot_set_addr(s, c, true, ra);
 		c->remote.port = (uint16_t)rport;
 	}
 	c->timer = timer_ms ? (state == SW_ST_TIME_WAIT ? SW_TIMER_TIMEWAIT : SW_TIMER_KEEPALIVE) : 0;

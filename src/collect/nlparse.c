@@ -390,8 +390,13 @@ static int parse_inet(struct nlparse *p, const struct nlmsghdr *nlh)
 	c->local.port = ntohs(m->id.idiag_sport);
 	c->remote.port = ntohs(m->id.idiag_dport);
 	size_t alen_ = c->family == AF_INET ? 4 : 16;
-	memcpy(c->local.addr, m->id.idiag_src, alen_);
-	memcpy(c->remote.addr, m->id.idiag_dst, alen_);
+	uint8_t la[16] = {0}, ra[16] = {0};
+	memcpy(la, m->id.idiag_src, alen_);
+	memcpy(ra, m->id.idiag_dst, alen_);
+	struct sw_atab *at = snapshot_atab(s);
+	c->atab = at->id;
+	c->local.ai = sw_atab_intern(at, la);
+	c->remote.ai = sw_atab_intern(at, ra);
 	c->ifindex = m->id.idiag_if;
 	c->cookie = (uint64_t)m->id.idiag_cookie[0] |
 		    (uint64_t)m->id.idiag_cookie[1] << 32;
@@ -462,17 +467,17 @@ static int parse_unix(struct nlparse *p, const struct nlmsghdr *nlh)
 	struct sw_snapshot *s = p->s;
 	const struct nlattr *name = attr(&t, UNIX_DIAG_NAME);
 	uint32_t name_off = 0;
-	uint16_t name_len = 0;
+	uint8_t name_len = 0;
 	if (name && alen(name) > 0) {
 		const char *n = apayload(name);
 		size_t len = alen(name);
 		if (n[0] != '\0') /* path: the kernel includes the NUL */
 			len = strnlen(n, len);
-		if (len > UINT16_MAX)
-			len = UINT16_MAX; /* never from a kernel (sun_path is 108) */
+		if (len > SW_NAME_MAX)
+			len = SW_NAME_MAX; /* never from a kernel (sun_path is 108) */
 		if (len > 0) {
 			name_off = snapshot_pool_add(s, n, len);
-			name_len = (uint16_t)len;
+			name_len = (uint8_t)len;
 		}
 	}
 	struct sw_conn *c = snapshot_add_conn(s);

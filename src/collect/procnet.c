@@ -168,8 +168,10 @@ static bool parse_line(const char *p, const char *end, int family, size_t lineno
 	cn->family = (uint8_t)family;
 	cn->proto = SW_PROTO_RAW;
 	cn->state = (uint8_t)st;
-	cn->local = local;
-	cn->remote = remote;
+	cn->local.port = local.port;
+	cn->remote.port = remote.port;
+	snapshot_set_addr(s, cn, false, local.addr);
+	snapshot_set_addr(s, cn, true, remote.addr);
 	/* a raw socket's "port" is its protocol (inet_num) */
 	cn->sotype = local.port <= 255 ? (uint8_t)local.port : 0;
 	cn->rq = (uint32_t)rx;

@@ -323,7 +323,7 @@ static bool make_key(const struct sw_agg *a, enum sw_agg_kind kind, const struct
 	if (c->state == SW_ST_LISTEN || c->state == SW_ST_CLOSE)
 		return false;
 	uint8_t ra[16];
-	uint8_t fam = norm_addr(c->family, c->remote.addr, ra);
+	uint8_t fam = norm_addr(c->family, sw_raddr(c), ra);
 	if (zero16(ra))
 		return false;
 	switch (kind) {
@@ -541,7 +541,7 @@ static bool lkey_match(const struct sw_row *l, const struct sw_row *r, const uin
 		const char *pa = unix_name(l, &na), *pb = unix_name(r, &nb);
 		return a->sotype == b->sotype && na == nb && memcmp(pa, pb, na) == 0;
 	}
-	return a->local.port == b->local.port && memcmp(a->local.addr, addr, 16) == 0;
+	return a->local.port == b->local.port && memcmp(sw_laddr(a), addr, 16) == 0;
 }
 
 static long lookup(const struct sw_listeners *ls, const uint32_t *tab, size_t cap,
@@ -577,8 +577,8 @@ static int listener_cmp(const void *pa, const void *pb)
 		return a->sotype - b->sotype;
 	}
 	uint8_t ka[16], kb[16];
-	uint8_t fa = norm_addr(a->family, a->local.addr, ka);
-	uint8_t fb = norm_addr(b->family, b->local.addr, kb);
+	uint8_t fa = norm_addr(a->family, sw_laddr(a), ka);
+	uint8_t fb = norm_addr(b->family, sw_laddr(b), kb);
 	if (fa != fb)
 		return fa == AF_INET ? -1 : 1;
 	int d = memcmp(ka, kb, 16);
@@ -616,9 +616,9 @@ void agg_listeners(struct sw_listeners *ls, const struct sw_view *v)
 	uint32_t *tab = xcalloc(cap, sizeof *tab);
 	for (size_t i = 0; i < ls->n; i++) {
 		const struct sw_row *r = &ls->l[i].row;
-		if (lookup(ls, tab, cap, r, r->conn->local.addr) >= 0)
+		if (lookup(ls, tab, cap, r, sw_laddr(r->conn)) >= 0)
 			continue; /* SO_REUSEPORT sibling: the first one counts */
-		size_t h = lkey_hash(r, r->conn->local.addr) & (cap - 1);
+		size_t h = lkey_hash(r, sw_laddr(r->conn)) & (cap - 1);
 		while (tab[h])
 			h = (h + 1) & (cap - 1);
 		tab[h] = (uint32_t)(i + 1);
@@ -654,10 +654,10 @@ void agg_listeners(struct sw_listeners *ls, const struct sw_view *v)
 			continue;
 		} else if (c->proto != SW_PROTO_UNIX && prev && prev->proto == c->proto &&
 			   prev->family == c->family && prev->local.port == c->local.port &&
-			   memcmp(prev->local.addr, c->local.addr, 16) == 0) {
+			   memcmp(sw_laddr(prev), sw_laddr(c), 16) == 0) {
 			k = prev_k; /* same local end as the row before */
 		} else {
-			k = lookup(ls, tab, cap, r, c->local.addr);
+			k = lookup(ls, tab, cap, r, sw_laddr(c));
 			if (k < 0 && c->proto != SW_PROTO_UNIX)
 				k = lookup(ls, tab, cap, r, any);
 			if (c->proto != SW_PROTO_UNIX) {

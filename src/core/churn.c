@@ -431,7 +431,7 @@ static void learn_dests(struct sw_churn *ch, const struct sw_snapshot *s,
 		if (k < 0 || c->remote.port == 0 || !c->owners_n || is_lport(ch, k, c->local.port))
 			continue;
 		uint8_t a[16];
-		fold_addr(c->family, c->remote.addr, a);
+		fold_addr(c->family, sw_raddr(c), a);
 		size_t sl = dest_slot(ch, k, a, c->remote.port);
 		struct dest *d = &ch->dst[sl];
 		struct who w;
@@ -463,7 +463,7 @@ static const struct who *dest_find(const struct sw_churn *ch, const struct sw_co
 	if (k < 0 || c->remote.port == 0)
 		return NULL;
 	uint8_t a[16];
-	fold_addr(c->family, c->remote.addr, a);
+	fold_addr(c->family, sw_raddr(c), a);
 	const struct dest *d = &ch->dst[dest_slot(ch, k, a, c->remote.port)];
 	if (!d->used || d->ambiguous || now - d->seen_ns > DEST_TTL_NS)
 		return NULL;
@@ -623,6 +623,7 @@ size_t churn_add_events(struct sw_churn *ch, const struct sw_snapshot *ev, size_
 		size_t ni = r->nconns;
 		struct sw_conn *c = snapshot_add_conn(r);
 		*c = ec;
+		snapshot_rehome(r, c);
 		c->tcpx = SW_NONE;
 		c->detail = SW_NONE;
 		const struct sw_tcpx *t = snapshot_tcpx(ev, e);
@@ -893,7 +894,7 @@ static void gkey_of(const struct gctx *g, uint32_t i, struct gkey *k)
 	memset(k, 0, sizeof *k);
 	k->cls = (uint8_t)cls_of(c->proto);
 	if (g->kind == SW_CHURN_DEST) {
-		k->family = (uint8_t)fold_addr(c->family, c->remote.addr, k->addr);
+		k->family = (uint8_t)fold_addr(c->family, sw_raddr(c), k->addr);
 		k->port = c->remote.port;
 	} else {
 		k->port = c->local.port;

@@ -187,7 +187,7 @@ static size_t f_remote(const struct sw_row *r, char *buf, size_t len)
 		return copy_len(buf, "*", len);
 	}
 	if (is_inet(c))
-		return sw_ep_fmt(c->family, &c->remote, buf, len);
+		return sw_conn_ep_fmt(c, true, buf, len);
 	buf[0] = '\0';
 	return 0;
 }
@@ -230,16 +230,18 @@ static int cmp_ep(const struct sw_row *a, const struct sw_row *b, bool local)
 	const struct sw_conn *x = a->conn, *y = b->conn;
 	if (x->family == AF_INET && y->family == AF_INET) {
 		/* fast path: the bulk of a large table */
-		const struct sw_endpoint *ex = local ? &x->local : &x->remote;
-		const struct sw_endpoint *ey = local ? &y->local : &y->remote;
-		int d = memcmp(ex->addr, ey->addr, 4);
+		const struct sw_epix *ex = local ? &x->local : &x->remote;
+		const struct sw_epix *ey = local ? &y->local : &y->remote;
+		int d = 0;
+		if (ex->ai != ey->ai || x->atab != y->atab)
+			d = memcmp(sw_conn_addr(x, ex), sw_conn_addr(y, ey), 4);
 		if (d)
 			return d;
 		return (int)ex->port - (int)ey->port;
 	}
 	uint8_t ka[16], kb[16];
-	int ca = addr_class(x, local ? x->local.addr : x->remote.addr, ka);
-	int cb = addr_class(y, local ? y->local.addr : y->remote.addr, kb);
+	int ca = addr_class(x, local ? sw_laddr(x) : sw_raddr(x), ka);
+	int cb = addr_class(y, local ? sw_laddr(y) : sw_raddr(y), kb);
 	if (ca != cb)
 		return ca - cb;
 	if (ca == 2) {
@@ -853,10 +855,10 @@ static uint64_t k_rport(const struct sw_row *r)
 
 /* 2 bits of addr_class, then IPv4: address and port (exact); IPv6: the
  * first 48 bits of the address (a prefix); UNIX: nothing. */
-static uint64_t ep_key(const struct sw_conn *c, const struct sw_endpoint *e)
+static uint64_t ep_key(const struct sw_conn *c, const struct sw_epix *e)
 {
 	uint8_t k[16];
-	int cls = addr_class(c, e->addr, k);
+	int cls = addr_class(c, sw_conn_addr(c, e), k);
 	uint64_t v = 0;
 	if (cls == 0) {
 		v = (uint64_t)k[0] << 40 | (uint64_t)k[1] << 32 | (uint64_t)k[2] << 24 |
@@ -868,9 +870,10 @@ static uint64_t ep_key(const struct sw_conn *c, const struct sw_endpoint *e)
 	return (uint64_t)cls << 48 | v;
 }
 
-static bool ep_exact(const struct sw_conn *c, const struct sw_endpoint *e)
+static bool ep_exact(const struct sw_conn *c, const struct sw_epix *e)
 {
-	return c->family == AF_INET || (c->family == AF_INET6 && sw_addr_is_v4mapped(e->addr));
+	return c->family == AF_INET ||
+	       (c->family == AF_INET6 && sw_addr_is_v4mapped(sw_conn_addr(c, e)));
 }
 
 static bool x_local(const struct sw_row *r)

@@ -119,9 +119,8 @@ bool sw_conn_is_v4(const struct sw_conn *c)
 	if (c->family != AF_INET6)
 		return false;
 	/* A v4-mapped socket has a mapped local address, or a mapped remote. */
-	return sw_addr_is_v4mapped(c->local.addr) ||
-	       (sw_addr_is_v4mapped(c->remote.addr) &&
-		sw_addr_is_any(AF_INET6, c->local.addr));
+	return sw_addr_is_v4mapped(sw_laddr(c)) ||
+	       (sw_addr_is_v4mapped(sw_raddr(c)) && sw_addr_is_any(AF_INET6, sw_laddr(c)));
 }
 
 bool sw_addr_is_any(int family, const uint8_t a[16])
@@ -235,11 +234,23 @@ char *sw_ep_str(int family, const struct sw_endpoint *ep, char *buf, size_t len)
 	return buf;
 }
 
+size_t sw_conn_ep_fmt(const struct sw_conn *c, bool remote, char *buf, size_t len)
+{
+	struct sw_endpoint ep = sw_conn_ep(c, remote);
+	return sw_ep_fmt(c->family, &ep, buf, len);
+}
+
+char *sw_conn_ep_str(const struct sw_conn *c, bool remote, char *buf, size_t len)
+{
+	sw_conn_ep_fmt(c, remote, buf, len);
+	return buf;
+}
+
 size_t sw_local_fmt(const struct sw_conn *c, char *buf, size_t len)
 {
-	if (!sw_addr_is_any(c->family, c->local.addr) ||
+	if (!sw_addr_is_any(c->family, sw_laddr(c)) ||
 	    (c->family == AF_INET6 && !(c->flags & SW_CF_V6ONLY)))
-		return sw_ep_fmt(c->family, &c->local, buf, len);
+		return sw_conn_ep_fmt(c, false, buf, len);
 	const char *any = c->family == AF_INET ? "0.0.0.0" : "[::]";
 	if (c->local.port)
 		return sw_snprintf(buf, len, "%s:%u", any, c->local.port);

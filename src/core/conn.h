@@ -13,6 +13,8 @@
 #include <stdint.h>
 
 #define SW_NONE UINT32_MAX /* "no index" for u32 index fields */
+#define SW_NAME_MAX 255    /* longest UNIX name a record keeps (conn.name_len;
+                              a kernel sends at most 108 bytes) */
 
 enum sw_proto {
 	SW_PROTO_TCP,
@@ -93,6 +95,16 @@ struct sw_endpoint {
 	uint16_t port; /* host byte order */
 };
 
+/* An endpoint as a record keeps it: its address as an index into the
+ * record's address table (conn.atab, below), and the port.  6 bytes
+ * instead of 18: at a million sockets the two 16-byte addresses of a
+ * record were 32 MB a snapshot, and a monitor holds two.  Index 0 of
+ * every table is the all-zero address (unset, the wildcard, UNIX). */
+struct sw_epix {
+	uint32_t ai;
+	uint16_t port; /* host byte order */
+} __attribute__((packed, aligned(2)));
+
 struct sw_conn {
 	uint64_t cookie;     /* kernel socket cookie: never reused, the key */
 	uint32_t inode;      /* 0: no file (TIME_WAIT, SYN_RECV, orphans) */
@@ -110,13 +122,16 @@ struct sw_conn {
 	uint32_t rq;         /* Recv-Q; LISTEN: accept queue length */
 	uint32_t wq;         /* Send-Q; LISTEN: backlog */
 	uint32_t ifindex;    /* bound interface, 0 none */
-	struct sw_endpoint local;
-	struct sw_endpoint remote;
+	struct sw_epix local; /* sw_laddr(c), local.port */
+	struct sw_epix remote;/* sw_raddr(c), remote.port */
 	uint32_t peer_inode; /* UNIX: the peer's inode */
 	uint32_t name_off;   /* UNIX: path in snapshot string pool ... */
-	uint16_t name_len;   /* ... its length (a sun_path: < 109 bytes); 0:
+	uint8_t name_len;    /* ... its length (a sun_path: < 109 bytes); 0:
 	                        unnamed.  Abstract names start with '\0'
 	                        (shown as '@'). */
+	uint8_t atab;        /* the address table local.ai and remote.ai
+	                        index (sw_atabs[]): the snapshot's; 0 the
+	                        process's own (a record made outside one) */
 	uint16_t ns;         /* network namespace: index into the snapshot's
 	                        namespace table (snapshot_ns()); 0 when it
 	                        has none (one namespace collected) */
@@ -129,6 +144,64 @@ struct sw_conn {
 	uint32_t rmem;       /* skmem rmem_alloc (valid if SW_CF_HAS_SKMEM) */
 	uint32_t wmem;       /* skmem wmem_queued (valid if SW_CF_HAS_SKMEM) */
 };
+
+/* 88 bytes: at a million sockets every byte is 2 MB (two snapshots). */
+_Static_assert(sizeof(struct sw_conn) == 88, "sw_conn grew");
+
+/* ---- address tables ------------------------------------------------------
+ * Each address a snapshot's records name is stored once in the
+ * snapshot's table (a busy server's sockets share few local addresses,
+ * and the connections of one client share its address).  A record names
+ * its table by a one-byte id; sw_atabs[id] is the table (atab.c).  Table
+ * 0 belongs to the process and is never cleared: records made outside a
+ * snapshot (a copy kept across refreshes, tests) put their addresses
+ * there.  A table is written by one thread at a time (the one filling
+ * its snapshot); table 0 under its own lock. */
+#define SW_ATAB_MAX 256
+struct sw_atab {
+	uint8_t (*a)[16];   /* a[0] is all zeros */
+	uint32_t n, cap;
+	uint32_t *slot;     /* hash: index + 1, 0 empty; power-of-2 size */
+	uint32_t nslot;
+	uint32_t last;      /* the index interned last (consecutive records
+	                       often share an address) */
+	uint8_t id;
+};
+extern struct sw_atab *sw_atabs[SW_ATAB_MAX];
+
+static inline const uint8_t *sw_conn_addr(const struct sw_conn *c, const struct sw_epix *e)
+{
+	return sw_atabs[c->atab]->a[e->ai];
+}
+#define sw_laddr(c) sw_conn_addr((c), &(c)->local)
+#define sw_raddr(c) sw_conn_addr((c), &(c)->remote)
+
+/* A new empty table (registered: it has an id); NULL never (out of ids
+ * is a fatal error: a program holds a few dozen snapshots at most). */
+struct sw_atab *sw_atab_new(void);
+void sw_atab_free(struct sw_atab *t);
+/* Forget all addresses but a[0], keep the room. */
+void sw_atab_clear(struct sw_atab *t);
+/* The index of addr in t, added if new. */
+uint32_t sw_atab_intern(struct sw_atab *t, const uint8_t addr[16]);
+/* Set one address of c (remote: the remote one) to addr, kept in t (NULL:
+ * table 0).  If c's other address is in another table it moves to t. */
+void sw_conn_set_addr(struct sw_conn *c, struct sw_atab *t, bool remote, const uint8_t addr[16]);
+/* Both addresses of c (a copy of a record of any table) into t (NULL:
+ * table 0): what a record copied into another snapshot, or kept past
+ * its snapshot's next refresh, needs. */
+void sw_conn_rehome(struct sw_conn *c, struct sw_atab *t);
+/* The endpoint with its address (a copy, for the formatters). */
+static inline struct sw_endpoint sw_conn_ep(const struct sw_conn *c, bool remote)
+{
+	struct sw_endpoint ep;
+	const struct sw_epix *e = remote ? &c->remote : &c->local;
+	const uint8_t *a = sw_conn_addr(c, e);
+	for (int i = 0; i < 16; i++)
+		ep.addr[i] = a[i];
+	ep.port = e->port;
+	return ep;
+}
 
 /* The rest of a socket's record, kept only when the snapshot was asked for
  * details (snapshot.detail: JSON output); the monitor does without, since
@@ -260,6 +333,9 @@ char *sw_ep_str(int family, const struct sw_endpoint *ep, char *buf, size_t len)
 /* The same text; returns its length (strlen(buf) after it, len >= 1). */
 size_t sw_ep_fmt(int family, const struct sw_endpoint *ep, char *buf, size_t len);
 #define SW_EP_STRLEN 64
+/* sw_ep_fmt / sw_ep_str of a record's local or remote end. */
+size_t sw_conn_ep_fmt(const struct sw_conn *c, bool remote, char *buf, size_t len);
+char *sw_conn_ep_str(const struct sw_conn *c, bool remote, char *buf, size_t len);
 /* The local end of an inet socket as ss prints it: a wildcard address is
  * "0.0.0.0:80" for IPv4, "*:80" for dual-stack IPv6 and "[::]:80" for
  * IPV6_V6ONLY, so an IPv4-only listener does not look dual-stack. */

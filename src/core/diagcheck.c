@@ -33,7 +33,7 @@ static size_t synq_by_listener(struct diag_ctx *x)
 		if (!diag_is_tcp(c) || !diag_is_synrecv(c))
 			continue;
 		uint8_t la[16], z[16] = {0};
-		uint8_t fam = diag_norm_addr(c->family, c->local.addr, la);
+		uint8_t fam = diag_norm_addr(c->family, sw_laddr(c), la);
 		diag_kc_get(x->st, fam, c->local.port, 0, 0, la, z, (uint32_t)i)->count++;
 	}
 	size_t n = diag_kc_sorted(x->st, 0);
@@ -83,7 +83,7 @@ static void synflood_sources(struct diag_ctx *x, struct diag *d)
 		if (!diag_is_tcp(c) || !diag_is_synrecv(c))
 			continue;
 		uint8_t ra[16], z[16] = {0};
-		uint8_t fam = diag_norm_addr(c->family, c->remote.addr, ra);
+		uint8_t fam = diag_norm_addr(c->family, sw_raddr(c), ra);
 		diag_kc_get(x->st, fam, 0, 0, 0, z, ra, (uint32_t)i)->count++;
 	}
 	size_t n = diag_kc_sorted(x->st, 0);
@@ -361,8 +361,8 @@ void diag_check_closewait(struct diag_ctx *x)
 		d->value = e->count;
 		d->limit = x->t->closewait_warn;
 		d->port = c->local.port;
-		sw_ep_str(c->family, &c->local, lep, sizeof lep);
-		sw_ep_str(c->family, &c->remote, rep, sizeof rep);
+		sw_conn_ep_str(c, false, lep, sizeof lep);
+		sw_conn_ep_str(c, true, rep, sizeof rep);
 		char grow[48] = "";
 		if (e->best > 0)
 			diag_setf(grow, sizeof grow, _(" (%+.0f since last refresh)"), e->sum);
@@ -442,8 +442,8 @@ void diag_check_retrans(struct diag_ctx *x)
 		     ip, rate, share, e->count, who[0] ? ", " : "", who);
 		const struct sw_tcpx *tx = snapshot_tcpx(s, w);
 		char lep[SW_EP_STRLEN], rep[SW_EP_STRLEN];
-		sw_ep_str(w->family, &w->local, lep, sizeof lep);
-		sw_ep_str(w->family, &w->remote, rep, sizeof rep);
+		sw_conn_ep_str(w, false, lep, sizeof lep);
+		sw_conn_ep_str(w, true, rep, sizeof rep);
 		diag_detail(d, _("worst: %s -> %s +%.0f retransmits, lost %u, rtt %.1f ms, cwnd %u"),
 		       lep, rep, e->best, tx ? tx->lost : 0, tx ? tx->rtt_us / 1000.0 : 0.0,
 		       tx ? tx->snd_cwnd : 0);

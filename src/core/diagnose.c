@@ -544,10 +544,10 @@ const struct sw_conn *diag_find_listener(const struct sw_snapshot *s, uint8_t fa
 		if (!diag_is_tcp(c) || c->state != SW_ST_LISTEN || c->local.port != port)
 			continue;
 		uint8_t la[16];
-		uint8_t lf = diag_norm_addr(c->family, c->local.addr, la);
+		uint8_t lf = diag_norm_addr(c->family, sw_laddr(c), la);
 		if (lf == fam && memcmp(la, a, 16) == 0)
 			return c;
-		if (sw_addr_is_any(c->family, c->local.addr) && (!wild || c->owners_n))
+		if (sw_addr_is_any(c->family, sw_laddr(c)) && (!wild || c->owners_n))
 			wild = c;
 	}
 	return wild;
@@ -684,7 +684,7 @@ static void scan_cookies(struct diag_ctx *x)
 		if (!dr && !tx->lost)
 			continue;
 		uint8_t ra[16];
-		uint8_t fam = diag_norm_addr(c->family, c->remote.addr, ra);
+		uint8_t fam = diag_norm_addr(c->family, sw_raddr(c), ra);
 		struct diag_kc *e = diag_kc_get(st, fam, 0, 0, 0, z, ra, (uint32_t)i);
 		e->count++;
 		e->sum += dr;

@@ -97,6 +97,7 @@ static void extract(struct diag_ns *d, const struct sw_snapshot *s, size_t i)
 		struct sw_conn *nc = snapshot_add_conn(o);
 		size_t ni = o->nconns - 1;
 		*nc = *c;
+		snapshot_rehome(o, nc);
 		nc->ns = 0;
 		nc->tcpx = nc->detail = SW_NONE;
 		const struct sw_tcpx *tx = snapshot_tcpx(s, c);

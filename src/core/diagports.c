@@ -219,8 +219,8 @@ static long eph_count(struct diag_state *st, const struct sw_snapshot *s, long *
 		    c->local.port < lo || c->local.port > hi || diag_is_synrecv(c))
 			continue;
 		uint8_t la[16], ra[16];
-		uint8_t fam = diag_norm_addr(c->family, c->local.addr, la);
-		diag_norm_addr(c->family, c->remote.addr, ra);
+		uint8_t fam = diag_norm_addr(c->family, sw_laddr(c), la);
+		diag_norm_addr(c->family, sw_raddr(c), ra);
 		struct diag_kc *e = diag_kc_get(st, fam, c->remote.port, 0, 0, la, ra, (uint32_t)i);
 		e->count++;
 		if (c->state == SW_ST_TIME_WAIT)
@@ -535,8 +535,8 @@ static uint32_t tw_count_side(struct diag_ctx *x, bool server)
 		    tw_server_side(x->st, &s->kstat, c) != server)
 			continue;
 		uint8_t a[16];
-		const struct sw_endpoint *ep = server ? &c->local : &c->remote;
-		uint8_t fam = diag_norm_addr(c->family, ep->addr, a);
+		const struct sw_epix *ep = server ? &c->local : &c->remote;
+		uint8_t fam = diag_norm_addr(c->family, sw_conn_addr(c, ep), a);
 		diag_kc_get(x->st, fam, ep->port, 0, 0, server ? a : z, server ? z : a,
 			    (uint32_t)i)->count++;
 		n++;

@@ -38,18 +38,19 @@ static bool is_inet(const struct sw_conn *c)
 }
 
 static bool host_ep(const struct fhost *h, const struct sw_conn *c,
-		    const struct sw_endpoint *ep)
+		    const struct sw_epix *e)
 {
-	if (h->has_port && ep->port != h->port)
+	if (h->has_port && e->port != h->port)
 		return false;
 	if (!h->has_addr)
 		return true;
+	const uint8_t *addr = sw_conn_addr(c, e);
 	if (h->v4) {
 		uint32_t a;
 		if (c->family == AF_INET)
-			memcpy(&a, ep->addr, 4);
-		else if (sw_addr_is_v4mapped(ep->addr))
-			memcpy(&a, ep->addr + 12, 4);
+			memcpy(&a, addr, 4);
+		else if (sw_addr_is_v4mapped(addr))
+			memcpy(&a, addr + 12, 4);
 		else
 			return false;
 		return (a & h->m4) == h->a4;
@@ -57,7 +58,7 @@ static bool host_ep(const struct fhost *h, const struct sw_conn *c,
 	if (c->family != AF_INET6)
 		return false;
 	uint64_t a[2];
-	memcpy(a, ep->addr, 16);
+	memcpy(a, addr, 16);
 	return (a[0] & h->m6[0]) == h->a6[0] && (a[1] & h->m6[1]) == h->a6[1];
 }
 

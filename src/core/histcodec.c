@@ -223,11 +223,12 @@ static void flatten_at(const struct sw_snapshot *s, const struct sw_conn *c, boo
 	f[F_PROTO] = c->proto;
 	f[F_SOTYPE] = c->sotype;
 	f[F_IFINDEX] = c->ifindex;
-	f[F_LADDR0] = addr64(c->local.addr);
-	f[F_LADDR1] = addr64(c->local.addr + 8);
+	const uint8_t *la = sw_laddr(c), *ra = sw_raddr(c);
+	f[F_LADDR0] = addr64(la);
+	f[F_LADDR1] = addr64(la + 8);
 	f[F_LPORT] = c->local.port;
-	f[F_RADDR0] = addr64(c->remote.addr);
-	f[F_RADDR1] = addr64(c->remote.addr + 8);
+	f[F_RADDR0] = addr64(ra);
+	f[F_RADDR1] = addr64(ra + 8);
 	f[F_RPORT] = c->remote.port;
 	f[F_PEER] = c->peer_inode;
 }
@@ -253,11 +254,14 @@ static void unflatten(struct sw_snapshot *s, size_t ci, const uint64_t f[NF])
 	c->proto = (uint8_t)(f[F_PROTO] < SW_PROTO_COUNT ? f[F_PROTO] : SW_PROTO_TCP);
 	c->sotype = (uint8_t)f[F_SOTYPE];
 	c->ifindex = (uint32_t)f[F_IFINDEX];
-	addr_put(c->local.addr, f[F_LADDR0]);
-	addr_put(c->local.addr + 8, f[F_LADDR1]);
+	uint8_t la[16], ra[16];
+	addr_put(la, f[F_LADDR0]);
+	addr_put(la + 8, f[F_LADDR1]);
+	addr_put(ra, f[F_RADDR0]);
+	addr_put(ra + 8, f[F_RADDR1]);
+	snapshot_set_addr(s, c, false, la);
+	snapshot_set_addr(s, c, true, ra);
 	c->local.port = (uint16_t)f[F_LPORT];
-	addr_put(c->remote.addr, f[F_RADDR0]);
-	addr_put(c->remote.addr + 8, f[F_RADDR1]);
 	c->remote.port = (uint16_t)f[F_RPORT];
 	c->peer_inode = (uint32_t)f[F_PEER];
 	if (!f[F_HAS_TCPX]) {
@@ -456,9 +460,11 @@ static int emit_row(struct hf_dec *d, struct sw_snapshot *s, uint64_t cookie,
 	const struct strs *ns = &r->st;
 	const uint8_t *name = r->have_name ? ns->name : r->old ? os.name : NULL;
 	size_t name_len = r->have_name ? ns->name_len : r->old ? os.name_len : 0;
+	if (name_len > SW_NAME_MAX) /* a hostile file: no kernel sends one */
+		name_len = SW_NAME_MAX;
 	if (name_len) {
 		c->name_off = snapshot_pool_add(s, name, name_len);
-		c->name_len = (uint32_t)name_len;
+		c->name_len = (uint8_t)name_len;
 	}
 	const uint8_t *cg = r->have_cong ? ns->cong : r->old ? os.cong : NULL;
 	size_t cg_len = r->have_cong ? ns->cong_len : r->old ? os.cong_len : 0;
@@ -966,8 +972,10 @@ static int change_in_place(struct hf_dec *d, struct sw_snapshot *s, size_t oi,
 	set_pts(d->pts[oi], f);
 	struct sw_conn *c = &s->conns[oi];
 	if (mask & (1ull << B_NAME)) {
+		if (st.name_len > SW_NAME_MAX) /* a hostile file */
+			st.name_len = SW_NAME_MAX;
 		c->name_off = st.name_len ? snapshot_pool_add(s, st.name, st.name_len) : 0;
-		c->name_len = (uint16_t)st.name_len;
+		c->name_len = (uint8_t)st.name_len;
 	}
 	if ((mask & (1ull << B_CONG)) && c->tcpx != SW_NONE) {
 		uint32_t off = st.cong_len ? snapshot_intern(s, (const char *)st.cong, st.cong_len) : 0;

@@ -269,8 +269,10 @@ void hf_snapshot_copy(struct sw_snapshot *dst, const struct sw_snapshot *src)
 	COPY(owners, nowners, capowners);
 	COPY(ifnames, nifnames, capifnames);
 #undef COPY
-	for (size_t i = 0; i < dst->nconns; i++)
+	for (size_t i = 0; i < dst->nconns; i++) {
 		dst->conns[i].detail = SW_NONE;
+		snapshot_rehome(dst, &dst->conns[i]);
+	}
 }
 
 /* ---- times --------------------------------------------------------------- */

@@ -90,6 +90,7 @@ void snapshot_append(struct sw_snapshot *dst, const struct sw_snapshot *src, uin
 		struct sw_conn *nc = snapshot_add_conn(dst);
 		size_t di = dst->nconns - 1;
 		*nc = *c;
+		snapshot_rehome(dst, nc);
 		nc->ns = (uint16_t)ns;
 		nc->tcpx = nc->detail = SW_NONE;
 		nc->owners_off = nc->owners_n = 0;

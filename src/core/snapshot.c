@@ -28,7 +28,29 @@ void snapshot_done(struct sw_snapshot *s)
 	free(s->nss);
 	free(s->nskstat);
 	free(s->dedupe_slots);
+	sw_atab_free(s->atab);
 	memset(s, 0, sizeof *s);
+}
+
+struct sw_atab *snapshot_atab(struct sw_snapshot *s)
+{
+	if (!s->atab)
+		s->atab = sw_atab_new();
+	return s->atab;
+}
+
+void snapshot_set_addr(struct sw_snapshot *s, struct sw_conn *c, bool remote,
+		       const uint8_t addr[16])
+{
+	sw_conn_set_addr(c, snapshot_atab(s), remote, addr);
+}
+
+void snapshot_rehome(struct sw_snapshot *s, struct sw_conn *c)
+{
+	if (c->local.ai || c->remote.ai)
+		sw_conn_rehome(c, snapshot_atab(s));
+	else
+		c->atab = 0; /* no address: any table reads zeros */
 }
 
 bool snapshot_oversized(const struct sw_snapshot *s, size_t now, size_t keep_bytes)
@@ -40,6 +62,8 @@ bool snapshot_oversized(const struct sw_snapshot *s, size_t now, size_t keep_byt
 void snapshot_clear(struct sw_snapshot *s)
 {
 	s->nconns = s->ntcpx = s->nprocs = s->nowners = s->nifnames = 0;
+	if (s->atab)
+		sw_atab_clear(s->atab);
 	s->dpacklen = s->nns = 0;
 	s->pool = xgrow(s->pool, &s->poolcap, 1, 1);
 	s->pool[0] = '\0';
@@ -241,6 +265,7 @@ size_t snapshot_copy_conn(struct sw_snapshot *dst, const struct sw_snapshot *src
 	struct sw_conn *nc = snapshot_add_conn(dst);
 	size_t ni = dst->nconns - 1;
 	*nc = *c;
+	snapshot_rehome(dst, nc);
 	nc->tcpx = SW_NONE;
 	nc->detail = SW_NONE;
 	nc->ns = (uint16_t)snapshot_ns_intern(dst, src, c->ns); /* -N all */
@@ -355,15 +380,11 @@ static bool tuple_unique(const struct sw_conn *c)
 
 static uint64_t tuple_hash(const struct sw_conn *c)
 {
-	uint64_t w[4];
-	memcpy(w, c->local.addr, 16);
-	memcpy(w + 2, c->remote.addr, 16);
+	/* the addresses by their indexes in the snapshot's one table */
 	uint64_t h = ((uint64_t)c->local.port << 16 | c->remote.port) ^ c->proto ^
 		     ((uint64_t)c->ns << 40);
-	/* one full mix, not one a word: the words are folded by odd
-	 * multipliers first (this hash runs for every connected socket) */
-	h ^= (w[0] + w[1] * 0x9e3779b97f4a7c15ULL) ^
-	     (w[2] * 0xc2b2ae3d27d4eb4fULL + w[3] * 0x165667b19e3779f9ULL);
+	h ^= (uint64_t)c->local.ai * 0x9e3779b97f4a7c15ULL ^
+	     (uint64_t)c->remote.ai * 0xc2b2ae3d27d4eb4fULL;
 	return sw_hash64(h);
 }
 
@@ -372,8 +393,7 @@ static bool tuple_eq(const struct sw_conn *a, const struct sw_conn *b)
 	/* the same 4-tuple in two namespaces: two sockets */
 	return a->proto == b->proto && a->family == b->family && a->ns == b->ns &&
 	       a->local.port == b->local.port && a->remote.port == b->remote.port &&
-	       memcmp(a->local.addr, b->local.addr, 16) == 0 &&
-	       memcmp(a->remote.addr, b->remote.addr, 16) == 0;
+	       a->local.ai == b->local.ai && a->remote.ai == b->remote.ai;
 }
 
 /* Of two records on one 4-tuple, is c the newer socket than o (o came

@@ -117,6 +117,8 @@ struct sw_snapshot {
 
 	struct sw_conn *conns;
 	size_t nconns, capconns;
+	struct sw_atab *atab; /* the records' addresses (conn.atab); made by
+	                         the first snapshot_set_addr */
 
 	struct sw_tcpx *tcpx;
 	size_t ntcpx, captcpx;
@@ -169,6 +171,15 @@ struct sw_snapshot {
 	char netns[64];           /* name or path collected in, "" = own */
 	char hostname[64];
 };
+
+/* s's address table (made on first use). */
+struct sw_atab *snapshot_atab(struct sw_snapshot *s);
+/* Set one address of c, a record of s (remote: the remote one). */
+void snapshot_set_addr(struct sw_snapshot *s, struct sw_conn *c, bool remote,
+		       const uint8_t addr[16]);
+/* c, a record of s copied from another snapshot's record: its addresses
+ * into s's table. */
+void snapshot_rehome(struct sw_snapshot *s, struct sw_conn *c);
 
 /* An empty snapshot that keeps details (detail = true). */
 void snapshot_init(struct sw_snapshot *s);

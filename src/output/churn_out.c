@@ -269,16 +269,17 @@ int out_closed_row(FILE *fp, const struct sw_churn *c, size_t i)
 		snprintf(rx, sizeof rx, "%" PRIu64, brx);
 	}
 	fprintf(fp, "%-12s  %-24s  %-4s  %-22s  %-22s  %-11s  %7s  %9s  %9s\n", t, who,
-		sw_proto_name(cn->proto), sw_ep_str(cn->family, &cn->local, l, sizeof l),
-		sw_ep_str(cn->family, &cn->remote, rm, sizeof rm), state_word(mt), life, tx, rx);
+		sw_proto_name(cn->proto), sw_conn_ep_str(cn, false, l, sizeof l),
+		sw_conn_ep_str(cn, true, rm, sizeof rm), state_word(mt), life, tx, rx);
 	return fp_status(fp);
 }
 
-static void json_ep(FILE *fp, const char *k, int family, const struct sw_endpoint *ep)
+static void json_ep(FILE *fp, const char *k, const struct sw_conn *c, bool remote)
 {
 	char a[SW_EP_STRLEN];
+	const struct sw_epix *ep = remote ? &c->remote : &c->local;
 	fprintf(fp, ",\"%s\":{\"addr\":\"%s\",\"port\":%u}", k,
-		sw_addr_str(family, ep->addr, false, a, sizeof a), ep->port);
+		sw_addr_str(c->family, sw_conn_addr(c, ep), false, a, sizeof a), ep->port);
 }
 
 int out_closed_json(FILE *fp, const struct sw_churn *c, size_t i)
@@ -293,8 +294,8 @@ int out_closed_json(FILE *fp, const struct sw_churn *c, size_t i)
 		"\"family\":\"%s\"",
 		(double)mt->closed_real_ms / 1000.0, iso, sw_proto_name(cn->proto),
 		sw_conn_is_v4(cn) ? "inet" : "inet6");
-	json_ep(fp, "local", cn->family, &cn->local);
-	json_ep(fp, "remote", cn->family, &cn->remote);
+	json_ep(fp, "local", cn, false);
+	json_ep(fp, "remote", cn, true);
 	fprintf(fp, ",\"role\":\"%s\",\"last_state\":", mt->server ? "server" : "client");
 	if (mt->last_state == SW_ST_UNKNOWN)
 		fputs("null", fp);

@@ -218,11 +218,12 @@ static const char *state_name(unsigned state, unsigned proto)
 	return sw_state_netstat_name(state);
 }
 
-static void endpoint(struct jo *o, const char *k, int family, const struct sw_endpoint *ep)
+static void endpoint(struct jo *o, const char *k, const struct sw_conn *c, bool remote)
 {
 	char a[64];
 	struct jo e;
-	sw_addr_str(family, ep->addr, false, a, sizeof a);
+	const struct sw_epix *ep = remote ? &c->remote : &c->local;
+	sw_addr_str(c->family, sw_conn_addr(c, ep), false, a, sizeof a);
 	open_obj(o, &e, k);
 	js(&e, "addr", a);
 	ju(&e, "port", ep->port);
@@ -408,11 +409,11 @@ static void socket_obj(FILE *fp, const struct sw_row *r)
 		ju(&o, "netns_inode", ns->inode);
 	}
 	if (inet) {
-		endpoint(&o, "local", c->family, &c->local);
-		endpoint(&o, "remote", c->family, &c->remote);
+		endpoint(&o, "local", c, false);
+		endpoint(&o, "remote", c, true);
 		jb(&o, "v4mapped", c->family == AF_INET6 &&
-			   (sw_addr_is_v4mapped(c->local.addr) ||
-			    sw_addr_is_v4mapped(c->remote.addr)));
+			   (sw_addr_is_v4mapped(sw_laddr(c)) ||
+			    sw_addr_is_v4mapped(sw_raddr(c))));
 		if (c->flags & SW_CF_HAS_V6ONLY)
 			jb(&o, "v6only", c->flags & SW_CF_V6ONLY);
 		if (c->proto == SW_PROTO_RAW)
@@ -669,7 +670,7 @@ static void listeners_list(struct jo *o, const struct sw_listeners *ls, size_t t
 		js(&j, "family", family_name(c->family));
 		js(&j, "state", state_name(c->state, c->proto));
 		if (c->family == AF_INET || c->family == AF_INET6)
-			endpoint(&j, "local", c->family, &c->local);
+			endpoint(&j, "local", c, false);
 		else if (s)
 			unix_obj(&j, s, c);
 		ju(&j, "accept_q", l->accept_q);

@@ -273,7 +273,7 @@ static size_t listeners_collect(const struct prom *p, struct lis **out)
 		e->proto = sw_proto_name(c->proto);
 		e->netns = conn_netns(p, c);
 		/* the address as it is ("0.0.0.0", "::"), never ss's "*" */
-		sw_addr_str(c->family, c->local.addr, false, e->addr, sizeof e->addr);
+		sw_addr_str(c->family, sw_laddr(c), false, e->addr, sizeof e->addr);
 		e->port = c->local.port;
 		const struct sw_proc *pr = snapshot_owner_proc(s, c, 0);
 		if (pr)

@@ -284,6 +284,8 @@ unsigned actions_close(struct ui *ui)
 	struct dialog *d = dialog_new(DLG_CONFIRM, _("Close this socket?"), close_done);
 	struct close_ctx *copy = xcalloc(1, sizeof *copy);
 	copy->conn = *c;
+	/* kept past the refreshes that reuse the snapshot's address table */
+	sw_conn_rehome(&copy->conn, NULL);
 	const struct sw_nsinfo *ns = snapshot_ns(r->snap, c);
 	copy->ns_inode = ns ? ns->inode : 0;
 	d->ctx = copy;

@@ -16,10 +16,10 @@ static void resolved_ep(struct ui *ui, const struct sw_row *r, bool remote, char
 			size_t len)
 {
 	const struct sw_conn *c = r->conn;
-	const struct sw_endpoint *ep = remote ? &c->remote : &c->local;
+	const struct sw_epix *ep = remote ? &c->remote : &c->local;
 	int fam = c->family;
 	uint8_t a[16];
-	memcpy(a, ep->addr, 16);
+	memcpy(a, sw_conn_addr(c, ep), 16);
 	if (fam == AF_INET6 && sw_addr_is_v4mapped(a)) {
 		memmove(a, a + 12, 4);
 		fam = AF_INET;

@@ -38,8 +38,8 @@ static void print_conn(const struct sw_snapshot *s, const struct sw_conn *c)
 			printf("%s", c->name_len ? n : "-");
 		printf(" peer=%u", c->peer_inode);
 	} else {
-		printf(" %s %s", sw_ep_str(c->family, &c->local, l, sizeof l),
-		       sw_ep_str(c->family, &c->remote, r, sizeof r));
+		printf(" %s %s", sw_conn_ep_str(c, false, l, sizeof l),
+		       sw_conn_ep_str(c, true, r, sizeof r));
 		if (c->proto == SW_PROTO_RAW)
 			printf(" rawproto=%u", c->sotype);
 	}

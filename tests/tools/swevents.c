@@ -78,8 +78,8 @@ static void count(struct tally *t, const struct sw_snapshot *s, bool list)
 			char l[SW_EP_STRLEN], r[SW_EP_STRLEN];
 			printf("event %s %s %s %s state=%u cookie=%llu uid=%u inode=%u acked=%llu\n",
 			       sw_proto_name(c->proto), c->family == AF_INET ? "v4" : "v6",
-			       sw_ep_str(c->family, &c->local, l, sizeof l),
-			       sw_ep_str(c->family, &c->remote, r, sizeof r), c->state,
+			       sw_conn_ep_str(c, false, l, sizeof l),
+			       sw_conn_ep_str(c, true, r, sizeof r), c->state,
 			       (unsigned long long)c->cookie, c->uid, c->inode,
 			       (unsigned long long)(x ? x->bytes_acked : 0));
 		}

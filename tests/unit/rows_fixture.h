@@ -26,13 +26,16 @@ static inline const struct sw_view *fx_view(const struct sw_row *rows, size_t n)
 static const struct sw_rowstat fx_live;                              /* plain row */
 static const struct sw_rowstat fx_tomb = {.flags = SW_ROW_CLOSED};   /* tombstone */
 
-/* Parse "1.2.3.4" (AF_INET) or anything else as IPv6 into ep. */
-static inline void fx_ep(int family, const char *addr, uint16_t port, struct sw_endpoint *ep)
+/* Parse "1.2.3.4" (AF_INET) or anything else as IPv6 into the local or
+ * (remote) the remote end of c, a record of s. */
+static inline void fx_ep(struct sw_snapshot *s, struct sw_conn *c, bool remote, int family,
+			 const char *addr, uint16_t port)
 {
-	memset(ep, 0, sizeof *ep);
+	uint8_t a[16] = {0};
 	if (addr)
-		inet_pton(family, addr, ep->addr);
-	ep->port = port;
+		inet_pton(family, addr, a);
+	snapshot_set_addr(s, c, remote, a);
+	(remote ? &c->remote : &c->local)->port = port;
 }
 
 static inline size_t fx_inet(struct sw_snapshot *s, int proto, int family, const char *la,
@@ -42,8 +45,8 @@ static inline size_t fx_inet(struct sw_snapshot *s, int proto, int family, const
 	c->proto = (uint8_t)proto;
 	c->family = (uint8_t)family;
 	c->state = (uint8_t)state;
-	fx_ep(family, la, lp, &c->local);
-	fx_ep(family, ra, rp, &c->remote);
+	fx_ep(s, c, false, family, la, lp);
+	fx_ep(s, c, true, family, ra, rp);
 	c->cookie = s->nconns;
 	c->inode = (uint32_t)(1000 + s->nconns);
 	c->uid = 0;
@@ -68,7 +71,7 @@ static inline size_t fx_unix(struct sw_snapshot *s, int sotype, int state, const
 	if (name) {
 		uint32_t off = snapshot_pool_add(s, name, namelen);
 		s->conns[ci].name_off = off;
-		s->conns[ci].name_len = (uint32_t)namelen;
+		s->conns[ci].name_len = (uint8_t)namelen;
 	}
 	return ci;
 }

@@ -40,10 +40,13 @@ static struct sw_conn *tcp(struct sw_snapshot *s, uint64_t cookie, int state, un
 	c->family = AF_INET;
 	c->proto = SW_PROTO_TCP;
 	c->state = (uint8_t)state;
-	ip4(c->local.addr, 1);
+	uint8_t a[16];
+	ip4(a, 1);
+	snapshot_set_addr(s, c, false, a);
 	c->local.port = (uint16_t)lport;
 	if (rport) {
-		ip4(c->remote.addr, rlast);
+		ip4(a, rlast);
+		snapshot_set_addr(s, c, true, a);
 		c->remote.port = (uint16_t)rport;
 	}
 	c->tcpx = SW_NONE;

@@ -41,9 +41,9 @@ static struct sw_conn *conn(struct sw_snapshot *s, uint64_t cookie, int state, u
 	c->family = AF_INET;
 	c->proto = SW_PROTO_TCP;
 	c->state = (uint8_t)state;
-	c->local.addr[0] = c->remote.addr[0] = 127;
-	c->local.addr[3] = 1;
-	c->remote.addr[3] = 9;
+	uint8_t la[16] = {127, 0, 0, 1}, ra[16] = {127, 0, 0, 9};
+	snapshot_set_addr(s, c, false, la);
+	snapshot_set_addr(s, c, true, ra);
 	c->local.port = (uint16_t)lport;
 	c->remote.port = (uint16_t)rport;
 	c->tcpx = SW_NONE;

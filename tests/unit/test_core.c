@@ -80,7 +80,9 @@ static void test_local_str(void **state)
 	c.local.port = 0;
 	assert_string_equal(sw_local_str(&c, buf, sizeof buf), "[::]:*");
 	c.family = AF_INET;
-	inet_pton(AF_INET, "127.0.0.1", c.local.addr);
+	uint8_t la[16] = {0};
+	inet_pton(AF_INET, "127.0.0.1", la);
+	sw_conn_set_addr(&c, NULL, false, la);
 	c.local.port = 3306;
 	assert_string_equal(sw_local_str(&c, buf, sizeof buf), "127.0.0.1:3306");
 }
@@ -114,8 +116,9 @@ static struct sw_conn *tuple_conn(struct sw_snapshot *s, uint64_t cookie, int pr
 	c->family = AF_INET;
 	c->proto = (uint8_t)proto;
 	c->state = (uint8_t)state;
-	c->local.addr[0] = 127, c->local.addr[3] = 1;
-	c->remote.addr[0] = 127, c->remote.addr[3] = 1;
+	uint8_t lo[16] = {127, 0, 0, 1};
+	snapshot_set_addr(s, c, false, lo);
+	snapshot_set_addr(s, c, true, lo);
 	c->local.port = lport;
 	c->remote.port = rport;
 	return c;
@@ -164,7 +167,8 @@ static void test_snapshot_dedupe_scale(void **state)
 	for (uint32_t i = 0; i < 600000; i++) {
 		struct sw_conn *c = tuple_conn(&s, i + 1, SW_PROTO_TCP, SW_ST_ESTABLISHED,
 					       (uint16_t)(1024 + i % 60000), 3306);
-		c->remote.addr[2] = (uint8_t)(i / 60000);
+		uint8_t ra[16] = {127, 0, (uint8_t)(i / 60000), 1};
+		snapshot_set_addr(&s, c, true, ra);
 		c->rq = i;
 	}
 	for (uint32_t i = 0; i < 600000; i += 300) { /* the same sockets again */
@@ -191,6 +195,126 @@ static void test_snapshot_dedupe_scale(void **state)
 /* Room made before a collection: at least what was asked, the records
  * made so far kept, nothing done for small counts, tcp_info extras only
  * when asked for. */
+/* Address tables: one index per distinct address, the zero address at 0,
+ * growth past the first hash size, and records copied between snapshots
+ * keeping their addresses after the source is cleared and reused. */
+static void addr_n(uint8_t a[16], unsigned i, bool v6)
+{
+	memset(a, 0, 16);
+	if (v6) {
+		a[0] = 0x20, a[1] = 0x01, a[2] = 0x0d, a[3] = 0xb8; /* 2001:db8::/32 */
+		a[14] = (uint8_t)(i >> 8), a[15] = (uint8_t)i;
+	} else {
+		a[0] = 198, a[1] = 51, a[2] = (uint8_t)(100 + (i >> 8)), a[3] = (uint8_t)i;
+	}
+}
+
+static void test_atab(void **state)
+{
+	(void)state;
+	struct sw_atab *t = sw_atab_new();
+	assert_non_null(t);
+	assert_true(t->id != 0);
+	assert_ptr_equal(sw_atabs[t->id], t);
+	static const uint8_t zero[16];
+	assert_int_equal(sw_atab_intern(t, zero), 0);
+	uint32_t ix[2][300];
+	uint8_t a[16];
+	for (int v6 = 0; v6 < 2; v6++) {
+		for (unsigned i = 0; i < 300; i++) {
+			addr_n(a, i + 1, v6);
+			ix[v6][i] = sw_atab_intern(t, a);
+			assert_true(ix[v6][i] != 0);
+		}
+	}
+	/* 600 distinct addresses: 600 entries besides the zero one, each found
+	 * again (not through the last-interned shortcut: every other) */
+	assert_int_equal(t->n, 601);
+	for (int v6 = 0; v6 < 2; v6++) {
+		for (unsigned i = 0; i < 300; i += 2) {
+			addr_n(a, i + 1, v6);
+			assert_int_equal(sw_atab_intern(t, a), ix[v6][i]);
+			assert_memory_equal(t->a[ix[v6][i]], a, 16);
+		}
+	}
+	assert_int_equal(t->n, 601);
+	sw_atab_clear(t);
+	assert_int_equal(t->n, 1);
+	addr_n(a, 7, true);
+	assert_int_equal(sw_atab_intern(t, a), 1);
+	/* a freed table's id is handed out again */
+	uint8_t id = t->id;
+	sw_atab_free(t);
+	assert_null(sw_atabs[id]);
+	struct sw_atab *t2 = sw_atab_new();
+	assert_int_equal(t2->id, id);
+	sw_atab_free(t2);
+
+	/* a stand-alone record: table 0 */
+	struct sw_conn c;
+	memset(&c, 0, sizeof c);
+	c.family = AF_INET6;
+	addr_n(a, 5, true);
+	sw_conn_set_addr(&c, NULL, true, a);
+	assert_int_equal(c.atab, 0);
+	assert_memory_equal(sw_raddr(&c), a, 16);
+	assert_memory_equal(sw_laddr(&c), zero, 16);
+}
+
+static void test_snapshot_copy_addrs(void **state)
+{
+	(void)state;
+	struct sw_snapshot src, dst;
+	snapshot_init(&src);
+	snapshot_init(&dst);
+	uint8_t l[16], r[16];
+	addr_n(l, 1, false);
+	for (unsigned i = 0; i < 100; i++) {
+		struct sw_conn *c = snapshot_add_conn(&src);
+		c->cookie = i + 1;
+		c->family = AF_INET;
+		c->proto = SW_PROTO_TCP;
+		c->state = SW_ST_ESTABLISHED;
+		c->local.port = 3306;
+		c->remote.port = (uint16_t)(40000 + i);
+		addr_n(r, i + 10, false);
+		snapshot_set_addr(&src, c, false, l);
+		snapshot_set_addr(&src, c, true, r);
+	}
+	/* 1 local and 100 remote addresses: 102 entries with the zero one */
+	assert_int_equal(src.atab->n, 102);
+	/* a tombstone store takes some, a -N all merge the others */
+	uint32_t pmap[1] = {SW_NONE};
+	for (size_t i = 0; i < 100; i += 3)
+		snapshot_copy_conn(&dst, &src, i, pmap);
+	struct sw_conn *m = snapshot_add_conn(&dst);
+	*m = src.conns[1];
+	snapshot_rehome(&dst, m);
+	/* the source is cleared and refilled with other addresses */
+	snapshot_clear(&src);
+	for (unsigned i = 0; i < 100; i++) {
+		struct sw_conn *c = snapshot_add_conn(&src);
+		c->family = AF_INET6;
+		addr_n(r, i + 500, true);
+		snapshot_set_addr(&src, c, true, r);
+		snapshot_set_addr(&src, c, false, r);
+	}
+	char buf[SW_EP_STRLEN];
+	for (size_t k = 0; k + 1 < dst.nconns; k++) {
+		const struct sw_conn *c = &dst.conns[k];
+		assert_int_equal(c->atab, dst.atab->id);
+		assert_memory_equal(sw_laddr(c), l, 16);
+		addr_n(r, (unsigned)(c->cookie - 1) + 10, false);
+		assert_memory_equal(sw_raddr(c), r, 16);
+	}
+	assert_string_equal(sw_conn_ep_str(m, true, buf, sizeof buf), "198.51.100.11:40001");
+	assert_string_equal(sw_conn_ep_str(m, false, buf, sizeof buf), "198.51.100.1:3306");
+	/* only the addresses the copies use: 1 + 34 + 1 + the zero one */
+	assert_int_equal(dst.atab->n, 37);
+	snapshot_done(&src);
+	snapshot_done(&dst);
+}
+
 static void test_snapshot_reserve(void **state)
 {
 	(void)state;
@@ -519,6 +643,8 @@ int main(void)
 		cmocka_unit_test(test_snapshot_dedupe),
 		cmocka_unit_test(test_snapshot_dedupe_tuples),
 		cmocka_unit_test(test_snapshot_dedupe_scale),
+		cmocka_unit_test(test_atab),
+		cmocka_unit_test(test_snapshot_copy_addrs),
 		cmocka_unit_test(test_snapshot_reserve),
 		cmocka_unit_test(test_xmalloc_big),
 		cmocka_unit_test(test_tcpx_retrans),

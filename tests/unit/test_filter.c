@@ -40,12 +40,13 @@ enum {
 
 static struct sw_snapshot snap;
 
-static void ep(struct sw_endpoint *e, int fam, const char *a, unsigned port)
+static void ep(struct sw_conn *c, bool remote, int fam, const char *a, unsigned port)
 {
-	memset(e, 0, sizeof *e);
+	uint8_t addr[16] = {0};
 	if (a)
-		inet_pton(fam, a, e->addr);
-	e->port = (uint16_t)port;
+		inet_pton(fam, a, addr);
+	snapshot_set_addr(&snap, c, remote, addr);
+	(remote ? &c->remote : &c->local)->port = (uint16_t)port;
 }
 
 static uint32_t proc(int pid, unsigned uid, const char *comm)
@@ -65,8 +66,8 @@ static struct sw_conn *conn(uint64_t cookie, int fam, int proto, int state,
 	c->state = (uint8_t)state;
 	c->inode = (uint32_t)(1000 + cookie);
 	if (fam != AF_UNIX) {
-		ep(&c->local, fam, la, lp);
-		ep(&c->remote, fam, ra, rp);
+		ep(c, false, fam, la, lp);
+		ep(c, true, fam, ra, rp);
 	}
 	c->owners_off = (uint32_t)snap.nowners;
 	return c;
@@ -806,11 +807,10 @@ static void test_speed(void **state)
 		c->family = AF_INET;
 		c->proto = SW_PROTO_TCP;
 		c->state = (uint8_t)(1 + i % 11);
-		c->local.addr[0] = 10;
-		c->local.addr[3] = (uint8_t)i;
+		uint8_t la[16] = {10, 0, 0, (uint8_t)i}, ra[16] = {10, 0, (uint8_t)(i >> 8), 0};
+		snapshot_set_addr(&big, c, false, la);
 		c->local.port = (uint16_t)(32768 + i % 28000);
-		c->remote.addr[0] = 10;
-		c->remote.addr[2] = (uint8_t)(i >> 8);
+		snapshot_set_addr(&big, c, true, ra);
 		c->remote.port = (uint16_t)(i % 3 ? 9000 : 3306);
 		c->owners_off = (uint32_t)big.nowners;
 		c->owners_n = 1;

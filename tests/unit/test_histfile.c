@@ -38,9 +38,10 @@ static void add_tcp(struct sw_snapshot *s, uint64_t cookie, uint8_t state, uint3
 	c->inode = (uint32_t)(1000 + cookie);
 	c->uid = 33;
 	c->flags = SW_CF_HAS_UID;
-	c->local.addr[0] = 127, c->local.addr[3] = 1;
+	uint8_t la[16] = {127, 0, 0, 1}, ra[16] = {127, 0, 0, 2};
+	snapshot_set_addr(s, c, false, la);
 	c->local.port = 3306;
-	c->remote.addr[0] = 127, c->remote.addr[3] = 2;
+	snapshot_set_addr(s, c, true, ra);
 	c->remote.port = (uint16_t)(40000 + cookie);
 	c->timer = SW_TIMER_KEEPALIVE;
 	c->expires_ms = 7000;
@@ -72,7 +73,7 @@ static void add_unix(struct sw_snapshot *s, uint64_t cookie, const char *name)
 	size_t n = strlen(name) + 1; /* abstract-style: may hold a NUL */
 	c = &s->conns[s->nconns - 1];
 	c->name_off = snapshot_pool_add(s, name, n);
-	c->name_len = (uint32_t)n;
+	c->name_len = (uint8_t)n;
 }
 
 static void base(struct sw_snapshot *s, uint64_t t_sec)
@@ -123,6 +124,12 @@ static void same_conn(const struct sw_snapshot *a, const struct sw_conn *x,
 	struct sw_conn p = *x, q = *y;
 	p.tcpx = q.tcpx = p.detail = q.detail = 0;
 	p.name_off = q.name_off = p.owners_off = q.owners_off = 0;
+	/* addresses compared by value: the two snapshots have their own
+	 * address tables (indexes and table ids differ) */
+	assert_memory_equal(sw_laddr(x), sw_laddr(y), 16);
+	assert_memory_equal(sw_raddr(x), sw_raddr(y), 16);
+	p.local.ai = q.local.ai = p.remote.ai = q.remote.ai = 0;
+	p.atab = q.atab = 0;
 	assert_memory_equal(&p, &q, sizeof p);
 	assert_memory_equal(a->pool + x->name_off, b->pool + y->name_off, x->name_len);
 	const struct sw_tcpx *tx = snapshot_tcpx(a, x), *ty = snapshot_tcpx(b, y);

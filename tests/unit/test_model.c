@@ -33,11 +33,10 @@ static struct sw_conn *add(struct sw_snapshot *s, uint64_t cookie, int state,
 	c->family = AF_INET;
 	c->proto = SW_PROTO_TCP;
 	c->state = (uint8_t)state;
-	c->local.addr[0] = 10;
-	c->local.addr[3] = 1;
+	uint8_t la[16] = {10, 0, 0, 1}, ra[16] = {10, 0, 0, (uint8_t)(cookie % 250 + 2)};
+	snapshot_set_addr(s, c, false, la);
 	c->local.port = (uint16_t)lport;
-	c->remote.addr[0] = 10;
-	c->remote.addr[3] = (uint8_t)(cookie % 250 + 2);
+	snapshot_set_addr(s, c, true, ra);
 	c->remote.port = (uint16_t)(40000 + cookie % 20000);
 	c->inode = (uint32_t)cookie;
 	c->owners_off = (uint32_t)s->nowners;
@@ -696,7 +695,10 @@ static void test_missing_closed(void **state)
 	s.mono_ns = 2 * SEC;
 	add(&s, 1, SW_ST_ESTABLISHED, 80, true, 0, 0, 0);
 	add(&s, 7, SW_ST_ESTABLISHED, 80, true, 0, 0, 0)->remote.port = 40002;
-	s.conns[1].remote.addr[3] = 4; /* 2's peer, 10.0.0.4:40002 */
+	{ /* 2's peer, 10.0.0.4:40002 */
+		uint8_t ra[16] = {10, 0, 0, 4};
+		snapshot_set_addr(&s, &s.conns[1], true, ra);
+	}
 	model_update(m, &s);
 	r = row_of(m, &v, 2);
 	assert_true(r->st->flags & SW_ROW_CLOSED);

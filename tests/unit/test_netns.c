@@ -131,8 +131,11 @@ static void one_ns(struct sw_snapshot *s, uint64_t cookie, const char *ifname)
 	c->family = AF_INET;
 	c->proto = SW_PROTO_TCP;
 	c->state = SW_ST_ESTABLISHED;
-	c->local.addr[0] = 127, c->local.addr[3] = 1, c->local.port = 5000;
-	c->remote.addr[0] = 127, c->remote.addr[3] = 1, c->remote.port = 40000;
+	uint8_t lo[16] = {127, 0, 0, 1};
+	snapshot_set_addr(s, c, false, lo);
+	c->local.port = 5000;
+	snapshot_set_addr(s, c, true, lo);
+	c->remote.port = 40000;
 	c->ifindex = 2;
 	struct sw_tcpx *t = snapshot_add_tcpx(s, 0);
 	t->have = SW_TI_BYTES;
@@ -325,8 +328,11 @@ static void test_diag_per_ns(void **state)
 			c->family = AF_INET;
 			c->proto = SW_PROTO_TCP;
 			c->state = SW_ST_ESTABLISHED;
-			c->local.addr[0] = 127, c->local.addr[3] = 1, c->local.port = (uint16_t)(40000 + i);
-			c->remote.addr[0] = 127, c->remote.addr[3] = 1, c->remote.port = 3306;
+			uint8_t lo[16] = {127, 0, 0, 1};
+			snapshot_set_addr(&tmp, c, false, lo);
+			c->local.port = (uint16_t)(40000 + i);
+			snapshot_set_addr(&tmp, c, true, lo);
+			c->remote.port = 3306;
 		}
 		kstat_defaults_for_test(&tmp.kstat);
 		tmp.kstat.port_lo = n ? 32768 : 40000;

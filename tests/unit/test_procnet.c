@@ -89,7 +89,7 @@ static void test_raw4(void **state)
 	assert_int_equal(c->local.port, 1);
 	assert_int_equal(c->sotype, 1); /* IPPROTO_ICMP */
 	assert_int_equal(c->remote.port, 0);
-	assert_addr(AF_INET, c->local.addr, "0.0.0.0");
+	assert_addr(AF_INET, sw_laddr(c), "0.0.0.0");
 	assert_int_equal(c->rq, 1664);
 	assert_int_equal(c->wq, 0);
 	assert_true(c->flags & SW_CF_HAS_UID);
@@ -102,8 +102,8 @@ static void test_raw4(void **state)
 	/* ss: ESTAB 0 0 127.0.0.1:1 127.0.0.2:* (bound and connected) */
 	c = by_inode(&s, 6340003);
 	assert_int_equal(c->state, SW_ST_ESTABLISHED);
-	assert_addr(AF_INET, c->local.addr, "127.0.0.1");
-	assert_addr(AF_INET, c->remote.addr, "127.0.0.2");
+	assert_addr(AF_INET, sw_laddr(c), "127.0.0.1");
+	assert_addr(AF_INET, sw_raddr(c), "127.0.0.2");
 	assert_int_equal(c->local.port, 1);
 	assert_int_equal(c->remote.port, 0);
 
@@ -140,20 +140,20 @@ static void test_raw6(void **state)
 	assert_int_equal(c->family, AF_INET6);
 	assert_int_equal(c->proto, SW_PROTO_RAW);
 	assert_int_equal(c->state, SW_ST_ESTABLISHED);
-	assert_addr(AF_INET6, c->local.addr, "::1");
-	assert_addr(AF_INET6, c->remote.addr, "::1");
+	assert_addr(AF_INET6, sw_laddr(c), "::1");
+	assert_addr(AF_INET6, sw_raddr(c), "::1");
 	assert_int_equal(c->local.port, 255);
 	assert_int_equal(c->remote.port, 0);
 
 	/* ss: UNCONN 0 0 *:58 *:* (ICMPv6) */
 	c = by_inode(&s, 6340006);
 	assert_int_equal(c->state, SW_ST_CLOSE);
-	assert_addr(AF_INET6, c->local.addr, "::");
+	assert_addr(AF_INET6, sw_laddr(c), "::");
 	assert_int_equal(c->sotype, 58);
 
 	/* ss: UNCONN 0 0 [2001:db8::1234:5678]:17 *:* - every word's bytes */
 	c = by_inode(&s, 6340009);
-	assert_addr(AF_INET6, c->local.addr, "2001:db8::1234:5678");
+	assert_addr(AF_INET6, sw_laddr(c), "2001:db8::1234:5678");
 	assert_int_equal(c->local.port, 17);
 
 	/* the same inode in the other family is another cookie */
@@ -193,7 +193,7 @@ static void test_malformed(void **state)
 	assert_int_equal(c->wq, 0x100);
 	assert_int_equal(c->state, SW_ST_ESTABLISHED);
 	assert_int_equal(c->local.port, 6);
-	assert_addr(AF_INET, c->remote.addr, "10.0.0.5");
+	assert_addr(AF_INET, sw_raddr(c), "10.0.0.5");
 	by_inode(&s, 4243);
 	by_inode(&s, 4244);
 	/* two sockets without an inode: distinct synthetic cookies */
@@ -211,6 +211,18 @@ static void test_malformed(void **state)
 	assert_int_equal(s.nconns, 10);
 	snapshot_done(&s);
 	free(t);
+}
+
+/* Two records of two snapshots are equal: their addresses by value (each
+ * snapshot has its own address table), the rest byte for byte. */
+static void same_rec(const struct sw_conn *x, const struct sw_conn *y)
+{
+	assert_memory_equal(sw_laddr(x), sw_laddr(y), 16);
+	assert_memory_equal(sw_raddr(x), sw_raddr(y), 16);
+	struct sw_conn p = *x, q = *y;
+	p.local.ai = q.local.ai = p.remote.ai = q.remote.ai = 0;
+	p.atab = q.atab = 0;
+	assert_memory_equal(&p, &q, sizeof p);
 }
 
 /* Every prefix of a text (a read cut anywhere), in an exact-size heap
@@ -238,7 +250,7 @@ static void truncations(const char *name, int family)
 		assert_true(s.nconns + (lines > 0) <= lines || s.nconns == 0);
 		assert_true(s.nconns <= full.nconns);
 		for (size_t i = 0; i < s.nconns; i++)
-			assert_memory_equal(&s.conns[i], &full.conns[i], sizeof s.conns[i]);
+			same_rec(&s.conns[i], &full.conns[i]);
 		/* a cut inside a data line skips it; at a line end nothing is lost */
 		if (n == len)
 			assert_int_equal(s.nconns, full.nconns);

@@ -60,7 +60,7 @@ static void test_recorded_tcp4(void **state)
 		assert_int_equal(c->proto, SW_PROTO_TCP);
 		assert_int_equal(c->family, AF_INET);
 		assert_int_equal(c->state, SW_ST_CLOSE); /* not renamed "bound" */
-		assert_memory_equal(c->local.addr, lo4, 4);
+		assert_memory_equal(sw_laddr(c), lo4, 4);
 		assert_true(c->cookie != 0);
 		/* the kernel zeroes uid and inode in destroy events */
 		assert_int_equal(c->uid, 0);
@@ -103,7 +103,7 @@ static void test_recorded_mixed(void **state)
 		assert_int_equal(c->state, SW_ST_CLOSE);
 		if (c->proto == SW_PROTO_TCP) {
 			assert_int_equal(c->family, AF_INET6);
-			assert_memory_equal(c->local.addr, lo6, 16);
+			assert_memory_equal(sw_laddr(c), lo6, 16);
 			assert_non_null(snapshot_tcpx(&s, c));
 			tcp6++;
 		} else {

@@ -56,13 +56,13 @@ static void fill_n(struct sw_snapshot *s, uint32_t n)
 		c->remote.port = (uint16_t)rnd(8);
 		if (kind < 4) {
 			c->family = AF_INET;
-			uint8_t l[4] = {127, 0, (uint8_t)rnd(3), (uint8_t)rnd(4)};
-			uint8_t r[4] = {10, (uint8_t)rnd(2), 0, (uint8_t)rnd(300 % 256)};
-			memcpy(c->local.addr, l, 4);
-			memcpy(c->remote.addr, r, 4);
+			uint8_t l[16] = {127, 0, (uint8_t)rnd(3), (uint8_t)rnd(4)};
+			uint8_t r[16] = {10, (uint8_t)rnd(2), 0, (uint8_t)rnd(300 % 256)};
+			snapshot_set_addr(s, c, false, l);
+			snapshot_set_addr(s, c, true, r);
 		} else {
 			c->family = AF_INET6;
-			uint8_t *a = c->local.addr, *b = c->remote.addr;
+			uint8_t a[16] = {0}, b[16] = {0};
 			if (kind < 6) { /* v4-mapped */
 				a[10] = a[11] = b[10] = b[11] = 0xff;
 				a[12] = 127, a[15] = (uint8_t)rnd(4);
@@ -73,6 +73,8 @@ static void fill_n(struct sw_snapshot *s, uint32_t n)
 				if (rnd(4) == 0)
 					memset(a, 0, 16); /* :: */
 			}
+			snapshot_set_addr(s, c, false, a);
+			snapshot_set_addr(s, c, true, b);
 		}
 	}
 }
@@ -208,9 +210,9 @@ static void test_view_sort_long_runs(void **state)
 		c->proto = SW_PROTO_TCP;
 		c->family = AF_INET;
 		c->state = (uint8_t)(i % 5 ? 1 : 8);
-		uint8_t l[4] = {127, 0, 0, 1}, r[4] = {192, 0, 2, (uint8_t)rnd(3)};
-		memcpy(c->local.addr, l, 4);
-		memcpy(c->remote.addr, r, 4);
+		uint8_t l[16] = {127, 0, 0, 1}, r[16] = {192, 0, 2, (uint8_t)rnd(3)};
+		snapshot_set_addr(&s, c, false, l);
+		snapshot_set_addr(&s, c, true, r);
 		c->local.port = (uint16_t)(i < 1000 ? 3306 : i < 13000 ? 80 : 9000);
 		c->remote.port = (uint16_t)(1 + rnd(65535));
 	}
