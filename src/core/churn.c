@@ -742,7 +742,7 @@ static void rowstats(struct sw_churn *ch, uint64_t now)
 		const struct sw_closed *m = &mt[f + i];
 		struct sw_rowstat *s = &ch->rs[i];
 		memset(s, 0, sizeof *s);
-		s->flags = SW_ROW_CLOSED | (uint32_t)m->how << SW_ROW_HOW_SHIFT;
+		s->flags = (uint16_t)(SW_ROW_CLOSED | (unsigned)m->how << SW_ROW_HOW_SHIFT);
 		s->gone_for = 1;
 		s->life_ms = m->life_known ? (m->life_ms ? m->life_ms : 1) : 0;
 	}

@@ -685,14 +685,14 @@ static int c_age(const struct sw_row *a, const struct sw_row *b)
 static size_t f_retrans_delta(const struct sw_row *r, char *buf, size_t len)
 {
 	if (r->st)
-		return fmt_u64(buf, len, r->st->retrans_delta);
+		return fmt_u64(buf, len, sw_rowstat_retrans_delta(r->st));
 	buf[0] = '\0';
 	return 0;
 }
 
 static int c_retrans_delta(const struct sw_row *a, const struct sw_row *b)
 {
-	return cmp_u64(a->st ? a->st->retrans_delta : 0, b->st ? b->st->retrans_delta : 0);
+	return cmp_u64(sw_rowstat_retrans_delta(a->st), sw_rowstat_retrans_delta(b->st));
 }
 
 /* ---- the table ---------------------------------------------------------- */

@@ -33,7 +33,7 @@
 #include "util.h"
 
 #define DEFAULT_TTL 3
-#define ROW_DUP (1u << 31) /* internal: duplicate cookie in one snapshot */
+#define ROW_DUP (1u << 15) /* internal: duplicate cookie in one snapshot */
 
 /* 56 bytes per socket: one of these per socket ever seen and not swept. */
 struct ent {

@@ -31,15 +31,28 @@ enum {
 #define SW_ROW_HOW_SHIFT 8
 #define SW_ROW_HOW(flags) (((flags) >> SW_ROW_HOW_SHIFT) & 3u)
 
+/* 24 bytes: one per row in each of two frames, and per tombstone. */
 struct sw_rowstat {
 	uint64_t first_seen_ns; /* monotonic */
 	float rx_bps, tx_bps;   /* bytes/s from tcp_info deltas */
-	uint32_t retrans_delta; /* total_retrans growth since last refresh */
-	uint32_t flags;         /* SW_ROW_* */
-	uint32_t gone_for;      /* tombstones: refreshes since it closed */
-	uint32_t life_ms;       /* closed-connection rows (churn.h): how long
-	                           it lived, a lower bound; 0 unknown */
+	uint16_t flags;         /* SW_ROW_* */
+	uint16_t gone_for;      /* tombstones: refreshes since it closed */
+	union {
+		uint32_t retrans_delta; /* live rows (not SW_ROW_CLOSED):
+		                           total_retrans growth since the
+		                           last refresh; sw_row_retrans_delta() */
+		uint32_t life_ms;       /* closed-connection rows (churn.h,
+		                           SW_ROW_CLOSED): how long it lived,
+		                           a lower bound; 0 unknown */
+	};
 };
+_Static_assert(sizeof(struct sw_rowstat) == 24, "sw_rowstat grew");
+
+/* A row state's retransmits since the last refresh (0 when closed). */
+static inline uint32_t sw_rowstat_retrans_delta(const struct sw_rowstat *st)
+{
+	return st && !(st->flags & SW_ROW_CLOSED) ? st->retrans_delta : 0;
+}
 
 struct sw_row {
 	const struct sw_snapshot *snap; /* the current snapshot, or the tombstone store */

@@ -280,6 +280,13 @@ static void test_age(void **state)
 	assert_int_equal(cmp(SW_COL_AGE, &rows[1], &rows[0]), -1); /* younger first */
 	assert_string_equal(cell(SW_COL_RETRANS_DELTA, &rows[0]), "4");
 	assert_int_equal(cmp(SW_COL_RETRANS_DELTA, &rows[1], &rows[0]), -1);
+	/* a closed connection's row keeps its lifetime where a live row keeps
+	 * its retransmits: ReTx+ shows none, and sorts as none */
+	struct sw_rowstat closed = {.flags = SW_ROW_CLOSED, .life_ms = 90061000};
+	rows[1].st = &closed;
+	assert_string_equal(cell(SW_COL_RETRANS_DELTA, &rows[1]), "0");
+	assert_int_equal(cmp(SW_COL_RETRANS_DELTA, &rows[1], &rows[0]), -1);
+	assert_string_equal(cell(SW_COL_AGE, &rows[1]), "1d01h");
 	snapshot_done(&s);
 }
 
