@@ -35,7 +35,9 @@
 #define DEFAULT_TTL 3
 #define ROW_DUP (1u << 15) /* internal: duplicate cookie in one snapshot */
 
-/* 56 bytes per socket: one of these per socket ever seen and not swept. */
+/* 48 bytes per socket: one of these per socket ever seen and not swept.
+ * A socket that closed was found gone by the update after the last one
+ * that saw it (seen_gen + 1): no room is kept for that. */
 struct ent {
 	uint64_t cookie;
 	uint64_t first_seen_ns;
@@ -44,14 +46,22 @@ struct ent {
 	uint32_t seen_gen;      /* last update that saw it live */
 	uint32_t live_idx;      /* its index in cur during that update */
 	uint32_t total_retrans;
-	uint32_t miss_gen;      /* the update that found it gone */
 	uint8_t missed;         /* snapshots since it closed (saturates) */
-	uint8_t proto, family;
-	uint8_t have_bytes;
-	uint8_t have_retrans;
-	uint8_t initial;        /* present in the very first snapshot */
+	uint8_t family;
+	uint8_t proto : 3;      /* enum sw_proto (< 8) */
+	uint8_t have_bytes : 1;
+	uint8_t have_retrans : 1;
+	uint8_t initial : 1;    /* present in the very first snapshot */
 	uint8_t state;          /* its state in update seen_gen */
 };
+_Static_assert(sizeof(struct ent) == 48, "model entry grew");
+_Static_assert(SW_PROTO_COUNT <= 8, "ent.proto is 3 bits");
+
+/* The update that found a closed socket gone. */
+static inline uint32_t ent_miss_gen(const struct ent *e)
+{
+	return e->seen_gen + 1;
+}
 
 /* The times of the last GEN_TIMES updates, by generation: a socket's byte
  * sample is from update seen_gen, so its time needs no room per socket.
@@ -331,7 +341,7 @@ static bool tomb_keep(const struct sw_model *m, const struct ent *e)
 {
 	if ((unsigned)e->missed <= m->ttl)
 		return true;
-	return m->mark_active && e->miss_gen > m->mark_gen;
+	return m->mark_active && ent_miss_gen(e) > m->mark_gen;
 }
 
 static void rowstat_fill(const struct sw_model *m, const struct ent *e,
@@ -537,8 +547,7 @@ void model_update_keep(struct sw_model *m, struct sw_snapshot *snap)
 		struct ent *e = ht_find(m, &old->conns[i]);
 		if (!e || e->seen_gen == m->gen || e->missed)
 			continue;
-		e->missed = 1;
-		e->miss_gen = m->gen;
+		e->missed = 1; /* ent_miss_gen: m->gen, the update after seen_gen */
 		if (tomb_keep(m, e))
 			tomb_copy(m, nt, old, i, e);
 		else
@@ -623,7 +632,7 @@ static bool mark_kept(const struct sw_model *m, const struct sw_conn *c)
 	if (!m->mark_active)
 		return false;
 	const struct ent *e = ht_find(m, c);
-	return e && e->missed && e->miss_gen > m->mark_gen;
+	return e && e->missed && ent_miss_gen(e) > m->mark_gen;
 }
 
 /* The closed-connection rows kept elsewhere, while tombstones are shown. */
