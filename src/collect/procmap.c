@@ -102,11 +102,12 @@ struct pm_newpid {
 	uint64_t ino;
 };
 
+/* The index holds the links of one hash bucket side by side: bucket h
+ * is links[heads[h + 1] .. heads[h + 2]) (pm_index_rebuild). */
 struct pm_link {
 	uint32_t inode;
 	uint32_t proc; /* slot */
 	int32_t fd;
-	uint32_t next; /* PM_NOSLOT ends the chain */
 };
 
 /* A set of non-zero inodes (open addressing, 0 = empty). */
@@ -137,8 +138,8 @@ struct procmap {
 
 	struct pm_link *links;
 	size_t nlinks, caplinks;
-	uint32_t *heads;
-	size_t headcap;
+	uint32_t *heads;        /* nbuckets + 2 offsets into links */
+	size_t headcap;         /* nbuckets: a power of 2, 0 no index */
 	bool index_dirty;
 
 	struct pm_iset unowned, unowned_next;
@@ -669,39 +670,71 @@ static int pm_check(struct procmap *pm, uint32_t i)
 
 /* ---- the inode index ------------------------------------------------ */
 
+static inline size_t pm_bucket(const struct procmap *pm, uint32_t inode)
+{
+	return (size_t)sw_hash64(inode) & (pm->headcap - 1);
+}
+
+/* The links of every listed socket, grouped by bucket with a counting
+ * sort (one bucket per link or so): 12 bytes a link and 4 a bucket, no
+ * chain pointers, and a lookup reads one run of links.  At a million
+ * sockets 17 MB instead of the chained table's 25. */
 static void pm_index_rebuild(struct procmap *pm)
 {
 	size_t total = 0;
 	for (size_t i = 0; i < pm->nslots; i++)
 		if (pm->procs[i].pid)
 			total += pm->procs[i].nsocks;
-	pm->links = xgrow(pm->links, &pm->caplinks, total + 1, sizeof *pm->links);
-	size_t cap = 64;
-	while (cap < total * 2)
-		cap *= 2;
-	if (cap > pm->headcap || pm->headcap > 8 * cap) {
-		free(pm->heads);
-		pm->heads = xmalloc(cap * sizeof *pm->heads);
-		pm->headcap = cap;
+	if (total + 1 > pm->caplinks) { /* exact: no room to grow into */
+		free(pm->links);
+		pm->caplinks = total + total / 16 + 16;
+		pm->links = xmalloc(pm->caplinks * sizeof *pm->links);
 	}
-	memset(pm->heads, 0xff, pm->headcap * sizeof *pm->heads);
-	pm->nlinks = 0;
+	size_t nb = 64;
+	while (nb < total)
+		nb *= 2;
+	if (nb > pm->headcap || pm->headcap > 8 * nb) {
+		free(pm->heads);
+		pm->heads = xmalloc((nb + 2) * sizeof *pm->heads);
+		pm->headcap = nb;
+	}
+	nb = pm->headcap;
+	uint32_t *heads = pm->heads;
+	memset(heads, 0, (nb + 2) * sizeof *heads);
+	/* heads[h + 1]: the count of bucket h, then (prefix sums) its end;
+	 * placing each link at --heads[h + 1] leaves there its start, and
+	 * heads[h + 2] (the next bucket's start) its end */
+	for (size_t i = 0; i < pm->nslots; i++) {
+		const struct pm_proc *p = &pm->procs[i];
+		if (p->pid)
+			for (size_t k = 0; k < p->nsocks; k++)
+				heads[pm_bucket(pm, p->socks[k].inode) + 1]++;
+	}
+	for (size_t h = 1; h <= nb; h++)
+		heads[h] += heads[h - 1];
+	heads[nb + 1] = (uint32_t)total;
 	for (size_t i = 0; i < pm->nslots; i++) {
 		const struct pm_proc *p = &pm->procs[i];
 		if (!p->pid)
 			continue;
 		for (size_t k = 0; k < p->nsocks; k++) {
-			size_t h = sw_hash64(p->socks[k].inode) & (pm->headcap - 1);
-			struct pm_link *l = &pm->links[pm->nlinks];
-			l->inode = p->socks[k].inode;
-			l->proc = (uint32_t)i;
-			l->fd = p->socks[k].fd;
-			l->next = pm->heads[h];
-			pm->heads[h] = (uint32_t)pm->nlinks++;
+			uint32_t at = --heads[pm_bucket(pm, p->socks[k].inode) + 1];
+			pm->links[at] = (struct pm_link){
+				.inode = p->socks[k].inode, .proc = (uint32_t)i, .fd = p->socks[k].fd};
 		}
 	}
+	pm->nlinks = total;
 	pm->index_dirty = false;
 	pm->clink_valid = false;
+}
+
+/* The first link of inode in the index, PM_NOSLOT if none. */
+static uint32_t pm_first_link(const struct procmap *pm, uint32_t inode, size_t h)
+{
+	for (uint32_t l = pm->heads[h + 1], end = pm->heads[h + 2]; l < end; l++)
+		if (pm->links[l].inode == inode)
+			return l;
+	return PM_NOSLOT;
 }
 
 /* An index (links, chain heads and the conns' first links) of more than
@@ -713,7 +746,8 @@ static void pm_index_rebuild(struct procmap *pm)
 
 static size_t pm_index_bytes(const struct procmap *pm)
 {
-	return pm->caplinks * sizeof *pm->links + pm->headcap * sizeof *pm->heads +
+	return pm->caplinks * sizeof *pm->links +
+	       (pm->headcap ? pm->headcap + 2 : 0) * sizeof *pm->heads +
 	       pm->capclink * sizeof *pm->clink;
 }
 
@@ -754,38 +788,28 @@ static void pm_lookup_conns(struct procmap *pm, const struct sw_snapshot *s)
 		pm->clink_valid = true;
 		return;
 	}
-	/* clink[] holds, ahead of c, the chain's bucket (from c+PM_AHEAD2)
-	 * then its head link (from c+PM_AHEAD), each fetched in passing */
-	size_t mask = pm->headcap - 1;
+	/* clink[] holds, ahead of c, the bucket (from c+PM_AHEAD2, its
+	 * offsets fetched then; its first link fetched from c+PM_AHEAD) */
 	size_t pre = n < PM_AHEAD2 ? n : PM_AHEAD2;
 	for (size_t c = 0; c < pre; c++) {
 		uint32_t inode = s->conns[c].inode;
-		pm->clink[c] = inode ? (uint32_t)(sw_hash64(inode) & mask) : PM_NOSLOT;
+		pm->clink[c] = inode ? (uint32_t)pm_bucket(pm, inode) : PM_NOSLOT;
 	}
 	for (size_t c = 0; c < n; c++) {
 		if (c + PM_AHEAD2 < n) {
 			uint32_t inode = s->conns[c + PM_AHEAD2].inode;
 			uint32_t h = PM_NOSLOT;
 			if (inode) {
-				h = (uint32_t)(sw_hash64(inode) & mask);
-				__builtin_prefetch(&pm->heads[h]);
+				h = (uint32_t)pm_bucket(pm, inode);
+				__builtin_prefetch(&pm->heads[h + 1]);
 			}
 			pm->clink[c + PM_AHEAD2] = h;
 		}
-		if (c + PM_AHEAD < n) {
-			uint32_t h = pm->clink[c + PM_AHEAD];
-			uint32_t l = h == PM_NOSLOT ? PM_NOSLOT : pm->heads[h];
-			if (l != PM_NOSLOT)
-				__builtin_prefetch(&pm->links[l]);
-			pm->clink[c + PM_AHEAD] = l;
-		}
-		uint32_t inode = s->conns[c].inode;
-		uint32_t l = pm->clink[c];
-		if (c < PM_AHEAD && l != PM_NOSLOT)
-			l = pm->heads[l]; /* the first ones are still buckets */
-		while (l != PM_NOSLOT && pm->links[l].inode != inode)
-			l = pm->links[l].next;
-		pm->clink[c] = inode ? l : PM_NOSLOT;
+		if (c + PM_AHEAD < n && pm->clink[c + PM_AHEAD] != PM_NOSLOT)
+			__builtin_prefetch(&pm->links[pm->heads[pm->clink[c + PM_AHEAD] + 1]]);
+		uint32_t h = pm->clink[c];
+		pm->clink[c] = h == PM_NOSLOT ? PM_NOSLOT
+					      : pm_first_link(pm, s->conns[c].inode, h);
 	}
 	pm->clink_valid = true;
 }
@@ -1009,7 +1033,8 @@ static void pm_attach_conn(struct procmap *pm, struct sw_snapshot *s, size_t c)
 		return;
 	/* gather, sort by (pid, fd) with insertion sort (few owners) */
 	size_t n = 0;
-	for (; l != PM_NOSLOT; l = pm->links[l].next) {
+	uint32_t end = pm->heads[pm_bucket(pm, inode) + 2]; /* l's bucket */
+	for (; l < end; l++) {
 		if (pm->links[l].inode != inode)
 			continue;
 		pm->tmp = xgrow(pm->tmp, &pm->captmp, n + 1, sizeof *pm->tmp);
