@@ -387,7 +387,7 @@ static void ifnames_fn(void *a)
 static void fill_ifnames(struct sw_collector *c, struct sw_snapshot *s)
 {
 	for (size_t i = 0; i < s->nconns; i++) {
-		if (s->conns[i].ifindex) {
+		if (sw_conn_ifindex(&s->conns[i])) {
 			collect_in_netns(c->nsfd, ifnames_fn, s);
 			return;
 		}

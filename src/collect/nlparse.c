@@ -371,14 +371,14 @@ static int parse_inet(struct nlparse *p, const struct nlmsghdr *nlh)
 	struct sw_conn *c = snapshot_add_conn(s);
 	c->family = m->idiag_family;
 	c->proto = p->req.events ? event_proto(attr(&t, INET_DIAG_PROTOCOL)) : p->req.proto;
-	c->state = m->idiag_state;
+	c->state = sw_state_of(m->idiag_state);
 	/* A TCP socket reaches a dump in CLOSE only from the kernel's walk of
 	 * its bind table (state bit 13): a socket that is only bound.  Name it
 	 * so here, once, for filters, panels and output alike. */
 	if (c->state == SW_ST_CLOSE && !p->req.events &&
 	    (c->proto == SW_PROTO_TCP || c->proto == SW_PROTO_MPTCP))
 		c->state = SW_ST_BOUND_INACTIVE;
-	c->timer = m->idiag_timer;
+	c->timer = sw_timer_of(m->idiag_timer);
 	c->retrans = m->idiag_retrans;
 	/* old kernels leaked wrapped (negative) jiffies differences */
 	c->expires_ms = (int32_t)m->idiag_expires < 0 ? 0 : m->idiag_expires;
@@ -484,7 +484,7 @@ static int parse_unix(struct nlparse *p, const struct nlmsghdr *nlh)
 	c->family = AF_UNIX;
 	c->proto = SW_PROTO_UNIX;
 	c->sotype = m->udiag_type;
-	c->state = m->udiag_state;
+	c->state = sw_state_of(m->udiag_state);
 	c->inode = m->udiag_ino;
 	c->cookie = (uint64_t)m->udiag_cookie[0] |
 		    (uint64_t)m->udiag_cookie[1] << 32;

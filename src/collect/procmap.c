@@ -1050,11 +1050,13 @@ static void pm_attach_conn(struct procmap *pm, struct sw_snapshot *s, size_t c)
 	for (size_t k = 0; k < n; k++) {
 		if (k && pm->tmp[k].proc == pm->tmp[k - 1].proc)
 			continue; /* the same process holds it twice (dup) */
+		if (nown == SW_OWNERS_MAX)
+			break; /* a record lists that many */
 		uint32_t pi = pm_snap_proc(pm, s, pm->tmp[k].proc);
 		snapshot_add_owner(s, pi, pm->tmp[k].fd);
 		nown++;
 	}
-	s->conns[c].owners_n = nown;
+	s->conns[c].owners_n = (uint16_t)nown;
 }
 
 /* ---- the refresh ---------------------------------------------------- */

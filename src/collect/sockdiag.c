@@ -335,7 +335,7 @@ int sockdiag_destroy(struct sockdiag *d, const struct sw_conn *c)
 	size_t alen = c->family == AF_INET ? 4 : 16;
 	memcpy(r->id.idiag_src, sw_laddr(c), alen);
 	memcpy(r->id.idiag_dst, sw_raddr(c), alen);
-	r->id.idiag_if = c->ifindex;
+	r->id.idiag_if = sw_conn_ifindex(c);
 	r->id.idiag_cookie[0] = (uint32_t)c->cookie;
 	r->id.idiag_cookie[1] = (uint32_t)(c->cookie >> 32);
 	if (c->proto == SW_PROTO_MPTCP)

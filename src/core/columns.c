@@ -182,8 +182,8 @@ static size_t f_remote(const struct sw_row *r, char *buf, size_t len)
 {
 	const struct sw_conn *c = r->conn;
 	if (c->proto == SW_PROTO_UNIX || c->family == AF_UNIX) {
-		if (c->peer_inode)
-			return sw_snprintf(buf, len, "* %u", c->peer_inode);
+		if (sw_conn_peer(c))
+			return sw_snprintf(buf, len, "* %u", sw_conn_peer(c));
 		return copy_len(buf, "*", len);
 	}
 	if (is_inet(c))
@@ -247,7 +247,7 @@ static int cmp_ep(const struct sw_row *a, const struct sw_row *b, bool local)
 	if (ca == 2) {
 		if (local)
 			return cmp_unix_name(a, b);
-		return cmp_u64(x->peer_inode, y->peer_inode);
+		return cmp_u64(sw_conn_peer(x), sw_conn_peer(y));
 	}
 	int d = memcmp(ka, kb, 16);
 	if (d)
@@ -465,7 +465,7 @@ static int c_cookie(const struct sw_row *a, const struct sw_row *b)
 
 static size_t f_iface(const struct sw_row *r, char *buf, size_t len)
 {
-	uint32_t ix = r->conn->ifindex;
+	uint32_t ix = sw_conn_ifindex(r->conn);
 	if (!ix) {
 		buf[0] = '\0';
 		return 0;
@@ -479,7 +479,7 @@ static size_t f_iface(const struct sw_row *r, char *buf, size_t len)
 
 static int c_iface(const struct sw_row *a, const struct sw_row *b)
 {
-	return cmp_u64(a->conn->ifindex, b->conn->ifindex);
+	return cmp_u64(sw_conn_ifindex(a->conn), sw_conn_ifindex(b->conn));
 }
 
 /* -N all: the namespace's label (its name, container, or net:[INODE]) */

@@ -110,21 +110,26 @@ struct sw_conn {
 	uint32_t inode;      /* 0: no file (TIME_WAIT, SYN_RECV, orphans) */
 	uint32_t uid;        /* valid if SW_CF_HAS_UID */
 	uint8_t family;      /* AF_INET, AF_INET6, AF_UNIX */
-	uint8_t proto;       /* enum sw_proto */
-	uint8_t state;       /* enum sw_state */
+	uint8_t proto : 4;   /* enum sw_proto */
+	uint8_t state : 4;   /* enum sw_state (sw_state_of(): a state the
+	                        kernel may add later is SW_ST_UNKNOWN) */
 	uint8_t sotype;      /* UNIX: SOCK_STREAM/SOCK_DGRAM/SOCK_SEQPACKET;
 	                        RAW: IP protocol number; else 0 */
-	uint8_t timer;       /* enum sw_timer */
+	uint8_t timer : 4;   /* enum sw_timer */
+	uint8_t shutdown : 2;/* bit0: no more receives, bit1: no more sends */
 	uint8_t retrans;     /* timer retransmits / probes */
-	uint8_t shutdown;    /* bit0: no more receives, bit1: no more sends */
 	uint8_t flags;       /* SW_CF_* */
+	uint16_t owners_n;   /* number of processes holding this socket (at
+	                        most SW_OWNERS_MAX are listed) */
 	uint32_t expires_ms; /* timer: ms left */
 	uint32_t rq;         /* Recv-Q; LISTEN: accept queue length */
 	uint32_t wq;         /* Send-Q; LISTEN: backlog */
-	uint32_t ifindex;    /* bound interface, 0 none */
 	struct sw_epix local; /* sw_laddr(c), local.port */
 	struct sw_epix remote;/* sw_raddr(c), remote.port */
-	uint32_t peer_inode; /* UNIX: the peer's inode */
+	union {              /* one or the other: sw_conn_peer(), sw_conn_ifindex() */
+		uint32_t peer_inode; /* UNIX: the peer's inode */
+		uint32_t ifindex;    /* inet: bound interface, 0 none */
+	};
 	uint32_t name_off;   /* UNIX: path in snapshot string pool ... */
 	uint8_t name_len;    /* ... its length (a sun_path: < 109 bytes); 0:
 	                        unnamed.  Abstract names start with '\0'
@@ -140,13 +145,37 @@ struct sw_conn {
 	                        dpack[] (snapshot_get_detail/_tcpd),
 	                        SW_NONE if none */
 	uint32_t owners_off; /* first entry in snapshot owners[] */
-	uint32_t owners_n;   /* number of processes holding this socket */
 	uint32_t rmem;       /* skmem rmem_alloc (valid if SW_CF_HAS_SKMEM) */
 	uint32_t wmem;       /* skmem wmem_queued (valid if SW_CF_HAS_SKMEM) */
 };
+#define SW_OWNERS_MAX UINT16_MAX
+_Static_assert(SW_ST_COUNT <= 16 && SW_PROTO_COUNT <= 16 && SW_TIMER_COUNT <= 16,
+	       "conn.state, proto and timer are 4 bits");
 
-/* 88 bytes: at a million sockets every byte is 2 MB (two snapshots). */
-_Static_assert(sizeof(struct sw_conn) == 88, "sw_conn grew");
+/* A state as a record keeps it: one the kernel may add later (beyond
+ * SW_ST_COUNT) is SW_ST_UNKNOWN. */
+static inline unsigned sw_state_of(unsigned kernel_state)
+{
+	return kernel_state < SW_ST_COUNT ? kernel_state : SW_ST_UNKNOWN;
+}
+/* The same for a timer kind. */
+static inline unsigned sw_timer_of(unsigned kernel_timer)
+{
+	return kernel_timer < SW_TIMER_COUNT ? kernel_timer : SW_TIMER_OFF;
+}
+/* The peer inode of a UNIX socket, 0 for others. */
+static inline uint32_t sw_conn_peer(const struct sw_conn *c)
+{
+	return c->proto == SW_PROTO_UNIX ? c->peer_inode : 0;
+}
+/* The interface an inet socket is bound to, 0 none (and for UNIX). */
+static inline uint32_t sw_conn_ifindex(const struct sw_conn *c)
+{
+	return c->proto == SW_PROTO_UNIX ? 0 : c->ifindex;
+}
+
+/* 80 bytes: at a million sockets every byte is 2 MB (two snapshots). */
+_Static_assert(sizeof(struct sw_conn) == 80, "sw_conn grew");
 
 /* ---- address tables ------------------------------------------------------
  * Each address a snapshot's records name is stored once in the

@@ -176,9 +176,9 @@ static bool eval(const struct sw_filter *f, uint32_t i,
 		case N_NOT:
 			return !eval(f, n->l, s, c);
 		case N_STATES:
-			return c->state < 32 && (n->u.mask & SW_STATE_BIT(c->state));
+			return n->u.mask & SW_STATE_BIT(c->state); /* 4 bits */
 		case N_PROTO:
-			if (c->proto >= 32 || !(n->u.proto.protos & SW_PROTO_BIT(c->proto)))
+			if (!(n->u.proto.protos & SW_PROTO_BIT(c->proto)))
 				return false;
 			if (n->u.proto.fam == 4)
 				return sw_conn_is_v4(c);
@@ -231,7 +231,7 @@ static bool eval(const struct sw_filter *f, uint32_t i,
 		case N_COOKIE:
 			return c->cookie == n->u.num;
 		case N_DEV:
-			return c->ifindex == n->u.num;
+			return sw_conn_ifindex(c) == n->u.num;
 		case N_MARK:
 			return match_mark(n, s, c);
 		case N_CGROUP: {
@@ -265,9 +265,10 @@ bool select_match(const struct sw_select *sel, const struct sw_conn *c)
 {
 	if (!sel)
 		return true;
-	if (sel->protos && (c->proto >= 32 || !(sel->protos & SW_PROTO_BIT(c->proto))))
+	/* proto and state are 4-bit fields: their bits are in range */
+	if (sel->protos && !(sel->protos & SW_PROTO_BIT(c->proto)))
 		return false;
-	if (sel->states && (c->state >= 32 || !(sel->states & SW_STATE_BIT(c->state))))
+	if (sel->states && !(sel->states & SW_STATE_BIT(c->state)))
 		return false;
 	if (sel->inet4 || sel->inet6) {
 		if (c->family == AF_UNIX || c->proto == SW_PROTO_UNIX)

@@ -222,7 +222,7 @@ static void flatten_at(const struct sw_snapshot *s, const struct sw_conn *c, boo
 	f[F_FAMILY] = c->family;
 	f[F_PROTO] = c->proto;
 	f[F_SOTYPE] = c->sotype;
-	f[F_IFINDEX] = c->ifindex;
+	f[F_IFINDEX] = sw_conn_ifindex(c);
 	const uint8_t *la = sw_laddr(c), *ra = sw_raddr(c);
 	f[F_LADDR0] = addr64(la);
 	f[F_LADDR1] = addr64(la + 8);
@@ -230,7 +230,7 @@ static void flatten_at(const struct sw_snapshot *s, const struct sw_conn *c, boo
 	f[F_RADDR0] = addr64(ra);
 	f[F_RADDR1] = addr64(ra + 8);
 	f[F_RPORT] = c->remote.port;
-	f[F_PEER] = c->peer_inode;
+	f[F_PEER] = sw_conn_peer(c);
 }
 
 /* Fill c (and its tcpx, added to s when the row has one) from f. */
@@ -238,22 +238,26 @@ static void unflatten(struct sw_snapshot *s, size_t ci, const uint64_t f[NF])
 {
 	uint64_t t = t_ms_of(s);
 	struct sw_conn *c = &s->conns[ci];
-	c->state = (uint8_t)f[F_STATE];
+	c->state = f[F_STATE] < SW_ST_COUNT ? (unsigned)f[F_STATE] : SW_ST_UNKNOWN;
 	c->rq = (uint32_t)f[F_RQ];
 	c->wq = (uint32_t)f[F_WQ];
-	c->timer = (uint8_t)f[F_TIMER];
+	c->timer = f[F_TIMER] < SW_TIMER_COUNT ? (unsigned)f[F_TIMER] : SW_TIMER_OFF;
 	c->expires_ms = expires_at(f[F_EXPIRES], t);
 	c->retrans = (uint8_t)f[F_RETRANS];
 	c->rmem = (uint32_t)f[F_RMEM];
 	c->wmem = (uint32_t)f[F_WMEM];
-	c->shutdown = (uint8_t)f[F_SHUTDOWN];
+	c->shutdown = f[F_SHUTDOWN] & 3;
 	c->flags = (uint8_t)f[F_FLAGS];
 	c->inode = (uint32_t)f[F_INODE];
 	c->uid = (uint32_t)f[F_UID];
 	c->family = (uint8_t)f[F_FAMILY];
 	c->proto = (uint8_t)(f[F_PROTO] < SW_PROTO_COUNT ? f[F_PROTO] : SW_PROTO_TCP);
 	c->sotype = (uint8_t)f[F_SOTYPE];
-	c->ifindex = (uint32_t)f[F_IFINDEX];
+	/* one or the other (they share the record's room) */
+	if (c->proto == SW_PROTO_UNIX)
+		c->peer_inode = (uint32_t)f[F_PEER];
+	else
+		c->ifindex = (uint32_t)f[F_IFINDEX];
 	uint8_t la[16], ra[16];
 	addr_put(la, f[F_LADDR0]);
 	addr_put(la + 8, f[F_LADDR1]);
@@ -263,7 +267,6 @@ static void unflatten(struct sw_snapshot *s, size_t ci, const uint64_t f[NF])
 	snapshot_set_addr(s, c, true, ra);
 	c->local.port = (uint16_t)f[F_LPORT];
 	c->remote.port = (uint16_t)f[F_RPORT];
-	c->peer_inode = (uint32_t)f[F_PEER];
 	if (!f[F_HAS_TCPX]) {
 		c->tcpx = SW_NONE;
 		return;
@@ -428,7 +431,7 @@ static void add_owner(struct hf_dec *d, struct sw_snapshot *s, struct sw_conn *c
 		      int32_t fd)
 {
 	uint32_t p = find_pid(d, pid);
-	if (p == SW_NONE)
+	if (p == SW_NONE || c->owners_n == SW_OWNERS_MAX)
 		return;
 	if (c->owners_n == 0)
 		c->owners_off = (uint32_t)s->nowners;

@@ -510,7 +510,7 @@ const char *snapshot_ifname(const struct sw_snapshot *s, uint32_t index)
 const char *snapshot_conn_ifname(const struct sw_snapshot *s, const struct sw_conn *c)
 {
 	const struct sw_nsinfo *ns = snapshot_ns(s, c);
-	return find_ifname(s, c->ifindex, ns ? ns->inode : 0);
+	return find_ifname(s, sw_conn_ifindex(c), ns ? ns->inode : 0);
 }
 
 void snapshot_merge_ifnames(struct sw_snapshot *dst, const struct sw_snapshot *src)

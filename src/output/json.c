@@ -253,7 +253,7 @@ static void unix_obj(struct jo *o, const struct sw_snapshot *s, const struct sw_
 		}
 	}
 	if (c->flags & SW_CF_HAS_PEER)
-		ju(&u, "peer_inode", c->peer_inode);
+		ju(&u, "peer_inode", sw_conn_peer(c));
 	close_obj(&u);
 }
 
@@ -439,8 +439,8 @@ static void socket_obj(FILE *fp, const struct sw_row *r)
 	const struct sw_conn_detail *cd = s && snapshot_get_detail(s, c, &cdb) ? &cdb : NULL;
 	if (cd && cd->cgroup_id)
 		ju(&o, "cgroup_id", cd->cgroup_id);
-	if (c->ifindex) {
-		ju(&o, "ifindex", c->ifindex);
+	if (sw_conn_ifindex(c)) {
+		ju(&o, "ifindex", sw_conn_ifindex(c));
 		/* named in the namespace the socket was collected in */
 		const char *name = snapshot_conn_ifname(s, c);
 		if (name)

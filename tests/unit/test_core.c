@@ -315,6 +315,45 @@ static void test_snapshot_copy_addrs(void **state)
 	snapshot_done(&dst);
 }
 
+/* The packed record: 4-bit state, protocol and timer, a state or timer a
+ * later kernel may add read as unknown, and the peer inode (UNIX) and
+ * bound interface (inet) in one field, each read only for its kind. */
+static void test_conn_packed(void **state)
+{
+	(void)state;
+	struct sw_conn c;
+	memset(&c, 0, sizeof c);
+	for (unsigned st = 0; st < SW_ST_COUNT; st++) {
+		c.state = sw_state_of(st);
+		assert_int_equal(c.state, st);
+	}
+	c.state = sw_state_of(SW_ST_COUNT);
+	assert_int_equal(c.state, SW_ST_UNKNOWN);
+	c.state = sw_state_of(SW_ST_ESTABLISHED + 16);
+	assert_int_equal(c.state, SW_ST_UNKNOWN);
+	c.timer = sw_timer_of(SW_TIMER_DELACK);
+	assert_int_equal(c.timer, SW_TIMER_DELACK);
+	c.timer = sw_timer_of(17);
+	assert_int_equal(c.timer, SW_TIMER_OFF);
+	c.proto = SW_PROTO_UNIX;
+	c.shutdown = 3;
+	assert_int_equal(c.proto, SW_PROTO_UNIX);
+	assert_int_equal(c.shutdown, 3);
+	c.owners_n = SW_OWNERS_MAX;
+	assert_int_equal(c.owners_n, 65535);
+
+	c.family = AF_UNIX;
+	c.peer_inode = 4242;
+	assert_int_equal(sw_conn_peer(&c), 4242);
+	assert_int_equal(sw_conn_ifindex(&c), 0);
+	c.family = AF_INET;
+	c.proto = SW_PROTO_TCP;
+	c.ifindex = 3;
+	assert_int_equal(sw_conn_ifindex(&c), 3);
+	assert_int_equal(sw_conn_peer(&c), 0);
+	assert_int_equal(sizeof c, 80);
+}
+
 static void test_snapshot_reserve(void **state)
 {
 	(void)state;
@@ -645,6 +684,7 @@ int main(void)
 		cmocka_unit_test(test_snapshot_dedupe_scale),
 		cmocka_unit_test(test_atab),
 		cmocka_unit_test(test_snapshot_copy_addrs),
+		cmocka_unit_test(test_conn_packed),
 		cmocka_unit_test(test_snapshot_reserve),
 		cmocka_unit_test(test_xmalloc_big),
 		cmocka_unit_test(test_tcpx_retrans),

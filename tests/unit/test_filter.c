@@ -131,6 +131,10 @@ static int setup(void **state)
 	c->name_off = snapshot_pool_add(&snap, "/run/mysqld/mysqld.sock", 23);
 	c->name_len = 23;
 	c->sotype = SOCK_STREAM;
+	/* its peer's inode shares room with an inet socket's interface:
+	 * "dev 2" must not take it for one */
+	c->peer_inode = 2;
+	c->flags |= SW_CF_HAS_PEER;
 	/* c may move when the pool grows?  No: conns and pool are separate. */
 	own(c, mysqld, 31);
 	c = conn(C_UABS, AF_UNIX, SW_PROTO_UNIX, SW_ST_LISTEN, NULL, 0, NULL, 0);
