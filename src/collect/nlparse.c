@@ -395,8 +395,8 @@ static int parse_inet(struct nlparse *p, const struct nlmsghdr *nlh)
 	memcpy(ra, m->id.idiag_dst, alen_);
 	struct sw_atab *at = snapshot_atab(s);
 	c->atab = at->id;
-	c->local.ai = sw_atab_intern(at, la);
-	c->remote.ai = sw_atab_intern(at, ra);
+	c->local.ai = sw_atab_intern_side(at, la, 0);
+	c->remote.ai = sw_atab_intern_side(at, ra, 1);
 	c->ifindex = m->id.idiag_if;
 	c->cookie = (uint64_t)m->id.idiag_cookie[0] |
 		    (uint64_t)m->id.idiag_cookie[1] << 32;

@@ -62,16 +62,36 @@ void sw_atab_free(struct sw_atab *t)
 void sw_atab_clear(struct sw_atab *t)
 {
 	t->n = 1;
-	t->last = 0;
+	t->last[0] = t->last[1] = 0;
 	if (t->slot)
 		memset(t->slot, 0, t->nslot * sizeof *t->slot);
 }
 
-static size_t addr_hash(const uint8_t a[16])
+/* An address as two words (the compare and the hash read them, not
+ * bytes: this runs twice a socket in a dump). */
+struct aw {
+	uint64_t w0, w1;
+};
+
+static inline struct aw aw_of(const uint8_t a[16])
 {
-	uint64_t w[2];
-	memcpy(w, a, 16);
-	return (size_t)sw_hash64(w[0] ^ (w[1] * 0x9e3779b97f4a7c15ULL));
+	struct aw w;
+	memcpy(&w.w0, a, 8);
+	memcpy(&w.w1, a + 8, 8);
+	return w;
+}
+
+static inline bool aw_is(const uint8_t a[16], struct aw w)
+{
+	struct aw x = aw_of(a);
+	return ((x.w0 ^ w.w0) | (x.w1 ^ w.w1)) == 0;
+}
+
+/* Multiplicative: the table's bits from the top of one product. */
+static inline size_t aw_slot(struct aw w, uint32_t nslot)
+{
+	uint64_t x = (w.w0 ^ (w.w1 * 0xc2b2ae3d27d4eb4fULL)) * 0x9e3779b97f4a7c15ULL;
+	return (size_t)(x >> 32) & (nslot - 1);
 }
 
 static void rehash(struct sw_atab *t, uint32_t nslot)
@@ -80,26 +100,26 @@ static void rehash(struct sw_atab *t, uint32_t nslot)
 	t->slot = xcalloc(nslot, sizeof *t->slot);
 	t->nslot = nslot;
 	for (uint32_t i = 1; i < t->n; i++) {
-		size_t h = addr_hash(t->a[i]) & (nslot - 1);
+		size_t h = aw_slot(aw_of(t->a[i]), nslot);
 		while (t->slot[h])
 			h = (h + 1) & (nslot - 1);
 		t->slot[h] = i + 1;
 	}
 }
 
-static uint32_t intern(struct sw_atab *t, const uint8_t addr[16])
+static uint32_t intern(struct sw_atab *t, const uint8_t addr[16], int side)
 {
-	if (memcmp(t->a[t->last], addr, 16) == 0)
-		return t->last;
-	static const uint8_t zero[16];
-	if (memcmp(addr, zero, 16) == 0)
+	struct aw w = aw_of(addr);
+	if (aw_is(t->a[t->last[side]], w))
+		return t->last[side];
+	if ((w.w0 | w.w1) == 0)
 		return 0;
 	if (t->n * 2 >= t->nslot)
 		rehash(t, t->nslot ? t->nslot * 2 : 64);
-	size_t h = addr_hash(addr) & (t->nslot - 1);
+	size_t h = aw_slot(w, t->nslot);
 	for (uint32_t v; (v = t->slot[h]) != 0; h = (h + 1) & (t->nslot - 1)) {
-		if (memcmp(t->a[v - 1], addr, 16) == 0)
-			return t->last = v - 1;
+		if (aw_is(t->a[v - 1], w))
+			return t->last[side] = v - 1;
 	}
 	if (t->n == t->cap) {
 		/* table 0 starts on a static array of one */
@@ -113,15 +133,20 @@ static uint32_t intern(struct sw_atab *t, const uint8_t addr[16])
 	}
 	memcpy(t->a[t->n], addr, 16);
 	t->slot[h] = t->n + 1;
-	return t->last = t->n++;
+	return t->last[side] = t->n++;
+}
+
+uint32_t sw_atab_intern_slow(struct sw_atab *t, const uint8_t addr[16], int side)
+{
+	return intern(t, addr, side);
 }
 
 uint32_t sw_atab_intern(struct sw_atab *t, const uint8_t addr[16])
 {
 	if (t && t != &table0)
-		return intern(t, addr);
+		return intern(t, addr, 0);
 	pthread_mutex_lock(&t0_lock);
-	uint32_t i = intern(&table0, addr);
+	uint32_t i = intern(&table0, addr, 0);
 	pthread_mutex_unlock(&t0_lock);
 	return i;
 }

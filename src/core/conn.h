@@ -192,8 +192,9 @@ struct sw_atab {
 	uint32_t n, cap;
 	uint32_t *slot;     /* hash: index + 1, 0 empty; power-of-2 size */
 	uint32_t nslot;
-	uint32_t last;      /* the index interned last (consecutive records
-	                       often share an address) */
+	uint32_t last[2];   /* the index interned last as a local and as a
+	                       remote address (consecutive records often
+	                       share them: a server's, a client's) */
 	uint8_t id;
 };
 extern struct sw_atab *sw_atabs[SW_ATAB_MAX];
@@ -213,6 +214,22 @@ void sw_atab_free(struct sw_atab *t);
 void sw_atab_clear(struct sw_atab *t);
 /* The index of addr in t, added if new. */
 uint32_t sw_atab_intern(struct sw_atab *t, const uint8_t addr[16]);
+uint32_t sw_atab_intern_slow(struct sw_atab *t, const uint8_t addr[16], int side);
+/* The same for a record's local (side 0) or remote (1) address of a
+ * table that is not table 0: what was interned last on that side is
+ * checked first, inline (a parser's two calls a socket). */
+static inline uint32_t sw_atab_intern_side(struct sw_atab *t, const uint8_t addr[16], int side)
+{
+	const uint8_t *l = t->a[t->last[side]];
+	uint64_t a0, a1, b0, b1;
+	__builtin_memcpy(&a0, addr, 8);
+	__builtin_memcpy(&a1, addr + 8, 8);
+	__builtin_memcpy(&b0, l, 8);
+	__builtin_memcpy(&b1, l + 8, 8);
+	if (((a0 ^ b0) | (a1 ^ b1)) == 0)
+		return t->last[side];
+	return sw_atab_intern_slow(t, addr, side);
+}
 /* Set one address of c (remote: the remote one) to addr, kept in t (NULL:
  * table 0).  If c's other address is in another table it moves to t. */
 void sw_conn_set_addr(struct sw_conn *c, struct sw_atab *t, bool remote, const uint8_t addr[16]);
