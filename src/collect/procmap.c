@@ -40,7 +40,7 @@
  * in a test tree) makes the process "unreadable": counted in
  * s->procs_unreadable with SW_NOTE_PROCS_PARTIAL.
  *
- * The inode index (inode -> (process, fd) links, chained hash) is rebuilt
+ * The inode index (inode -> (process, fd) links, grouped by hash bucket) is rebuilt
  * only when some fd table changed, from arrays that are reused: nothing is
  * allocated per socket in steady state.  Each socket's inode is looked up
  * in it once per refresh (twice when a search changed the index), and the
@@ -737,11 +737,12 @@ static uint32_t pm_first_link(const struct procmap *pm, uint32_t inode, size_t h
 	return PM_NOSLOT;
 }
 
-/* An index (links, chain heads and the conns' first links) of more than
- * this, above ~130k sockets, is freed after each attach and rebuilt by
- * the next prepare.  Kept, a million sockets' 29 MB sat beside the
- * monitor's two snapshots through the merge and the sort, its peak; the
- * rebuild is ~2% of such a refresh's CPU (perf, 1M sockets). */
+/* An index (links, bucket offsets and the conns' first links) of more
+ * than this, above ~130k sockets, is freed after each attach and rebuilt
+ * by the next prepare.  Kept, a million sockets' 22 MB (29 when it was a
+ * chained table) sat beside the monitor's two snapshots through the merge
+ * and the sort, its peak; the rebuild is ~2% of such a refresh's CPU
+ * (perf, 1M sockets). */
 #define PM_INDEX_KEEP (4u << 20)
 
 static size_t pm_index_bytes(const struct procmap *pm)
@@ -766,9 +767,9 @@ static void pm_index_release(struct procmap *pm)
 	pm->clink_valid = false;
 }
 
-/* How far ahead of the conn being looked up its chain head (PM_AHEAD2)
- * and first link (PM_AHEAD) are fetched.  Each lookup is two dependent
- * cache misses (head, then link) at random in ~3 MB at 100k sockets, and
+/* How far ahead of the conn being looked up its bucket's offsets
+ * (PM_AHEAD2) and first link (PM_AHEAD) are fetched.  Each lookup is two
+ * dependent cache misses (offsets, then links) at random in ~3 MB at 100k sockets, and
  * conns come in dump order, which has nothing to do with the index. */
 #define PM_AHEAD 8
 #define PM_AHEAD2 16
