@@ -1028,8 +1028,7 @@ static void pm_attach_conn(struct procmap *pm, struct sw_snapshot *s, size_t c)
 {
 	uint32_t inode = s->conns[c].inode;
 	uint32_t l = pm->clink[c];
-	s->conns[c].owners_off = (uint32_t)s->nowners;
-	s->conns[c].owners_n = 0;
+	sw_conn_owners_clear(&s->conns[c]);
 	if (l == PM_NOSLOT)
 		return;
 	/* gather, sort by (pid, fd) with insertion sort (few owners) */
@@ -1047,17 +1046,14 @@ static void pm_attach_conn(struct procmap *pm, struct sw_snapshot *s, size_t c)
 		}
 		pm->tmp[k] = cur;
 	}
-	uint32_t nown = 0;
 	for (size_t k = 0; k < n; k++) {
 		if (k && pm->tmp[k].proc == pm->tmp[k - 1].proc)
 			continue; /* the same process holds it twice (dup) */
-		if (nown == SW_OWNERS_MAX)
+		if (s->conns[c].owners_n == SW_OWNERS_MAX)
 			break; /* a record lists that many */
 		uint32_t pi = pm_snap_proc(pm, s, pm->tmp[k].proc);
-		snapshot_add_owner(s, pi, pm->tmp[k].fd);
-		nown++;
+		snapshot_add_owner(s, &s->conns[c], pi, pm->tmp[k].fd);
 	}
-	s->conns[c].owners_n = (uint16_t)nown;
 }
 
 /* ---- the refresh ---------------------------------------------------- */
@@ -1266,8 +1262,7 @@ int procmap_attach(struct procmap *pm, struct sw_snapshot *s)
 		struct sw_conn *cn = &s->conns[c];
 		if (c + PM_AHEAD < s->nconns && pm->clink[c + PM_AHEAD] != PM_NOSLOT)
 			__builtin_prefetch(&pm->links[pm->clink[c + PM_AHEAD]]);
-		cn->owners_off = (uint32_t)s->nowners;
-		cn->owners_n = 0;
+		sw_conn_owners_clear(cn);
 		if (!cn->inode)
 			continue;
 		pm_attach_conn(pm, s, c);

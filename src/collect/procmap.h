@@ -19,7 +19,7 @@ struct procmap;
 struct procmap *procmap_new(const char *proc_root);
 void procmap_free(struct procmap *pm);
 /* Refresh the cache and attach owners to every conn of s with a non-zero
- * inode: fills s->procs, s->owners, conn.owners_off/owners_n, and sets
+ * inode: fills s->procs and each record's owners (snapshot_add_owner), and sets
  * SW_NOTE_NOT_ROOT / SW_NOTE_PROCS_PARTIAL and s->procs_unreadable.
  * Returns 0, or -errno if proc_root itself cannot be read. */
 int procmap_attach(struct procmap *pm, struct sw_snapshot *s);

@@ -492,9 +492,8 @@ static void own_add(struct sw_snapshot *r, size_t i, const struct who *w)
 {
 	struct sw_proc p = w->p;
 	size_t pi = snapshot_add_proc(r, &p);
-	r->conns[i].owners_off = (uint32_t)r->nowners;
-	r->conns[i].owners_n = 1;
-	snapshot_add_owner(r, (uint32_t)pi, -1);
+	sw_conn_owners_clear(&r->conns[i]);
+	snapshot_add_owner(r, &r->conns[i], (uint32_t)pi, -1);
 	if (w->have_uid && !(r->conns[i].flags & SW_CF_HAS_UID)) {
 		r->conns[i].uid = w->uid;
 		r->conns[i].flags |= SW_CF_HAS_UID;
@@ -565,17 +564,17 @@ static void attribute(struct sw_churn *ch, size_t i, struct sw_closed *mt,
 		}
 		if (row.conn->owners_n) {
 			/* its processes, each copied (a record has one or a few) */
-			c->owners_off = (uint32_t)r->nowners;
-			c->owners_n = 0;
+			sw_conn_owners_clear(c);
 			for (uint32_t o = 0; o < row.conn->owners_n; o++) {
-				const struct sw_owner *ow = &row.snap->owners[row.conn->owners_off + o];
-				if (ow->proc >= row.snap->nprocs)
+				struct sw_owner owb;
+				const struct sw_owner *ow = &owb;
+				if (!snapshot_owner(row.snap, row.conn, o, &owb) ||
+				    ow->proc >= row.snap->nprocs)
 					continue;
 				struct sw_proc p = row.snap->procs[ow->proc];
 				p.cmdline_off = p.cmdline_len = 0;
 				size_t pi = snapshot_add_proc(r, &p);
-				snapshot_add_owner(r, (uint32_t)pi, ow->fd);
-				r->conns[i].owners_n++;
+				snapshot_add_owner(r, &r->conns[i], (uint32_t)pi, ow->fd);
 			}
 			mt->how = SW_HOW_SOCKET;
 		}
@@ -617,8 +616,7 @@ size_t churn_add_events(struct sw_churn *ch, const struct sw_snapshot *ev, size_
 		if (r->nconns >= MAX_RECORDS)
 			break;
 		struct sw_conn ec = *e;
-		ec.owners_n = 0;
-		ec.owners_off = 0;
+		sw_conn_owners_clear(&ec);
 		ec.name_len = 0;
 		size_t ni = r->nconns;
 		struct sw_conn *c = snapshot_add_conn(r);

@@ -334,6 +334,10 @@ static unsigned nprocs(const struct sw_row *r)
 	const struct sw_conn *c = r->conn;
 	if (!r->snap || !c->owners_n)
 		return 0;
+	if (c->owners_n == 1 || (c->flags & SW_CF_OWNER1))
+		return 1;
+	if (c->owners_off + c->owners_n > r->snap->nowners)
+		return 0;
 	const struct sw_owner *o = &r->snap->owners[c->owners_off];
 	unsigned n = 0;
 	for (uint32_t i = 0; i < c->owners_n; i++) {

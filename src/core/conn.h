@@ -71,6 +71,8 @@ enum {
 	SW_CF_HAS_UID = 1u << 3,    /* uid valid */
 	SW_CF_HAS_SHUTDOWN = 1u << 4,
 	SW_CF_HAS_PEER = 1u << 5,   /* unix peer_inode valid */
+	SW_CF_OWNER1 = 1u << 6,     /* the one owner is in owners_off itself
+	                               (snapshot_owner()): never stored */
 };
 
 /* Indices into conn.skmem (SK_MEMINFO_* order subset). */
@@ -144,7 +146,9 @@ struct sw_conn {
 	uint32_t detail;     /* offset of its packed details in snapshot
 	                        dpack[] (snapshot_get_detail/_tcpd),
 	                        SW_NONE if none */
-	uint32_t owners_off; /* first entry in snapshot owners[] */
+	uint32_t owners_off; /* first entry in snapshot owners[]; with
+	                        SW_CF_OWNER1 the one owner itself (read them
+	                        with snapshot_owner()) */
 	uint32_t rmem;       /* skmem rmem_alloc (valid if SW_CF_HAS_SKMEM) */
 	uint32_t wmem;       /* skmem wmem_queued (valid if SW_CF_HAS_SKMEM) */
 };

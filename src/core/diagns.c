@@ -106,11 +106,11 @@ static void extract(struct diag_ns *d, const struct sw_snapshot *s, size_t i)
 		nc = &o->conns[ni];
 		if (c->name_len)
 			nc->name_off = snapshot_pool_add(o, s->pool + c->name_off, c->name_len);
-		nc->owners_off = (uint32_t)o->nowners;
-		nc->owners_n = 0;
+		sw_conn_owners_clear(nc);
 		for (uint32_t w = 0; w < c->owners_n; w++) {
-			const struct sw_owner *ow = &s->owners[c->owners_off + w];
-			if (ow->proc >= s->nprocs)
+			struct sw_owner owb;
+			const struct sw_owner *ow = &owb;
+			if (!snapshot_owner(s, c, w, &owb) || ow->proc >= s->nprocs)
 				continue;
 			if (d->pmap[ow->proc] == SW_NONE) {
 				struct sw_proc p = s->procs[ow->proc];
@@ -118,8 +118,7 @@ static void extract(struct diag_ns *d, const struct sw_snapshot *s, size_t i)
 										  p.cmdline_len) : 0;
 				d->pmap[ow->proc] = (uint32_t)snapshot_add_proc(o, &p);
 			}
-			snapshot_add_owner(o, d->pmap[ow->proc], ow->fd);
-			o->conns[ni].owners_n++;
+			snapshot_add_owner(o, &o->conns[ni], d->pmap[ow->proc], ow->fd);
 		}
 	}
 	const struct sw_kstat *k = snapshot_ns_kstat(s, i);

@@ -168,7 +168,8 @@ static void ow_remember(struct diag_state *st, const struct sw_snapshot *s)
 		}
 		if (i + OW_AHEAD < st->kc_cap) {
 			const struct diag_kc *f = &st->kc[i + OW_AHEAD];
-			if (f->used && f->owner != SW_NONE)
+			if (f->used && f->owner != SW_NONE &&
+			    !(s->conns[f->owner].flags & SW_CF_OWNER1))
 				__builtin_prefetch(&s->owners[s->conns[f->owner].owners_off]);
 		}
 		const struct diag_kc *e = &st->kc[i];

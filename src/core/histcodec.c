@@ -214,7 +214,7 @@ static void flatten_at(const struct sw_snapshot *s, const struct sw_conn *c, boo
 	f[F_RMEM] = c->rmem;
 	f[F_WMEM] = c->wmem;
 	f[F_SHUTDOWN] = c->shutdown;
-	f[F_FLAGS] = c->flags;
+	f[F_FLAGS] = c->flags & ~SW_CF_OWNER1; /* where owners are kept is not data */
 	f[F_HAVE] = y->have;
 	f[F_HAS_TCPX] = x != NULL;
 	f[F_INODE] = c->inode;
@@ -247,7 +247,8 @@ static void unflatten(struct sw_snapshot *s, size_t ci, const uint64_t f[NF])
 	c->rmem = (uint32_t)f[F_RMEM];
 	c->wmem = (uint32_t)f[F_WMEM];
 	c->shutdown = f[F_SHUTDOWN] & 3;
-	c->flags = (uint8_t)f[F_FLAGS];
+	/* (the owners' place is this record's own, not the file's) */
+	c->flags = (uint8_t)((f[F_FLAGS] & ~SW_CF_OWNER1) | (c->flags & SW_CF_OWNER1));
 	c->inode = (uint32_t)f[F_INODE];
 	c->uid = (uint32_t)f[F_UID];
 	c->family = (uint8_t)f[F_FAMILY];
@@ -308,14 +309,15 @@ void hf_strs_of(const struct sw_snapshot *s, const struct sw_conn *c, struct str
 void hf_put_owners(struct hf_buf *b, const struct sw_snapshot *s, const struct sw_conn *c)
 {
 	size_t n = 0;
+	struct sw_owner ob;
+	const struct sw_owner *o = &ob;
 	for (uint32_t i = 0; i < c->owners_n; i++)
-		if (c->owners_off + i < s->nowners && s->owners[c->owners_off + i].proc < s->nprocs)
+		if (snapshot_owner(s, c, i, &ob) && o->proc < s->nprocs)
 			n++;
 	hf_put_uv(b, n);
 	for (uint32_t i = 0; i < c->owners_n; i++) {
-		if (c->owners_off + i >= s->nowners)
+		if (!snapshot_owner(s, c, i, &ob))
 			break;
-		const struct sw_owner *o = &s->owners[c->owners_off + i];
 		if (o->proc >= s->nprocs)
 			continue;
 		hf_put_uv(b, hf_zz(s->procs[o->proc].pid));
@@ -431,12 +433,9 @@ static void add_owner(struct hf_dec *d, struct sw_snapshot *s, struct sw_conn *c
 		      int32_t fd)
 {
 	uint32_t p = find_pid(d, pid);
-	if (p == SW_NONE || c->owners_n == SW_OWNERS_MAX)
+	if (p == SW_NONE)
 		return;
-	if (c->owners_n == 0)
-		c->owners_off = (uint32_t)s->nowners;
-	snapshot_add_owner(s, p, fd);
-	c->owners_n++;
+	snapshot_add_owner(s, c, p, fd);
 }
 
 /* Where a decoded row's strings and owners come from: the stream, or the
@@ -486,10 +485,10 @@ static int emit_row(struct hf_dec *d, struct sw_snapshot *s, uint64_t cookie,
 		return r->owners.bad ? -EBADMSG : 0;
 	}
 	if (r->old) {
-		for (uint32_t i = 0; i < r->oc->owners_n; i++) {
-			const struct sw_owner *o = &r->old->owners[r->oc->owners_off + i];
-			add_owner(d, s, &s->conns[ci], r->old->procs[o->proc].pid, o->fd);
-		}
+		struct sw_owner o;
+		for (uint32_t i = 0; snapshot_owner(r->old, r->oc, i, &o); i++)
+			if (o.proc < r->old->nprocs)
+				add_owner(d, s, &s->conns[ci], r->old->procs[o.proc].pid, o.fd);
 	}
 	return 0;
 }
@@ -985,7 +984,7 @@ static int change_in_place(struct hf_dec *d, struct sw_snapshot *s, size_t oi,
 		s->tcpx[s->conns[oi].tcpx].cong_off = off;
 	}
 	if (mask & (1ull << B_OWNERS)) {
-		s->conns[oi].owners_n = 0;
+		sw_conn_owners_clear(&s->conns[oi]);
 		uint64_t n = hf_get_uv(r);
 		for (uint64_t i = 0; i < n && !r->bad; i++) {
 			int32_t pid = (int32_t)hf_unzz(hf_get_uv(r));

@@ -220,10 +220,10 @@ static bool same_owners(const struct sw_snapshot *s, const struct sw_conn *c,
 	if (c->owners_n != oc->owners_n)
 		return false;
 	for (uint32_t i = 0; i < c->owners_n; i++) {
-		if (c->owners_off + i >= s->nowners || oc->owners_off + i >= o->nowners)
+		struct sw_owner ab, bb;
+		if (!snapshot_owner(s, c, i, &ab) || !snapshot_owner(o, oc, i, &bb))
 			return false;
-		const struct sw_owner *a = &s->owners[c->owners_off + i];
-		const struct sw_owner *b = &o->owners[oc->owners_off + i];
+		const struct sw_owner *a = &ab, *b = &bb;
 		if (a->fd != b->fd || a->proc >= s->nprocs || b->proc >= o->nprocs ||
 		    s->procs[a->proc].pid != o->procs[b->proc].pid)
 			return false;

@@ -93,7 +93,7 @@ void snapshot_append(struct sw_snapshot *dst, const struct sw_snapshot *src, uin
 		snapshot_rehome(dst, nc);
 		nc->ns = (uint16_t)ns;
 		nc->tcpx = nc->detail = SW_NONE;
-		nc->owners_off = nc->owners_n = 0;
+		sw_conn_owners_clear(nc);
 		append_extras(dst, src, c, di);
 		nc = &dst->conns[di];
 		if (c->name_len)

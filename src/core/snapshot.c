@@ -241,12 +241,47 @@ size_t snapshot_add_proc(struct sw_snapshot *s, const struct sw_proc *p)
 	return s->nprocs++;
 }
 
-void snapshot_add_owner(struct sw_snapshot *s, uint32_t proc, int32_t fd)
+static void owner_push(struct sw_snapshot *s, uint32_t proc, int32_t fd)
 {
 	s->owners = xgrow(s->owners, &s->capowners, s->nowners + 1, sizeof *s->owners);
 	s->owners[s->nowners].proc = proc;
 	s->owners[s->nowners].fd = fd;
 	s->nowners++;
+}
+
+void snapshot_add_owner(struct sw_snapshot *s, struct sw_conn *c, uint32_t proc, int32_t fd)
+{
+	if (c->owners_n == SW_OWNERS_MAX)
+		return;
+	if (!c->owners_n) {
+		if (proc < (1u << (32 - SW_OWNER1_FD_BITS)) && fd >= -1 &&
+		    fd < (int32_t)(1u << SW_OWNER1_FD_BITS) - 1) {
+			c->owners_off = proc << SW_OWNER1_FD_BITS | (uint32_t)(fd + 1);
+			c->flags |= SW_CF_OWNER1;
+		} else {
+			c->owners_off = (uint32_t)s->nowners;
+			c->flags &= (uint8_t)~SW_CF_OWNER1;
+			owner_push(s, proc, fd);
+		}
+		c->owners_n = 1;
+		return;
+	}
+	struct sw_owner first;
+	if (c->flags & SW_CF_OWNER1) { /* a second one: both go to the array */
+		snapshot_owner(s, c, 0, &first);
+		c->flags &= (uint8_t)~SW_CF_OWNER1;
+		c->owners_off = (uint32_t)s->nowners;
+		owner_push(s, first.proc, first.fd);
+	} else if (c->owners_off + c->owners_n != s->nowners) {
+		/* not the last record's owners: move them to the end, so they
+		 * stay contiguous */
+		size_t from = c->owners_off;
+		c->owners_off = (uint32_t)s->nowners;
+		for (size_t k = 0; k < c->owners_n; k++)
+			owner_push(s, s->owners[from + k].proc, s->owners[from + k].fd);
+	}
+	owner_push(s, proc, fd);
+	c->owners_n++;
 }
 
 void snapshot_copy_details(struct sw_snapshot *dst, size_t di, const struct sw_snapshot *src,
@@ -282,11 +317,11 @@ size_t snapshot_copy_conn(struct sw_snapshot *dst, const struct sw_snapshot *src
 	nc->name_off = 0;
 	if (c->name_len)
 		nc->name_off = snapshot_pool_add(dst, src->pool + c->name_off, c->name_len);
-	nc->owners_off = (uint32_t)dst->nowners;
-	nc->owners_n = 0;
+	sw_conn_owners_clear(nc);
 	for (uint32_t k = 0; k < c->owners_n; k++) {
-		const struct sw_owner *o = &src->owners[c->owners_off + k];
-		if (o->proc >= src->nprocs)
+		struct sw_owner ob;
+		const struct sw_owner *o = &ob;
+		if (!snapshot_owner(src, c, k, &ob) || o->proc >= src->nprocs)
 			continue;
 		if (pmap[o->proc] == SW_NONE) {
 			struct sw_proc p = src->procs[o->proc];
@@ -296,8 +331,7 @@ size_t snapshot_copy_conn(struct sw_snapshot *dst, const struct sw_snapshot *src
 								  p.cmdline_len);
 			pmap[o->proc] = (uint32_t)snapshot_add_proc(dst, &p);
 		}
-		snapshot_add_owner(dst, pmap[o->proc], o->fd);
-		dst->conns[ni].owners_n++;
+		snapshot_add_owner(dst, &dst->conns[ni], pmap[o->proc], o->fd);
 	}
 	return ni;
 }
@@ -305,9 +339,10 @@ size_t snapshot_copy_conn(struct sw_snapshot *dst, const struct sw_snapshot *src
 const struct sw_proc *snapshot_owner_proc(const struct sw_snapshot *s,
 					  const struct sw_conn *c, size_t i)
 {
-	if (i >= c->owners_n)
+	struct sw_owner o;
+	if (!snapshot_owner(s, c, i, &o) || o.proc >= s->nprocs)
 		return NULL;
-	return &s->procs[s->owners[c->owners_off + i].proc];
+	return &s->procs[o.proc];
 }
 
 /* An empty hash table of at least 2n slots (a power of 2) for the dedupe

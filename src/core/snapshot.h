@@ -27,11 +27,16 @@ struct sw_proc {
 };
 
 /* One (socket, process, fd) link.  Entries for one socket are contiguous:
- * conn.owners_off .. owners_off + owners_n - 1. */
+ * conn.owners_off .. owners_off + owners_n - 1, except that a socket's
+ * only owner is kept in the record itself when it fits (SW_CF_OWNER1:
+ * owners_off = proc << SW_OWNER1_FD_BITS | (fd + 1)): most sockets have
+ * one, and at a million sockets the array would be 8 MB a snapshot.
+ * snapshot_owner() reads either; snapshot_add_owner() writes. */
 struct sw_owner {
 	uint32_t proc; /* index into snapshot procs[] */
 	int32_t fd;
 };
+#define SW_OWNER1_FD_BITS 20 /* fds -1 .. 2^20 - 2 (fs.nr_open is 2^20) */
 
 /* Kernel settings (sysctls of the collected netns) and counters. */
 #define SW_KSTAT_MAX_COUNTERS 640
@@ -219,7 +224,17 @@ static inline const char *snapshot_str(const struct sw_snapshot *s, uint32_t off
  * to 8 distinct ones are stored once; more are simply added). */
 uint32_t snapshot_intern(struct sw_snapshot *s, const char *p, size_t len);
 size_t snapshot_add_proc(struct sw_snapshot *s, const struct sw_proc *p);
-void snapshot_add_owner(struct sw_snapshot *s, uint32_t proc, int32_t fd);
+/* One more owner of c, a record of s (its owners_n counts it; at most
+ * SW_OWNERS_MAX).  A record's owners are added one after another, with no
+ * other record's in between, after sw_conn_owners_clear(c). */
+void snapshot_add_owner(struct sw_snapshot *s, struct sw_conn *c, uint32_t proc, int32_t fd);
+/* c has no owner (a copy's owners belong to its source's snapshot). */
+static inline void sw_conn_owners_clear(struct sw_conn *c)
+{
+	c->owners_off = 0;
+	c->owners_n = 0;
+	c->flags &= (uint8_t)~SW_CF_OWNER1;
+}
 /* Copy src->conns[ci] into dst with what it references: tcp_info (and its
  * details), cgroup and mark, UNIX name, owners and their processes.
  * pmap[] has one entry per src process, SW_NONE until that process is
@@ -248,7 +263,24 @@ static inline const char *snapshot_cong(const struct sw_snapshot *s, const struc
 {
 	return t->cong_off < s->poollen ? s->pool + t->cong_off : "";
 }
-/* The first owning process of c, or NULL. */
+/* Owner i of c into *o; false if c has no such owner (or the snapshot
+ * does not hold it). */
+static inline bool snapshot_owner(const struct sw_snapshot *s, const struct sw_conn *c,
+				  size_t i, struct sw_owner *o)
+{
+	if (i >= c->owners_n)
+		return false;
+	if (c->flags & SW_CF_OWNER1) {
+		o->proc = c->owners_off >> SW_OWNER1_FD_BITS;
+		o->fd = (int32_t)(c->owners_off & ((1u << SW_OWNER1_FD_BITS) - 1)) - 1;
+		return true;
+	}
+	if (c->owners_off + i >= s->nowners)
+		return false;
+	*o = s->owners[c->owners_off + i];
+	return true;
+}
+/* Owning process i of c, or NULL. */
 const struct sw_proc *snapshot_owner_proc(const struct sw_snapshot *s,
 					  const struct sw_conn *c, size_t i);
 

@@ -261,12 +261,17 @@ static void processes(struct jo *o, const struct sw_snapshot *s, const struct sw
 {
 	key(o, "processes");
 	putc('[', o->fp);
-	for (uint32_t i = 0; i < c->owners_n; i++) {
-		const struct sw_owner *ow = &s->owners[c->owners_off + i];
+	struct sw_owner owb;
+	const struct sw_owner *ow = &owb;
+	bool first = true;
+	for (uint32_t i = 0; snapshot_owner(s, c, i, &owb); i++) {
+		if (ow->proc >= s->nprocs)
+			continue;
 		const struct sw_proc *p = &s->procs[ow->proc];
 		struct jo po = {o->fp, true};
-		if (i)
+		if (!first)
 			putc(',', o->fp);
+		first = false;
 		putc('{', o->fp);
 		ji(&po, "pid", p->pid);
 		key(&po, "comm");

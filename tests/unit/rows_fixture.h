@@ -98,10 +98,7 @@ static inline uint32_t fx_owner(struct sw_snapshot *s, size_t ci, int pid, const
 		pi = (uint32_t)snapshot_add_proc(s, &p);
 	}
 	struct sw_conn *c = &s->conns[ci];
-	if (!c->owners_n)
-		c->owners_off = (uint32_t)s->nowners;
-	snapshot_add_owner(s, pi, fd);
-	c->owners_n++;
+	snapshot_add_owner(s, c, pi, fd);
 	return pi;
 }
 

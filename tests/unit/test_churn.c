@@ -51,7 +51,6 @@ static struct sw_conn *tcp(struct sw_snapshot *s, uint64_t cookie, int state, un
 	}
 	c->tcpx = SW_NONE;
 	c->detail = SW_NONE;
-	c->owners_off = (uint32_t)s->nowners;
 	return c;
 }
 
@@ -64,9 +63,7 @@ static void own(struct sw_snapshot *s, int pid, const char *comm, uint32_t uid)
 	snprintf(p.comm, sizeof p.comm, "%s", comm);
 	size_t pi = snapshot_add_proc(s, &p);
 	struct sw_conn *c = &s->conns[s->nconns - 1];
-	c->owners_off = (uint32_t)s->nowners;
-	c->owners_n = 1;
-	snapshot_add_owner(s, (uint32_t)pi, 7);
+	snapshot_add_owner(s, c, (uint32_t)pi, 7);
 }
 
 /* An event: a TCP socket destroyed, with tcp_info stamps and bytes. */
@@ -496,7 +493,6 @@ static void test_view(void **state)
 	churn_add_events(f->ch, &f->ev, 0, f->m, 11 * SEC, 0);
 	base_sample(f, 12 * SEC);
 	f->s.nconns--; /* cookie 5 is gone: a model tombstone */
-	f->s.nowners--;
 	sample(f, 12 * SEC, 0);
 	struct sw_view v = {0};
 	model_view(f->m, NULL, NULL, NULL, 0, &v);

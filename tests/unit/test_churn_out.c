@@ -59,9 +59,7 @@ static void owned(struct sw_snapshot *s, int pid, const char *comm)
 	snprintf(p.comm, sizeof p.comm, "%s", comm);
 	size_t pi = snapshot_add_proc(s, &p);
 	struct sw_conn *c = &s->conns[s->nconns - 1];
-	c->owners_off = (uint32_t)s->nowners;
-	c->owners_n = 1;
-	snapshot_add_owner(s, (uint32_t)pi, 5);
+	snapshot_add_owner(s, c, (uint32_t)pi, 5);
 }
 
 /* A destroyed TCP socket that lived life_ms, 500 bytes each way. */

@@ -318,6 +318,103 @@ static void test_snapshot_copy_addrs(void **state)
 /* The packed record: 4-bit state, protocol and timer, a state or timer a
  * later kernel may add read as unknown, and the peer inode (UNIX) and
  * bound interface (inet) in one field, each read only for its kind. */
+/* A socket's only owner lives in its record; a second one, or one that
+ * does not fit, moves them to the owners array, contiguous per record. */
+static void test_owner_inline(void **state)
+{
+	(void)state;
+	struct sw_snapshot s;
+	snapshot_init(&s);
+	struct sw_proc p;
+	memset(&p, 0, sizeof p);
+	for (int i = 0; i < 5000; i++) {
+		p.pid = 100 + i;
+		snapshot_add_proc(&s, &p);
+	}
+	for (int i = 0; i < 6; i++)
+		snapshot_add_conn(&s)->cookie = (uint64_t)i + 1;
+	struct sw_conn *c = s.conns;
+	struct sw_owner o;
+	/* one owner, the largest proc index and fd that fit, and fd -1 */
+	snapshot_add_owner(&s, &c[0], 4095, (1 << SW_OWNER1_FD_BITS) - 2);
+	snapshot_add_owner(&s, &c[1], 7, -1);
+	assert_int_equal(s.nowners, 0);
+	assert_true(c[0].flags & SW_CF_OWNER1);
+	assert_int_equal(c[0].owners_n, 1);
+	assert_true(snapshot_owner(&s, &c[0], 0, &o));
+	assert_int_equal(o.proc, 4095);
+	assert_int_equal(o.fd, (1 << SW_OWNER1_FD_BITS) - 2);
+	assert_false(snapshot_owner(&s, &c[0], 1, &o));
+	assert_true(snapshot_owner(&s, &c[1], 0, &o));
+	assert_int_equal(o.proc, 7);
+	assert_int_equal(o.fd, -1);
+	assert_int_equal(snapshot_owner_proc(&s, &c[1], 0)->pid, 107);
+	/* ones that do not fit: in the array */
+	snapshot_add_owner(&s, &c[2], 4096, 3);
+	snapshot_add_owner(&s, &c[3], 5, (1 << SW_OWNER1_FD_BITS) - 1);
+	assert_false(c[2].flags & SW_CF_OWNER1);
+	assert_false(c[3].flags & SW_CF_OWNER1);
+	assert_int_equal(s.nowners, 2);
+	assert_true(snapshot_owner(&s, &c[2], 0, &o));
+	assert_int_equal(o.proc, 4096);
+	assert_true(snapshot_owner(&s, &c[3], 0, &o));
+	assert_int_equal(o.fd, (1 << SW_OWNER1_FD_BITS) - 1);
+	/* a second owner: both move to the array, in order */
+	snapshot_add_owner(&s, &c[1], 9, 12);
+	assert_false(c[1].flags & SW_CF_OWNER1);
+	assert_int_equal(c[1].owners_n, 2);
+	assert_int_equal(c[1].owners_off, 2);
+	assert_true(snapshot_owner(&s, &c[1], 0, &o));
+	assert_int_equal(o.proc, 7);
+	assert_int_equal(o.fd, -1);
+	assert_true(snapshot_owner(&s, &c[1], 1, &o));
+	assert_int_equal(o.proc, 9);
+	assert_int_equal(o.fd, 12);
+	/* an earlier record's run, when another record's came after it,
+	 * moves to the end rather than overwrite that one */
+	snapshot_add_owner(&s, &c[2], 11, 4);
+	assert_int_equal(c[2].owners_n, 2);
+	assert_int_equal(c[2].owners_off, 4);
+	assert_true(snapshot_owner(&s, &c[2], 0, &o));
+	assert_int_equal(o.proc, 4096);
+	assert_true(snapshot_owner(&s, &c[2], 1, &o));
+	assert_int_equal(o.proc, 11);
+	assert_true(snapshot_owner(&s, &c[1], 1, &o)); /* untouched */
+	assert_int_equal(o.proc, 9);
+	/* cleared: none, and the next one is inline again */
+	sw_conn_owners_clear(&c[2]);
+	assert_false(snapshot_owner(&s, &c[2], 0, &o));
+	snapshot_add_owner(&s, &c[2], 1, 1);
+	assert_true(c[2].flags & SW_CF_OWNER1);
+	/* the cap */
+	c[4].owners_n = SW_OWNERS_MAX - 1;
+	c[4].owners_off = (uint32_t)s.nowners;
+	for (int i = 0; i < SW_OWNERS_MAX - 1; i++)
+		snapshot_add_owner(&s, &c[5], 0, 0); /* (only to fill the array) */
+	sw_conn_owners_clear(&c[5]);
+	snapshot_add_owner(&s, &c[4], 2, 2);
+	snapshot_add_owner(&s, &c[4], 3, 3);
+	assert_int_equal(c[4].owners_n, SW_OWNERS_MAX);
+	assert_true(snapshot_owner(&s, &c[4], SW_OWNERS_MAX - 1, &o));
+	assert_int_equal(o.proc, 2);
+	/* a copy into another snapshot keeps the owner, its process mapped */
+	struct sw_snapshot d;
+	snapshot_init(&d);
+	uint32_t pmap[5000];
+	for (size_t i = 0; i < 5000; i++)
+		pmap[i] = SW_NONE;
+	size_t ni = snapshot_copy_conn(&d, &s, 0, pmap);
+	assert_true(d.conns[ni].flags & SW_CF_OWNER1);
+	assert_int_equal(snapshot_owner_proc(&d, &d.conns[ni], 0)->pid, 100 + 4095);
+	assert_true(snapshot_owner(&d, &d.conns[ni], 0, &o));
+	assert_int_equal(o.fd, (1 << SW_OWNER1_FD_BITS) - 2);
+	ni = snapshot_copy_conn(&d, &s, 1, pmap);
+	assert_int_equal(d.conns[ni].owners_n, 2);
+	assert_int_equal(snapshot_owner_proc(&d, &d.conns[ni], 1)->pid, 109);
+	snapshot_done(&d);
+	snapshot_done(&s);
+}
+
 static void test_conn_packed(void **state)
 {
 	(void)state;
@@ -684,6 +781,7 @@ int main(void)
 		cmocka_unit_test(test_atab),
 		cmocka_unit_test(test_snapshot_copy_addrs),
 		cmocka_unit_test(test_conn_packed),
+		cmocka_unit_test(test_owner_inline),
 		cmocka_unit_test(test_snapshot_reserve),
 		cmocka_unit_test(test_xmalloc_big),
 		cmocka_unit_test(test_tcpx_retrans),

@@ -69,14 +69,12 @@ static struct sw_conn *conn(uint64_t cookie, int fam, int proto, int state,
 		ep(c, false, fam, la, lp);
 		ep(c, true, fam, ra, rp);
 	}
-	c->owners_off = (uint32_t)snap.nowners;
 	return c;
 }
 
 static void own(struct sw_conn *c, uint32_t pr, int fd)
 {
-	snapshot_add_owner(&snap, pr, fd);
-	c->owners_n++;
+	snapshot_add_owner(&snap, c, pr, fd);
 }
 
 /* The detail record of the last socket added: its mark and cgroup id. */
@@ -816,9 +814,7 @@ static void test_speed(void **state)
 		c->local.port = (uint16_t)(32768 + i % 28000);
 		snapshot_set_addr(&big, c, true, ra);
 		c->remote.port = (uint16_t)(i % 3 ? 9000 : 3306);
-		c->owners_off = (uint32_t)big.nowners;
-		c->owners_n = 1;
-		snapshot_add_owner(&big, 0, (int32_t)i);
+		snapshot_add_owner(&big, c, 0, (int32_t)i);
 	}
 	struct sw_filter_error err;
 	struct sw_filter *f = filter_parse(

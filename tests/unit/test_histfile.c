@@ -54,9 +54,7 @@ static void add_tcp(struct sw_snapshot *s, uint64_t cookie, uint8_t state, uint3
 	x->last_data_sent_ms = 250;
 	x->cong_off = snapshot_intern(s, "cubic", 5);
 	if (pid_idx != SW_NONE) {
-		s->conns[ci].owners_off = (uint32_t)s->nowners;
-		s->conns[ci].owners_n = 1;
-		snapshot_add_owner(s, pid_idx, (int32_t)(10 + cookie));
+		snapshot_add_owner(s, &s->conns[ci], pid_idx, (int32_t)(10 + cookie));
 	}
 }
 
@@ -142,7 +140,10 @@ static void same_conn(const struct sw_snapshot *a, const struct sw_conn *x,
 	}
 	for (uint32_t i = 0; i < x->owners_n; i++) {
 		assert_int_equal(snapshot_owner_proc(a, x, i)->pid, snapshot_owner_proc(b, y, i)->pid);
-		assert_int_equal(a->owners[x->owners_off + i].fd, b->owners[y->owners_off + i].fd);
+		struct sw_owner oa, ob;
+		assert_true(snapshot_owner(a, x, i, &oa));
+		assert_true(snapshot_owner(b, y, i, &ob));
+		assert_int_equal(oa.fd, ob.fd);
 	}
 }
 

@@ -39,7 +39,6 @@ static struct sw_conn *add(struct sw_snapshot *s, uint64_t cookie, int state,
 	snapshot_set_addr(s, c, true, ra);
 	c->remote.port = (uint16_t)(40000 + cookie % 20000);
 	c->inode = (uint32_t)cookie;
-	c->owners_off = (uint32_t)s->nowners;
 	struct sw_tcpx *t = snapshot_add_tcpx(s, s->nconns - 1);
 	t->have = SW_TI_BASE | (have_bytes ? SW_TI_BYTES : 0);
 	t->bytes_acked = acked;
@@ -539,10 +538,8 @@ static void fill_rich(struct sw_snapshot *s, uint64_t t, bool with3)
 		p.pid = 4243;
 		size_t pj = snapshot_add_proc(s, &p);
 		struct sw_conn *c = add(s, 3, SW_ST_CLOSE_WAIT, 9000, true, 123456, 654321, 7);
-		c->owners_off = (uint32_t)s->nowners;
-		snapshot_add_owner(s, (uint32_t)pi, 5);
-		snapshot_add_owner(s, (uint32_t)pj, 6);
-		c->owners_n = 2;
+		snapshot_add_owner(s, c, (uint32_t)pi, 5);
+		snapshot_add_owner(s, c, (uint32_t)pj, 6);
 		s->tcpx[c->tcpx].rtt_us = 1234;
 		s->tcpx[c->tcpx].have |= SW_TI_CONG;
 		s->tcpx[c->tcpx].cong_off = snapshot_intern(s, "bbr", 3);
@@ -577,7 +574,9 @@ static void check_tomb3(const struct sw_model *m, const struct sw_row *r)
 	assert_string_equal(snapshot_str(r->snap, p->cmdline_off), "php-fpm: pool www");
 	p = snapshot_owner_proc(r->snap, r->conn, 1);
 	assert_int_equal(p->pid, 4243);
-	assert_int_equal(r->snap->owners[r->conn->owners_off + 1].fd, 6);
+	struct sw_owner o;
+	assert_true(snapshot_owner(r->snap, r->conn, 1, &o));
+	assert_int_equal(o.fd, 6);
 	const struct sw_tcpx *t = snapshot_tcpx(r->snap, r->conn);
 	if (!t)
 		abort();

@@ -1298,8 +1298,8 @@ static bool same_conn(const struct sw_snapshot *a, const struct sw_conn *x,
 		      const struct sw_snapshot *b, const struct sw_conn *y)
 {
 	struct sw_conn p = *x, q = *y;
-	p.owners_off = q.owners_off = 0;
-	p.owners_n = q.owners_n = 0;
+	sw_conn_owners_clear(&p); /* a replay has no processes */
+	sw_conn_owners_clear(&q);
 	p.name_off = q.name_off = 0;
 	p.tcpx = q.tcpx = 0;
 	/* addresses by value: each snapshot has its own address table */
