@@ -522,7 +522,7 @@ static void filter_states(struct sw_snapshot *s, size_t from, uint32_t states)
 	for (size_t i = from; i < s->nconns; i++) {
 		unsigned st = s->conns[i].state;
 		if (st < SW_ST_COUNT && (states & SW_STATE_BIT(st)))
-			s->conns[out++] = s->conns[i];
+			snapshot_move_conn(s, out++, i);
 	}
 	s->nconns = out;
 }
@@ -867,7 +867,7 @@ static void hist_scope(struct sw_collector *c, struct sw_snapshot *s)
 		bool fam_ok = k->family == AF_UNIX || (nf > 0 && fam[0] == k->family) ||
 			      (nf > 1 && fam[1] == k->family);
 		if (fam_ok && (c->protos & SW_PROTO_BIT(k->proto)))
-			s->conns[out++] = *k;
+			snapshot_move_conn(s, out++, i);
 	}
 	s->nconns = out;
 	filter_states(s, 0, c->states);

@@ -623,7 +623,6 @@ size_t churn_add_events(struct sw_churn *ch, const struct sw_snapshot *ev, size_
 		*c = ec;
 		snapshot_rehome(r, c);
 		c->tcpx = SW_NONE;
-		c->detail = SW_NONE;
 		const struct sw_tcpx *t = snapshot_tcpx(ev, e);
 		if (t) {
 			struct sw_tcpx *nt = snapshot_add_tcpx(r, ni);

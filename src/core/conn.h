@@ -132,20 +132,20 @@ struct sw_conn {
 		uint32_t peer_inode; /* UNIX: the peer's inode */
 		uint32_t ifindex;    /* inet: bound interface, 0 none */
 	};
-	uint32_t name_off;   /* UNIX: path in snapshot string pool ... */
+	union {              /* one or the other: UNIX sockets have no tcp_info */
+		uint32_t tcpx;     /* not UNIX: index into snapshot tcpx[],
+		                      SW_NONE if none (read with sw_conn_tcpx()) */
+		uint32_t name_off; /* UNIX: path in snapshot string pool ... */
+	};
 	uint8_t name_len;    /* ... its length (a sun_path: < 109 bytes); 0:
-	                        unnamed.  Abstract names start with '\0'
-	                        (shown as '@'). */
+	                        unnamed, and always 0 for other protocols.
+	                        Abstract names start with '\0' (shown as '@'). */
 	uint8_t atab;        /* the address table local.ai and remote.ai
 	                        index (sw_atabs[]): the snapshot's; 0 the
 	                        process's own (a record made outside one) */
 	uint16_t ns;         /* network namespace: index into the snapshot's
 	                        namespace table (snapshot_ns()); 0 when it
 	                        has none (one namespace collected) */
-	uint32_t tcpx;       /* index into snapshot tcpx[], SW_NONE if none */
-	uint32_t detail;     /* offset of its packed details in snapshot
-	                        dpack[] (snapshot_get_detail/_tcpd),
-	                        SW_NONE if none */
 	uint32_t owners_off; /* first entry in snapshot owners[]; with
 	                        SW_CF_OWNER1 the one owner itself (read them
 	                        with snapshot_owner()) */
@@ -177,9 +177,16 @@ static inline uint32_t sw_conn_ifindex(const struct sw_conn *c)
 {
 	return c->proto == SW_PROTO_UNIX ? 0 : c->ifindex;
 }
+/* The index of c's tcp_info in its snapshot's tcpx[], SW_NONE if none. */
+static inline uint32_t sw_conn_tcpx(const struct sw_conn *c)
+{
+	return c->proto == SW_PROTO_UNIX ? SW_NONE : c->tcpx;
+}
 
-/* 80 bytes: at a million sockets every byte is 2 MB (two snapshots). */
-_Static_assert(sizeof(struct sw_conn) == 80, "sw_conn grew");
+/* 72 bytes: at a million sockets every byte is 2 MB (two snapshots).
+ * The details a JSON listing keeps are found through the snapshot
+ * (dpack_at), not the record. */
+_Static_assert(sizeof(struct sw_conn) == 72, "sw_conn grew");
 
 /* ---- address tables ------------------------------------------------------
  * Each address a snapshot's records name is stored once in the

@@ -99,7 +99,7 @@ static void extract(struct diag_ns *d, const struct sw_snapshot *s, size_t i)
 		*nc = *c;
 		snapshot_rehome(o, nc);
 		nc->ns = 0;
-		nc->tcpx = nc->detail = SW_NONE;
+		nc->tcpx = SW_NONE; /* (a UNIX socket's name is set below) */
 		const struct sw_tcpx *tx = snapshot_tcpx(s, c);
 		if (tx)
 			*snapshot_add_tcpx(o, ni) = *tx;

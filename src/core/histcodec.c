@@ -238,6 +238,7 @@ static void unflatten(struct sw_snapshot *s, size_t ci, const uint64_t f[NF])
 {
 	uint64_t t = t_ms_of(s);
 	struct sw_conn *c = &s->conns[ci];
+	bool was_unix = c->proto == SW_PROTO_UNIX;
 	c->state = f[F_STATE] < SW_ST_COUNT ? (unsigned)f[F_STATE] : SW_ST_UNKNOWN;
 	c->rq = (uint32_t)f[F_RQ];
 	c->wq = (uint32_t)f[F_WQ];
@@ -268,13 +269,22 @@ static void unflatten(struct sw_snapshot *s, size_t ci, const uint64_t f[NF])
 	snapshot_set_addr(s, c, true, ra);
 	c->local.port = (uint16_t)f[F_LPORT];
 	c->remote.port = (uint16_t)f[F_RPORT];
+	/* A UNIX socket's name and another's tcp_info share the record's
+	 * room (a hostile file may change a row's protocol in place). */
+	if (c->proto == SW_PROTO_UNIX) {
+		if (!was_unix)
+			c->name_off = c->name_len = 0;
+		return; /* no tcp_info, whatever the file says */
+	}
+	if (was_unix)
+		c->tcpx = SW_NONE;
+	c->name_len = 0;
 	if (!f[F_HAS_TCPX]) {
 		c->tcpx = SW_NONE;
 		return;
 	}
 	/* a row changed in place keeps its tcp_info slot */
-	struct sw_tcpx *x = c->tcpx != SW_NONE && c->tcpx < s->ntcpx ? &s->tcpx[c->tcpx]
-								    : snapshot_add_tcpx(s, ci);
+	struct sw_tcpx *x = c->tcpx < s->ntcpx ? &s->tcpx[c->tcpx] : snapshot_add_tcpx(s, ci);
 	x->have = (uint16_t)f[F_HAVE];
 	x->rtt_us = (uint32_t)f[F_RTT];
 	x->rttvar_us = (uint32_t)f[F_RTTVAR];
@@ -390,7 +400,7 @@ const struct sw_snapshot *hf_dec_snapshot(struct hf_dec *d)
 		for (size_t i = 0; i < s->nconns; i++) {
 			struct sw_conn *c = &s->conns[i];
 			c->expires_ms = expires_at(d->pts[i][0], t);
-			if (c->tcpx == SW_NONE || c->tcpx >= s->ntcpx)
+			if (!snapshot_tcpx(s, c))
 				continue;
 			s->tcpx[c->tcpx].last_data_sent_ms = since_at(d->pts[i][1], t);
 			s->tcpx[c->tcpx].last_data_recv_ms = since_at(d->pts[i][2], t);
@@ -464,13 +474,13 @@ static int emit_row(struct hf_dec *d, struct sw_snapshot *s, uint64_t cookie,
 	size_t name_len = r->have_name ? ns->name_len : r->old ? os.name_len : 0;
 	if (name_len > SW_NAME_MAX) /* a hostile file: no kernel sends one */
 		name_len = SW_NAME_MAX;
-	if (name_len) {
+	if (name_len && c->proto == SW_PROTO_UNIX) {
 		c->name_off = snapshot_pool_add(s, name, name_len);
 		c->name_len = (uint8_t)name_len;
 	}
 	const uint8_t *cg = r->have_cong ? ns->cong : r->old ? os.cong : NULL;
 	size_t cg_len = r->have_cong ? ns->cong_len : r->old ? os.cong_len : 0;
-	if (cg_len && c->tcpx != SW_NONE) {
+	if (cg_len && snapshot_tcpx(s, c)) {
 		uint32_t off = snapshot_intern(s, (const char *)cg, cg_len);
 		s->tcpx[c->tcpx].cong_off = off;
 	}
@@ -657,7 +667,7 @@ static bool list_open(struct hf_rd *r, struct cookies *c)
 static void carry_times(struct sw_snapshot *s, struct sw_conn *c, uint64_t to, uint64_t tn)
 {
 	c->expires_ms = expires_at(deadline_of(c->expires_ms, to), tn);
-	if (c->tcpx == SW_NONE || c->tcpx >= s->ntcpx)
+	if (!snapshot_tcpx(s, c))
 		return;
 	struct sw_tcpx *x = &s->tcpx[c->tcpx];
 	x->last_data_sent_ms = since_at(since_of(x->last_data_sent_ms, to), tn);
@@ -973,13 +983,13 @@ static int change_in_place(struct hf_dec *d, struct sw_snapshot *s, size_t oi,
 	unflatten(s, oi, f);
 	set_pts(d->pts[oi], f);
 	struct sw_conn *c = &s->conns[oi];
-	if (mask & (1ull << B_NAME)) {
+	if ((mask & (1ull << B_NAME)) && c->proto == SW_PROTO_UNIX) {
 		if (st.name_len > SW_NAME_MAX) /* a hostile file */
 			st.name_len = SW_NAME_MAX;
 		c->name_off = st.name_len ? snapshot_pool_add(s, st.name, st.name_len) : 0;
 		c->name_len = (uint8_t)st.name_len;
 	}
-	if ((mask & (1ull << B_CONG)) && c->tcpx != SW_NONE) {
+	if ((mask & (1ull << B_CONG)) && snapshot_tcpx(s, c)) {
 		uint32_t off = st.cong_len ? snapshot_intern(s, (const char *)st.cong, st.cong_len) : 0;
 		s->tcpx[s->conns[oi].tcpx].cong_off = off;
 	}

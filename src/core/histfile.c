@@ -269,10 +269,8 @@ void hf_snapshot_copy(struct sw_snapshot *dst, const struct sw_snapshot *src)
 	COPY(owners, nowners, capowners);
 	COPY(ifnames, nifnames, capifnames);
 #undef COPY
-	for (size_t i = 0; i < dst->nconns; i++) {
-		dst->conns[i].detail = SW_NONE;
+	for (size_t i = 0; i < dst->nconns; i++)
 		snapshot_rehome(dst, &dst->conns[i]);
-	}
 }
 
 /* ---- times --------------------------------------------------------------- */

@@ -329,7 +329,7 @@ static void tomb_copy(struct sw_model *m, struct sw_snapshot *dst,
 {
 	const struct sw_conn *c = &src->conns[ci];
 	size_t ni = snapshot_copy_conn(dst, src, ci, m->pmap);
-	if (c->tcpx != SW_NONE && c->tcpx >= src->ntcpx && e && e->have_bytes) {
+	if (sw_conn_tcpx(c) != SW_NONE && !snapshot_tcpx(src, c) && e && e->have_bytes) {
 		struct sw_tcpx *t = snapshot_add_tcpx(dst, ni);
 		t->have = SW_TI_BYTES;
 		t->bytes_acked = e->bytes_acked;
@@ -384,7 +384,7 @@ static void live_pass(struct sw_model *m, uint64_t t, bool first)
 		memset(rs, 0, sizeof *rs);
 		if (!ins && e->seen_gen == m->gen) {
 			/* the dump repeated a socket: keep the later record */
-			cur->conns[e->live_idx] = *c;
+			snapshot_move_conn(cur, e->live_idx, i);
 			rs->flags = ROW_DUP;
 			dups = true;
 			continue;
@@ -441,7 +441,7 @@ static void live_pass(struct sw_model *m, uint64_t t, bool first)
 		if (st[i].flags & ROW_DUP)
 			continue;
 		if (out != i) {
-			cur->conns[out] = cur->conns[i];
+			snapshot_move_conn(cur, out, i);
 			st[out] = st[i];
 			/* its entry follows it (model_find_live, the next
 			 * update's closed sockets) */

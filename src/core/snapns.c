@@ -92,7 +92,7 @@ void snapshot_append(struct sw_snapshot *dst, const struct sw_snapshot *src, uin
 		*nc = *c;
 		snapshot_rehome(dst, nc);
 		nc->ns = (uint16_t)ns;
-		nc->tcpx = nc->detail = SW_NONE;
+		nc->tcpx = SW_NONE; /* (a UNIX socket's name is set below) */
 		sw_conn_owners_clear(nc);
 		append_extras(dst, src, c, di);
 		nc = &dst->conns[di];

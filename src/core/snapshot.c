@@ -21,6 +21,7 @@ void snapshot_done(struct sw_snapshot *s)
 	free(s->conns);
 	free(s->tcpx);
 	free(s->dpack);
+	free(s->dpack_at);
 	free(s->procs);
 	free(s->owners);
 	free(s->pool);
@@ -64,7 +65,7 @@ void snapshot_clear(struct sw_snapshot *s)
 	s->nconns = s->ntcpx = s->nprocs = s->nowners = s->nifnames = 0;
 	if (s->atab)
 		sw_atab_clear(s->atab);
-	s->dpacklen = s->nns = 0;
+	s->dpacklen = s->ndpack_at = s->nns = 0;
 	s->pool = xgrow(s->pool, &s->poolcap, 1, 1);
 	s->pool[0] = '\0';
 	s->poollen = 1;
@@ -90,7 +91,8 @@ struct sw_conn *snapshot_add_conn(struct sw_snapshot *s)
 	struct sw_conn *c = &s->conns[s->nconns++];
 	memset(c, 0, sizeof *c);
 	c->tcpx = SW_NONE;
-	c->detail = SW_NONE;
+	if (s->ndpack_at >= s->nconns) /* left by records dropped since */
+		s->ndpack_at = s->nconns - 1;
 	return c;
 }
 
@@ -108,7 +110,11 @@ struct sw_tcpx *snapshot_add_tcpx(struct sw_snapshot *s, size_t ci)
 	s->tcpx = xgrow(s->tcpx, &s->captcpx, s->ntcpx + 1, sizeof *s->tcpx);
 	struct sw_tcpx *t = &s->tcpx[s->ntcpx];
 	memset(t, 0, sizeof *t);
-	s->conns[ci].tcpx = (uint32_t)s->ntcpx++;
+	/* a UNIX socket's room holds its name: it gets none (a hostile
+	 * history file is the only source of one) */
+	if (s->conns[ci].proto != SW_PROTO_UNIX)
+		s->conns[ci].tcpx = (uint32_t)s->ntcpx;
+	s->ntcpx++;
 	return t;
 }
 
@@ -176,14 +182,32 @@ void snapshot_set_details(struct sw_snapshot *s, size_t ci, const struct sw_conn
 		n += pack_words(p + n, d, sizeof *d);
 	if (t)
 		n += pack_words(p + n, t, sizeof *t);
-	s->conns[ci].detail = (uint32_t)s->dpacklen;
+	if (ci >= s->ndpack_at) {
+		s->dpack_at = xgrow(s->dpack_at, &s->capdpack_at, ci + 1, sizeof *s->dpack_at);
+		for (size_t k = s->ndpack_at; k < ci; k++)
+			s->dpack_at[k] = SW_NONE;
+		s->ndpack_at = ci + 1;
+	}
+	s->dpack_at[ci] = (uint32_t)s->dpacklen;
 	s->dpacklen += n;
 }
 
-/* The record of c: its flags byte, or NULL. */
+void snapshot_move_conn(struct sw_snapshot *s, size_t to, size_t from)
+{
+	s->conns[to] = s->conns[from];
+	if (to < s->ndpack_at)
+		s->dpack_at[to] = from < s->ndpack_at ? s->dpack_at[from] : SW_NONE;
+}
+
+/* The record of c (a record of s): its flags byte, or NULL. */
 static const uint8_t *pk_record(const struct sw_snapshot *s, const struct sw_conn *c)
 {
-	return c->detail == SW_NONE || c->detail >= s->dpacklen ? NULL : s->dpack + c->detail;
+	uintptr_t a = (uintptr_t)c, b = (uintptr_t)s->conns;
+	if (!s->ndpack_at || a < b)
+		return NULL;
+	size_t i = (a - b) / sizeof *c;
+	uint32_t off = i < s->ndpack_at && i < s->nconns ? s->dpack_at[i] : SW_NONE;
+	return off >= s->dpacklen ? NULL : s->dpack + off; /* SW_NONE too */
 }
 
 bool snapshot_get_detail(const struct sw_snapshot *s, const struct sw_conn *c,
@@ -302,13 +326,13 @@ size_t snapshot_copy_conn(struct sw_snapshot *dst, const struct sw_snapshot *src
 	*nc = *c;
 	snapshot_rehome(dst, nc);
 	nc->tcpx = SW_NONE;
-	nc->detail = SW_NONE;
 	nc->ns = (uint16_t)snapshot_ns_intern(dst, src, c->ns); /* -N all */
-	if (c->tcpx != SW_NONE && c->tcpx < src->ntcpx) {
+	const struct sw_tcpx *ct = snapshot_tcpx(src, c);
+	if (ct) {
 		struct sw_tcpx *t = snapshot_add_tcpx(dst, ni);
-		*t = src->tcpx[c->tcpx];
+		*t = *ct;
 		if (t->cong_off) {
-			const char *cong = snapshot_cong(src, &src->tcpx[c->tcpx]);
+			const char *cong = snapshot_cong(src, ct);
 			t->cong_off = snapshot_intern(dst, cong, strlen(cong));
 		}
 	}
@@ -390,7 +414,8 @@ void snapshot_dedupe(struct sw_snapshot *s)
 			struct sw_conn *o = &s->conns[slot[h] - 1];
 			if (o->cookie == c->cookie && o->proto == c->proto &&
 			    o->family == c->family && o->ns == c->ns) {
-				*o = *c; /* keep the later record in the earlier place */
+				/* keep the later record in the earlier place */
+				snapshot_move_conn(s, slot[h] - 1, i);
 				dup = true;
 				break;
 			}
@@ -399,7 +424,7 @@ void snapshot_dedupe(struct sw_snapshot *s)
 		if (dup)
 			continue;
 		if (out != i)
-			s->conns[out] = *c;
+			snapshot_move_conn(s, out, i);
 		slot[h] = (uint32_t)(out + 1);
 		out++;
 	}
@@ -485,7 +510,7 @@ size_t snapshot_dedupe_tuples(struct sw_snapshot *s)
 		 * copy onto itself per socket was a tenth of this pass) */
 		if (h == SIZE_MAX) {
 			if (out != i)
-				s->conns[out] = *c;
+				snapshot_move_conn(s, out, i);
 			out++;
 			continue;
 		}
@@ -493,8 +518,8 @@ size_t snapshot_dedupe_tuples(struct sw_snapshot *s)
 		while (slot[h]) {
 			struct sw_conn *o = &s->conns[slot[h] - 1];
 			if (tuple_eq(o, c)) {
-				if (tuple_newer(c, o))
-					*o = *c; /* the newer socket, in the earlier place */
+				if (tuple_newer(c, o)) /* the newer socket, in the earlier place */
+					snapshot_move_conn(s, slot[h] - 1, i);
 				dup = true;
 				break;
 			}
@@ -505,7 +530,7 @@ size_t snapshot_dedupe_tuples(struct sw_snapshot *s)
 			continue;
 		}
 		if (out != i)
-			s->conns[out] = *c;
+			snapshot_move_conn(s, out, i);
 		slot[h] = (uint32_t)(out + 1);
 		out++;
 	}

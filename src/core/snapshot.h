@@ -131,12 +131,17 @@ struct sw_snapshot {
 	/* Details (the rest of tcp_info, cgroup, mark, all of skmem), kept
 	 * only when `detail` is set, packed per socket in dpack[] (the zero
 	 * 32-bit words left out: ~70 bytes a socket instead of 192, 120 MB
-	 * less at a million); conn.detail is the offset of the socket's
-	 * record, SW_NONE when it has none.  snapshot_get_detail() and
-	 * snapshot_get_tcpd() unpack. */
+	 * less at a million); dpack_at[i] is the offset of conns[i]'s
+	 * record, SW_NONE when it has none (so are the records from
+	 * ndpack_at on: the monitor keeps no details and no room for them in
+	 * each record).  Records move within a snapshot with
+	 * snapshot_move_conn(), which moves that too.  snapshot_get_detail()
+	 * and snapshot_get_tcpd() unpack. */
 	bool detail;
 	uint8_t *dpack;
 	size_t dpacklen, dpackcap;
+	uint32_t *dpack_at;
+	size_t ndpack_at, capdpack_at;
 
 	struct sw_proc *procs;
 	size_t nprocs, capprocs;
@@ -209,6 +214,8 @@ struct sw_conn *snapshot_add_conn(struct sw_snapshot *s);
 void snapshot_reserve(struct sw_snapshot *s, size_t nconns, bool tcpx);
 /* Append a tcpx record for conns[ci] and link it; returns it, zeroed. */
 struct sw_tcpx *snapshot_add_tcpx(struct sw_snapshot *s, size_t ci);
+/* conns[to] = conns[from] with its details (to <= from: compacting). */
+void snapshot_move_conn(struct sw_snapshot *s, size_t to, size_t from);
 /* Store the details of conns[ci] (either may be NULL: not sent), once per
  * socket; nothing when the snapshot keeps no details. */
 void snapshot_set_details(struct sw_snapshot *s, size_t ci, const struct sw_conn_detail *d,
@@ -250,7 +257,8 @@ void snapshot_copy_details(struct sw_snapshot *dst, size_t di, const struct sw_s
 static inline const struct sw_tcpx *snapshot_tcpx(const struct sw_snapshot *s,
 						  const struct sw_conn *c)
 {
-	return c->tcpx < s->ntcpx ? &s->tcpx[c->tcpx] : NULL; /* SW_NONE too */
+	uint32_t x = sw_conn_tcpx(c);
+	return x < s->ntcpx ? &s->tcpx[x] : NULL; /* SW_NONE too */
 }
 /* The details of c into *out: false (and *out zeroed) when none were kept
  * or sent. */

@@ -27,7 +27,7 @@ unsigned details_open(struct ui *ui, const struct sw_row *r)
 		snprintf(prefix, sizeof prefix, "%-20s ", _(c->header));
 		dialog_add_wrapped(d, prefix, cell, width);
 	}
-	if (r->conn->tcpx != SW_NONE && !snapshot_tcpx(r->snap, r->conn) &&
+	if (sw_conn_tcpx(r->conn) != SW_NONE && !snapshot_tcpx(r->snap, r->conn) &&
 	    !(r->st && (r->st->flags & SW_ROW_CLOSED))) {
 		/* lent to the collection in progress (a very large table) */
 		char prefix[64];

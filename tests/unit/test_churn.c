@@ -50,7 +50,6 @@ static struct sw_conn *tcp(struct sw_snapshot *s, uint64_t cookie, int state, un
 		c->remote.port = (uint16_t)rport;
 	}
 	c->tcpx = SW_NONE;
-	c->detail = SW_NONE;
 	return c;
 }
 

@@ -47,7 +47,6 @@ static struct sw_conn *conn(struct sw_snapshot *s, uint64_t cookie, int state, u
 	c->local.port = (uint16_t)lport;
 	c->remote.port = (uint16_t)rport;
 	c->tcpx = SW_NONE;
-	c->detail = SW_NONE;
 	return c;
 }
 

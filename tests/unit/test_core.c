@@ -598,15 +598,37 @@ static void test_snapshot_details(void **state)
 	const struct sw_conn *last = &s.conns[47]; /* both kinds */
 	struct sw_tcpd gt;
 	struct sw_conn_detail gd;
-	s.dpacklen = last->detail + 3;
+	size_t len = s.dpacklen;
+	s.dpacklen = s.dpack_at[47] + 3;
 	assert_false(snapshot_get_detail(&s, last, &gd));
 	assert_false(snapshot_get_tcpd(&s, last, &gt));
+	s.dpacklen = len;
+	/* records moved within the snapshot take their details along */
+	snapshot_move_conn(&s, 1, 47); /* both kinds onto detail only */
+	snapshot_move_conn(&s, 2, 4);  /* nothing onto tcpd only */
+	assert_int_equal(s.conns[1].cookie, 47);
+	assert_true(snapshot_get_detail(&s, &s.conns[1], &gd));
+	assert_memory_equal(&gd, &dd[47], sizeof gd);
+	assert_true(snapshot_get_tcpd(&s, &s.conns[1], &gt));
+	assert_memory_equal(&gt, &td[47], sizeof gt);
+	assert_false(snapshot_get_detail(&s, &s.conns[2], &gd));
+	assert_false(snapshot_get_tcpd(&s, &s.conns[2], &gt));
+	/* dropped (a dump rolled back, a compaction): a record added in its
+	 * place has none, and neither has a record outside the snapshot */
+	s.nconns = 10;
+	struct sw_conn *nc = snapshot_add_conn(&s);
+	assert_false(snapshot_get_detail(&s, nc, &gd));
+	assert_false(snapshot_get_tcpd(&s, nc, &gt));
+	struct sw_conn outside = s.conns[3];
+	assert_false(snapshot_get_detail(&s, &outside, &gd));
+	assert_true(snapshot_get_detail(&s, &s.conns[3], &gd));
 	/* a snapshot without details stores none */
 	snapshot_clear(&t);
 	t.detail = false;
 	snapshot_add_conn(&t);
 	snapshot_set_details(&t, 0, &dd[1], &td[1]);
-	assert_int_equal(t.conns[0].detail, SW_NONE);
+	assert_int_equal(t.ndpack_at, 0);
+	assert_int_equal(t.dpacklen, 0);
 	assert_false(snapshot_get_tcpd(&t, &t.conns[0], &gt));
 	snapshot_done(&s);
 	snapshot_done(&t);

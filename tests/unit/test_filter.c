@@ -83,7 +83,8 @@ static void detail(uint64_t cookie, uint32_t mark, uint64_t cgroup)
 	assert_int_equal(snap.conns[snap.nconns - 1].cookie, cookie);
 	struct sw_conn_detail d = {.mark = mark, .cgroup_id = cgroup};
 	snapshot_set_details(&snap, snap.nconns - 1, &d, NULL);
-	assert_int_not_equal(snap.conns[snap.nconns - 1].detail, SW_NONE);
+	struct sw_conn_detail back;
+	assert_true(snapshot_get_detail(&snap, &snap.conns[snap.nconns - 1], &back));
 }
 
 static int setup(void **state)

@@ -392,7 +392,8 @@ static void test_json_details(void **state)
 		d.skmem[SW_SKMEM_DROPS] = 3;
 		struct sw_tcpd td = {.rto_us = 204000, .pacing_rate = 777};
 		snapshot_set_details(&s, i, &d, &td); /* kept only with details */
-		assert_true(detail ? s.conns[i].detail != SW_NONE : s.conns[i].detail == SW_NONE);
+		struct sw_tcpd back;
+		assert_int_equal(snapshot_get_tcpd(&s, &s.conns[i], &back), detail);
 		struct sw_row r = {&s, &s.conns[0], NULL};
 		char *j = json_of(&s, &r, 1, false);
 		assert_true(json_valid_line(j, strlen(j)));
