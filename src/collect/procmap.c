@@ -676,9 +676,10 @@ static inline size_t pm_bucket(const struct procmap *pm, uint32_t inode)
 }
 
 /* The links of every listed socket, grouped by bucket with a counting
- * sort (one bucket per link or so): 12 bytes a link and 4 a bucket, no
- * chain pointers, and a lookup reads one run of links.  At a million
- * sockets 17 MB instead of the chained table's 25. */
+ * sort (a bucket per 2-4 links: a lookup reads one run of them, 24-48
+ * bytes), 12 bytes a link and 1-2 a socket for the buckets, no chain
+ * pointers.  At a million sockets 13 MB instead of the chained table's
+ * 25. */
 static void pm_index_rebuild(struct procmap *pm)
 {
 	size_t total = 0;
@@ -691,7 +692,7 @@ static void pm_index_rebuild(struct procmap *pm)
 		pm->links = xmalloc(pm->caplinks * sizeof *pm->links);
 	}
 	size_t nb = 64;
-	while (nb < total)
+	while (nb < total / 4)
 		nb *= 2;
 	if (nb > pm->headcap || pm->headcap > 8 * nb) {
 		free(pm->heads);
@@ -739,7 +740,7 @@ static uint32_t pm_first_link(const struct procmap *pm, uint32_t inode, size_t h
 
 /* An index (links, bucket offsets and the conns' first links) of more
  * than this, above ~130k sockets, is freed after each attach and rebuilt
- * by the next prepare.  Kept, a million sockets' 22 MB (29 when it was a
+ * by the next one.  Kept, a million sockets' 17 MB (29 when it was a
  * chained table) sat beside the monitor's two snapshots through the merge
  * and the sort, its peak; the rebuild is ~2% of such a refresh's CPU
  * (perf, 1M sockets). */
@@ -1226,8 +1227,8 @@ int procmap_prepare(struct procmap *pm)
 	r = pm_refresh(pm);
 	if (r < 0)
 		return r;
-	if (pm->index_dirty)
-		pm_index_rebuild(pm);
+	/* the index waits for procmap_attach: built here, a million
+	 * sockets' 13 MB would sit beside the dump's own working memory */
 	pm->prepared = true;
 	return 0;
 }
@@ -1242,6 +1243,8 @@ int procmap_attach(struct procmap *pm, struct sw_snapshot *s)
 	pm->prepared = false;
 	uint64_t t0 = pm->prep_t0;
 	pm->clink_valid = false;
+	if (pm->index_dirty)
+		pm_index_rebuild(pm);
 
 	bool complete = pm_search(pm, s, t0);
 	if (pm->index_dirty)
