@@ -554,7 +554,7 @@ static void attribute(struct sw_churn *ch, size_t i, struct sw_closed *mt,
 	mt->server = k >= 0 && c->remote.port != 0 && is_lport(ch, k, c->local.port);
 	if (m && model_find_live(m, c, &row)) {
 		/* seen in the last sample: its own owners, uid, inode */
-		first = row.st ? row.st->first_seen_ns : 0;
+		first = sw_rowstat_first_seen(row.st, row.snap->mono_ns);
 		mt->last_state = row.conn->state;
 		c->state = row.conn->state;
 		c->inode = row.conn->inode;
@@ -659,7 +659,8 @@ static void add_seen(struct sw_churn *ch, const struct sw_snapshot *t, size_t i,
 	mt->last_state = c->state;
 	mt->server = is_lport(ch, cls_of(c->proto), c->local.port);
 	uint32_t life;
-	mt->life_known = churn_life_ms(r, &r->conns[ni], rs->first_seen_ns, now, &life);
+	mt->life_known = churn_life_ms(r, &r->conns[ni], sw_rowstat_first_seen(rs, t->mono_ns), now,
+				       &life);
 	mt->life_ms = life;
 	ck_insert(ch, c->cookie);
 	ch->rates.from_snapshot_total++;

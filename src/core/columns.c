@@ -659,15 +659,14 @@ static bool has_age(const struct sw_row *r)
 {
 	if (r->st && (r->st->flags & SW_ROW_CLOSED) && r->st->life_ms)
 		return true;
-	return r->st && r->st->first_seen_ns && r->snap &&
-	       r->snap->mono_ns >= r->st->first_seen_ns;
+	return sw_rowstat_has_age(r->st);
 }
 
 static uint64_t age_ms(const struct sw_row *r)
 {
 	if ((r->st->flags & SW_ROW_CLOSED) && r->st->life_ms)
 		return r->st->life_ms;
-	return (r->snap->mono_ns - r->st->first_seen_ns) / 1000000u;
+	return sw_rowstat_age_ms(r->st);
 }
 
 static size_t f_age(const struct sw_row *r, char *buf, size_t len)

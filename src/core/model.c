@@ -344,10 +344,11 @@ static bool tomb_keep(const struct sw_model *m, const struct ent *e)
 	return m->mark_active && ent_miss_gen(e) > m->mark_gen;
 }
 
+/* rs for e, in a snapshot of time t_ns. */
 static void rowstat_fill(const struct sw_model *m, const struct ent *e,
-			 struct sw_rowstat *rs)
+			 struct sw_rowstat *rs, uint64_t t_ns)
 {
-	rs->first_seen_ns = e->first_seen_ns;
+	rs->seen_ms = sw_rowstat_seen(e->first_seen_ns, t_ns);
 	if (m->mark_active && !e->initial && e->first_seen_ns > m->mark_ns)
 		rs->flags |= SW_ROW_MARKED_NEW;
 }
@@ -432,7 +433,7 @@ static void live_pass(struct sw_model *m, uint64_t t, bool first)
 		} else {
 			e->have_retrans = 0;
 		}
-		rowstat_fill(m, e, rs);
+		rowstat_fill(m, e, rs, cur->mono_ns);
 	}
 	if (!dups)
 		return;
@@ -510,7 +511,7 @@ void model_update_keep(struct sw_model *m, struct sw_snapshot *snap)
 		struct sw_rowstat *st = m->st[m->ci] =
 			xgrow(m->st[m->ci], &m->capst[m->ci], 1, sizeof *st);
 		memset(st, 0, sizeof *st);
-		st[0].first_seen_ns = t;
+		st[0].seen_ms = sw_rowstat_seen(t, m->cur[m->ci].mono_ns);
 		snapshot_clear(&m->tomb[m->ti]);
 		m->last_t = t;
 		m->updates++;
@@ -522,6 +523,7 @@ void model_update_keep(struct sw_model *m, struct sw_snapshot *snap)
 	struct sw_snapshot *nt = &m->tomb[!m->ti];
 	snapshot_clear(nt);
 	nt->detail = m->cur[m->ci].detail; /* tombstones keep what live records kept */
+	nt->mono_ns = m->cur[m->ci].mono_ns; /* their ages are as of this update */
 	snapshot_merge_ifnames(nt, ot); /* and the names of their interfaces */
 	snapshot_merge_ifnames(nt, old);
 
@@ -565,7 +567,7 @@ void model_update_keep(struct sw_model *m, struct sw_snapshot *snap)
 			continue;
 		rs->flags |= SW_ROW_CLOSED;
 		rs->gone_for = e->missed;
-		rowstat_fill(m, e, rs);
+		rowstat_fill(m, e, rs, nt->mono_ns);
 	}
 
 	m->last_t = t;

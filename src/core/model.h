@@ -31,9 +31,12 @@ enum {
 #define SW_ROW_HOW_SHIFT 8
 #define SW_ROW_HOW(flags) (((flags) >> SW_ROW_HOW_SHIFT) & 3u)
 
-/* 24 bytes: one per row in each of two frames, and per tombstone. */
+/* 20 bytes: one per row in each of two frames, and per tombstone. */
 struct sw_rowstat {
-	uint64_t first_seen_ns; /* monotonic */
+	uint32_t seen_ms;       /* how long before its snapshot's time
+	                           (mono_ns) a sample first saw the socket,
+	                           plus one, at most 49.7 days; 0 not known
+	                           (sw_rowstat_age_ms()) */
 	float rx_bps, tx_bps;   /* bytes/s from tcp_info deltas */
 	uint16_t flags;         /* SW_ROW_* */
 	uint16_t gone_for;      /* tombstones: refreshes since it closed */
@@ -46,7 +49,35 @@ struct sw_rowstat {
 		                           a lower bound; 0 unknown */
 	};
 };
-_Static_assert(sizeof(struct sw_rowstat) == 24, "sw_rowstat grew");
+_Static_assert(sizeof(struct sw_rowstat) == 20, "sw_rowstat grew");
+
+/* The seen_ms of a socket first seen at first_ns, in a snapshot of time
+ * t_ns (0: a snapshot without a time, whose rows have no age). */
+static inline uint32_t sw_rowstat_seen(uint64_t first_ns, uint64_t t_ns)
+{
+	if (!first_ns || !t_ns || t_ns < first_ns)
+		return 0;
+	uint64_t ms = (t_ns - first_ns) / 1000000u;
+	return ms >= UINT32_MAX - 1 ? UINT32_MAX : (uint32_t)ms + 1;
+}
+/* Whether a row state knows how long its socket has been seen. */
+static inline bool sw_rowstat_has_age(const struct sw_rowstat *st)
+{
+	return st && st->seen_ms;
+}
+/* How long, as of its snapshot's time, its socket has been seen (ms). */
+static inline uint32_t sw_rowstat_age_ms(const struct sw_rowstat *st)
+{
+	return st->seen_ms ? st->seen_ms - 1 : 0;
+}
+/* When its socket was first seen (monotonic ns), from the time of the
+ * row's snapshot; 0 not known.  Exact to the millisecond. */
+static inline uint64_t sw_rowstat_first_seen(const struct sw_rowstat *st, uint64_t snap_ns)
+{
+	if (!sw_rowstat_has_age(st) || snap_ns < (uint64_t)sw_rowstat_age_ms(st) * 1000000u)
+		return 0;
+	return snap_ns - (uint64_t)sw_rowstat_age_ms(st) * 1000000u;
+}
 
 /* A row state's retransmits since the last refresh (0 when closed). */
 static inline uint32_t sw_rowstat_retrans_delta(const struct sw_rowstat *st)

@@ -468,8 +468,8 @@ static void socket_obj(FILE *fp, const struct sw_row *r)
 		jd(&o, "rx_bps", r->st->rx_bps, 0);
 		jd(&o, "tx_bps", r->st->tx_bps, 0);
 	}
-	if (r->st && r->st->first_seen_ns && s && s->mono_ns >= r->st->first_seen_ns)
-		ju(&o, "age_ms", (s->mono_ns - r->st->first_seen_ns) / 1000000u);
+	if (sw_rowstat_has_age(r->st))
+		ju(&o, "age_ms", sw_rowstat_age_ms(r->st));
 	close_obj(&o);
 }
 

@@ -270,8 +270,9 @@ static void test_age(void **state)
 	s.mono_ns = 100ull * 1000000000ull;
 	fx_inet(&s, SW_PROTO_TCP, AF_INET, "10.0.0.1", 22, "10.0.0.2", 1, 1);
 	fx_inet(&s, SW_PROTO_TCP, AF_INET, "10.0.0.1", 22, "10.0.0.2", 2, 1);
-	struct sw_rowstat old = {.first_seen_ns = 1000000000ull, .retrans_delta = 4};
-	struct sw_rowstat young = {.first_seen_ns = 99500000000ull};
+	struct sw_rowstat old = {.seen_ms = sw_rowstat_seen(1000000000ull, s.mono_ns),
+				 .retrans_delta = 4};
+	struct sw_rowstat young = {.seen_ms = sw_rowstat_seen(99500000000ull, s.mono_ns)};
 	const struct sw_rowstat *st[2] = {&old, &young};
 	struct sw_row rows[2];
 	fx_rows(&s, rows, st);
@@ -566,8 +567,10 @@ static void test_format_lengths(void **state)
 	assert_int_equal(s.nconns, N);
 	/* row states: rates, ages (live, closed with a lifetime), none at all */
 	struct sw_rowstat rate = {.flags = SW_ROW_RATE, .rx_bps = 3e12f, .tx_bps = 10,
-				  .first_seen_ns = 1, .retrans_delta = 4294967295u};
-	struct sw_rowstat young = {.flags = SW_ROW_RATE, .first_seen_ns = 399999500000000ull};
+				  .seen_ms = sw_rowstat_seen(1, s.mono_ns),
+				  .retrans_delta = 4294967295u};
+	struct sw_rowstat young = {.flags = SW_ROW_RATE,
+				   .seen_ms = sw_rowstat_seen(399999500000000ull, s.mono_ns)};
 	struct sw_rowstat closed = {.flags = SW_ROW_CLOSED, .life_ms = 90061000};
 	const struct sw_rowstat *st[N] = {[0] = &rate, [1] = &young, [2] = &closed,
 					  [3] = &fx_tomb, [17] = &rate, [21] = &closed};

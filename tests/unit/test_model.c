@@ -24,6 +24,12 @@
 #define SEC 1000000000ull
 
 /* A TCP socket; bytes/retrans only when have_bytes. */
+/* When a row's socket was first seen (monotonic ns), 0 not known. */
+static uint64_t first_seen(const struct sw_row *r)
+{
+	return r->snap ? sw_rowstat_first_seen(r->st, r->snap->mono_ns) : 0;
+}
+
 static struct sw_conn *add(struct sw_snapshot *s, uint64_t cookie, int state,
 			   unsigned lport, bool have_bytes, uint64_t acked,
 			   uint64_t received, uint32_t total_retrans)
@@ -128,7 +134,7 @@ static void test_update_keep(void **state)
 		struct sw_row r = view_row(&old, i);
 		if (!r.st)
 			abort();
-		was[i] = (typeof(was[0])){r.conn->cookie, r.st->first_seen_ns, r.st->flags,
+		was[i] = (typeof(was[0])){r.conn->cookie, first_seen(&r), r.st->flags,
 					 r.snap->nconns};
 	}
 
@@ -139,16 +145,16 @@ static void test_update_keep(void **state)
 		struct sw_row row = view_row(&old, i);
 		const struct sw_row *r = &row;
 		assert_int_equal(r->conn->cookie, was[i].cookie);
-		assert_int_equal(r->st->first_seen_ns, was[i].first);
+		assert_int_equal(first_seen(r), was[i].first);
 		assert_int_equal(r->st->flags, was[i].flags);
 		assert_int_equal(r->snap->nconns, was[i].nconns);
 	}
 	/* the new rows are the new sample's */
 	const struct sw_row *r = row_of(m, &v, 4);
 	assert_true(r->st->flags & SW_ROW_NEW);
-	assert_int_equal(r->st->first_seen_ns, 3 * SEC);
+	assert_int_equal(first_seen(r), 3 * SEC);
 	assert_true(row_of(m, &v, 1)->st->flags & SW_ROW_CLOSED);
-	assert_int_equal(row_of(m, &v, 2)->st->first_seen_ns, 2 * SEC);
+	assert_int_equal(first_seen(row_of(m, &v, 2)), 2 * SEC);
 
 	/* released (freed: over 0 bytes), then the cycle goes on */
 	model_release_prev(m, 0);
@@ -193,7 +199,7 @@ static void test_release_spare(void **state)
 	assert_true(s.conns == buf);
 	model_update_keep(m, &s);
 	assert_true(model_snapshot(m)->conns == buf);
-	assert_int_equal(row_of(m, &v, 17)->st->first_seen_ns, 1 * SEC);
+	assert_int_equal(first_seen(row_of(m, &v, 17)), 1 * SEC);
 	assert_false(row_of(m, &v, 17)->st->flags & SW_ROW_NEW);
 	model_release_prev_spare(m, &s);
 	assert_true(s.capconns >= 20000);
@@ -389,7 +395,7 @@ static void test_oneshot(void **state)
 	model_view(m, NULL, NULL, NULL, 0, &v);
 	assert_int_equal(v.n, 2);
 	const struct sw_row *r = row_of(m, &v, 1);
-	assert_int_equal(r->st->first_seen_ns, 5 * SEC);
+	assert_int_equal(first_seen(r), 5 * SEC);
 	assert_int_equal(r->st->flags, 0);
 	/* another update (not what oneshot is for) still shows only live rows */
 	snapshot_clear(&s);
@@ -426,7 +432,7 @@ static void test_rates(void **state)
 	r = row_of(m, &v, 1);
 	assert_non_null(r);
 	assert_false(r->st->flags & SW_ROW_RATE); /* one sample: no rate yet */
-	assert_int_equal(r->st->first_seen_ns, 10 * SEC);
+	assert_int_equal(first_seen(r), 10 * SEC);
 
 	/* 2 s later: +20000 acked, +4000 received, 3 more retransmits */
 	s.mono_ns = 12 * SEC;
@@ -439,7 +445,7 @@ static void test_rates(void **state)
 	assert_float_equal(r->st->tx_bps, 10000.0, 1e-6);
 	assert_float_equal(r->st->rx_bps, 2000.0, 1e-6);
 	assert_int_equal(r->st->retrans_delta, 3);
-	assert_int_equal(r->st->first_seen_ns, 10 * SEC);
+	assert_int_equal(first_seen(r), 10 * SEC);
 	r = row_of(m, &v, 2);
 	assert_false(r->st->flags & SW_ROW_RATE); /* needs two byte samples */
 	r = row_of(m, &v, 3);
@@ -504,12 +510,12 @@ static void test_new_flags(void **state)
 	model_update(m, &s);
 	assert_false(row_of(m, &v, 1)->st->flags & SW_ROW_NEW);
 	assert_true(row_of(m, &v, 3)->st->flags & SW_ROW_NEW);
-	assert_int_equal(row_of(m, &v, 3)->st->first_seen_ns, 2 * SEC);
+	assert_int_equal(first_seen(row_of(m, &v, 3)), 2 * SEC);
 	fill(&s, 3 * SEC, c, 4);
 	model_update(m, &s);
 	assert_false(row_of(m, &v, 3)->st->flags & SW_ROW_NEW);
 	assert_true(row_of(m, &v, 4)->st->flags & SW_ROW_NEW);
-	assert_int_equal(row_of(m, &v, 3)->st->first_seen_ns, 2 * SEC);
+	assert_int_equal(first_seen(row_of(m, &v, 3)), 2 * SEC);
 	view_done(&v);
 	snapshot_done(&s);
 	model_free(m);
@@ -632,7 +638,7 @@ static void tombstones_run(void)
 		check_tomb3(m, r);
 		assert_true(r->st->flags & SW_ROW_CLOSED);
 		assert_int_equal(r->st->gone_for, k);
-		assert_int_equal(r->st->first_seen_ns, 1 * SEC);
+		assert_int_equal(first_seen(r), 1 * SEC);
 		assert_false(r->st->flags & SW_ROW_RATE);
 		assert_int_equal(v.n, 4);
 	}
@@ -646,7 +652,7 @@ static void tombstones_run(void)
 	model_update(m, &s);
 	r = row_of(m, &v, 3);
 	assert_true(r->st->flags & SW_ROW_NEW);
-	assert_int_equal(r->st->first_seen_ns, 6 * SEC);
+	assert_int_equal(first_seen(r), 6 * SEC);
 	assert_ptr_equal(r->snap, model_snapshot(m));
 
 	/* TTL 0: no closed rows at all */
@@ -717,7 +723,7 @@ static void test_missing_closed(void **state)
 	r = row_of(m, &v, 2);
 	assert_ptr_equal(r->snap, model_snapshot(m));
 	assert_int_equal(r->st->flags & (SW_ROW_CLOSED | SW_ROW_NEW), 0);
-	assert_int_equal(r->st->first_seen_ns, 1 * SEC);
+	assert_int_equal(first_seen(r), 1 * SEC);
 	assert_true(r->st->flags & SW_ROW_RATE);
 	assert_float_equal(r->st->tx_bps, 2000.0, 1e-6);
 	assert_int_equal(v.n, 3);
@@ -1098,9 +1104,35 @@ static void test_100k(void **state)
 	model_free(m);
 }
 
+/* A row's age is kept as milliseconds before its snapshot's time. */
+static void test_rowstat_age(void **state)
+{
+	(void)state;
+	struct sw_rowstat st = {0};
+	assert_false(sw_rowstat_has_age(&st));
+	assert_false(sw_rowstat_has_age(NULL));
+	assert_int_equal(sw_rowstat_seen(0, 5 * SEC), 0);       /* never seen */
+	assert_int_equal(sw_rowstat_seen(5 * SEC, 0), 0);       /* no time */
+	assert_int_equal(sw_rowstat_seen(5 * SEC, 4 * SEC), 0); /* later than it */
+	st.seen_ms = sw_rowstat_seen(5 * SEC, 5 * SEC);
+	assert_true(sw_rowstat_has_age(&st));
+	assert_int_equal(sw_rowstat_age_ms(&st), 0);
+	assert_int_equal(sw_rowstat_first_seen(&st, 5 * SEC), 5 * SEC);
+	st.seen_ms = sw_rowstat_seen(5 * SEC, 5 * SEC + 1999999);
+	assert_int_equal(sw_rowstat_age_ms(&st), 1);
+	assert_int_equal(sw_rowstat_first_seen(&st, 7 * SEC), 7 * SEC - 1000000);
+	/* at most 49.7 days */
+	st.seen_ms = sw_rowstat_seen(1, 1 + 60ull * 86400 * SEC);
+	assert_int_equal(sw_rowstat_age_ms(&st), UINT32_MAX - 1);
+	st.seen_ms = sw_rowstat_seen(1, 1 + 40ull * 86400 * SEC);
+	assert_int_equal(sw_rowstat_age_ms(&st), 40u * 86400 * 1000);
+	assert_int_equal(sw_rowstat_first_seen(&st, 50 * SEC), 0); /* before the clock */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_rowstat_age),
 		cmocka_unit_test(test_swap),
 		cmocka_unit_test(test_update_keep),
 		cmocka_unit_test(test_release_spare),
