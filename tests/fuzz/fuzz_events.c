@@ -59,7 +59,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK(c->family == AF_INET || c->family == AF_INET6, "family %u",
 			   c->family);
 		FUZZ_CHECK(c->proto < SW_PROTO_COUNT, "proto %u", c->proto);
-		FUZZ_CHECK(c->tcpx == SW_NONE || c->tcpx < s.ntcpx, "bad tcpx link");
+		FUZZ_CHECK(sw_conn_tcpx(c) == SW_NONE || c->tcpx < s.ntcpx, "bad tcpx link");
 	}
 	struct diag_state ds;
 	diag_state_init(&ds);

@@ -86,9 +86,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		   "%zu records for %zu messages", s.nconns, p.nmsgs);
 	for (size_t i = 0; i < s.nconns; i++) {
 		const struct sw_conn *c = &s.conns[i];
-		FUZZ_CHECK(c->name_off + (size_t)c->name_len < s.poollen || c->name_len == 0,
-			   "name outside the pool");
-		FUZZ_CHECK(c->tcpx == SW_NONE || c->tcpx < s.ntcpx, "bad tcpx link");
+		/* a UNIX socket's name and another's tcp_info share room */
+		if (c->proto == SW_PROTO_UNIX) {
+			FUZZ_CHECK(c->name_off + (size_t)c->name_len < s.poollen ||
+					   c->name_len == 0,
+				   "name outside the pool");
+			FUZZ_CHECK(!snapshot_tcpx(&s, c), "tcp_info on a UNIX socket");
+		} else {
+			FUZZ_CHECK(c->name_len == 0, "a name on a %u socket", c->proto);
+			FUZZ_CHECK(c->tcpx == SW_NONE || c->tcpx < s.ntcpx, "bad tcpx link");
+		}
 	}
 	if ((rq & 0x80) && r != 0) {
 		nlparse_rollback(&p);
