@@ -290,8 +290,8 @@ void snapshot_add_owner(struct sw_snapshot *s, struct sw_conn *c, uint32_t proc,
 		c->owners_n = 1;
 		return;
 	}
-	struct sw_owner first;
 	if (c->flags & SW_CF_OWNER1) { /* a second one: both go to the array */
+		struct sw_owner first = {0, 0};
 		snapshot_owner(s, c, 0, &first);
 		c->flags &= (uint8_t)~SW_CF_OWNER1;
 		c->owners_off = (uint32_t)s->nowners;
