@@ -276,6 +276,8 @@ static inline const char *snapshot_cong(const struct sw_snapshot *s, const struc
 static inline bool snapshot_owner(const struct sw_snapshot *s, const struct sw_conn *c,
 				  size_t i, struct sw_owner *o)
 {
+	o->proc = SW_NONE; /* (what a caller that ignores false reads) */
+	o->fd = -1;
 	if (i >= c->owners_n)
 		return false;
 	if (c->flags & SW_CF_OWNER1) {

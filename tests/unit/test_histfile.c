@@ -266,7 +266,9 @@ static void test_proto_flip(void **st)
 		const struct sw_conn *f = find(g, 6000);
 		if (t % 2) {
 			assert_int_equal(f->name_len, 0);
-			assert_int_equal(snapshot_tcpx(g, f)->bytes_acked, 7 + t);
+			const struct sw_tcpx *x = snapshot_tcpx(g, f);
+			assert_non_null(x);
+			assert_int_equal(x ? x->bytes_acked : 0, 7 + t);
 		} else {
 			assert_null(snapshot_tcpx(g, f));
 			assert_true(f->name_len > 10);
